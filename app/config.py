@@ -1,0 +1,50 @@
+"""Settings, all from environment variables prefixed BACKPROP_ (e.g. BACKPROP_DATABASE)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Limits(BaseSettings):
+    """Bounds on what one request may ask for. They appear in the OpenAPI schema."""
+
+    model_config = SettingsConfigDict(env_prefix="BACKPROP_", frozen=True)
+
+    max_layers: int = Field(10, description="Most entries in `layers` (inputs and outputs count).")
+    max_units: int = Field(256, description="Most units in one layer.")
+    max_examples: int = Field(5000, description="Most examples in one batch or dataset.")
+    max_epochs: int = Field(10000, description="Most epochs in one step request.")
+    max_work: int = Field(
+        50_000_000,
+        description="Most multiply-adds one request may cost: examples × epochs × weights.",
+    )
+    max_abs_value: float = Field(1e6, description="Largest |number| accepted in any input.")
+    max_learning_rate: float = Field(1000.0)
+    max_name_length: int = Field(100)
+    max_body_bytes: int = Field(2_000_000, description="Largest request body, in bytes.")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BACKPROP_")
+
+    database: str = Field("./data/backprop.sqlite3", description="SQLite file.")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    synchronous: str = Field("FULL", description="SQLite synchronous pragma: FULL or NORMAL.")
+    presets_dir: str | None = None
+    admin_token: str | None = None
+    max_networks: int = 10_000
+    expire_after_days: float = 30.0
+    cors_origins: list[str] = Field(default_factory=list)
+
+
+LIMITS = Limits()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,262 @@
+"""The JSON contract: every request and response body of the API, in the seed's notation.
+
+Notation (../shared/seed/backprop-derivation.md, generalised to L layers):
+layers 0..L, layer 0 the inputs. Unit r of layer k has the weight vector w_r (row r of
+``weights[k-1]``) over its inputs u_r (the outputs o of layer k-1):
+
+    net_r = Σ_q w_rq u_rq + b_r        o_r = f(net_r)
+    δ_r   = −∂J_i/∂net_r               (the seed's sign: ∂J/∂net = −δ)
+    ∂J/∂w_rq = −Σ_i δ_r u_rq           Δw_rq = −η ∂J/∂w_rq        w ← w + Δw
+
+Shapes: ``weights[k]`` connects layer k to layer k+1 as n_{k+1} rows of n_k numbers;
+``biases[k]`` has n_{k+1} numbers. Batches are lists of examples, also for N = 1.
+
+Limits come from :mod:`app.config` and are checked twice: statically here (so the
+OpenAPI schema states them) and against the stored network in :mod:`app.api.validate`
+(lengths that depend on the network's layer sizes).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.config import LIMITS
+
+Activation = Literal["sigmoid", "tanh", "relu", "linear"]
+Loss = Literal["squared_error", "cross_entropy"]
+Reduction = Literal["sum", "mean"]
+Mode = Literal["batch", "online"]
+
+Real = Annotated[
+    float,
+    Field(allow_inf_nan=False, ge=-LIMITS.max_abs_value, le=LIMITS.max_abs_value),
+]
+"""A finite JSON number; NaN and ±Infinity are refused."""
+
+Row = Annotated[list[Real], Field(min_length=1, max_length=LIMITS.max_units)]
+Matrix = Annotated[list[Row], Field(min_length=1, max_length=LIMITS.max_units)]
+Batch = Annotated[list[Row], Field(min_length=1, max_length=LIMITS.max_examples)]
+LayerSizes = Annotated[
+    list[Annotated[int, Field(ge=1, le=LIMITS.max_units)]],
+    Field(min_length=2, max_length=LIMITS.max_layers),
+]
+NetworkId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+MAZUR_EXAMPLE = {
+    "layers": [2, 2, 2],
+    "learning_rate": 0.5,
+    "train_biases": False,
+    "weights": [[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]],
+    "biases": [[0.35, 0.35], [0.60, 0.60]],
+    "dataset": {"x": [[0.05, 0.10]], "y": [[0.01, 0.99]]},
+}
+
+
+class Strict(BaseModel):
+    """Unknown fields are refused, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Dataset(Strict):
+    """Training examples: x[i] is example i's input u, y[i] its target y."""
+
+    x: Batch = Field(description="Inputs, one row of n_0 numbers per example.")
+    y: Batch = Field(description="Targets, one row of n_L numbers per example.")
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": {"x": [[0.05, 0.10]], "y": [[0.01, 0.99]]}},
+    )
+
+
+class Settings(Strict):
+    """Settings of a network that can be changed without touching its weights."""
+
+    name: str | None = Field(
+        None, max_length=LIMITS.max_name_length, description="A label shown on the page."
+    )
+    hidden_activation: Activation = Field(
+        "sigmoid", description="f for every hidden unit. The seed uses sigmoid."
+    )
+    output_activation: Activation = Field(
+        "sigmoid", description="f for the output units. The seed uses sigmoid."
+    )
+    loss: Loss = Field(
+        "squared_error",
+        description="J_i = ½ Σ_l (y_l − o_l)² (the seed's), or binary cross-entropy "
+        "J_i = −Σ_l [y_l ln o_l + (1 − y_l) ln(1 − o_l)], which needs sigmoid outputs.",
+    )
+    learning_rate: float = Field(
+        0.5,
+        gt=0,
+        le=LIMITS.max_learning_rate,
+        allow_inf_nan=False,
+        description="η in Δw = −η ∂J/∂w.",
+    )
+    reduction: Reduction = Field(
+        "sum",
+        description="'sum': J = Σ_i J_i, the seed's batch rule. 'mean': J = (1/N) Σ_i J_i.",
+    )
+    train_biases: bool = Field(
+        True, description="false freezes the biases (Mazur's example never updates them)."
+    )
+
+
+class NetworkCreate(Settings):
+    """Body of POST /api/networks."""
+
+    layers: LayerSizes | None = Field(
+        None,
+        description="Units per layer, inputs first: [n_0, n_1, …, n_L]. "
+        "Required unless a preset is given.",
+    )
+    preset: str | None = Field(
+        None, max_length=64, description="Name of a preset from GET /api/presets."
+    )
+    weights: list[Matrix] | None = Field(
+        None, description="Exact initial weights; drawn from `seed` when omitted."
+    )
+    biases: list[Row] | None = Field(
+        None, description="Exact initial biases; drawn from `seed` when omitted."
+    )
+    seed: int = Field(
+        0, ge=0, le=2**32 - 1, description="Seed of the generator that draws initial weights."
+    )
+    dataset: Dataset | None = Field(None, description="Stored training examples.")
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": MAZUR_EXAMPLE})
+
+
+class NetworkPatch(Strict):
+    """Body of PATCH /api/networks/{id}: every field is optional; omitted ones stay."""
+
+    name: str | None = Field(None, max_length=LIMITS.max_name_length)
+    layers: LayerSizes | None = Field(
+        None, description="New layer sizes; weights are drawn again unless given."
+    )
+    hidden_activation: Activation | None = None
+    output_activation: Activation | None = None
+    loss: Loss | None = None
+    learning_rate: float | None = Field(
+        None, gt=0, le=LIMITS.max_learning_rate, allow_inf_nan=False
+    )
+    reduction: Reduction | None = None
+    train_biases: bool | None = None
+    seed: int | None = Field(None, ge=0, le=2**32 - 1)
+    weights: list[Matrix] | None = None
+    biases: list[Row] | None = None
+    dataset: Dataset | None = None
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"example": {"learning_rate": 0.1, "name": "XOR"}}
+    )
+
+
+class NetworkState(Settings):
+    """A network as stored: its settings, parameters, dataset and update count."""
+
+    id: str = Field(description="Unguessable id (128 bits or more).")
+    layers: list[int]
+    weights: list[list[list[float]]] = Field(
+        description="weights[k][r][q]: into unit r of layer k+1 from unit q of layer k."
+    )
+    biases: list[list[float]] = Field(description="biases[k][r]: bias of unit r of layer k+1.")
+    seed: int
+    dataset: Dataset | None
+    updates: int = Field(description="How many weight updates have been applied.")
+
+
+class ForwardRequest(Strict):
+    """Body of POST …/forward. Omit x to use the stored dataset."""
+
+    x: Batch | None = Field(None, description="Inputs; the stored dataset's x when omitted.")
+    y: Batch | None = Field(None, description="Optional targets, to report the loss J.")
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"x": [[0.05, 0.1]]}})
+
+
+class BackwardRequest(Strict):
+    """Body of POST …/backward. Omit both x and y to use the stored dataset."""
+
+    x: Batch | None = None
+    y: Batch | None = None
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": {"x": [[0.05, 0.1]], "y": [[0.01, 0.99]]}},
+    )
+
+
+class StepRequest(BackwardRequest):
+    """Body of POST …/step: one or more epochs of gradient descent."""
+
+    mode: Mode = Field(
+        "batch",
+        description="'batch': one update per epoch from the whole batch (the seed's rule). "
+        "'online': one update per example, in the order given.",
+    )
+    epochs: int = Field(1, ge=1, le=LIMITS.max_epochs, description="Passes over the batch.")
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {"x": [[0.05, 0.1]], "y": [[0.01, 0.99]], "mode": "batch", "epochs": 1}
+        },
+    )
+
+
+class ForwardResponse(BaseModel):
+    net: list[list[list[float]]] = Field(description="net[k-1][i][r]: net_r of layer k, k = 1..L.")
+    activations: list[list[list[float]]] = Field(
+        description="activations[k][i][r]: o_r of layer k, k = 0..L; activations[0] is x."
+    )
+    output: list[list[float]] = Field(description="o of the output layer, [N][n_L].")
+    loss: float | None = Field(description="J over the batch, when targets are known.")
+
+
+class Gradients(BaseModel):
+    weights: list[list[list[float]]] = Field(description="∂J/∂w_rq, shaped like weights.")
+    biases: list[list[float]] = Field(description="∂J/∂b_r, shaped like biases.")
+
+
+class BackwardResponse(ForwardResponse):
+    deltas: list[list[list[float]]] = Field(
+        description="deltas[k-1][i][r]: δ_r = −∂J_i/∂net_r of layer k, k = 1..L."
+    )
+    gradients: Gradients = Field(description="∂J/∂w = −Σ_i δ_r u_rq over the batch.")
+    weight_deltas: list[list[list[float]]] = Field(description="Δw = −η ∂J/∂w.")
+    bias_deltas: list[list[float]] = Field(description="Δb = −η ∂J/∂b; zeros when frozen.")
+    loss: float = Field(description="J over the batch.")  # type: ignore[assignment]
+
+
+class StepResponse(BackwardResponse):
+    network: NetworkState = Field(description="The network after all updates.")
+    losses: list[float] = Field(description="J over the whole batch after each epoch.")
+
+
+class GradientCheckResponse(BaseModel):
+    backprop: Gradients
+    numerical: Gradients = Field(
+        description="Centered finite differences (J(w+ε) − J(w−ε)) / 2ε, for every weight."
+    )
+    epsilon: float
+    max_relative_error: float
+
+
+class Problem(BaseModel):
+    field: str = Field(description="The field at fault, e.g. 'x[3]' or 'body'.")
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    """Every 4xx and 503 has this body."""
+
+    detail: str = Field(description="One readable sentence naming the field and the problem.")
+    errors: list[Problem] = Field(default_factory=list)
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
