@@ -1,0 +1,114 @@
+"""Shared fixtures: an in-process client, and a real uvicorn server on a temporary database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    """A real uvicorn process. `restart()` and `kill()` serve the crash tests."""
+
+    database: Path
+    port: int
+    workers: int = 1
+    env: dict[str, str] | None = None
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> LiveServer:
+        env = {**os.environ, "BACKPROP_DATABASE": str(self.database), **(self.env or {})}
+        cmd = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
+               "--port", str(self.port), "--workers", str(self.workers), "--log-level", "warning"]
+        self.process = subprocess.Popen(cmd, cwd=ROOT, env=env)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}")
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("server did not answer /healthz within 30 s")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handlers run, as in a crash."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+        # uvicorn workers are children of the supervisor; make sure none survive
+        subprocess.run(["pkill", "-9", "-f", f"--port {self.port}"], check=False)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def restart(self) -> LiveServer:
+        self.stop()
+        return self.start()
+
+
+@pytest.fixture
+def live_server_factory(tmp_path: Path) -> Iterator[type[LiveServer]]:
+    """Build servers on this test's temporary folder; all are stopped at the end."""
+    made: list[LiveServer] = []
+
+    def make(workers: int = 1, env: dict[str, str] | None = None,
+             database: Path | None = None) -> LiveServer:
+        server = LiveServer(database or tmp_path / "backprop.sqlite3", free_port(), workers, env)
+        made.append(server)
+        return server.start()
+
+    yield make  # type: ignore[misc]
+    for server in made:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One real server for the whole session (the browser tests share it)."""
+    server = LiveServer(tmp_path_factory.mktemp("live") / "backprop.sqlite3", free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    """The app in-process, on a fresh SQLite file."""
+    monkeypatch.setenv("BACKPROP_DATABASE", str(tmp_path / "test.sqlite3"))
+    from app.config import get_settings
+    from app.main import create_app
+
+    get_settings.cache_clear()
+    with TestClient(create_app()) as c:
+        yield c
+    get_settings.cache_clear()
