@@ -1,0 +1,39 @@
+"""The engine: pure numpy backpropagation. Imports numpy and the standard library only."""
+
+from app.nn.activations import ACTIVATIONS, Array
+from app.nn.losses import loss_per_example, output_delta
+from app.nn.network import (
+    Backward,
+    Config,
+    NonFiniteUpdate,
+    Params,
+    Trace,
+    TrainResult,
+    apply,
+    backward,
+    forward,
+    init_params,
+    loss,
+    numerical_gradients,
+    train,
+)
+
+__all__ = [
+    "ACTIVATIONS",
+    "Array",
+    "Backward",
+    "Config",
+    "NonFiniteUpdate",
+    "Params",
+    "Trace",
+    "TrainResult",
+    "apply",
+    "backward",
+    "forward",
+    "init_params",
+    "loss",
+    "loss_per_example",
+    "numerical_gradients",
+    "output_delta",
+    "train",
+]

@@ -1,0 +1,229 @@
+"""A multilayer perceptron trained by backpropagation, in the seed's notation.
+
+Layers 0..L, layer 0 the inputs. ``weights[k]`` has shape (n_{k+1}, n_k): row r is the weight
+vector w_r of unit r of layer k+1 over its inputs u_r, the outputs of layer k. A bias b_r is a
+weight on a constant input 1.
+
+    forward:   net_r = Σ_q w_rq u_rq + b_r,   o_r = f(net_r)
+    output δ:  δ_l = −∂J_i/∂o_l · f'(net_l)   (sigmoid + squared error: (y_l − o_l) o_l (1 − o_l))
+    hidden δ:  δ_j = f'(net_j) Σ_l w_lj δ_l    (with the weights before the update)
+    gradient:  ∂J/∂w_rq = −Σ_i δ_r u_rq        (divided by N when reduction is 'mean')
+    update:    Δw = −η ∂J/∂w,  w ← w + Δw      (every weight at once)
+
+Left out on purpose: momentum, regularisation, softmax. Everything is float64.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.nn.activations import ACTIVATIONS, Array
+from app.nn.losses import loss_per_example, output_delta
+
+
+class NonFiniteUpdate(ValueError):
+    """An update would make a weight NaN or infinite; the network is left as it was."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(where)
+        self.where = where
+
+
+@dataclass(frozen=True)
+class Config:
+    hidden_activation: str = "sigmoid"
+    output_activation: str = "sigmoid"
+    loss: str = "squared_error"
+    learning_rate: float = 0.5
+    reduction: str = "sum"
+    train_biases: bool = True
+
+    def activation(self, k: int, depth: int) -> str:
+        """The activation of layer k (1..depth)."""
+        return self.output_activation if k == depth else self.hidden_activation
+
+
+@dataclass
+class Params:
+    weights: list[Array]
+    biases: list[Array]
+
+    @property
+    def layers(self) -> list[int]:
+        return [self.weights[0].shape[1], *(w.shape[0] for w in self.weights)]
+
+    def copy(self) -> Params:
+        return Params([w.copy() for w in self.weights], [b.copy() for b in self.biases])
+
+
+@dataclass
+class Trace:
+    """What the forward pass computed: net[k-1] and activations[k] are layer k's, (N, n_k)."""
+
+    net: list[Array]
+    activations: list[Array]
+
+    @property
+    def output(self) -> Array:
+        return self.activations[-1]
+
+
+@dataclass
+class Backward:
+    trace: Trace
+    deltas: list[Array]
+    """deltas[k-1]: δ of layer k for every example, (N, n_k)."""
+    grad_weights: list[Array]
+    grad_biases: list[Array]
+    weight_deltas: list[Array]
+    bias_deltas: list[Array]
+    loss: float
+
+
+@dataclass
+class TrainResult:
+    first: Backward
+    """The backward pass that produced the first update."""
+    params: Params
+    losses: list[float] = field(default_factory=list)
+    updates: int = 0
+
+
+def init_params(layers: list[int], seed: int) -> Params:
+    """Glorot-uniform weights from a seeded generator, zero biases: same seed, same network."""
+    rng = np.random.default_rng(seed)
+    weights, biases = [], []
+    for n_in, n_out in itertools.pairwise(layers):
+        limit = np.sqrt(6.0 / (n_in + n_out))
+        weights.append(rng.uniform(-limit, limit, size=(n_out, n_in)))
+        biases.append(np.zeros(n_out))
+    return Params(weights, biases)
+
+
+def forward(params: Params, config: Config, x: Array) -> Trace:
+    depth = len(params.weights)
+    nets: list[Array] = []
+    activations = [x]
+    u = x
+    with np.errstate(all="ignore"):
+        for k, (w, b) in enumerate(zip(params.weights, params.biases, strict=True), start=1):
+            net = u @ w.T + b
+            u = ACTIVATIONS[config.activation(k, depth)].f(net)
+            nets.append(net)
+            activations.append(u)
+    return Trace(nets, activations)
+
+
+def loss(config: Config, trace: Trace, y: Array) -> float:
+    """J over the batch: Σ_i J_i, or its mean."""
+    per_example = loss_per_example(config.loss, y, trace.output, trace.net[-1])
+    total = float(np.sum(per_example))
+    return total / len(y) if config.reduction == "mean" else total
+
+
+def backward(params: Params, config: Config, x: Array, y: Array) -> Backward:
+    """δ for every unit and example, and ∂J/∂w and Δw over the batch. Changes nothing."""
+    trace = forward(params, config, x)
+    depth = len(params.weights)
+    scale = 1.0 / len(x) if config.reduction == "mean" else 1.0
+    with np.errstate(all="ignore"):
+        delta = output_delta(config.loss, config.output_activation, y, trace.output, trace.net[-1])
+        deltas = [delta]
+        for k in range(depth - 1, 0, -1):  # layer k = depth-1 .. 1
+            w_above = params.weights[k]  # weights into layer k+1, shape (n_{k+1}, n_k)
+            f = ACTIVATIONS[config.activation(k, depth)]
+            delta = f.derivative(trace.net[k - 1], trace.activations[k]) * (delta @ w_above)
+            deltas.append(delta)
+        deltas.reverse()
+        grad_w = [-scale * (d.T @ u) for d, u in zip(deltas, trace.activations[:-1], strict=True)]
+        grad_b = [-scale * d.sum(axis=0) for d in deltas]
+        eta = config.learning_rate
+        dw = [-eta * g for g in grad_w]
+        db = [-eta * g if config.train_biases else np.zeros_like(g) for g in grad_b]
+    return Backward(trace, deltas, grad_w, grad_b, dw, db, loss(config, trace, y))
+
+
+def apply(params: Params, result: Backward) -> Params:
+    """w ← w + Δw for every weight at once; refuses to produce a non-finite weight."""
+    with np.errstate(all="ignore"):
+        weights = [w + d for w, d in zip(params.weights, result.weight_deltas, strict=True)]
+        biases = [b + d for b, d in zip(params.biases, result.bias_deltas, strict=True)]
+    for name, arrays in (("weights", weights), ("biases", biases)):
+        for k, a in enumerate(arrays):
+            if not np.isfinite(a).all():
+                index = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
+                where = f"{name}[{k}]" + "".join(f"[{i}]" for i in index)
+                raise NonFiniteUpdate(where)
+    return Params(weights, biases)
+
+
+def train(
+    params: Params, config: Config, x: Array, y: Array, *, mode: str = "batch", epochs: int = 1
+) -> TrainResult:
+    """Gradient descent. 'batch': one update per epoch from the whole batch (the seed's rule);
+    'online': one update per example in the order given. `losses` holds J over the whole batch
+    after each epoch."""
+    first: Backward | None = None
+    losses: list[float] = []
+    updates = 0
+    current = params
+    for _ in range(epochs):
+        if mode == "batch":
+            result = backward(current, config, x, y)
+            current = apply(current, result)
+            first = first or result
+            updates += 1
+        else:
+            for i in range(len(x)):
+                result = backward(current, config, x[i : i + 1], y[i : i + 1])
+                current = apply(current, result)
+                first = first or result
+                updates += 1
+        losses.append(loss(config, forward(current, config, x), y))
+    assert first is not None, "epochs must be at least 1"
+    return TrainResult(first, current, losses, updates)
+
+
+def numerical_gradients(
+    params: Params, config: Config, x: Array, y: Array, epsilon: float = 1e-6
+) -> tuple[list[Array], list[Array]]:
+    """∂J/∂w by centered finite differences (J(w + ε) − J(w − ε)) / 2ε, one weight at a time.
+
+    An independent check of backward(): it uses only forward() and the loss."""
+
+    def nudged(arrays: list[Array]) -> list[Array]:
+        grads = []
+        for a in arrays:
+            g = np.zeros_like(a)
+            for index in np.ndindex(a.shape):
+                saved = a[index]
+                a[index] = saved + epsilon
+                plus = loss(config, forward(probe, config, x), y)
+                a[index] = saved - epsilon
+                minus = loss(config, forward(probe, config, x), y)
+                a[index] = saved
+                g[index] = (plus - minus) / (2 * epsilon)
+            grads.append(g)
+        return grads
+
+    probe = params.copy()
+    return nudged(probe.weights), nudged(probe.biases)
+
+
+__all__ = [
+    "Backward",
+    "Config",
+    "NonFiniteUpdate",
+    "Params",
+    "Trace",
+    "TrainResult",
+    "apply",
+    "backward",
+    "forward",
+    "init_params",
+    "loss",
+    "numerical_gradients",
+]
