@@ -18,7 +18,7 @@ OpenAPI schema states them) and against the stored network in :mod:`app.api.vali
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,7 +44,7 @@ LayerSizes = Annotated[
 ]
 NetworkId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
-MAZUR_EXAMPLE = {
+MAZUR_EXAMPLE: dict[str, Any] = {
     "layers": [2, 2, 2],
     "learning_rate": 0.5,
     "train_biases": False,
@@ -229,7 +229,7 @@ class BackwardResponse(ForwardResponse):
     gradients: Gradients = Field(description="∂J/∂w = −Σ_i δ_r u_rq over the batch.")
     weight_deltas: list[list[list[float]]] = Field(description="Δw = −η ∂J/∂w.")
     bias_deltas: list[list[float]] = Field(description="Δb = −η ∂J/∂b; zeros when frozen.")
-    loss: float = Field(description="J over the batch.")  # type: ignore[assignment]
+    loss: float = Field(description="J over the batch.")
 
 
 class StepResponse(BackwardResponse):

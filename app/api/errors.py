@@ -1,0 +1,114 @@
+"""Errors as the API reports them: `{"detail": "<field>: <problem>", "errors": [...]}`.
+
+Every message names the field ("x[3]", "weights[1][0]", "body") and the problem, and a
+request that fails changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.nn import NonFiniteUpdate
+from app.schemas import ErrorResponse
+from app.store import NotFound, StoreUnavailable
+
+log = logging.getLogger("backprop")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.status, self.field, self.message = status, field, message
+
+
+def field_path(loc: Sequence[int | str]) -> str:
+    """("body", "x", 3, 1) -> "x[3][1]"; ("body",) -> "body"."""
+    parts = list(loc[1:] if loc and loc[0] in ("body", "query", "path") else loc)
+    if not parts:
+        return str(loc[0]) if loc else "body"
+    text = str(parts[0])
+    for part in parts[1:]:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+def error_response(status: int, problems: list[tuple[str, str]]) -> Response:
+    body = ErrorResponse(
+        detail="; ".join(f"{field}: {message}" for field, message in problems),
+        errors=[{"field": f, "message": m} for f, m in problems],
+    )
+    return Response(body.model_dump_json(), status, media_type="application/json")
+
+
+def _readable(error: dict[str, Any]) -> tuple[str, str]:
+    loc = error.get("loc", ())
+    message = str(error.get("msg", "is invalid"))
+    if error.get("type") == "json_invalid":
+        position = loc[1] if len(loc) > 1 else "?"
+        return "body", f"is not valid JSON (at character {position})"
+    if error.get("type") == "missing" and loc in (("body",), ()):
+        return "body", "a JSON object is required"
+    if error.get("type") == "extra_forbidden":
+        return field_path(loc), "is not a known field"
+    return field_path(loc), message[0].lower() + message[1:] if message else message
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def validation(_: Request, exc: RequestValidationError) -> Response:
+        return error_response(422, [_readable(e) for e in exc.errors()][:20])
+
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> Response:
+        return error_response(exc.status, [(exc.field, exc.message)])
+
+    @app.exception_handler(NotFound)
+    async def not_found(_: Request, exc: NotFound) -> Response:
+        return error_response(404, [("id", "no network has this id (it may have expired)")])
+
+    @app.exception_handler(NonFiniteUpdate)
+    async def non_finite(_: Request, exc: NonFiniteUpdate) -> Response:
+        return error_response(
+            422,
+            [
+                (
+                    exc.where,
+                    "the update would make this weight NaN or infinite; the network "
+                    "is unchanged (try a smaller learning_rate)",
+                )
+            ],
+        )
+
+    @app.exception_handler(StoreUnavailable)
+    async def unavailable(_: Request, exc: StoreUnavailable) -> Response:
+        log.error("store unavailable: %s", exc)
+        response = error_response(503, [("database", f"cannot save now ({exc}); try again")])
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> Response:
+        field = "path" if exc.status_code in (404, 405) else "request"
+        response = error_response(exc.status_code, [(field, str(exc.detail).lower())])
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+
+def orjson_bytes(payload: Any) -> bytes:
+    return orjson.dumps(payload, option=orjson.OPT_SERIALIZE_NUMPY, default=_fallback)
+
+
+def _fallback(value: Any) -> Any:
+    tolist = getattr(value, "tolist", None)
+    if tolist is not None:
+        return tolist()
+    raise TypeError(f"cannot serialize {type(value).__name__}")

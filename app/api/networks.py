@@ -1,0 +1,331 @@
+"""/api/networks: create, read, change, and run the three phases of backpropagation.
+
+Each route: validate, load, compute (app.nn), save, respond. Routes are plain `def` so numpy
+work runs in the thread pool, never on the event loop. Responses are serialized by orjson
+straight from numpy arrays; the response models document them in /docs.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+
+from app import nn, presets
+from app.api import validate
+from app.api.errors import ApiError, orjson_bytes
+from app.nn import Array
+from app.schemas import (
+    BackwardRequest,
+    BackwardResponse,
+    ErrorResponse,
+    ForwardRequest,
+    ForwardResponse,
+    GradientCheckResponse,
+    NetworkCreate,
+    NetworkId,
+    NetworkPatch,
+    NetworkState,
+    Settings,
+    StepRequest,
+    StepResponse,
+)
+from app.store import NetworkStore, StoredNetwork
+
+router = APIRouter(prefix="/api/networks", tags=["networks"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse, "description": text}
+    for code, text in (
+        (404, "No network has this id."),
+        (413, "The body is too large."),
+        (415, "The body is not JSON."),
+        (422, "A field is invalid; the message names it. Nothing changed."),
+        (429, "Too many requests from this address."),
+        (503, "The database cannot take the change now. Nothing changed."),
+    )
+}
+
+
+def get_store(request: Request) -> NetworkStore:
+    store: NetworkStore = request.app.state.store
+    return store
+
+
+StoreDep = Annotated[NetworkStore, Depends(get_store)]
+IdPath = Annotated[NetworkId, Path(description="The network's id, from POST /api/networks.")]
+
+
+def json_response(payload: dict[str, Any], status: int = 200) -> Response:
+    return Response(orjson_bytes(payload), status, media_type="application/json")
+
+
+# -- conversions -----------------------------------------------------------------------------
+def config(settings: Settings) -> nn.Config:
+    return nn.Config(
+        hidden_activation=settings.hidden_activation,
+        output_activation=settings.output_activation,
+        loss=settings.loss,
+        learning_rate=settings.learning_rate,
+        reduction=settings.reduction,
+        train_biases=settings.train_biases,
+    )
+
+
+def state(network: StoredNetwork) -> dict[str, Any]:
+    data = None
+    if network.dataset is not None:
+        data = {"x": network.dataset[0], "y": network.dataset[1]}
+    return {
+        "id": network.id,
+        **network.settings.model_dump(),
+        "layers": network.layers,
+        "weights": network.params.weights,
+        "biases": network.params.biases,
+        "seed": network.seed,
+        "dataset": data,
+        "updates": network.updates,
+    }
+
+
+def forward_payload(trace: nn.Trace, loss: float | None) -> dict[str, Any]:
+    return {
+        "net": trace.net,
+        "activations": trace.activations,
+        "output": trace.output,
+        "loss": loss,
+    }
+
+
+def backward_payload(result: nn.Backward) -> dict[str, Any]:
+    return {
+        **forward_payload(result.trace, result.loss),
+        "deltas": result.deltas,
+        "gradients": {"weights": result.grad_weights, "biases": result.grad_biases},
+        "weight_deltas": result.weight_deltas,
+        "bias_deltas": result.bias_deltas,
+    }
+
+
+def examples(
+    network: StoredNetwork,
+    x: list[list[float]] | None,
+    y: list[list[float]] | None,
+    need_y: bool,
+) -> tuple[Array, Array | None]:
+    """The batch a request names, or the stored dataset when it names none."""
+    if x is None:
+        if y is not None:
+            raise ApiError(422, "x", "is required when y is given")
+        if network.dataset is None:
+            raise ApiError(422, "x", "is required: the network has no stored dataset")
+        return network.dataset
+    xs, ys = validate.batch(x, y, network.layers, network.settings)
+    if need_y and ys is None:
+        raise ApiError(422, "y", "is required when x is given")
+    return xs, ys
+
+
+def build(body: NetworkCreate) -> StoredNetwork:
+    """A new network from a create request (and the preset it names, if any)."""
+    if body.preset is not None:
+        base = presets.get(body.preset)
+        if base is None:
+            raise ApiError(422, "preset", f"no preset is named {body.preset!r}; see /api/presets")
+        merged = base.model_dump(exclude_unset=True) | body.model_dump(exclude_unset=True)
+        merged.pop("preset")
+        body = NetworkCreate.model_validate(merged)
+    if body.layers is None:
+        raise ApiError(422, "layers", "is required unless a preset is given")
+    settings = Settings.model_validate(body.model_dump(include=set(Settings.model_fields)))
+    validate.settings(settings)
+    layers = body.layers
+    params = nn.init_params(layers, body.seed)
+    if body.weights is not None or body.biases is not None:
+        params = validate.params(
+            layers,
+            body.weights if body.weights is not None else [w.tolist() for w in params.weights],
+            body.biases if body.biases is not None else [b.tolist() for b in params.biases],
+        )
+    data = validate.dataset(body.dataset, layers, settings) if body.dataset else None
+    return StoredNetwork(secrets.token_urlsafe(24), settings, body.seed, params, data)
+
+
+def patch(network: StoredNetwork, body: NetworkPatch) -> None:
+    """Apply a PATCH to a loaded network; raises before changing anything if a field is bad."""
+    fields = body.model_dump(exclude_unset=True)
+    settings = network.settings.model_copy(
+        update={k: v for k, v in fields.items() if k in Settings.model_fields}
+    )
+    settings = Settings.model_validate(settings.model_dump())
+    validate.settings(settings)
+    layers = body.layers or network.layers
+    seed = body.seed if body.seed is not None else network.seed
+    params = network.params
+    if body.layers is not None and body.layers != network.layers:
+        params = nn.init_params(layers, seed)
+    if body.weights is not None or body.biases is not None:
+        params = validate.params(
+            layers,
+            body.weights if body.weights is not None else [w.tolist() for w in params.weights],
+            body.biases if body.biases is not None else [b.tolist() for b in params.biases],
+        )
+    data = network.dataset
+    if body.dataset is not None:
+        data = validate.dataset(body.dataset, layers, settings)
+    elif "dataset" in fields:
+        data = None  # explicit null removes the dataset
+    elif data is not None and (data[0].shape[1], data[1].shape[1]) != (layers[0], layers[-1]):
+        raise ApiError(
+            422,
+            "dataset",
+            f"the stored dataset has {data[0].shape[1]} inputs and {data[1].shape[1]} outputs; "
+            f"layers {layers} need {layers[0]} and {layers[-1]}: send a new dataset too",
+        )
+    network.settings, network.seed, network.params, network.dataset = settings, seed, params, data
+
+
+# -- routes ----------------------------------------------------------------------------------
+@router.post(
+    "", status_code=201, response_model=NetworkState, responses=ERRORS, summary="Create a network"
+)
+def create_network(body: NetworkCreate, store: StoreDep) -> Response:
+    """A new network from `layers` (weights drawn from `seed`, or given exactly) or a preset."""
+    network = build(body)
+    store.create(network)
+    return json_response(state(network), 201)
+
+
+@router.get(
+    "/{network_id}", response_model=NetworkState, responses=ERRORS, summary="Read a network"
+)
+def get_network(network_id: IdPath, store: StoreDep) -> Response:
+    return json_response(state(store.get(network_id)))
+
+
+@router.patch(
+    "/{network_id}",
+    response_model=NetworkState,
+    responses=ERRORS,
+    summary="Change settings, weights, biases or the dataset",
+)
+def patch_network(network_id: IdPath, body: NetworkPatch, store: StoreDep) -> Response:
+    """Omitted fields stay. New `layers` draw new weights from `seed` unless weights are given;
+    `"dataset": null` removes the dataset."""
+
+    def change(network: StoredNetwork) -> StoredNetwork:
+        patch(network, body)
+        return network
+
+    return json_response(state(store.modify(network_id, change)))
+
+
+@router.delete("/{network_id}", status_code=204, responses=ERRORS, summary="Delete a network")
+def delete_network(network_id: IdPath, store: StoreDep) -> Response:
+    if not store.delete(network_id):
+        raise ApiError(404, "id", "no network has this id (it may have expired)")
+    return Response(status_code=204)
+
+
+@router.post(
+    "/{network_id}/forward",
+    response_model=ForwardResponse,
+    responses=ERRORS,
+    summary="Forward pass: net and o of every unit",
+)
+def forward(network_id: IdPath, store: StoreDep, body: ForwardRequest | None = None) -> Response:
+    """net_r = Σ_q w_rq u_rq + b_r and o_r = f(net_r), layer by layer. Changes nothing."""
+    body = body or ForwardRequest()
+    network = store.get(network_id)
+    x, y = examples(network, body.x, body.y, need_y=False)
+    validate.work(network.layers, len(x), field="x")
+    cfg = config(network.settings)
+    trace = nn.forward(network.params, cfg, x)
+    return json_response(forward_payload(trace, None if y is None else nn.loss(cfg, trace, y)))
+
+
+@router.post(
+    "/{network_id}/backward",
+    response_model=BackwardResponse,
+    responses=ERRORS,
+    summary="Backward pass: δ of every unit, ∂J/∂w and Δw of every weight",
+)
+def backward(network_id: IdPath, store: StoreDep, body: BackwardRequest | None = None) -> Response:
+    """δ_l = −∂J_i/∂o_l · f'(net_l) at the outputs, δ_j = f'(net_j) Σ_l w_lj δ_l below,
+    ∂J/∂w_rq = −Σ_i δ_r u_rq, Δw = −η ∂J/∂w. Changes nothing."""
+    body = body or BackwardRequest()
+    network = store.get(network_id)
+    x, y = examples(network, body.x, body.y, need_y=True)
+    assert y is not None
+    validate.work(network.layers, len(x), passes=2, field="x")
+    result = nn.backward(network.params, config(network.settings), x, y)
+    return json_response(backward_payload(result))
+
+
+@router.post(
+    "/{network_id}/step",
+    response_model=StepResponse,
+    responses=ERRORS,
+    summary="Update: apply Δw, for one or more epochs",
+)
+def step(network_id: IdPath, store: StoreDep, body: StepRequest | None = None) -> Response:
+    """Returns the backward pass that produced the first update, the network after all
+    updates, and J over the whole batch after each epoch. All or nothing: an update that
+    would make a weight non-finite leaves the network as it was."""
+    body = body or StepRequest()
+
+    def change(network: StoredNetwork) -> tuple[nn.TrainResult, StoredNetwork]:
+        x, y = examples(network, body.x, body.y, need_y=True)
+        assert y is not None
+        validate.work(network.layers, len(x), body.epochs, passes=3)
+        result = nn.train(
+            network.params, config(network.settings), x, y, mode=body.mode, epochs=body.epochs
+        )
+        network.params = result.params
+        network.updates += result.updates
+        return result, network
+
+    result, network = store.modify(network_id, change)
+    return json_response(
+        {**backward_payload(result.first), "network": state(network), "losses": result.losses}
+    )
+
+
+@router.post(
+    "/{network_id}/gradient-check",
+    response_model=GradientCheckResponse,
+    responses=ERRORS,
+    summary="Compare backprop's ∂J/∂w with finite differences",
+)
+def gradient_check(
+    network_id: IdPath, store: StoreDep, body: BackwardRequest | None = None
+) -> Response:
+    """For every weight, (J(w + ε) − J(w − ε)) / 2ε beside backprop's ∂J/∂w."""
+    body = body or BackwardRequest()
+    network = store.get(network_id)
+    x, y = examples(network, body.x, body.y, need_y=True)
+    assert y is not None
+    count = validate.parameter_count(network.layers)
+    validate.work(network.layers, len(x), passes=2 * count, field="x")
+    cfg = config(network.settings)
+    result = nn.backward(network.params, cfg, x, y)
+    epsilon = 1e-6
+    num_w, num_b = nn.numerical_gradients(network.params, cfg, x, y, epsilon)
+    worst = 0.0
+    for exact, approx in zip(
+        [*result.grad_weights, *result.grad_biases], [*num_w, *num_b], strict=True
+    ):
+        scale = abs(exact) + abs(approx)
+        mask = scale > 1e-12
+        if mask.any():
+            worst = max(worst, float((abs(exact - approx)[mask] / scale[mask]).max()))
+    return json_response(
+        {
+            "backprop": {"weights": result.grad_weights, "biases": result.grad_biases},
+            "numerical": {"weights": num_w, "biases": num_b},
+            "epsilon": epsilon,
+            "max_relative_error": worst,
+        }
+    )

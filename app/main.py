@@ -1,0 +1,44 @@
+"""create_app(): the routers, static files, and the store opened for the app's lifetime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app import pages
+from app.api import errors, health, networks
+from app.config import get_settings
+from app.store import SQLiteStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DESCRIPTION = """
+Backpropagation on a multilayer perceptron, number by number, in the notation of the lecture
+notes: net_r = Σ_q w_rq u_rq + b_r, o_r = f(net_r), δ_r = −∂J_i/∂net_r, ∂J/∂w_rq = −Σ_i δ_r u_rq,
+Δw = −η ∂J/∂w. Create a network, then call forward, backward and step.
+"""
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store = SQLiteStore(settings.database, settings.synchronous)
+        yield
+        app.state.store.close()
+
+    app = FastAPI(title="Backprop Lab", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    errors.install(app)
+    app.include_router(health.router)
+    app.include_router(networks.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    return app
+
+
+app = create_app()

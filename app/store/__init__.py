@@ -1,0 +1,13 @@
+"""Where networks live, behind the small interface in base.py. SQLite is the default."""
+
+from app.store.base import NetworkStore, NotFound, StoredNetwork, StoreUnavailable, Summary
+from app.store.sqlite import SQLiteStore
+
+__all__ = [
+    "NetworkStore",
+    "NotFound",
+    "SQLiteStore",
+    "StoreUnavailable",
+    "StoredNetwork",
+    "Summary",
+]

@@ -1,0 +1,80 @@
+"""The store interface: where networks live. Routes and the engine never see SQL.
+
+`modify` is the one way to change a network: it runs read → change → write as one atomic
+unit, serialized against every other writer of that network, in any worker process.
+A shared backend (PostgreSQL, Redis) implements the same four verbs; see docs/storage.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+import numpy as np
+
+from app.nn import Array, Params
+from app.schemas import Settings
+
+T = TypeVar("T")
+
+
+class NotFound(KeyError):
+    """No network has that id (or it expired)."""
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot take the change now (disk full, read-only, locked too long)."""
+
+
+@dataclass
+class StoredNetwork:
+    id: str
+    settings: Settings
+    seed: int
+    params: Params
+    dataset: tuple[Array, Array] | None
+    updates: int = 0
+    version: int = 0
+    created_at: float = 0.0
+    last_used: float = 0.0
+
+    @property
+    def layers(self) -> list[int]:
+        return self.params.layers
+
+
+@dataclass(frozen=True)
+class Summary:
+    id: str
+    name: str | None
+    layers: list[int]
+    updates: int
+    created_at: float
+    last_used: float
+
+
+class NetworkStore(Protocol):
+    def create(self, network: StoredNetwork) -> None: ...
+
+    def get(self, network_id: str) -> StoredNetwork: ...
+
+    def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
+        """Load, let `change` mutate the network (or raise to abort), save, commit."""
+        ...
+
+    def delete(self, network_id: str) -> bool: ...
+
+    def count(self) -> int: ...
+
+    def summaries(self, limit: int = 1000) -> list[Summary]: ...
+
+    def expire(self, unused_since: float) -> int:
+        """Delete networks last used before the given time; returns how many."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def as_array(rows: list[list[float]]) -> Array:
+    return np.asarray(rows, dtype=np.float64)

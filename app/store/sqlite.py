@@ -1,0 +1,249 @@
+"""SQLite store: one file, WAL mode, one row per network.
+
+Durability: every change is committed before the route returns, so a 2xx means the change is
+on disk (synchronous=FULL survives power loss; NORMAL survives a killed process). Writers
+take the database's write lock with BEGIN IMMEDIATE, which serializes concurrent changes to a
+network across threads and worker processes: none is lost, none is applied twice.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+
+from app.nn import Array, Params
+from app.schemas import Settings
+from app.store.base import NotFound, StoredNetwork, StoreUnavailable, Summary
+
+T = TypeVar("T")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS networks (
+    id         TEXT PRIMARY KEY,
+    layers     TEXT NOT NULL,
+    settings   TEXT NOT NULL,
+    seed       INTEGER NOT NULL,
+    params     BLOB NOT NULL,
+    dataset_n  INTEGER,
+    dataset    BLOB,
+    updates    INTEGER NOT NULL,
+    version    INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    last_used  REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS networks_last_used ON networks (last_used);
+"""
+
+COLUMNS = (
+    "id, layers, settings, seed, params, dataset_n, dataset, updates, version, "
+    "created_at, last_used"
+)
+TOUCH_EVERY = 60.0
+"""Reads refresh last_used at most this often (seconds), so reads rarely write."""
+
+
+def encode_params(params: Params) -> bytes:
+    parts = [a.ravel() for pair in zip(params.weights, params.biases, strict=True) for a in pair]
+    return np.concatenate(parts).astype("<f8").tobytes()
+
+
+def decode_params(layers: list[int], blob: bytes) -> Params:
+    flat = np.frombuffer(blob, dtype="<f8")
+    weights, biases, at = [], [], 0
+    for n_in, n_out in itertools.pairwise(layers):
+        weights.append(flat[at : at + n_in * n_out].reshape(n_out, n_in).copy())
+        at += n_in * n_out
+        biases.append(flat[at : at + n_out].copy())
+        at += n_out
+    return Params(weights, biases)
+
+
+def encode_dataset(dataset: tuple[Array, Array] | None) -> tuple[int | None, bytes | None]:
+    if dataset is None:
+        return None, None
+    x, y = dataset
+    return len(x), np.concatenate([x.ravel(), y.ravel()]).astype("<f8").tobytes()
+
+
+def decode_dataset(
+    layers: list[int], n: int | None, blob: bytes | None
+) -> tuple[Array, Array] | None:
+    if n is None or blob is None:
+        return None
+    flat = np.frombuffer(blob, dtype="<f8")
+    split = n * layers[0]
+    return flat[:split].reshape(n, layers[0]).copy(), flat[split:].reshape(n, layers[-1]).copy()
+
+
+def row_to_network(row: sqlite3.Row) -> StoredNetwork:
+    layers = json.loads(row["layers"])
+    return StoredNetwork(
+        id=row["id"],
+        settings=Settings.model_validate_json(row["settings"]),
+        seed=row["seed"],
+        params=decode_params(layers, row["params"]),
+        dataset=decode_dataset(layers, row["dataset_n"], row["dataset"]),
+        updates=row["updates"],
+        version=row["version"],
+        created_at=row["created_at"],
+        last_used=row["last_used"],
+    )
+
+
+def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
+    n, blob = encode_dataset(network.dataset)
+    return (
+        network.id,
+        json.dumps(network.layers),
+        network.settings.model_dump_json(),
+        network.seed,
+        encode_params(network.params),
+        n,
+        blob,
+        network.updates,
+        network.version,
+        network.created_at,
+        network.last_used,
+    )
+
+
+class SQLiteStore:
+    def __init__(self, path: str, synchronous: str = "FULL", busy_timeout_ms: int = 10_000):
+        self.path = path
+        self.synchronous = synchronous if synchronous in ("FULL", "NORMAL", "EXTRA") else "FULL"
+        self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with self._errors():
+            conn = self._connection()
+            conn.executescript(SCHEMA)
+
+    # -- connections -------------------------------------------------------------------------
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute(f"PRAGMA synchronous = {self.synchronous}")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn the database's own failures into StoreUnavailable (a 503), never a 500."""
+        try:
+            yield
+        except (sqlite3.OperationalError, sqlite3.DatabaseError) as error:
+            raise StoreUnavailable(str(error)) from error
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self._connection()
+        with self._errors():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    # -- the interface -----------------------------------------------------------------------
+    def create(self, network: StoredNetwork) -> None:
+        now = time.time()
+        network.created_at = network.created_at or now
+        network.last_used = now
+        with self._write() as conn:
+            conn.execute(
+                f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                network_to_row(network),
+            )
+
+    def _load(self, conn: sqlite3.Connection, network_id: str) -> StoredNetwork:
+        row = conn.execute(f"SELECT {COLUMNS} FROM networks WHERE id = ?", (network_id,)).fetchone()
+        if row is None:
+            raise NotFound(network_id)
+        return row_to_network(row)
+
+    def get(self, network_id: str) -> StoredNetwork:
+        with self._errors():
+            network = self._load(self._connection(), network_id)
+        now = time.time()
+        if now - network.last_used > TOUCH_EVERY:
+            with self._write() as conn:
+                conn.execute("UPDATE networks SET last_used = ? WHERE id = ?", (now, network_id))
+        return network
+
+    def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
+        with self._write() as conn:
+            network = self._load(conn, network_id)
+            result = change(network)
+            network.version += 1
+            network.last_used = time.time()
+            row = network_to_row(network)
+            conn.execute(
+                "UPDATE networks SET layers=?, settings=?, seed=?, params=?, dataset_n=?, "
+                "dataset=?, updates=?, version=?, last_used=? WHERE id=?",
+                (*row[1:9], row[10], network_id),
+            )
+        return result
+
+    def delete(self, network_id: str) -> bool:
+        with self._write() as conn:
+            return conn.execute("DELETE FROM networks WHERE id = ?", (network_id,)).rowcount > 0
+
+    def count(self) -> int:
+        with self._errors():
+            return int(self._connection().execute("SELECT COUNT(*) FROM networks").fetchone()[0])
+
+    def summaries(self, limit: int = 1000) -> list[Summary]:
+        with self._errors():
+            rows = (
+                self._connection()
+                .execute(
+                    "SELECT id, layers, settings, updates, created_at, last_used FROM networks "
+                    "ORDER BY last_used DESC LIMIT ?",
+                    (limit,),
+                )
+                .fetchall()
+            )
+        return [
+            Summary(
+                r["id"],
+                Settings.model_validate_json(r["settings"]).name,
+                json.loads(r["layers"]),
+                r["updates"],
+                r["created_at"],
+                r["last_used"],
+            )
+            for r in rows
+        ]
+
+    def expire(self, unused_since: float) -> int:
+        with self._write() as conn:
+            return conn.execute(
+                "DELETE FROM networks WHERE last_used < ?", (unused_since,)
+            ).rowcount
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
