@@ -40,8 +40,20 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         env = {**os.environ, "BACKPROP_DATABASE": str(self.database), **(self.env or {})}
-        cmd = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-               "--port", str(self.port), "--workers", str(self.workers), "--log-level", "warning"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+            "--log-level",
+            "warning",
+        ]
         self.process = subprocess.Popen(cmd, cwd=ROOT, env=env)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -81,8 +93,9 @@ def live_server_factory(tmp_path: Path) -> Iterator[type[LiveServer]]:
     """Build servers on this test's temporary folder; all are stopped at the end."""
     made: list[LiveServer] = []
 
-    def make(workers: int = 1, env: dict[str, str] | None = None,
-             database: Path | None = None) -> LiveServer:
+    def make(
+        workers: int = 1, env: dict[str, str] | None = None, database: Path | None = None
+    ) -> LiveServer:
         server = LiveServer(database or tmp_path / "backprop.sqlite3", free_port(), workers, env)
         made.append(server)
         return server.start()
