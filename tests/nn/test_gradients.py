@@ -122,7 +122,7 @@ def test_online_update_steps_once_per_example_in_order(reduction):
 
 
 def test_mean_reduction_divides_the_sum_by_n():
-    params, config, x, y = random_case([2, 2, 2], 5, "sigmoid", "sigmoid", "squared_error", 5)
+    params, _, x, y = random_case([2, 2, 2], 5, "sigmoid", "sigmoid", "squared_error", 5)
     total = nn.backward(params, nn.Config(reduction="sum"), x, y)
     mean = nn.backward(params, nn.Config(reduction="mean"), x, y)
     for a, b in zip(total.grad_weights, mean.grad_weights, strict=True):
