@@ -1,0 +1,164 @@
+"""Requests per second of POST /step on Mazur's 2-2-2 network against the HTTP stack's limit.
+
+The limit is bench/bare_app.py: a bare FastAPI endpoint on the same uvicorn settings that
+returns prebuilt bytes of the same size as a real /step response. One worker each; wrk sends
+the same POST body to both, A B A B. Target: API / bare ≥ 0.4.
+
+    .venv/bin/python -m bench.api_vs_bare [--rounds 3] [--seconds 5] [--synchronous FULL NORMAL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from app.schemas import MAZUR_EXAMPLE
+from bench.server import Server, command_line, machine, post_json, table
+
+STEP_BODY = orjson.dumps({"x": [[0.05, 0.10]], "y": [[0.01, 0.99]], "mode": "batch", "epochs": 1})
+
+
+@dataclass
+class Target:
+    name: str
+    server: Server
+    path: str
+    rates: list[float] = field(default_factory=list)
+    latencies_ms: list[float] = field(default_factory=list)
+    p99_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+
+
+def lua_script(folder: Path, body: bytes) -> Path:
+    script = folder / "post.lua"
+    script.write_text(
+        'wrk.method = "POST"\n'
+        f"wrk.body = {json.dumps(body.decode())}\n"
+        'wrk.headers["Content-Type"] = "application/json"\n'
+    )
+    return script
+
+
+def run_wrk(
+    url: str, script: Path, seconds: float, connections: int, threads: int
+) -> tuple[float, float, float, int]:
+    """Requests per second, mean and p99 latency (ms), and errors (socket or non-2xx)."""
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds:g}s",
+            "--latency",
+            "-s",
+            str(script),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 30,
+    ).stdout
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors += int(non_2xx.group(1)) if non_2xx else 0
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    value, unit = re.search(r"Latency\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+    latency = float(value) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+    return rate, latency, float(p99[0]) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[p99[1]], errors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="A B A B … rounds")
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of one wrk run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument(
+        "--synchronous", nargs="+", default=["FULL", "NORMAL"], help="SQLite modes to measure"
+    )
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="backprop-bench-") as tmp:
+        folder = Path(tmp)
+        script = lua_script(folder, STEP_BODY)
+        targets: list[Target] = []
+        for mode in args.synchronous:
+            server = Server(env={"BACKPROP_SYNCHRONOUS": mode}).start()
+            body = orjson.dumps(MAZUR_EXAMPLE)
+            created = json.loads(post_json(server.url + "/api/networks", body))
+            path = f"/api/networks/{created['id']}/step"
+            targets.append(Target(f"/step, synchronous={mode}", server, path))
+        sample = post_json(targets[0].server.url + targets[0].path, STEP_BODY)
+        (folder / "body.json").write_bytes(sample)
+        bare = Server("bench.bare_app:app", env={"BENCH_BARE_BODY": str(folder / "body.json")})
+        targets.append(Target("bare FastAPI, prebuilt bytes", bare.start(), "/step"))
+        try:
+            for target in targets:  # warm up: imports, caches, the WAL file
+                run_wrk(target.server.url + target.path, script, 1, args.connections, 1)
+            for _ in range(args.rounds):
+                for target in targets:
+                    rate, latency, p99, errors = run_wrk(
+                        target.server.url + target.path,
+                        script,
+                        args.seconds,
+                        args.connections,
+                        args.threads,
+                    )
+                    target.rates.append(rate)
+                    target.latencies_ms.append(latency)
+                    target.p99_ms.append(p99)
+                    target.errors += errors
+        finally:
+            for target in targets:
+                target.server.stop()
+
+    limit = statistics.median(targets[-1].rates)
+    rows = []
+    for target in targets:
+        rate = statistics.median(target.rates)
+        rows.append(
+            [
+                target.name,
+                " ".join(f"{r:,.0f}" for r in target.rates),
+                f"{rate:,.0f}",
+                f"{statistics.median(target.latencies_ms):.2f}",
+                f"{statistics.median(target.p99_ms):.1f}",
+                str(target.errors),
+                f"{rate / limit:.2f}",
+            ]
+        )
+    print(f"command: {command_line()}")
+    print(f"machine: {machine()}")
+    print(
+        f"wrk -t{args.threads} -c{args.connections} -d{args.seconds:g}s, POST {len(STEP_BODY)} "
+        f"bytes, response {len(sample)} bytes, 1 uvicorn worker each, A B A B × {args.rounds}"
+    )
+    print(
+        table(
+            [
+                "target",
+                "req/s per round",
+                "median req/s",
+                "mean latency ms",
+                "p99 ms",
+                "errors",
+                "÷ bare",
+            ],
+            rows,
+        )
+    )
+    print("target: /step ÷ bare ≥ 0.4")
+
+
+if __name__ == "__main__":
+    main()

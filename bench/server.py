@@ -1,0 +1,177 @@
+"""A uvicorn subprocess on 127.0.0.1 for the benchmarks: started, waited for, stopped by pid.
+
+Every benchmark server runs with the same settings (`UVICORN_FLAGS`), so two apps compare
+on equal terms. The database is a fresh file in a temporary folder unless one is given.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+ROOT = Path(__file__).resolve().parent.parent
+UVICORN_FLAGS = ["--log-level", "warning", "--no-access-log"]
+BENCH_ENV = {
+    # The creation rate limit protects a public server; a benchmark creates many networks.
+    "BACKPROP_RATE_LIMIT_CREATE": "1000000",
+    "BACKPROP_CREATE_RATE_LIMIT": "1000000",
+    "BACKPROP_RATE_LIMIT": "1000000",
+    "BACKPROP_MAX_NETWORKS": "1000000",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """`with Server("app.main:app", workers=1) as s: ... s.url ...`"""
+
+    def __init__(
+        self,
+        app: str = "app.main:app",
+        workers: int = 1,
+        env: dict[str, str] | None = None,
+        database: Path | None = None,
+        health: str = "/healthz",
+    ) -> None:
+        self.app, self.workers, self.health = app, workers, health
+        self._tmp = tempfile.TemporaryDirectory(prefix="backprop-bench-")
+        self.database = database or Path(self._tmp.name) / "bench.sqlite3"
+        self.env = {**BENCH_ENV, **(env or {})}
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            self.app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+            *UVICORN_FLAGS,
+        ]
+
+    def start(self) -> Server:
+        env = {**os.environ, "BACKPROP_DATABASE": str(self.database), **self.env}
+        self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.app} exited with {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(self.url + self.health, timeout=1) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"{self.app} did not answer {self.health} within 30 s")
+
+    def pids(self) -> list[int]:
+        """The supervisor and its worker processes."""
+        if self.process is None:
+            return []
+        pids = [self.process.pid]
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        if children.exists():
+            pids += [int(p) for p in children.read_text().split()]
+        return pids
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        self.process = None
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stop()
+        self._tmp.cleanup()
+
+
+def post_json(url: str, body: bytes, method: str = "POST") -> bytes:
+    request = urllib.request.Request(
+        url, data=body, method=method, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as r:
+        data: bytes = r.read()
+        return data
+
+
+def machine() -> str:
+    """nproc, CPU model, Python, numpy and its BLAS (from threadpoolctl when installed)."""
+    import numpy as np
+
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    blas = "threadpoolctl not installed"
+    try:
+        from threadpoolctl import threadpool_info  # type: ignore[import-untyped]
+
+        blas = "; ".join(
+            f"{i.get('internal_api')} {i.get('version')} {i.get('architecture', '')} "
+            f"{i.get('num_threads')} threads"
+            for i in threadpool_info()
+            if i.get("user_api") == "blas"
+        )
+    except ImportError:
+        pass
+    coretype = os.environ.get("OPENBLAS_CORETYPE", "unset")
+    return (
+        f"nproc {os.cpu_count()}, {cpu}, Python {platform.python_version()}, "
+        f"numpy {np.__version__} ({blas}), OPENBLAS_CORETYPE={coretype}"
+    )
+
+
+def command_line() -> str:
+    """How this benchmark was started, to print beside its table."""
+    spec = getattr(sys.modules["__main__"], "__spec__", None)
+    target = ["-m", spec.name] if spec is not None else [sys.argv[0]]
+    python = Path(sys.executable)
+    shown = python.relative_to(ROOT).as_posix() if python.is_relative_to(ROOT) else str(python)
+    return " ".join([shown, *target, *sys.argv[1:]])
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table, ready to paste into docs/benchmarks.md."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
