@@ -1,0 +1,49 @@
+# Shared by scripts/serve and scripts/test: source it, then call `ensure_venv [extra]`.
+# Creates .venv (Python >= 3.11) if missing and installs the project pinned by the lock files.
+# Re-installs only when pyproject.toml or a lock file changed, so running a script again is fast.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${BACKPROP_VENV:-$ROOT/.venv}"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
+
+find_python() {
+    local candidate
+    for candidate in "${PYTHON:-}" python3.11 python3 python; do
+        [ -n "$candidate" ] || continue
+        if command -v "$candidate" >/dev/null 2>&1 &&
+            "$candidate" -c 'import sys, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# ensure_venv           -> runtime dependencies, pinned by requirements.lock
+# ensure_venv test      -> plus the test tools, pinned by requirements-test.lock
+ensure_venv() {
+    local extra="${1:-}" spec="." lock="$ROOT/requirements.lock" python stamp want
+    if [ -n "$extra" ]; then
+        spec=".[$extra]"
+        lock="$ROOT/requirements-$extra.lock"
+    fi
+    [ -f "$lock" ] || die "missing $lock"
+
+    if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
+        python="$(find_python)" || die "Python >= 3.11 with the venv module is needed (apt-get install python3 python3-venv)"
+        say "creating $VENV with $("$python" --version)"
+        rm -rf "$VENV"
+        "$python" -m venv "$VENV"
+    fi
+
+    stamp="$VENV/.installed${extra:+-$extra}"
+    want="$(cat "$ROOT/pyproject.toml" "$lock" | sha256sum | cut -d' ' -f1)"
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        say "installing $spec pinned by $(basename "$lock")"
+        (cd "$ROOT" && "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+            -c "$lock" -e "$spec") || die "pip install failed"
+        echo "$want" >"$stamp"
+    fi
+}
