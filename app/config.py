@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Limits(BaseSettings):
@@ -39,7 +40,27 @@ class Settings(BaseSettings):
     admin_token: str | None = None
     max_networks: int = 10_000
     expire_after_days: float = 30.0
-    cors_origins: list[str] = Field(default_factory=list)
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins allowed to call the API from other sites, comma-separated "
+        "(e.g. https://course.example.org). Empty (the default): CORS is closed.",
+    )
+    create_burst: int = Field(
+        200,
+        ge=0,
+        description="Networks one client address may create at once (a class behind one NAT "
+        "address counts as one client); 0: no limit.",
+    )
+    create_per_minute: float = Field(
+        30.0, ge=0, description="How fast that allowance refills, per worker process."
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [o.strip() for o in value.split(",") if o.strip()]
+        return value
 
 
 LIMITS = Limits()

@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import pages
+from app import openapi, pages, security
 from app.api import errors, health, networks
 from app.config import get_settings
 from app.store import SQLiteStore
@@ -32,8 +32,17 @@ def create_app() -> FastAPI:
         yield
         app.state.store.close()
 
-    app = FastAPI(title="Backprop Lab", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="Backprop Lab",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # served by app.openapi from vendored assets, under our CSP
+        redoc_url=None,
+    )
     errors.install(app)
+    security.install(app, settings)
+    openapi.install(app)
     app.include_router(health.router)
     app.include_router(networks.router)
     app.include_router(pages.router)

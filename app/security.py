@@ -1,0 +1,283 @@
+"""What every request passes before a route sees it, and what every response carries.
+
+Three pure ASGI middlewares, outermost first (see `install`):
+
+- `SecurityHeaders`: a Content-Security-Policy with no inline script, nosniff, no referrer and
+  no framing, on every response (pages, API, static files, errors).
+- `CreateRateLimit`: a token bucket per client address on the requests that create a
+  network (`POST /api/networks`, `GET /`). In process, so per worker: with N workers an
+  address may create up to N times the rate. Refusals are 429 with Retry-After.
+- `BodyGuard`: bodies of POST/PUT/PATCH requests are read here, at most `max_body_bytes`
+  (413 naming "body"), must be JSON (415) and nest no deeper than `MAX_JSON_DEPTH` (422) —
+  Python's JSON parser recurses, so a body of 100,000 "[" must never reach it.
+
+CORS sits between the first two and is closed unless BACKPROP_CORS_ORIGINS lists origins.
+Every refusal has the API's error body: {"detail": "<field>: <problem>", "errors": [...]}.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from fastapi import FastAPI
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api.errors import error_response
+from app.config import LIMITS, Settings
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+HEADERS: dict[str, str] = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+MAX_JSON_DEPTH = 32
+"""The deepest body the API needs is 5 levels ({"weights": [[[…]]]}); 32 leaves room."""
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+CREATES: frozenset[tuple[str, str]] = frozenset({("POST", "/api/networks"), ("GET", "/")})
+"""(method, path) of the requests that create a network, and so are rate-limited."""
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+# -- rate limit ------------------------------------------------------------------------------
+@dataclass
+class Bucket:
+    tokens: float
+    updated: float
+
+
+class TokenBuckets:
+    """`burst` tokens per key, refilled at `per_minute`; thread-safe; bounded in memory."""
+
+    def __init__(self, burst: int, per_minute: float, max_keys: int = 100_000) -> None:
+        self.burst, self.rate, self.max_keys = burst, per_minute / 60.0, max_keys
+        self._buckets: dict[str, Bucket] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: str, now: float | None = None) -> float:
+        """Take one token: 0.0 if granted, else the seconds until one is available."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                if len(self._buckets) >= self.max_keys:
+                    self._prune(now)
+                bucket = self._buckets[key] = Bucket(float(self.burst), now)
+            bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.updated) * self.rate)
+            bucket.updated = now
+            if bucket.tokens >= 1.0:
+                bucket.tokens -= 1.0
+                return 0.0
+            return (1.0 - bucket.tokens) / self.rate if self.rate > 0 else math.inf
+
+    def _prune(self, now: float) -> None:
+        """Forget full buckets (they hold no information), then the oldest if still too many."""
+        full = [
+            k
+            for k, b in self._buckets.items()
+            if b.tokens + (now - b.updated) * self.rate >= self.burst
+        ]
+        for key in full:
+            del self._buckets[key]
+        if len(self._buckets) >= self.max_keys:
+            oldest = sorted(self._buckets, key=lambda k: self._buckets[k].updated)
+            for key in oldest[: len(oldest) // 2]:
+                del self._buckets[key]
+
+
+class CreateRateLimit:
+    def __init__(self, app: ASGIApp, buckets: TokenBuckets, creates: Iterable[tuple[str, str]]):
+        self.app, self.buckets, self.creates = app, buckets, frozenset(creates)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (scope["method"], scope["path"]) in self.creates:
+            client = scope.get("client")
+            wait = self.buckets.take(client[0] if client else "unknown")
+            if wait > 0:
+                seconds = math.ceil(wait) if math.isfinite(wait) else 3600
+                response = error_response(
+                    429,
+                    [
+                        (
+                            "request",
+                            "too many networks created from this address; "
+                            f"try again in {seconds} s",
+                        )
+                    ],
+                )
+                response.headers["Retry-After"] = str(seconds)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+# -- bodies ----------------------------------------------------------------------------------
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_OPEN = np.zeros(256, dtype=np.int8)
+_OPEN[[ord("["), ord("{")]] = 1
+_OPEN[[ord("]"), ord("}")]] = -1
+
+
+def json_depth(body: bytes) -> int:
+    """How deep the arrays and objects of a JSON text nest (strings skipped), in C speed."""
+    bare = _STRING.sub(b'""', body)
+    steps = _OPEN[np.frombuffer(bare, dtype=np.uint8)]
+    if not steps.any():
+        return 0
+    return int(np.cumsum(steps, dtype=np.int64).max())
+
+
+def is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodyGuard:
+    """Read the body once (bounded), check it, and replay it to the app."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        max_depth: int = MAX_JSON_DEPTH,
+        other_types: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        self.app, self.max_bytes, self.max_depth = app, max_bytes, max_depth
+        self.other_types = other_types or {}
+        """Path suffix -> accepted non-JSON media types (e.g. ".csv" -> ("text/csv",))."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send, 413, self._too_large())
+            return
+        try:
+            body = await self._read(receive)
+        except BodyTooLarge:
+            await self._refuse(scope, receive, send, 413, self._too_large())
+            return
+        problem = self._check(scope["path"], headers.get("content-type", ""), body)
+        if problem is not None:
+            await self._refuse(scope, receive, send, *problem)
+            return
+
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # after the body: wait for the disconnect
+
+        await self.app(scope, replay, send)
+
+    def _too_large(self) -> str:
+        return f"is larger than {self.max_bytes:,} bytes (the limit per request)"
+
+    async def _read(self, receive: Receive) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise BodyTooLarge
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+    def _check(self, path: str, content_type: str, body: bytes) -> tuple[int, str] | None:
+        if not body:
+            return None  # no body: the route decides whether it needs one
+        for suffix, types in self.other_types.items():
+            if path.endswith(suffix):
+                media = content_type.split(";", 1)[0].strip().lower()
+                if media in types:
+                    return None
+                return 415, f"must be sent as {' or '.join(types)}, not {media or 'untyped'}"
+        if not path.startswith("/api/"):
+            return None  # pages and forms: only the size limit applies
+        if not is_json(content_type):
+            media = content_type.split(";", 1)[0].strip() or "no Content-Type"
+            return 415, f"must be JSON (Content-Type: application/json), not {media}"
+        depth = json_depth(body)
+        if depth > self.max_depth:
+            return 422, f"nests {depth} levels deep; at most {self.max_depth} are accepted"
+        return None
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, text: str) -> None:
+        await error_response(status, [("body", text)])(scope, receive, send)
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Add the middlewares; the last added runs first, so add them innermost first."""
+    app.add_middleware(
+        BodyGuard,
+        max_bytes=LIMITS.max_body_bytes,
+        other_types={".csv": ("text/csv", "text/plain")},
+    )
+    if settings.create_burst > 0:
+        app.add_middleware(
+            CreateRateLimit,
+            buckets=TokenBuckets(settings.create_burst, settings.create_per_minute),
+            creates=CREATES,
+        )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Content-Type"],
+            max_age=600,
+        )
+    app.add_middleware(SecurityHeaders)
