@@ -133,22 +133,26 @@ class NetworkCreate(Settings):
 class NetworkPatch(Strict):
     """Body of PATCH /api/networks/{id}: every field is optional; omitted ones stay."""
 
-    name: str | None = Field(None, max_length=LIMITS.max_name_length)
+    name: str | None = Field(
+        None, max_length=LIMITS.max_name_length, description="A label shown on the page."
+    )
     layers: LayerSizes | None = Field(
         None, description="New layer sizes; weights are drawn again unless given."
     )
-    hidden_activation: Activation | None = None
-    output_activation: Activation | None = None
-    loss: Loss | None = None
+    hidden_activation: Activation | None = Field(None, description="f for every hidden unit.")
+    output_activation: Activation | None = Field(None, description="f for the output units.")
+    loss: Loss | None = Field(None, description="squared_error or cross_entropy.")
     learning_rate: float | None = Field(
-        None, gt=0, le=LIMITS.max_learning_rate, allow_inf_nan=False
+        None, gt=0, le=LIMITS.max_learning_rate, allow_inf_nan=False, description="η."
     )
-    reduction: Reduction | None = None
-    train_biases: bool | None = None
-    seed: int | None = Field(None, ge=0, le=2**32 - 1)
-    weights: list[Matrix] | None = None
-    biases: list[Row] | None = None
-    dataset: Dataset | None = None
+    reduction: Reduction | None = Field(None, description="sum (the seed's) or mean.")
+    train_biases: bool | None = Field(None, description="false freezes the biases.")
+    seed: int | None = Field(
+        None, ge=0, le=2**32 - 1, description="Seed used when new layers draw new weights."
+    )
+    weights: list[Matrix] | None = Field(None, description="Exact weights, shaped as in the state.")
+    biases: list[Row] | None = Field(None, description="Exact biases, shaped as in the state.")
+    dataset: Dataset | None = Field(None, description="New training examples; null removes them.")
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"example": {"learning_rate": 0.1, "name": "XOR"}}
@@ -181,8 +185,14 @@ class ForwardRequest(Strict):
 class BackwardRequest(Strict):
     """Body of POST …/backward. Omit both x and y to use the stored dataset."""
 
-    x: Batch | None = None
-    y: Batch | None = None
+    x: Batch | None = Field(
+        None,
+        description="Inputs, one row of n_0 numbers per example; the stored dataset's "
+        "x when both x and y are omitted.",
+    )
+    y: Batch | None = Field(
+        None, description="Targets, one row of n_L numbers per example; required with x."
+    )
 
     model_config = ConfigDict(
         extra="forbid",

@@ -207,8 +207,12 @@ def test_openapi_documents_every_request_field():
     schemas = spec["components"]["schemas"]
     for name in ("NetworkCreate", "StepRequest", "Dataset"):
         assert "example" in schemas[name] or "examples" in schemas[name], name
-    for field in ("learning_rate", "hidden_activation", "loss", "reduction", "layers"):
-        assert schemas["NetworkCreate"]["properties"][field].get("description"), field
+    requests = [n for n in schemas if n.endswith(("Create", "Patch", "Request")) or n == "Dataset"]
+    assert len(requests) >= 6
+    for name in requests:
+        assert "example" in schemas[name] or "examples" in schemas[name], name
+        for field, prop in schemas[name]["properties"].items():
+            assert prop.get("description"), f"{name}.{field} has no description"
     assert schemas["StepRequest"]["properties"]["epochs"]["maximum"] >= 1
     paths = spec["paths"]
     for path in (
