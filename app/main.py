@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import openapi, pages, security
-from app.api import errors, health, networks
+from app.api import errors, health, networks, presets
 from app.config import get_settings
 from app.store import SQLiteStore
 
@@ -45,6 +45,7 @@ def create_app() -> FastAPI:
     openapi.install(app)
     app.include_router(health.router)
     app.include_router(networks.router)
+    app.include_router(presets.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     return app
