@@ -1,0 +1,109 @@
+// The formula card: the seed's equations for the selected unit or edge with the live numbers,
+// the batch view (each example's ∂J_i/∂w next to Σ_i), the gradient check and exact weights.
+
+import { edgeCard, unitCard } from './formulas.js';
+import { fmt, full } from './format.js';
+import { perExample } from './grads.js';
+import { mathLines } from './mathml.js';
+import { h } from './dom.js';
+
+const HINT = 'Hover over a symbol to see what it means.';
+
+function explainer(root) {
+  const line = h('p', { class: 'explain', 'aria-live': 'polite', text: HINT });
+  root.addEventListener('mouseover', (e) => {
+    const t = e.target.closest('[data-explain]');
+    line.textContent = t ? t.getAttribute('data-explain') : HINT;
+  });
+  return line;
+}
+
+function batchTable(trace, k, r, q, reduction, apiGradient) {
+  const b = perExample(trace, k, r, q, reduction);
+  const uName = q === null ? 'u = 1' : 'u_rq';
+  const head = h('tr', {}, h('th', { text: 'i' }), h('th', { text: uName }), h('th', { text: 'δ_r' }),
+    h('th', { text: '∂J_i/∂w = −δ_r u_rq' }));
+  const rows = b.rows.map((row) => h('tr', {}, h('td', { text: String(row.i + 1) }),
+    h('td', { text: fmt(row.u) }), h('td', { text: fmt(row.delta) }), h('td', { text: fmt(row.g) })));
+  const label = reduction === 'mean' ? '(1/N) Σ_i' : 'Σ_i';
+  const foot = h('tr', { class: 'sum' }, h('th', { colspan: '3', text: `${label} (browser)` }),
+    h('td', { text: fmt(b.total), 'data-batch-sum': full(b.total) }));
+  const api = h('tr', {}, h('th', { colspan: '3', text: 'API gradient ∂J/∂w' }), h('td', { text: fmt(apiGradient) }));
+  return h('details', { class: 'batch', open: b.n <= 8 },
+    h('summary', { text: `Batch view: ${b.n} example${b.n === 1 ? '' : 's'}, ∂J/∂w = ${label} ∂J_i/∂w` }),
+    h('p', { class: 'note', text: 'Each row is computed here in the browser from the δ and o the API returned; the sum should equal the API’s gradient.' }),
+    h('table', {}, h('thead', {}, head), h('tbody', {}, rows), h('tfoot', {}, foot, api)));
+}
+
+/**
+ * Render the card. s: the page state; actions: {setWeight(kind, id, value), gradientCheck()}.
+ */
+export function renderCard(root, s, actions) {
+  root.replaceChildren();
+  const sel = s.selected;
+  if (!sel) {
+    root.append(h('h2', { text: 'Formula card' }),
+      h('p', { class: 'empty', text: 'Click a unit or an edge in the graph to see its equations with the live numbers.' }));
+    return;
+  }
+  const net = s.network;
+  const before = s.before || net;
+  const ctx = { layers: net.layers, settings: net, weights: before.weights, biases: before.biases,
+    trace: s.trace, y: net.dataset?.y, i: s.i };
+  let card;
+  let edge = null;
+  if (sel.type === 'unit') {
+    const [k, r] = sel.id.split('-').map(Number);
+    card = unitCard(ctx, k, r);
+  } else {
+    const parts = sel.id.split('-').map(Number);
+    const [k, r] = parts;
+    const q = sel.type === 'bias' ? null : parts[2];
+    const wBefore = q === null ? before.biases[k - 1][r] : before.weights[k - 1][r][q];
+    const wNow = q === null ? net.biases[k - 1][r] : net.weights[k - 1][r][q];
+    card = edgeCard({ ...ctx, wBefore, wAfter: wNow }, k, r, q);
+    edge = { k, r, q, wNow };
+  }
+  const body = h('div', { class: 'card-body' });
+  root.append(h('h2', { text: card.title }), body);
+  if (!s.trace) {
+    body.append(h('p', { class: 'empty', text: 'Press Forward to fill in the numbers.' }));
+  }
+  for (const row of card.rows) {
+    body.append(h('div', { class: 'eq' }, h('div', { class: 'eq-label', text: row.label }), mathLines(row.math)));
+  }
+  if (s.trace && !s.trace.deltas && card.rows.length) {
+    body.append(h('p', { class: 'empty', text: 'Press Backward for δ and the gradients.' }));
+  }
+  body.append(explainer(root));
+  if (!edge) return;
+  const { k, r, q, wNow } = edge;
+  if (s.trace?.deltas) {
+    const g = q === null ? s.trace.gradients.biases[k - 1][r] : s.trace.gradients.weights[k - 1][r][q];
+    body.append(batchTable(s.trace, k, r, q, net.reduction, g));
+  }
+  const input = h('input', { type: 'number', step: 'any', id: 'weight-input', value: full(wNow) });
+  const form = h('form', { class: 'weight-form', onsubmit: (e) => { e.preventDefault(); actions.setWeight(sel, Number(input.value)); } },
+    h('label', { for: 'weight-input', text: q === null ? 'Exact bias' : 'Exact weight' }), input,
+    h('button', { type: 'submit', text: 'Set' }));
+  body.append(form);
+  const result = h('div', { class: 'gradcheck-result', 'aria-live': 'polite' });
+  const check = h('button', { type: 'button', text: 'Check gradient', onclick: async () => {
+    result.textContent = 'Computing…';
+    try {
+      const res = await actions.gradientCheck();
+      const pick = (gr) => (q === null ? gr.biases[k - 1][r] : gr.weights[k - 1][r][q]);
+      const bp = pick(res.backprop);
+      const nu = pick(res.numerical);
+      const rel = Math.abs(bp - nu) / Math.max(Math.abs(bp), Math.abs(nu), 1e-12);
+      result.replaceChildren(h('table', { class: 'gradcheck' },
+        h('tr', {}, h('th', { text: 'Backprop ∂J/∂w' }), h('td', { text: full(bp), 'data-backprop': full(bp) })),
+        h('tr', {}, h('th', { text: `Finite difference, ε = ${res.epsilon}` }), h('td', { text: full(nu), 'data-numerical': full(nu) })),
+        h('tr', {}, h('th', { text: 'Relative error' }), h('td', { text: fmt(rel, 2) }))),
+      h('p', { class: 'note', text: '(J(w + ε) − J(w − ε)) / 2ε over the stored examples, computed by the server.' }));
+    } catch (err) {
+      result.textContent = err.detail || String(err);
+    }
+  } });
+  body.append(h('div', { class: 'gradcheck-box' }, check, result));
+}

@@ -1,0 +1,119 @@
+// Two canvases: the loss over updates, and (for 2-input networks) the first output over the
+// input plane with the examples drawn on it. Drawing only; the numbers come from main.js.
+
+import { divergingRgb, NEGATIVE, POSITIVE } from './colors.js';
+import { fmt } from './format.js';
+
+function prepare(canvas) {
+  const ratio = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth || canvas.width;
+  const h = canvas.clientHeight || canvas.height;
+  if (canvas.width !== Math.round(w * ratio) || canvas.height !== Math.round(h * ratio)) {
+    canvas.width = Math.round(w * ratio);
+    canvas.height = Math.round(h * ratio);
+  }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  return { ctx, w, h };
+}
+
+/** points: [{u: updates so far, J}] */
+export function drawLoss(canvas, points) {
+  const { ctx, w, h } = prepare(canvas);
+  const left = 52;
+  const bottom = h - 24;
+  const top = 10;
+  const right = w - 10;
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.fillStyle = '#55606b';
+  ctx.strokeStyle = '#c9d1d9';
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  ctx.moveTo(left, top);
+  ctx.lineTo(left, bottom);
+  ctx.lineTo(right, bottom);
+  ctx.stroke();
+  if (points.length === 0) {
+    ctx.fillText('Run Update, Step or Play to see J fall.', left + 10, (top + bottom) / 2);
+    return;
+  }
+  const u0 = points[0].u;
+  const u1 = Math.max(points[points.length - 1].u, u0 + 1);
+  const jMax = Math.max(...points.map((p) => p.J)) * 1.05 || 1;
+  const x = (u) => left + ((u - u0) / (u1 - u0)) * (right - left);
+  const y = (J) => bottom - (J / jMax) * (bottom - top);
+  ctx.textAlign = 'right';
+  for (const frac of [0, 0.5, 1]) {
+    ctx.fillText(fmt(jMax * frac, 3), left - 6, y(jMax * frac) + 4);
+  }
+  ctx.textAlign = 'left';
+  ctx.fillText(String(u0), left, bottom + 16);
+  ctx.textAlign = 'right';
+  ctx.fillText(`${u1} updates`, right, bottom + 16);
+  ctx.strokeStyle = POSITIVE;
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  points.forEach((p, n) => (n === 0 ? ctx.moveTo(x(p.u), y(p.J)) : ctx.lineTo(x(p.u), y(p.J))));
+  ctx.stroke();
+  const last = points[points.length - 1];
+  ctx.fillStyle = POSITIVE;
+  ctx.beginPath();
+  ctx.arc(x(last.u), y(last.J), 3, 0, 2 * Math.PI);
+  ctx.fill();
+}
+
+/** The grid of inputs for the heatmap: n × n points over bounds [[x0, x1], [y0, y1]]. */
+export function gridInputs(bounds, n) {
+  const xs = [];
+  for (let row = 0; row < n; row += 1) {
+    for (let col = 0; col < n; col += 1) {
+      const a = bounds[0][0] + ((bounds[0][1] - bounds[0][0]) * col) / (n - 1);
+      const b = bounds[1][1] - ((bounds[1][1] - bounds[1][0]) * row) / (n - 1);
+      xs.push([a, b]);
+    }
+  }
+  return xs;
+}
+
+/** Bounds around the examples' two inputs, padded by 10 %. */
+export function inputBounds(x) {
+  const pad = (lo, hi) => {
+    const span = hi - lo || 1;
+    return [lo - span * 0.1, hi + span * 0.1];
+  };
+  const a = x.map((r) => r[0]);
+  const b = x.map((r) => r[1]);
+  return [pad(Math.min(...a), Math.max(...a)), pad(Math.min(...b), Math.max(...b))];
+}
+
+/** outputs: n*n values of the first output, row by row from the top; data: {x, y}. */
+export function drawHeatmap(canvas, outputs, n, bounds, data, range) {
+  const { ctx, w, h } = prepare(canvas);
+  const [lo, hi] = range;
+  const cell = document.createElement('canvas');
+  cell.width = n;
+  cell.height = n;
+  const cctx = cell.getContext('2d');
+  const img = cctx.createImageData(n, n);
+  outputs.forEach((v, idx) => {
+    const [r, g, b] = divergingRgb(v, lo, hi);
+    img.data.set([r, g, b, 255], idx * 4);
+  });
+  cctx.putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(cell, 0, 0, w, h);
+  const px = (v) => ((v - bounds[0][0]) / (bounds[0][1] - bounds[0][0])) * w;
+  const py = (v) => h - ((v - bounds[1][0]) / (bounds[1][1] - bounds[1][0])) * h;
+  const mid = (lo + hi) / 2;
+  data.x.forEach((row, i) => {
+    const target = data.y[i][0];
+    ctx.beginPath();
+    ctx.arc(px(row[0]), py(row[1]), 4.5, 0, 2 * Math.PI);
+    ctx.fillStyle = target >= mid ? POSITIVE : NEGATIVE;
+    ctx.strokeStyle = '#ffffff';
+    ctx.lineWidth = 1.5;
+    ctx.fill();
+    ctx.stroke();
+  });
+}

@@ -1,0 +1,77 @@
+// The "Data" panel: presets, the editable table of examples, CSV paste and import.
+
+import { parseCsv, toCsv } from './csv.js';
+import { h } from './dom.js';
+import { full } from './format.js';
+
+/**
+ * act: {loadPreset(name), saveDataset(x, y, layersChange), error(message)}
+ */
+export function renderData(root, s, presets, act) {
+  const net = s.network;
+  const data = net.dataset || { x: [], y: [] };
+  const nIn = net.layers[0];
+  const nOut = net.layers[net.layers.length - 1];
+  root.replaceChildren(h('h2', { text: 'Data' }));
+
+  if (presets.length) {
+    const sel = h('select', { id: 'preset' }, presets.map((p) => h('option', { value: p.name, text: p.title || p.name })));
+    const desc = h('p', { class: 'note preset-desc' });
+    const describe = () => { desc.textContent = presets.find((p) => p.name === sel.value)?.description || ''; };
+    sel.addEventListener('change', describe);
+    describe();
+    root.append(h('div', { class: 'field preset' }, h('label', { for: 'preset', text: 'Preset' }), sel,
+      h('button', { type: 'button', text: 'Load preset', onclick: () => act.loadPreset(sel.value) })), desc);
+  }
+
+  // the table: one row per example, inputs then targets, every cell an input
+  const head = h('tr', {}, h('th', { text: 'i' }),
+    [...Array(nIn)].map((_, j) => h('th', { text: `x${j + 1}` })),
+    [...Array(nOut)].map((_, j) => h('th', { text: `y${j + 1}` })), h('th', { text: '' }));
+  const body = h('tbody');
+  const addRow = (x, y) => {
+    const n = body.children.length + 1;
+    const cell = (v, label) => h('td', {}, h('input', { type: 'number', step: 'any', value: v === undefined ? '0' : full(v), 'aria-label': `${label} of example ${n}` }));
+    const tr = h('tr', {}, h('td', { class: 'idx', text: String(n) }),
+      x.map((v, j) => cell(v, `x${j + 1}`)), y.map((v, j) => cell(v, `y${j + 1}`)),
+      h('td', {}, h('button', { type: 'button', class: 'small', text: '×', 'aria-label': `Remove example ${n}`, onclick: () => tr.remove() })));
+    body.append(tr);
+  };
+  data.x.forEach((x, i) => addRow(x, data.y[i]));
+  const save = () => {
+    const x = [];
+    const y = [];
+    [...body.children].forEach((tr) => {
+      const v = [...tr.querySelectorAll('input')].map((inp) => Number(inp.value));
+      x.push(v.slice(0, nIn));
+      y.push(v.slice(nIn));
+    });
+    if (x.length === 0) { act.error('The dataset needs at least one example.'); return; }
+    const bad = [...body.querySelectorAll('input')].find((inp) => inp.value === '' || !Number.isFinite(Number(inp.value)));
+    if (bad) { act.error(`${bad.getAttribute('aria-label')} is not a number.`); return; }
+    act.saveDataset(x, y);
+  };
+  root.append(h('div', { class: 'table-wrap' }, h('table', { class: 'examples' }, h('thead', {}, head), body)),
+    h('div', { class: 'row' },
+      h('button', { type: 'button', text: 'Add example', onclick: () => addRow(Array(nIn).fill(0), Array(nOut).fill(0)) }),
+      h('button', { type: 'button', text: 'Save examples', onclick: save })));
+
+  // CSV
+  const area = h('textarea', { id: 'csv', rows: '5', spellcheck: 'false' });
+  area.value = toCsv(data.x, data.y);
+  const errors = h('ul', { class: 'csv-errors', 'aria-live': 'polite' });
+  const importCsv = () => {
+    const r = parseCsv(area.value, { inputs: nIn, outputs: nOut });
+    errors.replaceChildren(...r.errors.slice(0, 6).map((m) => h('li', { text: m })));
+    if (r.errors.length) return;
+    act.saveDataset(r.x, r.y);
+  };
+  const file = h('input', { type: 'file', id: 'csv-file', accept: '.csv,text/csv,text/plain', class: 'visually-hidden',
+    onchange: async (e) => { const f = e.target.files[0]; if (f) { area.value = await f.text(); importCsv(); } } });
+  root.append(h('details', { class: 'csv' },
+    h('summary', { text: 'CSV: paste or import' }),
+    h('label', { for: 'csv', text: 'One example per row: inputs, then targets. A header names targets y1, y2, …' }),
+    area, errors,
+    h('div', { class: 'row' }, h('button', { type: 'button', text: 'Import CSV', onclick: importCsv }),
+      h('label', { for: 'csv-file', class: 'button', text: 'CSV file…' }), file)));
+}

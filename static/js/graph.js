@@ -1,0 +1,206 @@
+// The network as SVG. Three phases, as in NN-SVG: build the elements (ids from layout.js),
+// place them, then style them from the numbers. It reads numbers; it never computes them.
+
+import { edgeWidth, signColor, divergingRgb, rgbString } from './colors.js';
+import { fmt, full } from './format.js';
+import { layoutNetwork, pointAlong, showsAllLabels } from './layout.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const W = 900;
+const H = 520;
+
+function el(tag, attrs = {}, parent = null) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
+function text(parent, cls, x, y, anchor = 'middle') {
+  return el('text', { class: cls, x, y, 'text-anchor': anchor }, parent);
+}
+
+export function unitName(layers, k, r) {
+  if (k === 0) return `x${r + 1}`;
+  if (k === layers.length - 1) return `out${r + 1}`;
+  return layers.length > 3 ? `h${k}.${r + 1}` : `h${r + 1}`;
+}
+
+export class Graph {
+  constructor(svg, onSelect) {
+    this.svg = svg;
+    this.onSelect = onSelect;
+    this.layers = null;
+    this.frame = null;
+    svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+    svg.addEventListener('click', (e) => this.pick(e));
+    svg.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); e.stopPropagation(); this.pick(e); }
+    });
+  }
+
+  pick(event) {
+    const target = event.target.closest('[data-unit],[data-weight-id],[data-bias-id]');
+    if (!target) return;
+    if (target.dataset.unit) this.onSelect({ type: 'unit', id: target.dataset.unit });
+    else if (target.dataset.weightId) this.onSelect({ type: 'edge', id: target.dataset.weightId });
+    else this.onSelect({ type: 'bias', id: target.dataset.biasId });
+  }
+
+  /** (Re)create every element when the layer sizes change. */
+  build(layers) {
+    if (this.layers && this.layers.join() === layers.join()) return;
+    this.layers = layers.slice();
+    const g = layoutNetwork(layers, { width: W, height: H });
+    this.geo = g;
+    this.allLabels = showsAllLabels(layers);
+    const nEdges = g.edges.length + g.biasEdges.length;
+    this.svg.classList.toggle('compact', !this.allLabels);
+    this.svg.replaceChildren();
+    const edgeLayer = el('g', { class: 'edges' }, this.svg);
+    const labelLayer = el('g', { class: 'labels' });
+    this.edges = new Map();
+    this.biasEdges = new Map();
+    const makeEdge = (e, bias) => {
+      const group = el('g', { class: bias ? 'edge bias' : 'edge', role: 'button', tabindex: nEdges <= 40 ? '0' : '-1' }, edgeLayer);
+      group.setAttribute(bias ? 'data-bias-id' : 'data-weight-id', e.id);
+      el('line', { class: 'hit', x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, group);
+      const line = el('line', { class: 'stroke', x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, group);
+      const title = el('title', {}, group);
+      const p = pointAlong(e, bias ? 0.55 : 0.3);
+      const label = el('g', { class: 'wlabel', transform: `translate(${p.x.toFixed(1)} ${p.y.toFixed(1)})` }, labelLayer);
+      const value = text(label, 'wvalue', 0, 4);
+      const extra = text(label, 'wextra', 0, 17);
+      const item = { group, line, title, label, value, extra, e };
+      group.addEventListener('mouseenter', () => label.classList.add('hover'));
+      group.addEventListener('mouseleave', () => label.classList.remove('hover'));
+      (bias ? this.biasEdges : this.edges).set(e.id, item);
+    };
+    g.edges.forEach((e) => makeEdge(e, false));
+    g.biasEdges.forEach((e) => makeEdge(e, true));
+    const nodeLayer = el('g', { class: 'nodes' }, this.svg);
+    for (const b of g.biasNodes) {
+      const bg = el('g', { class: 'bias-node' }, nodeLayer);
+      el('rect', { x: b.x - 13, y: b.y - 10, width: 26, height: 20, rx: 5 }, bg);
+      text(bg, 'bias-text', b.x, b.y + 4).textContent = '+1';
+      el('title', {}, bg).textContent = `The constant input 1 that carries the biases of layer ${b.k}`;
+    }
+    this.units = new Map();
+    for (const u of g.units) {
+      const name = unitName(layers, u.k, u.r);
+      const group = el('g', { class: u.k === 0 ? 'unit input' : 'unit', 'data-unit': u.id, role: 'button', tabindex: '0', 'aria-label': `unit ${name}` }, nodeLayer);
+      const circle = el('circle', { cx: u.x, cy: u.y, r: g.radius }, group);
+      const inside = text(group, 'uvalue', u.x, u.y + 4);
+      const nameText = text(group, 'uname', u.x, u.y - g.radius - 6);
+      nameText.textContent = name;
+      const below = [0, 1, 2].map((n) => text(group, 'uextra', u.x, u.y + g.radius + 14 + n * 13));
+      const title = el('title', {}, group);
+      this.units.set(u.id, { group, circle, inside, below, title, name, u });
+    }
+    this.svg.appendChild(labelLayer);
+    // crop the view to what is drawn, so small networks do not float in empty space
+    const ys = [...g.units.map((u) => u.y), ...g.biasNodes.map((b) => b.y)];
+    const top = Math.max(0, Math.min(...ys) - g.radius - 26);
+    const bottom = Math.min(H + 40, Math.max(...ys) + g.radius + 52);
+    this.svg.setAttribute('viewBox', `0 ${top.toFixed(0)} ${W} ${(bottom - top).toFixed(0)}`);
+  }
+
+  /**
+   * Style everything from the numbers.
+   * view: {networkId, weights, biases, units: Map id → {net?, o?, delta?}, edges: null |
+   *   {gradients, weight_deltas, bias_deltas}, edgeMode: 'gradient' | 'delta', selected,
+   *   rangeFor(k) → [lo, hi] of the unit outputs of layer k, for the fill colour}
+   */
+  render(view) {
+    this.svg.setAttribute('data-network-id', view.networkId);
+    this.view = view;
+    this.styleEdges(view.weights, view.biases, true);
+    const deltas = [...view.units.values()].map((v) => Math.abs(v.delta ?? 0));
+    const maxDelta = Math.max(...deltas, 1e-12);
+    for (const [id, item] of this.units) {
+      const v = view.units.get(id) || {};
+      const g = item.group;
+      for (const key of ['net', 'o', 'delta']) {
+        if (v[key] === undefined) g.removeAttribute(`data-${key}`);
+        else g.setAttribute(`data-${key}`, full(v[key]));
+      }
+      const [lo, hi] = view.rangeFor(item.u.k);
+      item.circle.setAttribute('fill', v.o === undefined ? '#ffffff' : rgbString(divergingRgb(v.o, lo, hi)));
+      const hasDelta = v.delta !== undefined;
+      item.circle.setAttribute('stroke', hasDelta ? signColor(v.delta) : '#55606b');
+      item.circle.setAttribute('stroke-width', hasDelta ? (1.5 + 4.5 * Math.abs(v.delta) / maxDelta).toFixed(2) : '1.5');
+      item.inside.textContent = this.allLabels && v.o !== undefined ? fmt(v.o, 3) : '';
+      const lines = [];
+      if (this.allLabels || this.layers.every((n) => n <= 4)) {
+        if (v.net !== undefined) lines.push(`net ${fmt(v.net)}`);
+        if (v.o !== undefined && !this.allLabels) lines.push(`o ${fmt(v.o)}`);
+        if (v.delta !== undefined) lines.push(`δ ${fmt(v.delta)}`);
+      }
+      item.below.forEach((t, n) => { t.textContent = lines[n] || ''; });
+      const tip = [item.name];
+      if (v.net !== undefined) tip.push(`net = ${fmt(v.net)}`);
+      if (v.o !== undefined) tip.push(`o = ${fmt(v.o)}`);
+      if (v.delta !== undefined) tip.push(`δ = ${fmt(v.delta)}`);
+      item.title.textContent = tip.join('\n');
+      g.classList.toggle('selected', view.selected?.type === 'unit' && view.selected.id === id);
+    }
+  }
+
+  /** Widths, colours, labels and data-* of the edges; `final` also writes data-value. */
+  styleEdges(weights, biases, final) {
+    const view = this.view;
+    let maxAbs = 1e-12;
+    weights.forEach((m) => m.forEach((row) => row.forEach((w) => { maxAbs = Math.max(maxAbs, Math.abs(w)); })));
+    biases.forEach((row) => row.forEach((b) => { maxAbs = Math.max(maxAbs, Math.abs(b)); }));
+    const style = (item, w, g, dw, sel, isBias) => {
+      item.line.setAttribute('stroke', signColor(w));
+      item.line.setAttribute('stroke-width', edgeWidth(w, maxAbs).toFixed(2));
+      item.value.textContent = fmt(w);
+      const mode = view.edgeMode === 'delta' ? ['Δ', dw] : ['∂J/∂', g];
+      const sym = isBias ? 'b' : 'w';
+      item.extra.textContent = g === undefined ? '' : `${mode[0]}${sym} ${fmt(mode[1])}`;
+      item.extra.classList.toggle('applied', view.applied === true && view.edgeMode === 'delta');
+      item.title.textContent = `${isBias ? 'b' : 'w'} = ${fmt(w)}${g === undefined ? '' : `\n∂J/∂${sym} = ${fmt(g)}\nΔ${sym} = ${fmt(dw)}`}`;
+      if (final) {
+        item.group.setAttribute('data-value', full(w));
+        if (g === undefined) {
+          item.group.removeAttribute('data-gradient');
+          item.group.removeAttribute('data-delta-w');
+        } else {
+          item.group.setAttribute('data-gradient', full(g));
+          item.group.setAttribute('data-delta-w', full(dw));
+        }
+      }
+      item.group.classList.toggle('selected', sel);
+      item.label.classList.toggle('selected', sel);
+    };
+    const e = view.edges;
+    for (const [id, item] of this.edges) {
+      const { k, r, q } = item.e;
+      const sel = view.selected?.type === 'edge' && view.selected.id === id;
+      style(item, weights[k - 1][r][q], e?.gradients.weights[k - 1][r][q], e?.weight_deltas[k - 1][r][q], sel, false);
+    }
+    for (const [id, item] of this.biasEdges) {
+      const { k, r } = item.e;
+      const sel = view.selected?.type === 'bias' && view.selected.id === id;
+      style(item, biases[k - 1][r], e?.gradients.biases[k - 1][r], e?.bias_deltas[k - 1][r], sel, true);
+    }
+  }
+
+  /** Edges move from the old weights to the new ones; data-value is final at once. */
+  animate(from, to, ms = 700) {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.styleEdges(to.weights, to.biases, true);
+    const lerp = (a, b, t) => (Array.isArray(a) ? a.map((x, n) => lerp(x, b[n], t)) : a + (b - a) * t);
+    const start = performance.now();
+    this.svg.classList.add('updating');
+    const tick = (now) => {
+      const t = Math.min((now - start) / ms, 1);
+      const ease = t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;
+      this.styleEdges(lerp(from.weights, to.weights, ease), lerp(from.biases, to.biases, ease), false);
+      if (t < 1) this.frame = requestAnimationFrame(tick);
+      else { this.frame = null; this.svg.classList.remove('updating'); }
+    };
+    this.frame = requestAnimationFrame(tick);
+  }
+}

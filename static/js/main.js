@@ -1,0 +1,302 @@
+// Wiring: page state, the phase buttons, shortcuts, Play. Talks to the server only via api.js.
+
+import { api, toCreateBody } from './api.js';
+import { renderBuild } from './build.js';
+import { renderCard } from './card.js';
+import { drawLoss } from './charts.js';
+import { renderData } from './data.js';
+import { $, h } from './dom.js';
+import { fmt } from './format.js';
+import { Graph } from './graph.js';
+import { Heatmap } from './heatmap.js';
+import { Player, SPEEDS } from './player.js';
+import { saved } from './saved.js';
+
+const svg = $('#graph');
+const S = {
+  id: svg.dataset.networkId,
+  network: null, // the state from the API
+  trace: null, // the last forward / backward / step payload
+  before: null, // {weights, biases} the trace was computed with
+  phase: 'idle',
+  applied: false,
+  i: 0,
+  edgeMode: 'gradient',
+  selected: null,
+  mode: 'batch',
+  losses: [],
+};
+let presets = [];
+const graph = new Graph(svg, (sel) => { S.selected = sel; render(); });
+const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S);
+const store = saved(S.id);
+
+const PHASE_TEXT = {
+  idle: 'Press Forward (F) to run the examples through the network.',
+  forward: 'Forward pass: each unit shows net and o = f(net) for the selected example.',
+  backward: 'Backward pass: each unit shows δ = −∂J/∂net; edges show ∂J/∂w (or Δw).',
+  update: 'Update: every weight moved by Δw = −η ∂J/∂w at once. Numbers on the units are those that produced it.',
+};
+
+function showError(message) {
+  const box = $('#error');
+  box.textContent = message;
+  box.hidden = !message;
+}
+
+async function guarded(fn) {
+  try {
+    showError('');
+    await fn();
+  } catch (err) {
+    showError(err.detail || String(err));
+    if (player.playing) player.stop();
+  }
+}
+
+function range(activation) {
+  if (activation === 'sigmoid') return [0, 1];
+  if (activation === 'tanh') return [-1, 1];
+  const ys = S.network.dataset?.y.flat() || [0, 1];
+  return [Math.min(...ys, 0), Math.max(...ys, 1)];
+}
+
+function unitValues() {
+  const m = new Map();
+  const t = S.trace;
+  if (!t) return m;
+  S.network.layers.forEach((n, k) => {
+    for (let r = 0; r < n; r += 1) {
+      const v = { o: t.activations[k][S.i][r] };
+      if (k > 0) v.net = t.net[k - 1][S.i][r];
+      if (k > 0 && t.deltas) v.delta = t.deltas[k - 1][S.i][r];
+      m.set(`${k}-${r}`, v);
+    }
+  });
+  return m;
+}
+
+function renderGraph() {
+  const net = S.network;
+  const L = net.layers.length - 1;
+  graph.build(net.layers);
+  graph.render({ networkId: S.id, weights: net.weights, biases: net.biases, units: unitValues(),
+    edges: S.trace?.deltas ? S.trace : null, edgeMode: S.edgeMode, selected: S.selected, applied: S.applied,
+    rangeFor: (k) => range(k === L ? net.output_activation : net.hidden_activation) });
+}
+
+function renderStatus() {
+  const t = S.trace;
+  $('#phase').textContent = PHASE_TEXT[S.phase];
+  const loss = t ? `J = ${fmt(t.loss)}` : '';
+  $('#loss-now').textContent = [loss, `${S.network.updates} updates`].filter(Boolean).join(' · ');
+  document.body.dataset.phase = S.phase;
+}
+
+function renderExamples() {
+  const sel = $('#example');
+  const d = S.network.dataset;
+  const n = d ? d.x.length : 0;
+  if (S.i >= n) S.i = 0;
+  sel.replaceChildren(...(d ? d.x.slice(0, 500).map((x, i) => h('option', { value: String(i),
+    text: `${i + 1}: x = (${x.map((v) => fmt(v, 3)).join(', ')}) → y = (${d.y[i].map((v) => fmt(v, 3)).join(', ')})` })) : []));
+  sel.value = String(S.i);
+}
+
+let cardTimer = 0;
+function render(full = true) {
+  renderGraph();
+  renderStatus();
+  const now = performance.now();
+  if (full || now - cardTimer > 300) {
+    cardTimer = now;
+    renderCard($('#card'), S, { setWeight, gradientCheck: () => api.gradientCheck(S.id, {}) });
+  }
+  drawLoss($('#loss-chart'), S.losses);
+  if (full) {
+    renderExamples();
+    $('#network-name').textContent = S.network.name || 'Untitled network';
+    renderBuild($('#build'), S, { setLayers, patch, setMode: (m) => { S.mode = m; store.put('mode', m); }, redraw });
+    renderData($('#data'), S, presets, { loadPreset, saveDataset, error: showError });
+  }
+}
+
+function setNetwork(state, keepTrace = false) {
+  S.network = state;
+  if (!keepTrace) { S.trace = null; S.before = null; S.phase = 'idle'; S.applied = false; }
+  heatmap.schedule();
+}
+
+// -- the phases --------------------------------------------------------------------------
+function forward() {
+  return guarded(async () => {
+    S.trace = await api.forward(S.id, {});
+    S.before = { weights: S.network.weights, biases: S.network.biases };
+    Object.assign(S, { phase: 'forward', applied: false });
+    render();
+  });
+}
+
+function backward() {
+  return guarded(async () => {
+    S.trace = await api.backward(S.id, {});
+    S.before = { weights: S.network.weights, biases: S.network.biases };
+    Object.assign(S, { phase: 'backward', applied: false });
+    render();
+  });
+}
+
+function recordLosses(res, updatesBefore) {
+  const per = (res.network.updates - updatesBefore) / res.losses.length;
+  if (S.losses.length === 0) S.losses.push({ u: updatesBefore, J: res.loss });
+  res.losses.forEach((J, e) => S.losses.push({ u: updatesBefore + per * (e + 1), J }));
+  if (S.losses.length > 3000) S.losses = S.losses.filter((_, n) => n % 2 === 0 || n === S.losses.length - 1);
+  store.put('losses', S.losses);
+}
+
+/** One /step request: `epochs` passes; animate unless playing. */
+async function train(epochs, animate) {
+  const old = { weights: S.network.weights, biases: S.network.biases };
+  const res = await api.step(S.id, { mode: S.mode, epochs });
+  recordLosses(res, S.network.updates);
+  const { network, losses, ...trace } = res;
+  S.network = network;
+  S.trace = trace;
+  S.before = old;
+  Object.assign(S, { phase: 'update', applied: true });
+  if (animate && S.edgeMode !== 'delta') S.edgeMode = 'delta';
+  render(animate);
+  if (animate) graph.animate(old, network);
+  heatmap.schedule();
+  return losses;
+}
+
+const update = () => guarded(() => train(1, true));
+const player = new Player({ train: (epochs) => train(epochs, false), onError: (err) => showError(err.detail || String(err)),
+  onChange: (playing) => { const b = $('#play'); b.textContent = playing ? 'Pause' : 'Play'; b.setAttribute('aria-pressed', String(playing)); if (!playing) render(); } });
+
+function reset() {
+  return guarded(async () => {
+    player.stop();
+    const start = store.get('start');
+    const body = start ? { weights: start.weights, biases: start.biases } : { layers: S.network.layers };
+    setNetwork(await api.patch(S.id, body));
+    S.losses = [];
+    store.put('losses', []);
+    render();
+  });
+}
+
+// -- building and data --------------------------------------------------------------------
+function patch(fields) {
+  return guarded(async () => { setNetwork(await api.patch(S.id, fields)); render(); });
+}
+
+function remember(state) {
+  store.put('start', { weights: state.weights, biases: state.biases });
+  S.losses = [];
+  store.put('losses', []);
+}
+
+function setLayers(layers) {
+  return guarded(async () => { const st = await api.patch(S.id, { layers }); remember(st); setNetwork(st); S.selected = null; render(); });
+}
+
+function redraw(seed) {
+  // PATCH keeps the weights when the layers stay; a scratch network draws them from the seed
+  return guarded(async () => {
+    const { layers } = S.network;
+    const scratch = await api.create({ layers, seed });
+    await fetch(`/api/networks/${scratch.id}`, { method: 'DELETE' });
+    const st = await api.patch(S.id, { seed, weights: scratch.weights, biases: scratch.biases });
+    remember(st);
+    setNetwork(st);
+    render();
+  });
+}
+
+function setWeight(sel, value) {
+  return guarded(async () => {
+    const [k, r, q] = sel.id.split('-').map(Number);
+    const body = {};
+    if (sel.type === 'bias') { body.biases = structuredClone(S.network.biases); body.biases[k - 1][r] = value; }
+    else { body.weights = structuredClone(S.network.weights); body.weights[k - 1][r][q] = value; }
+    setNetwork(await api.patch(S.id, body));
+    render();
+  });
+}
+
+function saveDataset(x, y) {
+  return guarded(async () => {
+    const { layers } = S.network;
+    const body = { dataset: { x, y } };
+    const shape = [x[0].length, y[0].length];
+    if (shape[0] !== layers[0] || shape[1] !== layers[layers.length - 1]) body.layers = [shape[0], ...layers.slice(1, -1), shape[1]];
+    const st = await api.patch(S.id, body);
+    if (body.layers) remember(st);
+    setNetwork(st);
+    render();
+  });
+}
+
+async function open(created) {
+  saved(created.id).put('start', { weights: created.weights, biases: created.biases });
+  window.location.assign(`/n/${encodeURIComponent(created.id)}`);
+}
+
+const loadPreset = (name) => guarded(async () => open(await api.create({ preset: name })));
+
+function exportJson() {
+  return guarded(async () => {
+    const st = await api.get(S.id);
+    const blob = new Blob([JSON.stringify({ ...toCreateBody(st), updates: st.updates }, null, 2)], { type: 'application/json' });
+    const a = h('a', { href: URL.createObjectURL(blob), download: `${(st.name || 'network').replace(/[^\w-]+/g, '-')}.json` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  });
+}
+
+function importJson(file) {
+  return guarded(async () => {
+    let body;
+    try { body = JSON.parse(await file.text()); } catch (err) { throw new Error(`${file.name} is not JSON: ${err.message}`); }
+    await open(await api.create(toCreateBody(body)));
+  });
+}
+
+// -- controls -----------------------------------------------------------------------------
+const ACTIONS = { forward, backward, update, step: update, reset, play: () => player.toggle() };
+for (const [name, fn] of Object.entries(ACTIONS)) $(`#${name}`).addEventListener('click', fn);
+$('#new-network').addEventListener('click', () => window.location.assign('/'));
+$('#export').addEventListener('click', exportJson);
+$('#import-file').addEventListener('change', (e) => { if (e.target.files[0]) importJson(e.target.files[0]); });
+$('#example').addEventListener('change', (e) => { S.i = Number(e.target.value); render(); });
+for (const radio of document.querySelectorAll('input[name="edge-mode"]')) {
+  radio.addEventListener('change', (e) => { S.edgeMode = e.target.value; render(false); });
+}
+const speed = $('#speed');
+const showSpeed = () => { player.speed = Number(speed.value); $('#speed-text').textContent = SPEEDS[player.speed].label; };
+speed.addEventListener('input', showSpeed);
+const KEYS = { f: forward, b: backward, u: update, s: update, ' ': () => player.toggle() };
+document.addEventListener('keydown', (e) => {
+  if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest('input, select, textarea')) return;
+  if (e.key === ' ' && e.target.closest('button, [role="button"], summary, a')) return; // space clicks it
+  const fn = KEYS[e.key.toLowerCase()];
+  if (fn) { e.preventDefault(); fn(); }
+});
+
+async function init() {
+  await guarded(async () => {
+    const [state, list] = await Promise.all([api.get(S.id), api.presets().catch(() => [])]);
+    presets = Array.isArray(list) ? list : list.presets || [];
+    if (!store.get('start')) store.put('start', { weights: state.weights, biases: state.biases });
+    S.losses = store.get('losses') || [];
+    S.mode = store.get('mode') || 'batch';
+    showSpeed();
+    setNetwork(state);
+    render();
+  });
+}
+init();

@@ -1,0 +1,59 @@
+// Play: keep training with one /step request in flight at most, several epochs per request,
+// paced by requestAnimationFrame so the page draws between requests.
+
+export const SPEEDS = [
+  { epochs: 1, wait: 400, label: '1 epoch per request, slow' },
+  { epochs: 1, wait: 0, label: '1 epoch per request' },
+  { epochs: 5, wait: 0, label: '5 epochs per request' },
+  { epochs: 20, wait: 0, label: '20 epochs per request' },
+  { epochs: 100, wait: 0, label: '100 epochs per request' },
+];
+
+const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class Player {
+  /** hooks: {train(epochs) → Promise, onError(err), onChange(playing)} */
+  constructor(hooks) {
+    this.hooks = hooks;
+    this.playing = false;
+    this.speed = 2;
+    this.run = 0;
+  }
+
+  toggle() {
+    if (this.playing) this.stop();
+    else this.start();
+  }
+
+  start() {
+    if (this.playing) return;
+    this.playing = true;
+    this.run += 1;
+    this.hooks.onChange(true);
+    this.loop(this.run);
+  }
+
+  stop() {
+    if (!this.playing) return;
+    this.playing = false;
+    this.hooks.onChange(false);
+  }
+
+  async loop(run) {
+    while (this.playing && run === this.run) {
+      const { epochs, wait } = SPEEDS[this.speed];
+      const started = performance.now();
+      try {
+        await this.hooks.train(epochs);
+      } catch (err) {
+        this.stop();
+        this.hooks.onError(err);
+        return;
+      }
+      await frame();
+      const left = wait - (performance.now() - started);
+      if (left > 0) await sleep(left);
+    }
+  }
+}
