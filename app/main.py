@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import openapi, pages, security
-from app.api import errors, health, networks, presets
+from app.api import errors, health, networks, presets, transfer
 from app.config import get_settings
 from app.store import SQLiteStore
 
@@ -44,6 +44,7 @@ def create_app() -> FastAPI:
     security.install(app, settings)
     openapi.install(app)
     app.include_router(health.router)
+    app.include_router(transfer.router)
     app.include_router(networks.router)
     app.include_router(presets.router)
     app.include_router(pages.router)
