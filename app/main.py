@@ -28,7 +28,13 @@ def create_app() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = SQLiteStore(settings.database, settings.synchronous)
+        app.state.store = SQLiteStore(
+            settings.database,
+            settings.synchronous,
+            max_networks=settings.max_networks,
+            expire_after=settings.expire_after_days * 86400,
+        )
+        presets.load()  # a bad preset file is logged now, not at the first request
         yield
         app.state.store.close()
 

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.nn import NonFiniteUpdate
 from app.schemas import ErrorResponse
-from app.store import NotFound, StoreUnavailable
+from app.store import NotFound, StoreFull, StoreUnavailable
 
 log = logging.getLogger("backprop")
 
@@ -86,6 +86,17 @@ def install(app: FastAPI) -> None:
                 )
             ],
         )
+
+    @app.exception_handler(StoreFull)
+    async def full(_: Request, exc: StoreFull) -> Response:
+        log.warning("refused a new network: %s", exc)
+        message = (
+            f"{exc}; no new network can be made until unused ones expire "
+            "(or the teacher raises BACKPROP_MAX_NETWORKS)"
+        )
+        response = error_response(503, [("networks", message)])
+        response.headers["Retry-After"] = "60"
+        return response
 
     @app.exception_handler(StoreUnavailable)
     async def unavailable(_: Request, exc: StoreUnavailable) -> Response:

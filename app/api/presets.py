@@ -67,6 +67,11 @@ class PresetList(BaseModel):
     }
 
 
+def load() -> int:
+    """Read the presets (built-ins and the teacher's folder) now; how many there are."""
+    return len(presets.all_presets())
+
+
 def summary(preset: presets.Preset) -> dict[str, Any]:
     net = preset.network
     return {

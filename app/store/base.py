@@ -7,7 +7,7 @@ A shared backend (PostgreSQL, Redis) implements the same four verbs; see docs/st
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -25,6 +25,10 @@ class NotFound(KeyError):
 
 class StoreUnavailable(RuntimeError):
     """The database cannot take the change now (disk full, read-only, locked too long)."""
+
+
+class StoreFull(StoreUnavailable):
+    """`create` at the cap (BACKPROP_MAX_NETWORKS): nothing expired, so nothing was added."""
 
 
 @dataclass
@@ -55,7 +59,9 @@ class Summary:
 
 
 class NetworkStore(Protocol):
-    def create(self, network: StoredNetwork) -> None: ...
+    def create(self, network: StoredNetwork) -> None:
+        """Insert; at the cap, delete expired networks first, else raise StoreFull."""
+        ...
 
     def get(self, network_id: str) -> StoredNetwork: ...
 
@@ -68,6 +74,10 @@ class NetworkStore(Protocol):
     def count(self) -> int: ...
 
     def summaries(self, limit: int = 1000) -> list[Summary]: ...
+
+    def scan(self) -> Iterator[StoredNetwork]:
+        """Every network, without touching last_used (the admin's export)."""
+        ...
 
     def expire(self, unused_since: float) -> int:
         """Delete networks last used before the given time; returns how many."""

@@ -4,6 +4,12 @@ Durability: every change is committed before the route returns, so a 2xx means t
 on disk (synchronous=FULL survives power loss; NORMAL survives a killed process). Writers
 take the database's write lock with BEGIN IMMEDIATE, which serializes concurrent changes to a
 network across threads and worker processes: none is lost, none is applied twice.
+
+Housekeeping (docs/storage.md): a network unused for `expire_after` seconds is gone: reads
+no longer see it, and `create` deletes such networks at most once a minute. At
+`max_networks`, `create` first deletes the expired ones, then refuses with StoreFull (a
+503); it never evicts a network that is still in use. The count and the insert share one
+write transaction, so concurrent creates in several workers never overshoot the cap.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import numpy as np
 
 from app.nn import Array, Params
 from app.schemas import Settings
-from app.store.base import NotFound, StoredNetwork, StoreUnavailable, Summary
+from app.store.base import NotFound, StoredNetwork, StoreFull, StoreUnavailable, Summary
 
 T = TypeVar("T")
 
@@ -49,6 +55,8 @@ COLUMNS = (
 )
 TOUCH_EVERY = 60.0
 """Reads refresh last_used at most this often (seconds), so reads rarely write."""
+SWEEP_EVERY = 60.0
+"""`create` deletes expired networks at most this often (seconds, per process)."""
 
 
 def encode_params(params: Params) -> bytes:
@@ -117,8 +125,20 @@ def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
 
 
 class SQLiteStore:
-    def __init__(self, path: str, synchronous: str = "FULL", busy_timeout_ms: int = 10_000):
+    def __init__(
+        self,
+        path: str,
+        synchronous: str = "FULL",
+        busy_timeout_ms: int = 10_000,
+        max_networks: int = 0,
+        expire_after: float = 0.0,
+    ):
+        """`max_networks`: the cap (0: none). `expire_after`: seconds unused before a network
+        is deleted (0: never)."""
         self.path = path
+        self.max_networks = max(0, max_networks)
+        self.expire_after = max(0.0, expire_after)
+        self._next_sweep = 0.0
         self.synchronous = synchronous if synchronous in ("FULL", "NORMAL", "EXTRA") else "FULL"
         self.busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
@@ -166,18 +186,45 @@ class SQLiteStore:
 
     # -- the interface -----------------------------------------------------------------------
     def create(self, network: StoredNetwork) -> None:
+        """Insert, or raise StoreFull when `max_networks` are stored and none has expired."""
         now = time.time()
         network.created_at = network.created_at or now
         network.last_used = now
         with self._write() as conn:
-            conn.execute(
-                f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                network_to_row(network),
-            )
+            count = self._make_room(conn, now)
+            if count < self.max_networks or not self.max_networks:
+                conn.execute(
+                    f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    network_to_row(network),
+                )
+                return
+        raise StoreFull(f"the server already holds its maximum of {self.max_networks} networks")
+
+    def _make_room(self, conn: sqlite3.Connection, now: float) -> int:
+        """Delete expired networks when due (or when at the cap); the count that remains."""
+        if now >= self._next_sweep:
+            self._sweep(conn, now)
+        if not self.max_networks:
+            return 0
+        count = int(conn.execute("SELECT COUNT(*) FROM networks").fetchone()[0])
+        if count >= self.max_networks:
+            count -= self._sweep(conn, now)
+        return count
+
+    def _sweep(self, conn: sqlite3.Connection, now: float) -> int:
+        self._next_sweep = now + SWEEP_EVERY
+        if not self.expire_after:
+            return 0
+        cursor = conn.execute("DELETE FROM networks WHERE last_used < ?", (self._cutoff(now),))
+        return int(cursor.rowcount)
+
+    def _cutoff(self, now: float) -> float:
+        """Networks last used before this time have expired (-inf when nothing expires)."""
+        return now - self.expire_after if self.expire_after else float("-inf")
 
     def _load(self, conn: sqlite3.Connection, network_id: str) -> StoredNetwork:
         row = conn.execute(f"SELECT {COLUMNS} FROM networks WHERE id = ?", (network_id,)).fetchone()
-        if row is None:
+        if row is None or row["last_used"] < self._cutoff(time.time()):
             raise NotFound(network_id)
         return row_to_network(row)
 
@@ -218,8 +265,8 @@ class SQLiteStore:
                 self._connection()
                 .execute(
                     "SELECT id, layers, settings, updates, created_at, last_used FROM networks "
-                    "ORDER BY last_used DESC LIMIT ?",
-                    (limit,),
+                    "WHERE last_used >= ? ORDER BY last_used DESC LIMIT ?",
+                    (self._cutoff(time.time()), limit),
                 )
                 .fetchall()
             )
@@ -234,6 +281,26 @@ class SQLiteStore:
             )
             for r in rows
         ]
+
+    def scan(self, page: int = 100) -> Iterator[StoredNetwork]:
+        """Every live network, by id, without touching last_used (the admin's export). Reads
+        `page` rows at a time, so no read transaction stays open while the caller works."""
+        after = ""
+        while True:
+            with self._errors():
+                rows = (
+                    self._connection()
+                    .execute(
+                        f"SELECT {COLUMNS} FROM networks WHERE id > ? AND last_used >= ? "
+                        "ORDER BY id LIMIT ?",
+                        (after, self._cutoff(time.time()), page),
+                    )
+                    .fetchall()
+                )
+            if not rows:
+                return
+            yield from (row_to_network(row) for row in rows)
+            after = rows[-1]["id"]
 
     def expire(self, unused_since: float) -> int:
         with self._write() as conn:
