@@ -73,6 +73,48 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class AllowHeader:
+    """A 405's Allow lists every method of the path, not just the first route's.
+
+    Starlette stops at the first route whose path matches, so for /api/networks/{id} (GET,
+    PATCH and DELETE are three routes) it would say `Allow: GET`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_allow(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 405:
+                methods = allowed_methods(scope)
+                if methods:
+                    MutableHeaders(scope=message)["allow"] = ", ".join(sorted(methods))
+            await send(message)
+
+        await self.app(scope, receive, send_with_allow)
+
+
+def allowed_methods(scope: Scope) -> set[str]:
+    """The methods the OpenAPI document lists for this path (FastAPI nests its routers, so
+    the schema, which it flattens, is the reliable list)."""
+    openapi = getattr(scope.get("app"), "openapi", None)
+    if openapi is None:
+        return set()
+    by_params: dict[int, set[str]] = {}
+    for template, item in openapi().get("paths", {}).items():
+        if re.fullmatch(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)), scope["path"]):
+            methods = by_params.setdefault(template.count("{"), set())
+            methods |= {m.upper() for m in item if m in HTTP_METHODS}
+    # /api/networks/import is the literal path's, not /api/networks/{network_id}'s
+    return by_params[min(by_params)] if by_params else set()
+
+
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
 # -- rate limit ------------------------------------------------------------------------------
 @dataclass
 class Bucket:
@@ -249,6 +291,10 @@ class BodyGuard:
         if not is_json(content_type):
             media = content_type.split(";", 1)[0].strip() or "no Content-Type"
             return 415, f"must be JSON (Content-Type: application/json), not {media}"
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return 422, f"is not valid UTF-8 (at byte {error.start}); JSON must be UTF-8"
         depth = json_depth(body)
         if depth > self.max_depth:
             return 422, f"nests {depth} levels deep; at most {self.max_depth} are accepted"
@@ -280,4 +326,5 @@ def install(app: FastAPI, settings: Settings) -> None:
             allow_headers=["Content-Type"],
             max_age=600,
         )
+    app.add_middleware(AllowHeader)
     app.add_middleware(SecurityHeaders)

@@ -156,8 +156,13 @@ def build(body: NetworkCreate) -> StoredNetwork:
 def patch(network: StoredNetwork, body: NetworkPatch) -> None:
     """Apply a PATCH to a loaded network; raises before changing anything if a field is bad."""
     fields = body.model_dump(exclude_unset=True)
+    # null means "unchanged" for every setting but `name` (where null clears the label)
     settings = network.settings.model_copy(
-        update={k: v for k, v in fields.items() if k in Settings.model_fields}
+        update={
+            k: v
+            for k, v in fields.items()
+            if k in Settings.model_fields and (v is not None or k == "name")
+        }
     )
     settings = Settings.model_validate(settings.model_dump())
     validate.settings(settings)
