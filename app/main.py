@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import openapi, pages, security
-from app.api import errors, health, networks, presets, transfer
+from app.api import admin, errors, health, networks, presets, transfer
 from app.config import get_settings
 from app.store import SQLiteStore
 
@@ -54,6 +54,8 @@ def create_app() -> FastAPI:
     app.include_router(networks.router)
     app.include_router(presets.router)
     app.include_router(pages.router)
+    if settings.admin_token:  # the admin view is off (404) unless a token is set
+        app.include_router(admin.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     return app
 

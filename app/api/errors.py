@@ -24,9 +24,12 @@ log = logging.getLogger("backprop")
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, field: str, message: str) -> None:
+    def __init__(
+        self, status: int, field: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(f"{field}: {message}")
         self.status, self.field, self.message = status, field, message
+        self.headers = headers or {}
 
 
 def field_path(loc: Sequence[int | str]) -> str:
@@ -68,7 +71,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> Response:
-        return error_response(exc.status, [(exc.field, exc.message)])
+        response = error_response(exc.status, [(exc.field, exc.message)])
+        response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(NotFound)
     async def not_found(_: Request, exc: NotFound) -> Response:
