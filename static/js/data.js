@@ -15,7 +15,8 @@ export function renderData(root, s, presets, act) {
   root.replaceChildren(h('h2', { text: 'Data' }));
 
   if (presets.length) {
-    const sel = h('select', { id: 'preset' }, presets.map((p) => h('option', { value: p.name, text: p.title || p.name })));
+    const current = presets.find((p) => p.title === net.name || p.name === net.name);
+    const sel = h('select', { id: 'preset' }, presets.map((p) => h('option', { value: p.name, text: p.title || p.name, selected: p === current })));
     const desc = h('p', { class: 'note preset-desc' });
     const describe = () => { desc.textContent = presets.find((p) => p.name === sel.value)?.description || ''; };
     sel.addEventListener('change', describe);

@@ -20,6 +20,15 @@ function text(parent, cls, x, y, anchor = 'middle') {
   return el('text', { class: cls, x, y, 'text-anchor': anchor }, parent);
 }
 
+/** A band `half` px either side of the edge: easy to click, and never an empty box. */
+function hitArea(e, half) {
+  const len = Math.hypot(e.x2 - e.x1, e.y2 - e.y1) || 1;
+  const nx = (-(e.y2 - e.y1) / len) * half;
+  const ny = ((e.x2 - e.x1) / len) * half;
+  return [[e.x1 + nx, e.y1 + ny], [e.x2 + nx, e.y2 + ny], [e.x2 - nx, e.y2 - ny], [e.x1 - nx, e.y1 - ny]]
+    .map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
+}
+
 export function unitName(layers, k, r) {
   if (k === 0) return `x${r + 1}`;
   if (k === layers.length - 1) return `out${r + 1}`;
@@ -64,10 +73,10 @@ export class Graph {
     const makeEdge = (e, bias) => {
       const group = el('g', { class: bias ? 'edge bias' : 'edge', role: 'button', tabindex: nEdges <= 40 ? '0' : '-1' }, edgeLayer);
       group.setAttribute(bias ? 'data-bias-id' : 'data-weight-id', e.id);
-      el('line', { class: 'hit', x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, group);
+      el('polygon', { class: 'hit', points: hitArea(e, 6) }, group);
       const line = el('line', { class: 'stroke', x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, group);
       const title = el('title', {}, group);
-      const p = pointAlong(e, bias ? 0.55 : 0.3);
+      const p = pointAlong(e, bias ? 0.22 : 0.3);
       const label = el('g', { class: 'wlabel', transform: `translate(${p.x.toFixed(1)} ${p.y.toFixed(1)})` }, labelLayer);
       const value = text(label, 'wvalue', 0, 4);
       const extra = text(label, 'wextra', 0, 17);
@@ -154,7 +163,7 @@ export class Graph {
     biases.forEach((row) => row.forEach((b) => { maxAbs = Math.max(maxAbs, Math.abs(b)); }));
     const style = (item, w, g, dw, sel, isBias) => {
       item.line.setAttribute('stroke', signColor(w));
-      item.line.setAttribute('stroke-width', edgeWidth(w, maxAbs).toFixed(2));
+      item.line.setAttribute('stroke-width', (edgeWidth(w, maxAbs) * (isBias ? 0.6 : 1)).toFixed(2));
       item.value.textContent = fmt(w);
       const mode = view.edgeMode === 'delta' ? ['Δ', dw] : ['∂J/∂', g];
       const sym = isBias ? 'b' : 'w';

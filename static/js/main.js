@@ -128,23 +128,17 @@ function setNetwork(state, keepTrace = false) {
 }
 
 // -- the phases --------------------------------------------------------------------------
-function forward() {
-  return guarded(async () => {
-    S.trace = await api.forward(S.id, {});
+/** Forward or Backward: ask the API, keep what it returned, show it. Changes nothing. */
+function pass(phase, call) {
+  return () => guarded(async () => {
+    S.trace = await call(S.id, {});
     S.before = { weights: S.network.weights, biases: S.network.biases };
-    Object.assign(S, { phase: 'forward', applied: false });
+    Object.assign(S, { phase, applied: false });
     render();
   });
 }
-
-function backward() {
-  return guarded(async () => {
-    S.trace = await api.backward(S.id, {});
-    S.before = { weights: S.network.weights, biases: S.network.biases };
-    Object.assign(S, { phase: 'backward', applied: false });
-    render();
-  });
-}
+const forward = pass('forward', api.forward);
+const backward = pass('backward', api.backward);
 
 function recordLosses(res, updatesBefore) {
   const per = (res.network.updates - updatesBefore) / res.losses.length;

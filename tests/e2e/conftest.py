@@ -1,0 +1,68 @@
+"""Browser fixtures: Debian's Chromium (browser downloads fail on these machines), and a page
+that fails the test on any console error, page error, or request to another origin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from playwright.sync_api import Page
+
+from app.schemas import MAZUR_EXAMPLE
+from tests.conftest import LiveServer
+from tests.e2e.chromium import ARGS, CHROMIUM
+
+MAZUR: dict[str, Any] = {**MAZUR_EXAMPLE, "name": "Mazur"}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1280, "height": 900},
+        "accept_downloads": True,
+    }
+
+
+@pytest.fixture
+def api(live_server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=live_server.url, timeout=10) as client:
+        yield client
+
+
+@pytest.fixture
+def watched(page: Page, live_server: LiveServer) -> Iterator[Page]:
+    """The page, failing the test on console errors and on requests that leave the origin."""
+    origin = urlsplit(live_server.url).netloc
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+
+    def check(request: Any) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != origin:
+            problems.append(f"request to another origin: {request.url}")
+
+    page.on("request", check)
+    yield page
+    assert problems == []
+
+
+def open_network(page: Page, live_server: LiveServer, network_id: str) -> None:
+    page.goto(f"{live_server.url}/n/{network_id}")
+    page.wait_for_selector(f"svg[data-network-id='{network_id}'] [data-unit='0-0']")
