@@ -111,8 +111,8 @@ export function drawHeatmap(canvas, outputs, n, bounds, data, range) {
     ctx.beginPath();
     ctx.arc(px(row[0]), py(row[1]), 4.5, 0, 2 * Math.PI);
     ctx.fillStyle = target >= mid ? POSITIVE : NEGATIVE;
-    ctx.strokeStyle = '#ffffff';
-    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = '#1d2733';
+    ctx.lineWidth = 1.3;
     ctx.fill();
     ctx.stroke();
   });

@@ -65,6 +65,7 @@ export class Graph {
     this.allLabels = showsAllLabels(layers);
     const nEdges = g.edges.length + g.biasEdges.length;
     this.svg.classList.toggle('compact', !this.allLabels);
+    this.svg.classList.toggle('crowded', g.spacing < 2 * g.radius + 30);
     this.svg.replaceChildren();
     const edgeLayer = el('g', { class: 'edges' }, this.svg);
     const labelLayer = el('g', { class: 'labels' });
@@ -76,8 +77,8 @@ export class Graph {
       el('polygon', { class: 'hit', points: hitArea(e, 6) }, group);
       const line = el('line', { class: 'stroke', x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, group);
       const title = el('title', {}, group);
-      const p = pointAlong(e, bias ? 0.22 : 0.3);
-      const label = el('g', { class: 'wlabel', transform: `translate(${p.x.toFixed(1)} ${p.y.toFixed(1)})` }, labelLayer);
+      const p = pointAlong(e, bias ? 0.5 : 0.25 + 0.2 * (e.q % 2));
+      const label = el('g', { class: bias ? 'wlabel bias-label' : 'wlabel', transform: `translate(${p.x.toFixed(1)} ${p.y.toFixed(1)})` }, labelLayer);
       const value = text(label, 'wvalue', 0, 4);
       const extra = text(label, 'wextra', 0, 17);
       const item = { group, line, title, label, value, extra, e };
@@ -102,7 +103,7 @@ export class Graph {
       const inside = text(group, 'uvalue', u.x, u.y + 4);
       const nameText = text(group, 'uname', u.x, u.y - g.radius - 6);
       nameText.textContent = name;
-      const below = [0, 1, 2].map((n) => text(group, 'uextra', u.x, u.y + g.radius + 14 + n * 13));
+      const below = [0, 1, 2, 3].map((n) => text(group, 'uextra', u.x, u.y + g.radius + 14 + n * 13));
       const title = el('title', {}, group);
       this.units.set(u.id, { group, circle, inside, below, title, name, u });
     }
@@ -141,6 +142,7 @@ export class Graph {
       item.inside.textContent = this.allLabels && v.o !== undefined ? fmt(v.o, 3) : '';
       const lines = [];
       if (this.allLabels || this.layers.every((n) => n <= 4)) {
+        if (item.u.k > 0) lines.push(`b ${fmt(view.biases[item.u.k - 1][item.u.r])}`);
         if (v.net !== undefined) lines.push(`net ${fmt(v.net)}`);
         if (v.o !== undefined && !this.allLabels) lines.push(`o ${fmt(v.o)}`);
         if (v.delta !== undefined) lines.push(`δ ${fmt(v.delta)}`);
