@@ -144,6 +144,9 @@ class SQLiteStore:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._writer = threading.Lock()
+        """One writer per process at a time: threads queue here instead of in SQLite's busy
+        handler, which polls with sleeps of up to 100 ms. Other processes still wait in it."""
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         with self._errors():
@@ -175,14 +178,19 @@ class SQLiteStore:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         conn = self._connection()
-        with self._errors():
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        if not self._writer.acquire(timeout=self.busy_timeout_ms / 1000):
+            raise StoreUnavailable("another change took too long; the database is busy")
+        try:
+            with self._errors():
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+        finally:
+            self._writer.release()
 
     # -- the interface -----------------------------------------------------------------------
     def create(self, network: StoredNetwork) -> None:
