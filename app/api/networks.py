@@ -49,7 +49,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def get_store(request: Request) -> NetworkStore:
+async def get_store(request: Request) -> NetworkStore:
+    """`async` on purpose: FastAPI runs a plain `def` dependency in the thread pool, one more
+    hop between threads per request for a mere attribute read."""
     store: NetworkStore = request.app.state.store
     return store
 
