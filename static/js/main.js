@@ -183,7 +183,13 @@ function reset() {
 
 // -- building and data --------------------------------------------------------------------
 function patch(fields) {
-  return guarded(async () => { setNetwork(await api.patch(S.id, fields)); render(); });
+  return guarded(async () => {
+    try {
+      setNetwork(await api.patch(S.id, fields));
+    } finally {
+      render(); // on a refusal too: the inputs go back to the stored settings
+    }
+  });
 }
 
 function remember(state) {
@@ -275,8 +281,9 @@ const showSpeed = () => { player.speed = Number(speed.value); $('#speed-text').t
 speed.addEventListener('input', showSpeed);
 const KEYS = { f: forward, b: backward, u: update, s: update, ' ': () => player.toggle() };
 document.addEventListener('keydown', (e) => {
-  if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest('input, select, textarea')) return;
-  if (e.key === ' ' && e.target.closest('button, [role="button"], summary, a')) return; // space clicks it
+  const typing = 'textarea, select, input:not([type="radio"]):not([type="checkbox"]):not([type="range"])';
+  if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest(typing)) return;
+  if (e.key === ' ' && e.target.closest('button, [role="button"], summary, a, input')) return; // space clicks it
   const fn = KEYS[e.key.toLowerCase()];
   if (fn) { e.preventDefault(); fn(); }
 });

@@ -290,3 +290,49 @@ def test_play_then_pause_on_a_deep_network(
     assert in_flight["steps"] * 5 == updates
     assert attr(page, "[data-weight-id='5-0-0']", "data-value") != before
     assert page.locator("#loss-chart").is_visible()
+
+
+def test_shortcuts_edge_toggle_errors_reset_and_new_network(
+    watched: Page, live_server: LiveServer, api: httpx.Client, allowed_errors: list[str]
+) -> None:
+    page = watched
+    allowed_errors.append("status of 422")  # the refused learning rate below
+    net = create(api, MAZUR)
+    open_network(page, live_server, net["id"])
+    page.keyboard.press("f")
+    page.wait_for_selector("[data-unit='2-1'][data-o]")
+    page.keyboard.press("b")
+    page.wait_for_selector("[data-unit='2-1'][data-delta]")
+    w5 = page.locator("[data-weight-id='2-0-0']")
+    page.get_by_label("Δw").check()
+    expect(page.locator(".wlabel .wextra").first).to_contain_text("Δw")
+    page.get_by_label("∂J/∂w").check()
+    expect(page.locator(".wlabel .wextra").first).to_contain_text("∂J/∂w")
+
+    page.keyboard.press("s")
+    expect(w5).not_to_have_attribute("data-value", "0.4")
+    assert api.get(f"/api/networks/{net['id']}").json()["updates"] == 1
+    page.locator("#phase").click()  # away from the radio button, where space would pick it
+    page.keyboard.press(" ")
+    expect(page.get_by_role("button", name="Pause", exact=True)).to_be_visible()
+    page.keyboard.press(" ")
+    expect(page.get_by_role("button", name="Play", exact=True)).to_be_visible()
+
+    # the server's refusal is shown to the student as it was written
+    page.get_by_label("Learning rate η").fill("5000")
+    page.get_by_label("Learning rate η").press("Enter")
+    expect(page.locator("#error")).to_be_visible()
+    expect(page.locator("#error")).to_contain_text("learning_rate")
+    assert api.get(f"/api/networks/{net['id']}").json()["learning_rate"] == 0.5
+    expect(page.get_by_label("Learning rate η")).to_have_value("0.5")
+
+    page.get_by_role("button", name="Reset", exact=True).click()
+    expect(w5).to_have_attribute("data-value", "0.4")
+    state = api.get(f"/api/networks/{net['id']}").json()
+    assert state["weights"] == MAZUR["weights"]
+    assert page.get_attribute("[data-unit='2-0']", "data-o") is None
+
+    page.get_by_role("button", name="New network").click()
+    page.wait_for_url(lambda url: "/n/" in url and net["id"] not in url)
+    page.wait_for_selector("svg[data-network-id] [data-unit='0-0']")
+    assert page.get_attribute("#graph", "data-network-id") not in (None, net["id"])
