@@ -4,10 +4,20 @@
 import { divergingRgb, NEGATIVE, POSITIVE } from './colors.js';
 import { fmt } from './format.js';
 
+// Sizes come from a ResizeObserver, not clientWidth: reading layout right after the graph
+// changed would force a synchronous layout of the whole page on every frame of Play.
+const sizes = new WeakMap();
+const observer = new ResizeObserver((entries) => {
+  for (const e of entries) sizes.set(e.target, { w: e.contentRect.width, h: e.contentRect.height });
+});
+
 function prepare(canvas) {
+  if (!sizes.has(canvas)) {
+    observer.observe(canvas);
+    sizes.set(canvas, { w: canvas.clientWidth || canvas.width, h: canvas.clientHeight || canvas.height });
+  }
   const ratio = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth || canvas.width;
-  const h = canvas.clientHeight || canvas.height;
+  const { w, h } = sizes.get(canvas);
   if (canvas.width !== Math.round(w * ratio) || canvas.height !== Math.round(h * ratio)) {
     canvas.width = Math.round(w * ratio);
     canvas.height = Math.round(h * ratio);

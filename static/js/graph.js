@@ -16,6 +16,21 @@ function el(tag, attrs = {}, parent = null) {
   return e;
 }
 
+// Writes only what changed: Play restyles every edge each frame, and most values stay put.
+function set(e, name, value) {
+  const key = `_${name}`;
+  if (e[key] === value) return;
+  e[key] = value;
+  if (value === null) e.removeAttribute(name);
+  else e.setAttribute(name, value);
+}
+
+function setText(e, value) {
+  if (e._text === value) return;
+  e._text = value;
+  e.textContent = value;
+}
+
 function text(parent, cls, x, y, anchor = 'middle') {
   return el('text', { class: cls, x, y, 'text-anchor': anchor }, parent);
 }
@@ -82,7 +97,10 @@ export class Graph {
       const value = text(label, 'wvalue', 0, 4);
       const extra = text(label, 'wextra', 0, 17);
       const item = { group, line, title, label, value, extra, e };
-      group.addEventListener('mouseenter', () => label.classList.add('hover'));
+      const show = () => { label.classList.add('hover'); this.labelEdge(item); };
+      group.addEventListener('mouseenter', show);
+      group.addEventListener('focus', show);
+      group.addEventListener('blur', () => label.classList.remove('hover'));
       group.addEventListener('mouseleave', () => label.classList.remove('hover'));
       (bias ? this.biasEdges : this.edges).set(e.id, item);
     };
@@ -130,16 +148,13 @@ export class Graph {
     for (const [id, item] of this.units) {
       const v = view.units.get(id) || {};
       const g = item.group;
-      for (const key of ['net', 'o', 'delta']) {
-        if (v[key] === undefined) g.removeAttribute(`data-${key}`);
-        else g.setAttribute(`data-${key}`, full(v[key]));
-      }
+      for (const key of ['net', 'o', 'delta']) set(g, `data-${key}`, v[key] === undefined ? null : full(v[key]));
       const [lo, hi] = view.rangeFor(item.u.k);
-      item.circle.setAttribute('fill', v.o === undefined ? '#ffffff' : rgbString(divergingRgb(v.o, lo, hi)));
+      set(item.circle, 'fill', v.o === undefined ? '#ffffff' : rgbString(divergingRgb(v.o, lo, hi)));
       const hasDelta = v.delta !== undefined;
-      item.circle.setAttribute('stroke', hasDelta ? signColor(v.delta) : '#55606b');
-      item.circle.setAttribute('stroke-width', hasDelta ? (1.5 + 4.5 * Math.abs(v.delta) / maxDelta).toFixed(2) : '1.5');
-      item.inside.textContent = this.allLabels && v.o !== undefined ? fmt(v.o, 3) : '';
+      set(item.circle, 'stroke', hasDelta ? signColor(v.delta) : '#55606b');
+      set(item.circle, 'stroke-width', hasDelta ? (1.5 + 4.5 * Math.abs(v.delta) / maxDelta).toFixed(2) : '1.5');
+      setText(item.inside, this.allLabels && v.o !== undefined ? fmt(v.o, 3) : '');
       const lines = [];
       if (this.allLabels || this.layers.every((n) => n <= 4)) {
         if (item.u.k > 0) lines.push(`b ${fmt(view.biases[item.u.k - 1][item.u.r])}`);
@@ -147,12 +162,12 @@ export class Graph {
         if (v.o !== undefined && !this.allLabels) lines.push(`o ${fmt(v.o)}`);
         if (v.delta !== undefined) lines.push(`δ ${fmt(v.delta)}`);
       }
-      item.below.forEach((t, n) => { t.textContent = lines[n] || ''; });
+      item.below.forEach((t, n) => setText(t, lines[n] || ''));
       const tip = [item.name];
       if (v.net !== undefined) tip.push(`net = ${fmt(v.net)}`);
       if (v.o !== undefined) tip.push(`o = ${fmt(v.o)}`);
       if (v.delta !== undefined) tip.push(`δ = ${fmt(v.delta)}`);
-      item.title.textContent = tip.join('\n');
+      setText(item.title, tip.join('\n'));
       g.classList.toggle('selected', view.selected?.type === 'unit' && view.selected.id === id);
     }
   }
@@ -164,26 +179,18 @@ export class Graph {
     weights.forEach((m) => m.forEach((row) => row.forEach((w) => { maxAbs = Math.max(maxAbs, Math.abs(w)); })));
     biases.forEach((row) => row.forEach((b) => { maxAbs = Math.max(maxAbs, Math.abs(b)); }));
     const style = (item, w, g, dw, sel, isBias) => {
-      item.line.setAttribute('stroke', signColor(w));
-      item.line.setAttribute('stroke-width', (edgeWidth(w, maxAbs) * (isBias ? 0.6 : 1)).toFixed(2));
-      item.value.textContent = fmt(w);
-      const mode = view.edgeMode === 'delta' ? ['Δ', dw] : ['∂J/∂', g];
-      const sym = isBias ? 'b' : 'w';
-      item.extra.textContent = g === undefined ? '' : `${mode[0]}${sym} ${fmt(mode[1])}`;
-      item.extra.classList.toggle('applied', view.applied === true && view.edgeMode === 'delta');
-      item.title.textContent = `${isBias ? 'b' : 'w'} = ${fmt(w)}${g === undefined ? '' : `\n∂J/∂${sym} = ${fmt(g)}\nΔ${sym} = ${fmt(dw)}`}`;
+      set(item.line, 'stroke', signColor(w));
+      set(item.line, 'stroke-width', (edgeWidth(w, maxAbs) * (isBias ? 0.6 : 1)).toFixed(2));
       if (final) {
-        item.group.setAttribute('data-value', full(w));
-        if (g === undefined) {
-          item.group.removeAttribute('data-gradient');
-          item.group.removeAttribute('data-delta-w');
-        } else {
-          item.group.setAttribute('data-gradient', full(g));
-          item.group.setAttribute('data-delta-w', full(dw));
-        }
+        set(item.group, 'data-value', full(w));
+        set(item.group, 'data-gradient', g === undefined ? null : full(g));
+        set(item.group, 'data-delta-w', g === undefined ? null : full(dw));
       }
       item.group.classList.toggle('selected', sel);
       item.label.classList.toggle('selected', sel);
+      item.now = { w, g, dw, isBias };
+      // hidden labels are written when they are shown (hover, focus), not on every frame
+      if (this.allLabels || sel || item.label.classList.contains('hover')) this.labelEdge(item);
     };
     const e = view.edges;
     for (const [id, item] of this.edges) {
@@ -196,6 +203,19 @@ export class Graph {
       const sel = view.selected?.type === 'bias' && view.selected.id === id;
       style(item, biases[k - 1][r], e?.gradients.biases[k - 1][r], e?.bias_deltas[k - 1][r], sel, true);
     }
+  }
+
+  /** The label and tooltip of one edge, from the numbers styleEdges() left on it. */
+  labelEdge(item) {
+    if (!item.now) return;
+    const { w, g, dw, isBias } = item.now;
+    const view = this.view;
+    const sym = isBias ? 'b' : 'w';
+    const [op, v] = view.edgeMode === 'delta' ? ['Δ', dw] : ['∂J/∂', g];
+    setText(item.value, fmt(w));
+    setText(item.extra, g === undefined ? '' : `${op}${sym} ${fmt(v)}`);
+    item.extra.classList.toggle('applied', view.applied === true && view.edgeMode === 'delta');
+    setText(item.title, `${sym} = ${fmt(w)}${g === undefined ? '' : `\n∂J/∂${sym} = ${fmt(g)}\nΔ${sym} = ${fmt(dw)}`}`);
   }
 
   /** Edges move from the old weights to the new ones; data-value is final at once. */
