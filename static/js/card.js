@@ -22,7 +22,7 @@ function batchTable(trace, k, r, q, reduction, apiGradient) {
   const b = perExample(trace, k, r, q, reduction);
   const uName = q === null ? 'u = 1' : 'u_rq';
   const head = h('tr', {}, h('th', { text: 'i' }), h('th', { text: uName }), h('th', { text: 'δ_r' }),
-    h('th', { text: '∂J_i/∂w = −δ_r u_rq' }));
+    h('th', { text: q === null ? '∂J_i/∂b = −δ_r' : '∂J_i/∂w = −δ_r u_rq' }));
   const rows = b.rows.map((row) => h('tr', {}, h('td', { text: String(row.i + 1) }),
     h('td', { text: fmt(row.u) }), h('td', { text: fmt(row.delta) }), h('td', { text: fmt(row.g) })));
   const label = reduction === 'mean' ? '(1/N) Σ_i' : 'Σ_i';
@@ -49,7 +49,7 @@ export function renderCard(root, s, actions) {
   const net = s.network;
   const before = s.before || net;
   const ctx = { layers: net.layers, settings: net, weights: before.weights, biases: before.biases,
-    trace: s.trace, y: net.dataset?.y, i: s.i };
+    trace: s.trace, y: net.dataset?.y, i: s.i, mode: s.mode };
   let card;
   let edge = null;
   if (sel.type === 'unit') {

@@ -215,7 +215,10 @@ export function edgeCard(ctx, k, r, q) {
   }
   rows.push({ label: 'Weight change', math: row(sym.dw(s), eq, mo('−'), sym.eta(), sym.d(sym.J(), w(s)), eq,
     mo('−'), mn(eta), times, num(batch.total), eq, mn(values.deltaW)) });
-  rows.push({ label: 'Update (seed’s rule, every weight at once)', math: row(w(s), mo('←'), w(s), mo('−'), sym.eta(),
+  const label = ctx.mode === 'online'
+    ? 'Update by the batch rule (online mode instead applies each example’s ∂J_i/∂w in turn)'
+    : 'Update (seed’s rule, every weight at once)';
+  rows.push({ label, math: row(w(s), mo('←'), w(s), mo('−'), sym.eta(),
     mean ? [frac(mn('1'), mi('N', WORDS.N))] : [], sym.sumN(), sym.d(sym.Ji(), w(s)), eq, mn(ctx.wBefore), mo('+'), num(values.deltaW), eq, mn(values.newW)) });
   return { title, rows, values };
 }

@@ -86,10 +86,13 @@ function renderGraph() {
 }
 
 function renderStatus() {
+  for (const radio of document.querySelectorAll('input[name="edge-mode"]')) radio.checked = radio.value === S.edgeMode;
   const t = S.trace;
   $('#phase').textContent = PHASE_TEXT[S.phase];
-  const loss = t ? `J = ${fmt(t.loss)}` : '';
-  $('#loss-now').textContent = [loss, `${S.network.updates} updates`].filter(Boolean).join(' · ');
+  const after = S.phase === 'update' && S.losses.length ? ` → ${fmt(S.losses[S.losses.length - 1].J)}` : '';
+  const loss = t ? `J = ${fmt(t.loss)}${after}` : '';
+  const n = S.network.updates;
+  $('#loss-now').textContent = [loss, `${n} update${n === 1 ? '' : 's'}`].filter(Boolean).join(' · ');
   document.body.dataset.phase = S.phase;
 }
 

@@ -32,7 +32,7 @@ def attr(page: Page, selector: str, name: str) -> float:
 
 
 def shown_updates(page: Page) -> int:
-    match = re.search(r"(\d+) updates", page.text_content("#loss-now") or "")
+    match = re.search(r"(\d+) updates?", page.text_content("#loss-now") or "")
     return int(match.group(1)) if match else 0
 
 
@@ -96,7 +96,11 @@ def test_forward_backward_update_show_the_apis_numbers(
             )
     # Mazur's published w5 after one update
     assert attr(page, "[data-weight-id='2-0-0']", "data-value") == pytest.approx(0.35891648, 1e-8)
-    expect(page.locator("#loss-now")).to_contain_text("1 updates")
+    # J before (Mazur's published E) and after the update, as the API computed them
+    expect(page.locator("#loss-now")).to_have_text(
+        f"J = {short(step['loss'])} → {short(step['losses'][0])} · 1 update"
+    )
+    assert short(step["loss"]) == "0.2984"
 
 
 def test_formula_card_for_an_output_and_a_hidden_unit(
@@ -214,7 +218,7 @@ def test_presets_csv_and_json_round_trip(
 
     # export as JSON, then import it: a new network with the same weights, settings and data
     page.get_by_role("button", name="Step", exact=True).click()
-    expect(page.locator("#loss-now")).to_contain_text("1 updates")
+    expect(page.locator("#loss-now")).to_have_text(re.compile(r"· 1 update$"))
     with page.expect_download() as download:
         page.get_by_role("button", name="Export JSON").click()
     path = tmp_path / "exported.json"

@@ -1,0 +1,107 @@
+"""A class in the browser: each visitor gets a network of their own, which a reload, a new
+device and a crashed-and-restarted server all keep."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.conftest import LiveServer
+
+pytestmark = pytest.mark.e2e
+
+
+def visit(page: Page, server: LiveServer) -> str:
+    """Open the server's root as a new visitor; the id of the network the page then shows."""
+    page.goto(server.url + "/")
+    page.wait_for_url(f"{server.url}/n/*")
+    try:
+        page.wait_for_selector("svg[data-network-id] [data-unit='0-0']", timeout=8000)
+    except Exception:
+        page.screenshot(path="/tmp/fail.png")
+        print("URL", page.url, page.content()[:3000])
+        raise
+    network_id = page.get_attribute("#graph", "data-network-id")
+    assert network_id and page.url == f"{server.url}/n/{network_id}"
+    return network_id
+
+
+def shown_weight(page: Page) -> str | None:
+    return page.get_attribute("[data-weight-id='1-0-0']", "data-value")
+
+
+def state(server: LiveServer, network_id: str) -> dict[str, Any]:
+    response = httpx.get(f"{server.url}/api/networks/{network_id}", timeout=10)
+    assert response.status_code == 200
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def test_two_students_reload_and_a_crash(browser: Browser, live_server_factory: Any) -> None:
+    server: LiveServer = live_server_factory()
+    alice_context, bob_context = browser.new_context(), browser.new_context()
+    alice, bob = alice_context.new_page(), bob_context.new_page()
+    alice_id, bob_id = visit(alice, server), visit(bob, server)
+    assert alice_id != bob_id
+    assert len(alice_id) >= 32  # 192 random bits, URL-safe base64
+
+    # Alice trains; Bob's network does not move
+    before = shown_weight(alice)
+    for _ in range(3):
+        alice.get_by_role("button", name="Step", exact=True).click()
+        expect(alice.locator("#loss-now")).to_contain_text("updates")
+    alice.wait_for_function(
+        "() => /3 updates/.test(document.querySelector('#loss-now').textContent)"
+    )
+    trained = state(server, alice_id)
+    assert trained["updates"] == 3
+    assert shown_weight(alice) == repr(trained["weights"][0][0][0]) != before
+    assert state(server, bob_id)["updates"] == 0
+
+    # a reload, and the same link on another device, show the same network
+    alice.reload()
+    alice.wait_for_selector(f"svg[data-network-id='{alice_id}'] [data-unit='0-0']")
+    assert shown_weight(alice) == repr(trained["weights"][0][0][0])
+    expect(alice.locator("#loss-now")).to_contain_text("3 updates")
+    laptop = browser.new_context().new_page()
+    laptop.goto(f"{server.url}/n/{alice_id}")
+    laptop.wait_for_selector(f"svg[data-network-id='{alice_id}'] [data-unit='0-0']")
+    assert shown_weight(laptop) == repr(trained["weights"][0][0][0])
+
+    # the server crashes (SIGKILL) and comes back on the same database
+    server.kill()
+    server.start()
+    alice.reload()
+    alice.wait_for_selector(f"svg[data-network-id='{alice_id}'] [data-unit='0-0']")
+    assert shown_weight(alice) == repr(trained["weights"][0][0][0])
+    expect(alice.locator("#loss-now")).to_contain_text("3 updates")
+    assert state(server, alice_id) == trained
+    assert state(server, bob_id)["updates"] == 0
+
+    # New network gives Alice a fresh one and leaves her old one in place
+    alice.get_by_role("button", name="New network").click()
+    alice.wait_for_url(lambda url: "/n/" in url and alice_id not in url)
+    assert state(server, alice_id) == trained
+    for context in (alice_context, bob_context, laptop.context):
+        context.close()
+
+
+def test_the_preset_list_offers_every_preset(browser: Browser, live_server_factory: Any) -> None:
+    server: LiveServer = live_server_factory()
+    page = browser.new_page()
+    visit(page, server)
+    listed = httpx.get(server.url + "/api/presets").json()["presets"]
+    options = page.locator("#preset option")
+    expect(options).to_have_count(len(listed))
+    assert options.all_text_contents() == [p["title"] for p in listed]
+    page.select_option("#preset", "spiral")
+    expect(page.locator(".preset-desc")).to_contain_text("spiral")
+    page.get_by_role("button", name="Load preset").click()
+    page.wait_for_function("() => document.querySelectorAll('[data-unit^=\"2-\"]').length === 12")
+    spiral_id = page.get_attribute("#graph", "data-network-id")
+    assert spiral_id is not None
+    assert state(server, spiral_id)["layers"] == [2, 12, 12, 1]
+    page.context.close()
