@@ -15,8 +15,14 @@ Array = NDArray[np.float64]
 
 
 def _sigmoid(net: Array) -> Array:
-    # σ(net) = 1 / (1 + e^−net), computed without overflow for large |net|
-    out: Array = np.exp(-np.logaddexp(0.0, -net))
+    # σ(net) = 1 / (1 + e^−net) for net ≥ 0 and e^net / (1 + e^net) below: one exp of −|net|,
+    # which never overflows, and few passes over the array, each in place where it can be.
+    e = np.abs(net)
+    np.negative(e, out=e)
+    np.exp(e, out=e)  # e = e^−|net|, in (0, 1]
+    out: Array = np.add(e, 1.0)
+    np.reciprocal(out, out=out)
+    np.multiply(out, e, out=out, where=net < 0.0)
     return out
 
 

@@ -104,16 +104,21 @@ def init_params(layers: list[int], seed: int) -> Params:
 
 
 def forward(params: Params, config: Config, x: Array) -> Trace:
+    with np.errstate(all="ignore"):
+        return _forward(params, config, x)
+
+
+def _forward(params: Params, config: Config, x: Array) -> Trace:
     depth = len(params.weights)
     nets: list[Array] = []
     activations = [x]
     u = x
-    with np.errstate(all="ignore"):
-        for k, (w, b) in enumerate(zip(params.weights, params.biases, strict=True), start=1):
-            net = u @ w.T + b
-            u = ACTIVATIONS[config.activation(k, depth)].f(net)
-            nets.append(net)
-            activations.append(u)
+    for k, (w, b) in enumerate(zip(params.weights, params.biases, strict=True), start=1):
+        net = u @ w.T
+        net += b
+        u = ACTIVATIONS[config.activation(k, depth)].f(net)
+        nets.append(net)
+        activations.append(u)
     return Trace(nets, activations)
 
 
@@ -126,24 +131,38 @@ def loss(config: Config, trace: Trace, y: Array) -> float:
 
 def backward(params: Params, config: Config, x: Array, y: Array) -> Backward:
     """δ for every unit and example, and ∂J/∂w and Δw over the batch. Changes nothing."""
-    trace = forward(params, config, x)
-    depth = len(params.weights)
-    scale = 1.0 / len(x) if config.reduction == "mean" else 1.0
     with np.errstate(all="ignore"):
-        delta = output_delta(config.loss, config.output_activation, y, trace.output, trace.net[-1])
-        deltas = [delta]
-        for k in range(depth - 1, 0, -1):  # layer k = depth-1 .. 1
-            w_above = params.weights[k]  # weights into layer k+1, shape (n_{k+1}, n_k)
-            f = ACTIVATIONS[config.activation(k, depth)]
-            delta = f.derivative(trace.net[k - 1], trace.activations[k]) * (delta @ w_above)
-            deltas.append(delta)
-        deltas.reverse()
-        grad_w = [-scale * (d.T @ u) for d, u in zip(deltas, trace.activations[:-1], strict=True)]
-        grad_b = [-scale * d.sum(axis=0) for d in deltas]
-        eta = config.learning_rate
-        dw = [-eta * g for g in grad_w]
-        db = [-eta * g if config.train_biases else np.zeros_like(g) for g in grad_b]
-    return Backward(trace, deltas, grad_w, grad_b, dw, db, loss(config, trace, y))
+        result = _backward(params, config, y, _forward(params, config, x))
+    result.loss = loss(config, result.trace, y)
+    return result
+
+
+def _backward(params: Params, config: Config, y: Array, trace: Trace) -> Backward:
+    """backward() from the forward pass `trace` of these params on the batch, without the
+    loss (NaN here): callers fill it in."""
+    depth = len(params.weights)
+    scale = -1.0 / len(y) if config.reduction == "mean" else -1.0
+    delta = output_delta(config.loss, config.output_activation, y, trace.output, trace.net[-1])
+    deltas = [delta]
+    for k in range(depth - 1, 0, -1):  # layer k = depth-1 .. 1
+        w_above = params.weights[k]  # weights into layer k+1, shape (n_{k+1}, n_k)
+        f = ACTIVATIONS[config.activation(k, depth)]
+        delta = f.derivative(trace.net[k - 1], trace.activations[k]) * (delta @ w_above)
+        deltas.append(delta)
+    deltas.reverse()
+    grad_w: list[Array] = []
+    grad_b: list[Array] = []
+    for d, u in zip(deltas, trace.activations[:-1], strict=True):
+        g = d.T @ u  # Σ_i δ_r u_rq, then × −1 (or −1/N) in place
+        g *= scale
+        grad_w.append(g)
+        g = d.sum(axis=0)
+        g *= scale
+        grad_b.append(g)
+    eta = config.learning_rate
+    dw = [-eta * g for g in grad_w]
+    db = [-eta * g if config.train_biases else np.zeros_like(g) for g in grad_b]
+    return Backward(trace, deltas, grad_w, grad_b, dw, db, float("nan"))
 
 
 def apply(params: Params, result: Backward) -> Params:
@@ -170,19 +189,26 @@ def train(
     losses: list[float] = []
     updates = 0
     current = params
-    for _ in range(epochs):
-        if mode == "batch":
-            result = backward(current, config, x, y)
-            current = apply(current, result)
-            first = first or result
-            updates += 1
-        else:
-            for i in range(len(x)):
-                result = backward(current, config, x[i : i + 1], y[i : i + 1])
+    with np.errstate(all="ignore"):
+        trace = _forward(current, config, x)
+        for _ in range(epochs):
+            if mode == "batch":
+                # The forward pass that measured J after the last update starts this one.
+                result = _backward(current, config, y, trace)
+                result.loss = losses[-1] if losses else loss(config, trace, y)
                 current = apply(current, result)
                 first = first or result
                 updates += 1
-        losses.append(loss(config, forward(current, config, x), y))
+            else:
+                for i in range(len(x)):
+                    xi, yi = x[i : i + 1], y[i : i + 1]
+                    result = _backward(current, config, yi, _forward(current, config, xi))
+                    result.loss = loss(config, result.trace, yi)
+                    current = apply(current, result)
+                    first = first or result
+                    updates += 1
+            trace = _forward(current, config, x)
+            losses.append(loss(config, trace, y))
     assert first is not None, "epochs must be at least 1"
     return TrainResult(first, current, losses, updates)
 
