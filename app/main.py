@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,7 +13,8 @@ from fastapi.staticfiles import StaticFiles
 from app import openapi, pages, security
 from app.api import admin, errors, health, networks, presets, transfer
 from app.config import get_settings
-from app.store import SQLiteStore
+from app.store import SQLiteStore, StoreUnavailable
+from app.store.reopen import Reopening
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,12 +30,20 @@ def create_app() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = SQLiteStore(
-            settings.database,
-            settings.synchronous,
-            max_networks=settings.max_networks,
-            expire_after=settings.expire_after_days * 86400,
-        )
+        def open_store() -> SQLiteStore:
+            return SQLiteStore(
+                settings.database,
+                settings.synchronous,
+                max_networks=settings.max_networks,
+                expire_after=settings.expire_after_days * 86400,
+            )
+
+        try:
+            app.state.store = open_store()
+        except (StoreUnavailable, OSError) as error:
+            # start anyway and answer 503 until the disk is fixed: exiting would crash-loop
+            logging.getLogger("backprop").error("cannot open the database: %s", error)
+            app.state.store = Reopening(open_store, error)
         presets.load()  # a bad preset file is logged now, not at the first request
         yield
         app.state.store.close()
