@@ -5,6 +5,9 @@ returns prebuilt bytes of the same size as a real /step response. One worker eac
 the same POST body to both, A B A B. Target: API / bare ≥ 0.4.
 
     .venv/bin/python -m bench.api_vs_bare [--rounds 3] [--seconds 5] [--synchronous FULL NORMAL]
+
+With `--baseline DIR` (a checkout of another commit, e.g. `git archive REV app | tar -x -C
+DIR`), that app's /step joins the rotation, to measure one change in one run.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 import orjson
 
 from app.schemas import MAZUR_EXAMPLE
-from bench.server import Server, command_line, machine, post_json, table
+from bench.server import ROOT, Server, command_line, machine, post_json, table
 
 STEP_BODY = orjson.dumps({"x": [[0.05, 0.10]], "y": [[0.01, 0.99]], "mode": "batch", "epochs": 1})
 
@@ -86,18 +89,21 @@ def main() -> None:
     parser.add_argument(
         "--synchronous", nargs="+", default=["FULL", "NORMAL"], help="SQLite modes to measure"
     )
+    parser.add_argument("--baseline", type=Path, help="another checkout of the app to compare")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="backprop-bench-") as tmp:
         folder = Path(tmp)
         script = lua_script(folder, STEP_BODY)
         targets: list[Target] = []
-        for mode in args.synchronous:
-            server = Server(env={"BACKPROP_SYNCHRONOUS": mode}).start()
-            body = orjson.dumps(MAZUR_EXAMPLE)
-            created = json.loads(post_json(server.url + "/api/networks", body))
-            path = f"/api/networks/{created['id']}/step"
-            targets.append(Target(f"/step, synchronous={mode}", server, path))
+        trees = [("", ROOT)] + ([("baseline ", args.baseline.resolve())] if args.baseline else [])
+        for label, tree in trees:
+            for mode in args.synchronous:
+                server = Server(env={"BACKPROP_SYNCHRONOUS": mode}, cwd=tree).start()
+                body = orjson.dumps(MAZUR_EXAMPLE)
+                created = json.loads(post_json(server.url + "/api/networks", body))
+                path = f"/api/networks/{created['id']}/step"
+                targets.append(Target(f"{label}/step, synchronous={mode}", server, path))
         sample = post_json(targets[0].server.url + targets[0].path, STEP_BODY)
         (folder / "body.json").write_bytes(sample)
         bare = Server("bench.bare_app:app", env={"BENCH_BARE_BODY": str(folder / "body.json")})

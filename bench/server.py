@@ -21,10 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 UVICORN_FLAGS = ["--log-level", "warning", "--no-access-log"]
 BENCH_ENV = {
     # The creation rate limit protects a public server; a benchmark creates many networks.
-    "BACKPROP_RATE_LIMIT_CREATE": "1000000",
-    "BACKPROP_CREATE_RATE_LIMIT": "1000000",
-    "BACKPROP_RATE_LIMIT": "1000000",
-    "BACKPROP_MAX_NETWORKS": "1000000",
+    "BACKPROP_CREATE_BURST": "100000000",
+    "BACKPROP_CREATE_PER_MINUTE": "100000000",
+    "BACKPROP_MAX_NETWORKS": "100000000",
 }
 
 
@@ -44,8 +43,9 @@ class Server:
         env: dict[str, str] | None = None,
         database: Path | None = None,
         health: str = "/healthz",
+        cwd: Path = ROOT,
     ) -> None:
-        self.app, self.workers, self.health = app, workers, health
+        self.app, self.workers, self.health, self.cwd = app, workers, health, cwd
         self._tmp = tempfile.TemporaryDirectory(prefix="backprop-bench-")
         self.database = database or Path(self._tmp.name) / "bench.sqlite3"
         self.env = {**BENCH_ENV, **(env or {})}
@@ -73,7 +73,9 @@ class Server:
 
     def start(self) -> Server:
         env = {**os.environ, "BACKPROP_DATABASE": str(self.database), **self.env}
-        self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env)
+        if self.cwd != ROOT:  # another checkout of the app (a baseline): import it, not ours
+            env["PYTHONPATH"] = str(self.cwd)
+        self.process = subprocess.Popen(self.command(), cwd=self.cwd, env=env)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
