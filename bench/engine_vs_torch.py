@@ -91,7 +91,7 @@ class TorchNet:
         losses = []
         current = self.loss()
         for _ in range(epochs):
-            current.backward()
+            current.backward()  # type: ignore[no-untyped-call]
             with torch.no_grad():
                 for p in (*self.weights, *self.biases):
                     if p.grad is not None:
