@@ -1,6 +1,6 @@
 // Wiring: page state, the phase buttons, shortcuts, Play. Talks to the server only via api.js.
 
-import { api, toCreateBody } from './api.js';
+import { api } from './api.js';
 import { renderBuild } from './build.js';
 import { renderCard } from './card.js';
 import { drawLoss } from './charts.js';
@@ -9,6 +9,7 @@ import { $, h } from './dom.js';
 import { fmt } from './format.js';
 import { Graph } from './graph.js';
 import { Heatmap } from './heatmap.js';
+import { exportJson, importJson, openNew } from './io.js';
 import { Player, SPEEDS } from './player.js';
 import { saved } from './saved.js';
 
@@ -151,15 +152,28 @@ function recordLosses(res, updatesBefore) {
   store.put('losses', S.losses);
 }
 
-/** One /step request: `epochs` passes; animate unless playing. */
-async function train(epochs, animate) {
+const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+/**
+ * One /step request: `epochs` passes. Update and Step animate the edges (Play does not);
+ * Step first shows the forward and the backward pass of the same response, one after the other.
+ */
+async function train(epochs, animate, staged = false) {
   const old = { weights: S.network.weights, biases: S.network.biases };
   const res = await api.step(S.id, { mode: S.mode, epochs });
-  recordLosses(res, S.network.updates);
   const { network, losses, ...trace } = res;
+  S.before = old;
+  if (staged) {
+    const { net, activations, output, loss } = trace;
+    for (const [phase, shown] of [['forward', { net, activations, output, loss }], ['backward', trace]]) {
+      Object.assign(S, { phase, trace: shown, applied: false });
+      render(false);
+      await pause(450);
+    }
+  }
+  recordLosses(res, S.network.updates);
   S.network = network;
   S.trace = trace;
-  S.before = old;
   Object.assign(S, { phase: 'update', applied: true });
   if (animate && S.edgeMode !== 'delta') S.edgeMode = 'delta';
   render(animate);
@@ -169,6 +183,7 @@ async function train(epochs, animate) {
 }
 
 const update = () => guarded(() => train(1, true));
+const step = () => guarded(() => train(1, true, true));
 const player = new Player({ train: (epochs) => train(epochs, false), onError: (err) => showError(err.detail || String(err)),
   onChange: (playing) => { const b = $('#play'); b.textContent = playing ? 'Pause' : 'Play'; b.setAttribute('aria-pressed', String(playing)); if (!playing) render(); } });
 
@@ -242,39 +257,14 @@ function saveDataset(x, y) {
   });
 }
 
-async function open(created) {
-  saved(created.id).put('start', { weights: created.weights, biases: created.biases });
-  window.location.assign(`/n/${encodeURIComponent(created.id)}`);
-}
-
-const loadPreset = (name) => guarded(async () => open(await api.create({ preset: name })));
-
-function exportJson() {
-  return guarded(async () => {
-    const st = await api.get(S.id);
-    const blob = new Blob([JSON.stringify({ ...toCreateBody(st), updates: st.updates }, null, 2)], { type: 'application/json' });
-    const a = h('a', { href: URL.createObjectURL(blob), download: `${(st.name || 'network').replace(/[^\w-]+/g, '-')}.json` });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-  });
-}
-
-function importJson(file) {
-  return guarded(async () => {
-    let body;
-    try { body = JSON.parse(await file.text()); } catch (err) { throw new Error(`${file.name} is not JSON: ${err.message}`); }
-    await open(await api.create(toCreateBody(body)));
-  });
-}
+const loadPreset = (name) => guarded(() => openNew({ preset: name }));
 
 // -- controls -----------------------------------------------------------------------------
-const ACTIONS = { forward, backward, update, step: update, reset, play: () => player.toggle() };
+const ACTIONS = { forward, backward, update, step, reset, play: () => player.toggle() };
 for (const [name, fn] of Object.entries(ACTIONS)) $(`#${name}`).addEventListener('click', fn);
 $('#new-network').addEventListener('click', () => window.location.assign('/'));
-$('#export').addEventListener('click', exportJson);
-$('#import-file').addEventListener('change', (e) => { if (e.target.files[0]) importJson(e.target.files[0]); });
+$('#export').addEventListener('click', () => guarded(() => exportJson(S.id)));
+$('#import-file').addEventListener('change', (e) => { if (e.target.files[0]) guarded(() => importJson(e.target.files[0])); });
 $('#example').addEventListener('change', (e) => { S.i = Number(e.target.value); render(); });
 for (const radio of document.querySelectorAll('input[name="edge-mode"]')) {
   radio.addEventListener('change', (e) => { S.edgeMode = e.target.value; render(false); });
@@ -282,7 +272,7 @@ for (const radio of document.querySelectorAll('input[name="edge-mode"]')) {
 const speed = $('#speed');
 const showSpeed = () => { player.speed = Number(speed.value); $('#speed-text').textContent = SPEEDS[player.speed].label; };
 speed.addEventListener('input', showSpeed);
-const KEYS = { f: forward, b: backward, u: update, s: update, ' ': () => player.toggle() };
+const KEYS = { f: forward, b: backward, u: update, s: step, ' ': () => player.toggle() };
 document.addEventListener('keydown', (e) => {
   const typing = 'textarea, select, input:not([type="radio"]):not([type="checkbox"]):not([type="range"])';
   if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest(typing)) return;

@@ -1,0 +1,36 @@
+// Networks in and out: open a new one (preset, import), export this one as JSON.
+
+import { api, toCreateBody } from './api.js';
+import { h } from './dom.js';
+import { saved } from './saved.js';
+
+/** Create a network and go to its page; its first weights are what Reset returns to there. */
+export async function openNew(body) {
+  const created = await api.create(body);
+  saved(created.id).put('start', { weights: created.weights, biases: created.biases });
+  window.location.assign(`/n/${encodeURIComponent(created.id)}`);
+}
+
+/** Download the network's create body (plus its update count) as a .json file. */
+export async function exportJson(id) {
+  const st = await api.get(id);
+  const text = JSON.stringify({ ...toCreateBody(st), updates: st.updates }, null, 2);
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = h('a', { href: url, download: `${(st.name || 'network').replace(/[^\w-]+/g, '-')}.json` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** A file made by exportJson (or by hand, with the create fields) becomes a new network. */
+export async function importJson(file) {
+  let body;
+  try {
+    body = JSON.parse(await file.text());
+  } catch (err) {
+    throw new Error(`${file.name} is not JSON: ${err.message}`);
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error(`${file.name} does not hold a network.`);
+  await openNew(toCreateBody(body));
+}
