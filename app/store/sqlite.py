@@ -264,8 +264,14 @@ class SQLiteStore:
             return conn.execute("DELETE FROM networks WHERE id = ?", (network_id,)).rowcount > 0
 
     def count(self) -> int:
+        """Live networks (expired ones still on disk until the next sweep do not count)."""
         with self._errors():
-            return int(self._connection().execute("SELECT COUNT(*) FROM networks").fetchone()[0])
+            conn = self._connection()
+            sql, cutoff = (
+                "SELECT COUNT(*) FROM networks WHERE last_used >= ?",
+                self._cutoff(time.time()),
+            )
+            return int(conn.execute(sql, (cutoff,)).fetchone()[0])
 
     def summaries(self, limit: int = 1000) -> list[Summary]:
         with self._errors():

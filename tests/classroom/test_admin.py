@@ -47,7 +47,7 @@ def test_a_missing_or_wrong_token_is_refused(
     client = admin(make_client)
     headers = {} if header is None else {"Authorization": header.encode("latin-1")}
     for method, path in ROUTES:
-        response = client.request(method, path, headers=headers)  # type: ignore[arg-type]
+        response = client.request(method, path, headers=headers)
         assert response.status_code == status, (path, response.text)
         assert response.json()["errors"][0]["field"] == "authorization"
         if status == 401:

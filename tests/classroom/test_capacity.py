@@ -145,3 +145,16 @@ def test_two_workers_share_one_cap(live_server_factory) -> None:  # type: ignore
     with ThreadPoolExecutor(8) as pool:
         codes = list(pool.map(create, range(20)))
     assert sorted(codes) == [201] * 5 + [503] * 15
+
+
+def test_scan_pages_through_every_live_network_once(tmp_path: Path) -> None:
+    database = tmp_path / "s.sqlite3"
+    store = SQLiteStore(str(database), expire_after=DAY)
+    made = [new() for _ in range(250)]
+    for network in made:
+        store.create(network)
+    age(database, made[7].id, 2 * DAY)
+    scanned = [n.id for n in store.scan(page=100)]
+    assert sorted(scanned) == sorted(n.id for n in made if n is not made[7])
+    assert store.count() == 249
+    store.close()
