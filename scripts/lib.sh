@@ -33,10 +33,18 @@ ensure_venv() {
     [ -f "$lock" ] || die "missing $lock"
 
     if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
-        python="$(find_python)" || die "Python >= 3.11 with the venv module is needed (apt-get install python3 python3-venv)"
+        python="$(find_python)" || die "Python >= 3.11 is needed (on Debian 12: apt-get install python3 python3-venv)"
         say "creating $VENV with $("$python" --version)"
         rm -rf "$VENV"
-        "$python" -m venv "$VENV"
+        if ! "$python" -m venv "$VENV"; then
+            # Debian's own Python keeps venv's pip in a separate package.
+            [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 ||
+                die "$python -m venv failed (on Debian: apt-get install python3-venv)"
+            say "installing python3-venv with apt-get"
+            apt-get update -q && apt-get install -y -q python3-venv || die "could not install python3-venv"
+            rm -rf "$VENV"
+            "$python" -m venv "$VENV" || die "$python -m venv failed"
+        fi
     fi
 
     stamp="$VENV/.installed${extra:+-$extra}"
