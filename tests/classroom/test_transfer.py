@@ -41,13 +41,18 @@ def test_round_trip_keeps_every_bit_under_a_new_id(make_client: MakeClient) -> N
     assert client.get(f"/api/networks/{original['id']}").json() == original
 
 
-def test_the_plain_state_imports_too(make_client: MakeClient) -> None:
+def test_the_plain_state_and_the_pages_file_import_too(make_client: MakeClient) -> None:
     client = make_client()
     state = client.post("/api/networks", json={"preset": "mazur"}).json()
     imported = client.post("/api/networks/import", json=state)
     assert imported.status_code == 201
     assert imported.json()["weights"] == state["weights"]
     assert imported.json()["train_biases"] is False
+    # the page's Export JSON: the create fields plus `updates`, without id or format
+    page_file = {k: v for k, v in state.items() if k != "id"} | {"updates": 5}
+    imported = client.post("/api/networks/import", json=page_file)
+    assert imported.status_code == 201
+    assert imported.json() == {**state, "id": imported.json()["id"], "updates": 5}
 
 
 def test_an_id_in_the_document_is_never_reused(make_client: MakeClient) -> None:
