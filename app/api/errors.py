@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.nn import NonFiniteUpdate
+from app.nn import NonFinite, NonFiniteUpdate
 from app.schemas import ErrorResponse
 from app.store import NotFound, StoreFull, StoreUnavailable
 
@@ -79,18 +79,19 @@ def install(app: FastAPI) -> None:
     async def not_found(_: Request, exc: NotFound) -> Response:
         return error_response(404, [("id", "no network has this id (it may have expired)")])
 
-    @app.exception_handler(NonFiniteUpdate)
-    async def non_finite(_: Request, exc: NonFiniteUpdate) -> Response:
-        return error_response(
-            422,
-            [
-                (
-                    exc.where,
-                    "the update would make this weight NaN or infinite; the network "
-                    "is unchanged (try a smaller learning_rate)",
-                )
-            ],
-        )
+    @app.exception_handler(NonFinite)
+    async def non_finite(_: Request, exc: NonFinite) -> Response:
+        if isinstance(exc, NonFiniteUpdate):
+            message = (
+                "the update would make this weight NaN or infinite; the network is "
+                "unchanged (try a smaller learning_rate)"
+            )
+        else:
+            message = (
+                "overflows float64 (it would be NaN or infinite); nothing was changed "
+                "(use smaller weights, inputs or learning_rate)"
+            )
+        return error_response(422, [(exc.where, message)])
 
     @app.exception_handler(StoreFull)
     async def full(_: Request, exc: StoreFull) -> Response:

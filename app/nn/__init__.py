@@ -5,6 +5,7 @@ from app.nn.losses import loss_per_example, output_delta
 from app.nn.network import (
     Backward,
     Config,
+    NonFinite,
     NonFiniteUpdate,
     Params,
     Trace,
@@ -23,6 +24,7 @@ __all__ = [
     "Array",
     "Backward",
     "Config",
+    "NonFinite",
     "NonFiniteUpdate",
     "Params",
     "Trace",

@@ -24,12 +24,25 @@ from app.nn.activations import ACTIVATIONS, Array
 from app.nn.losses import loss_per_example, output_delta
 
 
-class NonFiniteUpdate(ValueError):
-    """An update would make a weight NaN or infinite; the network is left as it was."""
+class NonFinite(ValueError):
+    """A value overflowed float64 (it would be NaN or infinite); `where` names it, as the JSON
+    does ("net[1][0][2]", "loss"). Nothing is changed: the caller gets a refusal, never NaN."""
 
     def __init__(self, where: str) -> None:
         super().__init__(where)
         self.where = where
+
+
+class NonFiniteUpdate(NonFinite):
+    """An update would make a weight NaN or infinite; the network is left as it was."""
+
+
+def check_finite(name: str, arrays: list[Array], error: type[NonFinite] = NonFinite) -> None:
+    """Raise `error` naming the first non-finite entry, e.g. weights[1][0][2]."""
+    for k, a in enumerate(arrays):
+        if not np.isfinite(a).all():
+            index = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
+            raise error(f"{name}[{k}]" + "".join(f"[{i}]" for i in index))
 
 
 @dataclass(frozen=True)
@@ -105,7 +118,9 @@ def init_params(layers: list[int], seed: int) -> Params:
 
 def forward(params: Params, config: Config, x: Array) -> Trace:
     with np.errstate(all="ignore"):
-        return _forward(params, config, x)
+        trace = _forward(params, config, x)
+    check_finite("net", trace.net)  # finite net gives finite o for every activation here
+    return trace
 
 
 def _forward(params: Params, config: Config, x: Array) -> Trace:
@@ -125,15 +140,23 @@ def _forward(params: Params, config: Config, x: Array) -> Trace:
 def loss(config: Config, trace: Trace, y: Array) -> float:
     """J over the batch: Σ_i J_i, or its mean."""
     per_example = loss_per_example(config.loss, y, trace.output, trace.net[-1])
-    total = float(np.sum(per_example))
+    with np.errstate(all="ignore"):
+        total = float(np.sum(per_example))
+    if not np.isfinite(total):
+        raise NonFinite("loss")
     return total / len(y) if config.reduction == "mean" else total
 
 
 def backward(params: Params, config: Config, x: Array, y: Array) -> Backward:
     """δ for every unit and example, and ∂J/∂w and Δw over the batch. Changes nothing."""
     with np.errstate(all="ignore"):
-        result = _backward(params, config, y, _forward(params, config, x))
+        result = _backward(params, config, y, forward(params, config, x))
     result.loss = loss(config, result.trace, y)
+    check_finite("deltas", result.deltas)
+    check_finite("gradients.weights", result.grad_weights)
+    check_finite("gradients.biases", result.grad_biases)
+    check_finite("weight_deltas", result.weight_deltas)
+    check_finite("bias_deltas", result.bias_deltas)
     return result
 
 
@@ -170,12 +193,8 @@ def apply(params: Params, result: Backward) -> Params:
     with np.errstate(all="ignore"):
         weights = [w + d for w, d in zip(params.weights, result.weight_deltas, strict=True)]
         biases = [b + d for b, d in zip(params.biases, result.bias_deltas, strict=True)]
-    for name, arrays in (("weights", weights), ("biases", biases)):
-        for k, a in enumerate(arrays):
-            if not np.isfinite(a).all():
-                index = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
-                where = f"{name}[{k}]" + "".join(f"[{i}]" for i in index)
-                raise NonFiniteUpdate(where)
+    check_finite("weights", weights, NonFiniteUpdate)
+    check_finite("biases", biases, NonFiniteUpdate)
     return Params(weights, biases)
 
 
@@ -190,7 +209,7 @@ def train(
     updates = 0
     current = params
     with np.errstate(all="ignore"):
-        trace = _forward(current, config, x)
+        trace = forward(current, config, x)
         for _ in range(epochs):
             if mode == "batch":
                 # The forward pass that measured J after the last update starts this one.
@@ -207,7 +226,7 @@ def train(
                     current = apply(current, result)
                     first = first or result
                     updates += 1
-            trace = _forward(current, config, x)
+            trace = forward(current, config, x)
             losses.append(loss(config, trace, y))
     assert first is not None, "epochs must be at least 1"
     return TrainResult(first, current, losses, updates)
@@ -242,6 +261,7 @@ def numerical_gradients(
 __all__ = [
     "Backward",
     "Config",
+    "NonFinite",
     "NonFiniteUpdate",
     "Params",
     "Trace",

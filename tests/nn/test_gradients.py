@@ -140,12 +140,26 @@ def test_frozen_biases_get_zero_deltas_and_do_not_move():
 
 
 def test_an_update_that_overflows_is_refused_and_names_the_weight():
-    params = nn.Params([np.array([[1e300]])], [np.array([0.0])])
-    config = nn.Config(output_activation="linear", learning_rate=1e10)
+    """net = 1e150 and J = 5e299 are finite; Δw = −η δ u = −1e60 · 1e150 · 1e100 is not."""
+    params = nn.Params([np.array([[1e50]])], [np.array([0.0])])
+    config = nn.Config(output_activation="linear", learning_rate=1e60)
+    x, y = np.array([[1e100]]), np.array([[0.0]])
     with pytest.raises(nn.NonFiniteUpdate) as error:
-        nn.train(params, config, np.array([[1e10]]), np.array([[0.0]]))
+        nn.train(params, config, x, y)
     assert error.value.where == "weights[0][0][0]"
-    assert params.weights[0][0, 0] == 1e300  # untouched
+    assert params.weights[0][0, 0] == 1e50  # untouched
+    with pytest.raises(nn.NonFinite) as error:
+        nn.backward(params, config, x, y)
+    assert error.value.where == "weight_deltas[0][0][0]"
+
+
+@pytest.mark.parametrize(("w", "x", "where"), [(1e300, 1e10, "net[0][0][0]"), (1e160, 1.0, "loss")])
+def test_values_that_overflow_are_refused_not_reported(w, x, where):
+    params = nn.Params([np.array([[w]])], [np.array([0.0])])
+    config = nn.Config(output_activation="linear")
+    with pytest.raises(nn.NonFinite) as error:
+        nn.backward(params, config, np.array([[x]]), np.array([[0.0]]))
+    assert error.value.where == where
 
 
 def test_saturated_units_stay_finite():
