@@ -28,3 +28,9 @@ async def healthz() -> Response:
 async def step(request: Request) -> Response:
     await request.body()
     return Response(BODY, media_type="application/json")
+
+
+@app.post("/step-in-thread")
+def step_in_thread() -> Response:
+    """The same answer from a plain `def` route, which FastAPI runs in its thread pool."""
+    return Response(BODY, media_type="application/json")

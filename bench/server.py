@@ -157,9 +157,11 @@ def machine() -> str:
     except ImportError:
         pass
     coretype = os.environ.get("OPENBLAS_CORETYPE", "unset")
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     return (
         f"nproc {os.cpu_count()}, {cpu}, Python {platform.python_version()}, "
-        f"numpy {np.__version__} ({blas}), OPENBLAS_CORETYPE={coretype}"
+        f"numpy {np.__version__} ({blas}), OPENBLAS_CORETYPE={coretype}, "
+        f"load average {load} (other work on the machine)"
     )
 
 
