@@ -13,33 +13,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.config import LIMITS, get_settings
+from app.config import LIMITS
 from app.security import CSP, TokenBuckets, json_depth
+from tests.classroom.conftest import MakeClient, make_client
+
+__all__ = ["make_client"]  # the fixture, shared
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-@pytest.fixture
-def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    """A client on an app built with the given environment (BACKPROP_* without the prefix)."""
-    clients: list[TestClient] = []
-
-    def make(**env: str) -> TestClient:
-        monkeypatch.setenv("BACKPROP_DATABASE", str(tmp_path / f"db{len(clients)}.sqlite3"))
-        for key, value in env.items():
-            monkeypatch.setenv(f"BACKPROP_{key.upper()}", value)
-        get_settings.cache_clear()
-        from app.main import create_app
-
-        client = TestClient(create_app())
-        client.__enter__()
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
-    get_settings.cache_clear()
 
 
 # -- ids -------------------------------------------------------------------------------------
@@ -128,8 +108,10 @@ def test_cors_is_closed_by_default(client: TestClient) -> None:
     assert preflight.status_code >= 400
 
 
-def test_cors_opens_to_the_configured_origins_only(make_app) -> None:  # type: ignore[no-untyped-def]
-    client = make_app(cors_origins="https://course.example.org, https://lms.example.org")
+def test_cors_opens_to_the_configured_origins_only(make_client: MakeClient) -> None:
+    client = make_client(
+        BACKPROP_CORS_ORIGINS="https://course.example.org, https://lms.example.org"
+    )
     allowed = client.options(
         "/api/networks",
         headers={
@@ -145,8 +127,10 @@ def test_cors_opens_to_the_configured_origins_only(make_app) -> None:  # type: i
 
 
 # -- rate limit ------------------------------------------------------------------------------
-def test_creating_too_fast_from_one_address_gets_429_with_retry_after(make_app) -> None:  # type: ignore[no-untyped-def]
-    client = make_app(create_burst="3", create_per_minute="1")
+def test_creating_too_fast_from_one_address_gets_429_with_retry_after(
+    make_client: MakeClient,
+) -> None:
+    client = make_client(BACKPROP_CREATE_BURST="3", BACKPROP_CREATE_PER_MINUTE="1")
     for _ in range(3):
         assert client.post("/api/networks", json={"layers": [1, 1]}).status_code == 201
     refused = client.post("/api/networks", json={"layers": [1, 1]})
