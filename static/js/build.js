@@ -1,7 +1,7 @@
 // The "Network" panel: hidden layers and their units, and the settings the API knows.
 // Emits changes through `act`; never talks to the server itself.
 
-import { h } from './dom.js';
+import { h, refresh } from './dom.js';
 
 const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'linear'];
 
@@ -15,6 +15,19 @@ function select(id, label, options, value, onchange) {
  * act: {setLayers(layers), patch(fields), setMode(mode), redraw(seed)}
  */
 export function renderBuild(root, s, act) {
+  const net = s.network;
+  const values = {
+    'hidden-activation': net.hidden_activation, 'output-activation': net.output_activation, loss: net.loss,
+    reduction: net.reduction, mode: s.mode, 'learning-rate': String(net.learning_rate), seed: String(net.seed),
+  };
+  // full renders follow a committed change, so the stored values win, a refused one included
+  refresh(root, net.layers.join('-'), () => build(root, s, act), () => {
+    for (const [id, v] of Object.entries(values)) root.querySelector(`#${id}`).value = v;
+    root.querySelector('#train-biases').checked = net.train_biases;
+  });
+}
+
+function build(root, s, act) {
   const net = s.network;
   const layers = net.layers;
   const hidden = layers.slice(1, -1);

@@ -48,8 +48,9 @@ export function renderCard(root, s, actions) {
   }
   const net = s.network;
   const before = s.before || net;
+  const trace = s.trace && s.i < s.trace.activations[0].length ? s.trace : null;
   const ctx = { layers: net.layers, settings: net, weights: before.weights, biases: before.biases,
-    trace: s.trace, y: net.dataset?.y, i: s.i, mode: s.mode };
+    trace, y: net.dataset?.y, i: s.i, mode: s.mode };
   let card;
   let edge = null;
   if (sel.type === 'unit') {
@@ -66,21 +67,21 @@ export function renderCard(root, s, actions) {
   }
   const body = h('div', { class: 'card-body' });
   root.append(h('h2', { text: card.title }), body);
-  if (!s.trace) {
+  if (!trace) {
     body.append(h('p', { class: 'empty', text: 'Press Forward to fill in the numbers.' }));
   }
   for (const row of card.rows) {
     body.append(h('div', { class: 'eq' }, h('div', { class: 'eq-label', text: row.label }), mathLines(row.math)));
   }
-  if (s.trace && !s.trace.deltas && card.rows.length) {
+  if (trace && !trace.deltas && card.rows.length) {
     body.append(h('p', { class: 'empty', text: 'Press Backward for δ and the gradients.' }));
   }
   body.append(explainer(root));
   if (!edge) return;
   const { k, r, q, wNow } = edge;
-  if (s.trace?.deltas) {
-    const g = q === null ? s.trace.gradients.biases[k - 1][r] : s.trace.gradients.weights[k - 1][r][q];
-    body.append(batchTable(s.trace, k, r, q, net.reduction, g));
+  if (trace?.deltas) {
+    const g = q === null ? trace.gradients.biases[k - 1][r] : trace.gradients.weights[k - 1][r][q];
+    body.append(batchTable(trace, k, r, q, net.reduction, g));
   }
   const input = h('input', { type: 'number', step: 'any', id: 'weight-input', value: full(wNow) });
   const form = h('form', { class: 'weight-form', onsubmit: (e) => { e.preventDefault(); actions.setWeight(sel, Number(input.value)); } },

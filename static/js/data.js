@@ -1,13 +1,20 @@
 // The "Data" panel: presets, the editable table of examples, CSV paste and import.
 
 import { parseCsv, toCsv } from './csv.js';
-import { h } from './dom.js';
+import { h, refresh } from './dom.js';
 import { full } from './format.js';
 
 /**
  * act: {loadPreset(name), saveDataset(x, y, layersChange), error(message)}
  */
 export function renderData(root, s, presets, act) {
+  const { dataset, layers } = s.network;
+  // rebuilt only when the data, the layer shape or the presets change: typing is never lost
+  refresh(root, JSON.stringify([dataset, layers[0], layers[layers.length - 1], presets.length]),
+    () => build(root, s, presets, act));
+}
+
+function build(root, s, presets, act) {
   const net = s.network;
   const data = net.dataset || { x: [], y: [] };
   const nIn = net.layers[0];
@@ -74,5 +81,5 @@ export function renderData(root, s, presets, act) {
     h('label', { for: 'csv', text: 'One example per row: inputs, then targets. A header names targets y1, y2, …' }),
     area, errors,
     h('div', { class: 'row' }, h('button', { type: 'button', text: 'Import CSV', onclick: importCsv }),
-      h('label', { for: 'csv-file', class: 'button', text: 'CSV file…' }), file)));
+      file, h('label', { for: 'csv-file', class: 'button', text: 'CSV file…' }))));
 }

@@ -18,3 +18,25 @@ export function h(tag, props = {}, ...children) {
 }
 
 export const $ = (sel, root = document) => root.querySelector(sel);
+
+/**
+ * Rebuild a panel with `build()` only when `key` changed; either way, focus stays on the
+ * control that had it (found again by id or aria-label), so keyboard users keep their place.
+ * Between rebuilds, `sync()` refreshes values in place.
+ */
+export function refresh(root, key, build, sync) {
+  const active = document.activeElement;
+  const inside = active && root.contains(active);
+  if (root.dataset.key !== key) {
+    const mark = inside ? (active.id ? `#${CSS.escape(active.id)}` : active.getAttribute('aria-label')) : null;
+    build();
+    root.dataset.key = key;
+    if (mark) {
+      const again = mark.startsWith('#') ? root.querySelector(mark)
+        : [...root.querySelectorAll('[aria-label]')].find((e) => e.getAttribute('aria-label') === mark);
+      if (again && !again.disabled) again.focus();
+    }
+  } else if (sync) {
+    sync();
+  }
+}

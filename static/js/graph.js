@@ -121,7 +121,7 @@ export class Graph {
       const inside = text(group, 'uvalue', u.x, u.y + 4);
       const nameText = text(group, 'uname', u.x, u.y - g.radius - 6);
       nameText.textContent = name;
-      const below = [0, 1, 2, 3].map((n) => text(group, 'uextra', u.x, u.y + g.radius + 14 + n * 13));
+      const below = [0, 1, 2, 3, 4].map((n) => text(group, 'uextra', u.x, u.y + g.radius + 14 + n * 13));
       const title = el('title', {}, group);
       this.units.set(u.id, { group, circle, inside, below, title, name, u });
     }
@@ -161,12 +161,14 @@ export class Graph {
         if (v.net !== undefined) lines.push(`net ${fmt(v.net)}`);
         if (v.o !== undefined && !this.allLabels) lines.push(`o ${fmt(v.o)}`);
         if (v.delta !== undefined) lines.push(`δ ${fmt(v.delta)}`);
+        if (v.y !== undefined) lines.push(`target y ${fmt(v.y)}`);
       }
       item.below.forEach((t, n) => setText(t, lines[n] || ''));
       const tip = [item.name];
       if (v.net !== undefined) tip.push(`net = ${fmt(v.net)}`);
       if (v.o !== undefined) tip.push(`o = ${fmt(v.o)}`);
       if (v.delta !== undefined) tip.push(`δ = ${fmt(v.delta)}`);
+      if (v.y !== undefined) tip.push(`target y = ${fmt(v.y)}`);
       setText(item.title, tip.join('\n'));
       g.classList.toggle('selected', view.selected?.type === 'unit' && view.selected.id === id);
     }

@@ -65,12 +65,15 @@ function range(activation) {
 function unitValues() {
   const m = new Map();
   const t = S.trace;
-  if (!t) return m;
+  if (!t || S.i >= t.activations[0].length) return m; // (an online update's trace has one)
+  const L = S.network.layers.length - 1;
+  const y = S.network.dataset?.y;
   S.network.layers.forEach((n, k) => {
     for (let r = 0; r < n; r += 1) {
       const v = { o: t.activations[k][S.i][r] };
       if (k > 0) v.net = t.net[k - 1][S.i][r];
       if (k > 0 && t.deltas) v.delta = t.deltas[k - 1][S.i][r];
+      if (k === L && y) v.y = y[S.i][r];
       m.set(`${k}-${r}`, v);
     }
   });
@@ -89,7 +92,9 @@ function renderGraph() {
 function renderStatus() {
   for (const radio of document.querySelectorAll('input[name="edge-mode"]')) radio.checked = radio.value === S.edgeMode;
   const t = S.trace;
-  $('#phase').textContent = PHASE_TEXT[S.phase];
+  const online = S.phase === 'update' && S.mode === 'online'
+    ? ' Online mode: one update per example, in order; shown is the first, made from example 1 alone.' : '';
+  $('#phase').textContent = PHASE_TEXT[S.phase] + online;
   const after = S.phase === 'update' && S.losses.length ? ` → ${fmt(S.losses[S.losses.length - 1].J)}` : '';
   const loss = t ? `J = ${fmt(t.loss)}${after}` : '';
   const n = S.network.updates;
@@ -163,6 +168,7 @@ async function train(epochs, animate, staged = false) {
   const res = await api.step(S.id, { mode: S.mode, epochs });
   const { network, losses, ...trace } = res;
   S.before = old;
+  if (S.mode === 'online') S.i = 0; // the payload is the first update's: example 1 alone
   if (staged) {
     const { net, activations, output, loss } = trace;
     for (const [phase, shown] of [['forward', { net, activations, output, loss }], ['backward', trace]]) {

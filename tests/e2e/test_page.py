@@ -216,6 +216,15 @@ def test_presets_csv_and_json_round_trip(
         "y": [[0], [1], [1]],
     }
 
+    # a CSV file with three inputs resizes the input layer to match
+    csv_file = tmp_path / "three.csv"
+    csv_file.write_text("x1,x2,x3,y\n1,2,3,1\n-1,-2,-3,0\n")
+    page.locator("#csv-file").set_input_files(str(csv_file))
+    page.wait_for_selector("[data-unit='0-2']")
+    state = api.get(f"/api/networks/{net['id']}").json()
+    assert state["layers"] == [3, 3, 1]
+    assert state["dataset"] == {"x": [[1, 2, 3], [-1, -2, -3]], "y": [[1], [0]]}
+
     # export as JSON, then import it: a new network with the same weights, settings and data
     page.get_by_role("button", name="Step", exact=True).click()
     expect(page.locator("#loss-now")).to_have_text(re.compile(r"· 1 update$"))
@@ -340,3 +349,29 @@ def test_shortcuts_edge_toggle_errors_reset_and_new_network(
     page.wait_for_url(lambda url: "/n/" in url and net["id"] not in url)
     page.wait_for_selector("svg[data-network-id] [data-unit='0-0']")
     assert page.get_attribute("#graph", "data-network-id") not in (None, net["id"])
+
+
+def test_online_mode_updates_once_per_example(
+    watched: Page, live_server: LiveServer, api: httpx.Client
+) -> None:
+    page = watched
+    data = {"x": [[0, 0], [0, 1], [1, 0], [1, 1]], "y": [[0], [1], [1], [0]]}
+    net = create(api, {"layers": [2, 2, 1], "seed": 2, "dataset": data})
+    twin = create(api, {"layers": [2, 2, 1], "seed": 2, "dataset": data})
+    open_network(page, live_server, net["id"])
+    page.get_by_label("Update mode").select_option("online")
+    page.get_by_label("Example shown").select_option("2")
+    page.get_by_role("button", name="Update", exact=True).click()
+    expect(page.locator("#loss-now")).to_have_text(re.compile(r"· 4 updates$"))
+    step = api.post(f"/api/networks/{twin['id']}/step", json={"mode": "online"}).json()
+    # the payload is the first update's, from example 1 alone: the page shows that example
+    expect(page.get_by_label("Example shown")).to_have_value("0")
+    assert attr(page, "[data-unit='1-1']", "data-delta") == step["deltas"][0][0][1]
+    assert (
+        attr(page, "[data-weight-id='2-0-1']", "data-value")
+        == (step["network"]["weights"][1][0][1])
+    )
+    expect(page.locator("#phase")).to_contain_text("Online mode")
+    # another example has no numbers in this payload: nothing is shown for it, and no error
+    page.get_by_label("Example shown").select_option("3")
+    expect(page.locator("[data-unit='2-0']")).not_to_have_attribute("data-o", re.compile("."))
