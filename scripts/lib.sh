@@ -51,11 +51,12 @@ ensure_venv() {
     want="$(cat "$ROOT/pyproject.toml" "$lock" | sha256sum | cut -d' ' -f1)"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         say "installing $spec pinned by $(basename "$lock")"
-        # uv installs in seconds where pip takes a minute; pip stays the fallback.
-        if "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"; then
-            (cd "$ROOT" && UV_NO_CONFIG=1 "$VENV/bin/uv" pip install --quiet \
-                --python "$VENV/bin/python" -c "$lock" -e "$spec") || die "uv pip install failed"
-        else
+        # uv installs in seconds where pip takes a minute; pip stays the fallback. uv is told to
+        # trust the system's CA store, as pip does, for networks that inspect TLS.
+        if ! { "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION" &&
+            (cd "$ROOT" && UV_NO_CONFIG=1 UV_SYSTEM_CERTS=1 "$VENV/bin/uv" pip install --quiet \
+                --python "$VENV/bin/python" -c "$lock" -e "$spec"); }; then
+            say "uv could not install; trying pip"
             (cd "$ROOT" && "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
                 -c "$lock" -e "$spec") || die "pip install failed"
         fi
