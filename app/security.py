@@ -222,11 +222,8 @@ class BodyGuard:
         app: ASGIApp,
         max_bytes: int,
         max_depth: int = MAX_JSON_DEPTH,
-        other_types: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.app, self.max_bytes, self.max_depth = app, max_bytes, max_depth
-        self.other_types = other_types or {}
-        """Path suffix -> accepted non-JSON media types (e.g. ".csv" -> ("text/csv",))."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
@@ -280,12 +277,6 @@ class BodyGuard:
     def _check(self, path: str, content_type: str, body: bytes) -> tuple[int, str] | None:
         if not body:
             return None  # no body: the route decides whether it needs one
-        for suffix, types in self.other_types.items():
-            if path.endswith(suffix):
-                media = content_type.split(";", 1)[0].strip().lower()
-                if media in types:
-                    return None
-                return 415, f"must be sent as {' or '.join(types)}, not {media or 'untyped'}"
         if not path.startswith("/api/"):
             return None  # pages and forms: only the size limit applies
         if not is_json(content_type):
@@ -307,11 +298,8 @@ class BodyGuard:
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the middlewares; the last added runs first, so add them innermost first."""
-    app.add_middleware(
-        BodyGuard,
-        max_bytes=LIMITS.max_body_bytes,
-        other_types={".csv": ("text/csv", "text/plain")},
-    )
+    # JSON only: the page parses CSV itself and sends JSON (one parser, not two)
+    app.add_middleware(BodyGuard, max_bytes=LIMITS.max_body_bytes)
     if settings.create_burst > 0:
         app.add_middleware(
             CreateRateLimit,
