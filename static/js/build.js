@@ -20,9 +20,13 @@ export function renderBuild(root, s, act) {
     'hidden-activation': net.hidden_activation, 'output-activation': net.output_activation, loss: net.loss,
     reduction: net.reduction, mode: s.mode, 'learning-rate': String(net.learning_rate), seed: String(net.seed),
   };
-  // full renders follow a committed change, so the stored values win, a refused one included
+  // the stored values win (a refused one included), except in a field being typed into:
+  // `dirty` is set by typing and cleared when the change is sent
   refresh(root, net.layers.join('-'), () => build(root, s, act), () => {
-    for (const [id, v] of Object.entries(values)) root.querySelector(`#${id}`).value = v;
+    for (const [id, v] of Object.entries(values)) {
+      const e = root.querySelector(`#${id}`);
+      if (!e.dataset.dirty) e.value = v;
+    }
     root.querySelector('#train-biases').checked = net.train_biases;
   });
 }
@@ -67,4 +71,8 @@ function build(root, s, act) {
   const seedRow = h('div', { class: 'field seed' }, h('label', { for: 'seed', text: 'Seed' }), seed,
     h('button', { type: 'button', text: 'Draw weights', onclick: () => act.redraw(Number(seed.value)) }));
   root.append(grid, seedRow);
+  if (root.dataset.listening) return; // root outlives rebuilds: listen once
+  root.dataset.listening = '1';
+  root.addEventListener('input', (e) => { if (e.target.matches('input[type="number"]')) e.target.dataset.dirty = '1'; });
+  root.addEventListener('change', (e) => { delete e.target.dataset.dirty; }, true);
 }

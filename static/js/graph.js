@@ -207,6 +207,21 @@ export class Graph {
     }
   }
 
+  /**
+   * A wave through the layers: left to right after Forward (o flows forward), right to left
+   * after Backward (δ flows back). CSS does the glow; only the delays are set here.
+   */
+  pulse(direction) {
+    const L = this.layers.length - 1;
+    for (const item of this.units.values()) {
+      const step = direction === 'forward' ? item.u.k : L - item.u.k;
+      item.group.classList.remove('pulse');
+      item.circle.style.animationDelay = `${step * 160}ms`;
+    }
+    void this.svg.getBoundingClientRect(); // restart the animation
+    for (const item of this.units.values()) item.group.classList.add('pulse');
+  }
+
   /** The label and tooltip of one edge, from the numbers styleEdges() left on it. */
   labelEdge(item) {
     if (!item.now) return;

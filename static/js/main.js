@@ -12,6 +12,7 @@ import { Heatmap } from './heatmap.js';
 import { exportJson, importJson, openNew } from './io.js';
 import { Player, SPEEDS } from './player.js';
 import { saved } from './saved.js';
+import { outputRange, unitValues } from './view.js';
 
 const svg = $('#graph');
 const S = {
@@ -55,38 +56,14 @@ async function guarded(fn) {
   }
 }
 
-function range(activation) {
-  if (activation === 'sigmoid') return [0, 1];
-  if (activation === 'tanh') return [-1, 1];
-  const ys = S.network.dataset?.y.flat() || [0, 1];
-  return [Math.min(...ys, 0), Math.max(...ys, 1)];
-}
-
-function unitValues() {
-  const m = new Map();
-  const t = S.trace;
-  if (!t || S.i >= t.activations[0].length) return m; // (an online update's trace has one)
-  const L = S.network.layers.length - 1;
-  const y = S.network.dataset?.y;
-  S.network.layers.forEach((n, k) => {
-    for (let r = 0; r < n; r += 1) {
-      const v = { o: t.activations[k][S.i][r] };
-      if (k > 0) v.net = t.net[k - 1][S.i][r];
-      if (k > 0 && t.deltas) v.delta = t.deltas[k - 1][S.i][r];
-      if (k === L && y) v.y = y[S.i][r];
-      m.set(`${k}-${r}`, v);
-    }
-  });
-  return m;
-}
-
 function renderGraph() {
   const net = S.network;
   const L = net.layers.length - 1;
   graph.build(net.layers);
-  graph.render({ networkId: S.id, weights: net.weights, biases: net.biases, units: unitValues(),
+  const y = net.dataset?.y;
+  graph.render({ networkId: S.id, weights: net.weights, biases: net.biases, units: unitValues(net.layers, S.trace, S.i, y),
     edges: S.trace?.deltas ? S.trace : null, edgeMode: S.edgeMode, selected: S.selected, applied: S.applied,
-    rangeFor: (k) => range(k === L ? net.output_activation : net.hidden_activation) });
+    rangeFor: (k) => outputRange(k === L ? net.output_activation : net.hidden_activation, y) });
 }
 
 function renderStatus() {
@@ -144,6 +121,7 @@ function pass(phase, call) {
     S.before = { weights: S.network.weights, biases: S.network.biases };
     Object.assign(S, { phase, applied: false });
     render();
+    graph.pulse(phase);
   });
 }
 const forward = pass('forward', api.forward);
@@ -174,6 +152,7 @@ async function train(epochs, animate, staged = false) {
     for (const [phase, shown] of [['forward', { net, activations, output, loss }], ['backward', trace]]) {
       Object.assign(S, { phase, trace: shown, applied: false });
       render(false);
+      graph.pulse(phase);
       await pause(450);
     }
   }
