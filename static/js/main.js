@@ -107,9 +107,20 @@ function render(full = true) {
   }
 }
 
-function setNetwork(state, keepTrace = false) {
+/** Whether a selection {type, id} still names a unit or an edge of these layers. */
+function exists(sel, layers) {
+  if (!sel) return false;
+  const [k, r, q] = sel.id.split('-').map(Number);
+  const inLayer = (kk, rr) => kk >= 0 && kk < layers.length && rr < layers[kk];
+  if (sel.type === 'unit') return inLayer(k, r);
+  if (sel.type === 'bias') return k >= 1 && inLayer(k, r);
+  return k >= 1 && inLayer(k, r) && inLayer(k - 1, q);
+}
+
+function setNetwork(state) {
   S.network = state;
-  if (!keepTrace) { S.trace = null; S.before = null; S.phase = 'idle'; S.applied = false; }
+  if (!exists(S.selected, state.layers)) S.selected = null;
+  Object.assign(S, { trace: null, before: null, phase: 'idle', applied: false }); // numbers of old weights
   heatmap.schedule();
 }
 
@@ -202,7 +213,7 @@ function remember(state) {
 }
 
 function setLayers(layers) {
-  return guarded(async () => { const st = await api.patch(S.id, { layers }); remember(st); setNetwork(st); S.selected = null; render(); });
+  return guarded(async () => { const st = await api.patch(S.id, { layers }); remember(st); setNetwork(st); render(); });
 }
 
 function redraw(seed) {

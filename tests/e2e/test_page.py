@@ -202,6 +202,7 @@ def test_presets_csv_and_json_round_trip(
     net = create(api, {"layers": [2, 3, 1], "seed": 5, "dataset": {"x": [[0, 0]], "y": [[0]]}})
     open_network(page, live_server, net["id"])
 
+    expect(page.locator("#heatmap")).to_be_visible()
     # CSV: a bad cell is named by row and column and nothing is sent
     page.get_by_text("CSV: paste or import").click()
     page.get_by_label("One example per row").fill("x1,x2,y1\n0,0,0\n0,oops,1\n")
@@ -223,6 +224,8 @@ def test_presets_csv_and_json_round_trip(
     page.wait_for_selector("[data-unit='0-2']")
     state = api.get(f"/api/networks/{net['id']}").json()
     assert state["layers"] == [3, 3, 1]
+    expect(page.locator("#heatmap")).to_be_hidden()  # the input plane needs 2 inputs
+    expect(page.locator("#heatmap-note")).to_contain_text("needs a network with 2 inputs")
     assert state["dataset"] == {"x": [[1, 2, 3], [-1, -2, -3]], "y": [[1], [0]]}
 
     # export as JSON, then import it: a new network with the same weights, settings and data
