@@ -37,6 +37,7 @@ class Target:
     rates: list[float] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
     p99_ms: list[float] = field(default_factory=list)
+    cpu_us: list[float] = field(default_factory=list)
     errors: int = 0
 
 
@@ -113,6 +114,7 @@ def main() -> None:
                 run_wrk(target.server.url + target.path, script, 1, args.connections, 1)
             for _ in range(args.rounds):
                 for target in targets:
+                    cpu = target.server.cpu_seconds()
                     rate, latency, p99, errors = run_wrk(
                         target.server.url + target.path,
                         script,
@@ -123,12 +125,15 @@ def main() -> None:
                     target.rates.append(rate)
                     target.latencies_ms.append(latency)
                     target.p99_ms.append(p99)
+                    used = target.server.cpu_seconds() - cpu
+                    target.cpu_us.append(used / (rate * args.seconds) * 1e6)
                     target.errors += errors
         finally:
             for target in targets:
                 target.server.stop()
 
     limit = statistics.median(targets[-1].rates)
+    bare_cpu = statistics.median(targets[-1].cpu_us)
     rows = []
     for target in targets:
         rate = statistics.median(target.rates)
@@ -141,6 +146,8 @@ def main() -> None:
                 f"{statistics.median(target.p99_ms):.1f}",
                 str(target.errors),
                 f"{rate / limit:.2f}",
+                f"{statistics.median(target.cpu_us):.0f}",
+                f"{bare_cpu / statistics.median(target.cpu_us):.2f}",
             ]
         )
     print(f"command: {command_line()}")
@@ -159,6 +166,8 @@ def main() -> None:
                 "p99 ms",
                 "errors",
                 "÷ bare",
+                "server CPU µs per request",
+                "bare CPU ÷ this CPU",
             ],
             rows,
         )

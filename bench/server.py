@@ -100,6 +100,18 @@ class Server:
             pids += [int(p) for p in children.read_text().split()]
         return pids
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the supervisor and its workers so far."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
