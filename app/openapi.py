@@ -3,8 +3,8 @@
 `precise` post-processes FastAPI's schema so that what it says is what the server does:
 - every 4xx/5xx body is `ErrorResponse` (FastAPI's own HTTPValidationError never appears);
 - the refusals of app.security are documented where they can happen: 413/415 on every
-  operation with a body, 429 on network creation, 503 on every route under /api;
-- the 201 of `POST /api/networks` links (OpenAPI `links`) to every operation on
+  operation with a body, 429 on network creation and import, 503 on every route under /api;
+- the 201 of `POST /api/networks` (and of …/import) links (OpenAPI `links`) to every operation on
   /api/networks/{network_id}, so a stateful fuzzer reaches real networks.
 
 /docs: FastAPI's default page loads Swagger UI from a CDN and starts it with an inline
@@ -23,7 +23,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
-CREATE = ("/api/networks", "post")
+CREATES = (("/api/networks", "post"), ("/api/networks/import", "post"))
 NETWORK_PATH = re.compile(r"^/api/networks/\{network_id\}")
 EXTRA: dict[str, str] = {
     "413": "The body is too large.",
@@ -72,7 +72,7 @@ def precise(schema: dict[str, Any]) -> dict[str, Any]:
                 wanted += ["413", "415", "422"]
             if path.startswith("/api/"):
                 wanted.append("503")
-            if (path, method) == CREATE:
+            if (path, method) in CREATES:
                 wanted.append("429")
             for code in wanted:
                 responses.setdefault(code, _error(EXTRA.get(code, "A field is invalid.")))
@@ -83,10 +83,10 @@ def precise(schema: dict[str, Any]) -> dict[str, Any]:
                     "operationId": operation["operationId"],
                     "parameters": {"network_id": "$response.body#/id"},
                 }
-    path, method = CREATE
-    created = schema.get("paths", {}).get(path, {}).get(method, {}).get("responses", {})
-    if "201" in created and links:
-        created["201"]["links"] = links
+    for path, method in CREATES:
+        created = schema.get("paths", {}).get(path, {}).get(method, {}).get("responses", {})
+        if "201" in created and links:
+            created["201"]["links"] = links
     return schema
 
 

@@ -5,7 +5,7 @@ Three pure ASGI middlewares, outermost first (see `install`):
 - `SecurityHeaders`: a Content-Security-Policy with no inline script, nosniff, no referrer and
   no framing, on every response (pages, API, static files, errors).
 - `CreateRateLimit`: a token bucket per client address on the requests that create a
-  network (`POST /api/networks`, `GET /`). In process, so per worker: with N workers an
+  network (`POST /api/networks`, `…/import`, `GET /`). In process, so per worker: with N workers an
   address may create up to N times the rate. Refusals are 429 with Retry-After.
 - `BodyGuard`: bodies of POST/PUT/PATCH requests are read here, at most `max_body_bytes`
   (413 naming "body"), must be JSON (415) and nest no deeper than `MAX_JSON_DEPTH` (422) —
@@ -49,7 +49,9 @@ HEADERS: dict[str, str] = {
 MAX_JSON_DEPTH = 32
 """The deepest body the API needs is 5 levels ({"weights": [[[…]]]}); 32 leaves room."""
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
-CREATES: frozenset[tuple[str, str]] = frozenset({("POST", "/api/networks"), ("GET", "/")})
+CREATES: frozenset[tuple[str, str]] = frozenset(
+    {("POST", "/api/networks"), ("POST", "/api/networks/import"), ("GET", "/")}
+)
 """(method, path) of the requests that create a network, and so are rate-limited."""
 
 
