@@ -1,17 +1,19 @@
 """What every request passes before a route sees it, and what every response carries.
 
-Three pure ASGI middlewares, outermost first (see `install`):
+Four pure ASGI middlewares, outermost first (see `install`):
 
 - `SecurityHeaders`: a Content-Security-Policy with no inline script, nosniff, no referrer and
   no framing, on every response (pages, API, static files, errors).
+- `AllowHeader`: a 405 lists every method of its path (Starlette names one route's only).
 - `CreateRateLimit`: a token bucket per client address on the requests that create a
-  network (`POST /api/networks`, `…/import`, `GET /`). In process, so per worker: with N workers an
-  address may create up to N times the rate. Refusals are 429 with Retry-After.
+  network (`POST /api/networks`, `…/import`, `GET /`). In process, so per worker: with N
+  workers an address may create up to N times the rate. Refusals are 429 with Retry-After.
 - `BodyGuard`: bodies of POST/PUT/PATCH requests are read here, at most `max_body_bytes`
-  (413 naming "body"), must be JSON (415) and nest no deeper than `MAX_JSON_DEPTH` (422) —
-  Python's JSON parser recurses, so a body of 100,000 "[" must never reach it.
+  (413 naming "body"); under /api/ they must be JSON (415), UTF-8 and nest no deeper than
+  `MAX_JSON_DEPTH` (422) — Python's JSON parser recurses, so a body of 100,000 "[" must
+  never reach it.
 
-CORS sits between the first two and is closed unless BACKPROP_CORS_ORIGINS lists origins.
+CORS sits inside `AllowHeader` and is closed unless BACKPROP_CORS_ORIGINS lists origins.
 Every refusal has the API's error body: {"detail": "<field>: <problem>", "errors": [...]}.
 """
 
