@@ -93,7 +93,7 @@ export class Graph {
       const line = el('line', { class: 'stroke', x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, group);
       const title = el('title', {}, group);
       const p = pointAlong(e, bias ? 0.5 : 0.25 + 0.2 * (e.q % 2));
-      const label = el('g', { class: bias ? 'wlabel bias-label' : 'wlabel', transform: `translate(${p.x.toFixed(1)} ${p.y.toFixed(1)})` }, labelLayer);
+      const label = el('g', { class: bias ? 'wlabel bias-label' : 'wlabel', 'data-label-for': e.id, transform: `translate(${p.x.toFixed(1)} ${p.y.toFixed(1)})` }, labelLayer);
       const value = text(label, 'wvalue', 0, 4);
       const extra = text(label, 'wextra', 0, 17);
       const item = { group, line, title, label, value, extra, e };
