@@ -37,8 +37,10 @@ def shown_updates(page: Page) -> int:
 
 
 def short(x: float) -> str:
-    """The page's fmt() for |x| < 1: 4 significant digits, trailing zeros dropped, true minus."""
-    return f"{x:.4g}".replace("-", "\u2212")
+    """The page's fmt() for 1e-4 ≤ |x| < 1e6: 4 significant digits below 1, 4 decimals from 1
+    up, trailing zeros dropped, true minus."""
+    text = f"{x:.4g}" if abs(x) < 1 else f"{x:.4f}".rstrip("0").rstrip(".")
+    return text.replace("-", "\u2212")
 
 
 def test_forward_backward_update_show_the_apis_numbers(
@@ -294,7 +296,7 @@ def test_play_then_pause_on_a_deep_network(
     page.hover("[data-weight-id='5-0-3']")
     expect(label).to_be_visible()
     w = api.get(f"/api/networks/{net['id']}").json()["weights"][4][0][3]
-    expect(label).to_contain_text(short(w) if abs(w) < 1 else f"{w:.4f}".rstrip("0").rstrip("."))
+    expect(label).to_contain_text(short(w))
     page.get_by_role("button", name="Play", exact=True).click()
     pause = page.get_by_role("button", name="Pause", exact=True)
     expect(pause).to_be_visible()
