@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -54,7 +56,8 @@ class LiveServer:
             "--log-level",
             "warning",
         ]
-        self.process = subprocess.Popen(cmd, cwd=ROOT, env=env)
+        # A session of its own, so kill() can reach the workers through the process group.
+        self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -69,11 +72,13 @@ class LiveServer:
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers run, as in a crash."""
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(10)
-        # uvicorn workers are children of the supervisor; make sure none survive
-        subprocess.run(["pkill", "-9", "-f", f"--port {self.port}"], check=False)
+        if self.process is None:
+            return
+        # uvicorn's workers are the supervisor's children, in its process group: SIGKILL them
+        # all at once, or they would go on serving (and writing) after the "crash".
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -28,7 +28,7 @@ def integrity(database: Path) -> str:
 
 
 def test_acknowledged_changes_survive_kill_9(live_server_factory: Any) -> None:
-    server = live_server_factory()
+    server = live_server_factory(workers=2)
     acknowledged: dict[str, dict[str, Any]] = {}
     with httpx.Client(base_url=server.url, timeout=30) as http:
         for preset in ("xor", "mazur", "spiral"):
@@ -68,8 +68,9 @@ def test_kill_9_mid_load_keeps_every_acknowledged_step(
     live_server_factory: Any, round_: int
 ) -> None:
     """Steps in a loop; SIGKILL at a random moment. The stored network is the last acknowledged
-    one, or exactly one step past it (a commit whose response the kill swallowed)."""
-    server = live_server_factory()
+    one, or exactly one step past it (a commit whose response the kill swallowed). Two
+    workers, both killed."""
+    server = live_server_factory(workers=2)
     network_id = httpx.post(server.url + "/api/networks", json={"preset": "circle"}).json()["id"]
     last: dict[str, Any] = {}
     stop = threading.Event()
@@ -86,11 +87,14 @@ def test_kill_9_mid_load_keeps_every_acknowledged_step(
 
     worker = threading.Thread(target=load)
     worker.start()
-    time.sleep(0.7 + 0.4 * round_)
+    deadline = time.monotonic() + 60
+    while last.get("updates", 0) < 10 + 7 * round_ and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(0.003 * round_)  # and then at some point within the next step
     server.kill()
     stop.set()
     worker.join(30)
-    assert last["updates"] > 5
+    assert last["updates"] >= 10 + 7 * round_
 
     again = live_server_factory(database=server.database)
     stored = httpx.get(f"{again.url}/api/networks/{network_id}").json()
