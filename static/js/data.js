@@ -2,7 +2,7 @@
 
 import { parseCsv, toCsv } from './csv.js';
 import { h, refresh } from './dom.js';
-import { full } from './format.js';
+import { fmt, full } from './format.js';
 
 /**
  * act: {loadPreset(name), saveDataset(x, y, layersChange), error(message)}
@@ -12,6 +12,18 @@ export function renderData(root, s, presets, act) {
   // rebuilt only when the data, the layer shape or the presets change: typing is never lost
   refresh(root, JSON.stringify([dataset, layers[0], layers[layers.length - 1], presets.length]),
     () => build(root, s, presets, act));
+  renderOutputs(root, s);
+}
+
+/** The network's output o for every example, beside its target, from the last full pass. */
+export function renderOutputs(root, s) {
+  const out = s.trace?.output;
+  const n = s.network.dataset?.x.length ?? 0;
+  root.querySelectorAll('tbody tr').forEach((tr, i) => {
+    tr.classList.toggle('current', i === s.i);
+    const cell = tr.querySelector('td.out');
+    cell.textContent = out && out.length === n && i < n ? out[i].map((v) => fmt(v)).join(', ') : '';
+  });
 }
 
 function build(root, s, presets, act) {
@@ -35,13 +47,15 @@ function build(root, s, presets, act) {
   // the table: one row per example, inputs then targets, every cell an input
   const head = h('tr', {}, h('th', { text: 'i' }),
     [...Array(nIn)].map((_, j) => h('th', { text: `x${j + 1}` })),
-    [...Array(nOut)].map((_, j) => h('th', { text: `y${j + 1}` })), h('th', { text: '' }));
+    [...Array(nOut)].map((_, j) => h('th', { text: `y${j + 1}` })),
+    h('th', { class: 'out', text: 'o (network)', title: 'The output o for this example, from the last Forward, Backward or Update' }),
+    h('th', { text: '' }));
   const body = h('tbody');
   const addRow = (x, y) => {
     const n = body.children.length + 1;
     const cell = (v, label) => h('td', {}, h('input', { type: 'number', step: 'any', value: v === undefined ? '0' : full(v), 'aria-label': `${label} of example ${n}` }));
     const tr = h('tr', {}, h('td', { class: 'idx', text: String(n) }),
-      x.map((v, j) => cell(v, `x${j + 1}`)), y.map((v, j) => cell(v, `y${j + 1}`)),
+      x.map((v, j) => cell(v, `x${j + 1}`)), y.map((v, j) => cell(v, `y${j + 1}`)), h('td', { class: 'out' }),
       h('td', {}, h('button', { type: 'button', class: 'small', text: '×', 'aria-label': `Remove example ${n}`, onclick: () => tr.remove() })));
     body.append(tr);
   };

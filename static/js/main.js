@@ -4,7 +4,7 @@ import { api } from './api.js';
 import { renderBuild } from './build.js';
 import { renderCard } from './card.js';
 import { drawLoss } from './charts.js';
-import { renderData } from './data.js';
+import { renderData, renderOutputs } from './data.js';
 import { $, h } from './dom.js';
 import { fmt } from './format.js';
 import { Graph } from './graph.js';
@@ -97,6 +97,7 @@ function render(full = true) {
   if (full || now - cardTimer > 300) {
     cardTimer = now;
     renderCard($('#card'), S, { setWeight, gradientCheck: () => api.gradientCheck(S.id, {}) });
+    if (!full) renderOutputs($('#data'), S);
   }
   drawLoss($('#loss-chart'), S.losses);
   if (full) {

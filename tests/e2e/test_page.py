@@ -229,6 +229,10 @@ def test_presets_csv_and_json_round_trip(
     expect(page.locator("#heatmap")).to_be_hidden()  # the input plane needs 2 inputs
     expect(page.locator("#heatmap-note")).to_contain_text("needs a network with 2 inputs")
     assert state["dataset"] == {"x": [[1, 2, 3], [-1, -2, -3]], "y": [[1], [0]]}
+    page.get_by_role("button", name="Forward", exact=True).click()
+    fwd = api.post(f"/api/networks/{net['id']}/forward", json={}).json()
+    outputs = page.locator(".examples td.out")
+    expect(outputs).to_have_text([short(o[0]) for o in fwd["output"]])  # o beside each y
 
     # export as JSON, then import it: a new network with the same weights, settings and data
     page.get_by_role("button", name="Step", exact=True).click()
