@@ -1,4 +1,5 @@
-"""/api/admin: the teacher's view of every network (list, delete, export all).
+"""/api/admin: the teacher's view of every network (list, delete, export all), and the page
+/admin that calls it with the token the teacher types.
 
 Off unless BACKPROP_ADMIN_TOKEN is set: create_app() then does not even mount these routes,
 so they answer 404 and are absent from /openapi.json. When on, every request must carry
@@ -13,10 +14,11 @@ import secrets
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import FileResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from app.api.errors import ApiError, orjson_bytes
@@ -28,6 +30,7 @@ from app.schemas import ErrorResponse
 from app.store import NetworkStore
 
 ALL_FORMAT = "backprop-lab/networks@1"
+PAGE = Path(__file__).resolve().parents[2] / "templates" / "admin.html"
 
 
 def require_token(
@@ -151,3 +154,13 @@ def export_all(store: StoreDep) -> Response:
         media_type="application/json",
         headers={"content-disposition": f'attachment; filename="backprop-{stamp}.json"'},
     )
+
+
+page = APIRouter(include_in_schema=False)
+
+
+@page.get("/admin")
+def admin_page() -> Response:
+    """A form for the token, then the list with Delete buttons and Export all. The page holds
+    no data itself: everything comes from /api/admin/* with the token typed in."""
+    return FileResponse(PAGE, media_type="text/html")

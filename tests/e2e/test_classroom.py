@@ -3,7 +3,9 @@ device and a crashed-and-restarted server all keep."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -102,3 +104,49 @@ def test_the_preset_list_offers_every_preset(browser: Browser, live_server_facto
     assert spiral_id is not None
     assert state(server, spiral_id)["layers"] == [2, 12, 12, 1]
     page.context.close()
+
+
+def test_the_admin_page_lists_deletes_and_exports(
+    browser: Browser, live_server_factory: Any, tmp_path: Path
+) -> None:
+    token = "a-teacher-token-of-some-length"
+    server: LiveServer = live_server_factory(env={"BACKPROP_ADMIN_TOKEN": token})
+    payload = "<script>window.pwned = 1</script><img src=x onerror=window.pwned=1>"
+    ids = [
+        httpx.post(server.url + "/api/networks", json={"preset": "xor", "name": name}).json()["id"]
+        for name in (payload, "Bob's XOR")
+    ]
+    page = browser.new_page(accept_downloads=True)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(server.url + "/admin")
+
+    page.get_by_label("Admin token").fill("wrong")
+    page.get_by_role("button", name="Show networks").click()
+    expect(page.locator("#error")).to_contain_text("not the admin token")
+    expect(page.locator("#networks")).to_be_hidden()
+
+    page.get_by_label("Admin token").fill(token)
+    page.get_by_role("button", name="Show networks").click()
+    rows = page.locator("#networks tbody tr")
+    expect(rows).to_have_count(2)
+    expect(page.locator("#status")).to_contain_text("2 networks")
+    expect(page.locator(f"tr[data-id='{ids[0]}'] td").first).to_have_text(payload)
+    assert page.evaluate("window.pwned") is None  # shown as text, never run
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export all as JSON").click()
+    saved = tmp_path / "all.json"
+    download.value.save_as(saved)
+    archive = json.loads(saved.read_text())
+    assert sorted(n["id"] for n in archive["networks"]) == sorted(ids)
+
+    page.get_by_role("button", name=f"Delete {ids[1]}").click()
+    expect(rows).to_have_count(1)
+    assert httpx.get(f"{server.url}/api/networks/{ids[1]}").status_code == 404
+    assert httpx.get(f"{server.url}/api/networks/{ids[0]}").status_code == 200
+    page.context.close()
+
+
+def test_without_a_token_there_is_no_admin_page(live_server_factory: Any) -> None:
+    server: LiveServer = live_server_factory()
+    assert httpx.get(server.url + "/admin").status_code == 404
