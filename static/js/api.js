@@ -41,6 +41,7 @@ export const api = {
   create: (body) => request('POST', '/api/networks', body),
   get: (id) => request('GET', net(id)),
   patch: (id, body) => request('PATCH', net(id), body),
+  remove: (id) => request('DELETE', net(id)),
   forward: (id, body = {}) => request('POST', `${net(id)}/forward`, body),
   backward: (id, body = {}) => request('POST', `${net(id)}/backward`, body),
   step: (id, body = {}) => request('POST', `${net(id)}/step`, body),

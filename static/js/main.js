@@ -184,12 +184,20 @@ const step = () => guarded(() => train(1, true, true));
 const player = new Player({ train: (epochs) => train(epochs, false), onError: (err) => showError(err.detail || String(err)),
   onChange: (playing) => { const b = $('#play'); b.textContent = playing ? 'Pause' : 'Play'; b.setAttribute('aria-pressed', String(playing)); if (!playing) render(); } });
 
+/** Weights drawn from a seed: PATCH keeps the weights when the layers stay, so a scratch
+ * network (deleted at once) draws them. */
+async function drawn(layers, seed) {
+  const scratch = await api.create({ layers, seed });
+  await api.remove(scratch.id);
+  return { weights: scratch.weights, biases: scratch.biases };
+}
+
 function reset() {
   return guarded(async () => {
     player.stop();
-    const start = store.get('start');
-    const body = start ? { weights: start.weights, biases: start.biases } : { layers: S.network.layers };
-    setNetwork(await api.patch(S.id, body));
+    // the weights this browser first saw, or else those the seed draws
+    const start = store.get('start') || await drawn(S.network.layers, S.network.seed);
+    setNetwork(await api.patch(S.id, { weights: start.weights, biases: start.biases }));
     S.losses = [];
     store.put('losses', []);
     render();
@@ -218,12 +226,8 @@ function setLayers(layers) {
 }
 
 function redraw(seed) {
-  // PATCH keeps the weights when the layers stay; a scratch network draws them from the seed
   return guarded(async () => {
-    const { layers } = S.network;
-    const scratch = await api.create({ layers, seed });
-    await fetch(`/api/networks/${scratch.id}`, { method: 'DELETE' });
-    const st = await api.patch(S.id, { seed, weights: scratch.weights, biases: scratch.biases });
+    const st = await api.patch(S.id, { seed, ...await drawn(S.network.layers, seed) });
     remember(st);
     setNetwork(st);
     render();

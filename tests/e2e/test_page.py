@@ -196,6 +196,32 @@ def test_building_a_network(watched: Page, live_server: LiveServer, api: httpx.C
     page.wait_for_selector("[data-weight-id='3-0-0']", state="detached")
     assert api.get(f"/api/networks/{network_id}").json()["layers"] == [2, hidden + 1, 1]
 
+    # weights drawn from a seed are the API's for that seed; Reset without this browser's
+    # memory of the first weights falls back to them
+    layers = [2, hidden + 1, 1]
+    expected = create(api, {"layers": layers, "seed": 7})
+    page.get_by_label("Seed").fill("7")
+    page.get_by_role("button", name="Draw weights").click()
+    expect(page.locator("[data-weight-id='2-0-1']")).to_have_attribute(
+        "data-value", repr(expected["weights"][1][0][1])
+    )
+    state = api.get(f"/api/networks/{network_id}").json()
+    assert (state["seed"], state["weights"], state["biases"]) == (
+        7,
+        expected["weights"],
+        expected["biases"],
+    )
+    page.get_by_role("button", name="Step", exact=True).click()
+    expect(page.locator("[data-weight-id='2-0-1']")).not_to_have_attribute(
+        "data-value", repr(expected["weights"][1][0][1])
+    )
+    page.evaluate("() => localStorage.clear()")
+    page.get_by_role("button", name="Reset", exact=True).click()
+    expect(page.locator("[data-weight-id='2-0-1']")).to_have_attribute(
+        "data-value", repr(expected["weights"][1][0][1])
+    )
+    assert api.get(f"/api/networks/{network_id}").json()["weights"] == expected["weights"]
+
 
 def test_presets_csv_and_json_round_trip(
     watched: Page, live_server: LiveServer, api: httpx.Client, tmp_path: Path
