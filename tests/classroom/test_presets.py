@@ -180,3 +180,14 @@ def test_a_missing_folder_leaves_the_builtins(
         names = [p["name"] for p in client.get("/api/presets").json()["presets"]]
     assert names == BUILTINS
     assert any("cannot be read" in r.getMessage() for r in caplog.records)
+
+
+def test_the_example_folder_loads_without_a_warning(
+    make_client: MakeClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = Path(__file__).resolve().parents[2] / "presets"
+    with caplog.at_level(logging.WARNING, logger="backprop.presets"):
+        client = make_client(BACKPROP_PRESETS_DIR=str(folder))
+        listed = client.get("/api/presets").json()["presets"]
+    assert [p["name"] for p in listed] == [*BUILTINS, "circle-two-units"]
+    assert not caplog.records
