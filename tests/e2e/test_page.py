@@ -417,3 +417,16 @@ def test_online_mode_updates_once_per_example(
     # another example has no numbers in this payload: nothing is shown for it, and no error
     page.get_by_label("Example shown").select_option("3")
     expect(page.locator("[data-unit='2-0']")).not_to_have_attribute("data-o", re.compile("."))
+
+
+def test_user_text_is_shown_as_text_never_as_markup(
+    watched: Page, live_server: LiveServer, api: httpx.Client
+) -> None:
+    page = watched
+    name = '<img src=x id=injected onerror="document.title=1">'
+    net = create(api, {**MAZUR, "name": name})
+    open_network(page, live_server, net["id"])
+    expect(page.locator("#network-name")).to_have_text(name)
+    assert page.locator("#injected").count() == 0
+    # nothing ran: the handler would have changed the title
+    assert page.title() == "Backprop Lab"
