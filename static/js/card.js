@@ -1,7 +1,7 @@
 // The formula card: the seed's equations for the selected unit or edge with the live numbers,
 // the batch view (each example's ∂J_i/∂w next to Σ_i), the gradient check and exact weights.
 
-import { edgeCard, unitCard } from './formulas.js';
+import { edgeCard, unitCard, WORDS } from './formulas.js';
 import { fmt, full } from './format.js';
 import { perExample } from './grads.js';
 import { mathLines } from './mathml.js';
@@ -43,7 +43,16 @@ export function renderCard(root, s, actions) {
   const sel = s.selected;
   if (!sel) {
     root.append(h('h2', { text: 'Formula card' }),
-      h('p', { class: 'empty', text: 'Click a unit or an edge in the graph to see its equations with the live numbers.' }));
+      h('p', { class: 'empty', text: 'Click a unit or an edge in the graph (or Tab to it and press Enter) to see its equations with the live numbers.' }),
+      h('ol', { class: 'steps' },
+        h('li', { text: 'Forward: every unit computes net = Σ w u + b and o = f(net).' }),
+        h('li', { text: 'Backward: δ = −∂J/∂net starts at the outputs and flows back; each weight gets ∂J/∂w = −Σ_i δ u.' }),
+        h('li', { text: 'Update: every weight moves at once by Δw = −η ∂J/∂w.' })),
+      h('h3', { text: 'Notation' }),
+      h('dl', { class: 'notation' }, Object.values(WORDS).flatMap((w) => {
+        const [sym, ...rest] = w.split(': ');
+        return [h('dt', { text: sym }), h('dd', { text: rest.join(': ') })];
+      })));
     return;
   }
   const net = s.network;
