@@ -16,9 +16,10 @@ import argparse
 import itertools
 import json
 import statistics
+import time
 
 import orjson
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 from bench.server import Server, command_line, machine, post_json, table
 from tests.e2e.chromium import ARGS, CHROMIUM
@@ -44,16 +45,27 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def wait_for(page: Page, expression: str, timeout: float = 30.0) -> None:
+    """Poll a JavaScript expression from outside the page: Playwright's wait_for_function
+    evaluates strings with eval(), which the page's Content-Security-Policy refuses."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{expression} still false after {timeout:g} s")
+        page.wait_for_timeout(20)
+
+
 def one_run(url: str, seconds: float) -> dict[str, float]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.add_init_script(TIMING)
         page.goto(url)
-        page.wait_for_function("window.__graph !== null", timeout=30_000)
+        wait_for(page, "window.__graph !== null")
         first_graph = float(page.evaluate("window.__graph"))
-        page.wait_for_function(
-            "document.querySelector('#heatmap') && !document.querySelector('#heatmap').hidden"
+        wait_for(
+            page,
+            "!!document.querySelector('#heatmap') && !document.querySelector('#heatmap').hidden",
         )
         page.wait_for_timeout(500)
         idle_from = len(page.evaluate("window.__frames"))
