@@ -430,3 +430,20 @@ def test_user_text_is_shown_as_text_never_as_markup(
     assert page.locator("#injected").count() == 0
     # nothing ran: the handler would have changed the title
     assert page.title() == "Backprop Lab"
+
+
+def test_page_works_without_the_preset_list(
+    watched: Page, live_server: LiveServer, api: httpx.Client, allowed_errors: list[str]
+) -> None:
+    page = watched
+    allowed_errors.append("status of 404")  # the missing list below, as Chromium logs it
+    page.route(
+        "**/api/presets",
+        lambda route: route.fulfill(status=404, json={"detail": "Not Found", "errors": []}),
+    )
+    net = create(api, MAZUR)
+    open_network(page, live_server, net["id"])
+    expect(page.get_by_label("Preset")).to_have_count(0)
+    page.get_by_role("button", name="Forward", exact=True).click()
+    page.wait_for_selector("[data-unit='2-0'][data-o]")
+    expect(page.locator("#error")).to_be_hidden()
