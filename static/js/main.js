@@ -261,7 +261,15 @@ function saveDataset(x, y) {
 const loadPreset = (name) => guarded(() => openNew({ preset: name }));
 
 // -- controls -----------------------------------------------------------------------------
-const ACTIONS = { forward, backward, update, step, reset, play: () => player.toggle() };
+let busy = false;
+/** A phase at a time: a second press while one is on its way (or on show, for Step) waits out. */
+const single = (fn) => async () => {
+  if (busy) return;
+  busy = true;
+  try { await fn(); } finally { busy = false; }
+};
+const ACTIONS = { forward: single(forward), backward: single(backward), update: single(update), step: single(step),
+  reset: single(reset), play: () => player.toggle() };
 for (const [name, fn] of Object.entries(ACTIONS)) $(`#${name}`).addEventListener('click', fn);
 $('#new-network').addEventListener('click', () => window.location.assign('/'));
 $('#export').addEventListener('click', () => guarded(() => exportJson(S.id)));
@@ -273,7 +281,7 @@ for (const radio of document.querySelectorAll('input[name="edge-mode"]')) {
 const speed = $('#speed');
 const showSpeed = () => { player.speed = Number(speed.value); $('#speed-text').textContent = SPEEDS[player.speed].label; };
 speed.addEventListener('input', showSpeed);
-const KEYS = { f: forward, b: backward, u: update, s: step, ' ': () => player.toggle() };
+const KEYS = { f: ACTIONS.forward, b: ACTIONS.backward, u: ACTIONS.update, s: ACTIONS.step, ' ': () => player.toggle() };
 document.addEventListener('keydown', (e) => {
   const typing = 'textarea, select, input:not([type="radio"]):not([type="checkbox"]):not([type="range"])';
   if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest(typing)) return;
