@@ -29,9 +29,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from app.api import validate
 from app.api.errors import ApiError, field_path
@@ -84,19 +84,26 @@ def parse(data: Any, name: str, source: Source) -> Preset:
     if body.get("layers") is None:
         raise PresetError("layers: is required")
     dataset = body.get("dataset")
-    try:
-        if isinstance(dataset, Mapping) and "generate" in dataset:
-            x, y = generate(Generate.model_validate(dataset))
-            body["dataset"] = {"x": x, "y": y}
-        network = NetworkCreate.model_validate({**body, "name": title.strip()})
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = field_path(("body", *first["loc"])) if first["loc"] else "file"
-        if isinstance(dataset, Mapping) and "generate" in dataset and where != "file":
-            where = where if where.startswith("dataset") else f"dataset.{where}"
-        raise PresetError(f"{where}: {first['msg']}") from None
+    if isinstance(dataset, Mapping) and "generate" in dataset:
+        x, y = generate(validated(Generate, dataset, "dataset"))
+        body["dataset"] = {"x": x, "y": y}
+    network = validated(NetworkCreate, {**body, "name": title.strip()}, "")
     check(network)
     return Preset(name, title.strip(), description.strip(), source, network)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(model: type[M], data: Any, prefix: str) -> M:
+    """`model` from `data`, or PresetError naming the first field at fault."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        loc = ("body", prefix, *first["loc"]) if prefix else ("body", *first["loc"])
+        where = field_path(loc)
+        raise PresetError(f"{where}: {first['msg']}") from None
 
 
 def check(network: NetworkCreate) -> None:

@@ -111,6 +111,12 @@ BAD: dict[str, str | dict[str, object]] = {
     "bad-name.json": {"name": "no spaces allowed", "title": "N", "layers": [2, 1]},
     "bad-activation.json": {"title": "A", "layers": [2, 1], "hidden_activation": "softmax"},
     "bad-generator.json": {"title": "G", "layers": [2, 1], "dataset": {"generate": "moons"}},
+    "typo-generated.json": {
+        "title": "T",
+        "layers": [2, 1],
+        "learnin_rate": 1,
+        "dataset": {"generate": "circle"},
+    },
     "array.json": "[1, 2, 3]",
     "latin1.json": "",
 }
@@ -168,6 +174,7 @@ def test_folder_presets_are_added_and_bad_files_skipped_with_a_reason(
     assert skipped["bad-name.json"].startswith("name")
     assert skipped["bad-activation.json"].startswith("hidden_activation")
     assert skipped["bad-generator.json"].startswith("dataset.generate")
+    assert skipped["typo-generated.json"].startswith("learnin_rate")
     assert "one JSON object" in skipped["array.json"]
     assert "UTF-8" in skipped["latin1.json"]
 
