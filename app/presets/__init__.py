@@ -45,7 +45,7 @@ BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 DEFAULT = "xor"
 ORDER = ("xor", "and", "or", "mazur", "circle", "gaussians", "spiral")
 """The built-ins in the order the preset list shows them; a teacher's files follow, by title."""
-NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 MAX_FILE_BYTES = 5_000_000
 MAX_DESCRIPTION = 1000
 Source = Literal["builtin", "folder"]
@@ -71,7 +71,7 @@ def parse(data: Any, name: str, source: Source) -> Preset:
         raise PresetError("the file must hold one JSON object")
     body = dict(data)
     name = body.pop("name", name)
-    if not isinstance(name, str) or not NAME.match(name):
+    if not isinstance(name, str) or not NAME.fullmatch(name):
         raise PresetError(f"name: {name!r} is not 1-64 letters, digits, '-' or '_'")
     title = body.pop("title", None)
     if not isinstance(title, str) or not 0 < len(title.strip()) <= LIMITS.max_name_length:
