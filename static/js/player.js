@@ -1,12 +1,16 @@
 // Play: keep training with one /step request in flight at most, several epochs per request,
-// paced by requestAnimationFrame so the page draws between requests.
+// paced by requestAnimationFrame so the page draws between requests, and never more often
+// than every MIN_WAIT ms.
 
+// A class shares one server: every speed waits at least MIN_WAIT ms between requests (at most
+// 10 requests a second per student) and goes faster by asking for more epochs per request.
+export const MIN_WAIT = 100;
 export const SPEEDS = [
   { epochs: 1, wait: 400, label: '1 epoch per request, slow' },
-  { epochs: 1, wait: 0, label: '1 epoch per request' },
-  { epochs: 5, wait: 0, label: '5 epochs per request' },
-  { epochs: 20, wait: 0, label: '20 epochs per request' },
-  { epochs: 100, wait: 0, label: '100 epochs per request' },
+  { epochs: 1, wait: MIN_WAIT, label: '1 epoch per request' },
+  { epochs: 5, wait: MIN_WAIT, label: '5 epochs per request' },
+  { epochs: 20, wait: MIN_WAIT, label: '20 epochs per request' },
+  { epochs: 100, wait: MIN_WAIT, label: '100 epochs per request' },
 ];
 
 const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
