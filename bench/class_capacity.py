@@ -3,7 +3,8 @@ errors, with 1 and with 2 uvicorn workers, on loopback.
 
 A student is what static/js/player.js and heatmap.js do in Play at the default speed:
 - one POST /step {"mode": "batch", "epochs": 5} on the stored dataset, one in flight, the
-  next one a frame (17 ms) after the answer (the page waits for requestAnimationFrame);
+  next one 100 ms after the answer (the page starts one at most every MIN_WAIT = 100 ms, so
+  with answers of a few ms this is within a few per cent of its rate);
 - beside it, one POST /forward of a 25 × 25 grid (625 examples) for the heatmap, at most
   one every 400 ms.
 Each student has their own network, made from the default preset (the page's `/`).
@@ -28,7 +29,7 @@ import orjson
 from bench.server import Server, command_line, machine, post_json, table
 
 P99_LIMIT_MS = 100.0
-FRAME_MS = 17
+THINK_MS = 100  # static/js/player.js MIN_WAIT
 HEATMAP_EVERY_MS = 400
 EPOCHS = 5
 GRID = 25
@@ -125,7 +126,7 @@ def trial(server: Server, ids: list[str], x: list[list[float]], seconds: float) 
         forward_body = orjson.dumps({"x": grid(x)})
         steps = wrk(
             server.url,
-            script(folder, "step", ids, "/step", step_body, FRAME_MS),
+            script(folder, "step", ids, "/step", step_body, THINK_MS),
             len(ids),
             seconds,
         )
@@ -206,7 +207,7 @@ def main() -> None:
     print(f"command: {command_line()}")
     print(f"machine: {machine()}")
     print(
-        f"student: /step of {EPOCHS} epochs on preset {args.preset!r}, next one {FRAME_MS} ms "
+        f"student: /step of {EPOCHS} epochs on preset {args.preset!r}, next one {THINK_MS} ms "
         f"after the answer; /forward of {GRID * GRID} points every {HEATMAP_EVERY_MS} ms; "
         f"trials of {args.seconds:g} s"
     )
