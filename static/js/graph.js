@@ -129,7 +129,8 @@ export class Graph {
     // crop the view to what is drawn, so small networks do not float in empty space
     const ys = [...g.units.map((u) => u.y), ...g.biasNodes.map((b) => b.y)];
     const top = Math.max(0, Math.min(...ys) - g.radius - 26);
-    const bottom = Math.min(H + 40, Math.max(...ys) + g.radius + 52);
+    const textBelow = layers.every((n) => n <= 4) ? 84 : 30; // up to five lines of numbers
+    const bottom = Math.min(H + 90, Math.max(...ys) + g.radius + textBelow);
     this.svg.setAttribute('viewBox', `0 ${top.toFixed(0)} ${W} ${(bottom - top).toFixed(0)}`);
   }
 
