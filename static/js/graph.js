@@ -121,7 +121,7 @@ export class Graph {
       const inside = text(group, 'uvalue', u.x, u.y + 4);
       const nameText = text(group, 'uname', u.x, u.y - g.radius - 6);
       nameText.textContent = name;
-      const below = [0, 1, 2, 3, 4].map((n) => text(group, 'uextra', u.x, u.y + g.radius + 14 + n * 13));
+      const below = [0, 1, 2, 3].map((n) => text(group, 'uextra', u.x, u.y + g.radius + 14 + n * 13));
       const title = el('title', {}, group);
       this.units.set(u.id, { group, circle, inside, below, title, name, u });
     }
@@ -129,7 +129,7 @@ export class Graph {
     // crop the view to what is drawn, so small networks do not float in empty space
     const ys = [...g.units.map((u) => u.y), ...g.biasNodes.map((b) => b.y)];
     const top = Math.max(0, Math.min(...ys) - g.radius - 26);
-    const textBelow = layers.every((n) => n <= 4) ? 84 : 30; // up to five lines of numbers
+    const textBelow = layers.every((n) => n <= 4) ? 72 : 30; // up to four lines of numbers
     const bottom = Math.min(H + 90, Math.max(...ys) + g.radius + textBelow);
     this.svg.setAttribute('viewBox', `0 ${top.toFixed(0)} ${W} ${(bottom - top).toFixed(0)}`);
   }
@@ -158,11 +158,12 @@ export class Graph {
       setText(item.inside, this.allLabels && v.o !== undefined ? fmt(v.o, 3) : '');
       const lines = [];
       if (this.allLabels || this.layers.every((n) => n <= 4)) {
-        if (item.u.k > 0) lines.push(`b ${fmt(view.biases[item.u.k - 1][item.u.r])}`);
         if (v.net !== undefined) lines.push(`net ${fmt(v.net)}`);
         if (v.o !== undefined && !this.allLabels) lines.push(`o ${fmt(v.o)}`);
         if (v.delta !== undefined) lines.push(`δ ${fmt(v.delta)}`);
-        if (v.y !== undefined) lines.push(`target y ${fmt(v.y)}`);
+        const b = item.u.k > 0 ? `b ${fmt(view.biases[item.u.k - 1][item.u.r])}` : '';
+        const y = v.y !== undefined ? `y ${fmt(v.y)}` : '';
+        if (b || y) lines.push([b, y].filter(Boolean).join(' · '));
       }
       item.below.forEach((t, n) => setText(t, lines[n] || ''));
       const tip = [item.name];
