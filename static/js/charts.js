@@ -3,6 +3,7 @@
 
 import { divergingRgb, NEGATIVE, POSITIVE } from './colors.js';
 import { fmt } from './format.js';
+import { lossScale } from './view.js';
 
 // Sizes come from a ResizeObserver, not clientWidth: reading layout right after the graph
 // changed would force a synchronous layout of the whole page on every frame of Play.
@@ -29,7 +30,7 @@ function prepare(canvas) {
 }
 
 /** points: [{u: updates so far, J}] */
-export function drawLoss(canvas, points) {
+export function drawLoss(canvas, points, log = false) {
   const { ctx, w, h } = prepare(canvas);
   const left = 52;
   const bottom = h - 24;
@@ -50,13 +51,11 @@ export function drawLoss(canvas, points) {
   }
   const u0 = points[0].u;
   const u1 = Math.max(points[points.length - 1].u, u0 + 1);
-  const jMax = Math.max(...points.map((p) => p.J)) * 1.05 || 1;
+  const scale = lossScale(points.map((p) => p.J), log);
   const x = (u) => left + ((u - u0) / (u1 - u0)) * (right - left);
-  const y = (J) => bottom - (J / jMax) * (bottom - top);
+  const y = (J) => bottom - scale.frac(J) * (bottom - top);
   ctx.textAlign = 'right';
-  for (const frac of [0, 0.5, 1]) {
-    ctx.fillText(fmt(jMax * frac, 3), left - 6, y(jMax * frac) + 4);
-  }
+  for (const J of scale.ticks) ctx.fillText(fmt(J, 3), left - 6, y(J) + 4);
   ctx.textAlign = 'left';
   ctx.fillText(String(u0), left, bottom + 16);
   ctx.textAlign = 'right';

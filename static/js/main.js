@@ -99,7 +99,7 @@ function render(full = true) {
     renderCard($('#card'), S, { setWeight, gradientCheck: () => api.gradientCheck(S.id, {}) });
     if (!full) renderOutputs($('#data'), S);
   }
-  drawLoss($('#loss-chart'), S.losses);
+  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked);
   if (full) {
     renderExamples();
     $('#network-name').textContent = S.network.name || 'Untitled network';
@@ -275,6 +275,7 @@ $('#new-network').addEventListener('click', () => window.location.assign('/'));
 $('#export').addEventListener('click', () => guarded(() => exportJson(S.id)));
 $('#import-file').addEventListener('change', (e) => { if (e.target.files[0]) guarded(() => importJson(e.target.files[0])); });
 $('#example').addEventListener('change', (e) => { S.i = Number(e.target.value); render(); });
+$('#log-scale').addEventListener('change', () => drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked));
 for (const radio of document.querySelectorAll('input[name="edge-mode"]')) {
   radio.addEventListener('change', (e) => { S.edgeMode = e.target.value; render(false); });
 }

@@ -27,3 +27,21 @@ export function unitValues(layers, trace, i, y) {
   });
   return m;
 }
+
+/**
+ * The loss chart's vertical scale: frac(J) in [0, 1] from the bottom, and three ticks.
+ * Linear from 0 to just above the largest J; or logarithmic between the powers of ten around
+ * the smallest and largest J (J ≤ 0 sits on the bottom line).
+ */
+export function lossScale(values, log) {
+  const hi = Math.max(...values);
+  if (!log) {
+    const top = hi * 1.05 || 1;
+    return { frac: (J) => J / top, ticks: [0, top / 2, top] };
+  }
+  const positive = values.filter((J) => J > 0);
+  const a = Math.floor(Math.log10(positive.length ? Math.min(...positive) : 1e-3));
+  const b = Math.max(Math.ceil(Math.log10(hi > 0 ? hi : 1)), a + 1);
+  const frac = (J) => (J > 0 ? Math.max(0, (Math.log10(J) - a) / (b - a)) : 0);
+  return { frac, ticks: [10 ** a, 10 ** Math.round((a + b) / 2), 10 ** b] };
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { outputRange, unitValues } from '../../static/js/view.js';
+import { lossScale, outputRange, unitValues } from '../../static/js/view.js';
 
 const trace = {
   activations: [[[0, 1], [1, 1]], [[0.25], [0.75]]],
@@ -28,4 +28,16 @@ test('fill ranges follow the activation', () => {
   assert.deepEqual(outputRange('tanh'), [-1, 1]);
   assert.deepEqual(outputRange('linear', [[3], [-2]]), [-2, 3]);
   assert.deepEqual(outputRange('relu', [[0.5]]), [0, 1]);
+});
+
+test('loss scale: linear from 0, or log between powers of ten', () => {
+  const lin = lossScale([0.5, 0.25, 0.1], false);
+  assert.equal(lin.frac(0), 0);
+  assert.ok(Math.abs(lin.frac(0.525) - 1) < 1e-12);
+  assert.deepEqual(lin.ticks.map((t) => Math.round(t * 1e4) / 1e4), [0, 0.2625, 0.525]);
+  const log = lossScale([0.5, 0.02, 0.003], true);
+  assert.deepEqual(log.ticks, [1e-3, 1e-1, 1]);
+  assert.ok(Math.abs(log.frac(0.01) - 1 / 3) < 1e-12);
+  assert.equal(log.frac(0), 0);
+  assert.equal(log.frac(1), 1);
 });
