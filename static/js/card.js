@@ -35,8 +35,22 @@ function batchTable(trace, k, r, q, reduction, apiGradient) {
     h('table', {}, h('thead', {}, head), h('tbody', {}, rows), h('tfoot', {}, foot, api)));
 }
 
+/** Buttons for the weights and the bias into a unit: every edge is reachable by keyboard. */
+function incoming(layers, id, select) {
+  const [k, r] = id.split('-').map(Number);
+  if (k === 0) return h('span');
+  const name = (kk, rr) => (kk === 0 ? `x${rr + 1}` : `unit ${rr + 1} of layer ${kk}`);
+  const shown = Math.min(layers[k - 1], 32);
+  const buttons = [...Array(shown)].map((_, q) => h('button', { type: 'button', class: 'small',
+    text: `w from ${name(k - 1, q)}`, onclick: () => select({ type: 'edge', id: `${k}-${r}-${q}` }) }));
+  if (shown < layers[k - 1]) buttons.push(h('span', { class: 'note', text: `and ${layers[k - 1] - shown} more in the graph` }));
+  buttons.push(h('button', { type: 'button', class: 'small', text: 'bias b',
+    onclick: () => select({ type: 'bias', id: `${k}-${r}` }) }));
+  return h('div', { class: 'incoming' }, h('h3', { text: 'Weights into this unit' }), buttons);
+}
+
 /**
- * Render the card. s: the page state; actions: {setWeight(kind, id, value), gradientCheck()}.
+ * Render the card. s: the page state; actions: {setWeight(sel, value), gradientCheck(), select(sel)}.
  */
 export function renderCard(root, s, actions) {
   root.replaceChildren();
@@ -75,7 +89,7 @@ export function renderCard(root, s, actions) {
     edge = { k, r, q, wNow };
   }
   const body = h('div', { class: 'card-body' });
-  root.append(h('h2', { text: card.title }), body);
+  root.append(h('h2', { text: card.title, tabindex: '-1' }), body);
   if (!trace) {
     body.append(h('p', { class: 'empty', text: 'Press Forward to fill in the numbers.' }));
   }
@@ -86,7 +100,10 @@ export function renderCard(root, s, actions) {
     body.append(h('p', { class: 'empty', text: 'Press Backward for δ and the gradients.' }));
   }
   body.append(explainer(root));
-  if (!edge) return;
+  if (!edge) {
+    if (sel.type === 'unit') body.append(incoming(net.layers, sel.id, actions.select));
+    return;
+  }
   const { k, r, q, wNow } = edge;
   if (trace?.deltas) {
     const g = q === null ? trace.gradients.biases[k - 1][r] : trace.gradients.weights[k - 1][r][q];

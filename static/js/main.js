@@ -12,7 +12,7 @@ import { Heatmap } from './heatmap.js';
 import { exportJson, importJson, openNew } from './io.js';
 import { Player, SPEEDS } from './player.js';
 import { saved } from './saved.js';
-import { outputRange, unitValues } from './view.js';
+import { exists, outputRange, unitValues } from './view.js';
 
 const svg = $('#graph');
 const S = {
@@ -29,7 +29,8 @@ const S = {
   losses: [],
 };
 let presets = [];
-const graph = new Graph(svg, (sel) => { S.selected = sel; render(); });
+const select = (sel) => { S.selected = sel; render(); };
+const graph = new Graph(svg, select);
 const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S);
 const store = saved(S.id);
 
@@ -96,7 +97,8 @@ function render(full = true) {
   const now = performance.now();
   if (full || now - cardTimer > 300) {
     cardTimer = now;
-    renderCard($('#card'), S, { setWeight, gradientCheck: () => api.gradientCheck(S.id, {}) });
+    renderCard($('#card'), S, { setWeight, gradientCheck: () => api.gradientCheck(S.id, {}),
+      select: (sel) => { select(sel); $('#card h2').focus(); } });
     if (!full) renderOutputs($('#data'), S);
   }
   drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked);
@@ -106,16 +108,6 @@ function render(full = true) {
     renderBuild($('#build'), S, { setLayers, patch, setMode: (m) => { S.mode = m; store.put('mode', m); }, redraw });
     renderData($('#data'), S, presets, { loadPreset, saveDataset, error: showError });
   }
-}
-
-/** Whether a selection {type, id} still names a unit or an edge of these layers. */
-function exists(sel, layers) {
-  if (!sel) return false;
-  const [k, r, q] = sel.id.split('-').map(Number);
-  const inLayer = (kk, rr) => kk >= 0 && kk < layers.length && rr < layers[kk];
-  if (sel.type === 'unit') return inLayer(k, r);
-  if (sel.type === 'bias') return k >= 1 && inLayer(k, r);
-  return k >= 1 && inLayer(k, r) && inLayer(k - 1, q);
 }
 
 function setNetwork(state) {

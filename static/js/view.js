@@ -45,3 +45,13 @@ export function lossScale(values, log) {
   const frac = (J) => (J > 0 ? Math.max(0, (Math.log10(J) - a) / (b - a)) : 0);
   return { frac, ticks: [10 ** a, 10 ** Math.round((a + b) / 2), 10 ** b] };
 }
+
+/** Whether a selection {type, id} still names a unit or an edge of these layers. */
+export function exists(sel, layers) {
+  if (!sel) return false;
+  const [k, r, q] = sel.id.split('-').map(Number);
+  const inLayer = (kk, rr) => kk >= 0 && kk < layers.length && rr < layers[kk];
+  if (sel.type === 'unit') return inLayer(k, r);
+  if (sel.type === 'bias') return k >= 1 && inLayer(k, r);
+  return k >= 1 && inLayer(k, r) && inLayer(k - 1, q);
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { lossScale, outputRange, unitValues } from '../../static/js/view.js';
+import { exists, lossScale, outputRange, unitValues } from '../../static/js/view.js';
 
 const trace = {
   activations: [[[0, 1], [1, 1]], [[0.25], [0.75]]],
@@ -40,4 +40,14 @@ test('loss scale: linear from 0, or log between powers of ten', () => {
   assert.ok(Math.abs(log.frac(0.01) - 1 / 3) < 1e-12);
   assert.equal(log.frac(0), 0);
   assert.equal(log.frac(1), 1);
+});
+
+test('a selection survives only while its unit or edge exists', () => {
+  assert.equal(exists({ type: 'unit', id: '2-1' }, [2, 3, 2]), true);
+  assert.equal(exists({ type: 'unit', id: '2-2' }, [2, 3, 2]), false);
+  assert.equal(exists({ type: 'edge', id: '1-2-1' }, [2, 3, 2]), true);
+  assert.equal(exists({ type: 'edge', id: '1-2-2' }, [2, 3, 2]), false);
+  assert.equal(exists({ type: 'bias', id: '0-0' }, [2, 3, 2]), false);
+  assert.equal(exists({ type: 'edge', id: '3-0-0' }, [2, 3, 2]), false);
+  assert.equal(exists(null, [2, 1]), false);
 });
