@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by scripts/serve and scripts/test: source it, then call `ensure_venv [extra]`.
 # Creates .venv (Python >= 3.11) if missing and installs the project pinned by the lock files.
 # Re-installs only when pyproject.toml or a lock file changed, so running a script again is fast.
