@@ -47,12 +47,14 @@ function showError(message) {
   box.hidden = !message;
 }
 
+const NO_DATA = 'This network has no examples yet: add some in the Data panel, or load a preset.';
+
 async function guarded(fn) {
   try {
     showError('');
     await fn();
   } catch (err) {
-    showError(err.detail || String(err));
+    showError(err.detail || err.message || String(err));
     if (player.playing) player.stop();
   }
 }
@@ -121,6 +123,7 @@ function setNetwork(state) {
 /** Forward or Backward: ask the API, keep what it returned, show it. Changes nothing. */
 function pass(phase, call) {
   return () => guarded(async () => {
+    if (!S.network.dataset) throw new Error(NO_DATA); // asked here, not refused by the server
     S.trace = await call(S.id, {});
     S.before = { weights: S.network.weights, biases: S.network.biases };
     Object.assign(S, { phase, applied: false });
@@ -146,6 +149,7 @@ const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
  * Step first shows the forward and the backward pass of the same response, one after the other.
  */
 async function train(epochs, animate, staged = false) {
+  if (!S.network.dataset) throw new Error(NO_DATA);
   const old = { weights: S.network.weights, biases: S.network.biases };
   const res = await api.step(S.id, { mode: S.mode, epochs });
   const { network, losses, ...trace } = res;
@@ -173,7 +177,7 @@ async function train(epochs, animate, staged = false) {
 
 const update = () => guarded(() => train(1, true));
 const step = () => guarded(() => train(1, true, true));
-const player = new Player({ train: (epochs) => train(epochs, false), onError: (err) => showError(err.detail || String(err)),
+const player = new Player({ train: (epochs) => train(epochs, false), onError: (err) => showError(err.detail || err.message || String(err)),
   onChange: (playing) => { const b = $('#play'); b.textContent = playing ? 'Pause' : 'Play'; b.setAttribute('aria-pressed', String(playing)); if (!playing) render(); } });
 
 /** Weights drawn from a seed: PATCH keeps the weights when the layers stay, so a scratch

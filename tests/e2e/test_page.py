@@ -459,3 +459,21 @@ def test_page_works_without_the_preset_list(
     page.get_by_role("button", name="Forward", exact=True).click()
     page.wait_for_selector("[data-unit='2-0'][data-o]")
     expect(page.locator("#error")).to_be_hidden()
+
+
+def test_a_network_without_examples_asks_for_some(
+    watched: Page, live_server: LiveServer, api: httpx.Client
+) -> None:
+    page = watched
+    net = create(api, {"layers": [2, 3, 1]})
+    open_network(page, live_server, net["id"])
+    page.get_by_role("button", name="Forward", exact=True).click()
+    expect(page.locator("#error")).to_have_text(re.compile("^This network has no examples yet"))
+    page.get_by_role("button", name="Add example").click()
+    page.get_by_label("y1 of example 1").fill("1")
+    page.get_by_role("button", name="Save examples").click()
+    expect(page.locator("#example option")).to_have_count(1)
+    page.get_by_role("button", name="Forward", exact=True).click()
+    page.wait_for_selector("[data-unit='2-0'][data-o]")
+    expect(page.locator("#error")).to_be_hidden()
+    assert api.get(f"/api/networks/{net['id']}").json()["dataset"] == {"x": [[0, 0]], "y": [[1]]}
