@@ -3,7 +3,9 @@
 Durability: every change is committed before the route returns, so a 2xx means the change is
 on disk (synchronous=FULL survives power loss; NORMAL survives a killed process). Writers
 take the database's write lock with BEGIN IMMEDIATE, which serializes concurrent changes to a
-network across threads and worker processes: none is lost, none is applied twice.
+network across threads and worker processes: none is lost, none is applied twice. Within a
+process, changes that queue up while one commits are committed together (group commit), so a
+class pays one fsync per batch, not one per step.
 
 Housekeeping (docs/storage.md): a network unused for `expire_after` seconds is gone: reads
 no longer see it, and `create` deletes such networks at most once a minute. At
@@ -21,8 +23,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -124,6 +127,17 @@ def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
     )
 
 
+@dataclass(eq=False)
+class _Pending:
+    """One caller's change, waiting to be applied and committed by whichever thread writes."""
+
+    network_id: str
+    change: Callable[[StoredNetwork], Any]
+    done: bool = False
+    result: Any = None
+    error: BaseException | None = None
+
+
 class SQLiteStore:
     def __init__(
         self,
@@ -148,6 +162,9 @@ class SQLiteStore:
         when a new one opens; kept, they leaked three file descriptors and a page cache
         per retired thread, until the process ran out of descriptors."""
         self._lock = threading.Lock()
+        self._queue_lock = threading.Lock()
+        self._pending: list[_Pending] = []
+        """Changes waiting for the writer; see modify()."""
         self._writer = threading.Lock()
         """One writer per process at a time: threads queue here instead of in SQLite's busy
         handler, which polls with sleeps of up to 100 ms. Other processes still wait in it."""
@@ -253,17 +270,70 @@ class SQLiteStore:
         return network
 
     def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
-        with self._write() as conn:
-            network = self._load(conn, network_id)
-            result = change(network)
-            network.version += 1
-            network.last_used = time.time()
-            row = network_to_row(network)
-            conn.execute(
-                "UPDATE networks SET layers=?, settings=?, seed=?, params=?, dataset_n=?, "
-                "dataset=?, updates=?, version=?, last_used=? WHERE id=?",
-                (*row[1:9], row[10], network_id),
-            )
+        """Group commit: the thread that takes the write lock applies every change waiting
+        behind it, each in its own SAVEPOINT, and commits them with one fsync. A caller
+        returns only after the COMMIT that holds its change, so a 2xx is still on disk."""
+        item = _Pending(network_id, change)
+        with self._queue_lock:
+            self._pending.append(item)
+        if not self._writer.acquire(timeout=self.busy_timeout_ms / 1000):
+            with self._queue_lock:
+                if item in self._pending:
+                    self._pending.remove(item)
+                    raise StoreUnavailable("another change took too long; the database is busy")
+            self._writer.acquire()  # a writer has taken our change: wait until it is done
+        try:
+            if not item.done:
+                with self._queue_lock:
+                    batch, self._pending = self._pending, []
+                self._commit(batch)
+        finally:
+            self._writer.release()
+        if item.error is not None:
+            raise item.error
+        return item.result  # type: ignore[no-any-return]
+
+    def _commit(self, batch: list[_Pending]) -> None:
+        conn = self._connection()
+        try:
+            with self._errors():
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for item in batch:
+                        conn.execute("SAVEPOINT change")
+                        try:
+                            item.result = self._apply(conn, item.network_id, item.change)
+                        except sqlite3.Error:
+                            raise  # the database failed: the whole batch fails
+                        except Exception as error:  # this change was refused: undo it alone
+                            conn.execute("ROLLBACK TO change")
+                            item.error = error
+                        conn.execute("RELEASE change")
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+        except BaseException as error:  # nothing in the batch was committed
+            for item in batch:
+                item.result, item.error = None, item.error or error
+        finally:
+            for item in batch:
+                item.done = True
+
+    def _apply(
+        self, conn: sqlite3.Connection, network_id: str, change: Callable[[StoredNetwork], T]
+    ) -> T:
+        network = self._load(conn, network_id)
+        result = change(network)
+        network.version += 1
+        network.last_used = time.time()
+        row = network_to_row(network)
+        conn.execute(
+            "UPDATE networks SET layers=?, settings=?, seed=?, params=?, dataset_n=?, "
+            "dataset=?, updates=?, version=?, last_used=? WHERE id=?",
+            (*row[1:9], row[10], network_id),
+        )
         return result
 
     def delete(self, network_id: str) -> bool:
