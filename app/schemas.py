@@ -148,7 +148,10 @@ class NetworkPatch(Strict):
     reduction: Reduction | None = Field(None, description="sum (the seed's) or mean.")
     train_biases: bool | None = Field(None, description="false freezes the biases.")
     seed: int | None = Field(
-        None, ge=0, le=2**32 - 1, description="Seed used when new layers draw new weights."
+        None,
+        ge=0,
+        le=2**32 - 1,
+        description="Draw the weights again from this seed (unless weights are given).",
     )
     weights: list[Matrix] | None = Field(None, description="Exact weights, shaped as in the state.")
     biases: list[Row] | None = Field(None, description="Exact biases, shaped as in the state.")
@@ -225,6 +228,12 @@ class ForwardResponse(BaseModel):
     )
     output: list[list[float]] = Field(description="o of the output layer, [N][n_L].")
     loss: float | None = Field(description="J over the batch, when targets are known.")
+
+
+class PredictResponse(BaseModel):
+    output: list[list[float]] = Field(
+        description="o of the output layer, [N][n_L]: forward's `output` without the rest."
+    )
 
 
 class Gradients(BaseModel):

@@ -5,7 +5,7 @@ A student is what static/js/player.js and heatmap.js do in Play at the default s
 - one POST /step {"mode": "batch", "epochs": 5} on the stored dataset, one in flight, the
   next one 100 ms after the answer (the page starts one at most every MIN_WAIT = 100 ms, so
   with answers of a few ms this is within a few per cent of its rate);
-- beside it, one POST /forward of a 25 × 25 grid (625 examples) for the heatmap, at most
+- beside it, one POST /predict of a 25 × 25 grid (625 examples) for the heatmap, at most
   one every 400 ms.
 Each student has their own network, made from the default preset (the page's `/`).
 wrk plays both streams for all students at once (one connection per student and stream,
@@ -132,7 +132,7 @@ def trial(server: Server, ids: list[str], x: list[list[float]], seconds: float) 
         )
         heatmaps = wrk(
             server.url,
-            script(folder, "forward", ids, "/forward", forward_body, HEATMAP_EVERY_MS),
+            script(folder, "forward", ids, "/predict", forward_body, HEATMAP_EVERY_MS),
             len(ids),
             seconds,
         )
@@ -208,7 +208,7 @@ def main() -> None:
     print(f"machine: {machine()}")
     print(
         f"student: /step of {EPOCHS} epochs on preset {args.preset!r}, next one {THINK_MS} ms "
-        f"after the answer; /forward of {GRID * GRID} points every {HEATMAP_EVERY_MS} ms; "
+        f"after the answer; /predict of {GRID * GRID} points every {HEATMAP_EVERY_MS} ms; "
         f"trials of {args.seconds:g} s"
     )
     print(

@@ -28,6 +28,7 @@ from app.schemas import (
     NetworkId,
     NetworkPatch,
     NetworkState,
+    PredictResponse,
     Settings,
     StepRequest,
     StepResponse,
@@ -171,8 +172,8 @@ def patch(network: StoredNetwork, body: NetworkPatch) -> None:
     layers = body.layers or network.layers
     seed = body.seed if body.seed is not None else network.seed
     params = network.params
-    if body.layers is not None and body.layers != network.layers:
-        params = nn.init_params(layers, seed)
+    if (body.layers is not None and body.layers != network.layers) or body.seed is not None:
+        params = nn.init_params(layers, seed)  # new layers, or a seed given: draw again
     if body.weights is not None or body.biases is not None:
         params = validate.params(
             layers,
@@ -219,8 +220,8 @@ def get_network(network_id: IdPath, store: StoreDep) -> Response:
     summary="Change settings, weights, biases or the dataset",
 )
 def patch_network(network_id: IdPath, body: NetworkPatch, store: StoreDep) -> Response:
-    """Omitted fields stay. New `layers` draw new weights from `seed` unless weights are given;
-    `"dataset": null` removes the dataset."""
+    """Omitted fields stay. New `layers`, or a `seed`, draw the weights again from the seed
+    unless weights are given too; `"dataset": null` removes the dataset."""
 
     def change(network: StoredNetwork) -> StoredNetwork:
         patch(network, body)
@@ -251,6 +252,23 @@ def forward(network_id: IdPath, store: StoreDep, body: ForwardRequest | None = N
     cfg = config(network.settings)
     trace = nn.forward(network.params, cfg, x)
     return json_response(forward_payload(trace, None if y is None else nn.loss(cfg, trace, y)))
+
+
+@router.post(
+    "/{network_id}/predict",
+    response_model=PredictResponse,
+    responses=ERRORS,
+    summary="The output o for many inputs, and nothing else",
+)
+def predict(network_id: IdPath, store: StoreDep, body: ForwardRequest | None = None) -> Response:
+    """forward's `output` alone: what a chart of the output over the input plane needs, at a
+    fraction of the bytes (no net or o of the hidden layers). Changes nothing."""
+    body = body or ForwardRequest()
+    network = store.get(network_id)
+    x, _ = examples(network, body.x, body.y, need_y=False)
+    validate.work(network.layers, len(x), field="x")
+    trace = nn.forward(network.params, config(network.settings), x)
+    return json_response({"output": trace.output})
 
 
 @router.post(

@@ -1,4 +1,5 @@
-// The output over the input plane for 2-input networks: one POST /forward with a 25 × 25 grid,
+// The output over the input plane for 2-input networks: one POST /predict (the output o alone)
+// with a 25 × 25 grid,
 // throttled so that Play never sends more than one grid request at a time, nor too often.
 
 import { api } from './api.js';
@@ -40,7 +41,7 @@ export class Heatmap {
     this.last = performance.now();
     try {
       const bounds = inputBounds(data.x);
-      const res = await api.forward(this.S.id, { x: gridInputs(bounds, N) });
+      const res = await api.predict(this.S.id, { x: gridInputs(bounds, N) });
       const act = net.output_activation;
       const ys = data.y.map((r) => r[0]);
       const range = act === 'sigmoid' ? [0, 1] : act === 'tanh' ? [-1, 1] : [Math.min(...ys), Math.max(...ys)];

@@ -178,22 +178,15 @@ async function train(epochs, animate, staged = false) {
 const update = () => guarded(() => train(1, true));
 const step = () => guarded(() => train(1, true, true));
 const player = new Player({ train: (epochs) => train(epochs, false), onError: (err) => showError(err.detail || err.message || String(err)),
-  onChange: (playing) => { const b = $('#play'); b.textContent = playing ? 'Pause' : 'Play'; b.setAttribute('aria-pressed', String(playing)); if (!playing) render(); } });
-
-/** Weights drawn from a seed: PATCH keeps the weights when the layers stay, so a scratch
- * network (deleted at once) draws them. */
-async function drawn(layers, seed) {
-  const scratch = await api.create({ layers, seed });
-  await api.remove(scratch.id);
-  return { weights: scratch.weights, biases: scratch.biases };
-}
+  onChange: (playing) => { const b = $('#play'); b.textContent = playing ? 'Pause' : 'Play'; b.setAttribute('aria-pressed', String(playing)); document.body.classList.toggle('playing', playing); if (!playing) render(); } });
 
 function reset() {
   return guarded(async () => {
     player.stop();
-    // the weights this browser first saw, or else those the seed draws
-    const start = store.get('start') || await drawn(S.network.layers, S.network.seed);
-    setNetwork(await api.patch(S.id, { weights: start.weights, biases: start.biases }));
+    // the weights this browser first saw, or else those the seed draws (PATCH with a seed)
+    const start = store.get('start');
+    const fields = start ? { weights: start.weights, biases: start.biases } : { seed: S.network.seed };
+    setNetwork(await api.patch(S.id, fields));
     S.losses = [];
     store.put('losses', []);
     render();
@@ -223,7 +216,7 @@ function setLayers(layers) {
 
 function redraw(seed) {
   return guarded(async () => {
-    const st = await api.patch(S.id, { seed, ...await drawn(S.network.layers, seed) });
+    const st = await api.patch(S.id, { seed }); // a seed draws the weights again
     remember(st);
     setNetwork(st);
     render();

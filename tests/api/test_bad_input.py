@@ -159,6 +159,7 @@ def test_bad_patches_change_nothing(client, network, body, field):
         ("PATCH", ""),
         ("DELETE", ""),
         ("POST", "/forward"),
+        ("POST", "/predict"),
         ("POST", "/backward"),
         ("POST", "/step"),
         ("POST", "/gradient-check"),

@@ -72,6 +72,21 @@ def test_forward_by_hand(client):
     assert no_targets.json()["loss"] is None
 
 
+def test_predict_is_forwards_output_alone(client):
+    state = create(client, layers=[2, 8, 8, 1], dataset=XOR, hidden_activation="tanh")
+    grid = [[i / 4, j / 4] for i in range(5) for j in range(5)]
+    forward = client.post(f"/api/networks/{state['id']}/forward", json={"x": grid}).json()
+    predict = client.post(f"/api/networks/{state['id']}/predict", json={"x": grid})
+    assert predict.json() == {"output": forward["output"]}
+    assert len(predict.content) * 5 < len(
+        client.post(f"/api/networks/{state['id']}/forward", json={"x": grid}).content
+    )
+    stored = client.post(f"/api/networks/{state['id']}/predict").json()["output"]
+    assert len(stored) == 4
+    bad = client.post(f"/api/networks/{state['id']}/predict", json={"x": [[1, 2, 3]]})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "x[0]"
+
+
 def test_forward_defaults_to_the_stored_dataset(client):
     state = create(client, dataset=XOR)
     body = client.post(f"/api/networks/{state['id']}/forward").json()
@@ -171,6 +186,22 @@ def test_patch_changes_settings_weights_and_dataset(client):
     assert client.patch(f"/api/networks/{nid}", json={"weights": w}).json()["weights"] == w
     assert client.patch(f"/api/networks/{nid}", json={"dataset": XOR}).json()["dataset"] == XOR
     assert client.patch(f"/api/networks/{nid}", json={"dataset": None}).json()["dataset"] is None
+
+
+def test_patch_seed_draws_the_weights_again_and_trained_ones_come_back(client):
+    state = create(client, seed=3, dataset=XOR)
+    nid = state["id"]
+    client.post(f"/api/networks/{nid}/step", json={"epochs": 5})
+    back = client.patch(f"/api/networks/{nid}", json={"seed": 3}).json()
+    assert back["weights"] == state["weights"] and back["biases"] == state["biases"]
+    other = client.patch(f"/api/networks/{nid}", json={"seed": 4}).json()
+    assert other["seed"] == 4 and other["weights"] == create(client, seed=4)["weights"]
+    given = [[[1, 2], [3, 4], [5, 6]], [[7, 8, 9]]]
+    both = client.patch(f"/api/networks/{nid}", json={"seed": 5, "weights": given}).json()
+    assert both["weights"] == given and both["seed"] == 5
+    # a settings change alone keeps the weights
+    same = client.patch(f"/api/networks/{nid}", json={"learning_rate": 0.2}).json()
+    assert same["weights"] == given
 
 
 def test_patch_layers_draws_new_weights_from_the_seed(client):
