@@ -131,6 +131,17 @@ def examples(
     return xs, ys
 
 
+def forward_pass(
+    store: NetworkStore, network_id: str, body: ForwardRequest
+) -> tuple[nn.Config, nn.Trace, Array | None]:
+    """Load, check the batch and its cost, run forward: what /forward and /predict share."""
+    network = store.get(network_id)
+    x, y = examples(network, body.x, body.y, need_y=False)
+    validate.work(network.layers, len(x), field="x")
+    cfg = config(network.settings)
+    return cfg, nn.forward(network.params, cfg, x), y
+
+
 def build(body: NetworkCreate) -> StoredNetwork:
     """A new network from a create request (and the preset it names, if any)."""
     if body.preset is not None:
@@ -245,12 +256,7 @@ def delete_network(network_id: IdPath, store: StoreDep) -> Response:
 )
 def forward(network_id: IdPath, store: StoreDep, body: ForwardRequest | None = None) -> Response:
     """net_r = Σ_q w_rq u_rq + b_r and o_r = f(net_r), layer by layer. Changes nothing."""
-    body = body or ForwardRequest()
-    network = store.get(network_id)
-    x, y = examples(network, body.x, body.y, need_y=False)
-    validate.work(network.layers, len(x), field="x")
-    cfg = config(network.settings)
-    trace = nn.forward(network.params, cfg, x)
+    cfg, trace, y = forward_pass(store, network_id, body or ForwardRequest())
     return json_response(forward_payload(trace, None if y is None else nn.loss(cfg, trace, y)))
 
 
@@ -263,11 +269,7 @@ def forward(network_id: IdPath, store: StoreDep, body: ForwardRequest | None = N
 def predict(network_id: IdPath, store: StoreDep, body: ForwardRequest | None = None) -> Response:
     """forward's `output` alone: what a chart of the output over the input plane needs, at a
     fraction of the bytes (no net or o of the hidden layers). Changes nothing."""
-    body = body or ForwardRequest()
-    network = store.get(network_id)
-    x, _ = examples(network, body.x, body.y, need_y=False)
-    validate.work(network.layers, len(x), field="x")
-    trace = nn.forward(network.params, config(network.settings), x)
+    _, trace, _ = forward_pass(store, network_id, body or ForwardRequest())
     return json_response({"output": trace.output})
 
 
