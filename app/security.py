@@ -1,10 +1,10 @@
 """What every request passes before a route sees it, and what every response carries.
 
-Four pure ASGI middlewares, outermost first (see `install`):
+Three pure ASGI middlewares, outermost first (see `install`):
 
 - `SecurityHeaders`: a Content-Security-Policy with no inline script, nosniff, no referrer and
-  no framing, on every response (pages, API, static files, errors).
-- `AllowHeader`: a 405 lists every method of its path (Starlette names one route's only).
+  no framing, on every response (pages, API, static files, errors); and a 405 lists every
+  method of its path (Starlette names one route's only).
 - `CreateRateLimit`: a token bucket per client address on the requests that create a
   network (`POST /api/networks`, `…/import`, `GET /`). In process, so per worker: with N
   workers an address may create up to N times the rate. Refusals are 429 with Retry-After.
@@ -13,7 +13,7 @@ Four pure ASGI middlewares, outermost first (see `install`):
   `MAX_JSON_DEPTH` (422) — Python's JSON parser recurses, so a body of 100,000 "[" must
   never reach it.
 
-CORS sits inside `AllowHeader` and is closed unless BACKPROP_CORS_ORIGINS lists origins.
+CORS sits inside `SecurityHeaders` and is closed unless BACKPROP_CORS_ORIGINS lists origins.
 Every refusal has the API's error body: {"detail": "<field>: <problem>", "errors": [...]}.
 """
 
@@ -58,6 +58,11 @@ CREATES: frozenset[tuple[str, str]] = frozenset(
 
 
 class SecurityHeaders:
+    """The security headers on every response; and a 405's Allow lists every method of the
+    path, not just the first route's (Starlette stops at the first route whose path matches,
+    so for /api/networks/{id}, three routes, it would say `Allow: GET`). One layer for both,
+    since every request passes through it."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -72,33 +77,11 @@ class SecurityHeaders:
                 for name, value in HEADERS.items():
                     if name not in headers:
                         headers[name] = value
+                if message["status"] == 405 and (methods := allowed_methods(scope)):
+                    headers["allow"] = ", ".join(sorted(methods))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-class AllowHeader:
-    """A 405's Allow lists every method of the path, not just the first route's.
-
-    Starlette stops at the first route whose path matches, so for /api/networks/{id} (GET,
-    PATCH and DELETE are three routes) it would say `Allow: GET`."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_allow(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] == 405:
-                methods = allowed_methods(scope)
-                if methods:
-                    MutableHeaders(scope=message)["allow"] = ", ".join(sorted(methods))
-            await send(message)
-
-        await self.app(scope, receive, send_with_allow)
 
 
 def allowed_methods(scope: Scope) -> set[str]:
@@ -318,5 +301,4 @@ def install(app: FastAPI, settings: Settings) -> None:
             allow_headers=["Content-Type"],
             max_age=600,
         )
-    app.add_middleware(AllowHeader)
     app.add_middleware(SecurityHeaders)
