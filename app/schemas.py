@@ -57,7 +57,7 @@ MAZUR_EXAMPLE: dict[str, Any] = {
 class Strict(BaseModel):
     """Unknown fields are refused, so a typo never passes silently."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Dataset(Strict):

@@ -38,6 +38,9 @@ ACTION_CASES = [
     ("forward", {"x": [[1, 2], [3]]}, "x[1]", ["1 values"]),
     ("forward", {"x": []}, "x", []),
     ("forward", {"x": [[1, "a"]]}, "x[0][1]", []),
+    ("forward", {"x": [[True, 1]]}, "x[0][0]", ["number"]),  # no bool-as-number
+    ("forward", {"x": [["1.5", 1]]}, "x[0][0]", ["number"]),  # no numeric strings
+    ("step", {"epochs": "2"}, "epochs", []),
     ("forward", {"x": [[1, 2]], "y": [[1], [0]]}, "y", ["2 examples"]),
     ("forward", {"y": [[1]]}, "x", ["required"]),
     ("forward", {"x": [[1, 2e7]]}, "x[0][1]", []),
@@ -120,6 +123,9 @@ CREATE_CASES = [
     ({"preset": "no-such-preset"}, "preset"),
     ({}, "layers"),
     ({"layers": [2, 1], "color": "red"}, "color"),
+    ({"layers": [2, True]}, "layers[1]"),
+    ({"layers": [2, 1], "seed": "3"}, "seed"),
+    ({"layers": [2, 1], "train_biases": 1}, "train_biases"),
 ]
 
 
