@@ -49,5 +49,7 @@ def test_schemathesis_all_checks_pass(live_server_factory, tmp_path: Path) -> No
     # The stateful phase really ran sequences through the links (create -> step, ...).
     scenarios = re.search(r"Scenarios:\s+(\d+)", result.stdout)
     links = re.search(r"API Links:\s+(\d+) covered", result.stdout)
+    print(scenarios and scenarios.group(0), links and links.group(0))  # in the CI log with -s
     assert scenarios and int(scenarios.group(1)) > 0, result.stdout[-5000:]
-    assert links and int(links.group(1)) >= 5, result.stdout[-5000:]
+    # 25 or 26 of 31 links in seeded runs; half of them is the floor
+    assert links and int(links.group(1)) >= 15, result.stdout[-5000:]
