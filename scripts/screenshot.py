@@ -57,12 +57,14 @@ def start_server(database: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("the server did not start")
 
 
-def shoot(url: str, out: Path) -> None:
+def shoot(url: str, out: Path, size: tuple[int, int] = (1440, 900)) -> None:
     network = httpx.post(url + "/api/networks", json={"preset": "mazur"}, timeout=10)
     network.raise_for_status()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 900}, device_scale_factor=1)
+        page = browser.new_page(
+            viewport={"width": size[0], "height": size[1]}, device_scale_factor=1
+        )
         page.goto(f"{url}/n/{network.json()['id']}")
         page.wait_for_selector("[data-unit='0-0']")
         page.get_by_role("button", name="Forward", exact=True).click()
@@ -80,16 +82,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running server; default: start one")
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshot.png"))
+    parser.add_argument("--size", default="1440x900", help="viewport, e.g. 1280x800 or 1920x1080")
     args = parser.parse_args()
+    width, height = (int(v) for v in args.size.lower().split("x"))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if args.url:
-        shoot(args.url.rstrip("/"), out)
+        shoot(args.url.rstrip("/"), out, (width, height))
     else:
         with tempfile.TemporaryDirectory() as tmp:
             process, url = start_server(Path(tmp) / "shot.sqlite3")
             try:
-                shoot(url, out)
+                shoot(url, out, (width, height))
             finally:
                 process.terminate()
                 process.wait(10)
