@@ -256,20 +256,3 @@ def numerical_gradients(
 
     probe = params.copy()
     return nudged(probe.weights), nudged(probe.biases)
-
-
-__all__ = [
-    "Backward",
-    "Config",
-    "NonFinite",
-    "NonFiniteUpdate",
-    "Params",
-    "Trace",
-    "TrainResult",
-    "apply",
-    "backward",
-    "forward",
-    "init_params",
-    "loss",
-    "numerical_gradients",
-]

@@ -11,8 +11,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-import numpy as np
-
 from app.nn import Array, Params
 from app.schemas import Settings
 
@@ -79,12 +77,4 @@ class NetworkStore(Protocol):
         """Every network, without touching last_used (the admin's export)."""
         ...
 
-    def expire(self, unused_since: float) -> int:
-        """Delete networks last used before the given time; returns how many."""
-        ...
-
     def close(self) -> None: ...
-
-
-def as_array(rows: list[list[float]]) -> Array:
-    return np.asarray(rows, dtype=np.float64)

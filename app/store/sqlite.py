@@ -393,12 +393,6 @@ class SQLiteStore:
             yield from (row_to_network(row) for row in rows)
             after = rows[-1]["id"]
 
-    def expire(self, unused_since: float) -> int:
-        with self._write() as conn:
-            return conn.execute(
-                "DELETE FROM networks WHERE last_used < ?", (unused_since,)
-            ).rowcount
-
     def close(self) -> None:
         with self._lock:
             for _, conn in self._all:
