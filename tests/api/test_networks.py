@@ -7,6 +7,13 @@ import math
 import pytest
 
 XOR = {"x": [[0, 0], [0, 1], [1, 0], [1, 1]], "y": [[0], [1], [1], [0]]}
+LINEAR_UNIT = {
+    "layers": [2, 1],
+    "weights": [[[2, -1]]],
+    "biases": [[0.5]],
+    "output_activation": "linear",
+}
+"""One linear unit, o = net = 2·u_1 − u_2 + 0.5: the by-hand cases below compute with it."""
 
 
 def create(client, **body):
@@ -56,9 +63,7 @@ def test_full_float64_precision_round_trips(client):
 
 def test_forward_by_hand(client):
     """One linear unit: net = 2·3 + (−1)·4 + 0.5 = 2.5; loss ½(1 − 2.5)² = 1.125."""
-    state = create(
-        client, layers=[2, 1], weights=[[[2, -1]]], biases=[[0.5]], output_activation="linear"
-    )
+    state = create(client, **LINEAR_UNIT)
     body = client.post(
         f"/api/networks/{state['id']}/forward", json={"x": [[3, 4]], "y": [[1]]}
     ).json()
@@ -97,14 +102,7 @@ def test_forward_defaults_to_the_stored_dataset(client):
 def test_backward_by_hand_and_changes_nothing(client):
     """Linear unit, squared error: δ = y − o = 1 − 2.5 = −1.5; ∂J/∂w = −δu = (4.5, 6);
     ∂J/∂b = 1.5; Δw = −η ∂J/∂w with η = 0.1."""
-    state = create(
-        client,
-        layers=[2, 1],
-        weights=[[[2, -1]]],
-        biases=[[0.5]],
-        output_activation="linear",
-        learning_rate=0.1,
-    )
+    state = create(client, **LINEAR_UNIT, learning_rate=0.1)
     body = client.post(
         f"/api/networks/{state['id']}/backward", json={"x": [[3, 4]], "y": [[1]]}
     ).json()
@@ -117,14 +115,7 @@ def test_backward_by_hand_and_changes_nothing(client):
 
 
 def test_step_batch_applies_delta_w_and_counts_updates(client):
-    state = create(
-        client,
-        layers=[2, 1],
-        weights=[[[2, -1]]],
-        biases=[[0.5]],
-        output_activation="linear",
-        learning_rate=0.1,
-    )
+    state = create(client, **LINEAR_UNIT, learning_rate=0.1)
     body = client.post(f"/api/networks/{state['id']}/step", json={"x": [[3, 4]], "y": [[1]]}).json()
     assert body["network"]["weights"] == [[[pytest.approx(1.55), pytest.approx(-1.6)]]]
     assert body["network"]["biases"] == [[pytest.approx(0.35)]]
