@@ -64,23 +64,17 @@ def _readable(error: dict[str, Any]) -> tuple[str, str]:
     return field_path(loc), message[0].lower() + message[1:] if message else message
 
 
-def install(app: FastAPI) -> None:
-    @app.exception_handler(RequestValidationError)
-    async def validation(_: Request, exc: RequestValidationError) -> Response:
-        return error_response(422, [_readable(e) for e in exc.errors()][:20])
-
-    @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError) -> Response:
+def known_error_response(exc: Exception) -> Response | None:
+    """The response for an error the API knows (a refused change, a missing network, an
+    overflow, a full or unavailable store), or None for anything else. The exception
+    handlers and the short path for /step (app/api/step_lane.py) both answer with it."""
+    if isinstance(exc, ApiError):
         response = error_response(exc.status, [(exc.field, exc.message)])
         response.headers.update(exc.headers)
         return response
-
-    @app.exception_handler(NotFound)
-    async def not_found(_: Request, exc: NotFound) -> Response:
+    if isinstance(exc, NotFound):
         return error_response(404, [("id", "no network has this id (it may have expired)")])
-
-    @app.exception_handler(NonFinite)
-    async def non_finite(_: Request, exc: NonFinite) -> Response:
+    if isinstance(exc, NonFinite):
         if isinstance(exc, NonFiniteUpdate):
             message = (
                 "the update would make this weight NaN or infinite; the network is "
@@ -92,9 +86,7 @@ def install(app: FastAPI) -> None:
                 "(use smaller weights, inputs or learning_rate)"
             )
         return error_response(422, [(exc.where, message)])
-
-    @app.exception_handler(StoreFull)
-    async def full(_: Request, exc: StoreFull) -> Response:
+    if isinstance(exc, StoreFull):
         log.warning("refused a new network: %s", exc)
         message = (
             f"{exc}; no new network can be made until unused ones expire "
@@ -103,13 +95,26 @@ def install(app: FastAPI) -> None:
         response = error_response(503, [("networks", message)])
         response.headers["Retry-After"] = "60"
         return response
-
-    @app.exception_handler(StoreUnavailable)
-    async def unavailable(_: Request, exc: StoreUnavailable) -> Response:
+    if isinstance(exc, StoreUnavailable):
         log.error("store unavailable: %s", exc)
         response = error_response(503, [("database", f"cannot save now ({exc}); try again")])
         response.headers["Retry-After"] = "5"
         return response
+    return None
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def validation(_: Request, exc: RequestValidationError) -> Response:
+        return error_response(422, [_readable(e) for e in exc.errors()][:20])
+
+    async def known(_: Request, exc: Exception) -> Response:
+        response = known_error_response(exc)
+        assert response is not None, f"no response for {type(exc).__name__}"
+        return response
+
+    for kind in (ApiError, NotFound, NonFinite, StoreUnavailable):  # StoreFull is one
+        app.add_exception_handler(kind, known)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> Response:
