@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     admin_token: str | None = None
     max_networks: int = 10_000
     expire_after_days: float = 30.0
+    cache_networks: int = Field(
+        1024,
+        ge=0,
+        description="Recently used networks kept decoded in memory per worker (at most 64 MiB "
+        "of arrays); 0: none. The database stays the truth: a cached network is used only "
+        "while its version is the database's.",
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Origins allowed to call the API from other sites, comma-separated "

@@ -36,6 +36,7 @@ def create_app() -> FastAPI:
                 settings.synchronous,
                 max_networks=settings.max_networks,
                 expire_after=settings.expire_after_days * 86400,
+                cache_networks=settings.cache_networks,
             )
 
         try:

@@ -2,12 +2,13 @@
 
 `modify` is the one way to change a network: it runs read → change → write as one atomic
 unit, serialized against every other writer of that network, in any worker process.
-A shared backend (PostgreSQL, Redis) implements the same four verbs; see docs/storage.md.
+A shared backend (PostgreSQL, Redis) implements the same verbs; see docs/storage.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -65,6 +66,11 @@ class NetworkStore(Protocol):
 
     def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
         """Load, let `change` mutate the network (or raise to abort), save, commit."""
+        ...
+
+    def submit(self, network_id: str, change: Callable[[StoredNetwork], T]) -> Future[T]:
+        """`modify` without waiting: the future resolves once the change is committed, or
+        with the error that refused it. What async routes await."""
         ...
 
     def delete(self, network_id: str) -> bool: ...

@@ -4,8 +4,11 @@ Durability: every change is committed before the route returns, so a 2xx means t
 on disk (synchronous=FULL survives power loss; NORMAL survives a killed process). Writers
 take the database's write lock with BEGIN IMMEDIATE, which serializes concurrent changes to a
 network across threads and worker processes: none is lost, none is applied twice. Within a
-process, changes that queue up while one commits are committed together (group commit), so a
-class pays one fsync per batch, not one per step.
+process, one writer thread applies every change: those that queue up while it commits are
+committed together (group commit), so a class pays one fsync per batch, not one per step.
+`submit` hands it a change and returns a future, which an async route can await without
+a worker thread of its own; `modify` waits for it. Recently used networks stay decoded in
+memory (app/store/cache.py), checked against the database's version at every use.
 
 Housekeeping (docs/storage.md): a network unused for `expire_after` seconds is gone: reads
 no longer see it, and `create` deletes such networks at most once a minute. At
@@ -18,10 +21,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import queue
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +37,7 @@ import numpy as np
 from app.nn import Array, Params
 from app.schemas import Settings
 from app.store.base import NotFound, StoredNetwork, StoreFull, StoreUnavailable, Summary
+from app.store.cache import NetworkCache, detached
 
 T = TypeVar("T")
 
@@ -129,11 +135,13 @@ def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
 
 @dataclass(eq=False)
 class _Pending:
-    """One caller's change, waiting to be applied and committed by whichever thread writes."""
+    """One caller's change, waiting for the writer thread."""
 
     network_id: str
     change: Callable[[StoredNetwork], Any]
-    done: bool = False
+    future: Future[Any]
+    queued: float
+    """time.monotonic() when submitted."""
     result: Any = None
     error: BaseException | None = None
 
@@ -146,9 +154,11 @@ class SQLiteStore:
         busy_timeout_ms: int = 10_000,
         max_networks: int = 0,
         expire_after: float = 0.0,
+        cache_networks: int = 1024,
     ):
         """`max_networks`: the cap (0: none). `expire_after`: seconds unused before a network
-        is deleted (0: never)."""
+        is deleted (0: never). `cache_networks`: how many recently used networks stay
+        decoded in memory (0: none)."""
         self.path = path
         self.max_networks = max(0, max_networks)
         self.expire_after = max(0.0, expire_after)
@@ -162,12 +172,15 @@ class SQLiteStore:
         when a new one opens; kept, they leaked three file descriptors and a page cache
         per retired thread, until the process ran out of descriptors."""
         self._lock = threading.Lock()
-        self._queue_lock = threading.Lock()
-        self._pending: list[_Pending] = []
-        """Changes waiting for the writer; see modify()."""
+        self._cache = NetworkCache(cache_networks)
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        """Changes waiting for the writer thread; None asks it to stop."""
+        self._thread: threading.Thread | None = None
+        self._closed = False
         self._writer = threading.Lock()
-        """One writer per process at a time: threads queue here instead of in SQLite's busy
-        handler, which polls with sleeps of up to 100 ms. Other processes still wait in it."""
+        """One writer per process at a time (the writer thread, or create and delete): they
+        queue here instead of in SQLite's busy handler, which polls with sleeps of up to
+        100 ms. Other processes still wait in it."""
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         with self._errors():
@@ -255,10 +268,23 @@ class SQLiteStore:
         return now - self.expire_after if self.expire_after else float("-inf")
 
     def _load(self, conn: sqlite3.Connection, network_id: str) -> StoredNetwork:
-        row = conn.execute(f"SELECT {COLUMNS} FROM networks WHERE id = ?", (network_id,)).fetchone()
-        if row is None or row["last_used"] < self._cutoff(time.time()):
+        """The network as the database holds it now: from the cache when the cached version
+        is the current one, else read and decoded (and cached)."""
+        head = conn.execute(
+            "SELECT version, last_used FROM networks WHERE id = ?", (network_id,)
+        ).fetchone()
+        if head is None or head[1] < self._cutoff(time.time()):
             raise NotFound(network_id)
-        return row_to_network(row)
+        network = self._cache.get(network_id, head[0])
+        if network is not None:
+            network.last_used = head[1]
+            return network
+        row = conn.execute(f"SELECT {COLUMNS} FROM networks WHERE id = ?", (network_id,)).fetchone()
+        if row is None:
+            raise NotFound(network_id)
+        network = row_to_network(row)
+        self._cache.put(network)
+        return network
 
     def get(self, network_id: str) -> StoredNetwork:
         with self._errors():
@@ -269,46 +295,87 @@ class SQLiteStore:
                 conn.execute("UPDATE networks SET last_used = ? WHERE id = ?", (now, network_id))
         return network
 
+    def submit(self, network_id: str, change: Callable[[StoredNetwork], T]) -> Future[T]:
+        """Queue `change` for the writer thread. The future resolves after the COMMIT that
+        holds the change (so a 2xx built from it is on disk), or with the change's own
+        exception (nothing saved), or StoreUnavailable."""
+        future: Future[T] = Future()
+        with self._lock:
+            if self._closed:
+                raise StoreUnavailable("the store is closed")
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._write_forever, name="backprop-writer", daemon=True
+                )
+                self._thread.start()
+            self._queue.put(_Pending(network_id, change, future, time.monotonic()))
+        return future
+
     def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
-        """Group commit: the thread that takes the write lock applies every change waiting
-        behind it, each in its own SAVEPOINT, and commits them with one fsync. A caller
-        returns only after the COMMIT that holds its change, so a 2xx is still on disk."""
-        item = _Pending(network_id, change)
-        with self._queue_lock:
-            self._pending.append(item)
-        if not self._writer.acquire(timeout=self.busy_timeout_ms / 1000):
-            with self._queue_lock:
-                if item in self._pending:
-                    self._pending.remove(item)
-                    raise StoreUnavailable("another change took too long; the database is busy")
-            self._writer.acquire()  # a writer has taken our change: wait until it is done
+        return self.submit(network_id, change).result()
+
+    def _write_forever(self) -> None:
+        """The writer thread: take every change waiting, apply and commit them as one batch
+        (group commit), resolve their futures; repeat until close() sends None."""
+        while True:
+            first = self._queue.get()
+            batch = [] if first is None else [first]
+            stop = first is None
+            while not stop:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                stop = item is None
+                if item is not None:
+                    batch.append(item)
+            if batch:
+                self._write_batch(batch)
+            if stop:
+                return
+
+    def _write_batch(self, batch: list[_Pending]) -> None:
+        waited_too_long = time.monotonic() - self.busy_timeout_ms / 1000
+        batch = [item for item in batch if item.future.set_running_or_notify_cancel()]
+        live: list[_Pending] = []  # (a cancelled caller's change is dropped, never applied)
+        for item in batch:
+            if item.queued < waited_too_long:
+                item.error = StoreUnavailable("other changes took too long; the database is busy")
+            else:
+                live.append(item)
         try:
-            if not item.done:
-                with self._queue_lock:
-                    batch, self._pending = self._pending, []
-                self._commit(batch)
-        finally:
-            self._writer.release()
-        if item.error is not None:
-            raise item.error
-        return item.result  # type: ignore[no-any-return]
+            if live and not self._writer.acquire(timeout=self.busy_timeout_ms / 1000):
+                raise StoreUnavailable("another change took too long; the database is busy")
+            try:
+                self._commit(live)
+            finally:
+                self._writer.release()
+        except BaseException as error:  # the writer thread must never die
+            for item in live:
+                item.result, item.error = None, item.error or error
+        for item in batch:
+            if item.error is not None:
+                item.future.set_exception(item.error)
+            else:
+                item.future.set_result(item.result)
 
     def _commit(self, batch: list[_Pending]) -> None:
+        """Apply the changes in order and commit them all at once; cache the new states once
+        committed. A change that raises is refused alone: it raised before its UPDATE (a
+        change sees only the network, never the database), so nothing of it was written."""
         conn = self._connection()
+        staged: dict[str, StoredNetwork] = {}
         try:
             with self._errors():
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     for item in batch:
-                        conn.execute("SAVEPOINT change")
                         try:
-                            item.result = self._apply(conn, item.network_id, item.change)
+                            item.result = self._apply(conn, item.network_id, item.change, staged)
                         except sqlite3.Error:
                             raise  # the database failed: the whole batch fails
-                        except Exception as error:  # this change was refused: undo it alone
-                            conn.execute("ROLLBACK TO change")
+                        except Exception as error:  # this change was refused
                             item.error = error
-                        conn.execute("RELEASE change")
                 except BaseException:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
@@ -317,26 +384,54 @@ class SQLiteStore:
         except BaseException as error:  # nothing in the batch was committed
             for item in batch:
                 item.result, item.error = None, item.error or error
-        finally:
-            for item in batch:
-                item.done = True
+            return
+        for network in staged.values():
+            self._cache.put(network)
 
     def _apply(
-        self, conn: sqlite3.Connection, network_id: str, change: Callable[[StoredNetwork], T]
+        self,
+        conn: sqlite3.Connection,
+        network_id: str,
+        change: Callable[[StoredNetwork], T],
+        staged: dict[str, StoredNetwork],
     ) -> T:
-        network = self._load(conn, network_id)
+        """Load (from this batch's own earlier change, if any), change, write: every column
+        the first time, only the weights and counters when the change left the settings, the
+        seed and the dataset as they were (a step), which spares re-encoding the dataset."""
+        done = staged.get(network_id)
+        network = detached(done) if done is not None else self._load(conn, network_id)
+        before = (network.settings, network.seed, network.dataset, network.layers)
         result = change(network)
         network.version += 1
         network.last_used = time.time()
-        row = network_to_row(network)
-        conn.execute(
-            "UPDATE networks SET layers=?, settings=?, seed=?, params=?, dataset_n=?, "
-            "dataset=?, updates=?, version=?, last_used=? WHERE id=?",
-            (*row[1:9], row[10], network_id),
-        )
+        if (
+            network.settings is before[0]
+            and network.seed == before[1]
+            and network.dataset is before[2]
+            and network.layers == before[3]
+        ):
+            conn.execute(
+                "UPDATE networks SET params=?, updates=?, version=?, last_used=? WHERE id=?",
+                (
+                    encode_params(network.params),
+                    network.updates,
+                    network.version,
+                    network.last_used,
+                    network_id,
+                ),
+            )
+        else:
+            row = network_to_row(network)
+            conn.execute(
+                "UPDATE networks SET layers=?, settings=?, seed=?, params=?, dataset_n=?, "
+                "dataset=?, updates=?, version=?, last_used=? WHERE id=?",
+                (*row[1:9], row[10], network_id),
+            )
+        staged[network_id] = network
         return result
 
     def delete(self, network_id: str) -> bool:
+        self._cache.discard(network_id)
         with self._write() as conn:
             return conn.execute("DELETE FROM networks WHERE id = ?", (network_id,)).rowcount > 0
 
@@ -394,6 +489,11 @@ class SQLiteStore:
             after = rows[-1]["id"]
 
     def close(self) -> None:
+        with self._lock:
+            self._closed, thread = True, self._thread
+        if thread is not None:
+            self._queue.put(None)  # after every change already queued
+            thread.join()
         with self._lock:
             for _, conn in self._all:
                 conn.close()
