@@ -201,6 +201,38 @@ class BodyTooLarge(Exception):
     pass
 
 
+async def read_body(receive: Receive, max_bytes: float = math.inf) -> bytes:
+    """The whole request body; BodyTooLarge past `max_bytes`."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > max_bytes:
+            raise BodyTooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that gives `body` (already read) once, then what the client sends next."""
+    sent = False
+
+    async def again() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # after the body: wait for the disconnect
+
+    return again
+
+
 class BodyGuard:
     """Read the body once (bounded), check it, and replay it to the app."""
 
@@ -222,7 +254,7 @@ class BodyGuard:
             await self._refuse(scope, receive, send, 413, self._too_large())
             return
         try:
-            body = await self._read(receive)
+            body = await read_body(receive, self.max_bytes)
         except BodyTooLarge:
             await self._refuse(scope, receive, send, 413, self._too_large())
             return
@@ -231,35 +263,10 @@ class BodyGuard:
             await self._refuse(scope, receive, send, *problem)
             return
 
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()  # after the body: wait for the disconnect
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replay(body, receive), send)
 
     def _too_large(self) -> str:
         return f"is larger than {self.max_bytes:,} bytes (the limit per request)"
-
-    async def _read(self, receive: Receive) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise BodyTooLarge
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        return b"".join(chunks)
 
     def _check(self, path: str, content_type: str, body: bytes) -> tuple[int, str] | None:
         if not body:
@@ -273,6 +280,8 @@ class BodyGuard:
             body.decode("utf-8")
         except UnicodeDecodeError as error:
             return 422, f"is not valid UTF-8 (at byte {error.start}); JSON must be UTF-8"
+        if body.count(b"[") + body.count(b"{") <= self.max_depth:
+            return None  # fewer openers than the limit: cannot nest deeper (a fast bound)
         depth = json_depth(body)
         if depth > self.max_depth:
             return 422, f"nests {depth} levels deep; at most {self.max_depth} are accepted"
