@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app import openapi, pages, security
 from app.api import admin, errors, health, networks, presets, transfer
+from app.api.step_lane import StepLane
 from app.config import get_settings
 from app.store import SQLiteStore, StoreUnavailable
 from app.store.reopen import Reopening
@@ -58,6 +59,7 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     errors.install(app)
+    app.add_middleware(StepLane)  # first added, so innermost: inside the security layers
     security.install(app, settings)
     openapi.install(app)
     app.include_router(health.router)

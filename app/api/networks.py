@@ -1,13 +1,17 @@
 """/api/networks: create, read, change, and run the three phases of backpropagation.
 
 Each route: validate, load, compute (app.nn), save, respond. Routes are plain `def` so numpy
-work runs in the thread pool, never on the event loop. Responses are serialized by orjson
-straight from numpy arrays; the response models document them in /docs.
+work runs in the thread pool, never on the event loop; /step is `async` because its work
+runs in the store's writer thread, which it awaits (no pool thread of its own; and
+app/api/step_lane.py takes valid step requests on a shorter path still). Responses are
+serialized by orjson straight from numpy arrays; the response models document them in /docs.
 """
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -291,19 +295,11 @@ def backward(network_id: IdPath, store: StoreDep, body: BackwardRequest | None =
     return json_response(backward_payload(result))
 
 
-@router.post(
-    "/{network_id}/step",
-    response_model=StepResponse,
-    responses=ERRORS,
-    summary="Update: apply Δw, for one or more epochs",
-)
-def step(network_id: IdPath, store: StoreDep, body: StepRequest | None = None) -> Response:
-    """Returns the backward pass that produced the first update, the network after all
-    updates, and J over the whole batch after each epoch. All or nothing: an update that
-    would make a weight non-finite leaves the network as it was."""
-    body = body or StepRequest()
+def step_change(body: StepRequest) -> Callable[[StoredNetwork], bytes]:
+    """The change a step makes, for `store.submit`: train, keep the new weights, and return
+    the response's bytes (built by the writer with the network it just changed)."""
 
-    def change(network: StoredNetwork) -> tuple[nn.TrainResult, StoredNetwork]:
+    def change(network: StoredNetwork) -> bytes:
         x, y = examples(network, body.x, body.y, need_y=True)
         assert y is not None
         validate.work(network.layers, len(x), body.epochs, passes=3)
@@ -312,12 +308,25 @@ def step(network_id: IdPath, store: StoreDep, body: StepRequest | None = None) -
         )
         network.params = result.params
         network.updates += result.updates
-        return result, network
+        payload = backward_payload(result.first)
+        return orjson_bytes({**payload, "network": state(network), "losses": result.losses})
 
-    result, network = store.modify(network_id, change)
-    return json_response(
-        {**backward_payload(result.first), "network": state(network), "losses": result.losses}
-    )
+    return change
+
+
+@router.post(
+    "/{network_id}/step",
+    response_model=StepResponse,
+    responses=ERRORS,
+    summary="Update: apply Δw, for one or more epochs",
+)
+async def step(network_id: IdPath, store: StoreDep, body: StepRequest | None = None) -> Response:
+    """Returns the backward pass that produced the first update, the network after all
+    updates, and J over the whole batch after each epoch. All or nothing: an update that
+    would make a weight non-finite leaves the network as it was."""
+    change = step_change(body or StepRequest())
+    content = await asyncio.wrap_future(store.submit(network_id, change))
+    return Response(content, media_type="application/json")
 
 
 @router.post(

@@ -185,15 +185,18 @@ def test_malformed_id_is_refused(client):
     assert client.get("/api/networks/bad%20id").status_code in (404, 422)
 
 
+OVERFLOWS = {
+    "layers": [1, 1],
+    "output_activation": "linear",
+    "learning_rate": 1000,
+    "weights": [[[1e6]]],
+    "dataset": {"x": [[1e6]], "y": [[-1e6]]},
+}
+"""A network whose training overflows float64 within 200 epochs."""
+
+
 def test_training_that_would_overflow_is_refused_and_changes_nothing(client):
-    body = {
-        "layers": [1, 1],
-        "output_activation": "linear",
-        "learning_rate": 1000,
-        "weights": [[[1e6]]],
-        "dataset": {"x": [[1e6]], "y": [[-1e6]]},
-    }
-    network = client.post("/api/networks", json=body).json()
+    network = client.post("/api/networks", json=OVERFLOWS).json()
     response = client.post(f"/api/networks/{network['id']}/step", json={"epochs": 200})
     # J is the first value to overflow on the way (weights would follow)
     assert_refused(response, "loss", words=["overflows", "nothing was changed"])
