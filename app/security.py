@@ -48,6 +48,8 @@ HEADERS: dict[str, str] = {
     "cross-origin-opener-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
+RAW_HEADERS = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in HEADERS.items()]
+"""HEADERS as ASGI sends them (lower-case names, bytes), built once."""
 MAX_JSON_DEPTH = 32
 """The deepest body the API needs is 5 levels ({"weights": [[[…]]]}); 32 leaves room."""
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -73,12 +75,12 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in HEADERS.items():
-                    if name not in headers:
-                        headers[name] = value
+                raw = list(message.get("headers", []))
+                present = {name.lower() for name, _ in raw}
+                raw += [header for header in RAW_HEADERS if header[0] not in present]
+                message["headers"] = raw
                 if message["status"] == 405 and (methods := allowed_methods(scope)):
-                    headers["allow"] = ", ".join(sorted(methods))
+                    MutableHeaders(scope=message)["allow"] = ", ".join(sorted(methods))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -52,15 +52,16 @@ class NetworkCache:
             self._entries.move_to_end(network_id)
             return detached(entry[0])
 
-    def put(self, network: StoredNetwork) -> None:
-        """Remember a committed state (a detached copy, so later changes to `network` by its
-        caller do not reach the cache)."""
+    def put(self, network: StoredNetwork, *, copy: bool = True) -> None:
+        """Remember a committed state: a detached copy, so later changes to `network` by its
+        caller do not reach the cache, unless the caller hands it over (`copy=False`) and
+        will not touch it again."""
         size = weight(network)
         with self._lock:
             self._drop(network.id)
             if size > self.max_bytes or not self.max_networks:
                 return
-            self._entries[network.id] = (detached(network), size)
+            self._entries[network.id] = (detached(network) if copy else network, size)
             self._bytes += size
             while len(self._entries) > self.max_networks or self._bytes > self.max_bytes:
                 _, (_, dropped) = self._entries.popitem(last=False)

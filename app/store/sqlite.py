@@ -385,8 +385,8 @@ class SQLiteStore:
             for item in batch:
                 item.result, item.error = None, item.error or error
             return
-        for network in staged.values():
-            self._cache.put(network)
+        for network in staged.values():  # nothing else holds these: no copy needed
+            self._cache.put(network, copy=False)
 
     def _apply(
         self,
