@@ -57,6 +57,9 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # served by app.openapi from vendored assets, under our CSP
         redoc_url=None,
+        # FastAPI's OpenTelemetry hooks: nothing here exports traces (a class may be offline),
+        # and checking for providers cost every request ~4 % of a /step (docs/benchmarks.md)
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     errors.install(app)
     app.add_middleware(StepLane)  # first added, so innermost: inside the security layers
