@@ -2,8 +2,9 @@
 
 The networks (the default preset, 2-2-1 with 4 examples) are written straight into a fresh
 SQLite file with the app's own store, then a server (1 worker) starts on it and reads every
-one of them over HTTP. The store keeps no network in memory between requests, so RSS should
-not grow with the number stored or read.
+one of them over HTTP. The store keeps only the most recently used networks decoded
+(BACKPROP_CACHE_NETWORKS, 1024 by default), so RSS should not grow with the number stored
+or read past that.
 
     .venv/bin/python -m bench.memory [--networks 10000] [--preset xor]
 """
