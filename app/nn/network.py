@@ -16,12 +16,14 @@ Left out on purpose: momentum, regularisation, softmax. Everything is float64.
 from __future__ import annotations
 
 import itertools
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from app.nn.activations import ACTIVATIONS, Array
-from app.nn.losses import loss_per_example, output_delta
+from app.nn.losses import output_delta, total_loss
 
 
 class NonFinite(ValueError):
@@ -38,11 +40,17 @@ class NonFiniteUpdate(NonFinite):
 
 
 def check_finite(name: str, arrays: list[Array], error: type[NonFinite] = NonFinite) -> None:
-    """Raise `error` naming the first non-finite entry, e.g. weights[1][0][2]."""
+    """Raise `error` naming the first non-finite entry, e.g. weights[1][0][2].
+
+    One sum per array first: an inf or NaN entry makes the sum inf or NaN, so a finite sum
+    proves every entry finite. Finite entries can still overflow the sum, so only a sum that
+    is not finite sends us entry by entry. Call it under np.errstate(all="ignore")."""
     for k, a in enumerate(arrays):
-        if not np.isfinite(a).all():
-            index = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
-            raise error(f"{name}[{k}]" + "".join(f"[{i}]" for i in index))
+        if math.isfinite(np.add.reduce(a, axis=None)):
+            continue
+        bad = np.argwhere(~np.isfinite(a))
+        if len(bad):
+            raise error(f"{name}[{k}]" + "".join(f"[{int(i)}]" for i in bad[0]))
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,9 @@ class Params:
         return [self.weights[0].shape[1], *(w.shape[0] for w in self.weights)]
 
     def copy(self) -> Params:
-        return Params([w.copy() for w in self.weights], [b.copy() for b in self.biases])
+        """New float64 arrays, which train() and apply() then update in place."""
+        f = np.float64
+        return Params([w.astype(f) for w in self.weights], [b.astype(f) for b in self.biases])
 
 
 @dataclass
@@ -118,20 +128,33 @@ def init_params(layers: list[int], seed: int) -> Params:
 
 def forward(params: Params, config: Config, x: Array) -> Trace:
     with np.errstate(all="ignore"):
-        trace = _forward(params, config, x)
+        return _checked_forward(params, config, x)
+
+
+def _checked_forward(params: Params, config: Config, x: Array, into: Trace | None = None) -> Trace:
+    trace = _forward(params, config, x, into)
     check_finite("net", trace.net)  # finite net gives finite o for every activation here
     return trace
 
 
-def _forward(params: Params, config: Config, x: Array) -> Trace:
+def _outs(into: Trace | Backward | None, name: str, n: int) -> Sequence[Array | None]:
+    """into.<name>: the arrays that receive results, or n times None for new arrays."""
+    return [None] * n if into is None else getattr(into, name)
+
+
+def _forward(params: Params, config: Config, x: Array, into: Trace | None = None) -> Trace:
+    """forward() without the check. `into`: a trace of the same shapes that nothing needs any
+    more; its arrays receive the values (train() reuses them: its epochs allocate nothing).
+    Private helpers like this one run under the caller's np.errstate."""
     depth = len(params.weights)
     nets: list[Array] = []
     activations = [x]
     u = x
+    net_out, o_out = _outs(into, "net", depth), _outs(into, "activations", depth + 1)
     for k, (w, b) in enumerate(zip(params.weights, params.biases, strict=True), start=1):
-        net = u @ w.T
+        net: Array = u.dot(w.T, net_out[k - 1])
         net += b
-        u = ACTIVATIONS[config.activation(k, depth)].f(net)
+        u = ACTIVATIONS[config.activation(k, depth)].f(net, o_out[k])
         nets.append(net)
         activations.append(u)
     return Trace(nets, activations)
@@ -139,10 +162,13 @@ def _forward(params: Params, config: Config, x: Array) -> Trace:
 
 def loss(config: Config, trace: Trace, y: Array) -> float:
     """J over the batch: Σ_i J_i, or its mean."""
-    per_example = loss_per_example(config.loss, y, trace.output, trace.net[-1])
     with np.errstate(all="ignore"):
-        total = float(np.sum(per_example))
-    if not np.isfinite(total):
+        return _loss(config, trace, y)
+
+
+def _loss(config: Config, trace: Trace, y: Array) -> float:
+    total = total_loss(config.loss, y, trace.output, trace.net[-1])
+    if not math.isfinite(total):
         raise NonFinite("loss")
     return total / len(y) if config.reduction == "mean" else total
 
@@ -150,52 +176,87 @@ def loss(config: Config, trace: Trace, y: Array) -> float:
 def backward(params: Params, config: Config, x: Array, y: Array) -> Backward:
     """δ for every unit and example, and ∂J/∂w and Δw over the batch. Changes nothing."""
     with np.errstate(all="ignore"):
-        result = _backward(params, config, y, forward(params, config, x))
-    result.loss = loss(config, result.trace, y)
-    check_finite("deltas", result.deltas)
-    check_finite("gradients.weights", result.grad_weights)
-    check_finite("gradients.biases", result.grad_biases)
-    check_finite("weight_deltas", result.weight_deltas)
-    check_finite("bias_deltas", result.bias_deltas)
+        result = _backward(params, config, y, _checked_forward(params, config, x))
+        result.loss = _loss(config, result.trace, y)
+        check_finite("deltas", result.deltas)
+        check_finite("gradients.weights", result.grad_weights)
+        check_finite("gradients.biases", result.grad_biases)
+        check_finite("weight_deltas", result.weight_deltas)
+        check_finite("bias_deltas", result.bias_deltas)
     return result
 
 
-def _backward(params: Params, config: Config, y: Array, trace: Trace) -> Backward:
+def _backward(
+    params: Params, config: Config, y: Array, trace: Trace, into: Backward | None = None
+) -> Backward:
     """backward() from the forward pass `trace` of these params on the batch, without the
-    loss (NaN here): callers fill it in."""
+    loss (NaN here): callers fill it in. `into`: as for _forward, a Backward whose arrays
+    receive the values."""
     depth = len(params.weights)
     scale = -1.0 / len(y) if config.reduction == "mean" else -1.0
-    delta = output_delta(config.loss, config.output_activation, y, trace.output, trace.net[-1])
+    deltas_out = _outs(into, "deltas", depth)
+    delta = output_delta(
+        config.loss,
+        config.output_activation,
+        y,
+        trace.output,
+        trace.net[-1],
+        deltas_out[-1],
+    )
     deltas = [delta]
     for k in range(depth - 1, 0, -1):  # layer k = depth-1 .. 1
         w_above = params.weights[k]  # weights into layer k+1, shape (n_{k+1}, n_k)
         f = ACTIVATIONS[config.activation(k, depth)]
-        delta = f.derivative(trace.net[k - 1], trace.activations[k]) * (delta @ w_above)
+        # f'(net_j), then × Σ_l w_lj δ_l for every j at once: δ of the layer above @ w_above
+        below = f.derivative(trace.net[k - 1], trace.activations[k], deltas_out[k - 1])
+        below *= delta.dot(w_above)
+        delta = below
         deltas.append(delta)
     deltas.reverse()
+    eta = config.learning_rate
     grad_w: list[Array] = []
     grad_b: list[Array] = []
-    for d, u in zip(deltas, trace.activations[:-1], strict=True):
-        g = d.T @ u  # Σ_i δ_r u_rq, then × −1 (or −1/N) in place
-        g *= scale
+    dw: list[Array] = []
+    db: list[Array] = []
+    gw_out, gb_out = _outs(into, "grad_weights", depth), _outs(into, "grad_biases", depth)
+    dw_out, db_out = _outs(into, "weight_deltas", depth), _outs(into, "bias_deltas", depth)
+    for k, (d, u) in enumerate(zip(deltas, trace.activations[:-1], strict=True)):
+        g: Array = d.T.dot(u, gw_out[k])
+        g *= scale  # Σ_i δ_r u_rq, then × −1 (or −1/N) in place
         grad_w.append(g)
-        g = d.sum(axis=0)
+        dw.append(np.multiply(g, -eta, out=dw_out[k]))
+        g = np.add.reduce(d, axis=0, out=gb_out[k])
         g *= scale
         grad_b.append(g)
-    eta = config.learning_rate
-    dw = [-eta * g for g in grad_w]
-    db = [-eta * g if config.train_biases else np.zeros_like(g) for g in grad_b]
+        bias_delta = db_out[k]
+        if config.train_biases:
+            db.append(np.multiply(g, -eta, out=bias_delta))
+        elif bias_delta is None:
+            db.append(np.zeros(g.shape))
+        else:
+            bias_delta.fill(0.0)
+            db.append(bias_delta)
     return Backward(trace, deltas, grad_w, grad_b, dw, db, float("nan"))
 
 
 def apply(params: Params, result: Backward) -> Params:
     """w ← w + Δw for every weight at once; refuses to produce a non-finite weight."""
+    new = params.copy()
     with np.errstate(all="ignore"):
-        weights = [w + d for w, d in zip(params.weights, result.weight_deltas, strict=True)]
-        biases = [b + d for b, d in zip(params.biases, result.bias_deltas, strict=True)]
-    check_finite("weights", weights, NonFiniteUpdate)
-    check_finite("biases", biases, NonFiniteUpdate)
-    return Params(weights, biases)
+        _update(new, result)
+    return new
+
+
+def _update(params: Params, result: Backward, train_biases: bool = True) -> None:
+    """apply() in place, on arrays only the caller holds: after a refusal, throw them away."""
+    for w, d in zip(params.weights, result.weight_deltas, strict=True):
+        w += d
+    check_finite("weights", params.weights, NonFiniteUpdate)
+    if not train_biases:
+        return  # Δb = 0: the biases stay exactly as they are
+    for b, d in zip(params.biases, result.bias_deltas, strict=True):
+        b += d
+    check_finite("biases", params.biases, NonFiniteUpdate)
 
 
 def train(
@@ -205,29 +266,34 @@ def train(
     'online': one update per example in the order given. `losses` holds J over the whole batch
     after each epoch."""
     first: Backward | None = None
+    spare: Backward | None = None  # a pass nothing needs any more: the next one writes into it
     losses: list[float] = []
     updates = 0
-    current = params
+    current = params.copy()  # updated in place: the caller's arrays never change
     with np.errstate(all="ignore"):
-        trace = forward(current, config, x)
+        trace = _checked_forward(current, config, x)
         for _ in range(epochs):
             if mode == "batch":
                 # The forward pass that measured J after the last update starts this one.
-                result = _backward(current, config, y, trace)
-                result.loss = losses[-1] if losses else loss(config, trace, y)
-                current = apply(current, result)
-                first = first or result
+                result = _backward(current, config, y, trace, spare)
+                result.loss = losses[-1] if losses else _loss(config, trace, y)
+                _update(current, result, config.train_biases)
+                # `first` keeps its arrays for the response; later passes lend theirs on
+                first, spare = first or result, result if first else None
                 updates += 1
             else:
                 for i in range(len(x)):
                     xi, yi = x[i : i + 1], y[i : i + 1]
-                    result = _backward(current, config, yi, _forward(current, config, xi))
-                    result.loss = loss(config, result.trace, yi)
-                    current = apply(current, result)
-                    first = first or result
+                    step = _forward(current, config, xi, None if spare is None else spare.trace)
+                    result = _backward(current, config, yi, step, spare)
+                    result.loss = _loss(config, step, yi)
+                    _update(current, result, config.train_biases)
+                    first, spare = first or result, result if first else None
                     updates += 1
-            trace = forward(current, config, x)
-            losses.append(loss(config, trace, y))
+            # J after the update, into the last epoch's trace unless `first` holds it
+            done = None if first is not None and trace is first.trace else trace
+            trace = _checked_forward(current, config, x, done)
+            losses.append(_loss(config, trace, y))
     assert first is not None, "epochs must be at least 1"
     return TrainResult(first, current, losses, updates)
 
@@ -246,13 +312,14 @@ def numerical_gradients(
             for index in np.ndindex(a.shape):
                 saved = a[index]
                 a[index] = saved + epsilon
-                plus = loss(config, forward(probe, config, x), y)
+                plus = _loss(config, _checked_forward(probe, config, x), y)
                 a[index] = saved - epsilon
-                minus = loss(config, forward(probe, config, x), y)
+                minus = _loss(config, _checked_forward(probe, config, x), y)
                 a[index] = saved
                 g[index] = (plus - minus) / (2 * epsilon)
             grads.append(g)
         return grads
 
     probe = params.copy()
-    return nudged(probe.weights), nudged(probe.biases)
+    with np.errstate(all="ignore"):
+        return nudged(probe.weights), nudged(probe.biases)
