@@ -153,7 +153,7 @@ def _forward(params: Params, config: Config, x: Array, into: Trace | None = None
     net_out, o_out = _outs(into, "net", depth), _outs(into, "activations", depth + 1)
     for k, (w, b) in enumerate(zip(params.weights, params.biases, strict=True), start=1):
         net: Array = u.dot(w.T, net_out[k - 1])
-        net += b
+        net += b[None]  # as a row: for one example the shapes match, with no broadcasting
         u = ACTIVATIONS[config.activation(k, depth)].f(net, o_out[k])
         nets.append(net)
         activations.append(u)
