@@ -7,19 +7,29 @@ Two networks, each with sigmoid units, squared error summed over the batch, batc
 For each: one full-batch step (`nn.train(epochs=1)`) and 100 epochs (`nn.train(epochs=100)`),
 against the same work in PyTorch (autograd forward and backward, w ← w − η ∂J/∂w, and J after
 every epoch, which nn.train reports). Timings alternate A B A B and report medians; the
-first step's weights are compared, so both sides compute the same thing.
+first step's weights are compared, so both sides compute the same thing. Each timing follows
+`--warmup` seconds of untimed calls of the same side: OpenBLAS's worker threads spin for about
+0.1 s after numpy's last call, and on 2 cores they took a core from the PyTorch timing that
+came next (its one step read 14 to 28 ms instead of 7 to 10).
 Target: engine ≤ 1.1 × PyTorch for 256-64-10.
 
-    .venv/bin/python -m bench.engine_vs_torch [--threads 2] [--repeats 15]
+With `--baseline DIR` (another commit's engine: `git archive REV app | tar -x -C DIR`), that
+engine runs too, in the same alternation (A B C A B C), and the table gains its time and
+this engine's ÷ it: a before/after in one run.
+
+    .venv/bin/python -m bench.engine_vs_torch [--threads 2] [--rounds 7] [--baseline DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import torch
@@ -38,7 +48,25 @@ class Case:
     y: np.ndarray
 
 
-def wide_case() -> Case:
+def load_engine(root: Path) -> ModuleType:
+    """app.nn as it is under root/app/nn, beside ours: imported fresh while root's `app`
+    stands in for ours, then ours is put back (the old modules keep what they imported)."""
+    ours = {
+        name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "app"
+    }
+    sys.path.insert(0, str(root))
+    try:
+        __import__("app.nn")
+        engine = sys.modules["app.nn"]
+    finally:
+        sys.path.remove(str(root))
+        for name in [name for name in sys.modules if name.split(".")[0] == "app"]:
+            del sys.modules[name]
+        sys.modules.update(ours)
+    return engine
+
+
+def wide_case(nn: ModuleType = nn) -> Case:
     rng = np.random.default_rng(1)
     x = rng.uniform(0, 1, size=(2000, 256))
     labels = rng.integers(0, 10, size=2000)
@@ -53,7 +81,7 @@ def wide_case() -> Case:
     )
 
 
-def mazur_case() -> Case:
+def mazur_case(nn: ModuleType = nn) -> Case:
     params = nn.Params(
         [np.array([[0.15, 0.20], [0.25, 0.30]]), np.array([[0.40, 0.45], [0.50, 0.55]])],
         [np.array([0.35, 0.35]), np.array([0.60, 0.60])],
@@ -102,24 +130,35 @@ class TorchNet:
         return losses
 
 
-def timed(run: Callable[[], object], repeats: int) -> float:
+def timed(run: Callable[[], object], repeats: int, warmup: float) -> float:
+    """The mean of `repeats` calls, after calling it untimed for `warmup` seconds."""
+    end = time.perf_counter() + warmup
+    while time.perf_counter() < end:
+        run()
     start = time.perf_counter()
     for _ in range(repeats):
         run()
     return (time.perf_counter() - start) / repeats
 
 
-def compare(case: Case, epochs: int, rounds: int, inner: int) -> tuple[list[float], list[float]]:
-    """A B A B: `rounds` timings of each side, each the mean of `inner` calls."""
-    ours, theirs = [], []
-    reference = TorchNet(case)
+def training(engine: ModuleType, case: Case, epochs: int) -> Callable[[], object]:
+    return lambda: engine.train(case.params, case.config, case.x, case.y, epochs=epochs)
+
+
+def torch_training(case: Case, epochs: int) -> Callable[[], object]:
+    return lambda: TorchNet(case).train(epochs)
+
+
+def compare(
+    sides: list[Callable[[], object]], rounds: int, inner: int, warmup: float
+) -> list[list[float]]:
+    """A B A B (or A B C A B C): `rounds` timings of each side, each the mean of `inner` calls
+    after `warmup` seconds of untimed calls (see --warmup)."""
+    times: list[list[float]] = [[] for _ in sides]
     for _ in range(rounds):
-        ours.append(
-            timed(lambda: nn.train(case.params, case.config, case.x, case.y, epochs=epochs), inner)
-        )
-        theirs.append(timed(lambda: TorchNet(case).train(epochs), inner))
-    del reference
-    return ours, theirs
+        for side, timings in zip(sides, times, strict=True):
+            timings.append(timed(side, inner, warmup))
+    return times
 
 
 def check(case: Case) -> float:
@@ -142,45 +181,47 @@ def main() -> None:
         help="BLAS threads for numpy and intra-op threads for PyTorch",
     )
     parser.add_argument("--rounds", type=int, default=7, help="A B rounds per figure")
+    parser.add_argument("--baseline", type=Path, help="another checkout's app/ to compare")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=0.3,
+        help="seconds of untimed calls before each timing: the side before may still have "
+        "threads spinning (OpenBLAS's spin ~0.1 s after a call), which would steal a core",
+    )
     args = parser.parse_args()
+    engines: list[ModuleType] = [nn]
+    if args.baseline:
+        engines.append(load_engine(args.baseline.resolve()))
 
     torch.set_num_threads(args.threads)
     rows = []
     with threadpool_limits(limits=args.threads, user_api="blas"):
-        for case, inner in ((wide_case(), (5, 1)), (mazur_case(), (2000, 50))):
-            difference = check(case)
+        for make, inner in ((wide_case, (5, 1)), (mazur_case, (2000, 50))):
+            cases = [make(engine) for engine in engines]
+            difference = check(cases[0])
             for epochs, repeats in zip((1, 100), inner, strict=True):
-                ours, theirs = compare(case, epochs, args.rounds, repeats)
+                case = cases[0]
+                sides = [training(nn, case, epochs), torch_training(case, epochs)]
+                sides += [training(e, c, epochs) for e, c in zip(engines, cases, strict=True)][1:]
+                ours, theirs, *before = compare(sides, args.rounds, repeats, args.warmup)
                 a, b = statistics.median(ours), statistics.median(theirs)
-                rows.append(
-                    [
-                        case.name,
-                        f"{epochs}",
-                        f"{a * 1e3:.3f}",
-                        f"{b * 1e3:.3f}",
-                        f"{a / b:.2f}",
-                        f"{difference:.1e}",
-                    ]
-                )
+                row = [case.name, f"{epochs}", f"{a * 1e3:.3f}", f"{b * 1e3:.3f}", f"{a / b:.2f}"]
+                if before:
+                    c = statistics.median(before[0])
+                    row += [f"{c * 1e3:.3f}", f"{a / c:.2f}"]
+                rows.append([*row, f"{difference:.1e}"])
         print(f"command: {command_line()}")
         print(f"machine: {machine()}")
         print(
             f"threads: numpy BLAS {args.threads}, torch {torch.get_num_threads()} "
-            f"(torch {torch.__version__}), float64, A B × {args.rounds}, medians"
+            f"(torch {torch.__version__}), float64, {'A B C' if args.baseline else 'A B'} × "
+            f"{args.rounds}, medians"
         )
-        print(
-            table(
-                [
-                    "network",
-                    "epochs",
-                    "numpy ms",
-                    "PyTorch ms",
-                    "numpy ÷ PyTorch",
-                    "max |Δw| after 3 epochs",
-                ],
-                rows,
-            )
-        )
+        header = ["network", "epochs", "numpy ms", "PyTorch ms", "numpy ÷ PyTorch"]
+        if args.baseline:
+            header += ["baseline numpy ms", "numpy ÷ baseline"]
+        print(table([*header, "max |Δw| after 3 epochs"], rows))
         print("target: numpy ÷ PyTorch ≤ 1.1 for 256-64-10")
 
 
