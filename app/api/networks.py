@@ -9,7 +9,6 @@ serialized by orjson straight from numpy arrays; the response models document th
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -325,7 +324,7 @@ async def step(network_id: IdPath, store: StoreDep, body: StepRequest | None = N
     updates, and J over the whole batch after each epoch. All or nothing: an update that
     would make a weight non-finite leaves the network as it was."""
     change = step_change(body or StepRequest())
-    content = await asyncio.wrap_future(store.submit(network_id, change))
+    content = await store.modify_async(network_id, change)
     return Response(content, media_type="application/json")
 
 

@@ -16,7 +16,6 @@ depth checks, and its responses get the same headers as every other.
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 from pydantic import ValidationError
@@ -55,7 +54,7 @@ class StepLane:
             return
         store = scope["app"].state.store
         try:
-            content = await asyncio.wrap_future(store.submit(match.group(1), step_change(request)))
+            content = await store.modify_async(match.group(1), step_change(request))
         except Exception as error:
             response = known_error_response(error)
             if response is None:

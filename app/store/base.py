@@ -8,7 +8,6 @@ A shared backend (PostgreSQL, Redis) implements the same verbs; see docs/storage
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -68,9 +67,9 @@ class NetworkStore(Protocol):
         """Load, let `change` mutate the network (or raise to abort), save, commit."""
         ...
 
-    def submit(self, network_id: str, change: Callable[[StoredNetwork], T]) -> Future[T]:
-        """`modify` without waiting: the future resolves once the change is committed, or
-        with the error that refused it. What async routes await."""
+    async def modify_async(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
+        """`modify` for async routes: the event loop awaits the change, committed (or
+        refused), without blocking and without a pool thread."""
         ...
 
     def delete(self, network_id: str) -> bool: ...

@@ -6,8 +6,8 @@ take the database's write lock with BEGIN IMMEDIATE, which serializes concurrent
 network across threads and worker processes: none is lost, none is applied twice. Within a
 process, one writer thread applies every change: those that queue up while it commits are
 committed together (group commit), so a class pays one fsync per batch, not one per step.
-`submit` hands it a change and returns a future, which an async route can await without
-a worker thread of its own; `modify` waits for it. Recently used networks stay decoded in
+`modify` hands it a change and waits; `modify_async` lets an async route await it without a
+worker thread of its own. Recently used networks stay decoded in
 memory (app/store/cache.py), checked against the database's version at every use.
 
 Housekeeping (docs/storage.md): a network unused for `expire_after` seconds is gone: reads
@@ -19,6 +19,7 @@ write transaction, so concurrent creates in several workers never overshoot the 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import queue
@@ -139,11 +140,25 @@ class _Pending:
 
     network_id: str
     change: Callable[[StoredNetwork], Any]
-    future: Future[Any]
     queued: float
     """time.monotonic() when submitted."""
+    start: Callable[[], bool]
+    """Called once, before the change is applied: False if the caller gave up (cancelled),
+    and then the change is dropped, never applied."""
+    settle: Callable[[Any, BaseException | None], None]
+    """Hands the caller the result, or the error, once the batch is committed (or failed)."""
     result: Any = None
     error: BaseException | None = None
+
+
+def _settle_async(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    """On the event loop: resolve an awaiting route's future (unless it was cancelled)."""
+    if future.cancelled():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
 
 
 class SQLiteStore:
@@ -298,8 +313,41 @@ class SQLiteStore:
     def submit(self, network_id: str, change: Callable[[StoredNetwork], T]) -> Future[T]:
         """Queue `change` for the writer thread. The future resolves after the COMMIT that
         holds the change (so a 2xx built from it is on disk), or with the change's own
-        exception (nothing saved), or StoreUnavailable."""
+        exception (nothing saved), or StoreUnavailable. Cancelled before the writer takes
+        it, the change is never applied."""
         future: Future[T] = Future()
+
+        def settle(result: Any, error: BaseException | None) -> None:
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(result)
+
+        self._enqueue(network_id, change, future.set_running_or_notify_cancel, settle)
+        return future
+
+    def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
+        return self.submit(network_id, change).result()
+
+    async def modify_async(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
+        """`modify` for the event loop: await the writer thread, with no pool thread and no
+        concurrent.futures machinery in between (a /step pays for every microsecond)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+
+        def settle(result: Any, error: BaseException | None) -> None:
+            loop.call_soon_threadsafe(_settle_async, future, result, error)
+
+        self._enqueue(network_id, change, lambda: not future.cancelled(), settle)
+        return await future
+
+    def _enqueue(
+        self,
+        network_id: str,
+        change: Callable[[StoredNetwork], Any],
+        start: Callable[[], bool],
+        settle: Callable[[Any, BaseException | None], None],
+    ) -> None:
         with self._lock:
             if self._closed:
                 raise StoreUnavailable("the store is closed")
@@ -308,11 +356,7 @@ class SQLiteStore:
                     target=self._write_forever, name="backprop-writer", daemon=True
                 )
                 self._thread.start()
-            self._queue.put(_Pending(network_id, change, future, time.monotonic()))
-        return future
-
-    def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
-        return self.submit(network_id, change).result()
+            self._queue.put(_Pending(network_id, change, time.monotonic(), start, settle))
 
     def _write_forever(self) -> None:
         """The writer thread: take every change waiting, apply and commit them as one batch
@@ -336,7 +380,7 @@ class SQLiteStore:
 
     def _write_batch(self, batch: list[_Pending]) -> None:
         waited_too_long = time.monotonic() - self.busy_timeout_ms / 1000
-        batch = [item for item in batch if item.future.set_running_or_notify_cancel()]
+        batch = [item for item in batch if item.start()]
         live: list[_Pending] = []  # (a cancelled caller's change is dropped, never applied)
         for item in batch:
             if item.queued < waited_too_long:
@@ -354,10 +398,7 @@ class SQLiteStore:
             for item in live:
                 item.result, item.error = None, item.error or error
         for item in batch:
-            if item.error is not None:
-                item.future.set_exception(item.error)
-            else:
-                item.future.set_result(item.result)
+            item.settle(item.result, item.error)
 
     def _commit(self, batch: list[_Pending]) -> None:
         """Apply the changes in order and commit them all at once; cache the new states once
