@@ -153,10 +153,7 @@ class _Pending:
     """Called once, before the change is applied: False if the caller gave up (cancelled),
     and then the change is dropped, never applied."""
     settle: Callable[[Any, BaseException | None], None]
-    """Hands the caller the result, or the error, once the batch is committed (or failed);
-    on `loop`'s thread when there is a loop (see _answer)."""
-    loop: asyncio.AbstractEventLoop | None = None
-    """The event loop awaiting the change (modify_async), None for a thread (modify)."""
+    """Hands the caller the result, or the error, once the batch is committed (or failed)."""
     cheap: Callable[[StoredNetwork], bool] | None = None
     """For a change the event loop may apply itself: is it small on this network?"""
     result: Any = None
@@ -166,23 +163,6 @@ class _Pending:
 class _NotHere(Exception):
     """Raised inside a batch applied by the event loop when the network turns out not to be
     small after all (another worker grew it): the change goes to the writer thread."""
-
-
-def _answer(batch: list[_Pending]) -> None:
-    """Settle every change of a batch, from any thread: thread callers at once, event-loop
-    callers on their loop, with one hand-off per loop for the whole batch."""
-    try:
-        running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-    except RuntimeError:
-        running = None
-    by_loop: dict[asyncio.AbstractEventLoop, list[_Pending]] = {}
-    for item in batch:
-        if item.loop is None or item.loop is running:
-            item.settle(item.result, item.error)
-        else:
-            by_loop.setdefault(item.loop, []).append(item)
-    for loop, items in by_loop.items():
-        loop.call_soon_threadsafe(_answer, items)
 
 
 def _settle_async(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
@@ -388,14 +368,18 @@ class SQLiteStore:
         when the write lock is taken, by the writer thread."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
+        here = threading.get_ident()
 
         def settle(result: Any, error: BaseException | None) -> None:
-            _settle_async(future, result, error)  # on the loop: _answer sees to it
+            if threading.get_ident() == here:
+                _settle_async(future, result, error)
+            else:
+                loop.call_soon_threadsafe(_settle_async, future, result, error)
 
         def start() -> bool:
             return not future.cancelled()
 
-        item = _Pending(network_id, change, time.monotonic(), start, settle, loop)
+        item = _Pending(network_id, change, time.monotonic(), start, settle)
         seen = self._cache.peek(network_id)
         if cheap is not None and seen is not None and cheap(seen):
             item.cheap = cheap
@@ -494,7 +478,8 @@ class SQLiteStore:
         """Answer each caller: at once without a WAL to sync or when nothing was written,
         else once app/store/wal_sync.py has the commit on disk."""
         if self._wal_sync is None or all(item.error is not None for item in batch):
-            _answer(batch)
+            for item in batch:
+                item.settle(item.result, item.error)
             return
 
         def settle(failure: BaseException | None) -> None:
@@ -502,7 +487,7 @@ class SQLiteStore:
                 if failure is not None and item.error is None:
                     item.result = None
                     item.error = StoreUnavailable(f"cannot make the change durable: {failure}")
-            _answer(batch)
+                item.settle(item.result, item.error)
 
         self._wal_sync.after_sync(settle)
 
