@@ -2,9 +2,8 @@
 
 Each route: validate, load, compute (app.nn), save, respond. Routes are plain `def` so numpy
 work runs in the thread pool, never on the event loop; /step is `async` because its work
-runs in the store (on the event loop itself when small, else in its writer thread), which
-it awaits with no pool thread of its own; app/api/step_lane.py takes valid step requests on
-a shorter path still. Responses are
+runs in the store's writer thread, which it awaits (no pool thread of its own; and
+app/api/step_lane.py takes valid step requests on a shorter path still). Responses are
 serialized by orjson straight from numpy arrays; the response models document them in /docs.
 """
 
@@ -314,29 +313,6 @@ def step_change(body: StepRequest) -> Callable[[StoredNetwork], bytes]:
     return change
 
 
-INLINE_WORK = 200_000
-"""Multiply-adds (examples × epochs × weights × 3 passes) up to which the event loop applies
-a step itself (store.modify_async's `cheap`): a fraction of a millisecond, less than handing
-it to another thread costs. Larger steps go to the store's writer thread."""
-
-
-def step_is_cheap(body: StepRequest) -> Callable[[StoredNetwork], bool]:
-    def cheap(network: StoredNetwork) -> bool:
-        if body.x is not None:
-            examples = len(body.x)
-        else:
-            examples = 0 if network.dataset is None else len(network.dataset[0])
-        weights = validate.parameter_count(network.layers)
-        return examples * body.epochs * weights * 3 <= INLINE_WORK
-
-    return cheap
-
-
-async def run_step(store: NetworkStore, network_id: str, body: StepRequest) -> bytes:
-    """What /step does, for the route and for app/api/step_lane.py: the response's bytes."""
-    return await store.modify_async(network_id, step_change(body), step_is_cheap(body))
-
-
 @router.post(
     "/{network_id}/step",
     response_model=StepResponse,
@@ -347,7 +323,8 @@ async def step(network_id: IdPath, store: StoreDep, body: StepRequest | None = N
     """Returns the backward pass that produced the first update, the network after all
     updates, and J over the whole batch after each epoch. All or nothing: an update that
     would make a weight non-finite leaves the network as it was."""
-    content = await run_step(store, network_id, body or StepRequest())
+    change = step_change(body or StepRequest())
+    content = await store.modify_async(network_id, change)
     return Response(content, media_type="application/json")
 
 

@@ -67,15 +67,9 @@ class NetworkStore(Protocol):
         """Load, let `change` mutate the network (or raise to abort), save, commit."""
         ...
 
-    async def modify_async(
-        self,
-        network_id: str,
-        change: Callable[[StoredNetwork], T],
-        cheap: Callable[[StoredNetwork], bool] | None = None,
-    ) -> T:
+    async def modify_async(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
         """`modify` for async routes: the event loop awaits the change, committed (or
-        refused), without blocking. A change that `cheap(network)` calls small may be
-        applied by the loop itself, in the same order and with the same result."""
+        refused), without blocking and without a pool thread."""
         ...
 
     def delete(self, network_id: str) -> bool: ...

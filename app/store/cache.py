@@ -55,13 +55,6 @@ class NetworkCache:
             self._entries.move_to_end(network_id)
             return detached(entry[0])
 
-    def peek(self, network_id: str) -> StoredNetwork | None:
-        """The cached network at whatever version it has, not a copy: to look at (how big
-        is it?), never to change or to trust as current."""
-        with self._lock:
-            entry = self._entries.get(network_id)
-            return None if entry is None else entry[0]
-
     def put(self, network: StoredNetwork, *, copy: bool = True) -> None:
         """Remember a committed state: a detached copy, so later changes to `network` by its
         caller do not reach the cache, unless the caller hands it over (`copy=False`) and

@@ -3,18 +3,12 @@
 Durability: every change is committed before the route returns, so a 2xx means the change is
 on disk (synchronous=FULL survives power loss; NORMAL survives a killed process). Writers
 take the database's write lock with BEGIN IMMEDIATE, which serializes concurrent changes to a
-network across threads and worker processes: none is lost, none is applied twice. Changes
-are applied in batches, one transaction and one commit per batch (group commit), so a class
-pays one fsync per batch, not one per step:
-- small changes awaited from the event loop (`modify_async` with `cheap`, i.e. a step on a
-  small network) are applied by the loop itself, all those that arrived in one turn of the
-  loop together, with no thread between the request and the math; if the database's write
-  lock is taken (another worker, or a big change here), they go to the writer thread instead;
-- every other change goes to a writer thread, which takes all that queued while it worked.
-With synchronous=FULL, commits are NORMAL and app/store/wal_sync.py fsyncs the WAL before
-anyone is answered, on a thread of its own, so neither the loop nor the writer waits for the
-disk. Recently used networks stay decoded in memory (app/store/cache.py), checked against
-the database's version at every use.
+network across threads and worker processes: none is lost, none is applied twice. Within a
+process, one writer thread applies every change: those that queue up while it commits are
+committed together (group commit), so a class pays one fsync per batch, not one per step.
+`modify` hands it a change and waits; `modify_async` lets an async route await it without a
+worker thread of its own. Recently used networks stay decoded in
+memory (app/store/cache.py), checked against the database's version at every use.
 
 Housekeeping (docs/storage.md): a network unused for `expire_after` seconds is gone: reads
 no longer see it, and `create` deletes such networks at most once a minute. At
@@ -45,7 +39,6 @@ from app.nn import Array, Params
 from app.schemas import Settings
 from app.store.base import NotFound, StoredNetwork, StoreFull, StoreUnavailable, Summary
 from app.store.cache import NetworkCache, detached
-from app.store.wal_sync import WalSync, take_all
 
 T = TypeVar("T")
 
@@ -154,15 +147,8 @@ class _Pending:
     and then the change is dropped, never applied."""
     settle: Callable[[Any, BaseException | None], None]
     """Hands the caller the result, or the error, once the batch is committed (or failed)."""
-    cheap: Callable[[StoredNetwork], bool] | None = None
-    """For a change the event loop may apply itself: is it small on this network?"""
     result: Any = None
     error: BaseException | None = None
-
-
-class _NotHere(Exception):
-    """Raised inside a batch applied by the event loop when the network turns out not to be
-    small after all (another worker grew it): the change goes to the writer thread."""
 
 
 def _settle_async(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
@@ -193,11 +179,6 @@ class SQLiteStore:
         self.expire_after = max(0.0, expire_after)
         self._next_sweep = 0.0
         self.synchronous = synchronous if synchronous in ("FULL", "NORMAL", "EXTRA") else "FULL"
-        self._wal_sync = (
-            WalSync(path) if self.synchronous == "FULL" and path != ":memory:" else None
-        )
-        """FULL: SQLite commits with NORMAL and app/store/wal_sync.py fsyncs the WAL before
-        anyone is answered (the same promise, and nobody but the caller waits for it)."""
         self.busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
         self._all: list[tuple[threading.Thread, sqlite3.Connection]] = []
@@ -210,10 +191,6 @@ class SQLiteStore:
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         """Changes waiting for the writer thread; None asks it to stop."""
         self._thread: threading.Thread | None = None
-        self._inline: list[_Pending] = []
-        """Small changes the event loop will apply at the end of its current turn."""
-        self._inline_conn: sqlite3.Connection | None = None
-        """The event loop's connection: busy_timeout 0, so it never waits for a lock."""
         self._closed = False
         self._writer = threading.Lock()
         """One writer per process at a time (the writer thread, or create and delete): they
@@ -233,8 +210,7 @@ class SQLiteStore:
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
             conn.execute("PRAGMA journal_mode = WAL")
-            pragma = "NORMAL" if self._wal_sync is not None else self.synchronous
-            conn.execute(f"PRAGMA synchronous = {pragma}")
+            conn.execute(f"PRAGMA synchronous = {self.synchronous}")
             self._local.conn = conn
             with self._lock:
                 for thread, old in [(t, c) for t, c in self._all if not t.is_alive()]:
@@ -265,8 +241,6 @@ class SQLiteStore:
                     conn.execute("ROLLBACK")
                     raise
                 conn.execute("COMMIT")
-                if self._wal_sync is not None:
-                    self._wal_sync.sync()  # before the caller answers
         finally:
             self._writer.release()
 
@@ -349,90 +323,31 @@ class SQLiteStore:
             else:
                 future.set_result(result)
 
-        start = future.set_running_or_notify_cancel
-        self._enqueue(_Pending(network_id, change, time.monotonic(), start, settle))
+        self._enqueue(network_id, change, future.set_running_or_notify_cancel, settle)
         return future
 
     def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
         return self.submit(network_id, change).result()
 
-    async def modify_async(
-        self,
-        network_id: str,
-        change: Callable[[StoredNetwork], T],
-        cheap: Callable[[StoredNetwork], bool] | None = None,
-    ) -> T:
-        """`modify` for the event loop, never blocking it. With `cheap`, a change that is
-        small on this network (as last seen) is applied by the loop itself at the end of its
-        turn, together with the others that arrived in it; anything else, and everything
-        when the write lock is taken, by the writer thread."""
+    async def modify_async(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
+        """`modify` for the event loop: await the writer thread, with no pool thread and no
+        concurrent.futures machinery in between (a /step pays for every microsecond)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
-        here = threading.get_ident()
 
         def settle(result: Any, error: BaseException | None) -> None:
-            if threading.get_ident() == here:
-                _settle_async(future, result, error)
-            else:
-                loop.call_soon_threadsafe(_settle_async, future, result, error)
+            loop.call_soon_threadsafe(_settle_async, future, result, error)
 
-        def start() -> bool:
-            return not future.cancelled()
-
-        item = _Pending(network_id, change, time.monotonic(), start, settle)
-        seen = self._cache.peek(network_id)
-        if cheap is not None and seen is not None and cheap(seen):
-            item.cheap = cheap
-            self._inline.append(item)
-            if len(self._inline) == 1:
-                loop.call_soon(self._apply_inline)
-        else:
-            self._enqueue(item)
+        self._enqueue(network_id, change, lambda: not future.cancelled(), settle)
         return await future
 
-    def _apply_inline(self) -> None:
-        """On the event loop: apply the small changes of this turn as one batch, unless the
-        write lock is taken (then the writer thread takes them: the loop never waits)."""
-        batch, self._inline = self._inline, []
-        batch = [item for item in batch if item.start()]
-        if not batch:
-            return
-        if not self._writer.acquire(blocking=False):
-            for item in batch:
-                self._enqueue(item)
-            return
-        try:
-            conn = self._loop_connection()
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError:  # another worker holds the lock: don't wait
-                for item in batch:
-                    self._enqueue(item)
-                return
-            self._commit(batch, conn, begun=True)
-        except BaseException as error:  # e.g. the database cannot be opened: a 503 each
-            for item in batch:
-                item.result, item.error = None, item.error or error
-        finally:
-            self._writer.release()
-        done = [item for item in batch if not isinstance(item.error, _NotHere)]
-        for item in batch:
-            if isinstance(item.error, _NotHere):
-                item.error = None
-                item.cheap = None
-                self._enqueue(item)
-        self._settle_when_durable(done)
-
-    def _loop_connection(self) -> sqlite3.Connection:
-        if self._inline_conn is None:
-            with self._errors():
-                conn = self._connection()  # this thread's own, set up as every other
-                conn.execute("PRAGMA busy_timeout = 0")
-            self._inline_conn = conn
-        return self._inline_conn
-
-    def _enqueue(self, item: _Pending) -> None:
-        """Hand a change to the writer thread (started on first use)."""
+    def _enqueue(
+        self,
+        network_id: str,
+        change: Callable[[StoredNetwork], Any],
+        start: Callable[[], bool],
+        settle: Callable[[Any, BaseException | None], None],
+    ) -> None:
         with self._lock:
             if self._closed:
                 raise StoreUnavailable("the store is closed")
@@ -441,13 +356,23 @@ class SQLiteStore:
                     target=self._write_forever, name="backprop-writer", daemon=True
                 )
                 self._thread.start()
-            self._queue.put(item)
+            self._queue.put(_Pending(network_id, change, time.monotonic(), start, settle))
 
     def _write_forever(self) -> None:
         """The writer thread: take every change waiting, apply and commit them as one batch
         (group commit), resolve their futures; repeat until close() sends None."""
         while True:
-            batch, stop = take_all(self._queue)
+            first = self._queue.get()
+            batch = [] if first is None else [first]
+            stop = first is None
+            while not stop:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                stop = item is None
+                if item is not None:
+                    batch.append(item)
             if batch:
                 self._write_batch(batch)
             if stop:
@@ -455,7 +380,7 @@ class SQLiteStore:
 
     def _write_batch(self, batch: list[_Pending]) -> None:
         waited_too_long = time.monotonic() - self.busy_timeout_ms / 1000
-        batch = [item for item in batch if item.start()]  # (again, for loop items: no harm)
+        batch = [item for item in batch if item.start()]
         live: list[_Pending] = []  # (a cancelled caller's change is dropped, never applied)
         for item in batch:
             if item.queued < waited_too_long:
@@ -472,41 +397,22 @@ class SQLiteStore:
         except BaseException as error:  # the writer thread must never die
             for item in live:
                 item.result, item.error = None, item.error or error
-        self._settle_when_durable(batch)
+        for item in batch:
+            item.settle(item.result, item.error)
 
-    def _settle_when_durable(self, batch: list[_Pending]) -> None:
-        """Answer each caller: at once without a WAL to sync or when nothing was written,
-        else once app/store/wal_sync.py has the commit on disk."""
-        if self._wal_sync is None or all(item.error is not None for item in batch):
-            for item in batch:
-                item.settle(item.result, item.error)
-            return
-
-        def settle(failure: BaseException | None) -> None:
-            for item in batch:
-                if failure is not None and item.error is None:
-                    item.result = None
-                    item.error = StoreUnavailable(f"cannot make the change durable: {failure}")
-                item.settle(item.result, item.error)
-
-        self._wal_sync.after_sync(settle)
-
-    def _commit(
-        self, batch: list[_Pending], conn: sqlite3.Connection | None = None, begun: bool = False
-    ) -> None:
+    def _commit(self, batch: list[_Pending]) -> None:
         """Apply the changes in order and commit them all at once; cache the new states once
         committed. A change that raises is refused alone: it raised before its UPDATE (a
         change sees only the network, never the database), so nothing of it was written."""
-        conn = conn or self._connection()
+        conn = self._connection()
         staged: dict[str, StoredNetwork] = {}
         try:
             with self._errors():
-                if not begun:
-                    conn.execute("BEGIN IMMEDIATE")
+                conn.execute("BEGIN IMMEDIATE")
                 try:
                     for item in batch:
                         try:
-                            item.result = self._apply(conn, item, staged)
+                            item.result = self._apply(conn, item.network_id, item.change, staged)
                         except sqlite3.Error:
                             raise  # the database failed: the whole batch fails
                         except Exception as error:  # this change was refused
@@ -524,33 +430,38 @@ class SQLiteStore:
             self._cache.put(network, copy=False)
 
     def _apply(
-        self, conn: sqlite3.Connection, item: _Pending, staged: dict[str, StoredNetwork]
-    ) -> Any:
+        self,
+        conn: sqlite3.Connection,
+        network_id: str,
+        change: Callable[[StoredNetwork], T],
+        staged: dict[str, StoredNetwork],
+    ) -> T:
         """Load (from this batch's own earlier change, if any), change, write: every column
         the first time, only the weights and counters when the change left the settings, the
         seed and the dataset as they were (a step), which spares re-encoding the dataset."""
-        network_id = item.network_id
         done = staged.get(network_id)
         network = detached(done) if done is not None else self._load(conn, network_id)
-        if item.cheap is not None and not item.cheap(network):
-            raise _NotHere  # grown since it was last seen here: not on the event loop
         before = (network.settings, network.seed, network.dataset, network.layers)
-        result = item.change(network)
+        result = change(network)
         network.version += 1
-        now = time.time()
+        network.last_used = time.time()
         if (
             network.settings is before[0]
             and network.seed == before[1]
             and network.dataset is before[2]
             and network.layers == before[3]
         ):
-            network.last_used = now
             conn.execute(
                 "UPDATE networks SET params=?, updates=?, version=?, last_used=? WHERE id=?",
-                (encode_params(network.params), network.updates, network.version, now, network_id),
+                (
+                    encode_params(network.params),
+                    network.updates,
+                    network.version,
+                    network.last_used,
+                    network_id,
+                ),
             )
         else:
-            network.last_used = now
             row = network_to_row(network)
             conn.execute(
                 "UPDATE networks SET layers=?, settings=?, seed=?, params=?, dataset_n=?, "
@@ -624,8 +535,6 @@ class SQLiteStore:
         if thread is not None:
             self._queue.put(None)  # after every change already queued
             thread.join()
-        if self._wal_sync is not None:
-            self._wal_sync.close()  # after the last commit
         with self._lock:
             for _, conn in self._all:
                 conn.close()
