@@ -12,6 +12,10 @@ wrk plays both streams for all students at once (one connection per student and 
 `delay()` for the think time); p99 is the larger of the two streams' p99.
 
     .venv/bin/python -m bench.class_capacity [--workers 1 2] [--seconds 8] [--preset xor]
+
+`--at N --baseline DIR` instead compares this checkout with another (e.g. `git archive REV
+app templates static | tar -x -C DIR`) at a fixed N: both servers side by side, trials A B A B,
+the median p99 of each; the search for the largest N is too coarse to show one change.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import statistics
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -180,6 +185,53 @@ def capacity(
         return good, trials
 
 
+def side_by_side(args: argparse.Namespace) -> None:
+    """`--at N --baseline DIR`: the same N students on this checkout and on DIR, A B A B."""
+    sides = []
+    for name, tree in (("this checkout", None), (f"baseline {args.baseline}", args.baseline)):
+        options = {"cwd": tree.resolve()} if tree else {}
+        for workers in args.workers:
+            for synchronous in args.synchronous:
+                env = {"BACKPROP_SYNCHRONOUS": synchronous}
+                server = Server(workers=workers, env=env, **options).start()  # type: ignore[arg-type]
+                made = [
+                    json.loads(
+                        post_json(
+                            server.url + "/api/networks", orjson.dumps({"preset": args.preset})
+                        )
+                    )
+                    for _ in range(args.at)
+                ]
+                ids, x = [m["id"] for m in made], made[0]["dataset"]["x"]
+                trial(server, ids[:2], x, 2)  # warm up
+                sides.append((f"{name}, {workers} worker(s), {synchronous}", server, ids, x, []))
+    try:
+        for _ in range(args.rounds):
+            for label, server, ids, x, trials in sides:
+                t = trial(server, ids, x, args.seconds)
+                trials.append(t)
+                print(
+                    f"  {label}, N={args.at}: p99 {t.p99_ms:.1f} ms, {t.errors} errors", flush=True
+                )
+    finally:
+        for _, server, _, _, _ in sides:
+            server.stop()
+    print(f"command: {command_line()}")
+    print(f"machine: {machine()}")
+    rows = [
+        [
+            label,
+            " ".join(f"{t.p99_ms:.0f}" for t in trials),
+            f"{statistics.median(t.p99_ms for t in trials):.1f}",
+            str(sum(t.errors for t in trials)),
+            f"{statistics.median(t.step_rate for t in trials):.1f}",
+        ]
+        for label, _, _, _, trials in sides
+    ]
+    headers = ["server", "p99 ms per trial", "median p99 ms", "errors", "steps/s per student"]
+    print(table(headers, rows))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
@@ -187,7 +239,15 @@ def main() -> None:
     parser.add_argument("--preset", default="xor", help="the network each student plays")
     parser.add_argument("--most", type=int, default=400, help="largest N tried")
     parser.add_argument("--synchronous", nargs="+", default=["FULL", "NORMAL"])
+    parser.add_argument("--at", type=int, help="with --baseline: this many students")
+    parser.add_argument("--baseline", type=Path, help="another checkout to compare at --at")
+    parser.add_argument("--rounds", type=int, default=3, help="with --baseline: A B rounds")
     args = parser.parse_args()
+    if args.baseline is not None:
+        if args.at is None:
+            parser.error("--baseline needs --at N")
+        side_by_side(args)
+        return
 
     rows = []
     for synchronous in args.synchronous:
