@@ -295,7 +295,7 @@ def backward(network_id: IdPath, store: StoreDep, body: BackwardRequest | None =
 
 
 def step_change(body: StepRequest) -> Callable[[StoredNetwork], bytes]:
-    """The change a step makes, for `store.submit`: train, keep the new weights, and return
+    """The change a step makes, for `store.modify_async`: train, keep the new weights, return
     the response's bytes (built by the writer with the network it just changed)."""
 
     def change(network: StoredNetwork) -> bytes:
