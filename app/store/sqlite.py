@@ -230,17 +230,22 @@ class SQLiteStore:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         conn = self._connection()
+        with self._writer_lock(), self._errors():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        """This process's write lock (see `_writer`), or StoreUnavailable after busy_timeout."""
         if not self._writer.acquire(timeout=self.busy_timeout_ms / 1000):
             raise StoreUnavailable("another change took too long; the database is busy")
         try:
-            with self._errors():
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield conn
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-                conn.execute("COMMIT")
+            yield
         finally:
             self._writer.release()
 
@@ -388,12 +393,9 @@ class SQLiteStore:
             else:
                 live.append(item)
         try:
-            if live and not self._writer.acquire(timeout=self.busy_timeout_ms / 1000):
-                raise StoreUnavailable("another change took too long; the database is busy")
-            try:
-                self._commit(live)
-            finally:
-                self._writer.release()
+            if live:
+                with self._writer_lock():
+                    self._commit(live)
         except BaseException as error:  # the writer thread must never die
             for item in live:
                 item.result, item.error = None, item.error or error

@@ -4,6 +4,7 @@ change, and the store's writer thread behind `submit`."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -164,3 +165,19 @@ def test_a_cancelled_change_is_never_applied(store):
     gate.set()
     blocker.result(5)
     assert store.modify("n", bump) == 1  # the cancelled bump never happened
+
+
+def test_a_batch_with_nothing_left_to_apply_leaves_the_write_lock_alone(store):
+    """Every change of a batch cancelled: the writer must not release a lock it never took
+    (threading.Lock lets any thread release it), or a create() holding it would lose it."""
+    from app.store.sqlite import _Pending
+
+    settled: list[tuple[object, BaseException | None]] = []
+    item = _Pending("n", bump, time.monotonic(), lambda: False, lambda r, e: settled.append((r, e)))
+    assert store._writer.acquire(timeout=1)  # as create() or delete() would hold it
+    try:
+        store._write_batch([item])
+        assert store._writer.locked()
+    finally:
+        store._writer.release()
+    assert settled == []  # the caller gave up: dropped, never applied
