@@ -295,7 +295,7 @@ def backward(network_id: IdPath, store: StoreDep, body: BackwardRequest | None =
 
 
 def step_change(body: StepRequest) -> Callable[[StoredNetwork], bytes]:
-    """The change a step makes, for `store.modify_async`: train, keep the new weights, return
+    """The change a step makes (run_step submits it): train, keep the new weights, return
     the response's bytes (built by the writer with the network it just changed)."""
 
     def change(network: StoredNetwork) -> bytes:
@@ -313,6 +313,11 @@ def step_change(body: StepRequest) -> Callable[[StoredNetwork], bytes]:
     return change
 
 
+async def run_step(store: NetworkStore, network_id: str, body: StepRequest) -> bytes:
+    """What /step does, for the route and for app/api/step_lane.py: the response's bytes."""
+    return await store.modify_async(network_id, step_change(body))
+
+
 @router.post(
     "/{network_id}/step",
     response_model=StepResponse,
@@ -323,8 +328,7 @@ async def step(network_id: IdPath, store: StoreDep, body: StepRequest | None = N
     """Returns the backward pass that produced the first update, the network after all
     updates, and J over the whole batch after each epoch. All or nothing: an update that
     would make a weight non-finite leaves the network as it was."""
-    change = step_change(body or StepRequest())
-    content = await store.modify_async(network_id, change)
+    content = await run_step(store, network_id, body or StepRequest())
     return Response(content, media_type="application/json")
 
 

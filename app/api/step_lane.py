@@ -5,7 +5,7 @@ On a small network, FastAPI's work around a request (matching the path against e
 solving dependencies, the exception middleware) costs more than the step itself; see
 docs/benchmarks.md. For a step request whose id and body are valid, this layer does what
 the route does, with the same parts: the id checked against the same pattern, the body
-validated by the same pydantic model, the same change (`networks.step_change`) submitted to
+validated by the same pydantic model, the same step (`networks.run_step`) submitted to
 the store, the same errors (`errors.known_error_response`), the same bytes back. Everything
 else (a body the model refuses, an empty body, a bad id, other paths) goes on to the app
 unchanged, so every refusal has the route's message, and /docs still documents the route.
@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.errors import known_error_response
-from app.api.networks import step_change
+from app.api.networks import run_step
 from app.schemas import StepRequest
 from app.security import read_body, replay
 
@@ -54,7 +54,7 @@ class StepLane:
             return
         store = scope["app"].state.store
         try:
-            content = await store.modify_async(match.group(1), step_change(request))
+            content = await run_step(store, match.group(1), request)
         except Exception as error:
             response = known_error_response(error)
             if response is None:

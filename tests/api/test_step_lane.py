@@ -38,13 +38,13 @@ def clients(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[st
 def lane_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the steps the lane itself took (the route does not go through the lane)."""
     calls: list[int] = []
-    change = step_lane.step_change
+    run = step_lane.run_step
 
-    def counted(body):  # type: ignore[no-untyped-def]
+    async def counted(*args):  # type: ignore[no-untyped-def]
         calls.append(1)
-        return change(body)
+        return await run(*args)
 
-    monkeypatch.setattr(step_lane, "step_change", counted)
+    monkeypatch.setattr(step_lane, "run_step", counted)
     return calls
 
 
