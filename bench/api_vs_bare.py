@@ -6,8 +6,8 @@ the same POST body to both, A B A B. Target: API / bare ≥ 0.4.
 
     .venv/bin/python -m bench.api_vs_bare [--rounds 3] [--seconds 5] [--synchronous FULL NORMAL]
 
-With `--baseline DIR` (a checkout of another commit, e.g. `git archive REV app | tar -x -C
-DIR`), that app's /step joins the rotation, to measure one change in one run.
+With `--baseline DIR` (a checkout of another commit, e.g. `git archive REV app templates static |
+tar -x -C DIR`), that app's /step joins the rotation, to measure one change in one run.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import re
 import statistics
 import subprocess
 import tempfile
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,14 +94,15 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another checkout of the app to compare")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="backprop-bench-") as tmp:
+    # ExitStack: every server started is stopped, even when a later one fails to start.
+    with tempfile.TemporaryDirectory(prefix="backprop-bench-") as tmp, ExitStack() as servers:
         folder = Path(tmp)
         script = lua_script(folder, STEP_BODY)
         targets: list[Target] = []
         trees = [("", ROOT)] + ([("baseline ", args.baseline.resolve())] if args.baseline else [])
         for label, tree in trees:
             for mode in args.synchronous:
-                server = Server(env={"BACKPROP_SYNCHRONOUS": mode}, cwd=tree).start()
+                server = servers.enter_context(Server(env={"BACKPROP_SYNCHRONOUS": mode}, cwd=tree))
                 body = orjson.dumps(MAZUR_EXAMPLE)
                 created = json.loads(post_json(server.url + "/api/networks", body))
                 path = f"/api/networks/{created['id']}/step"
@@ -108,29 +110,25 @@ def main() -> None:
         sample = post_json(targets[0].server.url + targets[0].path, STEP_BODY)
         (folder / "body.json").write_bytes(sample)
         bare = Server("bench.bare_app:app", env={"BENCH_BARE_BODY": str(folder / "body.json")})
-        targets.append(Target("bare FastAPI, prebuilt bytes", bare.start(), "/step"))
-        try:
-            for target in targets:  # warm up: imports, caches, the WAL file
-                run_wrk(target.server.url + target.path, script, 1, args.connections, 1)
-            for _ in range(args.rounds):
-                for target in targets:
-                    cpu = target.server.cpu_seconds()
-                    rate, latency, p99, errors = run_wrk(
-                        target.server.url + target.path,
-                        script,
-                        args.seconds,
-                        args.connections,
-                        args.threads,
-                    )
-                    target.rates.append(rate)
-                    target.latencies_ms.append(latency)
-                    target.p99_ms.append(p99)
-                    used = target.server.cpu_seconds() - cpu
-                    target.cpu_us.append(used / (rate * args.seconds) * 1e6)
-                    target.errors += errors
-        finally:
+        targets.append(Target("bare FastAPI, prebuilt bytes", servers.enter_context(bare), "/step"))
+        for target in targets:  # warm up: imports, caches, the WAL file
+            run_wrk(target.server.url + target.path, script, 1, args.connections, 1)
+        for _ in range(args.rounds):
             for target in targets:
-                target.server.stop()
+                cpu = target.server.cpu_seconds()
+                rate, latency, p99, errors = run_wrk(
+                    target.server.url + target.path,
+                    script,
+                    args.seconds,
+                    args.connections,
+                    args.threads,
+                )
+                target.rates.append(rate)
+                target.latencies_ms.append(latency)
+                target.p99_ms.append(p99)
+                used = target.server.cpu_seconds() - cpu
+                target.cpu_us.append(used / (rate * args.seconds) * 1e6)
+                target.errors += errors
 
     limit = statistics.median(targets[-1].rates)
     bare_cpu = statistics.median(targets[-1].cpu_us)
