@@ -26,6 +26,7 @@ import re
 import statistics
 import subprocess
 import tempfile
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,34 +189,35 @@ def capacity(
 def side_by_side(args: argparse.Namespace) -> None:
     """`--at N --baseline DIR`: the same N students on this checkout and on DIR, A B A B."""
     sides = []
-    for name, tree in (("this checkout", None), (f"baseline {args.baseline}", args.baseline)):
-        options = {"cwd": tree.resolve()} if tree else {}
-        for workers in args.workers:
-            for synchronous in args.synchronous:
-                env = {"BACKPROP_SYNCHRONOUS": synchronous}
-                server = Server(workers=workers, env=env, **options).start()  # type: ignore[arg-type]
-                made = [
-                    json.loads(
-                        post_json(
-                            server.url + "/api/networks", orjson.dumps({"preset": args.preset})
+    # ExitStack: every server started is stopped, even when a later one fails to start.
+    with ExitStack() as servers:
+        for name, tree in (("this checkout", None), (f"baseline {args.baseline}", args.baseline)):
+            options = {"cwd": tree.resolve()} if tree else {}
+            for workers in args.workers:
+                for synchronous in args.synchronous:
+                    env = {"BACKPROP_SYNCHRONOUS": synchronous}
+                    server = servers.enter_context(Server(workers=workers, env=env, **options))  # type: ignore[arg-type]
+                    made = [
+                        json.loads(
+                            post_json(
+                                server.url + "/api/networks", orjson.dumps({"preset": args.preset})
+                            )
                         )
+                        for _ in range(args.at)
+                    ]
+                    ids, x = [m["id"] for m in made], made[0]["dataset"]["x"]
+                    trial(server, ids[:2], x, 2)  # warm up
+                    sides.append(
+                        (f"{name}, {workers} worker(s), {synchronous}", server, ids, x, [])
                     )
-                    for _ in range(args.at)
-                ]
-                ids, x = [m["id"] for m in made], made[0]["dataset"]["x"]
-                trial(server, ids[:2], x, 2)  # warm up
-                sides.append((f"{name}, {workers} worker(s), {synchronous}", server, ids, x, []))
-    try:
         for _ in range(args.rounds):
             for label, server, ids, x, trials in sides:
                 t = trial(server, ids, x, args.seconds)
                 trials.append(t)
                 print(
-                    f"  {label}, N={args.at}: p99 {t.p99_ms:.1f} ms, {t.errors} errors", flush=True
+                    f"  {label}, N={args.at}: p99 {t.p99_ms:.1f} ms, {t.errors} errors",
+                    flush=True,
                 )
-    finally:
-        for _, server, _, _, _ in sides:
-            server.stop()
     print(f"command: {command_line()}")
     print(f"machine: {machine()}")
     rows = [
