@@ -39,6 +39,8 @@ class Target:
     latencies_ms: list[float] = field(default_factory=list)
     p99_ms: list[float] = field(default_factory=list)
     cpu_us: list[float] = field(default_factory=list)
+    loop_cpu_us: list[float] = field(default_factory=list)
+    """The event loop's (main thread's) part of cpu_us."""
     errors: int = 0
 
 
@@ -116,6 +118,7 @@ def main() -> None:
         for _ in range(args.rounds):
             for target in targets:
                 cpu = target.server.cpu_seconds()
+                loop_cpu = target.server.cpu_seconds(main_threads_only=True)
                 rate, latency, p99, errors = run_wrk(
                     target.server.url + target.path,
                     script,
@@ -128,6 +131,8 @@ def main() -> None:
                 target.p99_ms.append(p99)
                 used = target.server.cpu_seconds() - cpu
                 target.cpu_us.append(used / (rate * args.seconds) * 1e6)
+                used = target.server.cpu_seconds(main_threads_only=True) - loop_cpu
+                target.loop_cpu_us.append(used / (rate * args.seconds) * 1e6)
                 target.errors += errors
 
     limit = statistics.median(targets[-1].rates)
@@ -145,6 +150,7 @@ def main() -> None:
                 str(target.errors),
                 f"{rate / limit:.2f}",
                 f"{statistics.median(target.cpu_us):.0f}",
+                f"{statistics.median(target.loop_cpu_us):.0f}",
                 f"{bare_cpu / statistics.median(target.cpu_us):.2f}",
             ]
         )
@@ -165,6 +171,7 @@ def main() -> None:
                 "errors",
                 "÷ bare",
                 "server CPU µs per request",
+                "of which the event loop's thread",
                 "bare CPU ÷ this CPU",
             ],
             rows,

@@ -100,13 +100,16 @@ class Server:
             pids += [int(p) for p in children.read_text().split()]
         return pids
 
-    def cpu_seconds(self) -> float:
-        """User + system CPU time of the supervisor and its workers so far."""
+    def cpu_seconds(self, main_threads_only: bool = False) -> float:
+        """User + system CPU time of the supervisor and its workers so far; with
+        `main_threads_only`, of their main threads alone (each worker's event loop), which
+        tells the loop's share from the other threads' (the store's writer, the pool)."""
         ticks = os.sysconf("SC_CLK_TCK")
         total = 0
         for pid in self.pids():
+            stat = f"/proc/{pid}/task/{pid}/stat" if main_threads_only else f"/proc/{pid}/stat"
             try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                fields = Path(stat).read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
             total += int(fields[11]) + int(fields[12])  # utime, stime
