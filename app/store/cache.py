@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 
 from app.store.base import StoredNetwork
 
@@ -32,11 +33,7 @@ def detached(network: StoredNetwork) -> StoredNetwork:
     read-only instead, so an accidental in-place write raises rather than corrupts."""
     for array in network.dataset or ():
         array.flags.writeable = False
-    n = network  # the constructor, not dataclasses.replace: this runs on every step
-    return StoredNetwork(
-        n.id, n.settings, n.seed, n.params.copy(), n.dataset, n.updates, n.version,
-        n.created_at, n.last_used,
-    )  # fmt: skip
+    return replace(network, params=network.params.copy())
 
 
 class NetworkCache:

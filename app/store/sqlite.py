@@ -20,6 +20,7 @@ write transaction, so concurrent creates in several workers never overshoot the 
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import json
 import queue
@@ -151,8 +152,10 @@ class _Pending:
     error: BaseException | None = None
 
 
-def _settle_async(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
-    """On the event loop: resolve an awaiting route's future (unless it was cancelled)."""
+def _resolve(
+    future: Future[Any] | asyncio.Future[Any], result: Any, error: BaseException | None
+) -> None:
+    """Resolve a caller's future (unless it was cancelled); an asyncio one on its loop."""
     if future.cancelled():
         return
     if error is not None:
@@ -321,13 +324,7 @@ class SQLiteStore:
         exception (nothing saved), or StoreUnavailable. Cancelled before the writer takes
         it, the change is never applied."""
         future: Future[T] = Future()
-
-        def settle(result: Any, error: BaseException | None) -> None:
-            if error is not None:
-                future.set_exception(error)
-            else:
-                future.set_result(result)
-
+        settle = functools.partial(_resolve, future)
         self._enqueue(network_id, change, future.set_running_or_notify_cancel, settle)
         return future
 
@@ -341,7 +338,7 @@ class SQLiteStore:
         future: asyncio.Future[T] = loop.create_future()
 
         def settle(result: Any, error: BaseException | None) -> None:
-            loop.call_soon_threadsafe(_settle_async, future, result, error)
+            loop.call_soon_threadsafe(_resolve, future, result, error)
 
         self._enqueue(network_id, change, lambda: not future.cancelled(), settle)
         return await future
