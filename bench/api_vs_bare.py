@@ -131,8 +131,8 @@ def main() -> None:
                 target.p99_ms.append(p99)
                 used = target.server.cpu_seconds() - cpu
                 target.cpu_us.append(used / (rate * args.seconds) * 1e6)
-                used = target.server.cpu_seconds(main_threads_only=True) - loop_cpu
-                target.loop_cpu_us.append(used / (rate * args.seconds) * 1e6)
+                loop_used = target.server.cpu_seconds(main_threads_only=True) - loop_cpu
+                target.loop_cpu_us.append(loop_used / (rate * args.seconds) * 1e6)
                 target.errors += errors
 
     limit = statistics.median(targets[-1].rates)

@@ -153,17 +153,24 @@ def trial(server: Server, ids: list[str], x: list[list[float]], seconds: float) 
     )
 
 
+def students(server: Server, preset: str, n: int) -> tuple[list[str], list[list[float]]]:
+    """Create n students' networks from the preset, warm the server up; (ids, the dataset's
+    x for the heatmap's grid)."""
+    made = [
+        json.loads(post_json(server.url + "/api/networks", orjson.dumps({"preset": preset})))
+        for _ in range(n)
+    ]
+    ids, x = [m["id"] for m in made], made[0]["dataset"]["x"]
+    trial(server, ids[:2], x, 2)  # warm up
+    return ids, x
+
+
 def capacity(
     workers: int, synchronous: str, preset: str, seconds: float, most: int
 ) -> tuple[int, list[Trial]]:
     """Double N while it holds, then bisect between the last good and the first bad N."""
     with Server(workers=workers, env={"BACKPROP_SYNCHRONOUS": synchronous}) as server:
-        made = [
-            json.loads(post_json(server.url + "/api/networks", orjson.dumps({"preset": preset})))
-            for _ in range(most)
-        ]
-        ids, x = [m["id"] for m in made], made[0]["dataset"]["x"]
-        trial(server, ids[:2], x, 2)  # warm up
+        ids, x = students(server, preset, most)
         trials: list[Trial] = []
         good, bad, n = 0, most + 1, 4
         while n < bad and n <= most:
@@ -197,16 +204,7 @@ def side_by_side(args: argparse.Namespace) -> None:
                 for synchronous in args.synchronous:
                     env = {"BACKPROP_SYNCHRONOUS": synchronous}
                     server = servers.enter_context(Server(workers=workers, env=env, **options))  # type: ignore[arg-type]
-                    made = [
-                        json.loads(
-                            post_json(
-                                server.url + "/api/networks", orjson.dumps({"preset": args.preset})
-                            )
-                        )
-                        for _ in range(args.at)
-                    ]
-                    ids, x = [m["id"] for m in made], made[0]["dataset"]["x"]
-                    trial(server, ids[:2], x, 2)  # warm up
+                    ids, x = students(server, args.preset, args.at)
                     sides.append(
                         (f"{name}, {workers} worker(s), {synchronous}", server, ids, x, [])
                     )

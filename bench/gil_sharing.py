@@ -19,10 +19,8 @@ import threading
 import time
 from collections.abc import Callable
 
-import numpy as np
-
 from app import nn
-from app.schemas import MAZUR_EXAMPLE
+from bench.engine_vs_torch import mazur_case
 from bench.server import command_line, machine, table
 
 
@@ -39,17 +37,12 @@ def yielding_python(stop: threading.Event) -> None:
 
 def per_call(calls: int) -> tuple[float, float]:
     """(CPU µs, wall µs) per nn.train call on this thread."""
-    params = nn.Params(
-        [np.array(w, dtype=float) for w in MAZUR_EXAMPLE["weights"]],
-        [np.array(b, dtype=float) for b in MAZUR_EXAMPLE["biases"]],
-    )
-    x, y = np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]])
-    config = nn.Config(learning_rate=0.5, train_biases=False)
+    case = mazur_case()  # the same network, config and example as bench.engine_vs_torch
     for _ in range(calls // 10):
-        nn.train(params, config, x, y)
+        nn.train(case.params, case.config, case.x, case.y)
     cpu, wall = time.thread_time(), time.perf_counter()
     for _ in range(calls):
-        nn.train(params, config, x, y)
+        nn.train(case.params, case.config, case.x, case.y)
     return (
         (time.thread_time() - cpu) / calls * 1e6,
         (time.perf_counter() - wall) / calls * 1e6,
