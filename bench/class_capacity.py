@@ -195,7 +195,7 @@ def capacity(
 
 def side_by_side(args: argparse.Namespace) -> None:
     """`--at N --baseline DIR`: the same N students on this checkout and on DIR, A B A B."""
-    sides = []
+    sides: list[tuple[str, Server, list[str], list[list[float]], list[Trial]]] = []
     # ExitStack: every server started is stopped, even when a later one fails to start.
     with ExitStack() as servers:
         for name, tree in (("this checkout", None), (f"baseline {args.baseline}", args.baseline)):
@@ -203,7 +203,7 @@ def side_by_side(args: argparse.Namespace) -> None:
             for workers in args.workers:
                 for synchronous in args.synchronous:
                     env = {"BACKPROP_SYNCHRONOUS": synchronous}
-                    server = servers.enter_context(Server(workers=workers, env=env, **options))  # type: ignore[arg-type]
+                    server = servers.enter_context(Server(workers=workers, env=env, **options))
                     ids, x = students(server, args.preset, args.at)
                     sides.append(
                         (f"{name}, {workers} worker(s), {synchronous}", server, ids, x, [])
