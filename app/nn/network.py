@@ -152,7 +152,10 @@ def _forward(params: Params, config: Config, x: Array, into: Trace | None = None
     u = x
     net_out, o_out = _outs(into, "net", depth), _outs(into, "activations", depth + 1)
     for k, (w, b) in enumerate(zip(params.weights, params.biases, strict=True), start=1):
-        net: Array = u.dot(w.T, net_out[k - 1])
+        # np.matmul, not ndarray.dot, here and below: dot lets the GIL go around every BLAS
+        # call, even on 2 × 2, and winning it back from the server's other thread cost 20 µs
+        # a call on our VM (docs/benchmarks.md). matmul keeps it on small matrices.
+        net: Array = np.matmul(u, w.T, out=net_out[k - 1])
         net += b[None]  # as a row: for one example the shapes match, with no broadcasting
         u = ACTIVATIONS[config.activation(k, depth)].f(net, o_out[k])
         nets.append(net)
@@ -209,7 +212,7 @@ def _backward(
         f = ACTIVATIONS[config.activation(k, depth)]
         # f'(net_j), then × Σ_l w_lj δ_l for every j at once: δ of the layer above @ w_above
         below = f.derivative(trace.net[k - 1], trace.activations[k], deltas_out[k - 1])
-        below *= delta.dot(w_above)
+        below *= np.matmul(delta, w_above)
         delta = below
         deltas.append(delta)
     deltas.reverse()
@@ -221,7 +224,7 @@ def _backward(
     gw_out, gb_out = _outs(into, "grad_weights", depth), _outs(into, "grad_biases", depth)
     dw_out, db_out = _outs(into, "weight_deltas", depth), _outs(into, "bias_deltas", depth)
     for k, (d, u) in enumerate(zip(deltas, trace.activations[:-1], strict=True)):
-        g: Array = d.T.dot(u, gw_out[k])
+        g: Array = np.matmul(d.T, u, out=gw_out[k])
         g *= scale  # Σ_i δ_r u_rq, then × −1 (or −1/N) in place
         grad_w.append(g)
         dw.append(np.multiply(g, -eta, out=dw_out[k]))
