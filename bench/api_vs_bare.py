@@ -8,6 +8,7 @@ the same POST body to both, A B A B. Target: API / bare ≥ 0.4.
 
 With `--baseline DIR` (a checkout of another commit, e.g. `git archive REV app templates static |
 tar -x -C DIR`), that app's /step joins the rotation, to measure one change in one run.
+With `--taskset 0`, every server runs with all of its threads on CPU 0 (wrk stays free).
 """
 
 from __future__ import annotations
@@ -93,6 +94,11 @@ def main() -> None:
     parser.add_argument(
         "--synchronous", nargs="+", default=["FULL", "NORMAL"], help="SQLite modes to measure"
     )
+    parser.add_argument(
+        "--taskset",
+        metavar="CPUS",
+        help="run every server under taskset -c CPUS (0: all of a server's threads on CPU 0)",
+    )
     parser.add_argument("--baseline", type=Path, help="another checkout of the app to compare")
     args = parser.parse_args()
 
@@ -104,14 +110,17 @@ def main() -> None:
         trees = [("", ROOT)] + ([("baseline ", args.baseline.resolve())] if args.baseline else [])
         for label, tree in trees:
             for mode in args.synchronous:
-                server = servers.enter_context(Server(env={"BACKPROP_SYNCHRONOUS": mode}, cwd=tree))
+                server = servers.enter_context(
+                    Server(env={"BACKPROP_SYNCHRONOUS": mode}, cwd=tree, cpus=args.taskset)
+                )
                 body = orjson.dumps(MAZUR_EXAMPLE)
                 created = json.loads(post_json(server.url + "/api/networks", body))
                 path = f"/api/networks/{created['id']}/step"
                 targets.append(Target(f"{label}/step, synchronous={mode}", server, path))
         sample = post_json(targets[0].server.url + targets[0].path, STEP_BODY)
         (folder / "body.json").write_bytes(sample)
-        bare = Server("bench.bare_app:app", env={"BENCH_BARE_BODY": str(folder / "body.json")})
+        body_file = {"BENCH_BARE_BODY": str(folder / "body.json")}
+        bare = Server("bench.bare_app:app", env=body_file, cpus=args.taskset)
         targets.append(Target("bare FastAPI, prebuilt bytes", servers.enter_context(bare), "/step"))
         for target in targets:  # warm up: imports, caches, the WAL file
             run_wrk(target.server.url + target.path, script, 1, args.connections, 1)

@@ -8,16 +8,28 @@ beside a thread that runs Python without pause, and beside one that gives the GI
 (as the event loop does when it waits for the network). Rounds alternate A B C A B C;
 medians.
 
+A second table times single calls the same way, alone and beside the busy thread: numpy's
+`ndarray.dot` and `np.matmul` on Mazur's shapes, and the statements the store's writer runs.
+Each of these can let the GIL go; winning it back from a thread on another CPU is what costs.
+Run it again under `taskset -c 0` (every thread on one CPU) to see that cost go away.
+
     .venv/bin/python -m bench.gil_sharing [--rounds 5] [--calls 3000]
+    taskset -c 0 .venv/bin/python -m bench.gil_sharing
 """
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import statistics
+import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
 
 from app import nn
 from bench.engine_vs_torch import mazur_case
@@ -62,6 +74,71 @@ def beside(other: Callable[[threading.Event], None] | None, calls: int) -> tuple
         thread.join()
 
 
+def cpu_per_call(call: Callable[[], object], calls: int) -> float:
+    """CPU µs of this thread per call."""
+    for _ in range(calls // 10):
+        call()
+    cpu = time.thread_time()
+    for _ in range(calls):
+        call()
+    return (time.thread_time() - cpu) / calls * 1e6
+
+
+@contextmanager
+def single_calls() -> Iterator[dict[str, Callable[[], object]]]:
+    """One call of each kind the writer thread makes, on Mazur's shapes and a WAL database
+    like the store's (synchronous=NORMAL here, so that no fsync is timed)."""
+    u, w = np.array([[0.05, 0.10]]), np.array([[0.15, 0.20], [0.25, 0.30]])
+    out = np.empty((1, 2))
+    with tempfile.TemporaryDirectory(prefix="backprop-bench-") as folder:
+        conn = sqlite3.connect(Path(folder) / "gil.sqlite3", isolation_level=None)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("CREATE TABLE n (id TEXT PRIMARY KEY, version INTEGER, params BLOB)")
+        conn.execute("INSERT INTO n VALUES ('a', 0, ?)", (w.tobytes(),))
+        try:
+            yield {
+                "ndarray.dot, 1×2 by 2×2": lambda: u.dot(w.T, out),
+                "np.matmul, 1×2 by 2×2": lambda: np.matmul(u, w.T, out=out),
+                "SQLite SELECT of one row by id": lambda: conn.execute(
+                    "SELECT version FROM n WHERE id = 'a'"
+                ).fetchone(),
+                "SQLite UPDATE of one row": lambda: conn.execute(
+                    "UPDATE n SET version = version + 1, params = ? WHERE id = 'a'",
+                    (w.tobytes(),),
+                ),
+                "SQLite BEGIN IMMEDIATE, COMMIT": lambda: (
+                    conn.execute("BEGIN IMMEDIATE"),
+                    conn.execute("COMMIT"),
+                ),
+            }
+        finally:
+            conn.close()
+
+
+def call_table(rounds: int, calls: int) -> str:
+    alone: dict[str, list[float]] = {}
+    busy: dict[str, list[float]] = {}
+    with single_calls() as kinds:
+        for _ in range(rounds):
+            for name, call in kinds.items():
+                alone.setdefault(name, []).append(cpu_per_call(call, calls))
+                stop = threading.Event()
+                thread = threading.Thread(target=busy_python, args=(stop,))
+                thread.start()
+                try:
+                    busy.setdefault(name, []).append(cpu_per_call(call, calls))
+                finally:
+                    stop.set()
+                    thread.join()
+    rows = []
+    for name in alone:
+        a, b = statistics.median(alone[name]), statistics.median(busy[name])
+        rows.append([name, f"{a:.1f}", f"{b:.1f}", f"{b / a:.1f}"])
+    header = ["call", "CPU µs alone", "CPU µs beside a busy thread", "beside ÷ alone"]
+    return table(header, rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -86,6 +163,9 @@ def main() -> None:
     print(f"machine: {machine()}")
     print(f"nn.train on Mazur's 2-2-2, one example, one epoch; {args.calls} calls per timing")
     print(table(["beside it", "CPU µs per call", "wall µs per call", "CPU ÷ alone"], rows))
+    print()
+    print(f"single calls, alone and beside a thread running Python; {args.calls} per timing")
+    print(call_table(args.rounds, args.calls))
 
 
 if __name__ == "__main__":

@@ -44,8 +44,11 @@ class Server:
         database: Path | None = None,
         health: str = "/healthz",
         cwd: Path = ROOT,
+        cpus: str | None = None,
     ) -> None:
+        """`cpus`: run the server under `taskset -c cpus`, every thread on those CPUs."""
         self.app, self.workers, self.health, self.cwd = app, workers, health, cwd
+        self.cpus = cpus
         self._tmp = tempfile.TemporaryDirectory(prefix="backprop-bench-")
         self.database = database or Path(self._tmp.name) / "bench.sqlite3"
         self.env = {**BENCH_ENV, **(env or {})}
@@ -58,6 +61,7 @@ class Server:
 
     def command(self) -> list[str]:
         return [
+            *(["taskset", "-c", self.cpus] if self.cpus else []),
             sys.executable,
             "-m",
             "uvicorn",
