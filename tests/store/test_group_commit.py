@@ -129,3 +129,35 @@ def test_a_failed_commit_fails_every_change_in_the_batch(store, tmp_path):
     assert all(isinstance(r, StoreUnavailable) for r in results[1:]), results
     assert store.get("b").updates == 0  # b was not acknowledged, and not saved
     assert store.get("a").updates == 1
+
+
+def test_a_batch_writes_each_network_once_in_its_last_state(store, tmp_path):
+    store.create(network("a"))
+    saves: list[str] = []
+    save = store._save
+
+    def spy(conn, n, held):
+        saves.append(n.id)
+        save(conn, n, held)
+
+    store._save = spy  # type: ignore[method-assign]
+
+    def retune(n: StoredNetwork) -> int:  # a PATCH-like change: new settings, so every column
+        n.settings = n.settings.model_copy(update={"learning_rate": 0.25})
+        n.updates += 1
+        return n.updates
+
+    first = store.submit("a", bump(0.2))  # the writer takes it alone and holds it 0.2 s
+    time.sleep(0.05)
+    queued = [store.submit("a", retune), store.submit("a", bump())]  # one batch, this order
+    results = [f.result(10) for f in [first, *queued]]
+    assert results == [1, 2, 3]  # each applied once, on the one before
+    assert saves == ["a", "a"]  # the first change alone, then one write for the two queued
+    on_disk = SQLiteStore(str(tmp_path / "db.sqlite3"))  # its own cache: read from the file
+    try:
+        saved = on_disk.get("a")
+    finally:
+        on_disk.close()
+    assert saved.updates == 3
+    assert saved.settings.learning_rate == 0.25  # the settings column was written too
+    assert saved.version == store.get("a").version
