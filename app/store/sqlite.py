@@ -221,7 +221,7 @@ class SQLiteStore:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            self._use_wal(conn)
             conn.execute(f"PRAGMA synchronous = {self.synchronous}")
             self._local.conn = conn
             with self._lock:
@@ -230,6 +230,21 @@ class SQLiteStore:
                     self._all.remove((thread, old))
                 self._all.append((threading.current_thread(), conn))
         return conn
+
+    def _use_wal(self, conn: sqlite3.Connection) -> None:
+        """PRAGMA journal_mode = WAL, waiting as busy_timeout would. On a new file, while
+        another process switches it, SQLite says "database is locked" at once instead of
+        waiting: 3 processes opening one new file failed 9 times in 180, and a worker of a
+        fresh `--workers 2` server then answered 503 until it reopened."""
+        deadline = time.monotonic() + self.busy_timeout_ms / 1000
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.005)
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
