@@ -153,8 +153,8 @@ def _forward(params: Params, config: Config, x: Array, into: Trace | None = None
     net_out, o_out = _outs(into, "net", depth), _outs(into, "activations", depth + 1)
     for k, (w, b) in enumerate(zip(params.weights, params.biases, strict=True), start=1):
         # np.matmul, not ndarray.dot, here and below: dot lets the GIL go around every BLAS
-        # call, even on 2 × 2, and winning it back from the server's other thread cost 20 µs
-        # a call on our VM (docs/benchmarks.md). matmul keeps it on small matrices.
+        # call, even on 2 × 2, and winning it back from the server's other thread cost 2.5
+        # to 20 µs a call on our VM, against 1 alone (docs/benchmarks.md). matmul keeps it.
         net: Array = np.matmul(u, w.T, out=net_out[k - 1])
         net += b[None]  # as a row: for one example the shapes match, with no broadcasting
         u = ACTIVATIONS[config.activation(k, depth)].f(net, o_out[k])

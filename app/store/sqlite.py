@@ -234,7 +234,7 @@ class SQLiteStore:
     def _use_wal(self, conn: sqlite3.Connection) -> None:
         """PRAGMA journal_mode = WAL, waiting as busy_timeout would. On a new file, while
         another process switches it, SQLite says "database is locked" at once instead of
-        waiting: 3 processes opening one new file failed 9 times in 180, and a worker of a
+        waiting: 3 processes opening one new file failed 9 to 19 times in 180, and a worker of a
         fresh `--workers 2` server then answered 503 until it reopened."""
         deadline = time.monotonic() + self.busy_timeout_ms / 1000
         while True:
@@ -470,17 +470,17 @@ class SQLiteStore:
         """Load (from this batch's own earlier change, if any) and change; `staged` gets the
         new state, `loaded` the columns the database held, the first time a network is seen."""
         done = staged.get(network_id)
-        if done is not None:
-            network = detached(done)
-        else:
+        if done is None:
             network = self._load(conn, network_id)
-            held = _Columns(network.settings, network.seed, network.dataset, network.layers)
+            loaded[network_id] = _Columns(
+                network.settings, network.seed, network.dataset, network.layers
+            )
+        else:
+            network = detached(done)
         result = change(network)
         network.version += 1
         network.last_used = time.time()
         staged[network_id] = network
-        if done is None:
-            loaded[network_id] = held
         return result
 
     def _save(self, conn: sqlite3.Connection, network: StoredNetwork, held: _Columns) -> None:
