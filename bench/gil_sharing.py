@@ -20,6 +20,7 @@ Run it again under `taskset -c 0` (every thread on one CPU) to see that cost go 
 from __future__ import annotations
 
 import argparse
+import functools
 import sqlite3
 import statistics
 import tempfile
@@ -47,41 +48,38 @@ def yielding_python(stop: threading.Event) -> None:
         time.sleep(0)  # gives the GIL up, as a thread waiting on a socket does
 
 
-def per_call(calls: int) -> tuple[float, float]:
-    """(CPU µs, wall µs) per nn.train call on this thread."""
-    case = mazur_case()  # the same network, config and example as bench.engine_vs_torch
+def timed(call: Callable[[], object], calls: int) -> tuple[float, float]:
+    """(CPU µs, wall µs) per call on this thread, after calls // 10 untimed ones."""
     for _ in range(calls // 10):
-        nn.train(case.params, case.config, case.x, case.y)
+        call()
     cpu, wall = time.thread_time(), time.perf_counter()
     for _ in range(calls):
-        nn.train(case.params, case.config, case.x, case.y)
+        call()
     return (
         (time.thread_time() - cpu) / calls * 1e6,
         (time.perf_counter() - wall) / calls * 1e6,
     )
 
 
-def beside(other: Callable[[threading.Event], None] | None, calls: int) -> tuple[float, float]:
+def train_mazur() -> Callable[[], object]:
+    case = mazur_case()  # the same network, config and example as bench.engine_vs_torch
+    return lambda: nn.train(case.params, case.config, case.x, case.y)
+
+
+def beside(
+    other: Callable[[threading.Event], None] | None, measure: Callable[[], tuple[float, float]]
+) -> tuple[float, float]:
+    """`measure()` while `other` runs on a thread of its own (or alone)."""
     if other is None:
-        return per_call(calls)
+        return measure()
     stop = threading.Event()
     thread = threading.Thread(target=other, args=(stop,))
     thread.start()
     try:
-        return per_call(calls)
+        return measure()
     finally:
         stop.set()
         thread.join()
-
-
-def cpu_per_call(call: Callable[[], object], calls: int) -> float:
-    """CPU µs of this thread per call."""
-    for _ in range(calls // 10):
-        call()
-    cpu = time.thread_time()
-    for _ in range(calls):
-        call()
-    return (time.thread_time() - cpu) / calls * 1e6
 
 
 @contextmanager
@@ -122,15 +120,9 @@ def call_table(rounds: int, calls: int) -> str:
     with single_calls() as kinds:
         for _ in range(rounds):
             for name, call in kinds.items():
-                alone.setdefault(name, []).append(cpu_per_call(call, calls))
-                stop = threading.Event()
-                thread = threading.Thread(target=busy_python, args=(stop,))
-                thread.start()
-                try:
-                    busy.setdefault(name, []).append(cpu_per_call(call, calls))
-                finally:
-                    stop.set()
-                    thread.join()
+                alone.setdefault(name, []).append(timed(call, calls)[0])
+                cpu, _ = beside(busy_python, functools.partial(timed, call, calls))
+                busy.setdefault(name, []).append(cpu)
     rows = []
     for name in alone:
         a, b = statistics.median(alone[name]), statistics.median(busy[name])
@@ -150,9 +142,10 @@ def main() -> None:
         ("a thread giving the GIL up often (time.sleep(0))", yielding_python),
     ]
     timings: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in sides}
+    train = train_mazur()
     for _ in range(args.rounds):
         for name, other in sides:
-            timings[name].append(beside(other, args.calls))
+            timings[name].append(beside(other, lambda: timed(train, args.calls)))
     alone = statistics.median(cpu for cpu, _ in timings["nothing"])
     rows = []
     for name, _ in sides:
