@@ -48,6 +48,14 @@ def yielding_python(stop: threading.Event) -> None:
         time.sleep(0)  # gives the GIL up, as a thread waiting on a socket does
 
 
+SIDES: list[tuple[str, Callable[[threading.Event], None] | None]] = [
+    ("nothing", None),
+    ("a thread running Python without pause", busy_python),
+    ("a thread giving the GIL up often (time.sleep(0))", yielding_python),
+]
+"""What runs beside the timed calls, on a thread of its own."""
+
+
 def timed(call: Callable[[], object], calls: int) -> tuple[float, float]:
     """(CPU µs, wall µs) per call on this thread, after calls // 10 untimed ones."""
     for _ in range(calls // 10):
@@ -136,19 +144,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--calls", type=int, default=3000, help="nn.train calls per timing")
     args = parser.parse_args()
-    sides: list[tuple[str, Callable[[threading.Event], None] | None]] = [
-        ("nothing", None),
-        ("a thread running Python without pause", busy_python),
-        ("a thread giving the GIL up often (time.sleep(0))", yielding_python),
-    ]
-    timings: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in sides}
+    timings: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in SIDES}
     train = train_mazur()
     for _ in range(args.rounds):
-        for name, other in sides:
+        for name, other in SIDES:
             timings[name].append(beside(other, lambda: timed(train, args.calls)))
     alone = statistics.median(cpu for cpu, _ in timings["nothing"])
     rows = []
-    for name, _ in sides:
+    for name, _ in SIDES:
         cpu = statistics.median(c for c, _ in timings[name])
         wall = statistics.median(w for _, w in timings[name])
         rows.append([name, f"{cpu:.0f}", f"{wall:.0f}", f"{cpu / alone:.2f}"])

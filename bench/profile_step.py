@@ -1,0 +1,122 @@
+"""Where /step's time goes under load: py-spy on the server while wrk drives it, per thread.
+
+The server runs as `bench.api_vs_bare` runs it (one worker, Mazur's 2-2-2 network, wrk
+`-t1 -c16` with the same POST body). py-spy samples both of its threads for `--seconds`
+(`--nonblocking`: it never stops the process, so the figures are not slowed by it). For each
+thread the table gives the functions that were on the stack in the most samples, as µs per
+request: samples ÷ rate ÷ requests answered while py-spy ran. py-spy counts a thread only
+while it is not idle; a thread blocked in a system call (an fsync) still counts, one waiting
+for the GIL may or may not.
+
+    .venv/bin/python -m bench.profile_step [--synchronous FULL] [--seconds 8] [--top 25] [--lines]
+
+py-spy needs ptrace: run it as root, or with kernel.yama.ptrace_scope = 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import orjson
+
+from app.schemas import MAZUR_EXAMPLE
+from bench.api_vs_bare import STEP_BODY, lua_script, run_wrk
+from bench.server import Server, command_line, machine, post_json, table
+
+
+def record(pid: int, seconds: float, rate: int, output: Path) -> None:
+    beside = Path(sys.executable).with_name("py-spy")  # installed with the bench extra
+    subprocess.run(
+        [
+            str(beside) if beside.exists() else "py-spy",
+            "record",
+            f"--pid={pid}",
+            f"--duration={seconds:g}",
+            f"--rate={rate}",
+            "--format=raw",
+            f"--output={output}",
+            "--threads",
+            "--nonblocking",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=seconds + 60,
+    )
+
+
+def inclusive(
+    raw: Path, lines: bool
+) -> tuple[collections.Counter[str], collections.Counter[tuple[str, str]]]:
+    """Samples per thread, and per (thread, function) with the function on the stack; with
+    `lines`, per (thread, line of a function) instead."""
+    threads: collections.Counter[str] = collections.Counter()
+    functions: collections.Counter[tuple[str, str]] = collections.Counter()
+    for line in raw.read_text().splitlines():
+        stack, count = line.rsplit(" ", 1)
+        thread, *frames = stack.split(";")
+        name = re.sub(r"^thread \(\d+\): ", "", thread.strip('"'))
+        threads[name] += int(count)
+        # one count per function per sample, however deep it recurses
+        for function in {frame if lines else re.sub(r":\d+\)$", ")", frame) for frame in frames}:
+            functions[name, function] += int(count)
+    return threads, functions
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--synchronous", default="FULL", choices=["FULL", "NORMAL"])
+    parser.add_argument("--seconds", type=float, default=8.0, help="how long py-spy samples")
+    parser.add_argument("--rate", type=int, default=400, help="py-spy samples per second")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--top", type=int, default=25, help="functions shown per thread")
+    parser.add_argument(
+        "--lines", action="store_true", help="a row per line of code (e.g. the COMMIT's)"
+    )
+    args = parser.parse_args()
+    with (
+        tempfile.TemporaryDirectory(prefix="backprop-bench-") as tmp,
+        Server(env={"BACKPROP_SYNCHRONOUS": args.synchronous}) as server,
+    ):
+        folder = Path(tmp)
+        script = lua_script(folder, STEP_BODY)
+        created = orjson.loads(post_json(server.url + "/api/networks", orjson.dumps(MAZUR_EXAMPLE)))
+        url = f"{server.url}/api/networks/{created['id']}/step"
+        run_wrk(url, script, 2, args.connections, 1)  # warm up
+        assert server.process is not None
+        raw = folder / "profile.txt"
+        spy = threading.Thread(
+            target=record, args=(server.process.pid, args.seconds, args.rate, raw)
+        )
+        spy.start()
+        time.sleep(0.5)  # py-spy attached before wrk starts; wrk outlasts it
+        rate, _, _, errors = run_wrk(url, script, args.seconds + 1, args.connections, 1)
+        spy.join()
+        threads, functions = inclusive(raw, args.lines)
+    requests = rate * args.seconds
+    per_request = 1e6 / args.rate / requests  # µs of one sample, spread over the requests
+    print(f"command: {command_line()}")
+    print(f"machine: {machine()}")
+    print(
+        f"/step, synchronous={args.synchronous}: {rate:,.0f} req/s, {errors} errors; py-spy "
+        f"{args.rate} Hz for {args.seconds:g} s"
+    )
+    for thread, samples in threads.most_common():
+        rows = [
+            [f"`{function}`", f"{count * per_request:.0f}", f"{count / samples:.0%}"]
+            for (name, function), count in functions.most_common()
+            if name == thread
+        ][: args.top]
+        print(f"\n{thread}: {samples * per_request:.0f} µs per request on the stack")
+        print(table(["function (inclusive)", "µs per request", "of the thread's"], rows))
+
+
+if __name__ == "__main__":
+    main()
