@@ -127,14 +127,66 @@ def init_params(layers: list[int], seed: int) -> Params:
 
 
 def forward(params: Params, config: Config, x: Array) -> Trace:
+    (blank,) = _blank(params.layers, [len(x)])
     with np.errstate(all="ignore"):
-        return _checked_forward(params, config, x)
+        return _checked_forward(params, config, x, _trace(blank))
 
 
 def _checked_forward(params: Params, config: Config, x: Array, into: Trace | None = None) -> Trace:
     trace = _forward(params, config, x, into)
     check_finite("net", trace.net)  # finite net gives finite o for every activation here
     return trace
+
+
+BLOCK_FROM = 1 << 14
+"""Arrays of at least this many float64s (128 KiB, glibc's mmap threshold) come from _blank."""
+
+
+def _blank(layers: list[int], rows: Sequence[int]) -> list[Backward | None]:
+    """One Backward per entry of `rows` (its batch size), every array uninitialised and carved
+    from one block; activations[0], the inputs, is a placeholder (passes never write it).
+    None for each when the widest layer's arrays are small: then the passes make their own.
+
+    Why one block: on our VM, numpy's arrays of 1 MiB each came from fresh pages at every
+    call, because glibc gives the heap's top back once a call frees more than a few MiB;
+    touching them cost 718 to 1,284 page faults a 256-64-10 step. One block of several MiB
+    is different: freeing it raises glibc's mmap and trim thresholds to its size, so the next
+    call's block comes from memory the process already has. Small arrays come from malloc's
+    free lists without faults, and carving them costs more than it saves (docs/benchmarks.md,
+    "The fifth session")."""
+    if rows[0] * max(layers) < BLOCK_FROM:
+        return [None for _ in rows]
+    pairs = list(itertools.pairwise(layers))
+    shapes: list[tuple[int, ...]] = []
+    for n in rows:
+        per_unit: list[tuple[int, ...]] = [(n, n_out) for _, n_out in pairs]  # net, o, δ
+        weights: list[tuple[int, ...]] = [(n_out, n_in) for n_in, n_out in pairs]
+        biases: list[tuple[int, ...]] = [(n_out,) for _, n_out in pairs]
+        shapes += per_unit * 3 + weights + biases + weights + biases
+    sizes = [-(-math.prod(shape) // 8) * 8 for shape in shapes]  # 64-byte aligned starts
+    block = np.empty(sum(sizes))
+    starts = itertools.accumulate(sizes, initial=0)
+    arrays = iter(
+        [
+            block[at : at + math.prod(shape)].reshape(shape)
+            for at, shape in zip(starts, shapes, strict=False)
+        ]
+    )
+    depth = len(pairs)
+
+    def take() -> list[Array]:
+        return [next(arrays) for _ in range(depth)]
+
+    blanks: list[Backward | None] = []
+    for _ in rows:
+        net, o, deltas = take(), take(), take()
+        trace = Trace(net, [np.empty((0, layers[0])), *o])
+        blanks.append(Backward(trace, deltas, take(), take(), take(), take(), float("nan")))
+    return blanks
+
+
+def _trace(blank: Backward | None) -> Trace | None:
+    return None if blank is None else blank.trace
 
 
 def _outs(into: Trace | Backward | None, name: str, n: int) -> Sequence[Array | None]:
@@ -144,7 +196,8 @@ def _outs(into: Trace | Backward | None, name: str, n: int) -> Sequence[Array | 
 
 def _forward(params: Params, config: Config, x: Array, into: Trace | None = None) -> Trace:
     """forward() without the check. `into`: a trace of the same shapes that nothing needs any
-    more; its arrays receive the values (train() reuses them: its epochs allocate nothing).
+    more, or a blank from _blank; its arrays receive the values (in train(), a large batch's
+    epochs allocate nothing).
     Private helpers like this one run under the caller's np.errstate."""
     depth = len(params.weights)
     nets: list[Array] = []
@@ -178,8 +231,10 @@ def _loss(config: Config, trace: Trace, y: Array) -> float:
 
 def backward(params: Params, config: Config, x: Array, y: Array) -> Backward:
     """δ for every unit and example, and ∂J/∂w and Δw over the batch. Changes nothing."""
+    (blank,) = _blank(params.layers, [len(x)])
     with np.errstate(all="ignore"):
-        result = _backward(params, config, y, _checked_forward(params, config, x))
+        trace = _checked_forward(params, config, x, _trace(blank))
+        result = _backward(params, config, y, trace, blank)
         result.loss = _loss(config, result.trace, y)
         check_finite("deltas", result.deltas)
         check_finite("gradients.weights", result.grad_weights)
@@ -269,33 +324,38 @@ def train(
     'online': one update per example in the order given. `losses` holds J over the whole batch
     after each epoch."""
     first: Backward | None = None
-    spare: Backward | None = None  # a pass nothing needs any more: the next one writes into it
     losses: list[float] = []
     updates = 0
     current = params.copy()  # updated in place: the caller's arrays never change
+    # Every pass writes into arrays made here at once (see _blank): `into`'s are kept for the
+    # response as `first`'s, `spare`'s receive every later pass in turn. An online pass is one
+    # example's, and J over the whole batch has a trace of its own.
+    if mode == "batch":
+        into, spare = _blank(current.layers, [len(x), len(x)])
+        start, after = _trace(into), _trace(spare)
+    else:
+        whole, into, spare = _blank(current.layers, [len(x), 1, 1])
+        start = after = _trace(whole)
     with np.errstate(all="ignore"):
-        trace = _checked_forward(current, config, x)
+        trace = _checked_forward(current, config, x, start)
         for _ in range(epochs):
             if mode == "batch":
                 # The forward pass that measured J after the last update starts this one.
-                result = _backward(current, config, y, trace, spare)
+                result = _backward(current, config, y, trace, into)
                 result.loss = losses[-1] if losses else _loss(config, trace, y)
                 _update(current, result, config.train_biases)
-                # `first` keeps its arrays for the response; later passes lend theirs on
-                first, spare = first or result, result if first else None
+                first, into = first or result, spare
                 updates += 1
             else:
                 for i in range(len(x)):
                     xi, yi = x[i : i + 1], y[i : i + 1]
-                    step = _forward(current, config, xi, None if spare is None else spare.trace)
-                    result = _backward(current, config, yi, step, spare)
+                    step = _forward(current, config, xi, _trace(into))
+                    result = _backward(current, config, yi, step, into)
                     result.loss = _loss(config, step, yi)
                     _update(current, result, config.train_biases)
-                    first, spare = first or result, result if first else None
+                    first, into = first or result, spare
                     updates += 1
-            # J after the update, into the last epoch's trace unless `first` holds it
-            done = None if first is not None and trace is first.trace else trace
-            trace = _checked_forward(current, config, x, done)
+            trace = _checked_forward(current, config, x, after)  # J after the update
             losses.append(_loss(config, trace, y))
     assert first is not None, "epochs must be at least 1"
     return TrainResult(first, current, losses, updates)

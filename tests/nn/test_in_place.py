@@ -1,5 +1,6 @@
-"""The engine's fast paths: a finiteness check by sums, arrays reused from epoch to epoch, and
-activations written into given arrays. Each must give what the plain computation gives."""
+"""The engine's fast paths: a finiteness check by sums, arrays reused from epoch to epoch, the
+arrays of large passes carved from one block, and activations written into given arrays. Each
+must give what the plain computation gives."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 
 from app import nn
+from app.nn import network
 from app.nn.network import check_finite
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "linear"]
@@ -40,6 +42,15 @@ def test_finite_nets_whose_sum_overflows_pass_the_forward_check():
     assert error.value.where == "loss"
 
 
+@pytest.fixture(params=["arrays of their own", "one block"])
+def arrays(request, monkeypatch):
+    """Run a test on both of the engine's ways to hold a pass: below BLOCK_FROM, each pass
+    makes its own arrays; above it, they are carved from one block (network._blank)."""
+    if request.param == "one block":
+        monkeypatch.setattr(network, "BLOCK_FROM", 1)
+    return request.param
+
+
 def case(seed: int, n: int, hidden: str = "sigmoid"):
     rng = np.random.default_rng(seed)
     params = nn.init_params([3, 5, 4, 2], seed)
@@ -49,7 +60,7 @@ def case(seed: int, n: int, hidden: str = "sigmoid"):
 
 
 @pytest.mark.parametrize("hidden", ACTIVATIONS)
-def test_many_epochs_equal_as_many_single_steps_exactly(hidden):
+def test_many_epochs_equal_as_many_single_steps_exactly(hidden, arrays):
     """train() reuses one set of arrays from the second epoch on; each epoch must still be
     exactly backward() then apply() from the network the last one left."""
     params, config, x, y = case(1, 6, hidden)
@@ -81,7 +92,7 @@ def test_many_epochs_equal_as_many_single_steps_exactly(hidden):
         np.testing.assert_array_equal(a, b)
 
 
-def test_online_epochs_equal_single_example_steps_exactly():
+def test_online_epochs_equal_single_example_steps_exactly(arrays):
     params, config, x, y = case(2, 3)
     result = nn.train(params, config, x, y, mode="online", epochs=2)
     current = params
@@ -96,6 +107,48 @@ def test_online_epochs_equal_single_example_steps_exactly():
     first = nn.backward(params, config, x[:1], y[:1])
     for got, want in zip(result.first.deltas, first.deltas, strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+def passes(result: nn.Backward) -> list[np.ndarray]:
+    """Every array a pass reports, in the order the API writes them."""
+    return [
+        *result.trace.net,
+        *result.trace.activations,
+        *result.deltas,
+        *result.grad_weights,
+        *result.grad_biases,
+        *result.weight_deltas,
+        *result.bias_deltas,
+    ]
+
+
+@pytest.mark.parametrize("mode", ["batch", "online"])
+def test_a_large_batch_in_one_block_gives_what_arrays_of_their_own_give(mode, monkeypatch):
+    """At the real threshold: 3,400 examples × 5 units is above BLOCK_FROM, so train(),
+    forward() and backward() carve their arrays from one block; with the threshold out of
+    reach, the same calls make their own. The numbers must agree to the bit, the first pass
+    included (later passes must not have written into it)."""
+    params, config, x, y = case(4, 3400)
+    assert len(x) * 5 >= network.BLOCK_FROM
+    runs = []
+    for block_from in (network.BLOCK_FROM, 10**12):
+        monkeypatch.setattr(network, "BLOCK_FROM", block_from)
+        runs.append(
+            (
+                nn.train(params, config, x, y, mode=mode, epochs=2),
+                nn.backward(params, config, x, y),
+                nn.forward(params, config, x),
+            )
+        )
+    (trained, backward, forward), (trained_own, backward_own, forward_own) = runs
+    assert trained.losses == trained_own.losses
+    got = [*trained.params.weights, *trained.params.biases, *passes(trained.first)]
+    want = [*trained_own.params.weights, *trained_own.params.biases, *passes(trained_own.first)]
+    got += [*passes(backward), *forward.net, *forward.activations]
+    want += [*passes(backward_own), *forward_own.net, *forward_own.activations]
+    assert len(got) == len(want)
+    for a, b in zip(got, want, strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 @pytest.mark.parametrize("name", ACTIVATIONS)
