@@ -11,7 +11,9 @@ first step's weights are compared, so both sides compute the same thing. Each ti
 `--warmup` seconds of untimed calls of the same side: OpenBLAS's worker threads spin for about
 0.1 s after numpy's last call, and on 2 cores they took a core from the PyTorch timing that
 came next (its one step read 14 to 28 ms instead of 7 to 10).
-Target: engine ≤ 1.1 × PyTorch for 256-64-10.
+The last column counts the page faults of one call of each side, after the timings: a call
+whose arrays come from fresh pages pays for every page it touches (docs/benchmarks.md, *The
+fifth session*). Target: engine ≤ 1.1 × PyTorch for 256-64-10.
 
 With `--baseline DIR` (another commit's engine: `git archive REV app | tar -x -C DIR`), that
 engine runs too, in the same alternation (A B C A B C), and the table gains its time and
@@ -23,6 +25,7 @@ this engine's ÷ it: a before/after in one run.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import time
@@ -141,6 +144,15 @@ def timed(run: Callable[[], object], repeats: int, warmup: float) -> float:
     return (time.perf_counter() - start) / repeats
 
 
+def faults_per_call(run: Callable[[], object], calls: int = 3) -> float:
+    """Page faults (minor) per call, after one call: fresh pages the call had to touch."""
+    run()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(calls):
+        run()
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / calls
+
+
 def training(engine: ModuleType, case: Case, epochs: int) -> Callable[[], object]:
     return lambda: engine.train(case.params, case.config, case.x, case.y, epochs=epochs)
 
@@ -207,6 +219,7 @@ def main() -> None:
                 ours, theirs, *before = compare(sides, args.rounds, repeats, args.warmup)
                 a, b = statistics.median(ours), statistics.median(theirs)
                 row = [case.name, f"{epochs}", f"{a * 1e3:.3f}", f"{b * 1e3:.3f}", f"{a / b:.2f}"]
+                row.append(" / ".join(f"{faults_per_call(side):.0f}" for side in sides[:2]))
                 if before:
                     c = statistics.median(before[0])
                     row += [f"{c * 1e3:.3f}", f"{a / c:.2f}"]
@@ -219,6 +232,7 @@ def main() -> None:
             f"{args.rounds}, medians"
         )
         header = ["network", "epochs", "numpy ms", "PyTorch ms", "numpy ÷ PyTorch"]
+        header += ["page faults per call, numpy / PyTorch"]
         if args.baseline:
             header += ["baseline numpy ms", "numpy ÷ baseline"]
         print(table([*header, "max |Δw| after 3 epochs"], rows))
