@@ -155,7 +155,8 @@ def _blank(layers: list[int], rows: Sequence[int]) -> list[Backward | None]:
     free lists without faults, and carving them costs more than it saves (docs/benchmarks.md,
     "The fifth session")."""
     if rows[0] * max(layers) < BLOCK_FROM:
-        return [None for _ in rows]
+        none: list[Backward | None] = [None] * len(rows)
+        return none
     pairs = list(itertools.pairwise(layers))
     shapes: list[tuple[int, ...]] = []
     for n in rows:
@@ -329,7 +330,8 @@ def train(
     current = params.copy()  # updated in place: the caller's arrays never change
     # Every pass writes into arrays made here at once (see _blank): `into`'s are kept for the
     # response as `first`'s, `spare`'s receive every later pass in turn. An online pass is one
-    # example's, and J over the whole batch has a trace of its own.
+    # example's, and J over the whole batch has a trace of its own. Small passes have no
+    # blanks (None): from the third on, each writes into the arrays of the pass before.
     if mode == "batch":
         into, spare = _blank(current.layers, [len(x), len(x)])
         start, after = _trace(into), _trace(spare)
@@ -344,7 +346,7 @@ def train(
                 result = _backward(current, config, y, trace, into)
                 result.loss = losses[-1] if losses else _loss(config, trace, y)
                 _update(current, result, config.train_biases)
-                first, into = first or result, spare
+                first, into = first or result, spare or (result if first else None)
                 updates += 1
             else:
                 for i in range(len(x)):
@@ -353,9 +355,11 @@ def train(
                     result = _backward(current, config, yi, step, into)
                     result.loss = _loss(config, step, yi)
                     _update(current, result, config.train_biases)
-                    first, into = first or result, spare
+                    first, into = first or result, spare or (result if first else None)
                     updates += 1
-            trace = _checked_forward(current, config, x, after)  # J after the update
+            # J after the update (a small pass's goes into the last trace unless `first` holds it)
+            reuse = after or (None if first is not None and trace is first.trace else trace)
+            trace = _checked_forward(current, config, x, reuse)
             losses.append(_loss(config, trace, y))
     assert first is not None, "epochs must be at least 1"
     return TrainResult(first, current, losses, updates)
