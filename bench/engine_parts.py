@@ -23,7 +23,7 @@ import torch
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from app import nn
-from bench.engine_vs_torch import compare, torch_training, training, wide_case
+from bench.engine_vs_torch import compare, faults_per_call, torch_training, training, wide_case
 from bench.server import command_line, machine, table
 
 Part = tuple[str, int, Callable[[], object], Callable[[], object]]
@@ -104,12 +104,14 @@ def main() -> None:
                     f"{b * 1e3:.3f}",
                     f"{a / b:.2f}",
                     f"{(a - b) * count * 1e3:+.3f}",
+                    f"{faults_per_call(ours):.0f} / {faults_per_call(theirs):.0f}",
                 ]
             )
     print(f"command: {command_line()}")
     print(f"machine: {machine()}")
     print(f"threads: numpy BLAS {args.threads}, torch {torch.get_num_threads()}, float64")
     header = ["part", "per step", "numpy ms", "PyTorch ms", "÷", "numpy − PyTorch per step, ms"]
+    header += ["page faults per call, numpy / PyTorch"]
     print(table(header, rows))
 
 
