@@ -150,10 +150,10 @@ def _blank(layers: list[int], rows: Sequence[int]) -> list[Backward | None]:
     Why one block: on our VM, numpy's arrays of 1 MiB each came from fresh pages at every
     call, because glibc gives the heap's top back once a call frees more than a few MiB;
     touching them cost 718 to 1,284 page faults a 256-64-10 step. One block of several MiB
-    is different: freeing it raises glibc's mmap and trim thresholds to its size, so the next
-    call's block comes from memory the process already has. Small arrays come from malloc's
-    free lists without faults, and carving them costs more than it saves (docs/benchmarks.md,
-    "The fifth session")."""
+    is different: freeing it raises glibc's mmap and trim thresholds to its size (up to
+    32 MiB), so the next call's block comes from memory the process already has. Small arrays
+    come from malloc's free lists without faults, and carving them costs more than it saves
+    (docs/benchmarks.md, "The fifth session")."""
     if rows[0] * max(layers) < BLOCK_FROM:
         none: list[Backward | None] = [None] * len(rows)
         return none
@@ -164,7 +164,7 @@ def _blank(layers: list[int], rows: Sequence[int]) -> list[Backward | None]:
         weights: list[tuple[int, ...]] = [(n_out, n_in) for n_in, n_out in pairs]
         biases: list[tuple[int, ...]] = [(n_out,) for _, n_out in pairs]
         shapes += per_unit * 3 + weights + biases + weights + biases
-    sizes = [-(-math.prod(shape) // 8) * 8 for shape in shapes]  # 64-byte aligned starts
+    sizes = [-(-math.prod(shape) // 8) * 8 for shape in shapes]  # starts 64 bytes apart
     block = np.empty(sum(sizes))
     starts = itertools.accumulate(sizes, initial=0)
     arrays = iter(
