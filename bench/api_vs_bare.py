@@ -45,6 +45,12 @@ class Target:
     errors: int = 0
 
 
+def mazur_step_path(server_url: str) -> str:
+    """Create Mazur's network on the server; the path of its /step."""
+    created = json.loads(post_json(server_url + "/api/networks", orjson.dumps(MAZUR_EXAMPLE)))
+    return f"/api/networks/{created['id']}/step"
+
+
 def lua_script(folder: Path, body: bytes) -> Path:
     script = folder / "post.lua"
     script.write_text(
@@ -113,9 +119,7 @@ def main() -> None:
                 server = servers.enter_context(
                     Server(env={"BACKPROP_SYNCHRONOUS": mode}, cwd=tree, cpus=args.taskset)
                 )
-                body = orjson.dumps(MAZUR_EXAMPLE)
-                created = json.loads(post_json(server.url + "/api/networks", body))
-                path = f"/api/networks/{created['id']}/step"
+                path = mazur_step_path(server.url)
                 targets.append(Target(f"{label}/step, synchronous={mode}", server, path))
         sample = post_json(targets[0].server.url + targets[0].path, STEP_BODY)
         (folder / "body.json").write_bytes(sample)

@@ -23,23 +23,17 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.gil_sharing import SIDES, beside, timed
+from bench.gil_sharing import SIDES, UPDATE_ROW, beside, one_row, timed
 from bench.server import command_line, machine, table
 
 
 def transaction(folder: Path, synchronous: str) -> tuple[sqlite3.Connection, Callable[[], None]]:
-    conn = sqlite3.connect(folder / f"{synchronous}.sqlite3", isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute(f"PRAGMA synchronous = {synchronous}")
-    conn.execute("CREATE TABLE n (id TEXT PRIMARY KEY, version INTEGER, params BLOB)")
     params = np.array([0.15, 0.20, 0.25, 0.30, 0.35, 0.35, 0.40, 0.45, 0.50, 0.55, 0.6, 0.6])
-    conn.execute("INSERT INTO n VALUES ('a', 0, ?)", (params.tobytes(),))
+    conn = one_row(folder / f"{synchronous}.sqlite3", synchronous, params.tobytes())
 
     def run() -> None:
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute(
-            "UPDATE n SET version = version + 1, params = ? WHERE id = 'a'", (params.tobytes(),)
-        )
+        conn.execute(UPDATE_ROW, (params.tobytes(),))
         conn.execute("COMMIT")
 
     return conn, run

@@ -90,6 +90,20 @@ def beside(
         thread.join()
 
 
+UPDATE_ROW = "UPDATE n SET version = version + 1, params = ? WHERE id = 'a'"
+"""A step's UPDATE on `one_row`'s table: the weights and a counter of one row."""
+
+
+def one_row(path: Path, synchronous: str, params: bytes) -> sqlite3.Connection:
+    """A WAL database like the store's, holding one row 'a' (autocommit: BEGIN is explicit)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(f"PRAGMA synchronous = {synchronous}")
+    conn.execute("CREATE TABLE n (id TEXT PRIMARY KEY, version INTEGER, params BLOB)")
+    conn.execute("INSERT INTO n VALUES ('a', 0, ?)", (params,))
+    return conn
+
+
 @contextmanager
 def single_calls() -> Iterator[dict[str, Callable[[], object]]]:
     """One call of each kind the writer thread makes, on Mazur's shapes and a WAL database
@@ -97,11 +111,7 @@ def single_calls() -> Iterator[dict[str, Callable[[], object]]]:
     u, w = np.array([[0.05, 0.10]]), np.array([[0.15, 0.20], [0.25, 0.30]])
     out = np.empty((1, 2))
     with tempfile.TemporaryDirectory(prefix="backprop-bench-") as folder:
-        conn = sqlite3.connect(Path(folder) / "gil.sqlite3", isolation_level=None)
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("CREATE TABLE n (id TEXT PRIMARY KEY, version INTEGER, params BLOB)")
-        conn.execute("INSERT INTO n VALUES ('a', 0, ?)", (w.tobytes(),))
+        conn = one_row(Path(folder) / "gil.sqlite3", "NORMAL", w.tobytes())
         try:
             yield {
                 "ndarray.dot, 1×2 by 2×2": lambda: u.dot(w.T, out),
@@ -109,10 +119,7 @@ def single_calls() -> Iterator[dict[str, Callable[[], object]]]:
                 "SQLite SELECT of one row by id": lambda: conn.execute(
                     "SELECT version FROM n WHERE id = 'a'"
                 ).fetchone(),
-                "SQLite UPDATE of one row": lambda: conn.execute(
-                    "UPDATE n SET version = version + 1, params = ? WHERE id = 'a'",
-                    (w.tobytes(),),
-                ),
+                "SQLite UPDATE of one row": lambda: conn.execute(UPDATE_ROW, (w.tobytes(),)),
                 "SQLite BEGIN IMMEDIATE, COMMIT": lambda: (
                     conn.execute("BEGIN IMMEDIATE"),
                     conn.execute("COMMIT"),

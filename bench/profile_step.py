@@ -25,11 +25,8 @@ import threading
 import time
 from pathlib import Path
 
-import orjson
-
-from app.schemas import MAZUR_EXAMPLE
-from bench.api_vs_bare import STEP_BODY, lua_script, run_wrk
-from bench.server import Server, command_line, machine, post_json, table
+from bench.api_vs_bare import STEP_BODY, lua_script, mazur_step_path, run_wrk
+from bench.server import Server, command_line, machine, table
 
 
 def record(pid: int, seconds: float, rate: int, output: Path) -> None:
@@ -87,8 +84,7 @@ def main() -> None:
     ):
         folder = Path(tmp)
         script = lua_script(folder, STEP_BODY)
-        created = orjson.loads(post_json(server.url + "/api/networks", orjson.dumps(MAZUR_EXAMPLE)))
-        url = f"{server.url}/api/networks/{created['id']}/step"
+        url = server.url + mazur_step_path(server.url)
         run_wrk(url, script, 2, args.connections, 1)  # warm up
         assert server.process is not None
         raw = folder / "profile.txt"
