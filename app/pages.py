@@ -1,10 +1,12 @@
-"""HTML routes: `/` makes a network for a new visitor and sends them to its own address."""
+"""HTML routes: `/` makes a network for a new visitor and sends them to its own address; the
+classroom's pages (join, open a class, the dashboard, the projector's spotlight)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path as FilePath
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -14,7 +16,7 @@ from app.config import get_settings
 from app.schemas import NetworkCreate
 from app.store import NotFound, StoreFull, StoreUnavailable
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = FilePath(__file__).resolve().parent.parent
 templates = Jinja2Templates(directory=ROOT / "templates")
 router = APIRouter(include_in_schema=False)
 
@@ -67,4 +69,42 @@ def simulator(request: Request, network_id: IdPath, store: StoreDep) -> Response
             "days without use.",
             retry=True,
         )
-    return templates.TemplateResponse(request, "index.html", {"network_id": network_id})
+    context = {"network_id": network_id, "in_class": False}
+    return templates.TemplateResponse(request, "index.html", context)
+
+
+# -- the classroom: each page is its template; the data comes from the API -----------------
+LOCKS = [
+    ("architecture", "the layers"),
+    ("settings", "the settings (f, J, η)"),
+    ("data", "the examples"),
+    ("weights", "the weights"),
+]
+ClassIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+CodeText = Annotated[str, Path(max_length=12, pattern=r"^[A-Za-z0-9]*$")]
+
+
+@router.get("/join", response_class=HTMLResponse)
+def join_form(request: Request, code: Annotated[str, Query(max_length=12)] = "") -> Response:
+    return templates.TemplateResponse(request, "join.html", {"code": code.strip().upper()})
+
+
+@router.get("/join/{code}", response_class=HTMLResponse)
+def join_with_code(request: Request, code: CodeText) -> Response:
+    return templates.TemplateResponse(request, "join.html", {"code": code.upper()})
+
+
+@router.get("/teach/new", response_class=HTMLResponse)
+def new_class(request: Request) -> Response:
+    return templates.TemplateResponse(request, "teach_new.html", {"locks": LOCKS})
+
+
+@router.get("/teach/{class_id}", response_class=HTMLResponse)
+def dashboard(request: Request, class_id: ClassIdPath) -> Response:
+    context = {"class_id": class_id, "locks": LOCKS}
+    return templates.TemplateResponse(request, "teach.html", context)
+
+
+@router.get("/teach/{class_id}/spotlight", response_class=HTMLResponse)
+def spotlight(request: Request, class_id: ClassIdPath) -> Response:
+    return templates.TemplateResponse(request, "spotlight.html", {"class_id": class_id})
