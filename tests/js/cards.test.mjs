@@ -49,16 +49,16 @@ test('idle: a minute without an action, not 59 s', () => {
   assert.equal(cardView(student({ last_seen: NOW + 5 }), { now: NOW }).idle, '0 s');
 });
 
-test('J not falling: less than 1 % down over the last ten values', () => {
-  const falling = [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1];
+test('J not falling: less than 1 % down over the last twenty values', () => {
+  const falling = Array.from({ length: 20 }, (_, n) => 1 - 0.04 * n);
   assert.deepEqual(stuckReasons(student({ losses: falling }), NOW), []);
-  const flat = [0.9, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.496];
+  const flat = [0.9, ...Array(19).fill(0.5), 0.496];
   assert.deepEqual(stuckReasons(student({ losses: flat }), NOW), ['J not falling']); // 0.8 % down
-  const rising = [0.5, 0.51, 0.52, 0.53, 0.54, 0.55, 0.56, 0.57, 0.58, 0.59];
+  const rising = Array.from({ length: 20 }, (_, n) => 0.5 + 0.01 * n);
   assert.deepEqual(stuckReasons(student({ losses: rising }), NOW), ['J not falling']);
-  // nine values are too few to tell; a J already near 0 has nothing left to fall
+  // nineteen values are too few to tell; a J already near 0 has nothing left to fall
   assert.deepEqual(stuckReasons(student({ losses: rising.slice(1) }), NOW), []);
-  assert.deepEqual(stuckReasons(student({ losses: Array(10).fill(0.0005) }), NOW), []);
+  assert.deepEqual(stuckReasons(student({ losses: Array(20).fill(0.0005) }), NOW), []);
 });
 
 test('stuck on a question: three wrong tries with it still open', () => {
@@ -72,7 +72,7 @@ test('the card view, and the reasons in one list', () => {
   const v = cardView(student({ updates: 12, phase: 'step', last_seen: NOW - 75, answers: { total: 4, right: 2, revealed: 1, tried: 5, current: 3 } }),
     { now: NOW, anonymize: true, spotlight: ['s1'] });
   assert.deepEqual(v, {
-    id: 's1', name: 'Student 1', loss: 0.5, updates: 12, phase: 'Step / Update', idle: '1 min',
+    id: 's1', name: 'Student 1', loss: 0.5, updates: 12, phase: 'Step', idle: '1 min',
     progress: '2 of 4 right · 1 revealed · 5 tries', reasons: ['idle 1 min'], stuck: true, spotlit: true,
   });
   assert.equal(progressText({ total: 0 }), '');
@@ -83,12 +83,16 @@ test('seconds, minutes, hours', () => {
   assert.deepEqual([0, 59, 60, 3599, 3600, 7300].map(formatSeconds), ['0 s', '59 s', '1 min', '59 min', '1 h', '2 h']);
 });
 
-test('sparkline: oldest left, largest J at the top, inside the padding', () => {
-  // 100 × 20 box, pad 2: x from 2 to 98, y from 2 (max J) to 18 (min J)
+test('sparkline: oldest left, largest J at the top, 0 at the bottom, inside the padding', () => {
+  // 100 × 20 box, pad 2: x from 2 to 98, y from 2 (max J) to 18 (J = 0)
   assert.equal(sparklinePath([1, 0.5, 0], 100, 20), 'M2 2 L50 10 L98 18');
-  assert.equal(sparklinePath([0.25, 0.75], 50, 10, 0), 'M0 10 L50 0');
-  assert.equal(sparklinePath([0.3, 0.3, 0.3], 100, 20), 'M2 10 L50 10 L98 10'); // flat: the middle
-  assert.equal(sparklinePath([0.3, null, NaN, 0.1], 100, 20), 'M2 2 L98 18'); // gaps dropped
+  assert.equal(sparklinePath([0.25, 0.75], 50, 10, 0), 'M0 6.67 L50 0');
+  // a J that hardly moves is a flat line near the top, not a cliff
+  assert.equal(sparklinePath([0.5249, 0.5247], 100, 20), 'M2 2 L98 2.01');
+  assert.equal(sparklinePath([0.3, 0.3, 0.3], 100, 20), 'M2 2 L50 2 L98 2');
+  assert.equal(sparklinePath([0, 0], 100, 20), 'M2 10 L98 10'); // all zero: the middle
+  assert.equal(sparklinePath([0.4, null, NaN, 0.1], 100, 20), 'M2 2 L98 14'); // gaps dropped
+  assert.equal(sparklinePath([1, -1], 100, 20), 'M2 2 L98 18'); // a negative J sets the bottom
   assert.equal(sparklinePath([0.3], 100, 20), '');
   assert.equal(sparklinePath(undefined, 100, 20), '');
 });

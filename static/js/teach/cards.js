@@ -41,7 +41,7 @@ export function displayName(student, anonymize) {
 }
 
 export const IDLE_AFTER = 60; // seconds without an action
-export const FLAT_WINDOW = 10; // J values the "not falling" test looks back over
+export const FLAT_WINDOW = 20; // J values the "not falling" test looks back over
 export const FLAT_FRACTION = 0.01; // J must have fallen by 1 % over them
 export const TRIES = 3; // wrong attempts at one question
 
@@ -81,13 +81,14 @@ export function formatSeconds(s) {
 
 /**
  * An SVG path ("M x y L x y …") of J over the last updates in a width × height box: oldest
- * left, newest right, the largest J at the top and the smallest at the bottom (flat J: the
- * middle line). Non-finite values are skipped. Empty string for fewer than two values.
+ * left, newest right, the largest J at the top and 0 at the bottom (so a J that hardly moves
+ * draws a flat line, whatever its size; a negative J, if a loss allows one, moves the bottom
+ * down to it). Non-finite values are skipped. Empty string for fewer than two values.
  */
 export function sparklinePath(losses, width, height, pad = 2) {
   const J = (losses || []).filter((v) => Number.isFinite(v));
   if (J.length < 2) return '';
-  const lo = Math.min(...J);
+  const lo = Math.min(0, ...J);
   const hi = Math.max(...J);
   const x = (i) => pad + (i * (width - 2 * pad)) / (J.length - 1);
   const y = (v) => (hi > lo ? pad + ((hi - v) * (height - 2 * pad)) / (hi - lo) : height / 2);
@@ -104,7 +105,7 @@ export function progressText(answers) {
   return parts.join(' · ');
 }
 
-const PHASES = { idle: 'not started', forward: 'Forward', backward: 'Backward', step: 'Step / Update', edit: 'editing' };
+const PHASES = { idle: 'joined', forward: 'Forward', backward: 'Backward', step: 'Step', edit: 'edited' };
 
 /** Everything a card shows, as text and numbers. */
 export function cardView(student, { now, anonymize, spotlight = [] }) {

@@ -61,7 +61,7 @@ function buildCard(id) {
     mini,
     h('div', { class: 'loss-row' },
       h('span', { class: 'label', text: 'J' }), parts.loss, spark),
-    h('p', { class: 'facts' }, parts.updates, ' updates · last ', parts.phase, ' · ', parts.idle, ' ago'),
+    h('p', { class: 'facts' }, parts.updates, ' updates · ', parts.phase, ' ', parts.idle, ' ago'),
     parts.progress,
     h('footer', {}, parts.spot, parts.reset, parts.open));
   return { el, parts };
