@@ -70,6 +70,18 @@ def step(page: Page, times: int = 1) -> None:
         expect(page.locator("#loss-now")).not_to_have_text(before)
 
 
+def answer(page: Page, text: str, result: tuple[str, str]) -> None:
+    """Type an answer to the first question, send it, and wait for the verdict."""
+    question = page.locator("[data-question='0']")
+    question.locator("input").fill(text)
+    question.locator("button[type='submit']").click()
+    expect(question).to_have_attribute(*result)
+
+
+WRONG = ("data-question-result", "wrong")
+RIGHT = ("data-question-state", "right")
+
+
 def lesson(shots: Shots) -> None:
     # 1. open the class
     teacher = shots.page()
@@ -148,19 +160,11 @@ def lesson(shots: Shots) -> None:
     curie.wait_for_selector("[data-unit='2-0'][data-o]")
     curie.get_by_role("button", name="Backward", exact=True).click()
     curie.wait_for_selector("[data-unit='2-0'][data-delta]")
-    question = curie.locator("[data-question='0']")
-    question.locator("input").fill("0.1385")
-    question.locator("button[type='submit']").click()
-    expect(question).to_have_attribute("data-question-result", "wrong")
+    answer(curie, "0.1385", WRONG)
     shots.shoot(curie, "09-exercise-wrong")
-    question.locator("input").fill("-0.1385")
-    question.locator("button[type='submit']").click()
-    expect(question).to_have_attribute("data-question-state", "right")
+    answer(curie, "-0.1385", RIGHT)
     shots.shoot(curie, "10-exercise-right")
-    q = dirac.locator("[data-question='0']")
-    q.locator("input").fill("-0.13")
-    q.locator("button[type='submit']").tap()
-    expect(q).to_have_attribute("data-question-result", "wrong")
+    answer(dirac, "-0.13", WRONG)
     shots.shoot(dirac, "11-exercise-on-a-phone")
 
     # 8. anonymized for the projector, and the export buttons

@@ -69,6 +69,15 @@ class Lesson:
         expect(page.locator("#class-banner")).to_be_visible()
         return page
 
+    def start(self, api: httpx.Client, activity: dict[str, Any]) -> tuple[Page, list[Page]]:
+        """A class opened through the API; its teacher's dashboard and three students, who
+        all show on it."""
+        created = open_class(api, activity)
+        teacher = self.teacher(created)
+        students = [self.student(created["join_code"], name) for name in NAMES]
+        expect(teacher.locator("[data-student-card]")).to_have_count(3)
+        return teacher, students
+
     def close(self) -> None:
         for context in self.contexts:
             context.close()
@@ -153,10 +162,7 @@ def test_students_join_and_the_teacher_sees_each_step(
 def test_pause_disables_every_changing_button_and_the_api_answers_423(
     lesson: Lesson, api: httpx.Client
 ) -> None:
-    created = open_class(api, {"preset": "mazur"})
-    teacher = lesson.teacher(created)
-    students = [lesson.student(created["join_code"], name) for name in NAMES]
-    expect(teacher.locator("[data-student-card]")).to_have_count(3)
+    teacher, students = lesson.start(api, {"preset": "mazur"})
     changing = ["#update", "#step", "#play", "#reset", "#learning-rate", "#build > button"]
 
     teacher.click("#pause")
@@ -186,11 +192,8 @@ def test_pause_disables_every_changing_button_and_the_api_answers_423(
 def test_a_pushed_exercise_moves_every_student_and_checks_answers(
     lesson: Lesson, api: httpx.Client
 ) -> None:
-    created = open_class(api, {"preset": "xor"})
-    teacher = lesson.teacher(created)
-    students = [lesson.student(created["join_code"], name) for name in NAMES]
+    teacher, students = lesson.start(api, {"preset": "xor"})
     before = [network_id(p) for p in students]
-    expect(teacher.locator("[data-student-card]")).to_have_count(3)
 
     teacher.click("#push summary")
     teacher.select_option("#push-preset", "mazur")
@@ -247,11 +250,8 @@ def test_a_pushed_exercise_moves_every_student_and_checks_answers(
 
 
 def test_anonymize_spotlight_reset_and_export(lesson: Lesson, api: httpx.Client) -> None:
-    created = open_class(api, {"preset": "mazur"})
-    teacher = lesson.teacher(created)
-    students = [lesson.student(created["join_code"], name) for name in NAMES]
+    teacher, students = lesson.start(api, {"preset": "mazur"})
     names = teacher.locator("[data-student-name]")
-    expect(names).to_have_count(3)
 
     teacher.check("#anonymize")
     expect(names).to_have_text(["Student 1", "Student 2", "Student 3"])
