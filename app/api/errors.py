@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.classroom import errors as classroom
 from app.nn import NonFinite, NonFiniteUpdate
 from app.schemas import ErrorResponse
 from app.store import NotFound, StoreFull, StoreUnavailable
@@ -72,6 +73,12 @@ def known_error_response(exc: Exception) -> Response | None:
         response = error_response(exc.status, [(exc.field, exc.message)])
         response.headers.update(exc.headers)
         return response
+    if isinstance(exc, classroom.ClassroomError):
+        status = CLASSROOM_STATUS[type(exc)]
+        response = error_response(status, [(exc.field, exc.message)])
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="class"'
+        return response
     if isinstance(exc, NotFound):
         return error_response(404, [("id", "no network has this id (it may have expired)")])
     if isinstance(exc, NonFinite):
@@ -103,6 +110,16 @@ def known_error_response(exc: Exception) -> Response | None:
     return None
 
 
+CLASSROOM_STATUS: dict[type[classroom.ClassroomError], int] = {
+    classroom.Invalid: 422,
+    classroom.Missing: 404,
+    classroom.NotAuthorized: 401,
+    classroom.Forbidden: 403,
+    classroom.Paused: 423,
+    classroom.LimitReached: 409,
+}
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation(_: Request, exc: RequestValidationError) -> Response:
@@ -113,7 +130,8 @@ def install(app: FastAPI) -> None:
         assert response is not None, f"no response for {type(exc).__name__}"
         return response
 
-    for kind in (ApiError, NotFound, NonFinite, StoreUnavailable):  # StoreFull is one
+    # (StoreFull is a StoreUnavailable)
+    for kind in (ApiError, NotFound, NonFinite, StoreUnavailable, classroom.ClassroomError):
         app.add_exception_handler(kind, known)
 
     @app.exception_handler(StarletteHTTPException)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
@@ -61,6 +61,22 @@ async def get_store(request: Request) -> NetworkStore:
 
 
 StoreDep = Annotated[NetworkStore, Depends(get_store)]
+
+
+class ClassroomHook(Protocol):
+    """What the network routes tell the classroom (app/classroom/service.py): a class
+    network's locks refuse PATCH fields, and forward and backward show on the card."""
+
+    def check_patch(self, network_id: str, fields: dict[str, Any]) -> None: ...
+
+    def note_phase(self, network_id: str, phase: str) -> None: ...
+
+
+def classroom_hook(request: Request) -> ClassroomHook:
+    hook: ClassroomHook = request.app.state.classroom
+    return hook
+
+
 IdPath = Annotated[NetworkId, Path(description="The network's id, from POST /api/networks.")]
 
 
@@ -233,9 +249,13 @@ def get_network(network_id: IdPath, store: StoreDep) -> Response:
     responses=ERRORS,
     summary="Change settings, weights, biases or the dataset",
 )
-def patch_network(network_id: IdPath, body: NetworkPatch, store: StoreDep) -> Response:
+def patch_network(
+    network_id: IdPath, body: NetworkPatch, store: StoreDep, request: Request
+) -> Response:
     """Omitted fields stay. New `layers`, or a `seed`, draw the weights again from the seed
-    unless weights are given too; `"dataset": null` removes the dataset."""
+    unless weights are given too; `"dataset": null` removes the dataset. In a class, a field
+    the teacher locked is refused (403), and nothing changes while the class is paused (423)."""
+    classroom_hook(request).check_patch(network_id, body.model_dump(exclude_unset=True))
 
     def change(network: StoredNetwork) -> StoredNetwork:
         patch(network, body)
@@ -257,10 +277,14 @@ def delete_network(network_id: IdPath, store: StoreDep) -> Response:
     responses=ERRORS,
     summary="Forward pass: net and o of every unit",
 )
-def forward(network_id: IdPath, store: StoreDep, body: ForwardRequest | None = None) -> Response:
+def forward(
+    network_id: IdPath, store: StoreDep, request: Request, body: ForwardRequest | None = None
+) -> Response:
     """net_r = Σ_q w_rq u_rq + b_r and o_r = f(net_r), layer by layer. Changes nothing."""
     cfg, trace, y = forward_pass(store, network_id, body or ForwardRequest())
-    return json_response(forward_payload(trace, None if y is None else nn.loss(cfg, trace, y)))
+    payload = forward_payload(trace, None if y is None else nn.loss(cfg, trace, y))
+    classroom_hook(request).note_phase(network_id, "forward")
+    return json_response(payload)
 
 
 @router.post(
@@ -282,7 +306,9 @@ def predict(network_id: IdPath, store: StoreDep, body: ForwardRequest | None = N
     responses=ERRORS,
     summary="Backward pass: δ of every unit, ∂J/∂w and Δw of every weight",
 )
-def backward(network_id: IdPath, store: StoreDep, body: BackwardRequest | None = None) -> Response:
+def backward(
+    network_id: IdPath, store: StoreDep, request: Request, body: BackwardRequest | None = None
+) -> Response:
     """δ_l = −∂J_i/∂o_l · f'(net_l) at the outputs, δ_j = f'(net_j) Σ_l w_lj δ_l below,
     ∂J/∂w_rq = −Σ_i δ_r u_rq, Δw = −η ∂J/∂w. Changes nothing."""
     body = body or BackwardRequest()
@@ -291,6 +317,7 @@ def backward(network_id: IdPath, store: StoreDep, body: BackwardRequest | None =
     assert y is not None
     validate.work(network.layers, len(x), passes=2, field="x")
     result = nn.backward(network.params, config(network.settings), x, y)
+    classroom_hook(request).note_phase(network_id, "backward")
     return json_response(backward_payload(result))
 
 

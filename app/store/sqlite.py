@@ -32,7 +32,7 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import numpy as np
 
@@ -135,6 +135,21 @@ def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
     )
 
 
+class ChangeHook(Protocol):
+    """Called inside the write transaction of every change (`modify`, `delete`): `before`
+    may refuse by raising (nothing is written) and returns a token, or None to skip
+    `after`; `after` sees the network as changed (None once deleted) and may write rows of
+    its own in the same transaction."""
+
+    def before(
+        self, conn: sqlite3.Connection, network: StoredNetwork, change: object
+    ) -> object | None: ...
+
+    def after(
+        self, conn: sqlite3.Connection, token: object, network: StoredNetwork | None
+    ) -> None: ...
+
+
 class _Columns(NamedTuple):
     """What a step leaves as it was; `_save` writes these columns only if they changed."""
 
@@ -200,6 +215,8 @@ class SQLiteStore:
         per retired thread, until the process ran out of descriptors."""
         self._lock = threading.Lock()
         self._cache = NetworkCache(cache_networks)
+        self.hook: ChangeHook | None = None
+        """Sees every change inside its transaction (the classroom's gate and cards)."""
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         """Changes waiting for the writer thread; None asks it to stop."""
         self._thread: threading.Thread | None = None
@@ -279,16 +296,8 @@ class SQLiteStore:
     # -- the interface -----------------------------------------------------------------------
     def create(self, network: StoredNetwork) -> None:
         """Insert, or raise StoreFull when `max_networks` are stored and none has expired."""
-        now = time.time()
-        network.created_at = network.created_at or now
-        network.last_used = now
         with self._write() as conn:
-            count = self._make_room(conn, now)
-            if count < self.max_networks or not self.max_networks:
-                conn.execute(
-                    f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    network_to_row(network),
-                )
+            if self.insert(conn, network):
                 return
         raise StoreFull(f"the server already holds its maximum of {self.max_networks} networks")
 
@@ -477,9 +486,12 @@ class SQLiteStore:
             )
         else:
             network = detached(done)
+        token = self.hook.before(conn, network, change) if self.hook else None
         result = change(network)
         network.version += 1
         network.last_used = time.time()
+        if token is not None and self.hook:
+            self.hook.after(conn, token, network)
         staged[network_id] = network
         return result
 
@@ -514,7 +526,40 @@ class SQLiteStore:
     def delete(self, network_id: str) -> bool:
         self._cache.discard(network_id)
         with self._write() as conn:
-            return conn.execute("DELETE FROM networks WHERE id = ?", (network_id,)).rowcount > 0
+            token = None
+            if self.hook and (found := self._find(conn, network_id)) is not None:
+                token = self.hook.before(conn, found, None)
+            gone = conn.execute("DELETE FROM networks WHERE id = ?", (network_id,)).rowcount > 0
+            if token is not None and self.hook:
+                self.hook.after(conn, token, None)
+            return gone
+
+    # -- hooks for the classroom (app/store/classroom.py) -------------------------------------
+    def _find(self, conn: sqlite3.Connection, network_id: str) -> StoredNetwork | None:
+        try:
+            return self._load(conn, network_id)
+        except NotFound:
+            return None
+
+    def insert(self, conn: sqlite3.Connection, network: StoredNetwork) -> bool:
+        """`create` inside the caller's write transaction (from `_write`): False, and nothing
+        inserted, at `max_networks`."""
+        now = time.time()
+        network.created_at = network.created_at or now
+        network.last_used = now
+        count = self._make_room(conn, now)
+        if self.max_networks and count >= self.max_networks:
+            return False
+        conn.execute(
+            f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            network_to_row(network),
+        )
+        return True
+
+    def read(self, network_id: str) -> StoredNetwork:
+        """`get` without counting as use (the teacher's dashboard reads every network)."""
+        with self._errors():
+            return self._load(self._connection(), network_id)
 
     def count(self) -> int:
         """Live networks (expired ones still on disk until the next sweep do not count)."""
