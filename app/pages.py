@@ -11,7 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from app import presets
+from app.api.classes import ClassroomDep
 from app.api.networks import IdPath, StoreDep, build
+from app.classroom.errors import Missing
 from app.config import get_settings
 from app.schemas import NetworkCreate
 from app.store import NotFound, StoreFull, StoreUnavailable
@@ -56,7 +58,9 @@ def home(request: Request, store: StoreDep) -> Response:
 
 
 @router.get("/n/{network_id}", response_class=HTMLResponse)
-def simulator(request: Request, network_id: IdPath, store: StoreDep) -> Response:
+def simulator(
+    request: Request, network_id: IdPath, store: StoreDep, classroom: ClassroomDep
+) -> Response:
     try:
         store.get(network_id)  # an unknown id is answered before any page is drawn
     except NotFound:
@@ -69,7 +73,13 @@ def simulator(request: Request, network_id: IdPath, store: StoreDep) -> Response
             "days without use.",
             retry=True,
         )
-    context = {"network_id": network_id, "in_class": False}
+    # the page asks the class's API only for a class network (a 404 would be a console error)
+    try:
+        classroom.membership_of(network_id)
+        in_class = True
+    except Missing:
+        in_class = False
+    context = {"network_id": network_id, "in_class": in_class}
     return templates.TemplateResponse(request, "index.html", context)
 
 
