@@ -112,11 +112,11 @@ def lesson(shots: Shots) -> None:
     boole.fill("#learning-rate", "0.001")
     boole.press("#learning-rate", "Enter")
     boole.wait_for_timeout(300)
-    step(boole, 10)
+    step(boole, 22)
     step(curie, 3)
     ada.get_by_role("button", name="Forward", exact=True).click()
     expect(teacher.locator("[data-student-card] [data-student-updates]")).to_have_text(
-        ["12", "10", "3", "0"]
+        ["12", "22", "3", "0"]
     )
     shots.shoot(teacher, "04-dashboard-watching")
 
@@ -166,6 +166,8 @@ def lesson(shots: Shots) -> None:
     shots.shoot(curie, "10-exercise-right")
     answer(dirac, "-0.13", WRONG)
     shots.shoot(dirac, "11-exercise-on-a-phone")
+    answer(dirac, "-0.14", WRONG)
+    answer(dirac, "0.14", WRONG)  # a third wrong try: the teacher's card turns orange
 
     # 8. anonymized for the projector, and the export buttons
     teacher.locator("#push").evaluate("e => { e.open = false; }")

@@ -322,3 +322,64 @@ def test_join_and_an_exercise_on_a_phone(lesson: Lesson, api: httpx.Client) -> N
     box.locator("button[type='submit']").tap()
     expect(phone.locator("[data-question='0']")).to_have_attribute("data-question-state", "right")
     expect(phone.locator("#card")).to_contain_text("\u22120.1385")
+
+
+def test_push_the_teachers_own_network_with_its_exact_weights(
+    lesson: Lesson, api: httpx.Client
+) -> None:
+    teacher, students = lesson.start(api, {"preset": "xor"})
+    weights = [[[0.125, -0.5], [1.0625, 0.25]], [[-0.75, 2.5]]]
+    biases = [[0.0, -1.5], [0.375]]
+    own = api.post(
+        "/api/networks",
+        json={"preset": "xor", "weights": weights, "biases": biases, "name": "Mine"},
+    )
+    assert own.status_code == 201, own.text
+    before = [network_id(p) for p in students]
+    teacher.click("#push summary")
+    teacher.fill("#push-network", f"{lesson.server.url}/n/{own.json()['id']}")
+    teacher.press("#push-network", "Tab")
+    expect(teacher.locator("#source-network")).to_be_checked()
+    teacher.click("#push-submit")
+    expect(teacher.locator("#activity-number")).to_have_text("2")
+    for page, old in zip(students, before, strict=True):
+        page.wait_for_url(lambda url, old=old: "/n/" in url and not url.endswith(old))
+        page.wait_for_selector("svg[data-network-id] [data-unit='0-0']")
+        state = api.get(f"/api/networks/{network_id(page)}").json()
+        assert (state["weights"], state["biases"]) == (weights, biases)
+        assert state["id"] != own.json()["id"]
+        expect(page.locator("[data-weight-id='2-0-1']")).to_have_attribute("data-value", "2.5")
+
+
+def test_the_dashboard_comes_back_after_the_server_restarts(
+    browser: Browser, live_server_factory: Any
+) -> None:
+    server: LiveServer = live_server_factory()
+    lesson = Lesson(browser, server)
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        teacher, (ada, *_) = lesson.start(client, {"preset": "mazur"})
+    lesson.allowed.append("Failed to load resource")  # the requests while the server is down
+    server.restart()
+    # the stream drops, waits (backoff), and reconnects by itself
+    expect(teacher.locator("#stream-state")).to_have_text("Live", timeout=20000)
+    ada.get_by_role("button", name="Step", exact=True).click()
+    expect(ada.locator("#loss-now")).to_contain_text("1 update")
+    expect(card(teacher, ada).locator("[data-student-updates]")).to_have_text("1")
+    lesson.close()
+
+
+def test_the_join_field_on_a_network_page(
+    lesson: Lesson, api: httpx.Client, live_server: LiveServer
+) -> None:
+    created = open_class(api, {"preset": "mazur"})
+    page = lesson.page()
+    page.goto(f"{live_server.url}/")
+    page.wait_for_url(re.compile(r".*/n/[^/]+$"))
+    expect(page.locator("#class-banner")).to_be_hidden()  # a network in no class
+    page.fill("#join-class-code", created["join_code"].lower())
+    page.click(".join-class button")
+    expect(page.locator("#join-code")).to_have_value(created["join_code"])
+    expect(page.get_by_role("link", name="Open a class")).to_have_count(0)  # not on this page
+    page.go_back()
+    page.get_by_role("link", name="Open a class").click()
+    expect(page.locator("#new-class")).to_be_visible()

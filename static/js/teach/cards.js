@@ -105,7 +105,7 @@ export function progressText(answers) {
   return parts.join(' · ');
 }
 
-const PHASES = { idle: 'joined', forward: 'Forward', backward: 'Backward', step: 'Step', edit: 'edited' };
+const PHASES = { idle: 'seen', forward: 'Forward', backward: 'Backward', step: 'Step', edit: 'edited' };
 
 /** Everything a card shows, as text and numbers. */
 export function cardView(student, { now, anonymize, spotlight = [] }) {
