@@ -12,7 +12,6 @@ from fastapi.staticfiles import StaticFiles
 
 from app import openapi, pages, security
 from app.api import admin, errors, health, networks, presets, transfer
-from app.api.step_lane import StepLane
 from app.config import get_settings
 from app.store import SQLiteStore, StoreUnavailable
 from app.store.reopen import Reopening
@@ -62,7 +61,6 @@ def create_app() -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     errors.install(app)
-    app.add_middleware(StepLane)  # first added, so innermost: inside the security layers
     security.install(app, settings)
     openapi.install(app)
     app.include_router(health.router)

@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.nn import NonFinite, NonFiniteUpdate
+from app.nn import NonFinite, NonFiniteUpdate, Stopped
 from app.schemas import ErrorResponse
 from app.store import NotFound, StoreFull, StoreUnavailable
 
@@ -66,12 +66,13 @@ def _readable(error: dict[str, Any]) -> tuple[str, str]:
 
 def known_error_response(exc: Exception) -> Response | None:
     """The response for an error the API knows (a refused change, a missing network, an
-    overflow, a full or unavailable store), or None for anything else. The exception
-    handlers and the short path for /step (app/api/step_lane.py) both answer with it."""
+    overflow, a full or unavailable store), or None for anything else."""
     if isinstance(exc, ApiError):
         response = error_response(exc.status, [(exc.field, exc.message)])
         response.headers.update(exc.headers)
         return response
+    if isinstance(exc, Stopped):  # nobody is left to read it
+        return error_response(400, [("request", "the client went away; nothing was saved")])
     if isinstance(exc, NotFound):
         return error_response(404, [("id", "no network has this id (it may have expired)")])
     if isinstance(exc, NonFinite):
@@ -113,7 +114,7 @@ def install(app: FastAPI) -> None:
         assert response is not None, f"no response for {type(exc).__name__}"
         return response
 
-    for kind in (ApiError, NotFound, NonFinite, StoreUnavailable):  # StoreFull is one
+    for kind in (ApiError, NotFound, NonFinite, Stopped, StoreUnavailable):  # StoreFull is one
         app.add_exception_handler(kind, known)
 
     @app.exception_handler(StarletteHTTPException)
