@@ -40,8 +40,13 @@ class NonFiniteUpdate(NonFinite):
 
 
 def check_finite(name: str, arrays: list[Array], error: type[NonFinite] = NonFinite) -> None:
-    """Raise `error` naming the first non-finite entry, e.g. weights[1][0][2]."""
+    """Raise `error` naming the first non-finite entry, e.g. weights[1][0][2]. A finite sum
+    proves every entry finite (an inf or NaN makes the sum inf or NaN) in one pass; only a
+    sum that is not finite is looked at entry by entry (finite entries can overflow it).
+    Call it under np.errstate(all="ignore")."""
     for k, a in enumerate(arrays):
+        if math.isfinite(a.sum()):
+            continue
         bad = np.argwhere(~np.isfinite(a))
         if len(bad):
             raise error(f"{name}[{k}]" + "".join(f"[{int(i)}]" for i in bad[0]))
@@ -196,8 +201,8 @@ def apply(params: Params, result: Backward) -> Params:
     with np.errstate(all="ignore"):
         weights = [w + d for w, d in zip(params.weights, result.weight_deltas, strict=True)]
         biases = [b + d for b, d in zip(params.biases, result.bias_deltas, strict=True)]
-    check_finite("weights", weights, NonFiniteUpdate)
-    check_finite("biases", biases, NonFiniteUpdate)
+        check_finite("weights", weights, NonFiniteUpdate)
+        check_finite("biases", biases, NonFiniteUpdate)
     return Params(weights, biases)
 
 
