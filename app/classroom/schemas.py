@@ -100,7 +100,7 @@ class Activity(NetworkCreate):
         None,
         description="'weights': every student's starting weights are drawn from a seed of "
         "their own (from the class, the activity number and the student); 'inputs': the "
-        "dataset's x is drawn so (numbers in [0, 1) with two decimals). null: everyone "
+        "dataset's x is drawn so (0.00 to 0.99, two decimals). null: everyone "
         "starts from the same numbers. The same student always gets the same numbers.",
     )
 
