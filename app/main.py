@@ -16,7 +16,6 @@ from fastapi.staticfiles import StaticFiles
 
 from app import openapi, pages, security
 from app.api import admin, classes, classroom, errors, health, networks, presets, transfer
-from app.api.step_lane import StepLane
 from app.classroom.service import Classroom
 from app.config import Settings, get_settings
 from app.events.sqlite import SQLiteFeed
@@ -105,7 +104,6 @@ def create_app() -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     errors.install(app)
-    app.add_middleware(StepLane)  # first added, so innermost: inside the security layers
     security.install(app, settings)
     openapi.install(app)
     app.include_router(health.router)

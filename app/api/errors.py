@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.classroom import errors as classroom
-from app.nn import NonFinite, NonFiniteUpdate
+from app.nn import NonFinite, NonFiniteUpdate, Stopped
 from app.schemas import ErrorResponse
 from app.store import NotFound, StoreFull, StoreUnavailable
 
@@ -67,8 +67,7 @@ def _readable(error: dict[str, Any]) -> tuple[str, str]:
 
 def known_error_response(exc: Exception) -> Response | None:
     """The response for an error the API knows (a refused change, a missing network, an
-    overflow, a full or unavailable store), or None for anything else. The exception
-    handlers and the short path for /step (app/api/step_lane.py) both answer with it."""
+    overflow, a full or unavailable store), or None for anything else."""
     if isinstance(exc, ApiError):
         response = error_response(exc.status, [(exc.field, exc.message)])
         response.headers.update(exc.headers)
@@ -79,6 +78,8 @@ def known_error_response(exc: Exception) -> Response | None:
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="class"'
         return response
+    if isinstance(exc, Stopped):  # nobody is left to read it
+        return error_response(400, [("request", "the client went away; nothing was saved")])
     if isinstance(exc, NotFound):
         return error_response(404, [("id", "no network has this id (it may have expired)")])
     if isinstance(exc, NonFinite):
@@ -131,7 +132,14 @@ def install(app: FastAPI) -> None:
         return response
 
     # (StoreFull is a StoreUnavailable)
-    for kind in (ApiError, NotFound, NonFinite, StoreUnavailable, classroom.ClassroomError):
+    for kind in (
+        ApiError,
+        NotFound,
+        NonFinite,
+        Stopped,
+        StoreUnavailable,
+        classroom.ClassroomError,
+    ):
         app.add_exception_handler(kind, known)
 
     @app.exception_handler(StarletteHTTPException)

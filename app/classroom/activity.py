@@ -104,7 +104,7 @@ def network_body(
         data = body.get("dataset")
         if data is not None:
             rng = np.random.default_rng(seed)
-            x = np.round(rng.uniform(0.0, 1.0, size=np.shape(data["x"])), 2)
+            x = rng.integers(0, 100, size=np.shape(data["x"])) / 100  # 0.00 .. 0.99
             body["dataset"] = {"x": x.tolist(), "y": data["y"]}
     try:
         return NetworkCreate.model_validate(body)

@@ -52,7 +52,7 @@ class Question(BaseModel):
     """One number a student computes by hand; the server computes it too, from the
     student's own network."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     path: Path
     prompt: str | None = Field(
@@ -66,7 +66,7 @@ class Question(BaseModel):
 class Tolerance(BaseModel):
     """An answer v is right when |v − e| ≤ max(relative · |e|, absolute)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     relative: float = Field(1e-3, ge=0, le=1, allow_inf_nan=False)
     absolute: float = Field(1e-4, ge=0, le=1e6, allow_inf_nan=False)
@@ -100,7 +100,7 @@ class Activity(NetworkCreate):
         None,
         description="'weights': every student's starting weights are drawn from a seed of "
         "their own (from the class, the activity number and the student); 'inputs': the "
-        "dataset's x is drawn so (numbers in [0, 1) with two decimals). null: everyone "
+        "dataset's x is drawn so (0.00 to 0.99, two decimals). null: everyone "
         "starts from the same numbers. The same student always gets the same numbers.",
     )
 
@@ -112,6 +112,7 @@ class ClassCreate(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={"example": {"title": "Neural networks, week 3", "activity": EXERCISE}},
     )
 
@@ -140,7 +141,9 @@ class JoinRequest(BaseModel):
     """Body of POST /api/join."""
 
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"example": {"code": "K7QW3M", "name": "Ada"}}
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"example": {"code": "K7QW3M", "name": "Ada"}},
     )
 
     code: str = Field(
@@ -225,7 +228,9 @@ class PauseState(BaseModel):
 
 class SpotlightRequest(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"example": {"student_ids": ["b3Jx9a", "Qm2_kw"]}}
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"example": {"student_ids": ["b3Jx9a", "Qm2_kw"]}},
     )
 
     student_ids: list[StudentId] = Field(
@@ -276,6 +281,7 @@ class AnswerRequest(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={"example": {"path": "deltas[1][0][0]", "value": -0.1385}},
     )
 

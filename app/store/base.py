@@ -1,7 +1,8 @@
 """The store interface: where networks live. Routes and the engine never see SQL.
 
-`modify` is the one way to change a network: it runs read → change → write as one atomic
-unit, serialized against every other writer of that network, in any worker process.
+`modify` is the one way to change a network: read → change → write is atomic against every
+other writer of that network, in any worker process (the change is computed again when
+another writer got there first).
 A shared backend (PostgreSQL, Redis) implements the same verbs; see docs/storage.md.
 """
 
@@ -64,12 +65,9 @@ class NetworkStore(Protocol):
     def get(self, network_id: str) -> StoredNetwork: ...
 
     def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
-        """Load, let `change` mutate the network (or raise to abort), save, commit."""
-        ...
-
-    async def modify_async(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
-        """`modify` for async routes: the event loop awaits the change, committed (or
-        refused), without blocking and without a pool thread."""
+        """Load, let `change` mutate the network (or raise to abort), save, commit. `change`
+        runs with no lock held and may run again, on the newer state, if another writer
+        changed the network meanwhile: it must depend on nothing but the network it is given."""
         ...
 
     def delete(self, network_id: str) -> bool: ...

@@ -215,15 +215,15 @@ class ClassroomDB:
         return Membership(row[0], row[1], row[2], bool(row[3]), bool(row[4]))
 
     def before(
-        self, conn: sqlite3.Connection, network: StoredNetwork, change: object
+        self, conn: sqlite3.Connection, network_id: str, updates: int, change: object
     ) -> _Token | None:
-        member = self.membership(conn, network.id)
+        member = self.membership(conn, network_id)
         if member is None:
             return None
         teacher = isinstance(change, TeacherChange)
         if member.paused and not teacher:
             raise Paused()
-        return _Token(member, network.updates, teacher)
+        return _Token(member, updates, teacher)
 
     def after(self, conn: sqlite3.Connection, token: object, network: StoredNetwork | None) -> None:
         assert isinstance(token, _Token)

@@ -1,14 +1,17 @@
 """SQLite store: one file, WAL mode, one row per network.
 
 Durability: every change is committed before the route returns, so a 2xx means the change is
-on disk (synchronous=FULL survives power loss; NORMAL survives a killed process). Writers
-take the database's write lock with BEGIN IMMEDIATE, which serializes concurrent changes to a
-network across threads and worker processes: none is lost, none is applied twice. Within a
-process, one writer thread applies every change: those that queue up while it commits are
-committed together (group commit), so a class pays one fsync per batch, not one per step.
-`modify` hands it a change and waits; `modify_async` lets an async route await it without a
-worker thread of its own. Recently used networks stay decoded in
-memory (app/store/cache.py), checked against the database's version at every use.
+on disk (synchronous=FULL survives power loss; NORMAL survives a killed process).
+
+One way to change a network, `modify`, on the caller's own thread: load (from the cache when
+the cached version is the database's), let the change compute the new state with no lock
+held, then BEGIN IMMEDIATE, check that the version is still the one loaded, write, COMMIT.
+If another writer (a thread, or another worker process) changed the network in between, the
+change is computed again from the new state. So a long computation never holds the write
+lock, and concurrent changes are each applied exactly once, in some order.
+
+Reads never wait for writers: WAL readers see the last commit, and refreshing `last_used`
+(at most once a minute per network) is skipped when another writer holds the lock.
 
 Housekeeping (docs/storage.md): a network unused for `expire_after` seconds is gone: reads
 no longer see it, and `create` deletes such networks at most once a minute. At
@@ -19,27 +22,22 @@ write transaction, so concurrent creates in several workers never overshoot the 
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import itertools
 import json
-import queue
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 import numpy as np
 
 from app.nn import Array, Params
 from app.schemas import Settings
 from app.store.base import NotFound, StoredNetwork, StoreFull, StoreUnavailable, Summary
-from app.store.cache import NetworkCache, detached
+from app.store.cache import NetworkCache
 
 T = TypeVar("T")
 
@@ -136,13 +134,14 @@ def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
 
 
 class ChangeHook(Protocol):
-    """Called inside the write transaction of every change (`modify`, `delete`): `before`
-    may refuse by raising (nothing is written) and returns a token, or None to skip
-    `after`; `after` sees the network as changed (None once deleted) and may write rows of
-    its own in the same transaction."""
+    """Called inside the write transaction of every change (`modify`, `delete`), after the
+    version check: `before` may refuse by raising (nothing is written), and returns a token,
+    or None to skip `after`; `updates` is the network's count before the change. `after`
+    sees the network as saved (None once deleted) and may write rows of its own in the same
+    transaction."""
 
     def before(
-        self, conn: sqlite3.Connection, network: StoredNetwork, change: object
+        self, conn: sqlite3.Connection, network_id: str, updates: int, change: object
     ) -> object | None: ...
 
     def after(
@@ -159,33 +158,12 @@ class _Columns(NamedTuple):
     layers: list[int]
 
 
-@dataclass(eq=False)
-class _Pending:
-    """One caller's change, waiting for the writer thread."""
-
-    network_id: str
-    change: Callable[[StoredNetwork], Any]
-    queued: float
-    """time.monotonic() when submitted."""
-    start: Callable[[], bool]
-    """Called once, before the change is applied: False if the caller gave up (cancelled),
-    and then the change is dropped, never applied."""
-    settle: Callable[[Any, BaseException | None], None]
-    """Hands the caller the result, or the error, once the batch is committed (or failed)."""
-    result: Any = None
-    error: BaseException | None = None
+class _Conflict(Exception):
+    """The network changed between load and write: compute the change again."""
 
 
-def _resolve(
-    future: Future[Any] | asyncio.Future[Any], result: Any, error: BaseException | None
-) -> None:
-    """Resolve a caller's future (unless it was cancelled); an asyncio one on its loop."""
-    if future.cancelled():
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(result)
+MAX_ATTEMPTS = 20
+"""How often `modify` computes a change again before it gives up (StoreUnavailable)."""
 
 
 class SQLiteStore:
@@ -216,15 +194,10 @@ class SQLiteStore:
         self._lock = threading.Lock()
         self._cache = NetworkCache(cache_networks)
         self.hook: ChangeHook | None = None
-        """Sees every change inside its transaction (the classroom's gate and cards)."""
-        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
-        """Changes waiting for the writer thread; None asks it to stop."""
-        self._thread: threading.Thread | None = None
-        self._closed = False
+        """Sees every change inside its write transaction (the classroom's gate and cards)."""
         self._writer = threading.Lock()
-        """One writer per process at a time (the writer thread, or create and delete): they
-        queue here instead of in SQLite's busy handler, which polls with sleeps of up to
-        100 ms. Other processes still wait in it."""
+        """One writer per process at a time: threads queue here instead of in SQLite's busy
+        handler, which polls with sleeps of up to 100 ms. Other processes still wait in it."""
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         with self._errors():
@@ -347,153 +320,57 @@ class SQLiteStore:
             network = self._load(self._connection(), network_id)
         now = time.time()
         if now - network.last_used > TOUCH_EVERY:
-            with self._write() as conn:
-                conn.execute("UPDATE networks SET last_used = ? WHERE id = ?", (now, network_id))
+            self._touch(network_id, now)
         return network
 
-    def submit(self, network_id: str, change: Callable[[StoredNetwork], T]) -> Future[T]:
-        """Queue `change` for the writer thread. The future resolves after the COMMIT that
-        holds the change (so a 2xx built from it is on disk), or with the change's own
-        exception (nothing saved), or StoreUnavailable. Cancelled before the writer takes
-        it, the change is never applied."""
-        future: Future[T] = Future()
-        settle = functools.partial(_resolve, future)
-        self._enqueue(network_id, change, future.set_running_or_notify_cancel, settle)
-        return future
+    def _touch(self, network_id: str, now: float) -> None:
+        """Refresh last_used, best-effort: skipped (until a later read) when another writer
+        holds the lock, so a read never waits for a write."""
+        if not self._writer.acquire(blocking=False):
+            return
+        try:
+            conn = self._connection()
+            conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                conn.execute("UPDATE networks SET last_used = ? WHERE id = ?", (now, network_id))
+            except sqlite3.OperationalError:
+                pass  # busy, read-only or full: the next read tries again
+            finally:
+                conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+        finally:
+            self._writer.release()
 
     def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
-        return self.submit(network_id, change).result()
-
-    async def modify_async(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
-        """`modify` for the event loop: await the writer thread, with no pool thread and no
-        concurrent.futures machinery in between (a /step pays for every microsecond)."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[T] = loop.create_future()
-
-        def settle(result: Any, error: BaseException | None) -> None:
-            loop.call_soon_threadsafe(_resolve, future, result, error)
-
-        self._enqueue(network_id, change, lambda: not future.cancelled(), settle)
-        return await future
-
-    def _enqueue(
-        self,
-        network_id: str,
-        change: Callable[[StoredNetwork], Any],
-        start: Callable[[], bool],
-        settle: Callable[[Any, BaseException | None], None],
-    ) -> None:
-        with self._lock:
-            if self._closed:
-                raise StoreUnavailable("the store is closed")
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._write_forever, name="backprop-writer", daemon=True
-                )
-                self._thread.start()
-            self._queue.put(_Pending(network_id, change, time.monotonic(), start, settle))
-
-    def _write_forever(self) -> None:
-        """The writer thread: take every change waiting, apply and commit them as one batch
-        (group commit), resolve their futures; repeat until close() sends None."""
-        while True:
-            first = self._queue.get()
-            batch = [] if first is None else [first]
-            stop = first is None
-            while not stop:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                stop = item is None
-                if item is not None:
-                    batch.append(item)
-            if batch:
-                self._write_batch(batch)
-            if stop:
-                return
-
-    def _write_batch(self, batch: list[_Pending]) -> None:
-        waited_too_long = time.monotonic() - self.busy_timeout_ms / 1000
-        batch = [item for item in batch if item.start()]
-        live: list[_Pending] = []  # (a cancelled caller's change is dropped, never applied)
-        for item in batch:
-            if item.queued < waited_too_long:
-                item.error = StoreUnavailable("other changes took too long; the database is busy")
-            else:
-                live.append(item)
-        try:
-            if live:
-                with self._writer_lock():
-                    self._commit(live)
-        except BaseException as error:  # the writer thread must never die
-            for item in live:
-                item.result, item.error = None, item.error or error
-        for item in batch:
-            item.settle(item.result, item.error)
-
-    def _commit(self, batch: list[_Pending]) -> None:
-        """Apply the changes in order and commit them all at once; cache the new states once
-        committed. A change that raises is refused alone: a change sees only the network,
-        never the database, and nothing is written until every change has run. Each network
-        is then written once, in its last state: one UPDATE, not one per change (on a VM,
-        every statement pays to win the GIL back from the event loop; docs/benchmarks.md)."""
-        conn = self._connection()
-        staged: dict[str, StoredNetwork] = {}
-        loaded: dict[str, _Columns] = {}
-        try:
+        """Load, let `change` mutate the network (or raise to abort: nothing is saved), then
+        save it if nobody changed it meanwhile, else run `change` again on the new state."""
+        for _ in range(MAX_ATTEMPTS):
             with self._errors():
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    for item in batch:
-                        try:
-                            item.result = self._apply(
-                                conn, item.network_id, item.change, staged, loaded
-                            )
-                        except sqlite3.Error:
-                            raise  # the database failed: the whole batch fails
-                        except Exception as error:  # this change was refused
-                            item.error = error
-                    for network in staged.values():
-                        self._save(conn, network, loaded[network.id])
-                except BaseException:
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                    raise
-                conn.execute("COMMIT")
-        except BaseException as error:  # nothing in the batch was committed
-            for item in batch:
-                item.result, item.error = None, item.error or error
-            return
-        for network in staged.values():  # nothing else holds these: no copy needed
-            self._cache.put(network, copy=False)
-
-    def _apply(
-        self,
-        conn: sqlite3.Connection,
-        network_id: str,
-        change: Callable[[StoredNetwork], T],
-        staged: dict[str, StoredNetwork],
-        loaded: dict[str, _Columns],
-    ) -> T:
-        """Load (from this batch's own earlier change, if any) and change; `staged` gets the
-        new state, `loaded` the columns the database held, the first time a network is seen."""
-        done = staged.get(network_id)
-        if done is None:
-            network = self._load(conn, network_id)
-            loaded[network_id] = _Columns(
-                network.settings, network.seed, network.dataset, network.layers
-            )
-        else:
-            network = detached(done)
-        token = self.hook.before(conn, network, change) if self.hook else None
-        result = change(network)
-        network.version += 1
-        network.last_used = time.time()
-        if token is not None and self.hook:
-            self.hook.after(conn, token, network)
-        staged[network_id] = network
-        return result
+                network = self._load(self._connection(), network_id)
+            held = _Columns(network.settings, network.seed, network.dataset, network.layers)
+            loaded, updates = network.version, network.updates
+            result = change(network)
+            try:
+                with self._write() as conn:
+                    head = conn.execute(
+                        "SELECT version FROM networks WHERE id = ?", (network_id,)
+                    ).fetchone()
+                    if head is None:
+                        raise NotFound(network_id)
+                    if head[0] != loaded:
+                        raise _Conflict
+                    token = (
+                        self.hook.before(conn, network_id, updates, change) if self.hook else None
+                    )
+                    network.version = loaded + 1
+                    network.last_used = time.time()
+                    self._save(conn, network, held)
+                    if token is not None and self.hook:
+                        self.hook.after(conn, token, network)
+            except _Conflict:
+                continue
+            self._cache.put(network, copy=False)  # nothing else holds it: no copy needed
+            return result
+        raise StoreUnavailable("the network kept changing while this change was computed")
 
     def _save(self, conn: sqlite3.Connection, network: StoredNetwork, held: _Columns) -> None:
         """Write a changed network: every column, or only the weights and counters when the
@@ -526,21 +403,13 @@ class SQLiteStore:
     def delete(self, network_id: str) -> bool:
         self._cache.discard(network_id)
         with self._write() as conn:
-            token = None
-            if self.hook and (found := self._find(conn, network_id)) is not None:
-                token = self.hook.before(conn, found, None)
+            token = self.hook.before(conn, network_id, 0, None) if self.hook else None
             gone = conn.execute("DELETE FROM networks WHERE id = ?", (network_id,)).rowcount > 0
             if token is not None and self.hook:
                 self.hook.after(conn, token, None)
             return gone
 
-    # -- hooks for the classroom (app/store/classroom.py) -------------------------------------
-    def _find(self, conn: sqlite3.Connection, network_id: str) -> StoredNetwork | None:
-        try:
-            return self._load(conn, network_id)
-        except NotFound:
-            return None
-
+    # -- for the classroom (app/store/classroom.py) ------------------------------------------
     def insert(self, conn: sqlite3.Connection, network: StoredNetwork) -> bool:
         """`create` inside the caller's write transaction (from `_write`): False, and nothing
         inserted, at `max_networks`."""
@@ -615,11 +484,6 @@ class SQLiteStore:
             after = rows[-1]["id"]
 
     def close(self) -> None:
-        with self._lock:
-            self._closed, thread = True, self._thread
-        if thread is not None:
-            self._queue.put(None)  # after every change already queued
-            thread.join()
         with self._lock:
             for _, conn in self._all:
                 conn.close()
