@@ -383,3 +383,19 @@ def test_the_join_field_on_a_network_page(
     page.go_back()
     page.get_by_role("link", name="Open a class").click()
     expect(page.locator("#new-class")).to_be_visible()
+
+
+def test_a_wrong_key_shows_how_to_get_in_and_changes_nothing(
+    lesson: Lesson, api: httpx.Client, live_server: LiveServer
+) -> None:
+    created = open_class(api, {"preset": "mazur"})
+    lesson.allowed.append("403")  # Chromium logs the refused request
+    page = lesson.page()
+    page.goto(f"{live_server.url}{created['teach_url']}#key=not-the-key")
+    expect(page.locator("#no-key")).to_be_visible()
+    expect(page.locator("[data-join-code]")).to_have_text("")
+    assert "#" not in page.url  # even a wrong key leaves the address bar
+    page.goto("about:blank")  # else the new fragment would not load the page again
+    page.goto(f"{live_server.url}{created['teach_url']}#key={created['teacher_key']}")
+    expect(page.locator("[data-join-code]")).to_have_text(created["join_code"])
+    expect(page.locator("#no-key")).to_be_hidden()

@@ -203,7 +203,7 @@ async function init() {
   }
   t = teacherApi(classId, key);
   showKeyOnce();
-  await guarded(async () => {
+  const refused = await guarded(async () => {
     const snapshot = await t.get();
     title = snapshot.title;
     document.title = `${snapshot.title} · Class dashboard · Backprop Lab`;
@@ -234,6 +234,10 @@ async function init() {
       },
     });
   });
+  if (refused?.status === 401 || refused?.status === 403) { // a key of another class, or a mistyped one
+    showError('');
+    $('#no-key').hidden = false;
+  }
   if (!state) return;
   setInterval(() => {
     for (const s of state.students.values()) tickCard(cards.get(s.student_id), s);
