@@ -122,6 +122,7 @@ function renderClass() {
   b.setAttribute('aria-pressed', String(state.paused));
   b.textContent = state.paused ? 'Resume the class' : 'Pause the class';
   document.body.classList.toggle('class-paused', state.paused);
+  $('#paused-label').hidden = !state.paused;
   $('#activity-number').textContent = String(state.activity_number);
   const names = state.spotlight.map((id) => state.students.get(id)).filter(Boolean)
     .map((s) => cardView(s, { now: now(), anonymize: anonymize.get() }).name);
