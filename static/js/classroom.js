@@ -5,7 +5,7 @@
 import { api } from './api.js';
 import { $, h } from './dom.js';
 import { fmt } from './format.js';
-import { applyAnswer, describe, disabledSelectors, maskStrings, maskText, progress, readNumber, target } from './exercise.js';
+import { applyAnswer, describe, disabledSelectors, maskedUnits, maskStrings, maskText, progress, readNumber, target } from './exercise.js';
 import { openStream } from './stream.js';
 
 /**
@@ -28,7 +28,7 @@ export async function joinClassroom(id, hooks) {
   let live = { paused: info.paused, lock: info.lock || [] };
   const masker = new Masker(['#card', '#graph', '#loss-now', '#data'], () => {
     const s = hooks.state();
-    return maskStrings(questions, s.trace, s.before);
+    return { strings: maskStrings(questions, s.trace, s.before), units: maskedUnits(questions) };
   });
 
   renderBanner(id, info);
@@ -160,7 +160,10 @@ class Masker {
   }
 
   update() {
-    const hide = this.strings();
+    const { strings: hide, units } = this.strings();
+    // a unit's fill shows its o, its ring the sign and size of δ: plain while asked for
+    for (const e of document.querySelectorAll('#graph .masked-o, #graph .masked-delta')) e.classList.remove('masked-o', 'masked-delta');
+    for (const [id, cls] of units) $(`#graph [data-unit="${id}"]`)?.classList.add(cls);
     for (const [node, { text, masked }] of this.originals) {
       if (node.nodeValue === masked) node.nodeValue = text; // unless the page rewrote it since
     }

@@ -112,6 +112,17 @@ export function maskStrings(questions, trace, before) {
   return out;
 }
 
+/** [unit id, class] for the units whose colours would give an open question away. */
+export function maskedUnits(questions) {
+  const out = [];
+  for (const q of questions || []) {
+    const t = q.state === 'open' ? target(q.path) : null;
+    if (t?.symbol === 'δ') out.push([t.sel.id, 'masked-delta']);
+    if (t?.symbol === 'o') out.push([t.sel.id, 'masked-o']);
+  }
+  return out;
+}
+
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** `text` with every whole number in `strings` replaced by "?" ("δ −0.1385" → "δ ?"). */

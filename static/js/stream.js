@@ -40,8 +40,8 @@ export function openStream(url, { headers = {}, onEvent, onState = () => {} }) {
           onEvent(event);
         }
       }
-    } catch (err) {
-      if (closed) return;
+    } catch {
+      // a dropped connection or a server that is down: wait and try again below
     }
     if (closed) return;
     onState('waiting');

@@ -225,6 +225,10 @@ def test_a_pushed_exercise_moves_every_student_and_checks_answers(
     out1 = ada.locator("[data-unit='2-0'] .uextra")
     expect(out1.filter(has_text="δ")).to_have_text("δ ?")
     expect(ada.locator("[data-unit='2-1'] .uextra").filter(has_text="δ")).to_have_text("δ 0.0381")
+    # nor does its ring tell the sign (orange for δ < 0): a plain grey ring, as before Backward
+    ring = "e => getComputedStyle(e).stroke"
+    assert ada.locator("[data-unit='2-0'] circle").evaluate(ring) == "rgb(85, 96, 107)"
+    assert ada.locator("[data-unit='2-1'] circle").evaluate(ring) == "rgb(0, 114, 178)"
     ada.click("[data-unit='2-0']")
     expect(ada.locator("#card")).not_to_contain_text("\u22120.1385")
 
@@ -243,6 +247,7 @@ def test_a_pushed_exercise_moves_every_student_and_checks_answers(
     expect(ada.locator("#card")).to_contain_text("\u22120.1385")
     expect(ada.locator("#card")).to_contain_text("0.7514")
     expect(out1.filter(has_text="δ")).to_have_text("δ \u22120.1385")
+    assert ada.locator("[data-unit='2-0'] circle").evaluate(ring) == "rgb(230, 159, 0)"
     answers = api.get(f"/api/networks/{network_id(ada)}/classroom").json()["questions"]
     assert answers[0]["state"] == "right"
     assert answers[0]["expected"] == pytest.approx(DELTA_OUT1, abs=1e-9)

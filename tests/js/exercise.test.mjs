@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  applyAnswer, describe, disabledSelectors, maskStrings, maskText, parsePath, progress, questionChoices,
+  applyAnswer, describe, disabledSelectors, maskedUnits, maskStrings, maskText, parsePath, progress, questionChoices,
   readNumber, target, valueAt,
 } from '../../static/js/exercise.js';
 
@@ -64,6 +64,12 @@ test('open questions hide their numbers as the page writes them; answered ones d
   const after = maskStrings([{ path: 'weights_after[1][0][0]', state: 'open' }], trace, before);
   assert.deepEqual([...after], ['0.3589', '0.359', '\u22120.04108', '\u22120.0411']);
   assert.equal(maskStrings(qs, null, before).size, 0); // nothing shown yet, nothing to hide
+});
+
+test('an open δ or o question also plains its unit\'s colours; net, weights and answered ones do not', () => {
+  const qs = [{ path: 'deltas[1][0][1]', state: 'open' }, { path: 'activations[1][0][0]', state: 'open' },
+    { path: 'net[0][0][0]', state: 'open' }, { path: 'deltas[0][0][0]', state: 'right' }, { path: 'gradients.weights[0][0][0]', state: 'open' }];
+  assert.deepEqual(maskedUnits(qs), [['2-1', 'masked-delta'], ['1-0', 'masked-o']]);
 });
 
 test('masking replaces whole numbers only', () => {
