@@ -53,6 +53,15 @@ export const api = {
   classroom: (id) => request('GET', `${net(id)}/classroom`),
   answer: (id, body) => request('POST', `${net(id)}/answers`, body),
   createClass: (body) => request('POST', '/api/classes', body),
+  /** The server's clock (its Date header, to the second) in unix seconds; null if unknown. */
+  async serverTime() {
+    try {
+      const date = (await fetch('/healthz', { cache: 'no-store' })).headers.get('Date');
+      return date ? Date.parse(date) / 1000 : null;
+    } catch {
+      return null;
+    }
+  },
 };
 
 const cls = (id) => `/api/classes/${encodeURIComponent(id)}`;

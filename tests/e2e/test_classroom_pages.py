@@ -404,3 +404,17 @@ def test_a_wrong_key_shows_how_to_get_in_and_changes_nothing(
     page.goto(f"{live_server.url}{created['teach_url']}#key={created['teacher_key']}")
     expect(page.locator("[data-join-code]")).to_have_text(created["join_code"])
     expect(page.locator("#no-key")).to_be_hidden()
+
+
+def test_a_teachers_clock_ten_minutes_fast_does_not_make_students_idle(
+    lesson: Lesson, api: httpx.Client
+) -> None:
+    created = open_class(api, {"preset": "mazur"})
+    lesson.student(created["join_code"], "Ada")
+    teacher = lesson.page()
+    teacher.add_init_script("{ const real = Date.now; Date.now = () => real() + 600000; }")
+    teacher.goto(f"{lesson.server.url}{created['teach_url']}#key={created['teacher_key']}")
+    ada = teacher.locator("[data-student-card]")
+    expect(ada).to_have_count(1)
+    expect(ada.locator("[data-student-idle]")).to_have_text(re.compile(r"^\d s$"))
+    expect(ada).to_have_attribute("data-stuck", "false")

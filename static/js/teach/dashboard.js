@@ -21,7 +21,10 @@ let state = null;
 let title = 'class';
 let t = null;
 
-const now = () => Date.now() / 1000;
+// "last action" ages compare the server's last_seen with this clock: a teacher's computer
+// minutes off would make every student look idle, so the server's own time sets the offset
+let skew = 0;
+const now = () => Date.now() / 1000 + skew;
 
 const showError = errorBox($('#error'));
 const guarded = (fn) => guard(showError, fn);
@@ -204,6 +207,8 @@ async function init() {
   }
   t = teacherApi(classId, key);
   showKeyOnce();
+  const server = await api.serverTime();
+  if (server !== null) skew = Math.round(server - Date.now() / 1000); // whole seconds: Date has no more
   const refused = await guarded(async () => {
     const snapshot = await t.get();
     title = snapshot.title;
