@@ -253,6 +253,15 @@ def test_a_pushed_exercise_moves_every_student_and_checks_answers(
     assert answers[0]["expected"] == pytest.approx(DELTA_OUT1, abs=1e-9)
     expect(card(teacher, ada).locator("[data-student-progress]")).to_contain_text("1 of 1 right")
 
+    # Boole asks to see the answer without pressing anything: the page runs Backward for the card
+    boole = students[1]
+    asked = boole.locator("[data-question='0']")
+    asked.get_by_role("button", name="Show the answer").click()
+    expect(asked).to_have_attribute("data-question-state", "revealed")
+    expect(asked).to_contain_text("Answer shown: \u22120.1385")
+    expect(boole.locator("#card")).to_contain_text("\u22120.1385")
+    expect(card(teacher, boole).locator("[data-student-progress]")).to_contain_text("1 revealed")
+
 
 def test_anonymize_spotlight_reset_and_export(lesson: Lesson, api: httpx.Client) -> None:
     teacher, students = lesson.start(api, {"preset": "mazur"})
