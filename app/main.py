@@ -86,6 +86,8 @@ def create_app() -> FastAPI:
             app.state.feed = Reopening(lambda: opened._store()[0], error)
             app.state.classroom = Reopening(lambda: opened._store()[1], error)
         presets.load()  # a bad preset file is logged now, not at the first request
+        if isinstance(app.state.feed, SQLiteFeed):
+            await app.state.feed.start()  # delivers to streams, and prunes old events
         end_streams_on_signal(app)
         yield
         if isinstance(app.state.feed, SQLiteFeed):

@@ -62,6 +62,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     )
 }
 
+CLASS_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {
+        "model": ErrorResponse,
+        "description": "The teacher locked this field (a class network).",
+    },
+    423: {"model": ErrorResponse, "description": "The teacher paused the class. Nothing changed."},
+}
+
 
 async def get_store(request: Request) -> NetworkStore:
     """`async` on purpose: FastAPI runs a plain `def` dependency in the thread pool, one more
@@ -275,7 +283,7 @@ async def get_network(network_id: IdPath, store: StoreDep) -> Response:
 @router.patch(
     "/{network_id}",
     response_model=NetworkState,
-    responses=ERRORS,
+    responses={**ERRORS, **CLASS_ERRORS},
     summary="Change settings, weights, biases or the dataset",
 )
 async def patch_network(
@@ -293,7 +301,12 @@ async def patch_network(
     return json_response(state(store.modify(network_id, change)))
 
 
-@router.delete("/{network_id}", status_code=204, responses=ERRORS, summary="Delete a network")
+@router.delete(
+    "/{network_id}",
+    status_code=204,
+    responses={**ERRORS, 423: CLASS_ERRORS[423]},
+    summary="Delete a network",
+)
 async def delete_network(network_id: IdPath, store: StoreDep) -> Response:
     if not store.delete(network_id):
         raise ApiError(404, "id", "no network has this id (it may have expired)")
@@ -388,7 +401,7 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
 @router.post(
     "/{network_id}/step",
     response_model=StepResponse,
-    responses=ERRORS,
+    responses={**ERRORS, 423: CLASS_ERRORS[423]},
     summary="Update: apply Δw, for one or more epochs",
 )
 async def step(
