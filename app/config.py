@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     presets_dir: str | None = None
     admin_token: str | None = None
     max_networks: int = 10_000
+    max_stored_bytes: int = Field(
+        4 * 2**30,
+        ge=0,
+        description="The most bytes the database may hold (4 GiB); 0: no quota. At the "
+        "quota, expired networks are deleted first, then new networks and larger datasets "
+        "are refused with a 503.",
+    )
     expire_after_days: float = 30.0
     cache_networks: int = Field(
         1024,

@@ -37,6 +37,7 @@ def create_app() -> FastAPI:
                 max_networks=settings.max_networks,
                 expire_after=settings.expire_after_days * 86400,
                 cache_networks=settings.cache_networks,
+                max_stored_bytes=settings.max_stored_bytes,
             )
 
         try:

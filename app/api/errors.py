@@ -88,10 +88,10 @@ def known_error_response(exc: Exception) -> Response | None:
             )
         return error_response(422, [(exc.where, message)])
     if isinstance(exc, StoreFull):
-        log.warning("refused a new network: %s", exc)
+        log.warning("refused a change: %s", exc)
         message = (
-            f"{exc}; no new network can be made until unused ones expire "
-            "(or the teacher raises BACKPROP_MAX_NETWORKS)"
+            f"{exc}; nothing more can be stored until unused networks expire "
+            f"(or the teacher raises {exc.setting})"
         )
         response = error_response(503, [("networks", message)])
         response.headers["Retry-After"] = "60"
