@@ -89,4 +89,9 @@ class NetworkStore(Protocol):
         """Every network, without touching last_used (the admin's export)."""
         ...
 
+    @property
+    def problem(self) -> str:
+        """Why every write is refused until the server restarts, or empty."""
+        ...
+
     def close(self) -> None: ...

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
+import os
 import sqlite3
 import threading
 import time
@@ -48,6 +50,7 @@ from app.store.base import (
 from app.store.cache import NetworkCache
 
 T = TypeVar("T")
+log = logging.getLogger("backprop")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS networks (
@@ -207,8 +210,13 @@ class SQLiteStore:
         handler, which polls with sleeps of up to 100 ms. Other processes still wait in it."""
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._wal = f"{path}-wal"
+        self._wal_inode: int | None = None
+        self._wal_lost = ""
+        """Why writes are refused for good (the WAL file was removed), or empty."""
         with self._errors():
             self._migrate()
+        self._wal_inode = self._inode()
 
     def _migrate(self) -> None:
         """Create the tables, or bring an older release's database up to this one's, in one
@@ -274,6 +282,7 @@ class SQLiteStore:
     def _write(self) -> Iterator[sqlite3.Connection]:
         conn = self._connection()
         with self._writer_lock(), self._errors():
+            self._check_wal(conn)
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
@@ -281,6 +290,41 @@ class SQLiteStore:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+            if self._wal_inode is not None and self._inode() != self._wal_inode:
+                self._lose_wal(conn)  # removed after the check: save this commit too
+
+    def _inode(self) -> int | None:
+        try:
+            return os.stat(self._wal).st_ino
+        except FileNotFoundError:
+            return None
+
+    def _check_wal(self, conn: sqlite3.Connection) -> None:
+        """Refuse to write once the WAL file has been removed (or replaced) under us.
+
+        SQLite keeps writing to the removed file through its open descriptor, where commits
+        are lost when the process ends: the server answered 200 to thousands of steps and
+        after a restart each network had lost its last ones. So the first write that sees it
+        copies every commit into the database file (a checkpoint through that descriptor)
+        and from then on writes answer 503 until the server is restarted."""
+        if self._wal_lost:
+            raise StoreUnavailable(self._wal_lost)
+        if self._wal_inode is not None and self._inode() != self._wal_inode:
+            self._lose_wal(conn)
+            raise StoreUnavailable(self._wal_lost)
+
+    def _lose_wal(self, conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA wal_checkpoint(FULL)")
+        self._wal_lost = (
+            "the database's write-ahead log was removed while the server ran; every change "
+            "is saved, but no more can be until the server is restarted"
+        )
+        log.error("%s was removed: writes are refused until a restart", self._wal)
+
+    @property
+    def problem(self) -> str:
+        """Why the store refuses every write until a restart, or empty."""
+        return self._wal_lost
 
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:
