@@ -106,7 +106,7 @@ def known_error_response(exc: Exception) -> Response | None:
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation(_: Request, exc: RequestValidationError) -> Response:
-        return error_response(422, [_readable(e) for e in exc.errors()][:20])
+        return error_response(422, [_readable(e) for e in exc.errors()[:20]])
 
     async def known(_: Request, exc: Exception) -> Response:
         response = known_error_response(exc)
