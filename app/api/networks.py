@@ -135,12 +135,16 @@ def examples(
 
 
 def forward_pass(
-    store: NetworkStore, network_id: str, body: ForwardRequest
+    store: NetworkStore,
+    network_id: str,
+    body: ForwardRequest,
+    payload: validate.Payload = "forward",
 ) -> tuple[nn.Config, nn.Trace, Array | None]:
     """Load, check the batch and its cost, run forward: what /forward and /predict share."""
     network = store.get(network_id)
     x, y = examples(network, body.x, body.y, need_y=False)
     validate.work(network.layers, len(x), field="x")
+    validate.response(network.layers, len(x), payload, "x" if body.x else "dataset")
     cfg = config(network.settings)
     return cfg, nn.forward(network.params, cfg, x), y
 
@@ -272,7 +276,7 @@ def forward(network_id: IdPath, store: StoreDep, body: ForwardRequest | None = N
 def predict(network_id: IdPath, store: StoreDep, body: ForwardRequest | None = None) -> Response:
     """forward's `output` alone: what a chart of the output over the input plane needs, at a
     fraction of the bytes (no net or o of the hidden layers). Changes nothing."""
-    _, trace, _ = forward_pass(store, network_id, body or ForwardRequest())
+    _, trace, _ = forward_pass(store, network_id, body or ForwardRequest(), "predict")
     return json_response({"output": trace.output})
 
 
@@ -290,6 +294,7 @@ def backward(network_id: IdPath, store: StoreDep, body: BackwardRequest | None =
     x, y = examples(network, body.x, body.y, need_y=True)
     assert y is not None
     validate.work(network.layers, len(x), passes=2, field="x")
+    validate.response(network.layers, len(x), "backward", "x" if body.x else "dataset")
     result = nn.backward(network.params, config(network.settings), x, y)
     return json_response(backward_payload(result))
 
@@ -302,6 +307,9 @@ def step_change(body: StepRequest) -> Callable[[StoredNetwork], bytes]:
         x, y = examples(network, body.x, body.y, need_y=True)
         assert y is not None
         validate.work(network.layers, len(x), body.epochs, passes=3)
+        stored = sum(a.size for a in network.dataset) if network.dataset else 0
+        field = "x" if body.x else "dataset"
+        validate.response(network.layers, len(x), "step", field, body.epochs, stored)
         result = nn.train(
             network.params, config(network.settings), x, y, mode=body.mode, epochs=body.epochs
         )
@@ -348,6 +356,7 @@ def gradient_check(
     assert y is not None
     count = validate.parameter_count(network.layers)
     validate.work(network.layers, len(x), passes=2 * count, field="x")
+    validate.response(network.layers, len(x), "gradient_check", "x")
     cfg = config(network.settings)
     result = nn.backward(network.params, cfg, x, y)
     epsilon = 1e-6

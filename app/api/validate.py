@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 
@@ -115,3 +116,68 @@ def work(
             f"{f' × {passes} passes' if passes > 1 else ''} = {cost:,} multiply-adds, over "
             f"the limit of {LIMITS.max_work:,} per request; ask for fewer",
         )
+
+
+Payload = Literal["forward", "predict", "backward", "step", "gradient_check"]
+BYTES_PER_NUMBER = 22
+"""What orjson writes for one computed float64, with its separator: 17 significant digits,
+often a sign, now and then an exponent. Measured over whole answers: 19 to 22 bytes a number
+(22 for gradients, which are small and so written with exponents); inputs echoed back are
+shorter. The upper end is taken, so the estimate errs towards refusing."""
+
+
+def response_numbers(
+    layers: list[int], payload: Payload, epochs: int = 1, stored: int = 0
+) -> tuple[int, int]:
+    """How many numbers a response holds: (per example of the batch, for the rest).
+
+    forward: net (units of layers 1..L), o (every layer, inputs included), output, J.
+    predict: the output alone. backward: forward's, δ (layers 1..L), ∂J/∂w and Δw (twice
+    the parameters). step: backward's, the network after (its parameters, the `stored`
+    numbers of its dataset, its layers, seed, updates and η) and J per epoch. gradient_check: the
+    parameters twice (backprop's and the differences), ε and the worst relative error."""
+    hidden_and_out, units, params = sum(layers[1:]), sum(layers), parameter_count(layers)
+    forward = hidden_and_out + units + layers[-1]
+    if payload == "predict":
+        return layers[-1], 0
+    if payload == "forward":
+        return forward, 1
+    if payload == "backward":
+        return forward + hidden_and_out, 2 * params + 1
+    if payload == "step":
+        return forward + hidden_and_out, 3 * params + stored + len(layers) + epochs + 4
+    return 0, 2 * params + 2
+
+
+def response(
+    layers: list[int],
+    examples: int,
+    payload: Payload,
+    field: str,
+    epochs: int = 1,
+    stored: int = 0,
+) -> None:
+    """Bound the bytes of one answer before computing it (numbers × BYTES_PER_NUMBER).
+
+    `field` is what makes it large: "x" for a batch sent, "dataset" for the stored one.
+    The message says how many examples would fit."""
+    each, rest = response_numbers(layers, payload, epochs, stored)
+    limit = LIMITS.max_response_bytes // BYTES_PER_NUMBER  # in numbers
+    numbers = examples * each + rest
+    if numbers <= limit:
+        return
+    size = f"about {numbers * BYTES_PER_NUMBER / 1e6:,.0f} MB ({numbers:,} numbers)"
+    over = f"over the limit of {LIMITS.max_response_bytes / 1e6:g} MB per response"
+    if rest > limit:  # the network's own numbers: no batch is small enough
+        raise ApiError(
+            422,
+            "layers",
+            f"layers {layers} make a {payload} answer of {size} even for one example, {over}; "
+            "use fewer or smaller layers" + (" or a smaller dataset" if stored else ""),
+        )
+    fits = (limit - rest) // each
+    what = f"{examples} examples" if field == "x" else f"the stored dataset's {examples} examples"
+    ask = f"send at most {fits} examples per request as x"
+    if payload == "forward":
+        ask += ", or ask /predict for the outputs alone"
+    raise ApiError(422, field, f"{what} would make a {payload} answer of {size}, {over}; {ask}")
