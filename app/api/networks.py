@@ -203,13 +203,8 @@ def patch(network: StoredNetwork, body: NetworkPatch) -> None:
         data = validate.dataset(body.dataset, layers, settings)
     elif "dataset" in fields:
         data = None  # explicit null removes the dataset
-    elif data is not None and (data[0].shape[1], data[1].shape[1]) != (layers[0], layers[-1]):
-        raise ApiError(
-            422,
-            "dataset",
-            f"the stored dataset has {data[0].shape[1]} inputs and {data[1].shape[1]} outputs; "
-            f"layers {layers} need {layers[0]} and {layers[-1]}: send a new dataset too",
-        )
+    elif data is not None:  # kept: it must suit the final layers and settings too
+        validate.stored_dataset(data, layers, settings)
     network.settings, network.seed, network.params, network.dataset = settings, seed, params, data
 
 

@@ -46,18 +46,43 @@ def batch(
     if len(y_rows) != len(x_rows):
         raise ApiError(422, prefix + "y", f"has {len(y_rows)} examples; x has {len(x_rows)}")
     y = matrix(y_rows, layers[-1], prefix + "y", layer_name(depth, depth))
-    if settings.loss == "cross_entropy" and ((y < 0) | (y > 1)).any():
-        i, j = (int(v) for v in np.argwhere((y < 0) | (y > 1))[0])
+    if settings.loss == "cross_entropy" and (at := outside_0_1(y)) is not None:
         raise ApiError(
-            422, f"{prefix}y[{i}][{j}]", "cross_entropy targets must lie between 0 and 1"
+            422, f"{prefix}y[{at[0]}][{at[1]}]", "cross_entropy targets must lie between 0 and 1"
         )
     return x, y
+
+
+def outside_0_1(y: Array) -> tuple[int, int] | None:
+    """The first target (example, unit) outside [0, 1], which cross_entropy cannot take."""
+    found = np.argwhere((y < 0) | (y > 1))
+    return (int(found[0][0]), int(found[0][1])) if found.size else None
 
 
 def dataset(data: Dataset, layers: list[int], settings: Settings) -> tuple[Array, Array]:
     x, y = batch(data.x, data.y, layers, settings, prefix="dataset.")
     assert y is not None
     return x, y
+
+
+def stored_dataset(data: tuple[Array, Array], layers: list[int], settings: Settings) -> None:
+    """A network's stored dataset against the layers and settings a change gives it: what
+    `dataset` checks when the examples are sent, for examples the network already holds."""
+    x, y = data
+    if (x.shape[1], y.shape[1]) != (layers[0], layers[-1]):
+        raise ApiError(
+            422,
+            "dataset",
+            f"the stored dataset has {x.shape[1]} inputs and {y.shape[1]} outputs; "
+            f"layers {layers} need {layers[0]} and {layers[-1]}: send a new dataset too",
+        )
+    if settings.loss == "cross_entropy" and (at := outside_0_1(y)) is not None:
+        raise ApiError(
+            422,
+            "loss",
+            f"cross_entropy needs targets between 0 and 1, and the stored dataset's "
+            f"y[{at[0]}][{at[1]}] is {y[at]:g}: send a new dataset too",
+        )
 
 
 def params(
