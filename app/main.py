@@ -71,7 +71,7 @@ def create_app() -> FastAPI:
     app.include_router(presets.router)
     app.include_router(pages.router)
     if settings.admin_token:  # the admin view is off (404) unless a token is set
-        app.include_router(admin.router)
+        app.include_router(admin.router, include_in_schema=False)
         app.include_router(admin.page)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     return app
