@@ -53,6 +53,15 @@ def home(request: Request, store: StoreDep) -> Response:
     return RedirectResponse(f"/n/{network.id}", status_code=303)
 
 
+@router.head("/")
+def home_head() -> Response:
+    """HEAD of `/`: the headers of a page, without the network a GET would make (and so no
+    Location either). No Content-Length: there is no one page whose length it would be."""
+    response = Response(media_type="text/html")
+    del response.headers["content-length"]
+    return response
+
+
 @router.get("/n/{network_id}", response_class=HTMLResponse)
 def simulator(request: Request, network_id: IdPath, store: StoreDep) -> Response:
     try:

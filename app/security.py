@@ -3,8 +3,8 @@
 Three pure ASGI middlewares, outermost first (see `install`):
 
 - `SecurityHeaders`: a Content-Security-Policy with no inline script, nosniff, no referrer and
-  no framing, on every response (pages, API, static files, errors); and a 405 lists every
-  method of its path (Starlette names one route's only).
+  no framing, on every response (pages, API, static files, errors); a 405 lists every
+  method of its path (Starlette names one route's only); HEAD works wherever GET does.
 - `CreateRateLimit`: a token bucket per client address on the requests that create a
   network (`POST /api/networks`, `…/import`, `GET /`). In process, so per worker: with N
   workers an address may create up to N times the rate. Refusals are 429 with Retry-After.
@@ -60,10 +60,13 @@ CREATES: frozenset[tuple[str, str]] = frozenset(
 
 
 class SecurityHeaders:
-    """The security headers on every response; and a 405's Allow lists every method of the
+    """The security headers on every response; a 405's Allow lists every method of the
     path, not just the first route's (Starlette stops at the first route whose path matches,
-    so for /api/networks/{id}, three routes, it would say `Allow: GET`). One layer for both,
-    since every request passes through it."""
+    so for /api/networks/{id}, three routes, it would say `Allow: GET`); and HEAD is answered
+    wherever GET is, as HTTP requires (FastAPI's routes take only the methods they name): the
+    request goes on as a GET and its body is dropped. Not for a GET that creates something
+    (`GET /`, in CREATES): that path answers HEAD with a route of its own. One layer for
+    all three, since every request passes through it."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -72,8 +75,13 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        head = scope["method"] == "HEAD" and ("GET", scope["path"]) not in CREATES
+        if head:  # a copy: the server keeps its own scope, which still says HEAD
+            scope = {**scope, "method": "GET"}
+        ended = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal ended
             if message["type"] == "http.response.start":
                 raw = list(message.get("headers", []))
                 present = {name.lower() for name, _ in raw}
@@ -81,6 +89,11 @@ class SecurityHeaders:
                 message["headers"] = raw
                 if message["status"] == 405 and (methods := allowed_methods(scope)):
                     MutableHeaders(scope=message)["allow"] = ", ".join(sorted(methods))
+            elif head and message["type"] == "http.response.body":
+                if ended:
+                    return  # the rest of the GET's body: HEAD has none
+                ended = True
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -98,7 +111,8 @@ def allowed_methods(scope: Scope) -> set[str]:
             methods = by_params.setdefault(template.count("{"), set())
             methods |= {m.upper() for m in item if m in HTTP_METHODS}
     # /api/networks/import is the literal path's, not /api/networks/{network_id}'s
-    return by_params[min(by_params)] if by_params else set()
+    methods = by_params[min(by_params)] if by_params else set()
+    return methods | {"HEAD"} if "GET" in methods else methods
 
 
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
