@@ -55,6 +55,9 @@ def create_app() -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Starlette's redirect takes its host from the Host header; app.api.errors redirects
+        # with a relative Location instead
+        redirect_slashes=False,
         docs_url=None,  # served by app.openapi from vendored assets, under our CSP
         redoc_url=None,
         # FastAPI's OpenTelemetry hooks: nothing here exports traces (a class may be offline),

@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.nn import NonFinite, NonFiniteUpdate
 from app.schemas import ErrorResponse
@@ -117,12 +118,41 @@ def install(app: FastAPI) -> None:
         app.add_exception_handler(kind, known)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> Response:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and (moved := slash_redirect(request)) is not None:
+            return moved
         field = "path" if exc.status_code in (404, 405) else "request"
         response = error_response(exc.status_code, [(field, str(exc.detail).lower())])
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
         return response
+
+
+def slash_redirect(request: Request) -> Response | None:
+    """For a path no route takes whose twin with (or without) a trailing slash one does, a
+    307 to the twin, as Starlette's redirect_slashes, but with a relative Location that keeps
+    the query: Starlette's absolute one takes its host from the Host header, so anyone could
+    make the server send a browser to another site."""
+    scope = request.scope
+    path: str = scope["path"]
+    raw: bytes = scope.get("raw_path") or path.encode()
+    if path == "/" or not path.startswith("/"):
+        return None
+    twin, raw_twin = (
+        (path.rstrip("/"), raw.rstrip(b"/")) if path.endswith("/") else (path + "/", raw + b"/")
+    )
+    if not twin or raw_twin == raw or raw_twin.startswith((b"//", b"/\\")):
+        return None  # "//host" would be a Location on another host; %2F is no slash here
+    routes = request.app.router.routes
+
+    def taken(candidate: str) -> bool:
+        return any(route.matches({**scope, "path": candidate})[0] != Match.NONE for route in routes)
+
+    if taken(path) or not taken(twin):
+        return None  # a route's own 404, or no twin to go to
+    query: bytes = scope.get("query_string", b"")
+    location = (raw_twin + (b"?" + query if query else b"")).decode("latin-1")
+    return Response(status_code=307, headers={"Location": location})
 
 
 def orjson_bytes(payload: Any) -> bytes:

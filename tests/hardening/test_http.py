@@ -3,6 +3,8 @@ stay on the server's own address."""
 
 from __future__ import annotations
 
+import http.client
+
 import httpx
 from fastapi.testclient import TestClient
 
@@ -92,3 +94,48 @@ def test_a_405_allows_head_where_it_allows_get(client: TestClient) -> None:
     assert client.put(f"/api/networks/{network_id}").headers["allow"] == (
         "DELETE, GET, HEAD, PATCH"
     )
+
+
+# -- trailing slashes ------------------------------------------------------------------------
+def raw_request(
+    port: int, target: str, method: str = "GET", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str]]:
+    """The request line exactly as given (httpx would read "//host/" as another host)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, target, headers=headers or {})
+        response = connection.getresponse()
+        response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}
+    finally:
+        connection.close()
+
+
+def test_trailing_slashes_redirect_relative_and_never_off_the_server(live_server_factory) -> None:
+    server = live_server_factory()
+    evil = {"Host": "evil.example"}
+    for sent, location in [
+        ("/n/abc/", "/n/abc"),
+        ("/n/abc///", "/n/abc"),
+        ("/api/presets/?page=2&x=%20", "/api/presets?page=2&x=%20"),
+        ("/n/a%20b/", "/n/a%20b"),  # kept encoded, as sent
+        ("/healthz/", "/healthz"),
+    ]:
+        status, headers = raw_request(server.port, sent, headers=evil)
+        assert (status, headers.get("location")) == (307, location), sent
+    status, headers = raw_request(server.port, "/api/networks/", "POST", evil)
+    assert (status, headers.get("location")) == (307, "/api/networks")  # the method goes on
+    for path in ("//evil.example/", "///evil.example//", "/nothing-here/", "/n/abc%2F"):
+        status, headers = raw_request(server.port, path, headers=evil)
+        assert status in (404, 422), path
+        assert "location" not in headers, path
+    # a route's own 404 is not redirected: the static files answer for /static/...
+    status, headers = raw_request(server.port, "/static/css/missing.css/")
+    assert status == 404
+    assert "location" not in headers
+
+
+def test_a_redirected_post_still_creates(client: TestClient) -> None:
+    created = client.post("/api/networks/", json={"layers": [1, 1]})
+    assert created.status_code == 201
+    assert created.url.path == "/api/networks"
