@@ -97,8 +97,10 @@ def known_error_response(exc: Exception) -> Response | None:
         response.headers["Retry-After"] = "60"
         return response
     if isinstance(exc, StoreUnavailable):
+        # the cause is for the operator's log: it may name files and directories of the server
         log.error("store unavailable: %s", exc)
-        response = error_response(503, [("database", f"cannot save now ({exc}); try again")])
+        message = "cannot save now; try again in a few seconds"
+        response = error_response(503, [("database", message)])
         response.headers["Retry-After"] = "5"
         return response
     return None
