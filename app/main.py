@@ -65,6 +65,7 @@ def create_app() -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     errors.install(app)
+    pages.install(app)  # after: it wraps the API's handlers for the page routes
     app.add_middleware(StepLane)  # first added, so innermost: inside the security layers
     security.install(app, settings)
     openapi.install(app)

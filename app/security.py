@@ -30,10 +30,12 @@ import numpy as np
 from fastapi import FastAPI
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.errors import error_response
 from app.config import LIMITS, Settings
+from app.pages import too_many_page, wants_page
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -168,24 +170,34 @@ class CreateRateLimit:
     def __init__(self, app: ASGIApp, buckets: TokenBuckets, creates: Iterable[tuple[str, str]]):
         self.app, self.buckets, self.creates = app, buckets, frozenset(creates)
 
+    @staticmethod
+    def _refuse(seconds: int, scope: Scope) -> Response:
+        """A page for a browser opening `/`, the API's error for everyone else; both say how
+        the limit is raised, since a class behind one address shares one bucket."""
+        if wants_page(scope["path"], Headers(scope=scope)):
+            return too_many_page(seconds)
+        response = error_response(
+            429,
+            [
+                (
+                    "request",
+                    f"too many networks created from this address; try again in {seconds} s. "
+                    "A class behind one NAT address counts as one client: the teacher can "
+                    "raise the limit with BACKPROP_CREATE_BURST (networks at once) and "
+                    "BACKPROP_CREATE_PER_MINUTE (the refill)",
+                )
+            ],
+        )
+        response.headers["Retry-After"] = str(seconds)
+        return response
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and (scope["method"], scope["path"]) in self.creates:
             client = scope.get("client")
             wait = self.buckets.take(client[0] if client else "unknown")
             if wait > 0:
                 seconds = math.ceil(wait) if math.isfinite(wait) else 3600
-                response = error_response(
-                    429,
-                    [
-                        (
-                            "request",
-                            "too many networks created from this address; "
-                            f"try again in {seconds} s",
-                        )
-                    ],
-                )
-                response.headers["Retry-After"] = str(seconds)
-                await response(scope, receive, send)
+                await self._refuse(seconds, scope)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 

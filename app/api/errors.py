@@ -106,10 +106,15 @@ def known_error_response(exc: Exception) -> Response | None:
     return None
 
 
+def validation_error_response(exc: RequestValidationError) -> Response:
+    """The first 20 problems pydantic found (each list stops at its first: app/schemas.py)."""
+    return error_response(422, [_readable(e) for e in exc.errors()[:20]])
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation(_: Request, exc: RequestValidationError) -> Response:
-        return error_response(422, [_readable(e) for e in exc.errors()[:20]])
+        return validation_error_response(exc)
 
     async def known(_: Request, exc: Exception) -> Response:
         response = known_error_response(exc)
