@@ -20,7 +20,13 @@ class Limits(BaseSettings):
     max_epochs: int = Field(10000, description="Most epochs in one step request.")
     max_work: int = Field(
         50_000_000,
-        description="Most multiply-adds one request may cost: examples × epochs × weights.",
+        description="Most work one request may cost, in multiply-adds: examples × epochs × "
+        "weights × passes, plus `update_cost` per update.",
+    )
+    update_cost: int = Field(
+        2_500,
+        description="What one update costs beyond its multiply-adds, in multiply-adds: the "
+        "fixed cost of a forward and a backward pass (online mode pays it per example).",
     )
     max_abs_value: float = Field(1e6, description="Largest |number| accepted in any input.")
     max_learning_rate: float = Field(1000.0)
@@ -44,6 +50,13 @@ class Settings(BaseSettings):
     presets_dir: str | None = None
     admin_token: str | None = None
     max_networks: int = 10_000
+    max_stored_bytes: int = Field(
+        4 * 2**30,
+        ge=0,
+        description="The most bytes the database may hold (4 GiB); 0: no quota. At the "
+        "quota, expired networks are deleted first, then new networks and larger datasets "
+        "are refused with a 503.",
+    )
     expire_after_days: float = 30.0
     cache_networks: int = Field(
         1024,

@@ -12,7 +12,6 @@ from fastapi.staticfiles import StaticFiles
 
 from app import openapi, pages, security
 from app.api import admin, errors, health, networks, presets, transfer
-from app.api.step_lane import StepLane
 from app.config import get_settings
 from app.store import SQLiteStore, StoreUnavailable
 from app.store.reopen import Reopening
@@ -38,6 +37,7 @@ def create_app() -> FastAPI:
                 max_networks=settings.max_networks,
                 expire_after=settings.expire_after_days * 86400,
                 cache_networks=settings.cache_networks,
+                max_stored_bytes=settings.max_stored_bytes,
             )
 
         try:
@@ -65,8 +65,7 @@ def create_app() -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     errors.install(app)
-    pages.install(app)  # after: it wraps the API's handlers for the page routes
-    app.add_middleware(StepLane)  # first added, so innermost: inside the security layers
+    pages.install(app)  # after: for the page routes, two of its handlers answer with pages
     security.install(app, settings)
     openapi.install(app)
     app.include_router(health.router)

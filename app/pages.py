@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import Headers
 
 from app import presets
-from app.api.errors import known_error_response, validation_error_response
+from app.api.errors import known_error_response, standing_problem, validation_error_response
 from app.api.networks import IdPath, StoreDep, build
 from app.config import get_settings
 from app.schemas import NetworkCreate
@@ -91,7 +91,7 @@ def install(app: FastAPI) -> None:
         if wants_page(request.url.path, request.headers):
             log.error("store unavailable: %s", exc)
             return unavailable_page()
-        response = known_error_response(exc)
+        response = known_error_response(exc, standing_problem(request))
         assert response is not None
         return response
 

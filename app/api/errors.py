@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from app.nn import NonFinite, NonFiniteUpdate
+from app.nn import NonFinite, NonFiniteUpdate, Stopped
 from app.schemas import ErrorResponse
 from app.store import NotFound, StoreFull, StoreUnavailable
 
@@ -65,14 +65,16 @@ def _readable(error: dict[str, Any]) -> tuple[str, str]:
     return field_path(loc), message[0].lower() + message[1:] if message else message
 
 
-def known_error_response(exc: Exception) -> Response | None:
+def known_error_response(exc: Exception, standing: str = "") -> Response | None:
     """The response for an error the API knows (a refused change, a missing network, an
-    overflow, a full or unavailable store), or None for anything else. The exception
-    handlers and the short path for /step (app/api/step_lane.py) both answer with it."""
+    overflow, a full or unavailable store), or None for anything else. `standing`: what
+    stops every write until a restart (`standing_problem`), said instead of "try again"."""
     if isinstance(exc, ApiError):
         response = error_response(exc.status, [(exc.field, exc.message)])
         response.headers.update(exc.headers)
         return response
+    if isinstance(exc, Stopped):  # nobody is left to read it
+        return error_response(400, [("request", "the client went away; nothing was saved")])
     if isinstance(exc, NotFound):
         return error_response(404, [("id", "no network has this id (it may have expired)")])
     if isinstance(exc, NonFinite):
@@ -88,10 +90,10 @@ def known_error_response(exc: Exception) -> Response | None:
             )
         return error_response(422, [(exc.where, message)])
     if isinstance(exc, StoreFull):
-        log.warning("refused a new network: %s", exc)
+        log.warning("refused a change: %s", exc)
         message = (
-            f"{exc}; no new network can be made until unused ones expire "
-            "(or the teacher raises BACKPROP_MAX_NETWORKS)"
+            f"{exc}; nothing more can be stored until unused networks expire "
+            f"(or the teacher raises {exc.setting})"
         )
         response = error_response(503, [("networks", message)])
         response.headers["Retry-After"] = "60"
@@ -99,11 +101,20 @@ def known_error_response(exc: Exception) -> Response | None:
     if isinstance(exc, StoreUnavailable):
         # the cause is for the operator's log: it may name files and directories of the server
         log.error("store unavailable: %s", exc)
-        message = "cannot save now; try again in a few seconds"
+        message = standing or "cannot save now; try again in a few seconds"
         response = error_response(503, [("database", message)])
         response.headers["Retry-After"] = "5"
         return response
     return None
+
+
+def standing_problem(request: Request) -> str:
+    """The store's own sentence for what refuses every write until the server restarts (its
+    `problem`, which /healthz reports too), or "" (also while it cannot even be opened)."""
+    try:
+        return str(getattr(request.app.state.store, "problem", ""))
+    except StoreUnavailable:
+        return ""
 
 
 def validation_error_response(exc: RequestValidationError) -> Response:
@@ -116,12 +127,12 @@ def install(app: FastAPI) -> None:
     async def validation(_: Request, exc: RequestValidationError) -> Response:
         return validation_error_response(exc)
 
-    async def known(_: Request, exc: Exception) -> Response:
-        response = known_error_response(exc)
+    async def known(request: Request, exc: Exception) -> Response:
+        response = known_error_response(exc, standing_problem(request))
         assert response is not None, f"no response for {type(exc).__name__}"
         return response
 
-    for kind in (ApiError, NotFound, NonFinite, StoreUnavailable):  # StoreFull is one
+    for kind in (ApiError, NotFound, NonFinite, Stopped, StoreUnavailable):  # StoreFull is one
         app.add_exception_handler(kind, known)
 
     @app.exception_handler(StarletteHTTPException)

@@ -1,18 +1,23 @@
 """/api/networks: create, read, change, and run the three phases of backpropagation.
 
-Each route: validate, load, compute (app.nn), save, respond. Routes are plain `def` so numpy
-work runs in the thread pool, never on the event loop; /step is `async` because its work
-runs in the store's writer thread, which it awaits (no pool thread of its own; and
-app/api/step_lane.py takes valid step requests on a shorter path still). Responses are
-serialized by orjson straight from numpy arrays; the response models document them in /docs.
+Each route: validate, load, compute (app.nn), save, respond, on one path. Routes are `async`
+and run on the event loop: a small network's pass takes microseconds, less than handing the
+request to another thread and back. Work above `INLINE_WORK` (the cost `validate.work`
+counts) runs on a worker thread instead, once per request, so the loop keeps serving the
+class; a step there stops at its next update if the client goes away, and saves nothing.
+Responses are serialized by orjson straight from numpy arrays; the response models document
+them in /docs.
 """
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+import threading
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
@@ -39,6 +44,11 @@ from app.schemas import (
 from app.store import NetworkStore, StoredNetwork
 
 router = APIRouter(prefix="/api/networks", tags=["networks"])
+T = TypeVar("T")
+
+INLINE_WORK = 200_000
+"""Requests that cost less than this (validate.work's multiply-adds: about 2 ms) run on the
+event loop; larger ones on a worker thread (bench/cost_bound.py measures both)."""
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": text}
@@ -134,7 +144,27 @@ def examples(
     return xs, ys
 
 
-def forward_pass(
+async def run(request: Request, cost: int, work: Callable[[Callable[[], bool]], T]) -> T:
+    """Run `work(stop)`: on the event loop when `cost` is small, else on a worker thread,
+    where `stop()` turns true once the client has gone away."""
+    if cost < INLINE_WORK:
+        return work(lambda: False)
+    gone = threading.Event()
+
+    async def watch() -> None:
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+        gone.set()
+
+    watcher = asyncio.create_task(watch())
+    try:
+        return await anyio.to_thread.run_sync(work, gone.is_set)
+    finally:
+        watcher.cancel()
+
+
+async def forward_pass(
+    request: Request,
     store: NetworkStore,
     network_id: str,
     body: ForwardRequest,
@@ -143,10 +173,10 @@ def forward_pass(
     """Load, check the batch and its cost, run forward: what /forward and /predict share."""
     network = store.get(network_id)
     x, y = examples(network, body.x, body.y, need_y=False)
-    validate.work(network.layers, len(x), field="x")
+    cost = validate.work(network.layers, len(x), field="x")
     validate.response(network.layers, len(x), payload, "x" if body.x else "dataset")
     cfg = config(network.settings)
-    return cfg, nn.forward(network.params, cfg, x), y
+    return cfg, await run(request, cost, lambda _: nn.forward(network.params, cfg, x)), y
 
 
 def build(body: NetworkCreate) -> StoredNetwork:
@@ -212,7 +242,7 @@ def patch(network: StoredNetwork, body: NetworkPatch) -> None:
 @router.post(
     "", status_code=201, response_model=NetworkState, responses=ERRORS, summary="Create a network"
 )
-def create_network(body: NetworkCreate, store: StoreDep) -> Response:
+async def create_network(body: NetworkCreate, store: StoreDep) -> Response:
     """A new network from `layers` (weights drawn from `seed`, or given exactly) or a preset."""
     network = build(body)
     store.create(network)
@@ -222,7 +252,7 @@ def create_network(body: NetworkCreate, store: StoreDep) -> Response:
 @router.get(
     "/{network_id}", response_model=NetworkState, responses=ERRORS, summary="Read a network"
 )
-def get_network(network_id: IdPath, store: StoreDep) -> Response:
+async def get_network(network_id: IdPath, store: StoreDep) -> Response:
     return json_response(state(store.get(network_id)))
 
 
@@ -232,7 +262,7 @@ def get_network(network_id: IdPath, store: StoreDep) -> Response:
     responses=ERRORS,
     summary="Change settings, weights, biases or the dataset",
 )
-def patch_network(network_id: IdPath, body: NetworkPatch, store: StoreDep) -> Response:
+async def patch_network(network_id: IdPath, body: NetworkPatch, store: StoreDep) -> Response:
     """Omitted fields stay. New `layers`, or a `seed`, draw the weights again from the seed
     unless weights are given too; `"dataset": null` removes the dataset."""
 
@@ -244,7 +274,7 @@ def patch_network(network_id: IdPath, body: NetworkPatch, store: StoreDep) -> Re
 
 
 @router.delete("/{network_id}", status_code=204, responses=ERRORS, summary="Delete a network")
-def delete_network(network_id: IdPath, store: StoreDep) -> Response:
+async def delete_network(network_id: IdPath, store: StoreDep) -> Response:
     if not store.delete(network_id):
         raise ApiError(404, "id", "no network has this id (it may have expired)")
     return Response(status_code=204)
@@ -256,9 +286,11 @@ def delete_network(network_id: IdPath, store: StoreDep) -> Response:
     responses=ERRORS,
     summary="Forward pass: net and o of every unit",
 )
-def forward(network_id: IdPath, store: StoreDep, body: ForwardRequest | None = None) -> Response:
+async def forward(
+    network_id: IdPath, store: StoreDep, request: Request, body: ForwardRequest | None = None
+) -> Response:
     """net_r = Σ_q w_rq u_rq + b_r and o_r = f(net_r), layer by layer. Changes nothing."""
-    cfg, trace, y = forward_pass(store, network_id, body or ForwardRequest())
+    cfg, trace, y = await forward_pass(request, store, network_id, body or ForwardRequest())
     return json_response(forward_payload(trace, None if y is None else nn.loss(cfg, trace, y)))
 
 
@@ -268,10 +300,14 @@ def forward(network_id: IdPath, store: StoreDep, body: ForwardRequest | None = N
     responses=ERRORS,
     summary="The output o for many inputs, and nothing else",
 )
-def predict(network_id: IdPath, store: StoreDep, body: ForwardRequest | None = None) -> Response:
+async def predict(
+    network_id: IdPath, store: StoreDep, request: Request, body: ForwardRequest | None = None
+) -> Response:
     """forward's `output` alone: what a chart of the output over the input plane needs, at a
     fraction of the bytes (no net or o of the hidden layers). Changes nothing."""
-    _, trace, _ = forward_pass(store, network_id, body or ForwardRequest(), "predict")
+    _, trace, _ = await forward_pass(
+        request, store, network_id, body or ForwardRequest(), "predict"
+    )
     return json_response({"output": trace.output})
 
 
@@ -281,32 +317,48 @@ def predict(network_id: IdPath, store: StoreDep, body: ForwardRequest | None = N
     responses=ERRORS,
     summary="Backward pass: δ of every unit, ∂J/∂w and Δw of every weight",
 )
-def backward(network_id: IdPath, store: StoreDep, body: BackwardRequest | None = None) -> Response:
+async def backward(
+    network_id: IdPath, store: StoreDep, request: Request, body: BackwardRequest | None = None
+) -> Response:
     """δ_l = −∂J_i/∂o_l · f'(net_l) at the outputs, δ_j = f'(net_j) Σ_l w_lj δ_l below,
     ∂J/∂w_rq = −Σ_i δ_r u_rq, Δw = −η ∂J/∂w. Changes nothing."""
     body = body or BackwardRequest()
     network = store.get(network_id)
     x, y = examples(network, body.x, body.y, need_y=True)
     assert y is not None
-    validate.work(network.layers, len(x), passes=2, field="x")
+    cost = validate.work(network.layers, len(x), passes=2, field="x")
     validate.response(network.layers, len(x), "backward", "x" if body.x else "dataset")
-    result = nn.backward(network.params, config(network.settings), x, y)
+    cfg = config(network.settings)
+    result = await run(request, cost, lambda _: nn.backward(network.params, cfg, x, y))
     return json_response(backward_payload(result))
 
 
-def step_change(body: StepRequest) -> Callable[[StoredNetwork], bytes]:
-    """The change a step makes (run_step submits it): train, keep the new weights, return
-    the response's bytes (built by the writer with the network it just changed)."""
+def step_cost(network: StoredNetwork, body: StepRequest, n: int) -> int:
+    """What a step of `n` examples costs (validate.work): per epoch a forward and a backward
+    pass, then J over the batch; per update the fixed cost of its passes."""
+    updates = body.epochs * (n if body.mode == "online" else 1)
+    return validate.work(network.layers, n, body.epochs, passes=3, updates=updates)
+
+
+def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[StoredNetwork], bytes]:
+    """The change a step makes: train, keep the new weights, return the response's bytes
+    (built from the network it just changed)."""
 
     def change(network: StoredNetwork) -> bytes:
         x, y = examples(network, body.x, body.y, need_y=True)
         assert y is not None
-        validate.work(network.layers, len(x), body.epochs, passes=3)
+        step_cost(network, body, len(x))
         stored = sum(a.size for a in network.dataset) if network.dataset else 0
         field = "x" if body.x else "dataset"
         validate.response(network.layers, len(x), "step", field, body.epochs, stored)
         result = nn.train(
-            network.params, config(network.settings), x, y, mode=body.mode, epochs=body.epochs
+            network.params,
+            config(network.settings),
+            x,
+            y,
+            mode=body.mode,
+            epochs=body.epochs,
+            stop=stop,
         )
         network.params = result.params
         network.updates += result.updates
@@ -316,22 +368,25 @@ def step_change(body: StepRequest) -> Callable[[StoredNetwork], bytes]:
     return change
 
 
-async def run_step(store: NetworkStore, network_id: str, body: StepRequest) -> bytes:
-    """What /step does, for the route and for app/api/step_lane.py: the response's bytes."""
-    return await store.modify_async(network_id, step_change(body))
-
-
 @router.post(
     "/{network_id}/step",
     response_model=StepResponse,
     responses=ERRORS,
     summary="Update: apply Δw, for one or more epochs",
 )
-async def step(network_id: IdPath, store: StoreDep, body: StepRequest | None = None) -> Response:
+async def step(
+    network_id: IdPath, store: StoreDep, request: Request, body: StepRequest | None = None
+) -> Response:
     """Returns the backward pass that produced the first update, the network after all
     updates, and J over the whole batch after each epoch. All or nothing: an update that
     would make a weight non-finite leaves the network as it was."""
-    content = await run_step(store, network_id, body or StepRequest())
+    body = body or StepRequest()
+    network = store.get(network_id)
+    x, _ = examples(network, body.x, body.y, need_y=True)
+    cost = step_cost(network, body, len(x))
+    content = await run(
+        request, cost, lambda stop: store.modify(network_id, step_change(body, stop))
+    )
     return Response(content, media_type="application/json")
 
 
@@ -341,8 +396,8 @@ async def step(network_id: IdPath, store: StoreDep, body: StepRequest | None = N
     responses=ERRORS,
     summary="Compare backprop's ∂J/∂w with finite differences",
 )
-def gradient_check(
-    network_id: IdPath, store: StoreDep, body: BackwardRequest | None = None
+async def gradient_check(
+    network_id: IdPath, store: StoreDep, request: Request, body: BackwardRequest | None = None
 ) -> Response:
     """For every weight, (J(w + ε) − J(w − ε)) / 2ε beside backprop's ∂J/∂w."""
     body = body or BackwardRequest()
@@ -350,12 +405,18 @@ def gradient_check(
     x, y = examples(network, body.x, body.y, need_y=True)
     assert y is not None
     count = validate.parameter_count(network.layers)
-    validate.work(network.layers, len(x), passes=2 * count, field="x")
+    cost = validate.work(network.layers, len(x), passes=2 * count, field="x")
     validate.response(network.layers, len(x), "gradient_check", "x")
     cfg = config(network.settings)
-    result = nn.backward(network.params, cfg, x, y)
     epsilon = 1e-6
-    num_w, num_b = nn.numerical_gradients(network.params, cfg, x, y, epsilon)
+    result, (num_w, num_b) = await run(
+        request,
+        cost,
+        lambda _: (
+            nn.backward(network.params, cfg, x, y),
+            nn.numerical_gradients(network.params, cfg, x, y, epsilon),
+        ),
+    )
     worst = 0.0
     for exact, approx in zip(
         [*result.grad_weights, *result.grad_biases], [*num_w, *num_b], strict=True

@@ -129,18 +129,30 @@ def parameter_count(layers: list[int]) -> int:
 
 
 def work(
-    layers: list[int], examples: int, epochs: int = 1, passes: int = 1, field: str = "epochs"
-) -> None:
-    """Bound the multiply-adds of one request: examples × epochs × weights × passes."""
-    cost = examples * epochs * parameter_count(layers) * passes
+    layers: list[int],
+    examples: int,
+    epochs: int = 1,
+    passes: int = 1,
+    updates: int = 0,
+    field: str = "epochs",
+) -> int:
+    """Bound what one request costs, in multiply-adds: examples × epochs × weights × passes,
+    plus `update_cost` for every update (in online mode the cost is per update, not per
+    multiply-add). Both constants are calibrated by bench/cost_bound.py so that the largest
+    request allowed takes about a second. Returns the cost."""
+    weights = parameter_count(layers)
+    products = examples * epochs * weights * passes
+    cost = products + updates * LIMITS.update_cost
     if cost > LIMITS.max_work:
+        per_update = f" + {updates:,} updates × {LIMITS.update_cost:,}" if updates else ""
         raise ApiError(
             422,
             field,
-            f"{examples} examples × {epochs} epochs × {parameter_count(layers)} weights"
-            f"{f' × {passes} passes' if passes > 1 else ''} = {cost:,} multiply-adds, over "
-            f"the limit of {LIMITS.max_work:,} per request; ask for fewer",
+            f"{examples} examples × {epochs} epochs × {weights} weights"
+            f"{f' × {passes} passes' if passes > 1 else ''}{per_update} = {cost:,} "
+            f"multiply-adds, over the limit of {LIMITS.max_work:,} per request; ask for fewer",
         )
+    return cost
 
 
 Payload = Literal["forward", "predict", "backward", "step", "gradient_check"]

@@ -1,7 +1,8 @@
 """The store interface: where networks live. Routes and the engine never see SQL.
 
-`modify` is the one way to change a network: it runs read → change → write as one atomic
-unit, serialized against every other writer of that network, in any worker process.
+`modify` is the one way to change a network: read → change → write is atomic against every
+other writer of that network, in any worker process (the change is computed again when
+another writer got there first).
 A shared backend (PostgreSQL, Redis) implements the same verbs; see docs/storage.md.
 """
 
@@ -26,7 +27,16 @@ class StoreUnavailable(RuntimeError):
 
 
 class StoreFull(StoreUnavailable):
-    """`create` at the cap (BACKPROP_MAX_NETWORKS): nothing expired, so nothing was added."""
+    """At a cap (`setting` names it: BACKPROP_MAX_NETWORKS, BACKPROP_MAX_STORED_BYTES) with
+    nothing expired: nothing was added or changed."""
+
+    def __init__(self, message: str, setting: str) -> None:
+        super().__init__(message)
+        self.setting = setting
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer release: this one refuses to start on it."""
 
 
 @dataclass
@@ -64,12 +74,9 @@ class NetworkStore(Protocol):
     def get(self, network_id: str) -> StoredNetwork: ...
 
     def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
-        """Load, let `change` mutate the network (or raise to abort), save, commit."""
-        ...
-
-    async def modify_async(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
-        """`modify` for async routes: the event loop awaits the change, committed (or
-        refused), without blocking and without a pool thread."""
+        """Load, let `change` mutate the network (or raise to abort), save, commit. `change`
+        runs with no lock held and may run again, on the newer state, if another writer
+        changed the network meanwhile: it must depend on nothing but the network it is given."""
         ...
 
     def delete(self, network_id: str) -> bool: ...
@@ -80,6 +87,11 @@ class NetworkStore(Protocol):
 
     def scan(self) -> Iterator[StoredNetwork]:
         """Every network, without touching last_used (the admin's export)."""
+        ...
+
+    @property
+    def problem(self) -> str:
+        """Why every write is refused until the server restarts, or empty."""
         ...
 
     def close(self) -> None: ...

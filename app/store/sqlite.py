@@ -1,14 +1,17 @@
 """SQLite store: one file, WAL mode, one row per network.
 
 Durability: every change is committed before the route returns, so a 2xx means the change is
-on disk (synchronous=FULL survives power loss; NORMAL survives a killed process). Writers
-take the database's write lock with BEGIN IMMEDIATE, which serializes concurrent changes to a
-network across threads and worker processes: none is lost, none is applied twice. Within a
-process, one writer thread applies every change: those that queue up while it commits are
-committed together (group commit), so a class pays one fsync per batch, not one per step.
-`modify` hands it a change and waits; `modify_async` lets an async route await it without a
-worker thread of its own. Recently used networks stay decoded in
-memory (app/store/cache.py), checked against the database's version at every use.
+on disk (synchronous=FULL survives power loss; NORMAL survives a killed process).
+
+One way to change a network, `modify`, on the caller's own thread: load (from the cache when
+the cached version is the database's), let the change compute the new state with no lock
+held, then BEGIN IMMEDIATE, check that the version is still the one loaded, write, COMMIT.
+If another writer (a thread, or another worker process) changed the network in between, the
+change is computed again from the new state. So a long computation never holds the write
+lock, and concurrent changes are each applied exactly once, in some order.
+
+Reads never wait for writers: WAL readers see the last commit, and refreshing `last_used`
+(at most once a minute per network) is skipped when another writer holds the lock.
 
 Housekeeping (docs/storage.md): a network unused for `expire_after` seconds is gone: reads
 no longer see it, and `create` deletes such networks at most once a minute. At
@@ -19,29 +22,35 @@ write transaction, so concurrent creates in several workers never overshoot the 
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import itertools
 import json
-import queue
+import logging
+import os
 import sqlite3
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 
 from app.nn import Array, Params
 from app.schemas import Settings
-from app.store.base import NotFound, StoredNetwork, StoreFull, StoreUnavailable, Summary
-from app.store.cache import NetworkCache, detached
+from app.store.base import (
+    NotFound,
+    SchemaTooNew,
+    StoredNetwork,
+    StoreFull,
+    StoreUnavailable,
+    Summary,
+)
+from app.store.cache import NetworkCache
 
 T = TypeVar("T")
+log = logging.getLogger("backprop")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS networks (
@@ -59,10 +68,21 @@ CREATE TABLE IF NOT EXISTS networks (
 );
 CREATE INDEX IF NOT EXISTS networks_last_used ON networks (last_used);
 """
+"""The tables as the first release made them; MIGRATIONS bring them to this release's."""
+
+MIGRATIONS: list[str] = [
+    # 1: datasets compressed (zlib of the float64 bytes): a dataset of 0s and 1s took four
+    # times its JSON's bytes as raw float64. NULL marks the first release's raw bytes.
+    "ALTER TABLE networks ADD COLUMN dataset_codec TEXT",
+]
+"""Schema changes in order; PRAGMA user_version counts those applied."""
+SCHEMA_VERSION = len(MIGRATIONS)
+JOURNAL_SIZE_LIMIT = 4 * 2**20
+"""Bytes the WAL file is cut back to after a checkpoint (else it keeps its largest size)."""
 
 COLUMNS = (
     "id, layers, settings, seed, params, dataset_n, dataset, updates, version, "
-    "created_at, last_used"
+    "created_at, last_used, dataset_codec"
 )
 TOUCH_EVERY = 60.0
 """Reads refresh last_used at most this often (seconds), so reads rarely write."""
@@ -87,18 +107,20 @@ def decode_params(layers: list[int], blob: bytes) -> Params:
 
 
 def encode_dataset(dataset: tuple[Array, Array] | None) -> tuple[int | None, bytes | None]:
+    """The examples as zlib-compressed little-endian float64s, x then y."""
     if dataset is None:
         return None, None
     x, y = dataset
-    return len(x), np.concatenate([x.ravel(), y.ravel()]).astype("<f8").tobytes()
+    raw = np.concatenate([x.ravel(), y.ravel()]).astype("<f8").tobytes()
+    return len(x), zlib.compress(raw, 1)
 
 
 def decode_dataset(
-    layers: list[int], n: int | None, blob: bytes | None
+    layers: list[int], n: int | None, blob: bytes | None, codec: str | None = "zlib"
 ) -> tuple[Array, Array] | None:
     if n is None or blob is None:
         return None
-    flat = np.frombuffer(blob, dtype="<f8")
+    flat = np.frombuffer(zlib.decompress(blob) if codec == "zlib" else blob, dtype="<f8")
     split = n * layers[0]
     return flat[:split].reshape(n, layers[0]).copy(), flat[split:].reshape(n, layers[-1]).copy()
 
@@ -110,7 +132,7 @@ def row_to_network(row: sqlite3.Row) -> StoredNetwork:
         settings=Settings.model_validate_json(row["settings"]),
         seed=row["seed"],
         params=decode_params(layers, row["params"]),
-        dataset=decode_dataset(layers, row["dataset_n"], row["dataset"]),
+        dataset=decode_dataset(layers, row["dataset_n"], row["dataset"], row["dataset_codec"]),
         updates=row["updates"],
         version=row["version"],
         created_at=row["created_at"],
@@ -132,6 +154,7 @@ def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
         network.version,
         network.created_at,
         network.last_used,
+        "zlib",
     )
 
 
@@ -144,33 +167,12 @@ class _Columns(NamedTuple):
     layers: list[int]
 
 
-@dataclass(eq=False)
-class _Pending:
-    """One caller's change, waiting for the writer thread."""
-
-    network_id: str
-    change: Callable[[StoredNetwork], Any]
-    queued: float
-    """time.monotonic() when submitted."""
-    start: Callable[[], bool]
-    """Called once, before the change is applied: False if the caller gave up (cancelled),
-    and then the change is dropped, never applied."""
-    settle: Callable[[Any, BaseException | None], None]
-    """Hands the caller the result, or the error, once the batch is committed (or failed)."""
-    result: Any = None
-    error: BaseException | None = None
+class _Conflict(Exception):
+    """The network changed between load and write: compute the change again."""
 
 
-def _resolve(
-    future: Future[Any] | asyncio.Future[Any], result: Any, error: BaseException | None
-) -> None:
-    """Resolve a caller's future (unless it was cancelled); an asyncio one on its loop."""
-    if future.cancelled():
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(result)
+MAX_ATTEMPTS = 20
+"""How often `modify` computes a change again before it gives up (StoreUnavailable)."""
 
 
 class SQLiteStore:
@@ -182,12 +184,15 @@ class SQLiteStore:
         max_networks: int = 0,
         expire_after: float = 0.0,
         cache_networks: int = 1024,
+        max_stored_bytes: int = 0,
     ):
         """`max_networks`: the cap (0: none). `expire_after`: seconds unused before a network
         is deleted (0: never). `cache_networks`: how many recently used networks stay
-        decoded in memory (0: none)."""
+        decoded in memory (0: none). `max_stored_bytes`: the quota of the database's bytes
+        (0: none)."""
         self.path = path
         self.max_networks = max(0, max_networks)
+        self.max_stored_bytes = max(0, max_stored_bytes)
         self.expire_after = max(0.0, expire_after)
         self._next_sweep = 0.0
         self.synchronous = synchronous if synchronous in ("FULL", "NORMAL", "EXTRA") else "FULL"
@@ -200,19 +205,37 @@ class SQLiteStore:
         per retired thread, until the process ran out of descriptors."""
         self._lock = threading.Lock()
         self._cache = NetworkCache(cache_networks)
-        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
-        """Changes waiting for the writer thread; None asks it to stop."""
-        self._thread: threading.Thread | None = None
-        self._closed = False
         self._writer = threading.Lock()
-        """One writer per process at a time (the writer thread, or create and delete): they
-        queue here instead of in SQLite's busy handler, which polls with sleeps of up to
-        100 ms. Other processes still wait in it."""
+        """One writer per process at a time: threads queue here instead of in SQLite's busy
+        handler, which polls with sleeps of up to 100 ms. Other processes still wait in it."""
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._wal = f"{path}-wal"
+        self._wal_inode: int | None = None
+        self._wal_lost = ""
+        """Why writes are refused for good (the WAL file was removed), or empty."""
         with self._errors():
-            conn = self._connection()
-            conn.executescript(SCHEMA)
+            self._migrate()
+        self._wal_inode = self._inode()
+
+    def _migrate(self) -> None:
+        """Create the tables, or bring an older release's database up to this one's, in one
+        transaction; refuse a database that a newer release wrote."""
+        with self._write() as conn:
+            found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if found > SCHEMA_VERSION:
+                raise SchemaTooNew(
+                    f"{self.path} has schema version {found}; this release knows versions "
+                    f"up to {SCHEMA_VERSION}: run a newer release"
+                )
+            if found == SCHEMA_VERSION and found > 0:
+                return
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            for migration in MIGRATIONS[found:]:
+                conn.execute(migration)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -- connections -------------------------------------------------------------------------
     def _connection(self) -> sqlite3.Connection:
@@ -223,6 +246,7 @@ class SQLiteStore:
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
             self._use_wal(conn)
             conn.execute(f"PRAGMA synchronous = {self.synchronous}")
+            conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
             self._local.conn = conn
             with self._lock:
                 for thread, old in [(t, c) for t, c in self._all if not t.is_alive()]:
@@ -258,6 +282,7 @@ class SQLiteStore:
     def _write(self) -> Iterator[sqlite3.Connection]:
         conn = self._connection()
         with self._writer_lock(), self._errors():
+            self._check_wal(conn)
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
@@ -265,6 +290,41 @@ class SQLiteStore:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+            if self._wal_inode is not None and self._inode() != self._wal_inode:
+                self._lose_wal(conn)  # removed after the check: save this commit too
+
+    def _inode(self) -> int | None:
+        try:
+            return os.stat(self._wal).st_ino
+        except FileNotFoundError:
+            return None
+
+    def _check_wal(self, conn: sqlite3.Connection) -> None:
+        """Refuse to write once the WAL file has been removed (or replaced) under us.
+
+        SQLite keeps writing to the removed file through its open descriptor, where commits
+        are lost when the process ends: the server answered 200 to thousands of steps and
+        after a restart each network had lost its last ones. So the first write that sees it
+        copies every commit into the database file (a checkpoint through that descriptor)
+        and from then on writes answer 503 until the server is restarted."""
+        if self._wal_lost:
+            raise StoreUnavailable(self._wal_lost)
+        if self._wal_inode is not None and self._inode() != self._wal_inode:
+            self._lose_wal(conn)
+            raise StoreUnavailable(self._wal_lost)
+
+    def _lose_wal(self, conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA wal_checkpoint(FULL)")
+        self._wal_lost = (
+            "the database's write-ahead log was removed while the server ran; every change "
+            "is saved, but no more can be until the server is restarted"
+        )
+        log.error("%s was removed: writes are refused until a restart", self._wal)
+
+    @property
+    def problem(self) -> str:
+        """Why the store refuses every write until a restart, or empty."""
+        return self._wal_lost
 
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:
@@ -286,11 +346,31 @@ class SQLiteStore:
             count = self._make_room(conn, now)
             if count < self.max_networks or not self.max_networks:
                 conn.execute(
-                    f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     network_to_row(network),
                 )
+                if self._stored_bytes(conn) > self.max_stored_bytes > 0:
+                    self._sweep(conn, now)  # expired networks go first
+                self._check_quota(conn)
                 return
-        raise StoreFull(f"the server already holds its maximum of {self.max_networks} networks")
+        raise StoreFull(
+            f"the server already holds its maximum of {self.max_networks} networks",
+            setting="BACKPROP_MAX_NETWORKS",
+        )
+
+    def _stored_bytes(self, conn: sqlite3.Connection) -> int:
+        """Bytes the database's pages hold (its free pages not counted)."""
+        pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+        free = int(conn.execute("PRAGMA freelist_count").fetchone()[0])
+        return (pages - free) * int(conn.execute("PRAGMA page_size").fetchone()[0])
+
+    def _check_quota(self, conn: sqlite3.Connection) -> None:
+        """Refuse (and so roll back) a write that leaves more than `max_stored_bytes`."""
+        if self.max_stored_bytes and self._stored_bytes(conn) > self.max_stored_bytes:
+            raise StoreFull(
+                f"the server already stores its maximum of {self.max_stored_bytes:,} bytes",
+                setting="BACKPROP_MAX_STORED_BYTES",
+            )
 
     def _make_room(self, conn: sqlite3.Connection, now: float) -> int:
         """Delete expired networks when due (or when at the cap); the count that remains."""
@@ -338,150 +418,52 @@ class SQLiteStore:
             network = self._load(self._connection(), network_id)
         now = time.time()
         if now - network.last_used > TOUCH_EVERY:
-            with self._write() as conn:
-                conn.execute("UPDATE networks SET last_used = ? WHERE id = ?", (now, network_id))
+            self._touch(network_id, now)
         return network
 
-    def submit(self, network_id: str, change: Callable[[StoredNetwork], T]) -> Future[T]:
-        """Queue `change` for the writer thread. The future resolves after the COMMIT that
-        holds the change (so a 2xx built from it is on disk), or with the change's own
-        exception (nothing saved), or StoreUnavailable. Cancelled before the writer takes
-        it, the change is never applied."""
-        future: Future[T] = Future()
-        settle = functools.partial(_resolve, future)
-        self._enqueue(network_id, change, future.set_running_or_notify_cancel, settle)
-        return future
+    def _touch(self, network_id: str, now: float) -> None:
+        """Refresh last_used, best-effort: skipped (until a later read) when another writer
+        holds the lock, so a read never waits for a write."""
+        if not self._writer.acquire(blocking=False):
+            return
+        try:
+            conn = self._connection()
+            conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                conn.execute("UPDATE networks SET last_used = ? WHERE id = ?", (now, network_id))
+            except sqlite3.OperationalError:
+                pass  # busy, read-only or full: the next read tries again
+            finally:
+                conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+        finally:
+            self._writer.release()
 
     def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
-        return self.submit(network_id, change).result()
-
-    async def modify_async(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
-        """`modify` for the event loop: await the writer thread, with no pool thread and no
-        concurrent.futures machinery in between (a /step pays for every microsecond)."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[T] = loop.create_future()
-
-        def settle(result: Any, error: BaseException | None) -> None:
-            loop.call_soon_threadsafe(_resolve, future, result, error)
-
-        self._enqueue(network_id, change, lambda: not future.cancelled(), settle)
-        return await future
-
-    def _enqueue(
-        self,
-        network_id: str,
-        change: Callable[[StoredNetwork], Any],
-        start: Callable[[], bool],
-        settle: Callable[[Any, BaseException | None], None],
-    ) -> None:
-        with self._lock:
-            if self._closed:
-                raise StoreUnavailable("the store is closed")
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._write_forever, name="backprop-writer", daemon=True
-                )
-                self._thread.start()
-            self._queue.put(_Pending(network_id, change, time.monotonic(), start, settle))
-
-    def _write_forever(self) -> None:
-        """The writer thread: take every change waiting, apply and commit them as one batch
-        (group commit), resolve their futures; repeat until close() sends None."""
-        while True:
-            first = self._queue.get()
-            batch = [] if first is None else [first]
-            stop = first is None
-            while not stop:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                stop = item is None
-                if item is not None:
-                    batch.append(item)
-            if batch:
-                self._write_batch(batch)
-            if stop:
-                return
-
-    def _write_batch(self, batch: list[_Pending]) -> None:
-        waited_too_long = time.monotonic() - self.busy_timeout_ms / 1000
-        batch = [item for item in batch if item.start()]
-        live: list[_Pending] = []  # (a cancelled caller's change is dropped, never applied)
-        for item in batch:
-            if item.queued < waited_too_long:
-                item.error = StoreUnavailable("other changes took too long; the database is busy")
-            else:
-                live.append(item)
-        try:
-            if live:
-                with self._writer_lock():
-                    self._commit(live)
-        except BaseException as error:  # the writer thread must never die
-            for item in live:
-                item.result, item.error = None, item.error or error
-        for item in batch:
-            item.settle(item.result, item.error)
-
-    def _commit(self, batch: list[_Pending]) -> None:
-        """Apply the changes in order and commit them all at once; cache the new states once
-        committed. A change that raises is refused alone: a change sees only the network,
-        never the database, and nothing is written until every change has run. Each network
-        is then written once, in its last state: one UPDATE, not one per change (on a VM,
-        every statement pays to win the GIL back from the event loop; docs/benchmarks.md)."""
-        conn = self._connection()
-        staged: dict[str, StoredNetwork] = {}
-        loaded: dict[str, _Columns] = {}
-        try:
+        """Load, let `change` mutate the network (or raise to abort: nothing is saved), then
+        save it if nobody changed it meanwhile, else run `change` again on the new state."""
+        for _ in range(MAX_ATTEMPTS):
             with self._errors():
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    for item in batch:
-                        try:
-                            item.result = self._apply(
-                                conn, item.network_id, item.change, staged, loaded
-                            )
-                        except sqlite3.Error:
-                            raise  # the database failed: the whole batch fails
-                        except Exception as error:  # this change was refused
-                            item.error = error
-                    for network in staged.values():
-                        self._save(conn, network, loaded[network.id])
-                except BaseException:
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                    raise
-                conn.execute("COMMIT")
-        except BaseException as error:  # nothing in the batch was committed
-            for item in batch:
-                item.result, item.error = None, item.error or error
-            return
-        for network in staged.values():  # nothing else holds these: no copy needed
-            self._cache.put(network, copy=False)
-
-    def _apply(
-        self,
-        conn: sqlite3.Connection,
-        network_id: str,
-        change: Callable[[StoredNetwork], T],
-        staged: dict[str, StoredNetwork],
-        loaded: dict[str, _Columns],
-    ) -> T:
-        """Load (from this batch's own earlier change, if any) and change; `staged` gets the
-        new state, `loaded` the columns the database held, the first time a network is seen."""
-        done = staged.get(network_id)
-        if done is None:
-            network = self._load(conn, network_id)
-            loaded[network_id] = _Columns(
-                network.settings, network.seed, network.dataset, network.layers
-            )
-        else:
-            network = detached(done)
-        result = change(network)
-        network.version += 1
-        network.last_used = time.time()
-        staged[network_id] = network
-        return result
+                network = self._load(self._connection(), network_id)
+            held = _Columns(network.settings, network.seed, network.dataset, network.layers)
+            loaded = network.version
+            result = change(network)
+            try:
+                with self._write() as conn:
+                    head = conn.execute(
+                        "SELECT version FROM networks WHERE id = ?", (network_id,)
+                    ).fetchone()
+                    if head is None:
+                        raise NotFound(network_id)
+                    if head[0] != loaded:
+                        raise _Conflict
+                    network.version = loaded + 1
+                    network.last_used = time.time()
+                    self._save(conn, network, held)
+            except _Conflict:
+                continue
+            self._cache.put(network, copy=False)  # nothing else holds it: no copy needed
+            return result
+        raise StoreUnavailable("the network kept changing while this change was computed")
 
     def _save(self, conn: sqlite3.Connection, network: StoredNetwork, held: _Columns) -> None:
         """Write a changed network: every column, or only the weights and counters when the
@@ -507,9 +489,10 @@ class SQLiteStore:
             row = network_to_row(network)
             conn.execute(
                 "UPDATE networks SET layers=?, settings=?, seed=?, params=?, dataset_n=?, "
-                "dataset=?, updates=?, version=?, last_used=? WHERE id=?",
-                (*row[1:9], row[10], network.id),
+                "dataset=?, updates=?, version=?, last_used=?, dataset_codec=? WHERE id=?",
+                (*row[1:9], row[10], row[11], network.id),
             )
+            self._check_quota(conn)
 
     def delete(self, network_id: str) -> bool:
         self._cache.discard(network_id)
@@ -570,11 +553,6 @@ class SQLiteStore:
             after = rows[-1]["id"]
 
     def close(self) -> None:
-        with self._lock:
-            self._closed, thread = True, self._thread
-        if thread is not None:
-            self._queue.put(None)  # after every change already queued
-            thread.join()
         with self._lock:
             for _, conn in self._all:
                 conn.close()

@@ -3,8 +3,8 @@ change, and the store's writer thread behind `submit`."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -132,52 +132,43 @@ def test_a_deleted_network_is_not_served_from_the_cache(store):
         store.modify("n", bump)
 
 
-def test_submit_resolves_after_the_commit_and_close_finishes_the_queue(path):
-    store = SQLiteStore(path)
+def test_a_change_computes_with_no_lock_and_again_when_another_writer_got_there_first(store):
+    """The slow change holds no lock: a second writer commits while it computes. The slow
+    change then sees that its network moved on and runs again, on the new state: both
+    changes are applied, once each."""
     store.create(network("n"))
-    gate = threading.Event()
+    computing, release = threading.Event(), threading.Event()
+    runs: list[int] = []
 
     def slow(n: StoredNetwork) -> int:
-        gate.wait(5)
+        runs.append(n.updates)
+        computing.set()
+        release.wait(5)
         return bump(n)
 
-    first = store.submit("n", slow)
-    rest = [store.submit("n", bump) for _ in range(5)]
-    assert not first.done()
-    gate.set()
-    assert [f.result(5) for f in [first, *rest]] == [1, 2, 3, 4, 5, 6]
-    late = store.submit("n", bump)
-    store.close()  # waits for what is queued
-    assert late.result(0) == 7
-    reopened = SQLiteStore(path)
+    worker = threading.Thread(target=lambda: runs.append(store.modify("n", slow)))
+    worker.start()
+    assert computing.wait(5)
+    assert store.modify("n", bump) == 1  # not blocked by the slow change
+    release.set()
+    worker.join(5)
+    assert runs == [0, 1, 2]  # ran on 0 updates, then again on 1, and returned 2
+    assert store.get("n").updates == 2
+
+
+def test_a_read_never_waits_for_a_writer(path):
+    """Another process holds the write lock; a read that would refresh last_used answers at
+    once and leaves the refresh for later."""
+    store = SQLiteStore(path, busy_timeout_ms=10_000)
     try:
-        assert reopened.get("n").updates == 7
+        store.create(network("n"))
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("UPDATE networks SET last_used = 0 WHERE id = 'n'")
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            assert store.get("n").updates == 0  # busy_timeout would wait 10 s
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
     finally:
-        reopened.close()
-
-
-def test_a_cancelled_change_is_never_applied(store):
-    store.create(network("n"))
-    gate = threading.Event()
-    blocker = store.submit("n", lambda n: gate.wait(5))
-    cancelled = store.submit("n", bump)
-    assert cancelled.cancel()  # still queued behind the blocker
-    gate.set()
-    blocker.result(5)
-    assert store.modify("n", bump) == 1  # the cancelled bump never happened
-
-
-def test_a_batch_with_nothing_left_to_apply_leaves_the_write_lock_alone(store):
-    """Every change of a batch cancelled: the writer must not release a lock it never took
-    (threading.Lock lets any thread release it), or a create() holding it would lose it."""
-    from app.store.sqlite import _Pending
-
-    settled: list[tuple[object, BaseException | None]] = []
-    item = _Pending("n", bump, time.monotonic(), lambda: False, lambda r, e: settled.append((r, e)))
-    assert store._writer.acquire(timeout=1)  # as create() or delete() would hold it
-    try:
-        store._write_batch([item])
-        assert store._writer.locked()
-    finally:
-        store._writer.release()
-    assert settled == []  # the caller gave up: dropped, never applied
+        store.close()
