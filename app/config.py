@@ -32,6 +32,11 @@ class Limits(BaseSettings):
     max_learning_rate: float = Field(1000.0)
     max_name_length: int = Field(100)
     max_body_bytes: int = Field(2_000_000, description="Largest request body, in bytes.")
+    max_response_bytes: int = Field(
+        40_000_000,
+        description="Largest answer one request may ask for, in bytes, estimated before any "
+        "work from the numbers it would hold (see app/api/validate.py `response`).",
+    )
 
 
 class Settings(BaseSettings):
