@@ -438,7 +438,8 @@ class ClassroomDB:
     def _insert_network(self, conn: sqlite3.Connection, network: StoredNetwork) -> None:
         if not self.store.insert(conn, network):
             raise StoreFull(
-                f"the server already holds its maximum of {self.store.max_networks} networks"
+                f"the server already holds its maximum of {self.store.max_networks} networks",
+                setting="BACKPROP_MAX_NETWORKS",
             )
 
     def push_activity(
