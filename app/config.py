@@ -32,6 +32,11 @@ class Limits(BaseSettings):
     max_learning_rate: float = Field(1000.0)
     max_name_length: int = Field(100)
     max_body_bytes: int = Field(2_000_000, description="Largest request body, in bytes.")
+    max_response_bytes: int = Field(
+        40_000_000,
+        description="Largest answer one request may ask for, in bytes, estimated before any "
+        "work from the numbers it would hold (see app/api/validate.py `response`).",
+    )
     max_title_length: int = Field(100, description="Longest class or activity title.")
     max_student_name_length: int = Field(60, description="Longest student name.")
     max_questions: int = Field(20, description="Most questions in one activity.")
@@ -48,6 +53,13 @@ class Settings(BaseSettings):
     presets_dir: str | None = None
     admin_token: str | None = None
     max_networks: int = 10_000
+    max_stored_bytes: int = Field(
+        4 * 2**30,
+        ge=0,
+        description="The most bytes the database may hold (4 GiB); 0: no quota. At the "
+        "quota, expired networks are deleted first, then new networks and larger datasets "
+        "are refused with a 503.",
+    )
     expire_after_days: float = 30.0
     cache_networks: int = Field(
         1024,

@@ -73,6 +73,7 @@ def create_app() -> FastAPI:
                 max_networks=settings.max_networks,
                 expire_after=settings.expire_after_days * 86400,
                 cache_networks=settings.cache_networks,
+                max_stored_bytes=settings.max_stored_bytes,
             )
 
         try:
@@ -86,6 +87,8 @@ def create_app() -> FastAPI:
             app.state.feed = Reopening(lambda: opened._store()[0], error)
             app.state.classroom = Reopening(lambda: opened._store()[1], error)
         presets.load()  # a bad preset file is logged now, not at the first request
+        if isinstance(app.state.feed, SQLiteFeed):
+            await app.state.feed.start()  # delivers to streams, and prunes old events
         end_streams_on_signal(app)
         yield
         if isinstance(app.state.feed, SQLiteFeed):
@@ -97,6 +100,9 @@ def create_app() -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Starlette's redirect takes its host from the Host header; app.api.errors redirects
+        # with a relative Location instead
+        redirect_slashes=False,
         docs_url=None,  # served by app.openapi from vendored assets, under our CSP
         redoc_url=None,
         # FastAPI's OpenTelemetry hooks: nothing here exports traces (a class may be offline),
@@ -104,6 +110,7 @@ def create_app() -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     errors.install(app)
+    pages.install(app)  # after: for the page routes, two of its handlers answer with pages
     security.install(app, settings)
     openapi.install(app)
     app.include_router(health.router)
@@ -114,7 +121,7 @@ def create_app() -> FastAPI:
     app.include_router(presets.router)
     app.include_router(pages.router)
     if settings.admin_token:  # the admin view is off (404) unless a token is set
-        app.include_router(admin.router)
+        app.include_router(admin.router, include_in_schema=False)
         app.include_router(admin.page)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     return app

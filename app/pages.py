@@ -1,17 +1,28 @@
 """HTML routes: `/` makes a network for a new visitor and sends them to its own address; the
-classroom's pages (join, open a class, the dashboard, the projector's spotlight)."""
+classroom's pages (join, open a class, the dashboard, the projector's spotlight) are each
+their template, with the data from the API.
+
+When these routes cannot answer, a browser (a request that accepts text/html) gets a page
+it can read, never the API's JSON: a missing network, a full class, an unavailable database,
+an address that is no network's, too many new networks from one address (the last one from
+app/security.py, which refuses before any route). Other clients keep the JSON.
+"""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import Headers
 
 from app import presets
 from app.api.classes import ClassroomDep
+from app.api.errors import known_error_response, standing_problem, validation_error_response
 from app.api.networks import IdPath, StoreDep, build
 from app.classroom.errors import Missing
 from app.config import get_settings
@@ -21,15 +32,76 @@ from app.store import NotFound, StoreFull, StoreUnavailable
 ROOT = FilePath(__file__).resolve().parent.parent
 templates = Jinja2Templates(directory=ROOT / "templates")
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger("backprop")
 
 
-def problem(request: Request, status: int, title: str, message: str, retry: bool) -> Response:
-    """A page a student can read, not a JSON error, for the two routes a browser opens."""
+def problem(
+    status: int, title: str, message: str, retry: bool, retry_after: int | None = None
+) -> Response:
+    """A page a student can read, not a JSON error. `retry`: offer to start a new network."""
     context = {"title": title, "message": message, "retry": retry}
-    response = templates.TemplateResponse(request, "missing.html", context, status_code=status)
-    if status == 503:
-        response.headers["Retry-After"] = "30"
+    page = templates.get_template("missing.html").render(context)
+    response = HTMLResponse(page, status_code=status)
+    if retry_after is None and status == 503:
+        retry_after = 30
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
     return response
+
+
+def wants_page(path: str, headers: Headers) -> bool:
+    """A browser opening one of these routes: it accepts HTML (a program sends */* or JSON)."""
+    is_page = path == "/" or path.startswith("/n/")
+    return is_page and "text/html" in headers.get("accept", "").lower()
+
+
+def too_many_page(seconds: int) -> Response:
+    return problem(
+        429,
+        "Too many new networks from here",
+        f"This address has made many networks in a short time. Try again in {seconds} s. "
+        "A whole class behind one school connection counts as one address: if that is "
+        "you, ask your teacher to raise the limit (BACKPROP_CREATE_BURST, "
+        "BACKPROP_CREATE_PER_MINUTE).",
+        retry=False,
+        retry_after=seconds,
+    )
+
+
+def unavailable_page() -> Response:
+    return problem(
+        503,
+        "The server cannot reach its database right now",
+        "Your network is not lost. Reload this page in a minute.",
+        retry=False,
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Refusals that happen before a page route runs (a bad id) or inside it (the database)
+    become pages for browsers; everyone else gets the API's errors (app/api/errors.py)."""
+
+    async def validation(request: Request, exc: RequestValidationError) -> Response:
+        if wants_page(request.url.path, request.headers):
+            return problem(
+                422,
+                "This is not a network's address",
+                "A network's address is /n/ followed by its id: letters, digits, - and _ "
+                "only. Check the link you were given.",
+                retry=True,
+            )
+        return validation_error_response(exc)
+
+    async def unavailable(request: Request, exc: StoreUnavailable) -> Response:
+        if wants_page(request.url.path, request.headers):
+            log.error("store unavailable: %s", exc)
+            return unavailable_page()
+        response = known_error_response(exc, standing_problem(request))
+        assert response is not None
+        return response
+
+    app.add_exception_handler(RequestValidationError, validation)  # type: ignore[arg-type]
+    app.add_exception_handler(StoreUnavailable, unavailable)  # type: ignore[arg-type]
 
 
 @router.get("/")
@@ -39,7 +111,6 @@ def home(request: Request, store: StoreDep) -> Response:
         store.create(network)
     except StoreFull:
         return problem(
-            request,
             503,
             "The class is full",
             "This server holds as many networks as its teacher allowed. Ask your "
@@ -48,13 +119,21 @@ def home(request: Request, store: StoreDep) -> Response:
         )
     except StoreUnavailable:
         return problem(
-            request,
             503,
             "The server cannot save right now",
             "Its database is not taking changes. Try again in a minute.",
             retry=True,
         )
     return RedirectResponse(f"/n/{network.id}", status_code=303)
+
+
+@router.head("/")
+def home_head() -> Response:
+    """HEAD of `/`: the headers of a page, without the network a GET would make (and so no
+    Location either). No Content-Length: there is no one page whose length it would be."""
+    response = Response(media_type="text/html")
+    del response.headers["content-length"]
+    return response
 
 
 @router.get("/n/{network_id}", response_class=HTMLResponse)
@@ -66,7 +145,6 @@ def simulator(
     except NotFound:
         days = get_settings().expire_after_days
         return problem(
-            request,
             404,
             "No network at this address",
             f"The link may be mistyped, or the network was deleted after {days:g} "

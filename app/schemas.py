@@ -35,13 +35,17 @@ Real = Annotated[
 ]
 """A finite JSON number; NaN and ±Infinity are refused."""
 
-Row = Annotated[list[Real], Field(min_length=1, max_length=LIMITS.max_units)]
-Matrix = Annotated[list[Row], Field(min_length=1, max_length=LIMITS.max_units)]
-Batch = Annotated[list[Row], Field(min_length=1, max_length=LIMITS.max_examples)]
+# Every list stops at its first bad item (fail_fast): a body of a million bad numbers costs one
+# error, not a million built on the event loop to report the first twenty.
+Row = Annotated[list[Real], Field(min_length=1, max_length=LIMITS.max_units, fail_fast=True)]
+Matrix = Annotated[list[Row], Field(min_length=1, max_length=LIMITS.max_units, fail_fast=True)]
+Batch = Annotated[list[Row], Field(min_length=1, max_length=LIMITS.max_examples, fail_fast=True)]
 LayerSizes = Annotated[
     list[Annotated[int, Field(ge=1, le=LIMITS.max_units)]],
-    Field(min_length=2, max_length=LIMITS.max_layers),
+    Field(min_length=2, max_length=LIMITS.max_layers, fail_fast=True),
 ]
+Weights = Annotated[list[Matrix], Field(fail_fast=True)]
+Biases = Annotated[list[Row], Field(fail_fast=True)]
 NetworkId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 MAZUR_EXAMPLE: dict[str, Any] = {
@@ -116,10 +120,10 @@ class NetworkCreate(Settings):
     preset: str | None = Field(
         None, max_length=64, description="Name of a preset from GET /api/presets."
     )
-    weights: list[Matrix] | None = Field(
+    weights: Weights | None = Field(
         None, description="Exact initial weights; drawn from `seed` when omitted."
     )
-    biases: list[Row] | None = Field(
+    biases: Biases | None = Field(
         None, description="Exact initial biases; drawn from `seed` when omitted."
     )
     seed: int = Field(
@@ -153,8 +157,8 @@ class NetworkPatch(Strict):
         le=2**32 - 1,
         description="Draw the weights again from this seed (unless weights are given).",
     )
-    weights: list[Matrix] | None = Field(None, description="Exact weights, shaped as in the state.")
-    biases: list[Row] | None = Field(None, description="Exact biases, shaped as in the state.")
+    weights: Weights | None = Field(None, description="Exact weights, shaped as in the state.")
+    biases: Biases | None = Field(None, description="Exact biases, shaped as in the state.")
     dataset: Dataset | None = Field(None, description="New training examples; null removes them.")
 
     model_config = ConfigDict(

@@ -3,8 +3,8 @@
 Three pure ASGI middlewares, outermost first (see `install`):
 
 - `SecurityHeaders`: a Content-Security-Policy with no inline script, nosniff, no referrer and
-  no framing, on every response (pages, API, static files, errors); and a 405 lists every
-  method of its path (Starlette names one route's only).
+  no framing, on every response (pages, API, static files, errors); a 405 lists every
+  method of its path (Starlette names one route's only); HEAD works wherever GET does.
 - `CreateRateLimit`: a token bucket per client address on the requests that create a
   network (`POST /api/networks`, `…/import`, `GET /`). In process, so per worker: with N
   workers an address may create up to N times the rate. Refusals are 429 with Retry-After.
@@ -30,10 +30,12 @@ import numpy as np
 from fastapi import FastAPI
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.errors import error_response
 from app.config import LIMITS, Settings
+from app.pages import too_many_page, wants_page
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -66,10 +68,13 @@ Joining a class (POST /api/join) is not one: a class behind one address joins at
 
 
 class SecurityHeaders:
-    """The security headers on every response; and a 405's Allow lists every method of the
+    """The security headers on every response; a 405's Allow lists every method of the
     path, not just the first route's (Starlette stops at the first route whose path matches,
-    so for /api/networks/{id}, three routes, it would say `Allow: GET`). One layer for both,
-    since every request passes through it."""
+    so for /api/networks/{id}, three routes, it would say `Allow: GET`); and HEAD is answered
+    wherever GET is, as HTTP requires (FastAPI's routes take only the methods they name): the
+    request goes on as a GET and its body is dropped. Not for a GET that creates something
+    (`GET /`, in CREATES): that path answers HEAD with a route of its own. One layer for
+    all three, since every request passes through it."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -78,8 +83,13 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        head = scope["method"] == "HEAD" and ("GET", scope["path"]) not in CREATES
+        if head:  # a copy: the server keeps its own scope, which still says HEAD
+            scope = {**scope, "method": "GET"}
+        ended = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal ended
             if message["type"] == "http.response.start":
                 raw = list(message.get("headers", []))
                 present = {name.lower() for name, _ in raw}
@@ -87,6 +97,11 @@ class SecurityHeaders:
                 message["headers"] = raw
                 if message["status"] == 405 and (methods := allowed_methods(scope)):
                     MutableHeaders(scope=message)["allow"] = ", ".join(sorted(methods))
+            elif head and message["type"] == "http.response.body":
+                if ended:
+                    return  # the rest of the GET's body: HEAD has none
+                ended = True
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -104,7 +119,8 @@ def allowed_methods(scope: Scope) -> set[str]:
             methods = by_params.setdefault(template.count("{"), set())
             methods |= {m.upper() for m in item if m in HTTP_METHODS}
     # /api/networks/import is the literal path's, not /api/networks/{network_id}'s
-    return by_params[min(by_params)] if by_params else set()
+    methods = by_params[min(by_params)] if by_params else set()
+    return methods | {"HEAD"} if "GET" in methods else methods
 
 
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
@@ -172,42 +188,74 @@ class CreateRateLimit:
     def __init__(self, app: ASGIApp, buckets: TokenBuckets, creates: Iterable[tuple[str, str]]):
         self.app, self.buckets, self.creates = app, buckets, frozenset(creates)
 
+    @staticmethod
+    def _refuse(seconds: int, scope: Scope) -> Response:
+        """A page for a browser opening `/`, the API's error for everyone else; both say how
+        the limit is raised, since a class behind one address shares one bucket."""
+        if wants_page(scope["path"], Headers(scope=scope)):
+            return too_many_page(seconds)
+        response = error_response(
+            429,
+            [
+                (
+                    "request",
+                    f"too many networks created from this address; try again in {seconds} s. "
+                    "A class behind one NAT address counts as one client: the teacher can "
+                    "raise the limit with BACKPROP_CREATE_BURST (networks at once) and "
+                    "BACKPROP_CREATE_PER_MINUTE (the refill)",
+                )
+            ],
+        )
+        response.headers["Retry-After"] = str(seconds)
+        return response
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and (scope["method"], scope["path"]) in self.creates:
             client = scope.get("client")
             wait = self.buckets.take(client[0] if client else "unknown")
             if wait > 0:
                 seconds = math.ceil(wait) if math.isfinite(wait) else 3600
-                response = error_response(
-                    429,
-                    [
-                        (
-                            "request",
-                            "too many networks created from this address; "
-                            f"try again in {seconds} s",
-                        )
-                    ],
-                )
-                response.headers["Retry-After"] = str(seconds)
-                await response(scope, receive, send)
+                await self._refuse(seconds, scope)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
 
 # -- bodies ----------------------------------------------------------------------------------
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _OPEN = np.zeros(256, dtype=np.int8)
 _OPEN[[ord("["), ord("{")]] = 1
 _OPEN[[ord("]"), ord("}")]] = -1
+_QUOTE, _BACKSLASH = ord('"'), ord("\\")
 
 
 def json_depth(body: bytes) -> int:
-    """How deep the arrays and objects of a JSON text nest (strings skipped), in C speed."""
-    bare = _STRING.sub(b'""', body)
-    steps = _OPEN[np.frombuffer(bare, dtype=np.uint8)]
-    if not steps.any():
+    """How deep the arrays and objects of a JSON text nest (brackets in strings skipped), in
+    time linear in its length: a few passes of numpy over the bytes, never a regex that can
+    backtrack.
+
+    A quote is escaped when an odd run of backslashes precedes it; a byte is inside a string
+    when an odd number of unescaped quotes precede it; the depth is the highest running sum
+    of +1 per opening bracket and -1 per closing one outside strings. Up to the first byte
+    that is not valid JSON this reads the text as the parser does (outside strings a
+    backslash is invalid, so every run counted is inside one), and the parser stops there:
+    whatever follows can raise the count but never hide a level the parser would reach."""
+    data = np.frombuffer(body, dtype=np.uint8)
+    quotes = np.flatnonzero(data == _QUOTE)
+    if quotes.size:
+        # for each byte, the index of the last byte up to it that is not a backslash
+        index = np.arange(data.size, dtype=np.intp)
+        last_other = np.maximum.accumulate(np.where(data == _BACKSLASH, -1, index))
+        before = quotes - 1  # the byte before each quote; a quote at 0 has no run before it
+        run = np.where(before >= 0, before - last_other[np.maximum(before, 0)], 0)
+        quotes = quotes[run % 2 == 0]  # the unescaped ones
+    opens = _OPEN[data]
+    if quotes.size:
+        toggles = np.zeros(data.size, dtype=np.int8)
+        toggles[quotes] = 1
+        inside = (np.cumsum(toggles, dtype=np.int64) % 2).astype(bool)
+        opens[inside] = 0  # a byte after an odd number of quotes is in a string
+    if not opens.any():
         return 0
-    return int(np.cumsum(steps, dtype=np.int64).max())
+    return int(np.cumsum(opens, dtype=np.int64).max())
 
 
 def is_json(content_type: str) -> bool:

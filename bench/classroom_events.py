@@ -10,8 +10,8 @@ answer. Two phases of the same length, on the same class:
   the step's): the delay is from the step's acknowledged answer to the card's arrival.
 
 The students are one asyncio client with a small HTTP/1.1 client of its own (one keep-alive
-connection per student); the stream is read by httpx in a thread. Both run on the machine
-the server runs on, so every figure includes the client's own time.
+connection per student); the stream is read by httpx in a process of its own. Both run on
+the machine the server runs on, so every figure includes the clients' own time.
 
     .venv/bin/python -m bench.classroom_events [--students 60] [--seconds 10]
 """
@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
+import multiprocessing
 import statistics
-import threading
 import time
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 
 import httpx
 import orjson
@@ -32,6 +32,8 @@ import orjson
 from bench.server import Server, command_line, machine, table
 
 THINK_S = 0.100  # static/js/player.js MIN_WAIT
+SILENCE_S = 3.0
+"""The stream reader stops after this long without an event: the phase is over."""
 STEP = orjson.dumps({"mode": "batch", "epochs": 5})
 
 
@@ -71,22 +73,28 @@ async def play(port: int, network_id: str, student_id: str, until: float, out: R
         writer.close()
 
 
-def watch(url: str, key: str, cards: list[tuple[str, int, float]], stop: threading.Event) -> None:
-    """Read the teacher's stream until `stop`: (student id, updates, arrival) per card."""
+def watch(url: str, key: str, out: Connection) -> None:
+    """In a process of its own (so the students' client never delays it): read the teacher's
+    stream until it is silent for a second (the class stopped), then send (student id,
+    updates, arrival) per card. time.monotonic() is the machine's one clock, so arrivals
+    compare with the students' acknowledgements."""
     headers = {"Authorization": f"Bearer {key}"}
-    with (
-        httpx.Client(timeout=httpx.Timeout(5.0, read=None)) as client,
-        client.stream("GET", url, headers=headers) as response,
-    ):
-        kind = ""
-        for line in response.iter_lines():
-            if stop.is_set():
-                return
-            if line.startswith("event: "):
-                kind = line[7:]
-            elif line.startswith("data: ") and kind == "student":
-                card = json.loads(line[6:])
-                cards.append((card["student_id"], card["updates"], time.monotonic()))
+    cards: list[tuple[str, int, float]] = []
+    try:
+        with (
+            httpx.Client(timeout=httpx.Timeout(5.0, read=SILENCE_S)) as client,
+            client.stream("GET", url, headers=headers) as response,
+        ):
+            kind = ""
+            for line in response.iter_lines():
+                if line.startswith("event: "):
+                    kind = line[7:]
+                elif line.startswith("data: ") and kind == "student":
+                    card = orjson.loads(line[6:])
+                    cards.append((card["student_id"], card["updates"], time.monotonic()))
+    except httpx.ReadTimeout:
+        pass
+    out.send(cards)
 
 
 def delays(acks: list[tuple[str, int, float]], cards: list[tuple[str, int, float]]) -> list[float]:
@@ -136,17 +144,14 @@ def main() -> None:
             for _ in range(args.students)
         ]
         closed = asyncio.run(phase(server.port, students, args.seconds))
-        cards: list[tuple[str, int, float]] = []
-        stop = threading.Event()
+        mine, theirs = multiprocessing.Pipe(duplex=False)
         url = f"{server.url}/api/classes/{created['id']}/events"
-        reader = threading.Thread(
-            target=watch, args=(url, created["teacher_key"], cards, stop), daemon=True
-        )
+        reader = multiprocessing.Process(target=watch, args=(url, created["teacher_key"], theirs))
         reader.start()
-        time.sleep(1.0)  # the snapshot first
+        time.sleep(0.5)  # the snapshot first (the stream is silent then: SILENCE_S is longer)
         opened = asyncio.run(phase(server.port, students, args.seconds))
-        time.sleep(1.0)  # the last cards
-        stop.set()
+        cards = mine.recv()  # once the stream fell silent
+        reader.join(10)
     lag = delays(opened.acks, cards)
     print(f"{command_line()}\n{machine()}\n")
     print(

@@ -53,6 +53,7 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "No class (or student) has this id.",
         409: "A limit of the server is reached; the message names it.",
         422: "A field is invalid; the message names it. Nothing changed.",
+        423: "The teacher paused the class. Nothing changed.",
         429: "Too many tries from this address; see Retry-After.",
         503: "The database cannot take the change now. Nothing changed.",
     }
@@ -232,7 +233,8 @@ async def class_events(
     comment `: ping` comes every 15 s."""
     subscription = await feed.subscribe(found.id)
     try:
-        first = await asyncio.to_thread(classroom.snapshot, found)
+        # read after subscribing (not `found`, read before): no change falls in between
+        first = await asyncio.to_thread(classroom.fresh_snapshot, found.id)
         yield event(
             "class",
             {k: first[k] for k in ("paused", "activity_number", "spotlight")},

@@ -59,7 +59,7 @@ async def classroom_events(
     connect, and after every pause, resume, activity push and reset of this student's
     network. A comment `: ping` comes every 15 s."""
     class_id, student_id = member
-    subscription = await feed.subscribe(class_id)
+    subscription = await feed.subscribe(class_id, STUDENT_KINDS | {"reset"})
     try:
         now = await asyncio.to_thread(classroom.student_class_state, class_id, student_id)
         yield event("class", now, subscription.since)
@@ -79,10 +79,7 @@ async def classroom_events(
 @router.post(
     "/{network_id}/answers",
     response_model=AnswerResult,
-    responses={
-        **errors(404, 422, 503),
-        423: errors(422)[422] | {"description": "The teacher paused the class. Nothing changed."},
-    },
+    responses=errors(404, 422, 423, 503),
     summary="Check a number computed by hand",
 )
 def answer(network_id: IdPath, body: AnswerRequest, classroom: ClassroomDep) -> Response:

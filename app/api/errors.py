@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.classroom import errors as classroom
 from app.nn import NonFinite, NonFiniteUpdate, Stopped
@@ -65,9 +66,10 @@ def _readable(error: dict[str, Any]) -> tuple[str, str]:
     return field_path(loc), message[0].lower() + message[1:] if message else message
 
 
-def known_error_response(exc: Exception) -> Response | None:
+def known_error_response(exc: Exception, standing: str = "") -> Response | None:
     """The response for an error the API knows (a refused change, a missing network, an
-    overflow, a full or unavailable store), or None for anything else."""
+    overflow, a full or unavailable store), or None for anything else. `standing`: what
+    stops every write until a restart (`standing_problem`), said instead of "try again"."""
     if isinstance(exc, ApiError):
         response = error_response(exc.status, [(exc.field, exc.message)])
         response.headers.update(exc.headers)
@@ -95,17 +97,19 @@ def known_error_response(exc: Exception) -> Response | None:
             )
         return error_response(422, [(exc.where, message)])
     if isinstance(exc, StoreFull):
-        log.warning("refused a new network: %s", exc)
+        log.warning("refused a change: %s", exc)
         message = (
-            f"{exc}; no new network can be made until unused ones expire "
-            "(or the teacher raises BACKPROP_MAX_NETWORKS)"
+            f"{exc}; nothing more can be stored until unused networks expire "
+            f"(or the teacher raises {exc.setting})"
         )
         response = error_response(503, [("networks", message)])
         response.headers["Retry-After"] = "60"
         return response
     if isinstance(exc, StoreUnavailable):
+        # the cause is for the operator's log: it may name files and directories of the server
         log.error("store unavailable: %s", exc)
-        response = error_response(503, [("database", f"cannot save now ({exc}); try again")])
+        message = standing or "cannot save now; try again in a few seconds"
+        response = error_response(503, [("database", message)])
         response.headers["Retry-After"] = "5"
         return response
     return None
@@ -121,13 +125,27 @@ CLASSROOM_STATUS: dict[type[classroom.ClassroomError], int] = {
 }
 
 
+def standing_problem(request: Request) -> str:
+    """The store's own sentence for what refuses every write until the server restarts (its
+    `problem`, which /healthz reports too), or "" (also while it cannot even be opened)."""
+    try:
+        return str(getattr(request.app.state.store, "problem", ""))
+    except StoreUnavailable:
+        return ""
+
+
+def validation_error_response(exc: RequestValidationError) -> Response:
+    """The first 20 problems pydantic found (each list stops at its first: app/schemas.py)."""
+    return error_response(422, [_readable(e) for e in exc.errors()[:20]])
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation(_: Request, exc: RequestValidationError) -> Response:
-        return error_response(422, [_readable(e) for e in exc.errors()][:20])
+        return validation_error_response(exc)
 
-    async def known(_: Request, exc: Exception) -> Response:
-        response = known_error_response(exc)
+    async def known(request: Request, exc: Exception) -> Response:
+        response = known_error_response(exc, standing_problem(request))
         assert response is not None, f"no response for {type(exc).__name__}"
         return response
 
@@ -143,12 +161,41 @@ def install(app: FastAPI) -> None:
         app.add_exception_handler(kind, known)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> Response:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and (moved := slash_redirect(request)) is not None:
+            return moved
         field = "path" if exc.status_code in (404, 405) else "request"
         response = error_response(exc.status_code, [(field, str(exc.detail).lower())])
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
         return response
+
+
+def slash_redirect(request: Request) -> Response | None:
+    """For a path no route takes whose twin with (or without) a trailing slash one does, a
+    307 to the twin, as Starlette's redirect_slashes, but with a relative Location that keeps
+    the query: Starlette's absolute one takes its host from the Host header, so anyone could
+    make the server send a browser to another site."""
+    scope = request.scope
+    path: str = scope["path"]
+    raw: bytes = scope.get("raw_path") or path.encode()
+    if path == "/" or not path.startswith("/"):
+        return None
+    twin, raw_twin = (
+        (path.rstrip("/"), raw.rstrip(b"/")) if path.endswith("/") else (path + "/", raw + b"/")
+    )
+    if not twin or raw_twin == raw or raw_twin.startswith((b"//", b"/\\")):
+        return None  # "//host" would be a Location on another host; %2F is no slash here
+    routes = request.app.router.routes
+
+    def taken(candidate: str) -> bool:
+        return any(route.matches({**scope, "path": candidate})[0] != Match.NONE for route in routes)
+
+    if taken(path) or not taken(twin):
+        return None  # a route's own 404, or no twin to go to
+    query: bytes = scope.get("query_string", b"")
+    location = (raw_twin + (b"?" + query if query else b"")).decode("latin-1")
+    return Response(status_code=307, headers={"Location": location})
 
 
 def orjson_bytes(payload: Any) -> bytes:

@@ -62,6 +62,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     )
 }
 
+CLASS_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {
+        "model": ErrorResponse,
+        "description": "The teacher locked this field (a class network).",
+    },
+    423: {"model": ErrorResponse, "description": "The teacher paused the class. Nothing changed."},
+}
+
 
 async def get_store(request: Request) -> NetworkStore:
     """`async` on purpose: FastAPI runs a plain `def` dependency in the thread pool, one more
@@ -180,12 +188,17 @@ async def run(request: Request, cost: int, work: Callable[[Callable[[], bool]], 
 
 
 async def forward_pass(
-    request: Request, store: NetworkStore, network_id: str, body: ForwardRequest
+    request: Request,
+    store: NetworkStore,
+    network_id: str,
+    body: ForwardRequest,
+    payload: validate.Payload = "forward",
 ) -> tuple[nn.Config, nn.Trace, Array | None]:
     """Load, check the batch and its cost, run forward: what /forward and /predict share."""
     network = store.get(network_id)
     x, y = examples(network, body.x, body.y, need_y=False)
     cost = validate.work(network.layers, len(x), field="x")
+    validate.response(network.layers, len(x), payload, "x" if body.x else "dataset")
     cfg = config(network.settings)
     return cfg, await run(request, cost, lambda _: nn.forward(network.params, cfg, x)), y
 
@@ -244,13 +257,8 @@ def patch(network: StoredNetwork, body: NetworkPatch) -> None:
         data = validate.dataset(body.dataset, layers, settings)
     elif "dataset" in fields:
         data = None  # explicit null removes the dataset
-    elif data is not None and (data[0].shape[1], data[1].shape[1]) != (layers[0], layers[-1]):
-        raise ApiError(
-            422,
-            "dataset",
-            f"the stored dataset has {data[0].shape[1]} inputs and {data[1].shape[1]} outputs; "
-            f"layers {layers} need {layers[0]} and {layers[-1]}: send a new dataset too",
-        )
+    elif data is not None:  # kept: it must suit the final layers and settings too
+        validate.stored_dataset(data, layers, settings)
     network.settings, network.seed, network.params, network.dataset = settings, seed, params, data
 
 
@@ -275,7 +283,7 @@ async def get_network(network_id: IdPath, store: StoreDep) -> Response:
 @router.patch(
     "/{network_id}",
     response_model=NetworkState,
-    responses=ERRORS,
+    responses={**ERRORS, **CLASS_ERRORS},
     summary="Change settings, weights, biases or the dataset",
 )
 async def patch_network(
@@ -293,7 +301,12 @@ async def patch_network(
     return json_response(state(store.modify(network_id, change)))
 
 
-@router.delete("/{network_id}", status_code=204, responses=ERRORS, summary="Delete a network")
+@router.delete(
+    "/{network_id}",
+    status_code=204,
+    responses={**ERRORS, 423: CLASS_ERRORS[423]},
+    summary="Delete a network",
+)
 async def delete_network(network_id: IdPath, store: StoreDep) -> Response:
     if not store.delete(network_id):
         raise ApiError(404, "id", "no network has this id (it may have expired)")
@@ -327,7 +340,9 @@ async def predict(
 ) -> Response:
     """forward's `output` alone: what a chart of the output over the input plane needs, at a
     fraction of the bytes (no net or o of the hidden layers). Changes nothing."""
-    _, trace, _ = await forward_pass(request, store, network_id, body or ForwardRequest())
+    _, trace, _ = await forward_pass(
+        request, store, network_id, body or ForwardRequest(), "predict"
+    )
     return json_response({"output": trace.output})
 
 
@@ -347,6 +362,7 @@ async def backward(
     x, y = examples(network, body.x, body.y, need_y=True)
     assert y is not None
     cost = validate.work(network.layers, len(x), passes=2, field="x")
+    validate.response(network.layers, len(x), "backward", "x" if body.x else "dataset")
     cfg = config(network.settings)
     result = await run(request, cost, lambda _: nn.backward(network.params, cfg, x, y))
     classroom_hook(request).note_phase(network_id, "backward")
@@ -368,6 +384,9 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
         x, y = examples(network, body.x, body.y, need_y=True)
         assert y is not None
         step_cost(network, body, len(x))
+        stored = sum(a.size for a in network.dataset) if network.dataset else 0
+        field = "x" if body.x else "dataset"
+        validate.response(network.layers, len(x), "step", field, body.epochs, stored)
         result = nn.train(
             network.params,
             config(network.settings),
@@ -388,7 +407,7 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
 @router.post(
     "/{network_id}/step",
     response_model=StepResponse,
-    responses=ERRORS,
+    responses={**ERRORS, 423: CLASS_ERRORS[423]},
     summary="Update: apply Δw, for one or more epochs",
 )
 async def step(
@@ -423,6 +442,7 @@ async def gradient_check(
     assert y is not None
     count = validate.parameter_count(network.layers)
     cost = validate.work(network.layers, len(x), passes=2 * count, field="x")
+    validate.response(network.layers, len(x), "gradient_check", "x")
     cfg = config(network.settings)
     epsilon = 1e-6
     result, (num_w, num_b) = await run(

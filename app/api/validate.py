@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 
@@ -45,18 +46,43 @@ def batch(
     if len(y_rows) != len(x_rows):
         raise ApiError(422, prefix + "y", f"has {len(y_rows)} examples; x has {len(x_rows)}")
     y = matrix(y_rows, layers[-1], prefix + "y", layer_name(depth, depth))
-    if settings.loss == "cross_entropy" and ((y < 0) | (y > 1)).any():
-        i, j = (int(v) for v in np.argwhere((y < 0) | (y > 1))[0])
+    if settings.loss == "cross_entropy" and (at := outside_0_1(y)) is not None:
         raise ApiError(
-            422, f"{prefix}y[{i}][{j}]", "cross_entropy targets must lie between 0 and 1"
+            422, f"{prefix}y[{at[0]}][{at[1]}]", "cross_entropy targets must lie between 0 and 1"
         )
     return x, y
+
+
+def outside_0_1(y: Array) -> tuple[int, int] | None:
+    """The first target (example, unit) outside [0, 1], which cross_entropy cannot take."""
+    found = np.argwhere((y < 0) | (y > 1))
+    return (int(found[0][0]), int(found[0][1])) if found.size else None
 
 
 def dataset(data: Dataset, layers: list[int], settings: Settings) -> tuple[Array, Array]:
     x, y = batch(data.x, data.y, layers, settings, prefix="dataset.")
     assert y is not None
     return x, y
+
+
+def stored_dataset(data: tuple[Array, Array], layers: list[int], settings: Settings) -> None:
+    """A network's stored dataset against the layers and settings a change gives it: what
+    `dataset` checks when the examples are sent, for examples the network already holds."""
+    x, y = data
+    if (x.shape[1], y.shape[1]) != (layers[0], layers[-1]):
+        raise ApiError(
+            422,
+            "dataset",
+            f"the stored dataset has {x.shape[1]} inputs and {y.shape[1]} outputs; "
+            f"layers {layers} need {layers[0]} and {layers[-1]}: send a new dataset too",
+        )
+    if settings.loss == "cross_entropy" and (at := outside_0_1(y)) is not None:
+        raise ApiError(
+            422,
+            "loss",
+            f"cross_entropy needs targets between 0 and 1, and the stored dataset's "
+            f"y[{at[0]}][{at[1]}] is {y[at]:g}: send a new dataset too",
+        )
 
 
 def params(
@@ -127,3 +153,68 @@ def work(
             f"multiply-adds, over the limit of {LIMITS.max_work:,} per request; ask for fewer",
         )
     return cost
+
+
+Payload = Literal["forward", "predict", "backward", "step", "gradient_check"]
+BYTES_PER_NUMBER = 22
+"""What orjson writes for one computed float64, with its separator: 17 significant digits,
+often a sign, now and then an exponent. Measured over whole answers: 19 to 22 bytes a number
+(22 for gradients, which are small and so written with exponents); inputs echoed back are
+shorter. The upper end is taken, so the estimate errs towards refusing."""
+
+
+def response_numbers(
+    layers: list[int], payload: Payload, epochs: int = 1, stored: int = 0
+) -> tuple[int, int]:
+    """How many numbers a response holds: (per example of the batch, for the rest).
+
+    forward: net (units of layers 1..L), o (every layer, inputs included), output, J.
+    predict: the output alone. backward: forward's, δ (layers 1..L), ∂J/∂w and Δw (twice
+    the parameters). step: backward's, the network after (its parameters, the `stored`
+    numbers of its dataset, its layers, seed, updates and η) and J per epoch. gradient_check: the
+    parameters twice (backprop's and the differences), ε and the worst relative error."""
+    hidden_and_out, units, params = sum(layers[1:]), sum(layers), parameter_count(layers)
+    forward = hidden_and_out + units + layers[-1]
+    if payload == "predict":
+        return layers[-1], 0
+    if payload == "forward":
+        return forward, 1
+    if payload == "backward":
+        return forward + hidden_and_out, 2 * params + 1
+    if payload == "step":
+        return forward + hidden_and_out, 3 * params + stored + len(layers) + epochs + 4
+    return 0, 2 * params + 2
+
+
+def response(
+    layers: list[int],
+    examples: int,
+    payload: Payload,
+    field: str,
+    epochs: int = 1,
+    stored: int = 0,
+) -> None:
+    """Bound the bytes of one answer before computing it (numbers × BYTES_PER_NUMBER).
+
+    `field` is what makes it large: "x" for a batch sent, "dataset" for the stored one.
+    The message says how many examples would fit."""
+    each, rest = response_numbers(layers, payload, epochs, stored)
+    limit = LIMITS.max_response_bytes // BYTES_PER_NUMBER  # in numbers
+    numbers = examples * each + rest
+    if numbers <= limit:
+        return
+    size = f"about {numbers * BYTES_PER_NUMBER / 1e6:,.0f} MB ({numbers:,} numbers)"
+    over = f"over the limit of {LIMITS.max_response_bytes / 1e6:g} MB per response"
+    if rest > limit:  # the network's own numbers: no batch is small enough
+        raise ApiError(
+            422,
+            "layers",
+            f"layers {layers} make a {payload} answer of {size} even for one example, {over}; "
+            "use fewer or smaller layers" + (" or a smaller dataset" if stored else ""),
+        )
+    fits = (limit - rest) // each
+    what = f"{examples} examples" if field == "x" else f"the stored dataset's {examples} examples"
+    ask = f"send at most {fits} examples per request as x"
+    if payload == "forward":
+        ask += ", or ask /predict for the outputs alone"
+    raise ApiError(422, field, f"{what} would make a {payload} answer of {size}, {over}; {ask}")

@@ -129,6 +129,9 @@ class Classroom:
         cards = [self.card(s, questions) for s in self.db.students(found.id)]
         return {**self.info(found), "students": cards}
 
+    def fresh_snapshot(self, class_id: str) -> dict[str, Any]:
+        return self.snapshot(self.db.get_class(class_id))
+
     def card(self, student: StudentRow, questions: list[Any] | None = None) -> dict[str, Any]:
         if questions is None:
             found = self.db.get_class(student.class_id)

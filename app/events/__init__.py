@@ -35,6 +35,9 @@ class Subscription:
 
     class_id: str
     since: int
+    kinds: frozenset[str] | None = None
+    """Only events of these kinds (None: all): a student's page skips every step of the
+    others, and 60 of them would otherwise wake for each."""
     queue: asyncio.Queue[Event | None] = field(default_factory=asyncio.Queue)
 
     async def batch(self) -> list[Event] | None:
@@ -55,7 +58,9 @@ class EventFeed(Protocol):
         """Record an event inside the caller's open write transaction `conn`."""
         ...
 
-    async def subscribe(self, class_id: str) -> Subscription: ...
+    async def subscribe(
+        self, class_id: str, kinds: frozenset[str] | None = None
+    ) -> Subscription: ...
 
     def unsubscribe(self, subscription: Subscription) -> None: ...
 

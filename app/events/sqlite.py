@@ -76,10 +76,10 @@ class SQLiteFeed:
         with self.store._write() as conn:
             conn.execute("DELETE FROM events WHERE at < ?", (time.time() - self.keep,))
 
-    async def subscribe(self, class_id: str) -> Subscription:
+    async def subscribe(self, class_id: str, kinds: frozenset[str] | None = None) -> Subscription:
         await self.start()
         since = await asyncio.to_thread(self._latest)
-        subscription = Subscription(class_id, since)
+        subscription = Subscription(class_id, since, kinds)
         if self._closing:
             subscription.queue.put_nowait(None)
             return subscription
@@ -98,7 +98,9 @@ class SQLiteFeed:
     def _deliver(self, events: list[Event]) -> None:
         for event in events:
             for subscription in self._subscribers.get(event.class_id, ()):
-                if event.seq > subscription.since:
+                if event.seq > subscription.since and (
+                    subscription.kinds is None or event.kind in subscription.kinds
+                ):
                     subscription.queue.put_nowait(event)
 
     async def _poll_forever(self) -> None:

@@ -27,7 +27,16 @@ class StoreUnavailable(RuntimeError):
 
 
 class StoreFull(StoreUnavailable):
-    """`create` at the cap (BACKPROP_MAX_NETWORKS): nothing expired, so nothing was added."""
+    """At a cap (`setting` names it: BACKPROP_MAX_NETWORKS, BACKPROP_MAX_STORED_BYTES) with
+    nothing expired: nothing was added or changed."""
+
+    def __init__(self, message: str, setting: str) -> None:
+        super().__init__(message)
+        self.setting = setting
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer release: this one refuses to start on it."""
 
 
 @dataclass
@@ -78,6 +87,11 @@ class NetworkStore(Protocol):
 
     def scan(self) -> Iterator[StoredNetwork]:
         """Every network, without touching last_used (the admin's export)."""
+        ...
+
+    @property
+    def problem(self) -> str:
+        """Why every write is refused until the server restarts, or empty."""
         ...
 
     def close(self) -> None: ...

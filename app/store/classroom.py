@@ -78,6 +78,7 @@ CREATE TABLE IF NOT EXISTS answers (
 );
 """
 LOSSES_KEPT = 50
+OUTSIDE_KEPT = 100_000
 TOUCH_EVERY = 60.0
 
 
@@ -192,6 +193,8 @@ class ClassroomDB:
     def __init__(self, store: SQLiteStore, feed: EventFeed, expire_after: float = 0.0) -> None:
         self.store, self.feed, self.expire_after = store, feed, expire_after
         self._next_sweep = 0.0
+        self._outside: set[str] = set()
+        """Ids of networks in no class (see `membership`)."""
         with store._errors():
             store._connection().executescript(SCHEMA)
         store.hook = self
@@ -203,6 +206,11 @@ class ClassroomDB:
 
     # -- the store's hook: inside every change's transaction ---------------------------------
     def membership(self, conn: sqlite3.Connection, network_id: str) -> Membership | None:
+        """The network's class and student, or None. A network is made in a class or not,
+        once and for all (a join or push inserts both in one transaction), so "in no class"
+        is remembered: a step of such a network pays no query here."""
+        if network_id in self._outside:
+            return None
         row = conn.execute(
             "SELECT cn.class_id, cn.student_id, cn.activity_number, c.paused, "
             "s.network_id = cn.network_id FROM class_networks cn "
@@ -211,6 +219,9 @@ class ClassroomDB:
             (network_id,),
         ).fetchone()
         if row is None:
+            if len(self._outside) >= OUTSIDE_KEPT:
+                self._outside.clear()
+            self._outside.add(network_id)
             return None
         return Membership(row[0], row[1], row[2], bool(row[3]), bool(row[4]))
 
@@ -427,7 +438,8 @@ class ClassroomDB:
     def _insert_network(self, conn: sqlite3.Connection, network: StoredNetwork) -> None:
         if not self.store.insert(conn, network):
             raise StoreFull(
-                f"the server already holds its maximum of {self.store.max_networks} networks"
+                f"the server already holds its maximum of {self.store.max_networks} networks",
+                setting="BACKPROP_MAX_NETWORKS",
             )
 
     def push_activity(

@@ -24,9 +24,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
+import os
 import sqlite3
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,10 +39,18 @@ import numpy as np
 
 from app.nn import Array, Params
 from app.schemas import Settings
-from app.store.base import NotFound, StoredNetwork, StoreFull, StoreUnavailable, Summary
+from app.store.base import (
+    NotFound,
+    SchemaTooNew,
+    StoredNetwork,
+    StoreFull,
+    StoreUnavailable,
+    Summary,
+)
 from app.store.cache import NetworkCache
 
 T = TypeVar("T")
+log = logging.getLogger("backprop")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS networks (
@@ -57,10 +68,21 @@ CREATE TABLE IF NOT EXISTS networks (
 );
 CREATE INDEX IF NOT EXISTS networks_last_used ON networks (last_used);
 """
+"""The tables as the first release made them; MIGRATIONS bring them to this release's."""
+
+MIGRATIONS: list[str] = [
+    # 1: datasets compressed (zlib of the float64 bytes): a dataset of 0s and 1s took four
+    # times its JSON's bytes as raw float64. NULL marks the first release's raw bytes.
+    "ALTER TABLE networks ADD COLUMN dataset_codec TEXT",
+]
+"""Schema changes in order; PRAGMA user_version counts those applied."""
+SCHEMA_VERSION = len(MIGRATIONS)
+JOURNAL_SIZE_LIMIT = 4 * 2**20
+"""Bytes the WAL file is cut back to after a checkpoint (else it keeps its largest size)."""
 
 COLUMNS = (
     "id, layers, settings, seed, params, dataset_n, dataset, updates, version, "
-    "created_at, last_used"
+    "created_at, last_used, dataset_codec"
 )
 TOUCH_EVERY = 60.0
 """Reads refresh last_used at most this often (seconds), so reads rarely write."""
@@ -85,18 +107,20 @@ def decode_params(layers: list[int], blob: bytes) -> Params:
 
 
 def encode_dataset(dataset: tuple[Array, Array] | None) -> tuple[int | None, bytes | None]:
+    """The examples as zlib-compressed little-endian float64s, x then y."""
     if dataset is None:
         return None, None
     x, y = dataset
-    return len(x), np.concatenate([x.ravel(), y.ravel()]).astype("<f8").tobytes()
+    raw = np.concatenate([x.ravel(), y.ravel()]).astype("<f8").tobytes()
+    return len(x), zlib.compress(raw, 1)
 
 
 def decode_dataset(
-    layers: list[int], n: int | None, blob: bytes | None
+    layers: list[int], n: int | None, blob: bytes | None, codec: str | None = "zlib"
 ) -> tuple[Array, Array] | None:
     if n is None or blob is None:
         return None
-    flat = np.frombuffer(blob, dtype="<f8")
+    flat = np.frombuffer(zlib.decompress(blob) if codec == "zlib" else blob, dtype="<f8")
     split = n * layers[0]
     return flat[:split].reshape(n, layers[0]).copy(), flat[split:].reshape(n, layers[-1]).copy()
 
@@ -108,7 +132,7 @@ def row_to_network(row: sqlite3.Row) -> StoredNetwork:
         settings=Settings.model_validate_json(row["settings"]),
         seed=row["seed"],
         params=decode_params(layers, row["params"]),
-        dataset=decode_dataset(layers, row["dataset_n"], row["dataset"]),
+        dataset=decode_dataset(layers, row["dataset_n"], row["dataset"], row["dataset_codec"]),
         updates=row["updates"],
         version=row["version"],
         created_at=row["created_at"],
@@ -130,6 +154,7 @@ def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
         network.version,
         network.created_at,
         network.last_used,
+        "zlib",
     )
 
 
@@ -175,12 +200,15 @@ class SQLiteStore:
         max_networks: int = 0,
         expire_after: float = 0.0,
         cache_networks: int = 1024,
+        max_stored_bytes: int = 0,
     ):
         """`max_networks`: the cap (0: none). `expire_after`: seconds unused before a network
         is deleted (0: never). `cache_networks`: how many recently used networks stay
-        decoded in memory (0: none)."""
+        decoded in memory (0: none). `max_stored_bytes`: the quota of the database's bytes
+        (0: none)."""
         self.path = path
         self.max_networks = max(0, max_networks)
+        self.max_stored_bytes = max(0, max_stored_bytes)
         self.expire_after = max(0.0, expire_after)
         self._next_sweep = 0.0
         self.synchronous = synchronous if synchronous in ("FULL", "NORMAL", "EXTRA") else "FULL"
@@ -200,9 +228,32 @@ class SQLiteStore:
         handler, which polls with sleeps of up to 100 ms. Other processes still wait in it."""
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._wal = f"{path}-wal"
+        self._wal_inode: int | None = None
+        self._wal_lost = ""
+        """Why writes are refused for good (the WAL file was removed), or empty."""
         with self._errors():
-            conn = self._connection()
-            conn.executescript(SCHEMA)
+            self._migrate()
+        self._wal_inode = self._inode()
+
+    def _migrate(self) -> None:
+        """Create the tables, or bring an older release's database up to this one's, in one
+        transaction; refuse a database that a newer release wrote."""
+        with self._write() as conn:
+            found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if found > SCHEMA_VERSION:
+                raise SchemaTooNew(
+                    f"{self.path} has schema version {found}; this release knows versions "
+                    f"up to {SCHEMA_VERSION}: run a newer release"
+                )
+            if found == SCHEMA_VERSION and found > 0:
+                return
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            for migration in MIGRATIONS[found:]:
+                conn.execute(migration)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -- connections -------------------------------------------------------------------------
     def _connection(self) -> sqlite3.Connection:
@@ -213,6 +264,7 @@ class SQLiteStore:
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
             self._use_wal(conn)
             conn.execute(f"PRAGMA synchronous = {self.synchronous}")
+            conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
             self._local.conn = conn
             with self._lock:
                 for thread, old in [(t, c) for t, c in self._all if not t.is_alive()]:
@@ -248,6 +300,7 @@ class SQLiteStore:
     def _write(self) -> Iterator[sqlite3.Connection]:
         conn = self._connection()
         with self._writer_lock(), self._errors():
+            self._check_wal(conn)
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
@@ -255,6 +308,41 @@ class SQLiteStore:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+            if self._wal_inode is not None and self._inode() != self._wal_inode:
+                self._lose_wal(conn)  # removed after the check: save this commit too
+
+    def _inode(self) -> int | None:
+        try:
+            return os.stat(self._wal).st_ino
+        except FileNotFoundError:
+            return None
+
+    def _check_wal(self, conn: sqlite3.Connection) -> None:
+        """Refuse to write once the WAL file has been removed (or replaced) under us.
+
+        SQLite keeps writing to the removed file through its open descriptor, where commits
+        are lost when the process ends: the server answered 200 to thousands of steps and
+        after a restart each network had lost its last ones. So the first write that sees it
+        copies every commit into the database file (a checkpoint through that descriptor)
+        and from then on writes answer 503 until the server is restarted."""
+        if self._wal_lost:
+            raise StoreUnavailable(self._wal_lost)
+        if self._wal_inode is not None and self._inode() != self._wal_inode:
+            self._lose_wal(conn)
+            raise StoreUnavailable(self._wal_lost)
+
+    def _lose_wal(self, conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA wal_checkpoint(FULL)")
+        self._wal_lost = (
+            "the database's write-ahead log was removed while the server ran; every change "
+            "is saved, but no more can be until the server is restarted"
+        )
+        log.error("%s was removed: writes are refused until a restart", self._wal)
+
+    @property
+    def problem(self) -> str:
+        """Why the store refuses every write until a restart, or empty."""
+        return self._wal_lost
 
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:
@@ -272,7 +360,24 @@ class SQLiteStore:
         with self._write() as conn:
             if self.insert(conn, network):
                 return
-        raise StoreFull(f"the server already holds its maximum of {self.max_networks} networks")
+        raise StoreFull(
+            f"the server already holds its maximum of {self.max_networks} networks",
+            setting="BACKPROP_MAX_NETWORKS",
+        )
+
+    def _stored_bytes(self, conn: sqlite3.Connection) -> int:
+        """Bytes the database's pages hold (its free pages not counted)."""
+        pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+        free = int(conn.execute("PRAGMA freelist_count").fetchone()[0])
+        return (pages - free) * int(conn.execute("PRAGMA page_size").fetchone()[0])
+
+    def _check_quota(self, conn: sqlite3.Connection) -> None:
+        """Refuse (and so roll back) a write that leaves more than `max_stored_bytes`."""
+        if self.max_stored_bytes and self._stored_bytes(conn) > self.max_stored_bytes:
+            raise StoreFull(
+                f"the server already stores its maximum of {self.max_stored_bytes:,} bytes",
+                setting="BACKPROP_MAX_STORED_BYTES",
+            )
 
     def _make_room(self, conn: sqlite3.Connection, now: float) -> int:
         """Delete expired networks when due (or when at the cap); the count that remains."""
@@ -396,9 +501,10 @@ class SQLiteStore:
             row = network_to_row(network)
             conn.execute(
                 "UPDATE networks SET layers=?, settings=?, seed=?, params=?, dataset_n=?, "
-                "dataset=?, updates=?, version=?, last_used=? WHERE id=?",
-                (*row[1:9], row[10], network.id),
+                "dataset=?, updates=?, version=?, last_used=?, dataset_codec=? WHERE id=?",
+                (*row[1:9], row[10], row[11], network.id),
             )
+            self._check_quota(conn)
 
     def delete(self, network_id: str) -> bool:
         self._cache.discard(network_id)
@@ -412,7 +518,8 @@ class SQLiteStore:
     # -- for the classroom (app/store/classroom.py) ------------------------------------------
     def insert(self, conn: sqlite3.Connection, network: StoredNetwork) -> bool:
         """`create` inside the caller's write transaction (from `_write`): False, and nothing
-        inserted, at `max_networks`."""
+        inserted, at `max_networks`; StoreFull (the caller's transaction rolls back) over
+        `max_stored_bytes`."""
         now = time.time()
         network.created_at = network.created_at or now
         network.last_used = now
@@ -420,9 +527,12 @@ class SQLiteStore:
         if self.max_networks and count >= self.max_networks:
             return False
         conn.execute(
-            f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             network_to_row(network),
         )
+        if self._stored_bytes(conn) > self.max_stored_bytes > 0:
+            self._sweep(conn, now)  # expired networks go first
+        self._check_quota(conn)
         return True
 
     def read(self, network_id: str) -> StoredNetwork:

@@ -250,6 +250,6 @@ def test_a_405_names_every_method_of_the_path_and_carries_the_security_headers(c
     nid = create(client)["id"]
     response = client.put(f"/api/networks/{nid}", json={})
     assert response.status_code == 405
-    assert set(response.headers["allow"].split(", ")) == {"GET", "PATCH", "DELETE"}
+    assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "PATCH", "DELETE"}
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert response.headers["x-content-type-options"] == "nosniff"

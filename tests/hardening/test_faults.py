@@ -125,11 +125,10 @@ def test_a_full_disk_gives_503_and_the_server_recovers(live_server_factory, smal
     with httpx.Client(base_url=server.url, timeout=30) as http:
         mine = http.post("/api/networks", json={"preset": "xor"}).json()
         filler = small_disk / "filler"
-        with open(filler, "wb") as out:  # take every free byte
+        with open(filler, "wb", buffering=0) as out:  # every free byte
             try:
                 while True:
                     out.write(b"\0" * 65536)
-                    out.flush()
             except OSError:
                 pass
         responses = [http.post("/api/networks", json=BIG) for _ in range(20)]

@@ -1,4 +1,4 @@
-"""Security properties (issue 5): unguessable ids, headers on every response, CORS closed by
+"""Security properties: unguessable ids, headers on every response, CORS closed by
 default, the creation rate limit, body limits, and a container that does not run as root.
 (The admin token's constant-time comparison is tested in tests/classroom/test_admin.py; the
 browser XSS test is test_xss.py.)"""

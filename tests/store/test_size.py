@@ -1,0 +1,117 @@
+"""What a network costs on disk, and the quota of stored bytes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+from app import nn
+from app.schemas import Settings
+from app.store import SQLiteStore, StoredNetwork, StoreFull
+from app.store.sqlite import decode_dataset, encode_dataset
+
+
+def files_size(database: Path) -> int:
+    return sum(p.stat().st_size for p in database.parent.glob(database.name + "*"))
+
+
+def zeros_and_ones(n: int, width: int) -> dict[str, list[list[int]]]:
+    rng = np.random.default_rng(0)
+    return {
+        "x": rng.integers(0, 2, (n, width)).tolist(),
+        "y": rng.integers(0, 2, (n, 1)).tolist(),
+    }
+
+
+def test_datasets_round_trip_bit_for_bit():
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(50, 3)), rng.uniform(size=(50, 2))
+    n, blob = encode_dataset((x, y))
+    back = decode_dataset([3, 4, 2], n, blob)
+    assert back is not None
+    np.testing.assert_array_equal(back[0], x)
+    np.testing.assert_array_equal(back[1], y)
+
+
+def test_a_large_create_stores_no_more_than_its_body(live_server_factory, tmp_path):
+    """[195, 1] with 5,000 examples of 0s and 1s: a 2 MB body, which as raw float64 took
+    7.97 MB (four times the body) on disk, database and WAL together."""
+    database = tmp_path / "size.sqlite3"
+    server = live_server_factory(database=database)
+    data = {"layers": [195, 1], "dataset": zeros_and_ones(5000, 195)}
+    body = json.dumps(data, separators=(",", ":")).encode()
+    assert 1.9e6 < len(body) < 2e6
+    before = files_size(database)
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        for _ in range(3):
+            response = client.post(
+                "/api/networks", content=body, headers={"content-type": "application/json"}
+            )
+            assert response.status_code == 201, response.text
+    grown = files_size(database) - before
+    assert grown < 3 * len(body), f"3 creates of {len(body):,} bytes grew the files by {grown:,}"
+
+
+def network(i: int, dataset: tuple[np.ndarray, np.ndarray] | None = None) -> StoredNetwork:
+    return StoredNetwork(f"n{i}", Settings(), 0, nn.init_params([2, 2, 1], 0), dataset)
+
+
+def test_the_quota_refuses_what_would_pass_it_and_names_its_setting(tmp_path):
+    rng = np.random.default_rng(2)
+    big = (rng.normal(size=(2000, 2)), rng.normal(size=(2000, 1)))  # random: no compression
+    store = SQLiteStore(str(tmp_path / "q.sqlite3"), max_stored_bytes=200_000)
+    try:
+        stored = 0
+        try:
+            for i in range(100):
+                store.create(network(i, big))
+                stored += 1
+        except StoreFull as full:
+            assert full.setting == "BACKPROP_MAX_STORED_BYTES"
+        assert 0 < stored < 100
+        assert store.count() == stored  # the refused one was rolled back
+        store.delete("n0")
+        store.create(network(1000, big))  # room again
+    finally:
+        store.close()
+
+
+def test_expired_networks_are_swept_before_the_quota_refuses(tmp_path):
+    rng = np.random.default_rng(3)
+    big = (rng.normal(size=(2000, 2)), rng.normal(size=(2000, 1)))
+    store = SQLiteStore(str(tmp_path / "e.sqlite3"), max_stored_bytes=200_000, expire_after=60)
+    try:
+        for i in range(3):  # about 48 KB each: three fit, six do not
+            store.create(network(i, big))
+        store._connection().execute("UPDATE networks SET last_used = 0")  # long unused
+        for i in range(3, 6):
+            store.create(network(i, big))  # fits only because the expired ones went
+        assert store.count() == 3
+    finally:
+        store.close()
+
+
+def test_the_api_answers_503_naming_the_quota_and_changes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("BACKPROP_DATABASE", str(tmp_path / "api.sqlite3"))
+    monkeypatch.setenv("BACKPROP_MAX_STORED_BYTES", "100000")
+    from fastapi.testclient import TestClient
+
+    from app.config import get_settings
+    from app.main import create_app
+
+    get_settings.cache_clear()
+    rng = np.random.default_rng(4)
+    data = {"x": rng.normal(size=(5000, 2)).tolist(), "y": rng.normal(size=(5000, 1)).tolist()}
+    try:
+        with TestClient(create_app()) as client:
+            small = client.post("/api/networks", json={"preset": "xor"}).json()["id"]
+            refused = client.patch(f"/api/networks/{small}", json={"dataset": data})
+            assert refused.status_code == 503
+            assert "BACKPROP_MAX_STORED_BYTES" in refused.json()["detail"]
+            assert refused.headers["retry-after"]
+            assert len(client.get(f"/api/networks/{small}").json()["dataset"]["x"]) == 4
+    finally:
+        get_settings.cache_clear()

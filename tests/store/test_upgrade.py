@@ -1,0 +1,57 @@
+"""A database written by the first release opens in this one with every network intact.
+
+tests/store/fixtures/release-0.1.0.sqlite3 was made by that release's own code
+(fixtures/make_release_db.py says how); release-0.1.0.json holds what it answered for each
+network then."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.store import SQLiteStore
+from app.store.base import SchemaTooNew
+from app.store.sqlite import SCHEMA_VERSION
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def old_database(tmp_path: Path) -> Path:
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / "release-0.1.0.sqlite3", path)
+    return path
+
+
+def test_every_network_reads_back_bit_for_bit_and_steps(old_database, monkeypatch):
+    monkeypatch.setenv("BACKPROP_DATABASE", str(old_database))
+    from app.config import get_settings
+    from app.main import create_app
+
+    get_settings.cache_clear()
+    then = json.loads((FIXTURES / "release-0.1.0.json").read_text())
+    with TestClient(create_app()) as client:
+        for network_id, state in then.items():
+            now = client.get(f"/api/networks/{network_id}").json()
+            assert now == state  # JSON floats are repr'd exactly: equal means bit for bit
+            if state["dataset"]:
+                stepped = client.post(f"/api/networks/{network_id}/step", json={"epochs": 1})
+                assert stepped.status_code == 200, stepped.text
+                assert stepped.json()["network"]["updates"] == state["updates"] + 1
+    get_settings.cache_clear()
+    with sqlite3.connect(old_database) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_database_from_a_newer_release_is_refused_with_both_versions(old_database):
+    with sqlite3.connect(old_database) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(SchemaTooNew) as error:
+        SQLiteStore(str(old_database))
+    assert f"version {SCHEMA_VERSION + 1}" in str(error.value)
+    assert f"up to {SCHEMA_VERSION}" in str(error.value)
