@@ -21,10 +21,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import Headers
 
 from app import presets
-from app.api.classes import ClassroomDep
 from app.api.errors import known_error_response, standing_problem, validation_error_response
 from app.api.networks import IdPath, StoreDep, build
 from app.classroom.errors import Missing
+from app.classroom.service import Classroom
 from app.config import get_settings
 from app.schemas import NetworkCreate
 from app.store import NotFound, StoreFull, StoreUnavailable
@@ -137,9 +137,7 @@ def home_head() -> Response:
 
 
 @router.get("/n/{network_id}", response_class=HTMLResponse)
-def simulator(
-    request: Request, network_id: IdPath, store: StoreDep, classroom: ClassroomDep
-) -> Response:
+def simulator(request: Request, network_id: IdPath, store: StoreDep) -> Response:
     try:
         store.get(network_id)  # an unknown id is answered before any page is drawn
     except NotFound:
@@ -152,6 +150,7 @@ def simulator(
             retry=True,
         )
     # the page asks the class's API only for a class network (a 404 would be a console error)
+    classroom: Classroom = request.app.state.classroom  # as app.api.classes's dependency
     try:
         classroom.membership_of(network_id)
         in_class = True
