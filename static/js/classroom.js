@@ -55,7 +55,7 @@ export async function joinClassroom(id, hooks) {
   function renderQuestions() {
     box.hidden = questions.length === 0;
     if (!questions.length) return;
-    const layers = hooks.state().network.layers;
+    const layers = hooks.state().network?.layers || [];
     renderQuestionBox(box, questions, layers, answer);
     controls.apply(live.paused, live.lock); // the new inputs, too
   }
