@@ -125,17 +125,24 @@ class Classroom:
         }
 
     def snapshot(self, found: ClassRow) -> dict[str, Any]:
-        questions = self.current_activity(found).questions
-        cards = [self.card(s, questions) for s in self.db.students(found.id)]
-        return {**self.info(found), "students": cards}
+        return {**self.info(found), "students": self.cards(found)}
 
     def fresh_snapshot(self, class_id: str) -> dict[str, Any]:
         return self.snapshot(self.db.get_class(class_id))
 
-    def card(self, student: StudentRow, questions: list[Any] | None = None) -> dict[str, Any]:
+    def card(
+        self,
+        student: StudentRow,
+        questions: list[Any] | None = None,
+        stored: dict[str, AnswerRow] | None = None,
+    ) -> dict[str, Any]:
+        """The student's card; `questions` (the current activity's) and `stored` (the
+        network's answers) are read when not given."""
         if questions is None:
             found = self.db.get_class(student.class_id)
             questions = self.current_activity(found).questions
+        if stored is None:
+            stored = self.db.answers(student.network_id)
         network = self._network(student.network_id)
         return {
             "student_id": student.id,
@@ -150,33 +157,24 @@ class Classroom:
             "losses": student.losses,
             "phase": student.phase,
             "last_seen": student.last_seen,
-            "answers": self.progress(student.network_id, questions),
+            "answers": progress(stored, questions),
         }
 
-    def cards(self, found: ClassRow, student_ids: Iterable[str]) -> list[dict[str, Any]]:
+    def cards(
+        self, found: ClassRow, student_ids: Iterable[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """The cards of these students of the class (None: of all), in joining order."""
         questions = self.current_activity(found).questions
-        wanted = set(student_ids)
-        return [self.card(s, questions) for s in self.db.students(found.id) if s.id in wanted]
+        wanted = None if student_ids is None else set(student_ids)
+        students = [s for s in self.db.students(found.id) if wanted is None or s.id in wanted]
+        stored = self.db.answers_of([s.network_id for s in students])
+        return [self.card(s, questions, stored[s.network_id]) for s in students]
 
     def _network(self, network_id: str) -> StoredNetwork | None:
         try:
             return self.store.read(network_id)
         except NotFound:
             return None
-
-    def progress(self, network_id: str, questions: list[Any]) -> dict[str, Any]:
-        stored = self.db.answers(network_id)
-        states = [stored.get(answers_key(q.path)) for q in questions]
-        current = next(
-            (i for i, row in enumerate(states) if row is None or row.state == "open"), None
-        )
-        return {
-            "total": len(questions),
-            "right": sum(1 for r in states if r is not None and r.state == "right"),
-            "revealed": sum(1 for r in states if r is not None and r.state == "revealed"),
-            "tried": sum(r.attempts for r in states if r is not None),
-            "current": current,
-        }
 
     def push(self, found: ClassRow, activity: Activity) -> dict[str, Any]:
         self.check_activity(activity)
@@ -230,10 +228,9 @@ class Classroom:
 
     def export_rows(self, found: ClassRow) -> list[dict[str, Any]]:
         """One (card, network) per student, for the exports."""
-        questions = self.current_activity(found).questions
         return [
-            {"student": self.card(s, questions), "network": self._network(s.network_id)}
-            for s in self.db.students(found.id)
+            {"student": card, "network": self._network(card["network_id"])}
+            for card in self.cards(found)
         ]
 
     def export_csv(self, found: ClassRow) -> str:
@@ -415,6 +412,19 @@ class Classroom:
             return Activity.model_fields["tolerance"].get_default(call_default_factory=True)
         body = self.db.activity(member.class_id, member.activity_number)
         return Activity.model_validate_json(body).tolerance
+
+
+def progress(stored: dict[str, AnswerRow], questions: list[Any]) -> dict[str, Any]:
+    """A card's `answers`: how far the student is with the activity's questions."""
+    states = [stored.get(answers_key(q.path)) for q in questions]
+    current = next((i for i, row in enumerate(states) if row is None or row.state == "open"), None)
+    return {
+        "total": len(questions),
+        "right": sum(1 for r in states if r is not None and r.state == "right"),
+        "revealed": sum(1 for r in states if r is not None and r.state == "revealed"),
+        "tried": sum(r.attempts for r in states if r is not None),
+        "current": current,
+    }
 
 
 def answers_key(path: str) -> str:
