@@ -1,8 +1,9 @@
-"""The HTTP stack's limit: a bare FastAPI endpoint that returns prebuilt bytes.
+"""The HTTP stack's own cost: a bare FastAPI app that answers with prebuilt bytes.
 
-`POST /step` reads the body and answers with the bytes of the file named by BENCH_BARE_BODY
-(a real /step response, so both answers have the same size). No validation, no storage, no
-math: what is left is uvicorn, Starlette's routing and FastAPI's request handling.
+`GET /bytes/{name}` and `POST /bytes/{name}` (which reads the body) answer with the bytes of
+the file `name` in the folder BENCH_BARE_DIR (real responses of the API, so both answers
+have the same size). No validation, no storage, no math: what is left is uvicorn,
+Starlette's routing and FastAPI's request handling.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-BODY_FILE = os.environ.get("BENCH_BARE_BODY")
-BODY = Path(BODY_FILE).read_bytes() if BODY_FILE else b"{}"
+FOLDER = Path(os.environ.get("BENCH_BARE_DIR", "."))
+BODIES = {p.name: p.read_bytes() for p in FOLDER.glob("*.json")} if FOLDER.is_dir() else {}
 
 app = FastAPI()
 
@@ -24,13 +25,12 @@ async def healthz() -> Response:
     return Response(b'{"status":"ok"}', media_type="application/json")
 
 
-@app.post("/step")
-async def step(request: Request) -> Response:
+@app.get("/bytes/{name}")
+async def get_bytes(name: str) -> Response:
+    return Response(BODIES[name], media_type="application/json")
+
+
+@app.post("/bytes/{name}")
+async def post_bytes(name: str, request: Request) -> Response:
     await request.body()
-    return Response(BODY, media_type="application/json")
-
-
-@app.post("/step-in-thread")
-def step_in_thread() -> Response:
-    """The same answer from a plain `def` route, which FastAPI runs in its thread pool."""
-    return Response(BODY, media_type="application/json")
+    return Response(BODIES[name], media_type="application/json")

@@ -16,10 +16,10 @@ Array = NDArray[np.float64]
 
 
 def sigmoid(net: Array) -> Array:
-    """σ(net) = 1 / (1 + e^−net), computed from e^−|net| so that exp never overflows:
-    1 / (1 + e^−|net|) for net ≥ 0, and e^−|net| / (1 + e^−|net|) below."""
-    e = np.exp(-np.abs(net))
-    o: Array = np.where(net >= 0, 1.0, e) / (1.0 + e)
+    """σ(net) = 1 / (1 + e^−net), written as e^−ln(1 + e^−net): np.logaddexp computes
+    ln(e^0 + e^−net) without overflow, so this is finite for every finite net (and within
+    a few units in the last place of the textbook form)."""
+    o: Array = np.exp(-np.logaddexp(0.0, -net))
     return o
 
 

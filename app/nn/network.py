@@ -45,7 +45,7 @@ def check_finite(name: str, arrays: list[Array], error: type[NonFinite] = NonFin
     sum that is not finite is looked at entry by entry (finite entries can overflow it).
     Call it under np.errstate(all="ignore")."""
     for k, a in enumerate(arrays):
-        if math.isfinite(a.sum()):
+        if math.isfinite(np.add.reduce(a, axis=None)):
             continue
         bad = np.argwhere(~np.isfinite(a))
         if len(bad):
@@ -223,18 +223,22 @@ def train(
     first: Backward | None = None
     losses: list[float] = []
     updates = 0
-    one_by_one = [(x[i : i + 1], y[i : i + 1]) for i in range(len(x))]
-    batches = [(x, y)] if mode == "batch" else one_by_one
+    trace = forward(params, config, x)
     for _ in range(epochs):
-        for xb, yb in batches:
+        if mode == "batch":  # the forward pass that measured J also starts the next epoch
+            parts: list[tuple[Array, Array, Trace | None]] = [(x, y, trace)]
+        else:
+            parts = [(x[i : i + 1], y[i : i + 1], None) for i in range(len(x))]
+        for xb, yb, tb in parts:
             if stop is not None and stop():
                 raise Stopped
             with np.errstate(all="ignore"):  # a step that overflows is refused by apply()
-                result = _backward(params, config, yb, forward(params, config, xb))
+                result = _backward(params, config, yb, tb or forward(params, config, xb))
             params = apply(params, result)
             first = first or result
             updates += 1
-        losses.append(loss(config, forward(params, config, x), y))
+        trace = forward(params, config, x)
+        losses.append(loss(config, trace, y))
     assert first is not None, "epochs must be at least 1"
     return TrainResult(first, params, losses, updates)
 
