@@ -167,12 +167,14 @@ LOCKS = [
     ("data", "the examples"),
     ("weights", "the weights"),
 ]
-ClassIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-CodeText = Annotated[str, Path(max_length=12, pattern=r"^[A-Za-z0-9]*$")]
+# Any text up to a length: a mistyped code or class id gets its page, which then shows the
+# API's answer in words ("code: no class has this code"), not a JSON error.
+ClassIdPath = Annotated[str, Path(min_length=1, max_length=64)]
+CodeText = Annotated[str, Path(max_length=40)]
 
 
 @router.get("/join", response_class=HTMLResponse)
-def join_form(request: Request, code: Annotated[str, Query(max_length=12)] = "") -> Response:
+def join_form(request: Request, code: Annotated[str, Query(max_length=40)] = "") -> Response:
     return templates.TemplateResponse(request, "join.html", {"code": code.strip().upper()})
 
 

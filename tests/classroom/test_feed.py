@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from app.events.sqlite import SQLiteFeed
@@ -41,7 +42,10 @@ def test_a_subscription_gets_its_class_events_after_it_began(tmp_path: Path) -> 
         assert await asyncio.wait_for(everything.batch(), 5) is None
         await feed.close()
 
-    asyncio.run(scenario())
+    # a loop of its own, in a thread: a browser test earlier in this worker leaves
+    # Playwright's loop running in the main thread, where asyncio.run() refuses to start
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
     store.close()
 
 

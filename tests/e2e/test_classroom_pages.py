@@ -427,3 +427,14 @@ def test_a_teachers_clock_ten_minutes_fast_does_not_make_students_idle(
     expect(ada).to_have_count(1)
     expect(ada.locator("[data-student-idle]")).to_have_text(re.compile(r"^\d s$"))
     expect(ada).to_have_attribute("data-stuck", "false")
+
+
+def test_a_mistyped_code_is_answered_in_words(lesson: Lesson, live_server: LiveServer) -> None:
+    lesson.allowed.append("404")  # Chromium logs the refused join
+    page = lesson.page(**PHONE)
+    page.goto(f"{live_server.url}/join/zz-zz!")
+    expect(page.locator("#join-code")).to_have_value("ZZ-ZZ!")
+    page.tap("#join-submit")
+    expect(page.locator("#join-error")).to_have_text("code: no class has this code")
+    expect(page.locator("#join-code")).to_have_attribute("aria-invalid", "true")
+    assert urlsplit(page.url).path == "/join/zz-zz!"  # still here, nothing made
