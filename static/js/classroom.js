@@ -74,8 +74,14 @@ export async function joinClassroom(id, hooks) {
         window.location.assign(`/n/${encodeURIComponent(data.current_network_id)}`);
         return;
       }
-      const changed = data.paused !== live.paused || JSON.stringify(data.lock || []) !== JSON.stringify(live.lock);
-      live = { paused: Boolean(data.paused), lock: data.lock || [] };
+      if (!isCurrent && data.current_network_id && data.current_network_id !== info.current_network_id) {
+        info = { ...info, current_network_id: data.current_network_id }; // the banner's link follows
+        renderBanner(id, info);
+      }
+      // the locks sent are the current activity's; an earlier network keeps its own
+      const lock = isCurrent ? data.lock || [] : live.lock;
+      const changed = data.paused !== live.paused || JSON.stringify(lock) !== JSON.stringify(live.lock);
+      live = { paused: Boolean(data.paused), lock };
       controls.apply(live.paused, live.lock);
       showPaused(live.paused);
       if (news && !changed) hooks.reload(); // neither pause nor lock: the teacher reset this network

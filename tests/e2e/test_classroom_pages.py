@@ -262,6 +262,14 @@ def test_a_pushed_exercise_moves_every_student_and_checks_answers(
     expect(boole.locator("#card")).to_contain_text("\u22120.1385")
     expect(card(teacher, boole).locator("[data-student-progress]")).to_contain_text("1 revealed")
 
+    # Curie goes back to her first network: it is hers still, with a way to the current one
+    curie, now = students[2], network_id(students[2])
+    curie.locator(f"#class-banner a[href='/n/{before[2]}']").click()
+    curie.wait_for_selector(f"svg[data-network-id='{before[2]}'] [data-unit='0-0']")
+    expect(curie.locator(f"#class-banner a.current-link[href='/n/{now}']")).to_be_visible()
+    expect(curie.locator("#question-box")).to_be_hidden()  # the XOR activity had no questions
+    expect(curie.locator("#reset")).to_be_enabled()  # nor locks
+
 
 def test_anonymize_spotlight_reset_and_export(lesson: Lesson, api: httpx.Client) -> None:
     teacher, students = lesson.start(api, {"preset": "mazur"})
