@@ -4,11 +4,32 @@ shutdown ending every subscription."""
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 from app.events.sqlite import SQLiteFeed
 from app.store import SQLiteStore
+
+
+def run_alone(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """asyncio.run in a thread of its own: the browser tests' driver may hold a running
+    event loop in this one (pytest-xdist puts tests of several files in one process)."""
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(scenario())
+        except BaseException as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(30)
+    if errors:
+        raise errors[0]
 
 
 def publish(feed: SQLiteFeed, class_id: str, kind: str, student: str | None = None) -> None:
@@ -41,7 +62,7 @@ def test_a_subscription_gets_its_class_events_after_it_began(tmp_path: Path) -> 
         assert await asyncio.wait_for(everything.batch(), 5) is None
         await feed.close()
 
-    asyncio.run(scenario())
+    run_alone(scenario)
     store.close()
 
 
