@@ -20,6 +20,7 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from app.api import networks
 from app.api.errors import ApiError, orjson_bytes
 from app.api.networks import json_response, state
+from app.classroom.errors import Missing
 from app.classroom.schemas import (
     Activity,
     ClassCreate,
@@ -243,7 +244,11 @@ async def class_events(
         for card in first["students"]:
             yield event("student", card, subscription.since)
         while (batch := await subscription.batch()) is not None:
-            for item in await asyncio.to_thread(teacher_events, classroom, found.id, batch):
+            try:
+                items = await asyncio.to_thread(teacher_events, classroom, found.id, batch)
+            except Missing:  # the class expired while watched: the stream ends
+                return
+            for item in items:
                 yield item
     finally:
         feed.unsubscribe(subscription)

@@ -4,12 +4,32 @@ shutdown ending every subscription."""
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 from app.events.sqlite import SQLiteFeed
 from app.store import SQLiteStore
+
+
+def run_alone(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """asyncio.run in a thread of its own: the browser tests' driver may hold a running
+    event loop in this one (pytest-xdist puts tests of several files in one process)."""
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(scenario())
+        except BaseException as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(30)
+    if errors:
+        raise errors[0]
 
 
 def publish(feed: SQLiteFeed, class_id: str, kind: str, student: str | None = None) -> None:
@@ -42,10 +62,7 @@ def test_a_subscription_gets_its_class_events_after_it_began(tmp_path: Path) -> 
         assert await asyncio.wait_for(everything.batch(), 5) is None
         await feed.close()
 
-    # a loop of its own, in a thread: a browser test earlier in this worker leaves
-    # Playwright's loop running in the main thread, where asyncio.run() refuses to start
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, scenario()).result()
+    run_alone(scenario)
     store.close()
 
 

@@ -162,8 +162,12 @@ def test_nothing_slips_through_once_the_pause_is_acknowledged(live_server_factor
     threads = [threading.Thread(target=play, args=(s["network_id"],)) for s in students]
     for thread in threads:
         thread.start()
-    time.sleep(0.5)
     with httpx.Client(base_url=server.url, timeout=10) as client:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not all(  # every student is playing
+            client.get(f"/api/networks/{s['network_id']}").json()["updates"] > 0 for s in students
+        ):
+            time.sleep(0.05)
         ack = client.post(f"/api/classes/{created['id']}/pause", headers=auth(created))
         assert ack.status_code == 200
         at_pause = [
