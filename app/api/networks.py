@@ -55,6 +55,12 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     for code, text in (
         (404, "No network has this id."),
         (413, "The body is too large."),
+        (
+            409,
+            "The body is valid but does not fit the network (its layers, settings or "
+            "dataset, or the work and answer size they allow); the message names the field. "
+            "Nothing changed.",
+        ),
         (415, "The body is not JSON."),
         (422, "A field is invalid; the message names it. Nothing changed."),
         (429, "Too many requests from this address."),
@@ -136,7 +142,7 @@ def examples(
         if y is not None:
             raise ApiError(422, "x", "is required when y is given")
         if network.dataset is None:
-            raise ApiError(422, "x", "is required: the network has no stored dataset")
+            raise ApiError(409, "x", "is required: the network has no stored dataset")
         return network.dataset
     xs, ys = validate.batch(x, y, network.layers, network.settings)
     if need_y and ys is None:
@@ -184,7 +190,7 @@ def build(body: NetworkCreate) -> StoredNetwork:
     if body.preset is not None:
         base = presets.get(body.preset)
         if base is None:
-            raise ApiError(422, "preset", f"no preset is named {body.preset!r}; see /api/presets")
+            raise ApiError(404, "preset", f"no preset is named {body.preset!r}; see /api/presets")
         merged = base.model_dump(exclude_unset=True) | body.model_dump(exclude_unset=True)
         merged.pop("preset")
         body = NetworkCreate.model_validate(merged)
