@@ -126,7 +126,7 @@ def test_step_batch_applies_delta_w_and_counts_updates(client):
 
 
 def test_step_batch_sums_over_examples(client):
-    """The lecture notes' rule: one update from Σ_i ∂J_i/∂w, equal to the backward pass's gradient."""
+    """The lecture notes' rule: one update from Σ_i ∂J_i/∂w, the backward pass's gradient."""
     state = create(client, dataset=XOR)
     grads = client.post(f"/api/networks/{state['id']}/backward").json()["gradients"]
     after = client.post(f"/api/networks/{state['id']}/step").json()["network"]
