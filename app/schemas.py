@@ -109,8 +109,11 @@ class Dataset(Strict):
     )
 
 
-class Settings(Strict):
-    """Settings of a network that can be changed without touching its weights."""
+class NetworkSettings(Strict):
+    """What of a network can change without touching its weights. Frozen: a change makes a
+    new one (model_copy), so a network's settings are never altered behind its back."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     name: str | None = Field(
         None, max_length=LIMITS.max_name_length, description="A label shown on the page."
@@ -142,7 +145,7 @@ class Settings(Strict):
     )
 
 
-class NetworkCreate(Settings):
+class NetworkCreate(NetworkSettings):
     """Body of POST /api/networks."""
 
     # Omitted, not null: the schema says one of the two is required (see model_config).
@@ -202,7 +205,7 @@ class NetworkPatch(Strict):
     )
 
 
-class NetworkState(Settings):
+class NetworkState(NetworkSettings):
     """A network as stored: its settings, parameters, dataset and update count."""
 
     id: str = Field(description="Unguessable id (128 bits or more).")

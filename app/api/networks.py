@@ -35,9 +35,9 @@ from app.schemas import (
     NetworkCreate,
     NetworkId,
     NetworkPatch,
+    NetworkSettings,
     NetworkState,
     PredictResponse,
-    Settings,
     StepRequest,
     StepResponse,
 )
@@ -85,7 +85,7 @@ def json_response(payload: dict[str, Any], status: int = 200) -> Response:
 
 
 # -- conversions -----------------------------------------------------------------------------
-def config(settings: Settings) -> nn.Config:
+def config(settings: NetworkSettings) -> nn.Config:
     return nn.Config(
         hidden_activation=settings.hidden_activation,
         output_activation=settings.output_activation,
@@ -196,7 +196,9 @@ def build(body: NetworkCreate) -> StoredNetwork:
         body = NetworkCreate.model_validate(merged)
     if body.layers is None:
         raise ApiError(422, "layers", "is required unless a preset is given")
-    settings = Settings.model_validate(body.model_dump(include=set(Settings.model_fields)))
+    settings = NetworkSettings.model_validate(
+        body.model_dump(include=set(NetworkSettings.model_fields))
+    )
     validate.settings(settings)
     layers = body.layers
     params = nn.init_params(layers, body.seed)
@@ -218,10 +220,10 @@ def patch(network: StoredNetwork, body: NetworkPatch) -> None:
         update={
             k: v
             for k, v in fields.items()
-            if k in Settings.model_fields and (v is not None or k == "name")
+            if k in NetworkSettings.model_fields and (v is not None or k == "name")
         }
     )
-    settings = Settings.model_validate(settings.model_dump())
+    settings = NetworkSettings.model_validate(settings.model_dump())
     validate.settings(settings)
     layers = body.layers or network.layers
     seed = body.seed if body.seed is not None else network.seed

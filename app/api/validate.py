@@ -17,7 +17,7 @@ import numpy as np
 from app.api.errors import ApiError
 from app.config import LIMITS
 from app.nn import Array, Params
-from app.schemas import Dataset, Settings
+from app.schemas import Dataset, NetworkSettings
 
 
 def layer_name(k: int, depth: int) -> str:
@@ -38,7 +38,7 @@ def batch(
     x_rows: Sequence[Sequence[float]],
     y_rows: Sequence[Sequence[float]] | None,
     layers: list[int],
-    settings: Settings,
+    settings: NetworkSettings,
     prefix: str = "",
 ) -> tuple[Array, Array | None]:
     depth = len(layers) - 1
@@ -61,13 +61,13 @@ def outside_0_1(y: Array) -> tuple[int, int] | None:
     return (int(found[0][0]), int(found[0][1])) if found.size else None
 
 
-def dataset(data: Dataset, layers: list[int], settings: Settings) -> tuple[Array, Array]:
+def dataset(data: Dataset, layers: list[int], settings: NetworkSettings) -> tuple[Array, Array]:
     x, y = batch(data.x, data.y, layers, settings, prefix="dataset.")
     assert y is not None
     return x, y
 
 
-def stored_dataset(data: tuple[Array, Array], layers: list[int], settings: Settings) -> None:
+def stored_dataset(data: tuple[Array, Array], layers: list[int], settings: NetworkSettings) -> None:
     """A network's stored dataset against the layers and settings a change gives it: what
     `dataset` checks when the examples are sent, for examples the network already holds."""
     x, y = data
@@ -116,7 +116,7 @@ def params(
     return Params(ws, bs)
 
 
-def settings(s: Settings) -> None:
+def settings(s: NetworkSettings) -> None:
     if s.loss == "cross_entropy" and s.output_activation != "sigmoid":
         raise ApiError(
             409,
