@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -150,6 +151,16 @@ def examples(
     return xs, ys
 
 
+def yield_then(gone: threading.Event) -> bool:
+    """Asked before every update of a long step: let the event loop have the GIL if it is
+    waiting for it (sleep(0) releases it, and a waiting thread takes it), then say whether
+    the client is gone. Without it the loop waited up to the interpreter's switch interval
+    (5 ms) at each of a request's system calls, and every other student's step took hundreds
+    of milliseconds while one long step ran (bench/stall.py)."""
+    time.sleep(0)
+    return gone.is_set()
+
+
 async def run(request: Request, cost: int, work: Callable[[Callable[[], bool]], T]) -> T:
     """Run `work(stop)`: on the event loop when `cost` is small, else on a worker thread,
     where `stop()` turns true once the client has gone away."""
@@ -164,7 +175,7 @@ async def run(request: Request, cost: int, work: Callable[[Callable[[], bool]], 
 
     watcher = asyncio.create_task(watch())
     try:
-        return await anyio.to_thread.run_sync(work, gone.is_set)
+        return await anyio.to_thread.run_sync(work, lambda: yield_then(gone))
     finally:
         watcher.cancel()
 
