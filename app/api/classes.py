@@ -50,8 +50,9 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     text = {
         401: "No teacher key was sent (`Authorization: Bearer <teacher_key>`).",
         403: "The key is not this class's.",
-        404: "No class (or student) has this id.",
-        409: "A limit of the server is reached; the message names it.",
+        404: "No class (or student, or preset) has this name or id.",
+        409: "A limit is reached, or the request does not fit the network or the class; "
+        "the message names the field.",
         422: "A field is invalid; the message names it. Nothing changed.",
         423: "The teacher paused the class. Nothing changed.",
         429: "Too many tries from this address; see Retry-After.",
@@ -116,7 +117,7 @@ def require_admin(authorization: str | None) -> None:
     "/api/classes",
     status_code=201,
     response_model=ClassCreated,
-    responses=errors(401, 403, 409, 422, 429, 503),
+    responses=errors(401, 403, 404, 409, 422, 429, 503),
     summary="Open a class",
 )
 def create_class(
@@ -287,7 +288,7 @@ def resume(found: TeacherDep, classroom: ClassroomDep) -> Response:
 @router.post(
     "/api/classes/{class_id}/spotlight",
     response_model=SpotlightState,
-    responses=TEACHER,
+    responses={**TEACHER, **errors(409)},
     summary="Show one or two students on the projector",
 )
 def spotlight(body: SpotlightRequest, found: TeacherDep, classroom: ClassroomDep) -> Response:

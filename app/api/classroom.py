@@ -86,7 +86,7 @@ async def classroom_events(member: MemberDep, classroom: ClassroomDep, feed: Fee
 @router.post(
     "/{network_id}/answers",
     response_model=AnswerResult,
-    responses=errors(404, 422, 423, 503),
+    responses=errors(404, 409, 422, 423, 503),
     summary="Check a number computed by hand",
 )
 def answer(network_id: IdPath, body: AnswerRequest, classroom: ClassroomDep) -> Response:
