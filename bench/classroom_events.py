@@ -32,7 +32,7 @@ import orjson
 from bench.server import Server, command_line, machine, table
 
 THINK_S = 0.100  # static/js/player.js MIN_WAIT
-SILENCE_S = 3.0
+SILENCE_S = 10.0
 """The stream reader stops after this long without an event: the phase is over."""
 STEP = orjson.dumps({"mode": "batch", "epochs": 5})
 
@@ -148,7 +148,7 @@ def main() -> None:
         url = f"{server.url}/api/classes/{created['id']}/events"
         reader = multiprocessing.Process(target=watch, args=(url, created["teacher_key"], theirs))
         reader.start()
-        time.sleep(0.5)  # the snapshot first (the stream is silent then: SILENCE_S is longer)
+        time.sleep(1.0)  # the snapshot first (then the stream is silent: SILENCE_S is longer)
         opened = asyncio.run(phase(server.port, students, args.seconds))
         cards = mine.recv()  # once the stream fell silent
         reader.join(10)

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Request
 from fastapi.responses import Response
-from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from app.api import networks
-from app.api.errors import ApiError, orjson_bytes
+from app.api import networks, sse
+from app.api.errors import ApiError
 from app.api.networks import json_response, state
 from app.classroom.errors import Missing
 from app.classroom.schemas import (
@@ -51,8 +50,9 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     text = {
         401: "No teacher key was sent (`Authorization: Bearer <teacher_key>`).",
         403: "The key is not this class's.",
-        404: "No class (or student) has this id.",
-        409: "A limit of the server is reached; the message names it.",
+        404: "No class (or student, or preset) has this name or id.",
+        409: "A limit is reached, or the request does not fit the network or the class; "
+        "the message names the field.",
         422: "A field is invalid; the message names it. Nothing changed.",
         423: "The teacher paused the class. Nothing changed.",
         429: "Too many tries from this address; see Retry-After.",
@@ -117,7 +117,7 @@ def require_admin(authorization: str | None) -> None:
     "/api/classes",
     status_code=201,
     response_model=ClassCreated,
-    responses=errors(401, 403, 409, 422, 429, 503),
+    responses=errors(401, 403, 404, 409, 422, 429, 503),
     summary="Open a class",
 )
 def create_class(
@@ -191,67 +191,64 @@ def get_class(found: TeacherDep, classroom: ClassroomDep) -> Response:
     return json_response(classroom.snapshot(found))
 
 
-def event(kind: str, data: Any, seq: int) -> ServerSentEvent:
-    return ServerSentEvent(event=kind, raw_data=orjson_bytes(data).decode(), id=str(seq))
-
-
-def teacher_events(
-    classroom: Classroom, class_id: str, batch: list[Event]
-) -> list[ServerSentEvent]:
+def teacher_events(classroom: Classroom, class_id: str, batch: list[Event]) -> bytes:
     """What a batch of the feed's events becomes on the teacher's stream: the class's state
     once, and the current card of each student concerned (once, however many events)."""
     found = classroom.db.get_class(class_id)
     last = batch[-1].seq
     if any(e.kind == "activity" for e in batch):  # every card changed
-        cards = classroom.snapshot(found)["students"]
-        return [event("class", classroom.class_state(found), last)] + [
-            event("student", card, last) for card in cards
-        ]
+        cards = classroom.cards(found)
+        frames = [sse.frame("class", classroom.class_state(found), last)]
+        return b"".join([*frames, *(sse.frame("student", card, last) for card in cards)])
     out = []
     class_seq = [e.seq for e in batch if e.kind in CLASS_KINDS]
     if class_seq:
-        out.append(event("class", classroom.class_state(found), class_seq[-1]))
+        out.append(sse.frame("class", classroom.class_state(found), class_seq[-1]))
     seqs = {e.student_id: e.seq for e in batch if e.student_id and e.kind not in CLASS_KINDS}
     for card in classroom.cards(found, seqs):
-        out.append(event("student", card, seqs[card["student_id"]]))
-    return out
+        out.append(sse.frame("student", card, seqs[card["student_id"]]))
+    return b"".join(out)
 
 
 @router.get(
     "/api/classes/{class_id}/events",
-    response_class=EventSourceResponse,
-    responses=TEACHER,
+    response_class=Response,
+    responses={**sse.DOCUMENTED, **TEACHER},
     summary="Follow the class live (Server-Sent Events)",
 )
-async def class_events(
-    found: TeacherDep, classroom: ClassroomDep, feed: FeedDep
-) -> AsyncIterable[ServerSentEvent]:
+async def class_events(found: TeacherDep, classroom: ClassroomDep, feed: FeedDep) -> Response:
     """First `event: class` (data {paused, activity_number, spotlight}) and one
     `event: student` per student (data: the card, as in GET /api/classes/{id}); then each
     change as it happens: a `student` event with the card after every join, step, edit,
     forward or backward, answer and reset, a `class` event after pause, resume, spotlight
     and activity push (then every card again). `id:` is the feed's sequence number; a
     comment `: ping` comes every 15 s."""
-    subscription = await feed.subscribe(found.id)
-    try:
-        # read after subscribing (not `found`, read before): no change falls in between
-        first = await asyncio.to_thread(classroom.fresh_snapshot, found.id)
-        yield event(
-            "class",
-            {k: first[k] for k in ("paused", "activity_number", "spotlight")},
-            subscription.since,
-        )
-        for card in first["students"]:
-            yield event("student", card, subscription.since)
-        while (batch := await subscription.batch()) is not None:
-            try:
-                items = await asyncio.to_thread(teacher_events, classroom, found.id, batch)
-            except Missing:  # the class expired while watched: the stream ends
-                return
-            for item in items:
-                yield item
-    finally:
-        feed.unsubscribe(subscription)
+
+    async def stream() -> AsyncIterator[bytes]:
+        subscription = await feed.subscribe(found.id)
+        try:
+            # read after subscribing (not `found`, read before): no change falls in between
+            first = await asyncio.to_thread(classroom.fresh_snapshot, found.id)
+            state = {k: first[k] for k in ("paused", "activity_number", "spotlight")}
+            since = subscription.since
+            yield b"".join(
+                [sse.frame("class", state, since)]
+                + [sse.frame("student", card, since) for card in first["students"]]
+            )
+            async for batch in sse.batches(subscription):
+                if batch is None:
+                    yield sse.PING
+                    continue
+                try:
+                    chunk = await asyncio.to_thread(teacher_events, classroom, found.id, batch)
+                except Missing:  # the class expired while watched: the stream ends
+                    return
+                if chunk:
+                    yield chunk
+        finally:
+            feed.unsubscribe(subscription)
+
+    return sse.event_stream(stream())
 
 
 # -- the teacher's commands ------------------------------------------------------------------
@@ -291,7 +288,7 @@ def resume(found: TeacherDep, classroom: ClassroomDep) -> Response:
 @router.post(
     "/api/classes/{class_id}/spotlight",
     response_model=SpotlightState,
-    responses=TEACHER,
+    responses={**TEACHER, **errors(409)},
     summary="Show one or two students on the projector",
 )
 def spotlight(body: SpotlightRequest, found: TeacherDep, classroom: ClassroomDep) -> Response:

@@ -9,14 +9,14 @@ expected number from the network's own current state (app/classroom/answers.py).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
-from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from app.api.classes import ClassroomDep, FeedDep, errors, event
+from app.api import sse
+from app.api.classes import ClassroomDep, FeedDep, errors
 from app.api.networks import IdPath, json_response
 from app.classroom.schemas import AnswerRequest, AnswerResult, StudentClassroom
 
@@ -48,38 +48,45 @@ def classroom_view(network_id: IdPath, classroom: ClassroomDep) -> Response:
 
 @router.get(
     "/{network_id}/classroom/events",
-    response_class=EventSourceResponse,
-    responses=errors(404, 503),
+    response_class=Response,
+    responses={**sse.DOCUMENTED, **errors(404, 503)},
     summary="Follow the class from a student's page (Server-Sent Events)",
 )
-async def classroom_events(
-    member: MemberDep, classroom: ClassroomDep, feed: FeedDep
-) -> AsyncIterable[ServerSentEvent]:
+async def classroom_events(member: MemberDep, classroom: ClassroomDep, feed: FeedDep) -> Response:
     """`event: class`, data {paused, activity_number, current_network_id, lock}: on
     connect, and after every pause, resume, activity push and reset of this student's
     network. A comment `: ping` comes every 15 s."""
     class_id, student_id = member
-    subscription = await feed.subscribe(class_id, STUDENT_KINDS | {"reset"})
-    try:
-        now = await asyncio.to_thread(classroom.student_class_state, class_id, student_id)
-        yield event("class", now, subscription.since)
-        while (batch := await subscription.batch()) is not None:
-            mine = [
-                e.seq
-                for e in batch
-                if e.kind in STUDENT_KINDS or (e.kind == "reset" and e.student_id == student_id)
-            ]
-            if mine:
-                now = await asyncio.to_thread(classroom.student_class_state, class_id, student_id)
-                yield event("class", now, mine[-1])
-    finally:
-        feed.unsubscribe(subscription)
+
+    async def stream() -> AsyncIterator[bytes]:
+        subscription = await feed.subscribe(class_id, STUDENT_KINDS | {"reset"})
+        try:
+            now = await asyncio.to_thread(classroom.student_class_state, class_id, student_id)
+            yield sse.frame("class", now, subscription.since)
+            async for batch in sse.batches(subscription):
+                if batch is None:
+                    yield sse.PING
+                    continue
+                mine = [
+                    e.seq
+                    for e in batch
+                    if e.kind in STUDENT_KINDS or (e.kind == "reset" and e.student_id == student_id)
+                ]
+                if mine:
+                    now = await asyncio.to_thread(
+                        classroom.student_class_state, class_id, student_id
+                    )
+                    yield sse.frame("class", now, mine[-1])
+        finally:
+            feed.unsubscribe(subscription)
+
+    return sse.event_stream(stream())
 
 
 @router.post(
     "/{network_id}/answers",
     response_model=AnswerResult,
-    responses=errors(404, 422, 423, 503),
+    responses=errors(404, 409, 422, 423, 503),
     summary="Check a number computed by hand",
 )
 def answer(network_id: IdPath, body: AnswerRequest, classroom: ClassroomDep) -> Response:

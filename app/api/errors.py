@@ -117,6 +117,7 @@ def known_error_response(exc: Exception, standing: str = "") -> Response | None:
 
 CLASSROOM_STATUS: dict[type[classroom.ClassroomError], int] = {
     classroom.Invalid: 422,
+    classroom.Mismatch: 409,
     classroom.Missing: 404,
     classroom.NotAuthorized: 401,
     classroom.Forbidden: 403,

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from app.classroom.errors import Forbidden, Invalid
+from app.classroom.errors import Forbidden, Invalid, Mismatch, Missing
 from app.classroom.schemas import Activity, Lock
 from app.schemas import NetworkCreate
 
@@ -79,7 +79,7 @@ def student_name(name: str | None, number: int) -> str:
     """The name as typed (trimmed), or 'Student <number>'. Control characters are refused:
     a name is plain text wherever it is shown."""
     text = (name or "").strip()
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text):
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in text):  # NAME_PATTERN
         raise Invalid("name", "must be plain text, without control characters or line breaks")
     return text or f"Student {number}"
 
@@ -95,7 +95,7 @@ def network_body(
     if name is not None:
         preset = presets(name)
         if preset is None:
-            raise Invalid("activity.preset", f"no preset is named {name!r}; see /api/presets")
+            raise Missing("activity.preset", f"no preset is named {name!r}; see /api/presets")
         body = preset.model_dump(exclude_unset=True, exclude={"preset"}) | body
     if seed is not None and activity.per_student == "weights":
         body.pop("weights", None)
@@ -111,7 +111,7 @@ def network_body(
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise Invalid(f"activity.{where}" if where else "activity", first["msg"]) from error
+        raise Mismatch(f"activity.{where}" if where else "activity", first["msg"]) from error
 
 
 def locked_field(lock: Iterable[str], fields: Mapping[str, Any]) -> str | None:

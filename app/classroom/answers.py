@@ -18,9 +18,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from app import nn
-from app.classroom.errors import Invalid
+from app.classroom.errors import Invalid, Mismatch
 
 PATH = re.compile(r"([a-z_]+(?:\.[a-z_]+)?)((?:\[\d{1,6}\])*)")
+PATTERN = (
+    r"^(?:(?:net|activations|deltas|gradients\.weights|weight_deltas|weights_after)"
+    r"(?:\[[0-9]{1,6}\]){3}|(?:gradients\.biases|bias_deltas|biases_after)"
+    r"(?:\[[0-9]{1,6}\]){2}|loss)$"
+)
+"""The paths as the schema states them (what `parse` reads)."""
 INDEX = re.compile(r"\[(\d+)\]")
 DEPTHS: dict[str, int] = {
     "net": 3,
@@ -78,7 +84,7 @@ def check(path: str, layers: Sequence[int], examples: int, field: str = "path") 
     where = parsed.name
     for index, size in zip(parsed.indices, sizes, strict=True):
         if index >= size:
-            raise Invalid(
+            raise Mismatch(
                 field,
                 f"{where}[{index}] is out of range: {where} has {size} entries (0..{size - 1})",
             )

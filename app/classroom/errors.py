@@ -11,7 +11,12 @@ class ClassroomError(Exception):
 
 
 class Invalid(ClassroomError):
-    """The request names something that cannot be (a bad path, a student of no class)."""
+    """The request itself is wrong in a way its schema cannot say."""
+
+
+class Mismatch(ClassroomError):
+    """The request is well formed but does not fit the network or the class (an index past
+    the network's units, questions without a dataset, a student of another class)."""
 
 
 class Missing(ClassroomError):

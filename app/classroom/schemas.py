@@ -12,8 +12,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.classroom.answers import PATTERN
 from app.config import LIMITS
-from app.schemas import NetworkCreate, NetworkState, Real
+from app.schemas import NetworkCreate, NetworkState, NotNull, Real
 
 Lock = Literal["architecture", "settings", "data", "weights"]
 Phase = Literal["idle", "forward", "backward", "step", "edit"]
@@ -25,6 +26,7 @@ Path = Annotated[
     Field(
         min_length=1,
         max_length=100,
+        pattern=PATTERN,
         description="A number of the backward pass on the stored dataset, indexed as in "
         "its JSON: net[k][i][r], activations[k][i][r], deltas[k][i][r], "
         "gradients.weights[k][r][q], gradients.biases[k][r], weight_deltas[k][r][q], "
@@ -35,6 +37,8 @@ Path = Annotated[
 ClassId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 StudentId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
+NAME_PATTERN = "^[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]*$"
+"""Plain text: no control characters, no line or paragraph separators."""
 EXERCISE: dict[str, Any] = {
     "title": "Exercise 1: Mazur by hand",
     "preset": "mazur",
@@ -154,6 +158,7 @@ class JoinRequest(BaseModel):
     name: str | None = Field(
         None,
         max_length=LIMITS.max_student_name_length,
+        pattern=NAME_PATTERN,
         description="The name the teacher sees; 'Student <number>' when omitted or blank.",
     )
     student_key: str | None = Field(
@@ -282,11 +287,19 @@ class AnswerRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         strict=True,
-        json_schema_extra={"example": {"path": "deltas[1][0][0]", "value": -0.1385}},
+        json_schema_extra={
+            "example": {"path": "deltas[1][0][0]", "value": -0.1385},
+            "anyOf": [
+                {"required": ["value"]},
+                {"required": ["reveal"], "properties": {"reveal": {"const": True}}},
+            ],
+        },
     )
 
     path: Path
-    value: Real | None = Field(None, description="The student's number.")
+    value: Annotated[Real | None, *NotNull] = Field(
+        None, description="The student's number (leave it out to reveal)."
+    )
     reveal: bool = Field(False, description="true: show the expected value (no more tries).")
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from app import nn, presets
 from app.classroom import activity as act
 from app.classroom import answers
-from app.classroom.errors import Forbidden, Invalid, Missing, NotAuthorized
+from app.classroom.errors import Forbidden, Invalid, Mismatch, Missing, NotAuthorized
 from app.classroom.schemas import Activity, AnswerRequest, ClassCreate, JoinRequest
 from app.schemas import NetworkCreate
 from app.store.base import NotFound, StoredNetwork
@@ -56,9 +56,9 @@ class Classroom:
         question names a number of it; Invalid naming the field otherwise."""
         network = self.build(act.network_body(activity, None, presets.get))
         if activity.questions and network.dataset is None:
-            raise Invalid("activity.dataset", "is required: questions are checked on it")
+            raise Mismatch("activity.dataset", "is required: questions are checked on it")
         if activity.per_student == "inputs" and network.dataset is None:
-            raise Invalid("activity.dataset", "is required for per_student 'inputs'")
+            raise Mismatch("activity.dataset", "is required for per_student 'inputs'")
         examples = 0 if network.dataset is None else len(network.dataset[0])
         for i, question in enumerate(activity.questions):
             answers.check(question.path, network.layers, examples, f"activity.questions[{i}].path")
@@ -189,7 +189,7 @@ class Classroom:
                 break
             found = self.db.get_class(found.id)
         else:
-            raise Invalid("activity", "the class kept changing; try again")
+            raise Mismatch("activity", "the class kept changing; try again")
         return self.snapshot(self.db.get_class(found.id))
 
     def pause(self, found: ClassRow, paused: bool) -> dict[str, Any]:
@@ -200,7 +200,7 @@ class Classroom:
         mine = {s.id for s in self.db.students(found.id)}
         for i, student_id in enumerate(student_ids):
             if student_id not in mine:
-                raise Invalid(f"student_ids[{i}]", "no student of this class has this id")
+                raise Mismatch(f"student_ids[{i}]", "no student of this class has this id")
         unique = list(dict.fromkeys(student_ids))
         self.db.set_spotlight(found.id, unique)
         return {"spotlight": unique}
@@ -280,7 +280,7 @@ class Classroom:
             if student is not None:
                 return self.joined(found, student, key), True
             found = self.db.get_class(found.id)
-        raise Invalid("code", "the class kept changing; try again")
+        raise Mismatch("code", "the class kept changing; try again")
 
     def joined(self, found: ClassRow, student: StudentRow, key: str) -> dict[str, Any]:
         return {
@@ -373,7 +373,7 @@ class Classroom:
             raise Invalid("value", "is required unless reveal is true")
         network = self.store.get(network_id)
         if network.dataset is None:
-            raise Invalid(
+            raise Mismatch(
                 "path", "answers are checked on the stored dataset; this network has none"
             )
         x, y = network.dataset

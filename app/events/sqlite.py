@@ -34,7 +34,7 @@ log = logging.getLogger("backprop.events")
 
 
 class SQLiteFeed:
-    def __init__(self, store: Any, interval: float = 0.2, keep: float = 600.0) -> None:
+    def __init__(self, store: Any, interval: float = 0.1, keep: float = 600.0) -> None:
         """`store`: the SQLiteStore whose file (and connections) the feed shares."""
         self.store, self.interval, self.keep = store, interval, keep
         self._subscribers: dict[str, set[Subscription]] = defaultdict(set)

@@ -161,28 +161,29 @@ def test_per_student_numbers_are_checked_on_each_students_own(client: TestClient
 
 
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("body", "field", "status"),
     [
-        ({"path": "deltas[2][0][0]", "value": 1}, "path"),
-        ({"path": "deltas[1][0][2]", "value": 1}, "path"),
-        ({"path": "deltas[1][1][0]", "value": 1}, "path"),  # one example only
-        ({"path": "deltas[1][0]", "value": 1}, "path"),
-        ({"path": "loss[0]", "value": 1}, "path"),
-        ({"path": "weights", "value": 1}, "path"),
-        ({"path": "gradients.weights[0][0][0][0]", "value": 1}, "path"),
-        ({"path": "", "value": 1}, "path"),
-        ({"path": "loss"}, "value"),
-        ({"path": "loss", "value": "0.3"}, "value"),
-        ({"path": "loss", "value": 1, "extra": 1}, "extra"),
+        ({"path": "deltas[2][0][0]", "value": 1}, "path", 409),  # past the network's layers
+        ({"path": "deltas[1][0][2]", "value": 1}, "path", 409),
+        ({"path": "deltas[1][1][0]", "value": 1}, "path", 409),  # one example only
+        ({"path": "deltas[1][0]", "value": 1}, "path", 422),
+        ({"path": "loss[0]", "value": 1}, "path", 422),
+        ({"path": "weights", "value": 1}, "path", 422),
+        ({"path": "gradients.weights[0][0][0][0]", "value": 1}, "path", 422),
+        ({"path": "", "value": 1}, "path", 422),
+        ({"path": "loss"}, "value", 422),
+        ({"path": "loss", "value": None}, "value", 422),
+        ({"path": "loss", "value": "0.3"}, "value", 422),
+        ({"path": "loss", "value": 1, "extra": 1}, "extra", 422),
     ],
 )
-def test_a_bad_answer_is_422_naming_the_field(
-    client: TestClient, body: dict[str, Any], field: str
+def test_a_bad_answer_is_refused_naming_the_field(
+    client: TestClient, body: dict[str, Any], field: str, status: int
 ) -> None:
     created = open_class(client)
     student = join(client, created["join_code"])
     response = client.post(f"/api/networks/{student['network_id']}/answers", json=body)
-    assert response.status_code == 422, response.text
+    assert response.status_code == status, response.text
     assert response.json()["errors"][0]["field"] == field
     card = snapshot(client, created)["students"][0]
     assert card["answers"]["tried"] == 0  # nothing recorded
@@ -191,7 +192,7 @@ def test_a_bad_answer_is_422_naming_the_field(
 def test_answers_need_a_stored_dataset(client: TestClient) -> None:
     nid = client.post("/api/networks", json={"layers": [2, 1]}).json()["id"]
     response = client.post(f"/api/networks/{nid}/answers", json={"path": "loss", "value": 0})
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "path"
 
 

@@ -99,7 +99,7 @@ def test_spotlight(make_client: MakeClient) -> None:
     other = open_class(client)
     stranger = join(client, other["join_code"])["student_id"]
     refused = client.post(url, json={"student_ids": [ids[0], stranger]}, headers=auth(created))
-    assert refused.status_code == 422
+    assert refused.status_code == 409
     assert refused.json()["errors"][0]["field"] == "student_ids[1]"
     assert snapshot(client, created)["spotlight"] == ids[:2]
     assert client.post(url, json={"student_ids": []}, headers=auth(created)).json() == {
