@@ -24,7 +24,7 @@ class Limits(BaseSettings):
         "weights × passes, plus `update_cost` per update.",
     )
     update_cost: int = Field(
-        2_500,
+        6_000,
         description="What one update costs beyond its multiply-adds, in multiply-adds: the "
         "fixed cost of a forward and a backward pass (online mode pays it per example).",
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import subprocess
 import tempfile
@@ -197,7 +198,7 @@ def measure(
         ids, x = make(server, preset, students)
         plan = streams(ids, x, playing)
         run(server.url, plan, 3)  # warm up: every network read once, every path taken
-        seconds = max(8.0, max(samples / s.rate() for s in plan))
+        seconds = float(math.ceil(max(8.0, max(samples / s.rate() for s in plan))))  # wrk: whole s
         return run(server.url, plan, seconds)
 
 

@@ -446,3 +446,17 @@ def test_a_mistyped_code_is_answered_in_words(lesson: Lesson, live_server: LiveS
     expect(page.locator("#join-error")).to_have_text("code: no class has this code")
     expect(page.locator("#join-code")).to_have_attribute("aria-invalid", "true")
     assert urlsplit(page.url).path == "/join/zz-zz!"  # still here, nothing made
+
+
+def test_a_name_full_of_markup_is_text_on_the_dashboard_and_the_projector(
+    lesson: Lesson, api: httpx.Client
+) -> None:
+    created = open_class(api, {"preset": "xor"})
+    payload = "<img src=x onerror=window.pwned=1><script>window.pwned=1</script>"
+    teacher = lesson.teacher(created)
+    student = lesson.student(created["join_code"], payload)
+    name = card(teacher, student).locator("[data-student-name]")
+    expect(name).to_have_text(payload)  # shown as written, not parsed
+    assert teacher.locator("[data-student-card] img, [data-student-card] script").count() == 0
+    assert teacher.evaluate("window.pwned === undefined")
+    assert student.evaluate("window.pwned === undefined")
