@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from app import openapi, pages, security
 from app.api import admin, errors, health, networks, presets, transfer
 from app.config import get_settings
-from app.store import SQLiteStore, StoreUnavailable
+from app.store import NetworkStore, StoreUnavailable, open_configured_store
 from app.store.reopen import Reopening
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,15 +30,8 @@ def create_app() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        def open_store() -> SQLiteStore:
-            return SQLiteStore(
-                settings.database,
-                settings.synchronous,
-                max_networks=settings.max_networks,
-                expire_after=settings.expire_after_days * 86400,
-                cache_networks=settings.cache_networks,
-                max_stored_bytes=settings.max_stored_bytes,
-            )
+        def open_store() -> NetworkStore:
+            return open_configured_store(settings)
 
         try:
             app.state.store = open_store()
