@@ -1,19 +1,23 @@
 """Three real servers sharing one real PostgreSQL database: concurrent steps spread over them
-are each applied once, a server killed under load loses nothing it acknowledged, and a
-stopped database answers 503 with Retry-After until it is back, without a restart."""
+are each applied once, a server killed under load loses nothing it acknowledged, a stopped
+database answers 503 with Retry-After until it is back, without a restart, and nginx with
+deploy/nginx.conf in front keeps answering when a server dies."""
 
 from __future__ import annotations
 
 import itertools
+import shutil
+import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, free_port
+from tests.conftest import ROOT, LiveServer, free_port
 from tests.postgres import PostgresServer
 from tests.postgres import bindir as pg_bindir
 
@@ -163,3 +167,64 @@ def test_a_stopped_database_answers_503_and_the_servers_recover_by_themselves(
             assert response.status_code == 200, f"{server.url} did not recover: {response.text}"
             assert response.json()["updates"] == 1  # the refused steps changed nothing
         assert http.post(trio[2].url + path + "/step", json={}).json()["network"]["updates"] == 2
+
+
+@pytest.fixture
+def nginx_in_front(tmp_path: Path) -> Any:
+    """`start(servers)`: Debian's nginx on a free port with deploy/nginx.conf, its upstreams
+    pointed at the given servers instead of the compose services app1..app3; its URL."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        pytest.skip("nginx is not installed here (apt-get install nginx)")
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(backends: list[LiveServer]) -> str:
+        port = free_port()
+        conf = (ROOT / "deploy" / "nginx.conf").read_text()
+        for i, server in enumerate(backends, 1):
+            conf = conf.replace(f"server app{i}:8000", f"server 127.0.0.1:{server.port}")
+        conf = conf.replace("listen 80;", f"listen 127.0.0.1:{port};")
+        assert "app1" not in conf and f":{port};" in conf
+        (tmp_path / "nginx.conf").write_text(conf)
+        globals_ = f"daemon off; pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;"
+        started.append(
+            subprocess.Popen(
+                [binary, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", globals_]
+            )
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                    return url
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError((tmp_path / "error.log").read_text())
+
+    yield start
+    for process in started:
+        process.terminate()
+        process.wait(10)
+
+
+def test_nginx_takes_a_killed_server_out_of_the_rotation(
+    live_server_factory: Any, postgres_url: str, nginx_in_front: Any
+) -> None:
+    """Through nginx with the repository's configuration: steps go round the three servers;
+    after one is SIGKILLed every request is still answered, by the other two, and the
+    network's count goes on from where it was."""
+    trio = servers(live_server_factory, postgres_url)
+    url = nginx_in_front(trio)
+    with httpx.Client(base_url=url, timeout=30) as http:
+        made = http.post("/api/networks", json={"preset": "xor"}).json()
+        path = f"/api/networks/{made['id']}/step"
+        for updates in range(1, 7):
+            response = http.post(path, json={})
+            assert response.status_code == 200, response.text
+            assert response.json()["network"]["updates"] == updates
+        trio[0].kill()  # between requests: nothing in flight is lost
+        for updates in range(7, 31):
+            response = http.post(path, json={})
+            assert response.status_code == 200, response.text
+            assert response.json()["network"]["updates"] == updates
