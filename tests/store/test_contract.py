@@ -137,3 +137,34 @@ def test_a_database_from_a_newer_release_is_refused_with_both_versions(make_stor
         make_store()
     assert f"version {SCHEMA_VERSION + 1}" in str(error.value)
     assert f"up to {SCHEMA_VERSION}" in str(error.value)
+
+
+def test_concurrent_creates_from_several_stores_stop_at_the_cap(make_store):
+    stores = [make_store(max_networks=5) for _ in range(3)]
+    outcomes: list[str] = []
+
+    def create(i: int) -> None:
+        try:
+            stores[i % 3].create(network(f"n{i}"))
+            outcomes.append("made")
+        except StoreFull:
+            outcomes.append("full")
+
+    threads = [threading.Thread(target=create, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcomes) == ["full"] * 7 + ["made"] * 5
+    assert stores[0].count() == 5
+
+
+def test_postgres_that_does_not_answer_is_store_unavailable():
+    pytest.importorskip("psycopg")
+    from app.store import StoreUnavailable
+    from app.store.postgres import PostgresStore
+    from tests.conftest import free_port
+
+    nobody = f"postgresql://postgres@127.0.0.1:{free_port()}/backprop"
+    with pytest.raises(StoreUnavailable, match="cannot be reached"):
+        PostgresStore(nobody, timeout=1)
