@@ -1,11 +1,12 @@
-"""The JSON contract: every request and response body of the API, in the seed's notation.
+"""The JSON contract: every request and response body of the API, in the lecture notes'
+notation.
 
 Notation (../shared/seed/backprop-derivation.md, generalised to L layers):
 layers 0..L, layer 0 the inputs. Unit r of layer k has the weight vector w_r (row r of
 ``weights[k-1]``) over its inputs u_r (the outputs o of layer k-1):
 
     net_r = Σ_q w_rq u_rq + b_r        o_r = f(net_r)
-    δ_r   = −∂J_i/∂net_r               (the seed's sign: ∂J/∂net = −δ)
+    δ_r   = −∂J_i/∂net_r               (the lecture notes' sign: ∂J/∂net = −δ)
     ∂J/∂w_rq = −Σ_i δ_r u_rq           Δw_rq = −η ∂J/∂w_rq        w ← w + Δw
 
 Shapes: ``weights[k]`` connects layer k to layer k+1 as n_{k+1} rows of n_k numbers;
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from app.config import LIMITS
 
@@ -28,6 +29,36 @@ Activation = Literal["sigmoid", "tanh", "relu", "linear"]
 Loss = Literal["squared_error", "cross_entropy"]
 Reduction = Literal["sum", "mean"]
 Mode = Literal["batch", "online"]
+
+
+def _integral(value: Any) -> Any:
+    """993.0 is an integer in JSON Schema (and so in /openapi.json): take it as 993."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_integral)]
+"""A JSON integer; a number with a zero fraction (993.0) counts as one, as JSON Schema says."""
+
+
+def _not_null(value: Any) -> Any:
+    if value is None:
+        raise ValueError("may be left out, but not null")
+    return value
+
+
+def _drop_null(schema: dict[str, Any]) -> None:
+    """The field's schema without its null branch: null is refused, omitting it is not."""
+    options = schema.pop("anyOf", [])
+    schema.update(next(o for o in options if o.get("type") != "null"))
+
+
+NotNull = (BeforeValidator(_not_null), Field(json_schema_extra=_drop_null))
+"""For fields that may be left out but are never null (an omitted one takes its default)."""
+
+Seed = Annotated[int, Field(ge=0, le=2**32 - 1), BeforeValidator(_integral)]
+"""A seed of numpy's generator: 0 to 2³² − 1."""
 
 Real = Annotated[
     float,
@@ -41,11 +72,13 @@ Row = Annotated[list[Real], Field(min_length=1, max_length=LIMITS.max_units, fai
 Matrix = Annotated[list[Row], Field(min_length=1, max_length=LIMITS.max_units, fail_fast=True)]
 Batch = Annotated[list[Row], Field(min_length=1, max_length=LIMITS.max_examples, fail_fast=True)]
 LayerSizes = Annotated[
-    list[Annotated[int, Field(ge=1, le=LIMITS.max_units)]],
+    list[Annotated[int, Field(ge=1, le=LIMITS.max_units), BeforeValidator(_integral)]],
     Field(min_length=2, max_length=LIMITS.max_layers, fail_fast=True),
 ]
 Weights = Annotated[list[Matrix], Field(fail_fast=True)]
 Biases = Annotated[list[Row], Field(fail_fast=True)]
+OmittedLayers = Annotated[LayerSizes | None, *NotNull]
+OmittedBatch = Annotated[Batch | None, *NotNull]
 NetworkId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 MAZUR_EXAMPLE: dict[str, Any] = {
@@ -76,21 +109,24 @@ class Dataset(Strict):
     )
 
 
-class Settings(Strict):
-    """Settings of a network that can be changed without touching its weights."""
+class NetworkSettings(Strict):
+    """What of a network can change without touching its weights. Frozen: a change makes a
+    new one (model_copy), so a network's settings are never altered behind its back."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     name: str | None = Field(
         None, max_length=LIMITS.max_name_length, description="A label shown on the page."
     )
     hidden_activation: Activation = Field(
-        "sigmoid", description="f for every hidden unit. The seed uses sigmoid."
+        "sigmoid", description="f for every hidden unit. The lecture notes use sigmoid."
     )
     output_activation: Activation = Field(
-        "sigmoid", description="f for the output units. The seed uses sigmoid."
+        "sigmoid", description="f for the output units. The lecture notes use sigmoid."
     )
     loss: Loss = Field(
         "squared_error",
-        description="J_i = ½ Σ_l (y_l − o_l)² (the seed's), or binary cross-entropy "
+        description="J_i = ½ Σ_l (y_l − o_l)² (the lecture notes'), or binary cross-entropy "
         "J_i = −Σ_l [y_l ln o_l + (1 − y_l) ln(1 − o_l)], which needs sigmoid outputs.",
     )
     learning_rate: float = Field(
@@ -102,22 +138,23 @@ class Settings(Strict):
     )
     reduction: Reduction = Field(
         "sum",
-        description="'sum': J = Σ_i J_i, the seed's batch rule. 'mean': J = (1/N) Σ_i J_i.",
+        description="'sum': J = Σ_i J_i, the lecture notes' batch rule. 'mean': J = (1/N) Σ_i J_i.",
     )
     train_biases: bool = Field(
         True, description="false freezes the biases (Mazur's example never updates them)."
     )
 
 
-class NetworkCreate(Settings):
+class NetworkCreate(NetworkSettings):
     """Body of POST /api/networks."""
 
-    layers: LayerSizes | None = Field(
+    # Omitted, not null: the schema says one of the two is required (see model_config).
+    layers: OmittedLayers = Field(
         None,
         description="Units per layer, inputs first: [n_0, n_1, …, n_L]. "
         "Required unless a preset is given.",
     )
-    preset: str | None = Field(
+    preset: Annotated[str | None, *NotNull] = Field(
         None, max_length=64, description="Name of a preset from GET /api/presets."
     )
     weights: Weights | None = Field(
@@ -126,12 +163,16 @@ class NetworkCreate(Settings):
     biases: Biases | None = Field(
         None, description="Exact initial biases; drawn from `seed` when omitted."
     )
-    seed: int = Field(
-        0, ge=0, le=2**32 - 1, description="Seed of the generator that draws initial weights."
-    )
+    seed: Seed = Field(0, description="Seed of the generator that draws initial weights.")
     dataset: Dataset | None = Field(None, description="Stored training examples.")
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": MAZUR_EXAMPLE})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": MAZUR_EXAMPLE,
+            "anyOf": [{"required": ["layers"]}, {"required": ["preset"]}],
+        },
+    )
 
 
 class NetworkPatch(Strict):
@@ -149,12 +190,10 @@ class NetworkPatch(Strict):
     learning_rate: float | None = Field(
         None, gt=0, le=LIMITS.max_learning_rate, allow_inf_nan=False, description="η."
     )
-    reduction: Reduction | None = Field(None, description="sum (the seed's) or mean.")
+    reduction: Reduction | None = Field(None, description="sum (the lecture notes') or mean.")
     train_biases: bool | None = Field(None, description="false freezes the biases.")
-    seed: int | None = Field(
+    seed: Seed | None = Field(
         None,
-        ge=0,
-        le=2**32 - 1,
         description="Draw the weights again from this seed (unless weights are given).",
     )
     weights: Weights | None = Field(None, description="Exact weights, shaped as in the state.")
@@ -166,7 +205,7 @@ class NetworkPatch(Strict):
     )
 
 
-class NetworkState(Settings):
+class NetworkState(NetworkSettings):
     """A network as stored: its settings, parameters, dataset and update count."""
 
     id: str = Field(description="Unguessable id (128 bits or more).")
@@ -183,27 +222,33 @@ class NetworkState(Settings):
 class ForwardRequest(Strict):
     """Body of POST …/forward. Omit x to use the stored dataset."""
 
-    x: Batch | None = Field(None, description="Inputs; the stored dataset's x when omitted.")
-    y: Batch | None = Field(None, description="Optional targets, to report the loss J.")
+    x: OmittedBatch = Field(None, description="Inputs; the stored dataset's x when omitted.")
+    y: OmittedBatch = Field(None, description="Optional targets, to report the loss J; needs x.")
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"x": [[0.05, 0.1]]}})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": {"x": [[0.05, 0.1]]}, "dependentRequired": {"y": ["x"]}},
+    )
 
 
 class BackwardRequest(Strict):
     """Body of POST …/backward. Omit both x and y to use the stored dataset."""
 
-    x: Batch | None = Field(
+    x: OmittedBatch = Field(
         None,
         description="Inputs, one row of n_0 numbers per example; the stored dataset's "
         "x when both x and y are omitted.",
     )
-    y: Batch | None = Field(
+    y: OmittedBatch = Field(
         None, description="Targets, one row of n_L numbers per example; required with x."
     )
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"example": {"x": [[0.05, 0.1]], "y": [[0.01, 0.99]]}},
+        json_schema_extra={
+            "example": {"x": [[0.05, 0.1]], "y": [[0.01, 0.99]]},
+            "dependentRequired": {"x": ["y"], "y": ["x"]},
+        },
     )
 
 
@@ -212,15 +257,16 @@ class StepRequest(BackwardRequest):
 
     mode: Mode = Field(
         "batch",
-        description="'batch': one update per epoch from the whole batch (the seed's rule). "
+        description="'batch': one update per epoch from the whole batch (the lecture notes' rule). "
         "'online': one update per example, in the order given.",
     )
-    epochs: int = Field(1, ge=1, le=LIMITS.max_epochs, description="Passes over the batch.")
+    epochs: Int = Field(1, ge=1, le=LIMITS.max_epochs, description="Passes over the batch.")
 
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "example": {"x": [[0.05, 0.1]], "y": [[0.01, 0.99]], "mode": "batch", "epochs": 1}
+            "example": {"x": [[0.05, 0.1]], "y": [[0.01, 0.99]], "mode": "batch", "epochs": 1},
+            "dependentRequired": {"x": ["y"], "y": ["x"]},
         },
     )
 

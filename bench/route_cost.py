@@ -29,7 +29,8 @@ ROUTES: list[tuple[str, str, str, bytes | None]] = [
     ("GET network", "GET", "", None),
     ("forward", "POST", "/forward", b"{}"),
     ("backward", "POST", "/backward", b"{}"),
-    ("step, 5 epochs", "POST", "/step", orjson.dumps({"epochs": 5})),
+    ("step, 1 epoch", "POST", "/step", orjson.dumps({"epochs": 1})),
+    ("step, 5 epochs (Play)", "POST", "/step", orjson.dumps({"epochs": 5})),
     ("predict, 625 points", "POST", "/predict", orjson.dumps({"x": XOR_GRID})),
 ]
 

@@ -88,7 +88,7 @@ def known_error_response(exc: Exception, standing: str = "") -> Response | None:
                 "overflows float64 (it would be NaN or infinite); nothing was changed "
                 "(use smaller weights, inputs or learning_rate)"
             )
-        return error_response(422, [(exc.where, message)])
+        return error_response(409, [(exc.where, message)])
     if isinstance(exc, StoreFull):
         log.warning("refused a change: %s", exc)
         message = (

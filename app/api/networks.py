@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -35,9 +36,9 @@ from app.schemas import (
     NetworkCreate,
     NetworkId,
     NetworkPatch,
+    NetworkSettings,
     NetworkState,
     PredictResponse,
-    Settings,
     StepRequest,
     StepResponse,
 )
@@ -55,6 +56,12 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     for code, text in (
         (404, "No network has this id."),
         (413, "The body is too large."),
+        (
+            409,
+            "The body is valid but does not fit the network (its layers, settings or "
+            "dataset, or the work and answer size they allow); the message names the field. "
+            "Nothing changed.",
+        ),
         (415, "The body is not JSON."),
         (422, "A field is invalid; the message names it. Nothing changed."),
         (429, "Too many requests from this address."),
@@ -79,7 +86,7 @@ def json_response(payload: dict[str, Any], status: int = 200) -> Response:
 
 
 # -- conversions -----------------------------------------------------------------------------
-def config(settings: Settings) -> nn.Config:
+def config(settings: NetworkSettings) -> nn.Config:
     return nn.Config(
         hidden_activation=settings.hidden_activation,
         output_activation=settings.output_activation,
@@ -136,12 +143,22 @@ def examples(
         if y is not None:
             raise ApiError(422, "x", "is required when y is given")
         if network.dataset is None:
-            raise ApiError(422, "x", "is required: the network has no stored dataset")
+            raise ApiError(409, "x", "is required: the network has no stored dataset")
         return network.dataset
     xs, ys = validate.batch(x, y, network.layers, network.settings)
     if need_y and ys is None:
         raise ApiError(422, "y", "is required when x is given")
     return xs, ys
+
+
+def yield_then(gone: threading.Event) -> bool:
+    """Asked before every update of a long step: let the event loop have the GIL if it is
+    waiting for it (sleep(0) releases it, and a waiting thread takes it), then say whether
+    the client is gone. Without it the loop waited up to the interpreter's switch interval
+    (5 ms) at each of a request's system calls, and every other student's step took hundreds
+    of milliseconds while one long step ran (bench/stall.py)."""
+    time.sleep(0)
+    return gone.is_set()
 
 
 async def run(request: Request, cost: int, work: Callable[[Callable[[], bool]], T]) -> T:
@@ -158,7 +175,7 @@ async def run(request: Request, cost: int, work: Callable[[Callable[[], bool]], 
 
     watcher = asyncio.create_task(watch())
     try:
-        return await anyio.to_thread.run_sync(work, gone.is_set)
+        return await anyio.to_thread.run_sync(work, lambda: yield_then(gone))
     finally:
         watcher.cancel()
 
@@ -184,13 +201,15 @@ def build(body: NetworkCreate) -> StoredNetwork:
     if body.preset is not None:
         base = presets.get(body.preset)
         if base is None:
-            raise ApiError(422, "preset", f"no preset is named {body.preset!r}; see /api/presets")
+            raise ApiError(404, "preset", f"no preset is named {body.preset!r}; see /api/presets")
         merged = base.model_dump(exclude_unset=True) | body.model_dump(exclude_unset=True)
         merged.pop("preset")
         body = NetworkCreate.model_validate(merged)
     if body.layers is None:
         raise ApiError(422, "layers", "is required unless a preset is given")
-    settings = Settings.model_validate(body.model_dump(include=set(Settings.model_fields)))
+    settings = NetworkSettings.model_validate(
+        body.model_dump(include=set(NetworkSettings.model_fields))
+    )
     validate.settings(settings)
     layers = body.layers
     params = nn.init_params(layers, body.seed)
@@ -212,10 +231,10 @@ def patch(network: StoredNetwork, body: NetworkPatch) -> None:
         update={
             k: v
             for k, v in fields.items()
-            if k in Settings.model_fields and (v is not None or k == "name")
+            if k in NetworkSettings.model_fields and (v is not None or k == "name")
         }
     )
-    settings = Settings.model_validate(settings.model_dump())
+    settings = NetworkSettings.model_validate(settings.model_dump())
     validate.settings(settings)
     layers = body.layers or network.layers
     seed = body.seed if body.seed is not None else network.seed

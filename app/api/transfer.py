@@ -13,15 +13,16 @@ dropped: a document from a newer version could describe a network this one canno
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from pydantic import ConfigDict, Field, TypeAdapter
+from pydantic import BeforeValidator, ConfigDict, Field, TypeAdapter
+from pydantic.json_schema import SkipJsonSchema
 
-from app.api.errors import ApiError, orjson_bytes
+from app.api.errors import orjson_bytes
 from app.api.networks import ERRORS, IdPath, StoreDep, build, json_response, state
-from app.schemas import MAZUR_EXAMPLE, NetworkCreate, NetworkId, NetworkState
+from app.schemas import MAZUR_EXAMPLE, Int, LayerSizes, NetworkCreate, NetworkId, NetworkState
 from app.store import StoredNetwork
 
 Format = Literal["backprop-lab/network@1"]
@@ -36,13 +37,20 @@ class NetworkExport(NetworkState):
     format: Format = Field(FORMAT, description="The document format and its version.")
 
 
+def _unknown(value: object) -> None:
+    raise ValueError("is not a known field (an exported network names no preset)")
+
+
 class NetworkImport(NetworkCreate):
     """Body of POST /api/networks/import: a document from …/export (or GET …/{id})."""
 
+    layers: LayerSizes = Field(description="Units per layer, inputs first: [n_0, n_1, …, n_L].")
+    preset: SkipJsonSchema[Annotated[None, BeforeValidator(_unknown)]] = None
+    """An exported network names no preset: like any unknown field, it is refused."""
     id: str | None = Field(
         None, max_length=64, description="Ignored: the imported network gets a new id."
     )
-    updates: int = Field(
+    updates: Int = Field(
         0, ge=0, le=2**53, description="How many updates the network had; kept as given."
     )
     format: Format | None = Field(
@@ -101,21 +109,16 @@ def document(network: StoredNetwork) -> bytes:
 def restore(text: str | bytes) -> StoredNetwork:
     """The network a document describes, checked as POST …/import checks it, but keeping the
     document's id: an operator moving a class between databases keeps every student's link
-    (the `backprop-lab import` command). Raises pydantic's ValidationError or ApiError."""
+    (the `backprop-lab import` command). Raises pydantic's ValidationError."""
     body = NetworkImport.model_validate_json(text)
-    network_id = TypeAdapter(NetworkId).validate_python(body.id)
     network = _rebuild(body)
-    network.id = network_id
+    network.id = TypeAdapter(NetworkId).validate_python(body.id)
     return network
 
 
 def _rebuild(body: NetworkImport) -> StoredNetwork:
-    if body.preset is not None:
-        raise ApiError(422, "preset", "an exported network never names a preset; remove it")
-    if body.layers is None:
-        raise ApiError(422, "layers", "is required in an exported network")
     network = build(
-        NetworkCreate.model_validate(body.model_dump(exclude={"id", "updates", "format"}))
+        NetworkCreate.model_validate(body.model_dump(exclude={"id", "updates", "format", "preset"}))
     )
     network.updates = body.updates
     return network

@@ -1,7 +1,9 @@
 """Checks that need the network: lengths against layer sizes, and the work one request may do.
 
 The schema (app/schemas.py) already refused what is wrong on its own (NaN, wrong types,
-out-of-range numbers); here each message says what the network expected instead.
+out-of-range numbers) with 422. What passes the schema but does not fit the network (its
+layers, its settings, its dataset, the work and answer size its layers allow) is a 409
+naming the field, here: a request the OpenAPI document allows is never a 422.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 from app.api.errors import ApiError
 from app.config import LIMITS
 from app.nn import Array, Params
-from app.schemas import Dataset, Settings
+from app.schemas import Dataset, NetworkSettings
 
 
 def layer_name(k: int, depth: int) -> str:
@@ -28,7 +30,7 @@ def matrix(rows: Sequence[Sequence[float]], width: int, field: str, what: str) -
     """Rows of exactly `width` numbers, as a float64 array."""
     for i, row in enumerate(rows):
         if len(row) != width:
-            raise ApiError(422, f"{field}[{i}]", f"has {len(row)} values; {what} has {width} units")
+            raise ApiError(409, f"{field}[{i}]", f"has {len(row)} values; {what} has {width} units")
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), width)
 
 
@@ -36,7 +38,7 @@ def batch(
     x_rows: Sequence[Sequence[float]],
     y_rows: Sequence[Sequence[float]] | None,
     layers: list[int],
-    settings: Settings,
+    settings: NetworkSettings,
     prefix: str = "",
 ) -> tuple[Array, Array | None]:
     depth = len(layers) - 1
@@ -44,11 +46,11 @@ def batch(
     if y_rows is None:
         return x, None
     if len(y_rows) != len(x_rows):
-        raise ApiError(422, prefix + "y", f"has {len(y_rows)} examples; x has {len(x_rows)}")
+        raise ApiError(409, prefix + "y", f"has {len(y_rows)} examples; x has {len(x_rows)}")
     y = matrix(y_rows, layers[-1], prefix + "y", layer_name(depth, depth))
     if settings.loss == "cross_entropy" and (at := outside_0_1(y)) is not None:
         raise ApiError(
-            422, f"{prefix}y[{at[0]}][{at[1]}]", "cross_entropy targets must lie between 0 and 1"
+            409, f"{prefix}y[{at[0]}][{at[1]}]", "cross_entropy targets must lie between 0 and 1"
         )
     return x, y
 
@@ -59,26 +61,26 @@ def outside_0_1(y: Array) -> tuple[int, int] | None:
     return (int(found[0][0]), int(found[0][1])) if found.size else None
 
 
-def dataset(data: Dataset, layers: list[int], settings: Settings) -> tuple[Array, Array]:
+def dataset(data: Dataset, layers: list[int], settings: NetworkSettings) -> tuple[Array, Array]:
     x, y = batch(data.x, data.y, layers, settings, prefix="dataset.")
     assert y is not None
     return x, y
 
 
-def stored_dataset(data: tuple[Array, Array], layers: list[int], settings: Settings) -> None:
+def stored_dataset(data: tuple[Array, Array], layers: list[int], settings: NetworkSettings) -> None:
     """A network's stored dataset against the layers and settings a change gives it: what
     `dataset` checks when the examples are sent, for examples the network already holds."""
     x, y = data
     if (x.shape[1], y.shape[1]) != (layers[0], layers[-1]):
         raise ApiError(
-            422,
+            409,
             "dataset",
             f"the stored dataset has {x.shape[1]} inputs and {y.shape[1]} outputs; "
             f"layers {layers} need {layers[0]} and {layers[-1]}: send a new dataset too",
         )
     if settings.loss == "cross_entropy" and (at := outside_0_1(y)) is not None:
         raise ApiError(
-            422,
+            409,
             "loss",
             f"cross_entropy needs targets between 0 and 1, and the stored dataset's "
             f"y[{at[0]}][{at[1]}] is {y[at]:g}: send a new dataset too",
@@ -90,23 +92,23 @@ def params(
 ) -> Params:
     depth = len(layers) - 1
     if len(weights) != depth:
-        raise ApiError(422, "weights", f"has {len(weights)} matrices; layers {layers} need {depth}")
+        raise ApiError(409, "weights", f"has {len(weights)} matrices; layers {layers} need {depth}")
     if len(biases) != depth:
-        raise ApiError(422, "biases", f"has {len(biases)} rows; layers {layers} need {depth}")
+        raise ApiError(409, "biases", f"has {len(biases)} rows; layers {layers} need {depth}")
     ws: list[Array] = []
     bs: list[Array] = []
     for k in range(depth):
         n_in, n_out = layers[k], layers[k + 1]
         if len(weights[k]) != n_out:
             raise ApiError(
-                422,
+                409,
                 f"weights[{k}]",
                 f"has {len(weights[k])} rows; {layer_name(k + 1, depth)} has {n_out} units",
             )
         ws.append(matrix(weights[k], n_in, f"weights[{k}]", layer_name(k, depth)))
         if len(biases[k]) != n_out:
             raise ApiError(
-                422,
+                409,
                 f"biases[{k}]",
                 f"has {len(biases[k])} values; {layer_name(k + 1, depth)} has {n_out} units",
             )
@@ -114,10 +116,10 @@ def params(
     return Params(ws, bs)
 
 
-def settings(s: Settings) -> None:
+def settings(s: NetworkSettings) -> None:
     if s.loss == "cross_entropy" and s.output_activation != "sigmoid":
         raise ApiError(
-            422,
+            409,
             "loss",
             f"cross_entropy needs output_activation 'sigmoid' (outputs in (0, 1)), "
             f"not '{s.output_activation}'",
@@ -146,7 +148,7 @@ def work(
     if cost > LIMITS.max_work:
         per_update = f" + {updates:,} updates × {LIMITS.update_cost:,}" if updates else ""
         raise ApiError(
-            422,
+            409,
             field,
             f"{examples} examples × {epochs} epochs × {weights} weights"
             f"{f' × {passes} passes' if passes > 1 else ''}{per_update} = {cost:,} "
@@ -207,7 +209,7 @@ def response(
     over = f"over the limit of {LIMITS.max_response_bytes / 1e6:g} MB per response"
     if rest > limit:  # the network's own numbers: no batch is small enough
         raise ApiError(
-            422,
+            409,
             "layers",
             f"layers {layers} make a {payload} answer of {size} even for one example, {over}; "
             "use fewer or smaller layers" + (" or a smaller dataset" if stored else ""),
@@ -217,4 +219,4 @@ def response(
     ask = f"send at most {fits} examples per request as x"
     if payload == "forward":
         ask += ", or ask /predict for the outputs alone"
-    raise ApiError(422, field, f"{what} would make a {payload} answer of {size}, {over}; {ask}")
+    raise ApiError(409, field, f"{what} would make a {payload} answer of {size}, {over}; {ask}")

@@ -37,7 +37,7 @@ from app.api import validate
 from app.api.errors import ApiError, field_path
 from app.config import LIMITS, get_settings
 from app.presets.datasets import Generate, generate
-from app.schemas import NetworkCreate, Settings
+from app.schemas import NetworkCreate, NetworkSettings
 
 log = logging.getLogger("backprop.presets")
 
@@ -110,7 +110,9 @@ def check(network: NetworkCreate) -> None:
     """The checks POST /api/networks makes that depend on the layer sizes."""
     assert network.layers is not None
     try:
-        settings = Settings.model_validate(network.model_dump(include=set(Settings.model_fields)))
+        settings = NetworkSettings.model_validate(
+            network.model_dump(include=set(NetworkSettings.model_fields))
+        )
         validate.settings(settings)
         if network.weights is not None or network.biases is not None:
             if network.weights is None or network.biases is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from app.nn import Array, Params
-from app.schemas import Settings
+from app.schemas import NetworkSettings
 
 T = TypeVar("T")
 
@@ -42,7 +42,7 @@ class SchemaTooNew(RuntimeError):
 @dataclass
 class StoredNetwork:
     id: str
-    settings: Settings
+    settings: NetworkSettings
     seed: int
     params: Params
     dataset: tuple[Array, Array] | None

@@ -32,7 +32,7 @@ import psycopg
 import psycopg_pool
 from psycopg.rows import dict_row
 
-from app.schemas import Settings
+from app.schemas import NetworkSettings
 from app.store.base import (
     NotFound,
     SchemaTooNew,
@@ -367,7 +367,7 @@ class PostgresStore:
         return [
             Summary(
                 r[0],
-                Settings.model_validate_json(r[2]).name,
+                NetworkSettings.model_validate_json(r[2]).name,
                 json.loads(r[1]),
                 int(r[3]),
                 float(r[4]),

@@ -38,7 +38,7 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 
 from app.nn import Array, Params
-from app.schemas import Settings
+from app.schemas import NetworkSettings
 from app.store.base import (
     NotFound,
     SchemaTooNew,
@@ -129,7 +129,7 @@ def row_to_network(row: sqlite3.Row) -> StoredNetwork:
     layers = json.loads(row["layers"])
     return StoredNetwork(
         id=row["id"],
-        settings=Settings.model_validate_json(row["settings"]),
+        settings=NetworkSettings.model_validate_json(row["settings"]),
         seed=row["seed"],
         params=decode_params(layers, row["params"]),
         dataset=decode_dataset(layers, row["dataset_n"], row["dataset"], row["dataset_codec"]),
@@ -161,7 +161,7 @@ def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
 class _Columns(NamedTuple):
     """What a step leaves as it was; `_save` writes these columns only if they changed."""
 
-    settings: Settings
+    settings: NetworkSettings
     seed: int
     dataset: tuple[Array, Array] | None
     layers: list[int]
@@ -523,7 +523,7 @@ class SQLiteStore:
         return [
             Summary(
                 r["id"],
-                Settings.model_validate_json(r["settings"]).name,
+                NetworkSettings.model_validate_json(r["settings"]).name,
                 json.loads(r["layers"]),
                 r["updates"],
                 r["created_at"],

@@ -1,4 +1,4 @@
-// The JSON API (issue 2), and nothing else: fetch, check, parse. Same origin only.
+// The JSON API, and nothing else: fetch, check, parse. Same origin only.
 
 export class ApiError extends Error {
   constructor(status, detail, errors = []) {

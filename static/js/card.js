@@ -1,4 +1,4 @@
-// The formula card: the seed's equations for the selected unit or edge with the live numbers,
+// The formula card: the lecture notes' equations for the selected unit or edge with the live numbers,
 // the batch view (each example's ∂J_i/∂w next to Σ_i), the gradient check and exact weights.
 
 import { edgeCard, unitCard, WORDS } from './formulas.js';

@@ -1,4 +1,4 @@
-// Formula cards: the seed's equations with the live numbers filled in, as MathML trees.
+// Formula cards: the lecture notes' equations with the live numbers filled in, as MathML trees.
 // Pure: returns plain objects {tag, text?, title?, children?}; mathml.js turns them into DOM
 // nodes, toText() into a string (for tests and for copying). Every symbol carries a title that
 // names it in plain words.
@@ -172,7 +172,7 @@ export function unitCard(ctx, k, r) {
     } else if (!output) {
       rows.push({ label: 'Hidden δ, from the δ of the next layer (weights before the update)', math: hiddenDeltaRow(ctx, k, r, s) });
     }
-    rows.push({ label: 'The seed’s sign', math: row(sym.d(sym.Ji(), sym.net(s)), eq, mo('−'), sym.delta(s), eq, mn(-values.delta)) });
+    rows.push({ label: 'The lecture notes’ sign', math: row(sym.d(sym.Ji(), sym.net(s)), eq, mo('−'), sym.delta(s), eq, mn(-values.delta)) });
   }
   return { title, rows, values };
 }
@@ -217,7 +217,7 @@ export function edgeCard(ctx, k, r, q) {
     mo('−'), mn(eta), times, num(batch.total), eq, mn(values.deltaW)) });
   const label = ctx.mode === 'online'
     ? 'Update by the batch rule (online mode instead applies each example’s ∂J_i/∂w in turn)'
-    : 'Update (seed’s rule, every weight at once)';
+    : 'Update (the lecture notes’ rule, every weight at once)';
   rows.push({ label, math: row(w(s), mo('←'), w(s), mo('−'), sym.eta(),
     mean ? [frac(mn('1'), mi('N', WORDS.N))] : [], sym.sumN(), sym.d(sym.Ji(), w(s)), eq, mn(ctx.wBefore), mo('+'), num(values.deltaW), eq, mn(values.newW)) });
   return { title, rows, values };

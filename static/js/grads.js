@@ -1,4 +1,4 @@
-// The seed's arithmetic, redone in the browser from the API's δ and o, for the batch view and
+// The lecture notes' arithmetic, redone in the browser from the API's δ and o, for the batch view and
 // the formula cards. Pure. Indices as in the API: layer k = 1..L, unit r, input q.
 
 /** f′(net) written in terms of what the card shows: o(1 − o) for sigmoid, 1 − o² for tanh. */
@@ -42,7 +42,7 @@ export function backSum(weights, trace, k, r, i) {
   return { terms, sum: terms.reduce((s, t) => s + t.w * t.delta, 0) };
 }
 
-/** The output δ_l for one loss/activation pair, from y, o and net (seed's sign). */
+/** The output δ_l for one loss/activation pair, from y, o and net (the lecture notes' sign). */
 export function outputDelta(loss, activation, y, o, net) {
   if (loss === 'cross_entropy') {
     if (activation === 'sigmoid') return y - o;

@@ -89,7 +89,7 @@ def test_predict_is_forwards_output_alone(client):
     stored = client.post(f"/api/networks/{state['id']}/predict").json()["output"]
     assert len(stored) == 4
     bad = client.post(f"/api/networks/{state['id']}/predict", json={"x": [[1, 2, 3]]})
-    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "x[0]"
+    assert bad.status_code == 409 and bad.json()["errors"][0]["field"] == "x[0]"
 
 
 def test_forward_defaults_to_the_stored_dataset(client):
@@ -126,7 +126,7 @@ def test_step_batch_applies_delta_w_and_counts_updates(client):
 
 
 def test_step_batch_sums_over_examples(client):
-    """The seed's rule: one update from Σ_i ∂J_i/∂w, equal to the backward pass's gradient."""
+    """The lecture notes' rule: one update from Σ_i ∂J_i/∂w, the backward pass's gradient."""
     state = create(client, dataset=XOR)
     grads = client.post(f"/api/networks/{state['id']}/backward").json()["gradients"]
     after = client.post(f"/api/networks/{state['id']}/step").json()["network"]

@@ -16,7 +16,7 @@ import pytest
 
 from app import nn
 from app.api.networks import config
-from app.schemas import Settings
+from app.schemas import NetworkSettings
 
 pytestmark = pytest.mark.slow
 
@@ -60,7 +60,7 @@ def one_more_step(state: dict[str, Any]) -> list[list[list[float]]]:
     params = nn.Params(
         [np.array(w) for w in state["weights"]], [np.array(b) for b in state["biases"]]
     )
-    settings = Settings.model_validate({k: state[k] for k in Settings.model_fields})
+    settings = NetworkSettings.model_validate({k: state[k] for k in NetworkSettings.model_fields})
     x, y = np.array(state["dataset"]["x"]), np.array(state["dataset"]["y"])
     result = nn.train(params, config(settings), x, y)
     return [w.tolist() for w in result.params.weights]

@@ -62,7 +62,7 @@ def test_create_can_override_a_preset_setting(make_client: MakeClient) -> None:
 def test_unknown_preset_is_refused_naming_the_field(make_client: MakeClient) -> None:
     client = make_client()
     made = client.post("/api/networks", json={"preset": "nope"})
-    assert made.status_code == 422
+    assert made.status_code == 404
     assert made.json()["errors"][0]["field"] == "preset"
     assert client.get("/api/presets/nope").status_code == 404
 

@@ -1,4 +1,4 @@
-"""The Dockerfile and compose.yaml keep issue 4's promises; scripts/docker-smoke runs the image."""
+"""The Dockerfile and compose.yaml keep their promises; scripts/docker-smoke runs the image."""
 
 from __future__ import annotations
 

@@ -153,7 +153,7 @@ def test_formula_card_for_an_output_and_a_hidden_unit(
         == check["numerical"]["weights"][1][0][0]
     )
 
-    # after Update the edge's card runs the seed's rule from the old weight to the API's new one
+    # after Update the edge's card runs the lecture notes' rule from the old weight to the new
     page.get_by_role("button", name="Update", exact=True).click()
     expect(page.locator("[data-weight-id='2-0-0']")).not_to_have_attribute("data-value", "0.4")
     w5 = api.get(f"/api/networks/{net['id']}").json()["weights"][1][0][0]

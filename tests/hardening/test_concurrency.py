@@ -1,4 +1,4 @@
-"""Concurrency on real servers with two worker processes (issue 5).
+"""Concurrency on real servers with two worker processes.
 
 tests/classroom/test_durability.py checks 40 concurrent steps against the same steps one
 after another; here: 100 steps from 20 clients, and PATCHes racing steps, where any state

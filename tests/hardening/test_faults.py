@@ -1,4 +1,4 @@
-"""Faults on real servers (issue 5): kill -9 under concurrent load, again and again, and a
+"""Faults on real servers: kill -9 under concurrent load, again and again, and a
 database whose disk is full or turns read-only.
 
 Full and read-only disks are real filesystems: a size-limited tmpfs, remounted read-only

@@ -19,7 +19,7 @@ def test_cross_entropy_is_refused_over_stored_targets_outside_0_1(client: TestCl
     network_id = make(client)
     before = client.get(f"/api/networks/{network_id}").json()
     response = client.patch(f"/api/networks/{network_id}", json={"loss": "cross_entropy"})
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert response.json()["errors"] == [
         {
             "field": "loss",
@@ -39,7 +39,7 @@ def test_the_same_targets_sent_are_refused_as_before(client: TestClient) -> None
     response = client.patch(
         f"/api/networks/{network_id}", json={"loss": "cross_entropy", "dataset": DATASET}
     )
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "dataset.y[1][0]"
 
 

@@ -135,7 +135,7 @@ def test_a_forward_at_the_limit_is_answered_and_one_example_more_is_refused(smal
     assert at_limit.status_code == 200
     assert len(at_limit.content) <= 100_000
     over = api.post(f"/api/networks/{network_id}/forward", json={"x": rows(190, 1)})
-    assert over.status_code == 422
+    assert over.status_code == 409
     problem = over.json()["errors"][0]
     assert problem["field"] == "x"
     assert "190 examples" in problem["message"]
@@ -152,19 +152,19 @@ def test_a_stored_dataset_too_large_to_answer_is_named(small_limit) -> None:
     network_id = created.json()["id"]
     updates = created.json()["updates"]
     over = api.post(f"/api/networks/{network_id}/forward", json={})
-    assert over.status_code == 422
+    assert over.status_code == 409
     assert over.json()["errors"][0]["field"] == "dataset"
     assert "the stored dataset's 190 examples" in over.json()["detail"]
     # a step: per example forward's 24 + δ 11 = 35; the rest 3 × 31 parameters + 380 stored
     # + 3 layers + 1 epoch + J, seed, updates, η = 481; (4,545 − 481) // 35 = 116 examples
     step = api.post(f"/api/networks/{network_id}/step", json={})
-    assert step.status_code == 422
+    assert step.status_code == 409
     assert step.json()["errors"][0]["field"] == "dataset"
     assert "send at most 116 examples per request as x" in step.json()["detail"]
     sent = {"x": dataset["x"][:116], "y": dataset["y"][:116]}
     assert api.post(f"/api/networks/{network_id}/step", json=sent).status_code == 200
     sent = {"x": dataset["x"][:117], "y": dataset["y"][:117]}
-    assert api.post(f"/api/networks/{network_id}/step", json=sent).status_code == 422
+    assert api.post(f"/api/networks/{network_id}/step", json=sent).status_code == 409
     # the refusals changed nothing; the one step that ran made one update
     assert api.get(f"/api/networks/{network_id}").json()["updates"] == updates + 1
 
@@ -174,7 +174,7 @@ def test_a_network_too_large_for_any_answer_names_its_layers(small_limit) -> Non
     api = httpx.Client(base_url=small_limit.url, timeout=30)
     network_id = api.post("/api/networks", json={"layers": [1, 256, 10]}).json()["id"]
     step = api.post(f"/api/networks/{network_id}/step", json={"x": [[0.5]], "y": [[0.5] * 10]})
-    assert step.status_code == 422
+    assert step.status_code == 409
     assert step.json()["errors"][0]["field"] == "layers"
     assert "even for one example" in step.json()["detail"]
 
@@ -186,7 +186,7 @@ def test_answers_of_hundreds_of_megabytes_are_refused_before_any_work(client: Te
     network_id = created.json()["id"]
     for path in ("forward", "backward", "step"):
         response = client.post(f"/api/networks/{network_id}/{path}", json={})
-        assert response.status_code == 422, path
+        assert response.status_code == 409, path
         assert response.json()["errors"][0]["field"] == "dataset"
         assert "MB per response" in response.json()["detail"]
     assert client.get(f"/api/networks/{network_id}").json()["updates"] == 0

@@ -28,7 +28,7 @@ def test_the_long_step_is_within_the_bound_and_one_more_epoch_is_not(live_server
     with httpx.Client(base_url=server.url, timeout=30) as client:
         big = make(client, BIG)
         refused = client.post(f"/api/networks/{big}/step", json={"mode": "online", "epochs": 4})
-        assert refused.status_code == 422
+        assert refused.status_code == 409
         assert refused.json()["errors"][0]["field"] == "epochs"
         assert f"{LIMITS.update_cost:,}" in refused.json()["detail"]
 

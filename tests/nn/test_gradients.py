@@ -74,7 +74,7 @@ def test_delta_has_the_seeds_sign():
         minus.biases[1][r] -= eps
         slope = nn.backward(plus, config, x, y).loss - nn.backward(minus, config, x, y).loss
         assert slope / (2 * eps) == pytest.approx(-result.deltas[1][0][r], rel=1e-7)
-    # and the seed's closed form for sigmoid with squared error
+    # and the lecture notes' closed form for sigmoid with squared error
     o = result.trace.output
     np.testing.assert_allclose(result.deltas[-1], (y - o) * o * (1 - o), rtol=1e-14)
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from app import nn
-from app.schemas import Settings
+from app.schemas import NetworkSettings
 from app.store import NotFound, SQLiteStore, StoredNetwork
 from app.store.cache import OVERHEAD, NetworkCache
 
@@ -21,7 +21,7 @@ def network(network_id: str, layers: list[int] | None = None, examples: int = 0)
     data = None
     if examples:
         data = (np.zeros((examples, layers[0])), np.zeros((examples, layers[-1])))
-    return StoredNetwork(network_id, Settings(), 0, nn.init_params(layers, 0), data)
+    return StoredNetwork(network_id, NetworkSettings(), 0, nn.init_params(layers, 0), data)
 
 
 def bump(n: StoredNetwork) -> int:

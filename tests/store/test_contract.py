@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from app import nn
-from app.schemas import Settings
+from app.schemas import NetworkSettings
 from app.store import NotFound, StoredNetwork, StoreFull
 from app.store.base import SchemaTooNew
 from tests.store.conftest import execute
@@ -21,7 +21,9 @@ def network(network_id: str, examples: int = 0, seed: int = 0) -> StoredNetwork:
         data = (rng.normal(size=(examples, 3)), rng.uniform(size=(examples, 2)))
     params = nn.init_params([3, 4, 2], seed)
     params.weights[0][0, 0] = 0.1 + 0.2  # a float whose last bit a text format could lose
-    return StoredNetwork(network_id, Settings(name="n", learning_rate=0.7), seed, params, data)
+    return StoredNetwork(
+        network_id, NetworkSettings(name="n", learning_rate=0.7), seed, params, data
+    )
 
 
 def bump(n: StoredNetwork) -> int:
@@ -114,7 +116,7 @@ def test_a_changed_dataset_and_settings_are_saved(make_store):
     store.create(network("n", examples=5))
 
     def replace(n: StoredNetwork) -> None:
-        n.settings = Settings(name="renamed", learning_rate=0.1)
+        n.settings = NetworkSettings(name="renamed", learning_rate=0.1)
         n.dataset = (np.ones((2, 3)), np.zeros((2, 2)))
 
     store.modify("n", replace)

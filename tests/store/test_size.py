@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from app import nn
-from app.schemas import Settings
+from app.schemas import NetworkSettings
 from app.store import StoredNetwork, StoreFull
 from app.store.sqlite import decode_dataset, encode_dataset
 from tests.store.conftest import execute
@@ -58,7 +58,7 @@ def test_a_large_create_stores_no_more_than_its_body(live_server_factory, tmp_pa
 
 
 def network(i: int, dataset: tuple[np.ndarray, np.ndarray] | None = None) -> StoredNetwork:
-    return StoredNetwork(f"n{i}", Settings(), 0, nn.init_params([2, 2, 1], 0), dataset)
+    return StoredNetwork(f"n{i}", NetworkSettings(), 0, nn.init_params([2, 2, 1], 0), dataset)
 
 
 def test_the_quota_refuses_what_would_pass_it_and_names_its_setting(make_store):

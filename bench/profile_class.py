@@ -1,16 +1,14 @@
-"""Where /step's time goes under load: py-spy on the server while wrk drives it, per thread.
+"""Where a class's time goes: py-spy on the server while bench.class_capacity plays a class.
 
-The server runs as `bench.api_vs_bare` runs it (one worker, Mazur's 2-2-2 network, wrk
-`-t1 -c16` with the same POST body). py-spy samples both of its threads for `--seconds`
-(`--nonblocking`: it never stops the process, so the figures are not slowed by it). For each
-thread the table gives the functions that were on the stack in the most samples, as µs per
-request: samples ÷ rate ÷ requests answered while py-spy ran. py-spy counts a thread only
-while it is not idle; a thread blocked in a system call (an fsync) still counts, one waiting
-for the GIL may or may not.
+One worker serves `--students` students in Play (a 5-epoch step every 100 ms after the
+answer, a 625-point heatmap every 400 ms: bench/class_capacity.py). py-spy samples the worker
+for `--seconds` (`--nonblocking`: it never stops the process). For each thread the table gives
+the functions that were on the stack in the most samples, as µs per request: samples ÷ rate
+÷ requests answered while py-spy ran. py-spy counts a thread only while it is not idle.
 
-    .venv/bin/python -m bench.profile_step [--synchronous FULL] [--seconds 8] [--top 25] [--lines]
+    .venv/bin/python -m bench.profile_class [--students 40] [--seconds 8] [--top 25] [--lines]
 
-py-spy needs ptrace: run it as root, or with kernel.yama.ptrace_scope = 0.
+py-spy (`pip install py-spy`) needs ptrace: run it as root, or with kernel.yama.ptrace_scope = 0.
 """
 
 from __future__ import annotations
@@ -25,7 +23,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.api_vs_bare import STEP_BODY, lua_script, mazur_step_path, run_wrk
+from bench.class_capacity import make, run, streams
 from bench.server import Server, command_line, machine, table
 
 
@@ -70,9 +68,9 @@ def inclusive(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--synchronous", default="FULL", choices=["FULL", "NORMAL"])
+    parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=8.0, help="how long py-spy samples")
     parser.add_argument("--rate", type=int, default=400, help="py-spy samples per second")
-    parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--top", type=int, default=25, help="functions shown per thread")
     parser.add_argument(
         "--lines", action="store_true", help="a row per line of code (e.g. the COMMIT's)"
@@ -82,28 +80,26 @@ def main() -> None:
         tempfile.TemporaryDirectory(prefix="backprop-bench-") as tmp,
         Server(env={"BACKPROP_SYNCHRONOUS": args.synchronous}) as server,
     ):
-        folder = Path(tmp)
-        script = lua_script(folder, STEP_BODY)
-        url = server.url + mazur_step_path(server.url)
-        run_wrk(url, script, 2, args.connections, 1)  # warm up
+        ids, x = make(server, "xor", args.students)
+        plan = streams(ids, x, len(ids))
+        run(server.url, plan, 2)  # warm up
         assert server.process is not None
-        raw = folder / "profile.txt"
+        raw = Path(tmp) / "profile.txt"
         spy = threading.Thread(
             target=record, args=(server.process.pid, args.seconds, args.rate, raw)
         )
         spy.start()
         time.sleep(0.5)  # py-spy attached before wrk starts; wrk outlasts it
-        rate, _, _, errors = run_wrk(url, script, args.seconds + 1, args.connections, 1)
+        results = run(server.url, plan, args.seconds + 1)
         spy.join()
         threads, functions = inclusive(raw, args.lines)
+    rate = sum(r.per_second * r.students for r in results)
     requests = rate * args.seconds
     per_request = 1e6 / args.rate / requests  # µs of one sample, spread over the requests
     print(f"command: {command_line()}")
     print(f"machine: {machine()}")
-    print(
-        f"/step, synchronous={args.synchronous}: {rate:,.0f} req/s, {errors} errors; py-spy "
-        f"{args.rate} Hz for {args.seconds:g} s"
-    )
+    for r in results:
+        print(f"{r.name}: {r.per_second * r.students:,.0f} req/s, p99 {r.p99_ms:.1f} ms")
     for thread, samples in threads.most_common():
         rows = [
             [f"`{function}`", f"{count * per_request:.0f}", f"{count / samples:.0%}"]
