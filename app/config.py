@@ -37,6 +37,9 @@ class Limits(BaseSettings):
         description="Largest answer one request may ask for, in bytes, estimated before any "
         "work from the numbers it would hold (see app/api/validate.py `response`).",
     )
+    max_title_length: int = Field(100, description="Longest class or activity title.")
+    max_student_name_length: int = Field(60, description="Longest student name.")
+    max_questions: int = Field(20, description="Most questions in one activity.")
 
 
 class Settings(BaseSettings):
@@ -99,6 +102,25 @@ class Settings(BaseSettings):
     )
     create_per_minute: float = Field(
         30.0, ge=0, description="How fast that allowance refills, per worker process."
+    )
+
+    max_students_per_class: int = Field(
+        500, ge=1, description="Most students who may join one class."
+    )
+    max_classes: int = Field(1000, ge=1, description="Most classes the server holds at once.")
+    classes_need_admin: bool = Field(
+        False,
+        description="true: opening a class needs the admin token (Authorization: Bearer "
+        "<BACKPROP_ADMIN_TOKEN>).",
+    )
+    join_failures_burst: int = Field(
+        30,
+        ge=1,
+        description="Joins with an unknown code one client address may make before it must "
+        "wait (guessing codes).",
+    )
+    join_failures_per_minute: float = Field(
+        10.0, gt=0, description="How fast that allowance refills, per worker process."
     )
 
     @field_validator("cors_origins", mode="before")

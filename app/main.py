@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import openapi, pages, security
-from app.api import admin, errors, health, networks, presets, transfer
-from app.config import get_settings
-from app.store import NetworkStore, StoreUnavailable, open_configured_store
+from app.api import admin, classes, classroom, errors, health, networks, presets, transfer
+from app.classroom.service import Classroom
+from app.config import Settings, get_settings
+from app.events.sqlite import SQLiteFeed
+from app.store import NetworkStore, SQLiteStore, StoreUnavailable, open_configured_store
+from app.store.classroom import ClassroomDB
 from app.store.reopen import Reopening
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +30,38 @@ Backpropagation on a multilayer perceptron, number by number, in the notation of
 notes: net_r = Σ_q w_rq u_rq + b_r, o_r = f(net_r), δ_r = −∂J_i/∂net_r, ∂J/∂w_rq = −Σ_i δ_r u_rq,
 Δw = −η ∂J/∂w. Create a network, then call forward, backward and step.
 """
+
+
+def open_classroom(store: NetworkStore, settings: Settings) -> tuple[SQLiteFeed, Classroom]:
+    """The classroom's tables and the events feed, in the store's own file. With PostgreSQL
+    they stay in the SQLite file BACKPROP_DATABASE for now: one server's classes."""
+    if not isinstance(store, SQLiteStore):
+        store = SQLiteStore(settings.database, settings.synchronous)
+    feed = SQLiteFeed(store)
+    db = ClassroomDB(store, feed, expire_after=settings.expire_after_days * 86400)
+    return feed, Classroom(db, classes.build)
+
+
+def end_streams_on_signal(app: FastAPI) -> None:
+    """On SIGTERM or SIGINT, end the open event streams at once. uvicorn waits for every
+    response to finish before it shuts the app down, and a stream never finishes by itself:
+    without this, a server with a dashboard open would not stop. The server's own handler
+    still runs (it is called after ours)."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # signals belong to the main thread (in-process test clients run elsewhere)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(sig)
+        if not callable(previous):
+            continue
+
+        def handler(number: int, frame: Any, previous: Any = previous) -> None:
+            feed = app.state.feed
+            if isinstance(feed, SQLiteFeed):
+                loop.call_soon_threadsafe(feed.shutting_down)
+            previous(number, frame)
+
+        signal.signal(sig, handler)
 
 
 def create_app() -> FastAPI:
@@ -35,12 +74,21 @@ def create_app() -> FastAPI:
 
         try:
             app.state.store = open_store()
+            app.state.feed, app.state.classroom = open_classroom(app.state.store, settings)
         except (StoreUnavailable, OSError) as error:
             # start anyway and answer 503 until the disk is fixed: exiting would crash-loop
             logging.getLogger("backprop").error("cannot open the database: %s", error)
             app.state.store = Reopening(open_store, error)
+            opened = Reopening(lambda: open_classroom(app.state.store._store(), settings), error)
+            app.state.feed = Reopening(lambda: opened._store()[0], error)
+            app.state.classroom = Reopening(lambda: opened._store()[1], error)
         presets.load()  # a bad preset file is logged now, not at the first request
+        if isinstance(app.state.feed, SQLiteFeed):
+            await app.state.feed.start()  # delivers to streams, and prunes old events
+        end_streams_on_signal(app)
         yield
+        if isinstance(app.state.feed, SQLiteFeed):
+            await app.state.feed.close()
         app.state.store.close()
 
     app = FastAPI(
@@ -64,6 +112,8 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     app.include_router(transfer.router)
     app.include_router(networks.router)
+    app.include_router(classroom.router)
+    app.include_router(classes.router)
     app.include_router(presets.router)
     app.include_router(pages.router)
     if settings.admin_token:  # the admin view is off (404) unless a token is set

@@ -1,4 +1,6 @@
-"""HTML routes: `/` makes a network for a new visitor and sends them to its own address.
+"""HTML routes: `/` makes a network for a new visitor and sends them to its own address; the
+classroom's pages (join, open a class, the dashboard, the projector's spotlight) are each
+their template, with the data from the API.
 
 When these routes cannot answer, a browser (a request that accepts text/html) gets a page
 it can read, never the API's JSON: a missing network, a full class, an unavailable database,
@@ -9,9 +11,10 @@ app/security.py, which refuses before any route). Other clients keep the JSON.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from pathlib import Path as FilePath
+from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -20,11 +23,13 @@ from starlette.datastructures import Headers
 from app import presets
 from app.api.errors import known_error_response, standing_problem, validation_error_response
 from app.api.networks import IdPath, StoreDep, build
+from app.classroom.errors import Missing
+from app.classroom.service import Classroom
 from app.config import get_settings
 from app.schemas import NetworkCreate
 from app.store import NotFound, StoreFull, StoreUnavailable
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = FilePath(__file__).resolve().parent.parent
 templates = Jinja2Templates(directory=ROOT / "templates")
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("backprop")
@@ -144,4 +149,51 @@ def simulator(request: Request, network_id: IdPath, store: StoreDep) -> Response
             "days without use.",
             retry=True,
         )
-    return templates.TemplateResponse(request, "index.html", {"network_id": network_id})
+    # the page asks the class's API only for a class network (a 404 would be a console error)
+    classroom: Classroom = request.app.state.classroom  # as app.api.classes's dependency
+    try:
+        classroom.membership_of(network_id)
+        in_class = True
+    except Missing:
+        in_class = False
+    context = {"network_id": network_id, "in_class": in_class}
+    return templates.TemplateResponse(request, "index.html", context)
+
+
+# -- the classroom: each page is its template; the data comes from the API -----------------
+LOCKS = [
+    ("architecture", "the layers"),
+    ("settings", "the settings (f, J, η)"),
+    ("data", "the examples"),
+    ("weights", "the weights"),
+]
+# Any text up to a length: a mistyped code or class id gets its page, which then shows the
+# API's answer in words ("code: no class has this code"), not a JSON error.
+ClassIdPath = Annotated[str, Path(min_length=1, max_length=64)]
+CodeText = Annotated[str, Path(max_length=40)]
+
+
+@router.get("/join", response_class=HTMLResponse)
+def join_form(request: Request, code: Annotated[str, Query(max_length=40)] = "") -> Response:
+    return templates.TemplateResponse(request, "join.html", {"code": code.strip().upper()})
+
+
+@router.get("/join/{code}", response_class=HTMLResponse)
+def join_with_code(request: Request, code: CodeText) -> Response:
+    return templates.TemplateResponse(request, "join.html", {"code": code.upper()})
+
+
+@router.get("/teach/new", response_class=HTMLResponse)
+def new_class(request: Request) -> Response:
+    return templates.TemplateResponse(request, "teach_new.html", {"locks": LOCKS})
+
+
+@router.get("/teach/{class_id}", response_class=HTMLResponse)
+def dashboard(request: Request, class_id: ClassIdPath) -> Response:
+    context = {"class_id": class_id, "locks": LOCKS}
+    return templates.TemplateResponse(request, "teach.html", context)
+
+
+@router.get("/teach/{class_id}/spotlight", response_class=HTMLResponse)
+def spotlight(request: Request, class_id: ClassIdPath) -> Response:
+    return templates.TemplateResponse(request, "spotlight.html", {"class_id": class_id})

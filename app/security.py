@@ -56,9 +56,15 @@ MAX_JSON_DEPTH = 32
 """The deepest body the API needs is 5 levels ({"weights": [[[…]]]}); 32 leaves room."""
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 CREATES: frozenset[tuple[str, str]] = frozenset(
-    {("POST", "/api/networks"), ("POST", "/api/networks/import"), ("GET", "/")}
+    {
+        ("POST", "/api/networks"),
+        ("POST", "/api/networks/import"),
+        ("GET", "/"),
+        ("POST", "/api/classes"),
+    }
 )
-"""(method, path) of the requests that create a network, and so are rate-limited."""
+"""(method, path) of the requests that create a network or a class, and so are rate-limited.
+Joining a class (POST /api/join) is not one: a class behind one address joins at once."""
 
 
 class SecurityHeaders:
@@ -150,6 +156,18 @@ class TokenBuckets:
                 bucket.tokens -= 1.0
                 return 0.0
             return (1.0 - bucket.tokens) / self.rate if self.rate > 0 else math.inf
+
+    def wait(self, key: str, now: float | None = None) -> float:
+        """The seconds until `key` has a token (0.0 if it has one now), taking none."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                return 0.0
+            tokens = min(self.burst, bucket.tokens + (now - bucket.updated) * self.rate)
+            if tokens >= 1.0:
+                return 0.0
+            return (1.0 - tokens) / self.rate if self.rate > 0 else math.inf
 
     def _prune(self, now: float) -> None:
         """Forget full buckets (they hold no information), then the oldest if still too many."""

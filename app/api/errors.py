@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from app.classroom import errors as classroom
 from app.nn import NonFinite, NonFiniteUpdate, Stopped
 from app.schemas import ErrorResponse
 from app.store import NotFound, StoreFull, StoreUnavailable
@@ -73,6 +74,12 @@ def known_error_response(exc: Exception, standing: str = "") -> Response | None:
         response = error_response(exc.status, [(exc.field, exc.message)])
         response.headers.update(exc.headers)
         return response
+    if isinstance(exc, classroom.ClassroomError):
+        status = CLASSROOM_STATUS[type(exc)]
+        response = error_response(status, [(exc.field, exc.message)])
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="class"'
+        return response
     if isinstance(exc, Stopped):  # nobody is left to read it
         return error_response(400, [("request", "the client went away; nothing was saved")])
     if isinstance(exc, NotFound):
@@ -108,6 +115,17 @@ def known_error_response(exc: Exception, standing: str = "") -> Response | None:
     return None
 
 
+CLASSROOM_STATUS: dict[type[classroom.ClassroomError], int] = {
+    classroom.Invalid: 422,
+    classroom.Mismatch: 409,
+    classroom.Missing: 404,
+    classroom.NotAuthorized: 401,
+    classroom.Forbidden: 403,
+    classroom.Paused: 423,
+    classroom.LimitReached: 409,
+}
+
+
 def standing_problem(request: Request) -> str:
     """The store's own sentence for what refuses every write until the server restarts (its
     `problem`, which /healthz reports too), or "" (also while it cannot even be opened)."""
@@ -132,7 +150,15 @@ def install(app: FastAPI) -> None:
         assert response is not None, f"no response for {type(exc).__name__}"
         return response
 
-    for kind in (ApiError, NotFound, NonFinite, Stopped, StoreUnavailable):  # StoreFull is one
+    # (StoreFull is a StoreUnavailable)
+    for kind in (
+        ApiError,
+        NotFound,
+        NonFinite,
+        Stopped,
+        StoreUnavailable,
+        classroom.ClassroomError,
+    ):
         app.add_exception_handler(kind, known)
 
     @app.exception_handler(StarletteHTTPException)

@@ -16,7 +16,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Path, Request
@@ -69,6 +69,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     )
 }
 
+CLASS_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {
+        "model": ErrorResponse,
+        "description": "The teacher locked this field (a class network).",
+    },
+    423: {"model": ErrorResponse, "description": "The teacher paused the class. Nothing changed."},
+}
+
 
 async def get_store(request: Request) -> NetworkStore:
     """`async` on purpose: FastAPI runs a plain `def` dependency in the thread pool, one more
@@ -78,6 +86,22 @@ async def get_store(request: Request) -> NetworkStore:
 
 
 StoreDep = Annotated[NetworkStore, Depends(get_store)]
+
+
+class ClassroomHook(Protocol):
+    """What the network routes tell the classroom (app/classroom/service.py): a class
+    network's locks refuse PATCH fields, and forward and backward show on the card."""
+
+    def check_patch(self, network_id: str, fields: dict[str, Any]) -> None: ...
+
+    def note_phase(self, network_id: str, phase: str) -> None: ...
+
+
+def classroom_hook(request: Request) -> ClassroomHook:
+    hook: ClassroomHook = request.app.state.classroom
+    return hook
+
+
 IdPath = Annotated[NetworkId, Path(description="The network's id, from POST /api/networks.")]
 
 
@@ -278,12 +302,16 @@ async def get_network(network_id: IdPath, store: StoreDep) -> Response:
 @router.patch(
     "/{network_id}",
     response_model=NetworkState,
-    responses=ERRORS,
+    responses={**ERRORS, **CLASS_ERRORS},
     summary="Change settings, weights, biases or the dataset",
 )
-async def patch_network(network_id: IdPath, body: NetworkPatch, store: StoreDep) -> Response:
+async def patch_network(
+    network_id: IdPath, body: NetworkPatch, store: StoreDep, request: Request
+) -> Response:
     """Omitted fields stay. New `layers`, or a `seed`, draw the weights again from the seed
-    unless weights are given too; `"dataset": null` removes the dataset."""
+    unless weights are given too; `"dataset": null` removes the dataset. In a class, a field
+    the teacher locked is refused (403), and nothing changes while the class is paused (423)."""
+    classroom_hook(request).check_patch(network_id, body.model_dump(exclude_unset=True))
 
     def change(network: StoredNetwork) -> StoredNetwork:
         patch(network, body)
@@ -292,7 +320,12 @@ async def patch_network(network_id: IdPath, body: NetworkPatch, store: StoreDep)
     return json_response(state(store.modify(network_id, change)))
 
 
-@router.delete("/{network_id}", status_code=204, responses=ERRORS, summary="Delete a network")
+@router.delete(
+    "/{network_id}",
+    status_code=204,
+    responses={**ERRORS, 423: CLASS_ERRORS[423]},
+    summary="Delete a network",
+)
 async def delete_network(network_id: IdPath, store: StoreDep) -> Response:
     if not store.delete(network_id):
         raise ApiError(404, "id", "no network has this id (it may have expired)")
@@ -310,7 +343,9 @@ async def forward(
 ) -> Response:
     """net_r = Σ_q w_rq u_rq + b_r and o_r = f(net_r), layer by layer. Changes nothing."""
     cfg, trace, y = await forward_pass(request, store, network_id, body or ForwardRequest())
-    return json_response(forward_payload(trace, None if y is None else nn.loss(cfg, trace, y)))
+    payload = forward_payload(trace, None if y is None else nn.loss(cfg, trace, y))
+    classroom_hook(request).note_phase(network_id, "forward")
+    return json_response(payload)
 
 
 @router.post(
@@ -349,6 +384,7 @@ async def backward(
     validate.response(network.layers, len(x), "backward", "x" if body.x else "dataset")
     cfg = config(network.settings)
     result = await run(request, cost, lambda _: nn.backward(network.params, cfg, x, y))
+    classroom_hook(request).note_phase(network_id, "backward")
     return json_response(backward_payload(result))
 
 
@@ -390,7 +426,7 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
 @router.post(
     "/{network_id}/step",
     response_model=StepResponse,
-    responses=ERRORS,
+    responses={**ERRORS, 423: CLASS_ERRORS[423]},
     summary="Update: apply Δw, for one or more epochs",
 )
 async def step(

@@ -33,7 +33,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 import numpy as np
 
@@ -158,6 +158,22 @@ def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
     )
 
 
+class ChangeHook(Protocol):
+    """Called inside the write transaction of every change (`modify`, `delete`), after the
+    version check: `before` may refuse by raising (nothing is written), and returns a token,
+    or None to skip `after`; `updates` is the network's count before the change. `after`
+    sees the network as saved (None once deleted) and may write rows of its own in the same
+    transaction."""
+
+    def before(
+        self, conn: sqlite3.Connection, network_id: str, updates: int, change: object
+    ) -> object | None: ...
+
+    def after(
+        self, conn: sqlite3.Connection, token: object, network: StoredNetwork | None
+    ) -> None: ...
+
+
 class _Columns(NamedTuple):
     """What a step leaves as it was; `_save` writes these columns only if they changed."""
 
@@ -205,6 +221,8 @@ class SQLiteStore:
         per retired thread, until the process ran out of descriptors."""
         self._lock = threading.Lock()
         self._cache = NetworkCache(cache_networks)
+        self.hook: ChangeHook | None = None
+        """Sees every change inside its write transaction (the classroom's gate and cards)."""
         self._writer = threading.Lock()
         """One writer per process at a time: threads queue here instead of in SQLite's busy
         handler, which polls with sleeps of up to 100 ms. Other processes still wait in it."""
@@ -339,19 +357,8 @@ class SQLiteStore:
     # -- the interface -----------------------------------------------------------------------
     def create(self, network: StoredNetwork) -> None:
         """Insert, or raise StoreFull when `max_networks` are stored and none has expired."""
-        now = time.time()
-        network.created_at = network.created_at or now
-        network.last_used = now
         with self._write() as conn:
-            count = self._make_room(conn, now)
-            if count < self.max_networks or not self.max_networks:
-                conn.execute(
-                    f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    network_to_row(network),
-                )
-                if self._stored_bytes(conn) > self.max_stored_bytes > 0:
-                    self._sweep(conn, now)  # expired networks go first
-                self._check_quota(conn)
+            if self.insert(conn, network):
                 return
         raise StoreFull(
             f"the server already holds its maximum of {self.max_networks} networks",
@@ -445,7 +452,7 @@ class SQLiteStore:
             with self._errors():
                 network = self._load(self._connection(), network_id)
             held = _Columns(network.settings, network.seed, network.dataset, network.layers)
-            loaded = network.version
+            loaded, updates = network.version, network.updates
             result = change(network)
             try:
                 with self._write() as conn:
@@ -456,9 +463,14 @@ class SQLiteStore:
                         raise NotFound(network_id)
                     if head[0] != loaded:
                         raise _Conflict
+                    token = (
+                        self.hook.before(conn, network_id, updates, change) if self.hook else None
+                    )
                     network.version = loaded + 1
                     network.last_used = time.time()
                     self._save(conn, network, held)
+                    if token is not None and self.hook:
+                        self.hook.after(conn, token, network)
             except _Conflict:
                 continue
             self._cache.put(network, copy=False)  # nothing else holds it: no copy needed
@@ -497,7 +509,36 @@ class SQLiteStore:
     def delete(self, network_id: str) -> bool:
         self._cache.discard(network_id)
         with self._write() as conn:
-            return conn.execute("DELETE FROM networks WHERE id = ?", (network_id,)).rowcount > 0
+            token = self.hook.before(conn, network_id, 0, None) if self.hook else None
+            gone = conn.execute("DELETE FROM networks WHERE id = ?", (network_id,)).rowcount > 0
+            if token is not None and self.hook:
+                self.hook.after(conn, token, None)
+            return gone
+
+    # -- for the classroom (app/store/classroom.py) ------------------------------------------
+    def insert(self, conn: sqlite3.Connection, network: StoredNetwork) -> bool:
+        """`create` inside the caller's write transaction (from `_write`): False, and nothing
+        inserted, at `max_networks`; StoreFull (the caller's transaction rolls back) over
+        `max_stored_bytes`."""
+        now = time.time()
+        network.created_at = network.created_at or now
+        network.last_used = now
+        count = self._make_room(conn, now)
+        if self.max_networks and count >= self.max_networks:
+            return False
+        conn.execute(
+            f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            network_to_row(network),
+        )
+        if self._stored_bytes(conn) > self.max_stored_bytes > 0:
+            self._sweep(conn, now)  # expired networks go first
+        self._check_quota(conn)
+        return True
+
+    def read(self, network_id: str) -> StoredNetwork:
+        """`get` without counting as use (the teacher's dashboard reads every network)."""
+        with self._errors():
+            return self._load(self._connection(), network_id)
 
     def count(self) -> int:
         """Live networks (expired ones still on disk until the next sweep do not count)."""

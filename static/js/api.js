@@ -9,8 +9,9 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, path, body) {
+async function request(method, path, body, key) {
   const init = { method, headers: { Accept: 'application/json' } };
+  if (key) init.headers.Authorization = `Bearer ${key}`;
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -47,7 +48,49 @@ export const api = {
   step: (id, body = {}) => request('POST', `${net(id)}/step`, body),
   gradientCheck: (id, body = {}) => request('POST', `${net(id)}/gradient-check`, body),
   presets: () => request('GET', '/api/presets'),
+  // the classroom, student side: the network id is the capability
+  join: (body) => request('POST', '/api/join', body),
+  classroom: (id) => request('GET', `${net(id)}/classroom`),
+  answer: (id, body) => request('POST', `${net(id)}/answers`, body),
+  createClass: (body) => request('POST', '/api/classes', body),
+  /** The server's clock (its Date header, to the second) in unix seconds; null if unknown. */
+  async serverTime() {
+    try {
+      const date = (await fetch('/healthz', { cache: 'no-store' })).headers.get('Date');
+      return date ? Date.parse(date) / 1000 : null;
+    } catch {
+      return null;
+    }
+  },
 };
+
+const cls = (id) => `/api/classes/${encodeURIComponent(id)}`;
+
+/** The teacher's calls for one class, each sending its key. */
+export function teacherApi(id, key) {
+  const call = (method, path, body) => request(method, `${cls(id)}${path}`, body, key);
+  return {
+    get: () => call('GET', ''),
+    pause: () => call('POST', '/pause', {}),
+    resume: () => call('POST', '/resume', {}),
+    activity: (body) => call('POST', '/activity', body),
+    spotlight: (ids) => call('POST', '/spotlight', { student_ids: ids }),
+    reset: (studentId) => call('POST', `/students/${encodeURIComponent(studentId)}/reset`, {}),
+    eventsUrl: `${cls(id)}/events`,
+    headers: { Authorization: `Bearer ${key}` },
+    /** An export (export.csv, export.json) as a Blob: the link needs the key, so it is fetched. */
+    async download(name) {
+      let response;
+      try {
+        response = await fetch(`${cls(id)}/${name}`, { headers: { Authorization: `Bearer ${key}` } });
+      } catch (err) {
+        throw new ApiError(0, `The server did not answer (${err.message}).`);
+      }
+      if (!response.ok) throw new ApiError(response.status, `GET ${name} failed with ${response.status}.`);
+      return response.blob();
+    },
+  };
+}
 
 /** The fields of a state that POST /api/networks accepts: the export/import format. */
 export const CREATE_FIELDS = ['name', 'layers', 'hidden_activation', 'output_activation', 'loss',

@@ -40,3 +40,23 @@ export function refresh(root, key, build, sync) {
     sync();
   }
 }
+
+/** show(message) for an error box: the text, and the box hidden when there is none. */
+export function errorBox(box) {
+  return (message) => {
+    box.textContent = message || '';
+    box.hidden = !message;
+  };
+}
+
+/** Run fn; an error it throws (an ApiError's detail) goes to show(). Returns the error, or null. */
+export async function guard(show, fn) {
+  try {
+    show('');
+    await fn();
+    return null;
+  } catch (err) {
+    show(err.detail || err.message || String(err));
+    return err;
+  }
+}

@@ -15,8 +15,16 @@ export async function openNew(body) {
 export async function exportJson(id) {
   const st = await api.get(id);
   const text = JSON.stringify({ ...toCreateBody(st), updates: st.updates }, null, 2);
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = h('a', { href: url, download: `${(st.name || 'network').replace(/[^\w-]+/g, '-')}.json` });
+  saveBlob(new Blob([text], { type: 'application/json' }), `${fileName(st.name || 'network')}.json`);
+}
+
+/** A name safe for a file: letters, digits, - and _ only. */
+export const fileName = (name) => name.replace(/[^\w-]+/g, '-');
+
+/** Offer a Blob as a download under `name`. */
+export function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: name });
   document.body.append(a);
   a.click();
   a.remove();

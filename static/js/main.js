@@ -3,9 +3,10 @@
 import { api } from './api.js';
 import { renderBuild } from './build.js';
 import { renderCard } from './card.js';
+import { joinClassroom } from './classroom.js';
 import { drawLoss } from './charts.js';
 import { renderData, renderOutputs } from './data.js';
-import { $, h } from './dom.js';
+import { $, errorBox, guard, h } from './dom.js';
 import { fmt } from './format.js';
 import { Graph } from './graph.js';
 import { Heatmap } from './heatmap.js';
@@ -41,22 +42,12 @@ const PHASE_TEXT = {
   update: 'Update: every weight moved by Δw = −η ∂J/∂w at once. Numbers on the units are those that produced it.',
 };
 
-function showError(message) {
-  const box = $('#error');
-  box.textContent = message;
-  box.hidden = !message;
-}
+const showError = errorBox($('#error'));
 
 const NO_DATA = 'This network has no examples yet: add some in the Data panel, or load a preset.';
 
 async function guarded(fn) {
-  try {
-    showError('');
-    await fn();
-  } catch (err) {
-    showError(err.detail || err.message || String(err));
-    if (player.playing) player.stop();
-  }
+  if (await guard(showError, fn) && player.playing) player.stop();
 }
 
 function renderGraph() {
@@ -291,5 +282,12 @@ async function init() {
     setNetwork(state);
     render();
   });
+  // a network in a class: the banner, the teacher's pause and locks, the exercise
+  joinClassroom(S.id, { state: () => S, backward: ACTIONS.backward, stop: () => player.stop(),
+    show: (sel, i) => { if (i !== null && S.trace && i < S.trace.activations[0].length) S.i = i; select(sel); },
+    reload: () => guarded(async () => {
+      const st = await api.get(S.id);
+      if (JSON.stringify([st.weights, st.biases]) !== JSON.stringify([S.network.weights, S.network.biases])) { setNetwork(st); render(); }
+    }) });
 }
 init();

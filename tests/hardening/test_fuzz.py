@@ -19,8 +19,11 @@ EXAMPLES = os.environ.get("BACKPROP_FUZZ_EXAMPLES", "25")
 
 @pytest.mark.slow
 def test_schemathesis_all_checks_pass(live_server_factory, tmp_path: Path) -> None:
-    # Creation is rate-limited per address; the fuzzer is one address making hundreds.
-    server = live_server_factory(env={"BACKPROP_CREATE_BURST": "0"})
+    # Creation (and guessing join codes) is rate-limited per address; the fuzzer is one
+    # address making hundreds.
+    server = live_server_factory(
+        env={"BACKPROP_CREATE_BURST": "0", "BACKPROP_JOIN_FAILURES_BURST": "1000000"}
+    )
     st = Path(sys.executable).with_name("st")
     command = [
         str(st),

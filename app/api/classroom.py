@@ -1,0 +1,97 @@
+"""The student's side of a class, under /api/networks/{id}: the network's id is the
+capability, as for every network route. Nothing here tells a student anything about
+another student (no other network id, no other answers).
+
+POST …/answers works for every network, in a class or not: the server computes the
+expected number from the network's own current state (app/classroom/answers.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+
+from app.api import sse
+from app.api.classes import ClassroomDep, FeedDep, errors
+from app.api.networks import IdPath, json_response
+from app.classroom.schemas import AnswerRequest, AnswerResult, StudentClassroom
+
+router = APIRouter(prefix="/api/networks", tags=["classroom"])
+
+
+def membership(network_id: IdPath, classroom: ClassroomDep) -> tuple[str, str]:
+    """(class id, student id) of the network, checked before a stream begins (a 404 then,
+    not a broken stream)."""
+    return classroom.membership_of(network_id)
+
+
+MemberDep = Annotated[tuple[str, str], Depends(membership)]
+STUDENT_KINDS = frozenset({"pause", "resume", "activity"})
+"""Class events a student's stream passes on (and "reset" of the student's own network)."""
+
+
+@router.get(
+    "/{network_id}/classroom",
+    response_model=StudentClassroom,
+    responses=errors(404, 503),
+    summary="The class this network belongs to",
+)
+def classroom_view(network_id: IdPath, classroom: ClassroomDep) -> Response:
+    """404 when the network is in no class. Questions show the expected number only once
+    answered right or revealed."""
+    return json_response(classroom.student_view(network_id))
+
+
+@router.get(
+    "/{network_id}/classroom/events",
+    response_class=Response,
+    responses={**sse.DOCUMENTED, **errors(404, 503)},
+    summary="Follow the class from a student's page (Server-Sent Events)",
+)
+async def classroom_events(member: MemberDep, classroom: ClassroomDep, feed: FeedDep) -> Response:
+    """`event: class`, data {paused, activity_number, current_network_id, lock}: on
+    connect, and after every pause, resume, activity push and reset of this student's
+    network. A comment `: ping` comes every 15 s."""
+    class_id, student_id = member
+
+    async def stream() -> AsyncIterator[bytes]:
+        subscription = await feed.subscribe(class_id, STUDENT_KINDS | {"reset"})
+        try:
+            now = await asyncio.to_thread(classroom.student_class_state, class_id, student_id)
+            yield sse.frame("class", now, subscription.since)
+            async for batch in sse.batches(subscription):
+                if batch is None:
+                    yield sse.PING
+                    continue
+                mine = [
+                    e.seq
+                    for e in batch
+                    if e.kind in STUDENT_KINDS or (e.kind == "reset" and e.student_id == student_id)
+                ]
+                if mine:
+                    now = await asyncio.to_thread(
+                        classroom.student_class_state, class_id, student_id
+                    )
+                    yield sse.frame("class", now, mine[-1])
+        finally:
+            feed.unsubscribe(subscription)
+
+    return sse.event_stream(stream())
+
+
+@router.post(
+    "/{network_id}/answers",
+    response_model=AnswerResult,
+    responses=errors(404, 409, 422, 423, 503),
+    summary="Check a number computed by hand",
+)
+def answer(network_id: IdPath, body: AnswerRequest, classroom: ClassroomDep) -> Response:
+    """Right when |value − expected| ≤ max(relative · |expected|, absolute) (the activity's
+    tolerance; 1e-3 and 1e-4 outside a class). `"reveal": true` shows the expected number
+    and closes the question. The expected number comes from the network's current weights
+    on its stored dataset, never from the page."""
+    return json_response(classroom.answer(network_id, body))

@@ -1,0 +1,328 @@
+"""The classroom's JSON contract: a class, its activity, its students' cards, and answers.
+
+A teacher opens a class with an activity (a network body as for POST /api/networks, plus
+locks, questions and per-student numbers); students join with the class's six-character code
+and each gets a network of their own made from the activity. The teacher's calls carry
+`Authorization: Bearer <teacher_key>`; a student's calls carry only their network's id.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.classroom.answers import PATTERN
+from app.config import LIMITS
+from app.schemas import NetworkCreate, NetworkState, NotNull, Real
+
+Lock = Literal["architecture", "settings", "data", "weights"]
+Phase = Literal["idle", "forward", "backward", "step", "edit"]
+PerStudent = Literal["weights", "inputs"]
+QuestionState = Literal["open", "right", "revealed"]
+Title = Annotated[str, Field(min_length=1, max_length=LIMITS.max_title_length)]
+Path = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=100,
+        pattern=PATTERN,
+        description="A number of the backward pass on the stored dataset, indexed as in "
+        "its JSON: net[k][i][r], activations[k][i][r], deltas[k][i][r], "
+        "gradients.weights[k][r][q], gradients.biases[k][r], weight_deltas[k][r][q], "
+        "bias_deltas[k][r], loss, weights_after[k][r][q] (w + Δw), biases_after[k][r].",
+        examples=["deltas[1][0][0]"],
+    ),
+]
+ClassId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+StudentId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+NAME_PATTERN = "^[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]*$"
+"""Plain text: no control characters, no line or paragraph separators."""
+EXERCISE: dict[str, Any] = {
+    "title": "Exercise 1: Mazur by hand",
+    "preset": "mazur",
+    "lock": ["architecture", "data"],
+    "questions": [
+        {"path": "deltas[1][0][0]", "prompt": "δ of out1"},
+        {"path": "weights_after[1][0][0]", "prompt": "w5 after one update"},
+    ],
+    "tolerance": {"relative": 1e-3, "absolute": 1e-4},
+    "per_student": None,
+}
+
+
+class Question(BaseModel):
+    """One number a student computes by hand; the server computes it too, from the
+    student's own network."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    path: Path
+    prompt: str | None = Field(
+        None,
+        max_length=200,
+        description="What the page asks (the page shows the path when omitted).",
+        examples=["δ of out1"],
+    )
+
+
+class Tolerance(BaseModel):
+    """An answer v is right when |v − e| ≤ max(relative · |e|, absolute)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    relative: float = Field(1e-3, ge=0, le=1, allow_inf_nan=False)
+    absolute: float = Field(1e-4, ge=0, le=1e6, allow_inf_nan=False)
+
+
+class Activity(NetworkCreate):
+    """What every student's network starts as: a body as for POST /api/networks (a preset,
+    or layers, weights, biases, dataset, settings, seed), plus what the students may change,
+    the questions they answer, and whether each gets numbers of their own."""
+
+    title: str | None = Field(
+        None,
+        max_length=LIMITS.max_title_length,
+        description="A short title the students see.",
+    )
+    lock: list[Lock] = Field(
+        default_factory=list,
+        max_length=4,
+        description="What students may not change. PATCH refuses (403) architecture → "
+        "layers; settings → name, hidden_activation, output_activation, loss, learning_rate, "
+        "reduction, train_biases; data → dataset; weights → weights, biases, seed.",
+    )
+    questions: list[Question] = Field(
+        default_factory=list,
+        max_length=LIMITS.max_questions,
+        description="Numbers the students compute; answers are checked by the server. "
+        "Questions need a stored dataset.",
+    )
+    tolerance: Tolerance = Field(default_factory=Tolerance)
+    per_student: PerStudent | None = Field(
+        None,
+        description="'weights': every student's starting weights are drawn from a seed of "
+        "their own (from the class, the activity number and the student); 'inputs': the "
+        "dataset's x is drawn so (0.00 to 0.99, two decimals). null: everyone "
+        "starts from the same numbers. The same student always gets the same numbers.",
+    )
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": EXERCISE})
+
+
+class ClassCreate(BaseModel):
+    """Body of POST /api/classes."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"example": {"title": "Neural networks, week 3", "activity": EXERCISE}},
+    )
+
+    title: Title = Field(description="The class's name, shown to teacher and students.")
+    activity: Activity = Field(description="The first activity.")
+
+
+class ClassCreated(BaseModel):
+    """The answer to POST /api/classes. `teacher_key` is shown only here, once."""
+
+    id: str = Field(description="The class's id.")
+    title: str
+    join_code: str = Field(
+        description="6 characters from ABCDEFGHJKMNPQRSTUVWXYZ23456789 (no 0/O, 1/I/L).",
+        examples=["K7QW3M"],
+    )
+    join_url: str = Field(description="/join/<join_code>: the page students open.")
+    teacher_key: str = Field(
+        description="Send as `Authorization: Bearer <teacher_key>` on every teacher call. "
+        "The server keeps only its hash: it cannot be shown again."
+    )
+    teach_url: str = Field(description="/teach/<id>: the dashboard.")
+
+
+class JoinRequest(BaseModel):
+    """Body of POST /api/join."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"example": {"code": "K7QW3M", "name": "Ada"}},
+    )
+
+    code: str = Field(
+        min_length=1,
+        max_length=20,
+        description="The class's join code (case and spaces ignored).",
+    )
+    name: str | None = Field(
+        None,
+        max_length=LIMITS.max_student_name_length,
+        pattern=NAME_PATTERN,
+        description="The name the teacher sees; 'Student <number>' when omitted or blank.",
+    )
+    student_key: str | None = Field(
+        None,
+        max_length=100,
+        description="The key from an earlier join of this class: the same student and "
+        "network come back (200) instead of a new student (201).",
+    )
+
+
+class Joined(BaseModel):
+    student_id: str
+    student_key: str = Field(description="Keep it to join again as the same student.")
+    name: str
+    class_id: str
+    class_title: str
+    network_id: str = Field(description="The student's network: /n/<network_id> is its page.")
+    network: NetworkState
+
+
+class AnswerProgress(BaseModel):
+    total: int = Field(description="Questions in the activity.")
+    right: int
+    revealed: int
+    tried: int = Field(description="Answers sent, right or wrong, to the activity's questions.")
+    current: int | None = Field(description="Index of the first open question; null if none.")
+
+
+class Student(BaseModel):
+    """A student's card on the dashboard (and the data of a `student` event)."""
+
+    student_id: str
+    number: int = Field(description="1, 2, 3… in the order students joined.")
+    name: str = Field(description="Plain text, as the student typed it.")
+    network_id: str = Field(description="The student's current network.")
+    layers: list[int] = Field(description="[] once the student deleted the network.")
+    weights: list[list[list[float]]]
+    biases: list[list[float]]
+    updates: int = Field(description="Weight updates applied to the current network.")
+    loss: float | None = Field(description="J over the stored dataset after the last change.")
+    losses: list[float] = Field(description="The last 50 (at most) values of J, oldest first.")
+    phase: Phase = Field(description="What the student did last.")
+    last_seen: float = Field(description="Unix seconds of the student's last request.")
+    answers: AnswerProgress
+
+
+class ClassState(BaseModel):
+    """The data of a `class` event on the teacher's stream."""
+
+    paused: bool
+    activity_number: int = Field(description="1 for the first activity, +1 per push.")
+    spotlight: list[str] = Field(description="Student ids shown on the projector.")
+
+
+class ClassInfo(ClassState):
+    id: str
+    title: str
+    join_code: str
+    join_url: str
+    activity: dict[str, Any] = Field(description="The current activity, as it was pushed.")
+
+
+class ClassSnapshot(ClassInfo):
+    """GET /api/classes/{id}: the class and every student's card."""
+
+    students: list[Student]
+
+
+class PauseState(BaseModel):
+    paused: bool
+
+
+class SpotlightRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"example": {"student_ids": ["b3Jx9a", "Qm2_kw"]}},
+    )
+
+    student_ids: list[StudentId] = Field(
+        max_length=2, description="At most two students of the class; [] clears it."
+    )
+
+
+class SpotlightState(BaseModel):
+    spotlight: list[str]
+
+
+class QuestionView(BaseModel):
+    path: str
+    prompt: str | None
+    state: QuestionState
+    attempts: int
+    expected: float | None = Field(description="Only once right or revealed.")
+
+
+class StudentClassroom(BaseModel):
+    """GET /api/networks/{id}/classroom: what the student's page shows about the class."""
+
+    class_title: str
+    student_name: str
+    paused: bool
+    lock: list[Lock]
+    activity_number: int = Field(description="The activity this network was made from.")
+    activity_title: str | None
+    current_network_id: str = Field(
+        description="The student's network for the class's current activity (another id "
+        "after a push)."
+    )
+    earlier_network_ids: list[str] = Field(description="The student's earlier networks.")
+    questions: list[QuestionView]
+
+
+class StudentClassState(BaseModel):
+    """The data of a `class` event on a student's stream."""
+
+    paused: bool
+    activity_number: int
+    current_network_id: str
+    lock: list[Lock]
+
+
+class AnswerRequest(BaseModel):
+    """Body of POST /api/networks/{id}/answers: a value, or `"reveal": true`."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={
+            "example": {"path": "deltas[1][0][0]", "value": -0.1385},
+            "anyOf": [
+                {"required": ["value"]},
+                {"required": ["reveal"], "properties": {"reveal": {"const": True}}},
+            ],
+        },
+    )
+
+    path: Path
+    value: Annotated[Real | None, *NotNull] = Field(
+        None, description="The student's number (leave it out to reveal)."
+    )
+    reveal: bool = Field(False, description="true: show the expected value (no more tries).")
+
+
+class AnswerResult(BaseModel):
+    path: str
+    correct: bool
+    attempts: int = Field(description="Values sent for this path on this network.")
+    revealed: bool
+    expected: float | None = Field(description="Only once right or revealed.")
+
+
+class ExportedStudent(BaseModel):
+    student: Student
+    network: NetworkState | None = Field(description="null once the student deleted it.")
+
+
+class ClassExport(BaseModel):
+    """GET /api/classes/{id}/export.json."""
+
+    model_config = ConfigDict(json_schema_extra={"example": {"class": {}, "students": []}})
+
+    class_: ClassInfo = Field(
+        alias="class",
+        description="The class as GET gives it, without the cards (they are in `students`).",
+    )
+    students: list[ExportedStudent]

@@ -1,0 +1,438 @@
+"""The classroom's verbs: open a class, join it, read it, push an activity, pause, spotlight,
+reset, answer, export. Each checks, then reads or writes through ClassroomDB (one
+transaction per verb) and returns the JSON the contract (app/classroom/schemas.py) gives.
+Networks are built by the caller's `build` (the same function that serves POST
+/api/networks), so a student's network is checked exactly as any other.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from app import nn, presets
+from app.classroom import activity as act
+from app.classroom import answers
+from app.classroom.errors import Forbidden, Invalid, Mismatch, Missing, NotAuthorized
+from app.classroom.schemas import Activity, AnswerRequest, ClassCreate, JoinRequest
+from app.schemas import NetworkCreate
+from app.store.base import NotFound, StoredNetwork
+from app.store.classroom import (
+    AnswerRow,
+    ClassroomDB,
+    ClassRow,
+    StudentRow,
+    TeacherChange,
+)
+
+Build = Callable[[NetworkCreate], StoredNetwork]
+CSV_COLUMNS = ("number", "name", "network_id", "updates", "loss", "answers_tried", "answers_right")
+RETRIES = 5
+"""Times a join or push is tried again when the class changed under it."""
+
+
+def config(network: StoredNetwork) -> nn.Config:
+    s = network.settings
+    return nn.Config(
+        s.hidden_activation,
+        s.output_activation,
+        s.loss,
+        s.learning_rate,
+        s.reduction,
+        s.train_biases,
+    )
+
+
+class Classroom:
+    def __init__(self, db: ClassroomDB, build: Build) -> None:
+        self.db, self.build = db, build
+        self.store = db.store
+
+    # -- activities --------------------------------------------------------------------------
+    def check_activity(self, activity: Activity) -> None:
+        """Build the activity's network once (as the teacher wrote it) and check that every
+        question names a number of it; Invalid naming the field otherwise."""
+        network = self.build(act.network_body(activity, None, presets.get))
+        if activity.questions and network.dataset is None:
+            raise Mismatch("activity.dataset", "is required: questions are checked on it")
+        if activity.per_student == "inputs" and network.dataset is None:
+            raise Mismatch("activity.dataset", "is required for per_student 'inputs'")
+        examples = 0 if network.dataset is None else len(network.dataset[0])
+        for i, question in enumerate(activity.questions):
+            answers.check(question.path, network.layers, examples, f"activity.questions[{i}].path")
+
+    def student_network(
+        self, found: ClassRow, number: int, student_id: str, body: str
+    ) -> StoredNetwork:
+        """The network a student starts activity `number` with: same student, same numbers."""
+        activity = Activity.model_validate_json(body)
+        seed = act.student_seed(found.id, number, student_id)
+        return self.build(act.network_body(activity, seed, presets.get))
+
+    def current_activity(self, found: ClassRow) -> Activity:
+        return Activity.model_validate_json(self.db.activity(found.id, found.activity_number))
+
+    # -- teacher -----------------------------------------------------------------------------
+    def create(self, body: ClassCreate, max_classes: int) -> dict[str, Any]:
+        self.check_activity(body.activity)
+        class_id, key = act.new_id(), act.new_key()
+        code = act.new_code()
+        while self.db.code_taken(code):  # 887 million codes: a clash is rare
+            code = act.new_code()
+        self.db.create_class(
+            {"id": class_id, "title": body.title, "join_code": code, "key_hash": act.key_hash(key)},
+            body.activity.model_dump_json(exclude_unset=True),
+            max_classes,
+        )
+        return {
+            "id": class_id,
+            "title": body.title,
+            "join_code": code,
+            "join_url": f"/join/{code}",
+            "teacher_key": key,
+            "teach_url": f"/teach/{class_id}",
+        }
+
+    def authorize(self, class_id: str, authorization: str | None) -> ClassRow:
+        found = self.db.get_class(class_id)
+        scheme, _, key = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            raise NotAuthorized(
+                "authorization", "send the class's key as 'Authorization: Bearer <teacher_key>'"
+            )
+        if not act.key_matches(key.strip(), found.key_hash):
+            raise Forbidden("authorization", "this is not this class's teacher key")
+        self.db.touch(found)
+        return found
+
+    def class_state(self, found: ClassRow) -> dict[str, Any]:
+        return {
+            "paused": found.paused,
+            "activity_number": found.activity_number,
+            "spotlight": found.spotlight,
+        }
+
+    def info(self, found: ClassRow) -> dict[str, Any]:
+        return {
+            "id": found.id,
+            "title": found.title,
+            "join_code": found.join_code,
+            "join_url": f"/join/{found.join_code}",
+            **self.class_state(found),
+            "activity": self.current_activity(found).model_dump(mode="json", exclude_unset=True),
+        }
+
+    def snapshot(self, found: ClassRow) -> dict[str, Any]:
+        return {**self.info(found), "students": self.cards(found)}
+
+    def fresh_snapshot(self, class_id: str) -> dict[str, Any]:
+        return self.snapshot(self.db.get_class(class_id))
+
+    def card(
+        self,
+        student: StudentRow,
+        questions: list[Any] | None = None,
+        stored: dict[str, AnswerRow] | None = None,
+    ) -> dict[str, Any]:
+        """The student's card; `questions` (the current activity's) and `stored` (the
+        network's answers) are read when not given."""
+        if questions is None:
+            found = self.db.get_class(student.class_id)
+            questions = self.current_activity(found).questions
+        if stored is None:
+            stored = self.db.answers(student.network_id)
+        network = self._network(student.network_id)
+        return {
+            "student_id": student.id,
+            "number": student.number,
+            "name": student.name,
+            "network_id": student.network_id,
+            "layers": [] if network is None else network.layers,
+            "weights": [] if network is None else network.params.weights,
+            "biases": [] if network is None else network.params.biases,
+            "updates": student.updates,
+            "loss": student.loss,
+            "losses": student.losses,
+            "phase": student.phase,
+            "last_seen": student.last_seen,
+            "answers": progress(stored, questions),
+        }
+
+    def cards(
+        self, found: ClassRow, student_ids: Iterable[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """The cards of these students of the class (None: of all), in joining order."""
+        questions = self.current_activity(found).questions
+        wanted = None if student_ids is None else set(student_ids)
+        students = [s for s in self.db.students(found.id) if wanted is None or s.id in wanted]
+        stored = self.db.answers_of([s.network_id for s in students])
+        return [self.card(s, questions, stored[s.network_id]) for s in students]
+
+    def _network(self, network_id: str) -> StoredNetwork | None:
+        try:
+            return self.store.read(network_id)
+        except NotFound:
+            return None
+
+    def push(self, found: ClassRow, activity: Activity) -> dict[str, Any]:
+        self.check_activity(activity)
+        body = activity.model_dump_json(exclude_unset=True)
+        for _ in range(RETRIES):
+            number = found.activity_number + 1
+            networks = {
+                s.id: self.student_network(found, number, s.id, body)
+                for s in self.db.students(found.id)
+            }
+            if self.db.push_activity(found, body, networks):
+                break
+            found = self.db.get_class(found.id)
+        else:
+            raise Mismatch("activity", "the class kept changing; try again")
+        return self.snapshot(self.db.get_class(found.id))
+
+    def pause(self, found: ClassRow, paused: bool) -> dict[str, Any]:
+        self.db.set_paused(found.id, paused)
+        return {"paused": paused}
+
+    def spotlight(self, found: ClassRow, student_ids: list[str]) -> dict[str, Any]:
+        mine = {s.id for s in self.db.students(found.id)}
+        for i, student_id in enumerate(student_ids):
+            if student_id not in mine:
+                raise Mismatch(f"student_ids[{i}]", "no student of this class has this id")
+        unique = list(dict.fromkeys(student_ids))
+        self.db.set_spotlight(found.id, unique)
+        return {"spotlight": unique}
+
+    def reset(self, found: ClassRow, student_id: str) -> dict[str, Any]:
+        student = self._student_of(found, student_id)
+        number = next(n for nid, n in self.db.networks_of(student.id) if nid == student.network_id)
+        fresh = self.student_network(found, number, student.id, self.db.activity(found.id, number))
+
+        def change(network: StoredNetwork) -> None:
+            network.settings, network.seed = fresh.settings, fresh.seed
+            network.params, network.dataset, network.updates = fresh.params, fresh.dataset, 0
+
+        self.store.modify(student.network_id, TeacherChange(change))
+        return self.card(self.db.student(student.id))
+
+    def _student_of(self, found: ClassRow, student_id: str) -> StudentRow:
+        try:
+            student = self.db.student(student_id)
+        except Missing:
+            student = None
+        if student is None or student.class_id != found.id:
+            raise Missing("student_id", "no student of this class has this id")
+        return student
+
+    def export_rows(self, found: ClassRow) -> list[dict[str, Any]]:
+        """One (card, network) per student, for the exports."""
+        return [
+            {"student": card, "network": self._network(card["network_id"])}
+            for card in self.cards(found)
+        ]
+
+    def export_csv(self, found: ClassRow) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(CSV_COLUMNS)
+        for row in self.export_rows(found):
+            card = row["student"]
+            writer.writerow(
+                [
+                    card["number"],
+                    spreadsheet_text(card["name"]),
+                    card["network_id"],
+                    card["updates"],
+                    "" if card["loss"] is None else repr(card["loss"]),
+                    card["answers"]["tried"],
+                    card["answers"]["right"],
+                ]
+            )
+        return out.getvalue()
+
+    # -- students ----------------------------------------------------------------------------
+    def join(self, body: JoinRequest, max_students: int) -> tuple[dict[str, Any], bool] | None:
+        """The joined student and whether they are new; None for an unknown code."""
+        found = self.db.class_by_code(act.normal_code(body.code))
+        if found is None:
+            return None
+        if body.student_key:
+            student = self.db.student_by_key(found.id, act.key_hash(body.student_key))
+            if student is not None:
+                self.db.seen(student)
+                return self.joined(found, student, body.student_key), False
+        act.student_name(body.name, 1)  # refuse a bad name before any work
+        key = act.new_key()
+        for _ in range(RETRIES):
+            student_id = act.new_id()
+            body_json = self.db.activity(found.id, found.activity_number)
+            network = self.student_network(found, found.activity_number, student_id, body_json)
+            student = self.db.add_student(
+                found,
+                student_id,
+                lambda number: act.student_name(body.name, number),
+                act.key_hash(key),
+                network,
+                max_students,
+            )
+            if student is not None:
+                return self.joined(found, student, key), True
+            found = self.db.get_class(found.id)
+        raise Mismatch("code", "the class kept changing; try again")
+
+    def joined(self, found: ClassRow, student: StudentRow, key: str) -> dict[str, Any]:
+        return {
+            "student_id": student.id,
+            "student_key": key,
+            "name": student.name,
+            "class_id": found.id,
+            "class_title": found.title,
+            "network_id": student.network_id,
+            "network": self.store.read(student.network_id),
+        }
+
+    def _membership(self, network_id: str) -> tuple[ClassRow, StudentRow, int]:
+        member = self.db.member(network_id)
+        if member is None:
+            raise Missing("id", "this network is in no class")
+        return (
+            self.db.get_class(member.class_id),
+            self.db.student(member.student_id),
+            member.activity_number,
+        )
+
+    def student_view(self, network_id: str) -> dict[str, Any]:
+        self.store.read(network_id)  # NotFound (404) first for a network that is gone
+        found, student, number = self._membership(network_id)
+        activity = Activity.model_validate_json(self.db.activity(found.id, number))
+        stored = self.db.answers(network_id)
+        questions = []
+        for q in activity.questions:
+            row = stored.get(answers_key(q.path))
+            state = "open" if row is None else row.state
+            questions.append(
+                {
+                    "path": q.path,
+                    "prompt": q.prompt,
+                    "state": state,
+                    "attempts": 0 if row is None else row.attempts,
+                    "expected": None if row is None or state == "open" else row.expected,
+                }
+            )
+        return {
+            "class_title": found.title,
+            "student_name": student.name,
+            "paused": found.paused,
+            "lock": activity.lock,
+            "activity_number": number,
+            "activity_title": activity.title,
+            "current_network_id": student.network_id,
+            "earlier_network_ids": [
+                nid for nid, _ in self.db.networks_of(student.id) if nid != student.network_id
+            ],
+            "questions": questions,
+        }
+
+    def student_class_state(self, class_id: str, student_id: str) -> dict[str, Any]:
+        found, student = self.db.get_class(class_id), self.db.student(student_id)
+        activity = self.current_activity(found)
+        return {
+            "paused": found.paused,
+            "activity_number": found.activity_number,
+            "current_network_id": student.network_id,
+            "lock": activity.lock,
+        }
+
+    def membership_of(self, network_id: str) -> tuple[str, str]:
+        """(class id, student id) of a class network; Missing otherwise."""
+        self.store.read(network_id)
+        member = self.db.member(network_id)
+        if member is None:
+            raise Missing("id", "this network is in no class")
+        return member.class_id, member.student_id
+
+    def lock_of(self, network_id: str) -> list[str]:
+        """The locks of the activity a network was made from ([] outside a class)."""
+        member = self.db.member(network_id)
+        if member is None:
+            return []
+        body = self.db.activity(member.class_id, member.activity_number)
+        return list(Activity.model_validate_json(body).lock)
+
+    def note_phase(self, network_id: str, phase: str) -> None:
+        self.db.note_phase(network_id, phase)
+
+    def check_patch(self, network_id: str, fields: dict[str, Any]) -> None:
+        if fields:
+            act.refuse_locked(self.lock_of(network_id), fields)
+
+    def answer(self, network_id: str, body: AnswerRequest) -> dict[str, Any]:
+        if body.value is None and not body.reveal:
+            raise Invalid("value", "is required unless reveal is true")
+        network = self.store.get(network_id)
+        if network.dataset is None:
+            raise Mismatch(
+                "path", "answers are checked on the stored dataset; this network has none"
+            )
+        x, y = network.dataset
+        parsed = answers.check(body.path, network.layers, len(x))
+        target = answers.expected(network.params, config(network), x, y, parsed)
+        tolerance = self._tolerance(network_id)
+        correct = body.value is not None and answers.is_right(
+            body.value, target, tolerance.relative, tolerance.absolute
+        )
+
+        def decide(old: AnswerRow | None) -> AnswerRow:
+            attempts, state, shown = (
+                (0, "open", None) if old is None else (old.attempts, old.state, old.expected)
+            )
+            if body.reveal:
+                if state == "open":
+                    state, shown = "revealed", target
+            else:
+                attempts += 1
+                if correct and state == "open":
+                    state, shown = "right", target
+            return AnswerRow(answers_key(body.path), attempts, state, shown)
+
+        row = self.db.record_answer(network_id, answers_key(body.path), decide)
+        return {
+            "path": body.path,
+            "correct": correct and not body.reveal,
+            "attempts": row.attempts,
+            "revealed": row.state == "revealed",
+            "expected": row.expected if row.state != "open" else None,
+        }
+
+    def _tolerance(self, network_id: str) -> Any:
+        member = self.db.member(network_id)
+        if member is None:
+            return Activity.model_fields["tolerance"].get_default(call_default_factory=True)
+        body = self.db.activity(member.class_id, member.activity_number)
+        return Activity.model_validate_json(body).tolerance
+
+
+def progress(stored: dict[str, AnswerRow], questions: list[Any]) -> dict[str, Any]:
+    """A card's `answers`: how far the student is with the activity's questions."""
+    states = [stored.get(answers_key(q.path)) for q in questions]
+    current = next((i for i, row in enumerate(states) if row is None or row.state == "open"), None)
+    return {
+        "total": len(questions),
+        "right": sum(1 for r in states if r is not None and r.state == "right"),
+        "revealed": sum(1 for r in states if r is not None and r.state == "revealed"),
+        "tried": sum(r.attempts for r in states if r is not None),
+        "current": current,
+    }
+
+
+def answers_key(path: str) -> str:
+    """How a path is stored: without spaces, so `deltas[1][0][0]` is one question."""
+    return path.replace(" ", "")
+
+
+def spreadsheet_text(text: str) -> str:
+    """A name as text in a spreadsheet: one starting with = + - @ would be read as a
+    formula, so it gets a leading apostrophe (the spreadsheet's own 'this is text')."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,0 +1,139 @@
+"""The feed on SQLite: an `events` table, and one poller task per worker process.
+
+`publish` inserts a row in the caller's transaction. While any stream of this worker is
+open, the poller reads the rows after the last one it saw every `interval` seconds (one
+indexed query, in a thread, not on the event loop) and puts each on the queues of the
+streams that watch its class. Rows older than `keep` seconds are deleted, at most once a
+minute: a stream that reconnects starts from a fresh snapshot, never from old rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import defaultdict
+from typing import Any
+
+from app.events import Event, Subscription
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    class_id   TEXT NOT NULL,
+    student_id TEXT,
+    kind       TEXT NOT NULL,
+    at         REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_at ON events (at);
+"""
+PRUNE_EVERY = 60.0
+
+log = logging.getLogger("backprop.events")
+
+
+class SQLiteFeed:
+    def __init__(self, store: Any, interval: float = 0.1, keep: float = 600.0) -> None:
+        """`store`: the SQLiteStore whose file (and connections) the feed shares."""
+        self.store, self.interval, self.keep = store, interval, keep
+        self._subscribers: dict[str, set[Subscription]] = defaultdict(set)
+        self._last: int | None = None
+        """The last row delivered; None while nobody listens."""
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+        self._next_prune = 0.0
+        with store._errors():
+            store._connection().executescript(SCHEMA)
+
+    # -- writing -----------------------------------------------------------------------------
+    def publish(self, conn: Any, class_id: str, kind: str, student_id: str | None = None) -> None:
+        conn.execute(
+            "INSERT INTO events (class_id, student_id, kind, at) VALUES (?, ?, ?, ?)",
+            (class_id, student_id, kind, time.time()),
+        )
+
+    # -- reading -----------------------------------------------------------------------------
+    def _latest(self) -> int:
+        with self.store._errors():
+            row = self.store._connection().execute("SELECT MAX(seq) FROM events").fetchone()
+        return int(row[0] or 0)
+
+    def _after(self, seq: int) -> list[Event]:
+        with self.store._errors():
+            rows = (
+                self.store._connection()
+                .execute(
+                    "SELECT seq, class_id, kind, student_id FROM events WHERE seq > ? "
+                    "ORDER BY seq LIMIT 10000",
+                    (seq,),
+                )
+                .fetchall()
+            )
+        return [Event(int(r[0]), r[1], r[2], r[3]) for r in rows]
+
+    def _prune(self) -> None:
+        with self.store._write() as conn:
+            conn.execute("DELETE FROM events WHERE at < ?", (time.time() - self.keep,))
+
+    async def subscribe(self, class_id: str, kinds: frozenset[str] | None = None) -> Subscription:
+        await self.start()
+        since = await asyncio.to_thread(self._latest)
+        subscription = Subscription(class_id, since, kinds)
+        if self._closing:
+            subscription.queue.put_nowait(None)
+            return subscription
+        if self._last is None or not any(self._subscribers.values()):
+            self._last = since
+        self._subscribers[class_id].add(subscription)
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        watching = self._subscribers.get(subscription.class_id)
+        if watching is not None:
+            watching.discard(subscription)
+            if not watching:
+                del self._subscribers[subscription.class_id]
+
+    def _deliver(self, events: list[Event]) -> None:
+        for event in events:
+            for subscription in self._subscribers.get(event.class_id, ()):
+                if event.seq > subscription.since and (
+                    subscription.kinds is None or event.kind in subscription.kinds
+                ):
+                    subscription.queue.put_nowait(event)
+
+    async def _poll_forever(self) -> None:
+        while not self._closing:
+            await asyncio.sleep(self.interval)
+            try:
+                if self._subscribers and self._last is not None:
+                    events = await asyncio.to_thread(self._after, self._last)
+                    if events:
+                        self._last = events[-1].seq
+                        self._deliver(events)
+                if time.time() >= self._next_prune:
+                    self._next_prune = time.time() + PRUNE_EVERY
+                    await asyncio.to_thread(self._prune)
+            except Exception as error:  # the database is down: keep trying, never die
+                log.warning("cannot read the events: %s", error)
+
+    # -- life cycle --------------------------------------------------------------------------
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._poll_forever(), name="backprop-events")
+
+    def shutting_down(self) -> None:
+        """End every stream now (the server is stopping: open streams would hold it up)."""
+        self._closing = True
+        for watching in self._subscribers.values():
+            for subscription in watching:
+                subscription.queue.put_nowait(None)
+
+    async def close(self) -> None:
+        self.shutting_down()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None

@@ -1,0 +1,262 @@
+// The teacher's dashboard: a card per student, live from the class's event stream; pause,
+// anonymize, spotlight, reset, export, and the next activity. Talks to the server via api.js.
+
+import { api, teacherApi } from '../api.js';
+import { $, errorBox, guard, h } from '../dom.js';
+import { fmt, full } from '../format.js';
+import { fileName, saveBlob } from '../io.js';
+import { openStream } from '../stream.js';
+import { applyEvent, cardView, fromSnapshot, ordered, sparklinePath, toggleSpotlight } from './cards.js';
+import { preference, takeKey } from './key.js';
+import { drawMini } from './mini.js';
+import { pushForm } from './push.js';
+
+const root = $('#teach');
+const classId = root.dataset.classId;
+const { key, fresh } = takeKey(classId);
+const anonymize = preference(classId, 'anonymize');
+const stuckFirst = preference(classId, 'stuck-first');
+const cards = new Map(); // student id → {el, parts}
+let state = null;
+let title = 'class';
+let t = null;
+
+// "last action" ages compare the server's last_seen with this clock: a teacher's computer
+// minutes off would make every student look idle, so the server's own time sets the offset
+let skew = 0;
+const now = () => Date.now() / 1000 + skew;
+
+const showError = errorBox($('#error'));
+const guarded = (fn) => guard(showError, fn);
+
+// -- a card ----------------------------------------------------------------------------------
+const SPARK_W = 120;
+const SPARK_H = 28;
+
+function buildCard(id) {
+  const svgNs = 'http://www.w3.org/2000/svg';
+  const mini = document.createElementNS(svgNs, 'svg');
+  mini.setAttribute('class', 'mini');
+  mini.setAttribute('aria-hidden', 'true');
+  const spark = document.createElementNS(svgNs, 'svg');
+  spark.setAttribute('class', 'spark');
+  spark.setAttribute('viewBox', `0 0 ${SPARK_W} ${SPARK_H}`);
+  spark.setAttribute('aria-hidden', 'true');
+  const line = document.createElementNS(svgNs, 'path');
+  spark.append(line);
+  const parts = {
+    name: h('h3', { class: 'student-name', 'data-student-name': '' }),
+    badge: h('p', { class: 'badge' }),
+    loss: h('span', { class: 'big', 'data-student-loss': '' }),
+    updates: h('span', { 'data-student-updates': '' }),
+    phase: h('span', { class: 'phase-name' }),
+    idle: h('span', { 'data-student-idle': '' }),
+    progress: h('p', { class: 'progress', 'data-student-progress': '' }),
+    spot: h('button', { type: 'button', class: 'small', 'aria-pressed': 'false', text: 'Spotlight',
+      onclick: () => spotlight(id) }),
+    reset: h('button', { type: 'button', class: 'small', text: 'Reset', onclick: () => reset(id) }),
+    open: h('a', { class: 'button small', target: '_blank', rel: 'noopener', text: 'Open' }),
+    mini,
+    line,
+  };
+  const el = h('article', { class: 'panel student-card', 'data-student-card': id },
+    h('header', {}, parts.name, parts.badge),
+    mini,
+    h('div', { class: 'loss-row' },
+      h('span', { class: 'label', text: 'J' }), parts.loss, spark),
+    h('p', { class: 'facts' }, parts.updates, ' updates · ', parts.phase, ' ', parts.idle, ' ago'),
+    parts.progress,
+    h('footer', {}, parts.spot, parts.reset, parts.open));
+  return { el, parts };
+}
+
+function fillCard(card, student) {
+  const v = cardView(student, { now: now(), anonymize: anonymize.get(), spotlight: state.spotlight });
+  const p = card.parts;
+  p.name.textContent = v.name;
+  p.loss.textContent = v.loss === null || v.loss === undefined ? '—' : fmt(v.loss);
+  p.loss.dataset.value = v.loss === null || v.loss === undefined ? '' : full(v.loss);
+  p.updates.textContent = String(v.updates);
+  p.phase.textContent = v.phase;
+  p.progress.textContent = v.progress;
+  p.progress.hidden = !v.progress;
+  p.spot.setAttribute('aria-pressed', String(v.spotlit));
+  p.spot.setAttribute('aria-label', `Spotlight ${v.name}`);
+  p.reset.setAttribute('aria-label', `Reset the network of ${v.name}`);
+  p.open.href = `/n/${encodeURIComponent(student.network_id)}`;
+  p.open.setAttribute('aria-label', `Open the network of ${v.name}`);
+  p.line.setAttribute('d', sparklinePath(student.losses, SPARK_W, SPARK_H));
+  drawMini(p.mini, student);
+  tickCard(card, student);
+}
+
+/** What changes with the clock alone: the idle time and the "needs help" badge. */
+function tickCard(card, student) {
+  const v = cardView(student, { now: now(), anonymize: false, spotlight: [] });
+  card.parts.idle.textContent = v.idle;
+  card.parts.badge.textContent = v.reasons.join(' · ');
+  card.parts.badge.hidden = !v.stuck;
+  card.el.classList.toggle('stuck', v.stuck);
+  card.el.dataset.stuck = String(v.stuck);
+}
+
+function placeCards() {
+  let list = ordered(state);
+  if (stuckFirst.get()) list = [...list.filter((s) => cards.get(s.student_id)?.el.classList.contains('stuck')), ...list.filter((s) => !cards.get(s.student_id)?.el.classList.contains('stuck'))];
+  const grid = $('#cards');
+  for (const s of list) grid.append(cards.get(s.student_id).el); // moves, in order
+  $('#no-students').hidden = list.length > 0;
+  $('#student-count').textContent = String(list.length);
+}
+
+function renderStudent(student) {
+  let card = cards.get(student.student_id);
+  const isNew = !card;
+  if (isNew) {
+    card = buildCard(student.student_id);
+    cards.set(student.student_id, card);
+  }
+  fillCard(card, student);
+  if (isNew) placeCards();
+}
+
+function renderClass() {
+  const b = $('#pause');
+  b.setAttribute('aria-pressed', String(state.paused));
+  b.textContent = state.paused ? 'Resume the class' : 'Pause the class';
+  document.body.classList.toggle('class-paused', state.paused);
+  $('#paused-label').hidden = !state.paused;
+  $('#activity-number').textContent = String(state.activity_number);
+  const names = state.spotlight.map((id) => state.students.get(id)).filter(Boolean)
+    .map((s) => cardView(s, { now: now(), anonymize: anonymize.get() }).name);
+  $('#spotlight-state').textContent = names.length ? `Spotlight: ${names.join(' and ')}` : '';
+  for (const s of state.students.values()) {
+    const card = cards.get(s.student_id);
+    if (card) card.parts.spot.setAttribute('aria-pressed', String(state.spotlight.includes(s.student_id)));
+  }
+}
+
+function renderAll() {
+  for (const s of state.students.values()) renderStudent(s);
+  placeCards();
+  renderClass();
+}
+
+// -- the teacher's commands ------------------------------------------------------------------
+function spotlight(id) {
+  return guarded(async () => {
+    const res = await t.spotlight(toggleSpotlight(state.spotlight, id));
+    state = { ...state, spotlight: res.spotlight };
+    renderClass();
+  });
+}
+
+const armed = new Map(); // student id → timer: Reset asks once more before it acts
+function reset(id) {
+  const card = cards.get(id);
+  if (!armed.has(id)) {
+    card.parts.reset.textContent = 'Really reset?';
+    armed.set(id, setTimeout(() => { armed.delete(id); card.parts.reset.textContent = 'Reset'; }, 4000));
+    return undefined;
+  }
+  clearTimeout(armed.get(id));
+  armed.delete(id);
+  card.parts.reset.textContent = 'Reset';
+  return guarded(async () => {
+    const student = await t.reset(id);
+    state = applyEvent(state, 'student', student);
+    renderStudent(student);
+  });
+}
+
+function togglePause() {
+  return guarded(async () => {
+    const res = await (state.paused ? t.resume() : t.pause());
+    state = { ...state, paused: res.paused };
+    renderClass();
+  });
+}
+
+function download(name, ext) {
+  return guarded(async () => saveBlob(await t.download(name), `${fileName(title)}.${ext}`));
+}
+
+function showKeyOnce() {
+  if (!fresh) return;
+  const link = `${window.location.origin}/teach/${encodeURIComponent(classId)}#key=${encodeURIComponent(key)}`;
+  $('#teacher-link').value = link;
+  $('#key-notice').hidden = false;
+  $('#copy-link').addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(link);
+      $('#copy-link').textContent = 'Copied';
+    } catch {
+      $('#teacher-link').select(); // no clipboard permission: selected, for Ctrl+C
+      $('#copy-link').textContent = 'Press Ctrl+C';
+    }
+  });
+  $('#dismiss-key').addEventListener('click', () => { $('#key-notice').hidden = true; });
+}
+
+const STREAM_TEXT = { open: 'Live', waiting: 'Connection lost: trying again…' };
+
+async function init() {
+  if (!key) {
+    $('#no-key').hidden = false;
+    return;
+  }
+  t = teacherApi(classId, key);
+  showKeyOnce();
+  const server = await api.serverTime();
+  if (server !== null) skew = Math.round(server - Date.now() / 1000); // whole seconds: Date has no more
+  const refused = await guarded(async () => {
+    const snapshot = await t.get();
+    title = snapshot.title;
+    document.title = `${snapshot.title} · Class dashboard · Backprop Lab`;
+    $('#class-title').textContent = snapshot.title;
+    $('#join-code').textContent = snapshot.join_code;
+    $('#join-url').textContent = `${window.location.host}/join`;
+    state = fromSnapshot(snapshot);
+    renderAll();
+    const presets = await api.presets().catch(() => ({ presets: [] }));
+    pushForm($('#push-form'), { presets: presets.presets || [], activity: snapshot.activity, send: (body) => guarded(async () => {
+      const res = await t.activity(body);
+      state = fromSnapshot(res);
+      renderAll();
+      $('#push').open = false;
+    }) });
+    openStream(t.eventsUrl, {
+      headers: t.headers,
+      onEvent: (e) => {
+        if (e.type !== 'student' && e.type !== 'class') return;
+        const data = JSON.parse(e.data);
+        state = applyEvent(state, e.type, data);
+        if (e.type === 'student') renderStudent(data);
+        else renderClass();
+      },
+      onState: (s, detail) => {
+        $('#stream-state').textContent = s === 'refused' ? `The server refused the live view: ${detail}` : STREAM_TEXT[s];
+        $('#stream-state').dataset.state = s;
+      },
+    });
+  });
+  if (refused?.status === 401 || refused?.status === 403) { // a key of another class, or a mistyped one
+    showError('');
+    $('#no-key').hidden = false;
+  }
+  if (!state) return;
+  setInterval(() => {
+    for (const s of state.students.values()) tickCard(cards.get(s.student_id), s);
+    if (stuckFirst.get()) placeCards();
+  }, 1000);
+}
+
+$('#pause').addEventListener('click', togglePause);
+$('#anonymize').checked = anonymize.get();
+$('#anonymize').addEventListener('change', (e) => { anonymize.set(e.target.checked); if (state) renderAll(); });
+$('#stuck-first').checked = stuckFirst.get();
+$('#stuck-first').addEventListener('change', (e) => { stuckFirst.set(e.target.checked); if (state) placeCards(); });
+$('#export-csv').addEventListener('click', () => download('export.csv', 'csv'));
+$('#export-json').addEventListener('click', () => download('export.json', 'json'));
+init();
+

@@ -1,0 +1,31 @@
+// The teacher's key in this browser: localStorage `backprop.teacher.<class_id>`. A dashboard
+// link ends in #key=<key> once, after the class is made; the page moves the key into storage
+// and takes it out of the address bar (and so out of the history and of screenshots).
+
+const storageKey = (classId) => `backprop.teacher.${classId}`;
+
+function read(name) {
+  try { return window.localStorage.getItem(name); } catch { return null; }
+}
+
+function write(name, value) {
+  try { window.localStorage.setItem(name, value); } catch { /* storage off: the key lives in this tab */ }
+}
+
+/** {key, fresh}: fresh when the key came in the address just now (the page shows it once). */
+export function takeKey(classId) {
+  const m = /(?:^#|&)key=([^&]+)/.exec(window.location.hash);
+  if (m) {
+    const key = decodeURIComponent(m[1]);
+    write(storageKey(classId), key);
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+    return { key, fresh: true };
+  }
+  return { key: read(storageKey(classId)), fresh: false };
+}
+
+/** The dashboard's preferences per class (anonymize, stuck first), kept in storage too. */
+export function preference(classId, name) {
+  const k = `backprop.teach.${classId}.${name}`;
+  return { get: () => read(k) === '1', set: (on) => write(k, on ? '1' : '0') };
+}

@@ -1,0 +1,163 @@
+"""The teacher's commands: push an activity, reset a student, spotlight, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from tests.classroom.classes import auth, join, open_class, snapshot
+from tests.classroom.conftest import MakeClient
+
+
+def test_a_push_gives_every_student_a_new_network(make_client: MakeClient) -> None:
+    client = make_client()
+    created = open_class(client)
+    students = [join(client, created["join_code"], n) for n in ("Ada", "Bo")]
+    client.post(f"/api/networks/{students[0]['network_id']}/step", json={"epochs": 2})
+    response = client.post(
+        f"/api/classes/{created['id']}/activity",
+        json={"preset": "xor", "title": "Exercise 2", "lock": ["data"]},
+        headers=auth(created),
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["activity_number"] == 2
+    assert body["activity"]["title"] == "Exercise 2"
+    for student, card in zip(students, body["students"], strict=True):
+        assert card["network_id"] != student["network_id"]
+        assert (card["layers"], card["updates"], card["phase"]) == ([2, 2, 1], 0, "idle")
+        view = client.get(f"/api/networks/{card['network_id']}/classroom").json()
+        assert view["activity_number"] == 2
+        assert view["earlier_network_ids"] == [student["network_id"]]
+        assert view["lock"] == ["data"]
+        # the old network stays, still the student's, showing where they are now
+        old = client.get(f"/api/networks/{student['network_id']}/classroom").json()
+        assert old["activity_number"] == 1
+        assert old["current_network_id"] == card["network_id"]
+    assert client.get(f"/api/networks/{students[0]['network_id']}").json()["updates"] == 2
+    # a student who joins now gets the new activity; one who rejoins keeps their own
+    late = join(client, created["join_code"])
+    assert late["network"]["layers"] == [2, 2, 1]
+    again = join(client, created["join_code"], student_key=students[0]["student_key"])
+    assert again["network_id"] == body["students"][0]["network_id"]
+
+
+def test_a_bad_activity_is_refused_and_changes_nothing(make_client: MakeClient) -> None:
+    client = make_client()
+    created = open_class(client)
+    join(client, created["join_code"])
+    before = snapshot(client, created)
+    response = client.post(
+        f"/api/classes/{created['id']}/activity",
+        json={"layers": [2, 0]},
+        headers=auth(created),
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "layers[1]"
+    assert snapshot(client, created) == before
+
+
+def test_reset_gives_back_the_start(make_client: MakeClient) -> None:
+    client = make_client()
+    created = open_class(client, {"preset": "mazur"})
+    student = join(client, created["join_code"])
+    nid = student["network_id"]
+    client.post(f"/api/networks/{nid}/step", json={"epochs": 5})
+    client.patch(f"/api/networks/{nid}", json={"learning_rate": 2.0})
+    url = f"/api/classes/{created['id']}/students/{student['student_id']}/reset"
+    card = client.post(url, headers=auth(created)).json()
+    assert client.get(f"/api/networks/{nid}").json() == student["network"]
+    assert (card["updates"], card["phase"], card["network_id"]) == (0, "idle", nid)
+    assert card["loss"] == pytest.approx(0.298371109, abs=5e-10)
+    assert card["losses"] == [card["loss"]]
+
+
+def test_reset_refuses_a_student_of_another_class(make_client: MakeClient) -> None:
+    client = make_client()
+    mine, other = open_class(client), open_class(client)
+    stranger = join(client, other["join_code"])
+    url = f"/api/classes/{mine['id']}/students/{stranger['student_id']}/reset"
+    response = client.post(url, headers=auth(mine))
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["field"] == "student_id"
+
+
+def test_spotlight(make_client: MakeClient) -> None:
+    client = make_client()
+    created = open_class(client)
+    ids = [join(client, created["join_code"])["student_id"] for _ in range(3)]
+    url = f"/api/classes/{created['id']}/spotlight"
+    assert client.post(url, json={"student_ids": ids[:2]}, headers=auth(created)).json() == {
+        "spotlight": ids[:2]
+    }
+    assert snapshot(client, created)["spotlight"] == ids[:2]
+    too_many = client.post(url, json={"student_ids": ids}, headers=auth(created))
+    assert too_many.status_code == 422
+    assert too_many.json()["errors"][0]["field"] == "student_ids"
+    other = open_class(client)
+    stranger = join(client, other["join_code"])["student_id"]
+    refused = client.post(url, json={"student_ids": [ids[0], stranger]}, headers=auth(created))
+    assert refused.status_code == 409
+    assert refused.json()["errors"][0]["field"] == "student_ids[1]"
+    assert snapshot(client, created)["spotlight"] == ids[:2]
+    assert client.post(url, json={"student_ids": []}, headers=auth(created)).json() == {
+        "spotlight": []
+    }
+
+
+def test_export_csv(make_client: MakeClient) -> None:
+    client = make_client()
+    created = open_class(client)
+    ada = join(client, created["join_code"], 'Ada, "the first"')
+    join(client, created["join_code"], '=HYPERLINK("x")')
+    client.post(f"/api/networks/{ada['network_id']}/step", json={"epochs": 2})
+    client.post(
+        f"/api/networks/{ada['network_id']}/answers",
+        json={"path": "deltas[1][0][0]", "value": 1},
+    )
+    response = client.get(f"/api/classes/{created['id']}/export.csv", headers=auth(created))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert list(rows[0]) == [
+        "number",
+        "name",
+        "network_id",
+        "updates",
+        "loss",
+        "answers_tried",
+        "answers_right",
+    ]
+    assert rows[0]["name"] == 'Ada, "the first"'
+    assert rows[1]["name"] == '\'=HYPERLINK("x")'  # text, never a formula
+    assert (rows[0]["updates"], rows[0]["answers_tried"], rows[0]["answers_right"]) == (
+        "2",
+        "1",
+        "0",
+    )
+    card = snapshot(client, created)["students"][0]
+    assert float(rows[0]["loss"]) == card["loss"]
+
+
+def test_export_json(make_client: MakeClient) -> None:
+    client = make_client()
+    created = open_class(client)
+    ada = join(client, created["join_code"], "Ada")
+    response = client.get(f"/api/classes/{created['id']}/export.json", headers=auth(created))
+    body = response.json()
+    assert body["class"]["id"] == created["id"]
+    assert "students" not in body["class"]
+    (row,) = body["students"]
+    assert row["student"] == snapshot(client, created)["students"][0]
+    assert row["network"] == client.get(f"/api/networks/{ada['network_id']}").json()
+
+
+def test_a_network_in_no_class_has_no_classroom(make_client: MakeClient) -> None:
+    client = make_client()
+    nid = client.post("/api/networks", json={"preset": "xor"}).json()["id"]
+    response = client.get(f"/api/networks/{nid}/classroom")
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["field"] == "id"
+    assert client.get("/api/networks/nope/classroom").status_code == 404
