@@ -59,9 +59,9 @@ class LiveServer:
             "--log-level",
             "warning",
         ]
-        # A session of its own, so kill() can reach the workers through the process group.
+        # A process group of its own, so kill() can reach the workers through the process group.
         self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode}")
@@ -71,7 +71,7 @@ class LiveServer:
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        raise RuntimeError("server did not answer /healthz within 30 s")
+        raise RuntimeError("server did not answer /healthz within 90 s")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers run, as in a crash."""

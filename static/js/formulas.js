@@ -167,7 +167,7 @@ export function unitCard(ctx, k, r) {
   if (ctx.trace.deltas) {
     values.delta = ctx.trace.deltas[k - 1][ctx.i][r];
     if (output && ctx.y) {
-      rows.push({ label: 'Output δ (seed: ∂J/∂o_l · ∂o_l/∂net_l, sign flipped)', math: outputDeltaRow(ctx, k, r, s) });
+      rows.push({ label: 'Output δ (lecture notes: ∂J/∂o_l · ∂o_l/∂net_l, sign flipped)', math: outputDeltaRow(ctx, k, r, s) });
       values.expected = outputDelta(ctx.settings.loss, act, ctx.y[ctx.i][r], values.o, values.net);
     } else if (!output) {
       rows.push({ label: 'Hidden δ, from the δ of the next layer (weights before the update)', math: hiddenDeltaRow(ctx, k, r, s) });
@@ -196,7 +196,7 @@ export function edgeCard(ctx, k, r, q) {
   const u = input(trace, k, i, q);
   values.gradientI = -delta * u;
   const uSym = bias ? [times, mn('1')] : sym.u(s);
-  rows.push({ label: `Example ${i + 1} (seed, Observation 1: ∂net/∂w = u)`, math: row(
+  rows.push({ label: `Example ${i + 1} (lecture notes, Observation 1: ∂net/∂w = u)`, math: row(
     sym.d(sym.Ji(), w(s)), eq, mo('−'), sym.delta(`${r + 1}`), uSym, eq,
     mo('−'), num(delta), times, num(u), eq, mn(values.gradientI)) });
   const batch = perExample(trace, k, r, q, settings.reduction);

@@ -17,7 +17,7 @@ export function input(trace, k, i, q) {
 }
 
 /**
- * Each example's ∂J_i/∂w_rq = −δ_r u_rq (seed, Observation 1), and their sum Σ_i, which is
+ * Each example's ∂J_i/∂w_rq = −δ_r u_rq (the lecture notes, Observation 1), and their sum Σ_i, which is
  * the batch gradient for reduction "sum"; "mean" divides by N. q === null means the bias.
  */
 export function perExample(trace, k, r, q, reduction = 'sum') {

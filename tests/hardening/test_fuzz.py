@@ -53,8 +53,9 @@ def test_schemathesis_all_checks_pass(live_server_factory, tmp_path: Path) -> No
     links = re.search(r"API Links:\s+(\d+) covered", result.stdout)
     print(scenarios and scenarios.group(0), links and links.group(0))  # in the CI log with -s
     assert scenarios and int(scenarios.group(1)) > 0, result.stdout[-5000:]
-    # 19 of 31 links in a run of 30 examples; half of them is the floor
-    assert links and int(links.group(1)) >= 15, result.stdout[-5000:]
+    # 11 to 19 of the links in seeded runs (the classroom's routes are left out of them);
+    # the floor says the sequences really went from create to the network's endpoints
+    assert links and int(links.group(1)) >= 8, result.stdout[-5000:]
 
 
 def test_every_numeric_limit_is_written_in_json_schema_terms(client) -> None:
