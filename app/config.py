@@ -46,6 +46,27 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BACKPROP_")
 
     database: str = Field("./data/backprop.sqlite3", description="SQLite file.")
+    database_url: str | None = Field(
+        None,
+        description="postgresql://user:password@host:port/dbname: keep the networks in "
+        "PostgreSQL (shared by several servers) instead of the SQLite file. Needs the "
+        "`postgres` extra (psycopg).",
+    )
+    pg_pool_min: int = Field(
+        1, ge=0, description="PostgreSQL connections each worker process keeps open."
+    )
+    pg_pool_max: int = Field(
+        4,
+        ge=1,
+        description="Most PostgreSQL connections one worker process opens; servers × workers "
+        "× this must stay below the server's max_connections (docs/storage.md).",
+    )
+    pg_timeout: float = Field(
+        5.0,
+        gt=0,
+        description="Seconds a request waits for a PostgreSQL connection (or a lock) before "
+        "it is answered 503 with Retry-After.",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1

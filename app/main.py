@@ -19,7 +19,7 @@ from app.api import admin, classes, classroom, errors, health, networks, presets
 from app.classroom.service import Classroom
 from app.config import Settings, get_settings
 from app.events.sqlite import SQLiteFeed
-from app.store import SQLiteStore, StoreUnavailable
+from app.store import NetworkStore, SQLiteStore, StoreUnavailable, open_configured_store
 from app.store.classroom import ClassroomDB
 from app.store.reopen import Reopening
 
@@ -32,8 +32,11 @@ notes: net_r = Σ_q w_rq u_rq + b_r, o_r = f(net_r), δ_r = −∂J_i/∂net_r, 
 """
 
 
-def open_classroom(store: SQLiteStore, settings: Settings) -> tuple[SQLiteFeed, Classroom]:
-    """The classroom's tables and the events feed, in the store's own file."""
+def open_classroom(store: NetworkStore, settings: Settings) -> tuple[SQLiteFeed, Classroom]:
+    """The classroom's tables and the events feed, in the store's own file. With PostgreSQL
+    they stay in the SQLite file BACKPROP_DATABASE for now: one server's classes."""
+    if not isinstance(store, SQLiteStore):
+        store = SQLiteStore(settings.database, settings.synchronous)
     feed = SQLiteFeed(store)
     db = ClassroomDB(store, feed, expire_after=settings.expire_after_days * 86400)
     return feed, Classroom(db, classes.build)
@@ -66,15 +69,8 @@ def create_app() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        def open_store() -> SQLiteStore:
-            return SQLiteStore(
-                settings.database,
-                settings.synchronous,
-                max_networks=settings.max_networks,
-                expire_after=settings.expire_after_days * 86400,
-                cache_networks=settings.cache_networks,
-                max_stored_bytes=settings.max_stored_bytes,
-            )
+        def open_store() -> NetworkStore:
+            return open_configured_store(settings)
 
         try:
             app.state.store = open_store()

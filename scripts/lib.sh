@@ -23,12 +23,12 @@ find_python() {
     return 1
 }
 
-# ensure_venv           -> runtime dependencies, pinned by requirements.lock
+# ensure_venv           -> runtime dependencies (PostgreSQL's driver too), pinned by requirements.lock
 # ensure_venv test      -> plus the test tools, pinned by requirements-test.lock
 ensure_venv() {
-    local extra="${1:-}" spec="." lock="$ROOT/requirements.lock" python stamp want
+    local extra="${1:-}" spec=".[postgres]" lock="$ROOT/requirements.lock" python stamp want
     if [ -n "$extra" ]; then
-        spec=".[$extra]"
+        spec=".[postgres,$extra]"
         lock="$ROOT/requirements-$extra.lock"
     fi
     [ -f "$lock" ] || die "missing $lock"

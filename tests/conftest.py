@@ -17,6 +17,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.postgres import PostgresServer
+from tests.postgres import bindir as pg_bindir
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -130,3 +133,19 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     with TestClient(create_app()) as c:
         yield c
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for this test process, stopped and removed at the end."""
+    if pg_bindir() is None:
+        pytest.skip("PostgreSQL is not installed here (apt-get install postgresql)")
+    server = PostgresServer(free_port()).start()
+    yield server
+    server.remove()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A fresh empty database on the session's PostgreSQL server."""
+    return postgres_server.database()

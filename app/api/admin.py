@@ -21,10 +21,10 @@ from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
-from app.api.errors import ApiError, orjson_bytes
+from app.api.errors import ApiError
 from app.api.networks import ERRORS as NETWORK_ERRORS
-from app.api.networks import IdPath, StoreDep, json_response, state
-from app.api.transfer import FORMAT, NetworkExport
+from app.api.networks import IdPath, StoreDep, json_response
+from app.api.transfer import NetworkExport, document
 from app.config import get_settings
 from app.schemas import ErrorResponse
 from app.store import NetworkStore
@@ -136,7 +136,7 @@ def archive(store: NetworkStore) -> Iterator[bytes]:
     yield b'{"format":"' + ALL_FORMAT.encode() + b'","exported_at":"' + when(time.time()).encode()
     yield b'","networks":['
     for i, network in enumerate(store.scan()):
-        yield (b"," if i else b"") + orjson_bytes({"format": FORMAT, **state(network)})
+        yield (b"," if i else b"") + document(network)
     yield b"]}"
 
 

@@ -17,11 +17,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from pydantic import BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field, TypeAdapter
 from pydantic.json_schema import SkipJsonSchema
 
+from app.api.errors import orjson_bytes
 from app.api.networks import ERRORS, IdPath, StoreDep, build, json_response, state
-from app.schemas import MAZUR_EXAMPLE, Int, LayerSizes, NetworkCreate, NetworkState
+from app.schemas import MAZUR_EXAMPLE, Int, LayerSizes, NetworkCreate, NetworkId, NetworkState
+from app.store import StoredNetwork
 
 Format = Literal["backprop-lab/network@1"]
 FORMAT: Format = "backprop-lab/network@1"
@@ -94,9 +96,29 @@ def export_network(network_id: IdPath, store: StoreDep) -> Response:
 def import_network(body: NetworkImport, store: StoreDep) -> Response:
     """A new network (new id) with the document's settings, weights, biases, dataset and
     update count. Without weights they are drawn from `seed`, as on creation."""
+    network = _rebuild(body)
+    store.create(network)
+    return json_response(state(network), 201)
+
+
+def document(network: StoredNetwork) -> bytes:
+    """The network's export document, as …/export answers it (one line of JSON)."""
+    return orjson_bytes({"format": FORMAT, **state(network)})
+
+
+def restore(text: str | bytes) -> StoredNetwork:
+    """The network a document describes, checked as POST …/import checks it, but keeping the
+    document's id: an operator moving a class between databases keeps every student's link
+    (the `backprop-lab import` command). Raises pydantic's ValidationError."""
+    body = NetworkImport.model_validate_json(text)
+    network = _rebuild(body)
+    network.id = TypeAdapter(NetworkId).validate_python(body.id)
+    return network
+
+
+def _rebuild(body: NetworkImport) -> StoredNetwork:
     network = build(
         NetworkCreate.model_validate(body.model_dump(exclude={"id", "updates", "format", "preset"}))
     )
     network.updates = body.updates
-    store.create(network)
-    return json_response(state(network), 201)
+    return network

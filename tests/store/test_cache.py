@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -34,13 +33,6 @@ def bump(n: StoredNetwork) -> int:
 @pytest.fixture
 def path(tmp_path: Path) -> str:
     return str(tmp_path / "db.sqlite3")
-
-
-@pytest.fixture
-def store(path: str) -> Iterator[SQLiteStore]:
-    s = SQLiteStore(path)
-    yield s
-    s.close()
 
 
 def test_the_cache_keeps_at_most_max_networks_least_recently_used_first():
@@ -87,23 +79,20 @@ def test_changing_a_copy_from_the_cache_does_not_change_the_cache():
         copy.dataset[0][0, 0] = 1.0  # shared, so it must not be writable
 
 
-def test_another_process_change_is_seen_at_once(path):
-    """Two stores on one file stand for two worker processes: each caches, and each sees the
-    other's committed change, because the cache is checked against the row's version."""
-    a, b = SQLiteStore(path), SQLiteStore(path)
-    try:
-        a.create(network("n"))
-        assert a.get("n").updates == 0 and b.get("n").updates == 0  # both cached now
-        assert b.modify("n", bump) == 1
-        assert a.get("n").updates == 1
-        assert a.modify("n", bump) == 2  # built on b's change, not on a's cached copy
-        assert b.get("n").updates == 2
-        np.testing.assert_array_equal(
-            b.get("n").params.weights[0], nn.init_params([2, 2, 1], 0).weights[0] + 2.0
-        )
-    finally:
-        a.close()
-        b.close()
+def test_another_process_change_is_seen_at_once(make_store):
+    """Two stores on one database stand for two worker processes (or two servers): each
+    caches, and each sees the other's committed change, because the cache is checked against
+    the row's version."""
+    a, b = make_store(), make_store()
+    a.create(network("n"))
+    assert a.get("n").updates == 0 and b.get("n").updates == 0  # both cached now
+    assert b.modify("n", bump) == 1
+    assert a.get("n").updates == 1
+    assert a.modify("n", bump) == 2  # built on b's change, not on a's cached copy
+    assert b.get("n").updates == 2
+    np.testing.assert_array_equal(
+        b.get("n").params.weights[0], nn.init_params([2, 2, 1], 0).weights[0] + 2.0
+    )
 
 
 def test_a_refused_change_leaves_the_cached_state_alone(store):

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+import pytest
 
 from app import nn
 from app.schemas import NetworkSettings
-from app.store import SQLiteStore, StoredNetwork, StoreFull
+from app.store import StoredNetwork, StoreFull
 from app.store.sqlite import decode_dataset, encode_dataset
+from tests.store.conftest import execute
 
 
 def files_size(database: Path) -> int:
@@ -59,39 +61,46 @@ def network(i: int, dataset: tuple[np.ndarray, np.ndarray] | None = None) -> Sto
     return StoredNetwork(f"n{i}", NetworkSettings(), 0, nn.init_params([2, 2, 1], 0), dataset)
 
 
-def test_the_quota_refuses_what_would_pass_it_and_names_its_setting(tmp_path):
+def test_the_quota_refuses_what_would_pass_it_and_names_its_setting(make_store):
     rng = np.random.default_rng(2)
     big = (rng.normal(size=(2000, 2)), rng.normal(size=(2000, 1)))  # random: no compression
-    store = SQLiteStore(str(tmp_path / "q.sqlite3"), max_stored_bytes=200_000)
-    try:
-        stored = 0
-        try:
-            for i in range(100):
-                store.create(network(i, big))
-                stored += 1
-        except StoreFull as full:
-            assert full.setting == "BACKPROP_MAX_STORED_BYTES"
-        assert 0 < stored < 100
-        assert store.count() == stored  # the refused one was rolled back
-        store.delete("n0")
-        store.create(network(1000, big))  # room again
-    finally:
-        store.close()
+    store = make_store(max_stored_bytes=200_000)
+    stored = 0
+    with pytest.raises(StoreFull) as full:
+        for i in range(100):
+            store.create(network(i, big))
+            stored += 1
+    assert full.value.setting == "BACKPROP_MAX_STORED_BYTES"
+    assert 2 <= stored < 5  # about 48 KB each
+    assert store.count() == stored  # the refused one was rolled back
+    store.delete("n0")
+    store.create(network(1000, big))  # room again
 
 
-def test_expired_networks_are_swept_before_the_quota_refuses(tmp_path):
+def test_a_new_dataset_past_the_quota_is_refused_and_the_network_kept(make_store):
+    rng = np.random.default_rng(5)
+    big = (rng.normal(size=(5000, 2)), rng.normal(size=(5000, 1)))  # about 120 KB
+    store = make_store(max_stored_bytes=100_000)
+    store.create(network(0))
+
+    def give_dataset(n: StoredNetwork) -> None:
+        n.dataset = big
+
+    with pytest.raises(StoreFull):
+        store.modify("n0", give_dataset)
+    assert store.get("n0").dataset is None and store.get("n0").version == 0
+
+
+def test_expired_networks_are_swept_before_the_quota_refuses(make_store):
     rng = np.random.default_rng(3)
     big = (rng.normal(size=(2000, 2)), rng.normal(size=(2000, 1)))
-    store = SQLiteStore(str(tmp_path / "e.sqlite3"), max_stored_bytes=200_000, expire_after=60)
-    try:
-        for i in range(3):  # about 48 KB each: three fit, six do not
-            store.create(network(i, big))
-        store._connection().execute("UPDATE networks SET last_used = 0")  # long unused
-        for i in range(3, 6):
-            store.create(network(i, big))  # fits only because the expired ones went
-        assert store.count() == 3
-    finally:
-        store.close()
+    store = make_store(max_stored_bytes=200_000, expire_after=60)
+    for i in range(3):  # about 48 KB each: three fit, six do not
+        store.create(network(i, big))
+    execute(store, "UPDATE networks SET last_used = 0")  # long unused
+    for i in range(3, 6):
+        store.create(network(i, big))  # fits only because the expired ones went
+    assert store.count() == 3
 
 
 def test_the_api_answers_503_naming_the_quota_and_changes_nothing(tmp_path, monkeypatch):
