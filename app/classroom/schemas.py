@@ -108,7 +108,13 @@ class Activity(NetworkCreate):
         "starts from the same numbers. The same student always gets the same numbers.",
     )
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": EXERCISE})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": EXERCISE,
+            "anyOf": [{"required": ["layers"]}, {"required": ["preset"]}],
+        },
+    )
 
 
 class ClassCreate(BaseModel):

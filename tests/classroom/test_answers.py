@@ -144,19 +144,18 @@ def test_the_expected_value_follows_the_students_own_network(client: TestClient)
 def test_per_student_numbers_are_checked_on_each_students_own(client: TestClient) -> None:
     created = open_class(
         client,
-        {"preset": "xor", "per_student": "weights", "questions": [{"path": "loss"}]},
+        {"preset": "xor", "per_student": "weights", "questions": [{"path": "net[0][3][0]"}]},
     )
     students = [join(client, created["join_code"]) for _ in range(2)]
-    losses = []
+    nets = []
     for student in students:
         n = student["network"]
-        x, y = n["dataset"]["x"], n["dataset"]["y"]
-        own = reference.loss(n["weights"], n["biases"], x, y)
-        assert answer(client, student["network_id"], path="loss", value=own)["correct"]
-        losses.append(own)
-    assert abs(losses[0] - losses[1]) > 1e-3
-    # the other student's number is wrong here
-    other = answer(client, students[1]["network_id"], path="loss", value=losses[0])
+        (u1, u2), w, b = n["dataset"]["x"][3], n["weights"][0][0], n["biases"][0][0]
+        own = w[0] * u1 + w[1] * u2 + b  # net of h1 on the fourth example, by hand
+        assert answer(client, student["network_id"], path="net[0][3][0]", value=own)["correct"]
+        nets.append(own)
+    assert abs(nets[0] - nets[1]) > 1e-3 * max(abs(nets[0]), abs(nets[1])) + 1e-4
+    other = answer(client, students[1]["network_id"], path="net[0][3][0]", value=nets[0])
     assert other["correct"] is False
 
 
