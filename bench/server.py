@@ -44,11 +44,8 @@ class Server:
         database: Path | None = None,
         health: str = "/healthz",
         cwd: Path = ROOT,
-        cpus: str | None = None,
     ) -> None:
-        """`cpus`: run the server under `taskset -c cpus`, every thread on those CPUs."""
         self.app, self.workers, self.health, self.cwd = app, workers, health, cwd
-        self.cpus = cpus
         self._tmp = tempfile.TemporaryDirectory(prefix="backprop-bench-")
         self.database = database or Path(self._tmp.name) / "bench.sqlite3"
         self.env = {**BENCH_ENV, **(env or {})}
@@ -61,7 +58,6 @@ class Server:
 
     def command(self) -> list[str]:
         return [
-            *(["taskset", "-c", self.cpus] if self.cpus else []),
             sys.executable,
             "-m",
             "uvicorn",
@@ -104,16 +100,13 @@ class Server:
             pids += [int(p) for p in children.read_text().split()]
         return pids
 
-    def cpu_seconds(self, main_threads_only: bool = False) -> float:
-        """User + system CPU time of the supervisor and its workers so far; with
-        `main_threads_only`, of their main threads alone (each worker's event loop), which
-        tells the loop's share from the other threads' (the store's writer, the pool)."""
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the supervisor and its workers so far."""
         ticks = os.sysconf("SC_CLK_TCK")
         total = 0
         for pid in self.pids():
-            stat = f"/proc/{pid}/task/{pid}/stat" if main_threads_only else f"/proc/{pid}/stat"
             try:
-                fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
             total += int(fields[11]) + int(fields[12])  # utime, stime
