@@ -308,8 +308,12 @@ class SQLiteStore:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
-            if self._wal_inode is not None and self._inode() != self._wal_inode:
+            if self._wal_removed():
                 self._lose_wal(conn)  # removed after the check: save this commit too
+
+    def _wal_removed(self) -> bool:
+        """The WAL file this store opened is gone (or another file took its name)."""
+        return self._wal_inode is not None and self._inode() != self._wal_inode
 
     def _inode(self) -> int | None:
         try:
@@ -327,7 +331,7 @@ class SQLiteStore:
         and from then on writes answer 503 until the server is restarted."""
         if self._wal_lost:
             raise StoreUnavailable(self._wal_lost)
-        if self._wal_inode is not None and self._inode() != self._wal_inode:
+        if self._wal_removed():
             self._lose_wal(conn)
             raise StoreUnavailable(self._wal_lost)
 
