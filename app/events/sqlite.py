@@ -42,6 +42,8 @@ class SQLiteFeed:
         """The last row delivered; None while nobody listens."""
         self._task: asyncio.Task[None] | None = None
         self._closing = False
+        self._wake = asyncio.Event()
+        """Set to end the wait between polls at once (the feed is closing)."""
         self._next_prune = 0.0
         with store._errors():
             store._connection().executescript(SCHEMA)
@@ -105,7 +107,10 @@ class SQLiteFeed:
 
     async def _poll_forever(self) -> None:
         while not self._closing:
-            await asyncio.sleep(self.interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.interval)
+            if self._closing:
+                return
             try:
                 if self._subscribers and self._last is not None:
                     events = await asyncio.to_thread(self._after, self._last)
@@ -131,9 +136,11 @@ class SQLiteFeed:
                 subscription.queue.put_nowait(None)
 
     async def close(self) -> None:
+        """End the streams, then wait for a read already under way on a worker thread: the
+        store closes next, and a cancelled task would leave that thread reading."""
         self.shutting_down()
+        self._wake.set()
         if self._task is not None:
-            self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None

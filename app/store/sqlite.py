@@ -598,8 +598,11 @@ class SQLiteStore:
             after = rows[-1]["id"]
 
     def close(self) -> None:
+        """Let go of every connection. Each one closes as soon as nobody uses it: at once if it
+        is idle, else when the thread using it finishes its statement. Closing a connection
+        while another thread steps a statement on it crashes the process (Python 3.11's
+        sqlite3 then reads the freed handle: a segmentation fault, seen when a server stopped
+        while its event feed was still reading on a worker thread)."""
         with self._lock:
-            for _, conn in self._all:
-                conn.close()
             self._all.clear()
         self._local = threading.local()
