@@ -22,10 +22,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from app import nn
 from app.classroom.errors import LimitReached, Missing, Paused
 from app.events import EventFeed
 from app.store.base import StoredNetwork, StoreFull
+from app.store.history import dataset_loss
 from app.store.sqlite import SQLiteStore
 
 SCHEMA = """
@@ -172,21 +172,6 @@ def _student(row: sqlite3.Row) -> StudentRow:
         row["phase"],
         row["last_seen"],
     )
-
-
-def dataset_loss(network: StoredNetwork) -> float | None:
-    """J over the stored dataset (None without one, or if it overflows)."""
-    if network.dataset is None:
-        return None
-    s = network.settings
-    config = nn.Config(
-        s.hidden_activation, s.output_activation, s.loss, s.learning_rate, s.reduction
-    )
-    x, y = network.dataset
-    try:
-        return nn.loss(config, nn.forward(network.params, config, x), y)
-    except nn.NonFinite:
-        return None
 
 
 class ClassroomDB:

@@ -26,12 +26,13 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import psycopg
 import psycopg_pool
 from psycopg.rows import dict_row
 
+from app.nn import Params
 from app.schemas import NetworkSettings
 from app.store.base import (
     NotFound,
@@ -42,14 +43,20 @@ from app.store.base import (
     Summary,
 )
 from app.store.cache import NetworkCache
+from app.store.history import TABLES_POSTGRES, Entry, HistorySQL, Plan, plan
 from app.store.sqlite import (
     COLUMNS,
     MAX_ATTEMPTS,
     SWEEP_EVERY,
     TOUCH_EVERY,
+    _Columns,
+    config_of,
     encode_params,
+    entry_to_network,
+    history_columns,
     network_to_row,
     row_to_network,
+    trace_rows,
 )
 
 T = TypeVar("T")
@@ -75,6 +82,8 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX networks_last_used ON networks (last_used);
     """,
+    # 2: the history of each network's states (app/store/history.py), as SQLite's 2-5
+    TABLES_POSTGRES,
 ]
 """Schema changes in order; the one row of `schema_version` counts those applied."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -117,6 +126,7 @@ class PostgresStore:
         self.timeout = timeout
         self._next_sweep = 0.0
         self._cache = NetworkCache(cache_networks)
+        self._history = HistorySQL("%s")
         timeout_ms = int(timeout * 1000)
         self._pool = psycopg_pool.ConnectionPool(
             url,
@@ -195,11 +205,16 @@ class PostgresStore:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (CREATE_LOCK,))
             count = self._make_room(conn, now)
             if count < self.max_networks or not self.max_networks:
+                network.head = None
+                step = plan(network, network.updates)
+                row = network_to_row(network)
                 conn.execute(
                     f"INSERT INTO networks ({COLUMNS}) VALUES "
-                    "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                    network_to_row(network),
+                    "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                    row,
                 )
+                encoded = cast(bytes, row[4])
+                self._history.write(conn, network, step, encoded, config_of(network), None)
                 if self.max_stored_bytes and self._stored_bytes(conn) > self.max_stored_bytes:
                     self._sweep(conn, now)  # expired networks go first
                 self._check_quota(conn)
@@ -290,21 +305,24 @@ class PostgresStore:
         save it if nobody changed it meanwhile, else run `change` again on the new state."""
         for _ in range(MAX_ATTEMPTS):
             network = self._load(network_id)
-            held = (network.settings, network.seed, network.dataset, list(network.layers))
-            loaded = network.version
+            network.loss = network.rewound = None
+            held = _Columns(network.settings, network.seed, network.dataset, list(network.layers))
+            loaded, updates = network.version, network.updates
             result = change(network)
             network.version = loaded + 1
             network.last_used = time.time()
-            if self._save(network, loaded, held):
+            if self._save(network, loaded, held, plan(network, updates)):
                 self._cache.put(network, copy=False)  # nothing else holds it
                 return result
         raise StoreUnavailable("the network kept changing while this change was computed")
 
-    def _save(self, network: StoredNetwork, loaded: int, held: tuple[Any, ...]) -> bool:
+    def _save(self, network: StoredNetwork, loaded: int, held: _Columns, step: Plan) -> bool:
         """Write the network if the database still holds version `loaded`: only the weights
         and counters when the settings, seed and dataset are the ones loaded (steps), else
-        every column, under the create lock and within the quota. False: changed meanwhile."""
+        every column, under the create lock and within the quota; then its history, in the
+        same transaction (the row's lock orders it). False: changed meanwhile."""
         settings, seed, dataset, layers = held
+        encoded = encode_params(network.params)
         steps_only = (
             network.settings is settings
             and network.seed == seed
@@ -314,13 +332,14 @@ class PostgresStore:
         with self._transaction() as conn:
             if steps_only:
                 cursor = conn.execute(
-                    "UPDATE networks SET params=%s, updates=%s, version=%s, last_used=%s "
-                    "WHERE id=%s AND version=%s",
+                    "UPDATE networks SET params=%s, updates=%s, version=%s, last_used=%s, "
+                    "history_head=%s WHERE id=%s AND version=%s",
                     (
-                        encode_params(network.params),
+                        encoded,
                         network.updates,
                         network.version,
                         network.last_used,
+                        network.head,
                         network.id,
                         loaded,
                     ),
@@ -331,12 +350,14 @@ class PostgresStore:
                 cursor = conn.execute(
                     "UPDATE networks SET layers=%s, settings=%s, seed=%s, params=%s, "
                     "dataset_n=%s, dataset=%s, updates=%s, version=%s, last_used=%s, "
-                    "dataset_codec=%s WHERE id=%s AND version=%s",
-                    (*row[1:9], row[10], row[11], network.id, loaded),
+                    "dataset_codec=%s, history_head=%s WHERE id=%s AND version=%s",
+                    (*row[1:9], row[10], row[11], row[12], network.id, loaded),
                 )
                 if cursor.rowcount == 1:
                     self._check_quota(conn)
             if cursor.rowcount == 1:
+                columns = history_columns(network, held, step)
+                self._history.write(conn, network, step, encoded, *columns)
                 return True
             if conn.execute("SELECT 1 FROM networks WHERE id = %s", (network.id,)).fetchone():
                 return False
@@ -347,6 +368,27 @@ class PostgresStore:
         with self._connection() as conn:
             cursor = conn.execute("DELETE FROM networks WHERE id = %s", (network_id,))
             return cursor.rowcount > 0
+
+    # -- the history (app/store/history.py) --------------------------------------------------
+    def history(self, network_id: str) -> tuple[int | None, list[Entry]]:
+        """The entry the network is at (None before its first), and every entry kept."""
+        with self._connection() as conn:
+            return self._history.entries(conn, network_id, self._cutoff(time.time()))
+
+    def recorded(self, network_id: str, updates: int, seq: int | None = None) -> StoredNetwork:
+        """As SQLiteStore.recorded."""
+        self._load(network_id)
+        with self._connection() as conn:
+            row = self._history.state(conn, network_id, updates, seq)
+        if row is None:
+            raise LookupError(updates)
+        return entry_to_network(network_id, row)
+
+    def trace(self, network_id: str) -> list[tuple[int, float | None, Params]]:
+        """As SQLiteStore.trace."""
+        self._load(network_id)
+        with self._connection() as conn:
+            return trace_rows(self._history.trace(conn, network_id))
 
     def count(self) -> int:
         """Live networks (expired ones not yet swept do not count)."""

@@ -33,7 +33,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar, cast
 
 import numpy as np
 
@@ -48,6 +48,7 @@ from app.store.base import (
     Summary,
 )
 from app.store.cache import NetworkCache
+from app.store.history import TABLES_SQLITE, Entry, HistorySQL, Plan, plan
 
 T = TypeVar("T")
 log = logging.getLogger("backprop")
@@ -74,6 +75,8 @@ MIGRATIONS: list[str] = [
     # 1: datasets compressed (zlib of the float64 bytes): a dataset of 0s and 1s took four
     # times its JSON's bytes as raw float64. NULL marks the first release's raw bytes.
     "ALTER TABLE networks ADD COLUMN dataset_codec TEXT",
+    # 2-5: the history of each network's states (app/store/history.py)
+    *TABLES_SQLITE,
 ]
 """Schema changes in order; PRAGMA user_version counts those applied."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -82,7 +85,7 @@ JOURNAL_SIZE_LIMIT = 4 * 2**20
 
 COLUMNS = (
     "id, layers, settings, seed, params, dataset_n, dataset, updates, version, "
-    "created_at, last_used, dataset_codec"
+    "created_at, last_used, dataset_codec, history_head"
 )
 TOUCH_EVERY = 60.0
 """Reads refresh last_used at most this often (seconds), so reads rarely write."""
@@ -137,6 +140,7 @@ def row_to_network(row: sqlite3.Row) -> StoredNetwork:
         version=row["version"],
         created_at=row["created_at"],
         last_used=row["last_used"],
+        head=row["history_head"],
     )
 
 
@@ -155,7 +159,36 @@ def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
         network.created_at,
         network.last_used,
         "zlib",
+        network.head,
     )
+
+
+def config_of(network: StoredNetwork) -> tuple[str, str, int]:
+    """The layers, settings and seed, as a history config row holds them."""
+    return json.dumps(network.layers), network.settings.model_dump_json(), network.seed
+
+
+def entry_to_network(network_id: str, row: Any) -> StoredNetwork:
+    """A history state row (history.HistorySQL.state) as a network: id, settings, seed,
+    weights, dataset, updates and its entry number as head."""
+    layers = json.loads(row[3])
+    return StoredNetwork(
+        id=network_id,
+        settings=NetworkSettings.model_validate_json(row[4]),
+        seed=int(row[5]),
+        params=decode_params(layers, bytes(row[2])),
+        dataset=decode_dataset(layers, row[6], None if row[7] is None else bytes(row[7]), row[8]),
+        updates=int(row[1]),
+        head=int(row[0]),
+    )
+
+
+def trace_rows(rows: list[Any]) -> list[tuple[int, float | None, Params]]:
+    """history.HistorySQL.trace's rows, decoded."""
+    if not rows:
+        return []
+    layers = json.loads(rows[0][0])
+    return [(int(r[1]), r[2], decode_params(layers, bytes(r[3]))) for r in rows]
 
 
 class ChangeHook(Protocol):
@@ -181,6 +214,23 @@ class _Columns(NamedTuple):
     seed: int
     dataset: tuple[Array, Array] | None
     layers: list[int]
+
+
+def history_columns(
+    network: StoredNetwork, held: _Columns, step: Plan
+) -> tuple[tuple[str, str, int] | None, tuple[int | None, bytes | None] | None]:
+    """What HistorySQL.write needs beyond the weights: the config when the change altered
+    the layers, settings, seed or dataset (or the history starts again), and the dataset
+    the network held before when the change replaced it."""
+    moved = network.dataset is not held.dataset
+    same = (
+        not moved
+        and network.seed == held.seed
+        and network.layers == held.layers
+        and network.settings == held.settings
+    )
+    config = None if same and not step.restart else config_of(network)
+    return config, encode_dataset(held.dataset) if moved else None
 
 
 class _Conflict(Exception):
@@ -221,6 +271,7 @@ class SQLiteStore:
         per retired thread, until the process ran out of descriptors."""
         self._lock = threading.Lock()
         self._cache = NetworkCache(cache_networks)
+        self._history = HistorySQL()
         self.hook: ChangeHook | None = None
         """Sees every change inside its write transaction (the classroom's gate and cards)."""
         self._writer = threading.Lock()
@@ -455,6 +506,7 @@ class SQLiteStore:
         for _ in range(MAX_ATTEMPTS):
             with self._errors():
                 network = self._load(self._connection(), network_id)
+            network.loss = network.rewound = None
             held = _Columns(network.settings, network.seed, network.dataset, network.layers)
             loaded, updates = network.version, network.updates
             result = change(network)
@@ -472,7 +524,11 @@ class SQLiteStore:
                     )
                     network.version = loaded + 1
                     network.last_used = time.time()
-                    self._save(conn, network, held)
+                    step = plan(network, updates)
+                    encoded = self._save(conn, network, held)
+                    self._history.write(
+                        conn, network, step, encoded, *history_columns(network, held, step)
+                    )
                     if token is not None and self.hook:
                         self.hook.after(conn, token, network)
             except _Conflict:
@@ -481,34 +537,39 @@ class SQLiteStore:
             return result
         raise StoreUnavailable("the network kept changing while this change was computed")
 
-    def _save(self, conn: sqlite3.Connection, network: StoredNetwork, held: _Columns) -> None:
+    def _save(self, conn: sqlite3.Connection, network: StoredNetwork, held: _Columns) -> bytes:
         """Write a changed network: every column, or only the weights and counters when the
         settings, the seed and the dataset are the ones the database holds (steps), which
-        spares re-encoding the dataset."""
+        spares re-encoding the dataset. Returns the weights as encoded."""
         if (
             network.settings is held.settings
             and network.seed == held.seed
             and network.dataset is held.dataset
             and network.layers == held.layers
         ):
+            params = encode_params(network.params)
             conn.execute(
-                "UPDATE networks SET params=?, updates=?, version=?, last_used=? WHERE id=?",
+                "UPDATE networks SET params=?, updates=?, version=?, last_used=?, "
+                "history_head=? WHERE id=?",
                 (
-                    encode_params(network.params),
+                    params,
                     network.updates,
                     network.version,
                     network.last_used,
+                    network.head,
                     network.id,
                 ),
             )
-        else:
-            row = network_to_row(network)
-            conn.execute(
-                "UPDATE networks SET layers=?, settings=?, seed=?, params=?, dataset_n=?, "
-                "dataset=?, updates=?, version=?, last_used=?, dataset_codec=? WHERE id=?",
-                (*row[1:9], row[10], row[11], network.id),
-            )
-            self._check_quota(conn)
+            return params
+        row = network_to_row(network)
+        conn.execute(
+            "UPDATE networks SET layers=?, settings=?, seed=?, params=?, dataset_n=?, "
+            "dataset=?, updates=?, version=?, last_used=?, dataset_codec=?, history_head=? "
+            "WHERE id=?",
+            (*row[1:9], row[10], row[11], row[12], network.id),
+        )
+        self._check_quota(conn)
+        return cast(bytes, row[4])
 
     def delete(self, network_id: str) -> bool:
         self._cache.discard(network_id)
@@ -530,10 +591,11 @@ class SQLiteStore:
         count = self._make_room(conn, now)
         if self.max_networks and count >= self.max_networks:
             return False
-        conn.execute(
-            f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            network_to_row(network),
-        )
+        network.head = None
+        step = plan(network, network.updates)
+        row = network_to_row(network)
+        conn.execute(f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
+        self._history.write(conn, network, step, cast(bytes, row[4]), config_of(network), None)
         if self._stored_bytes(conn) > self.max_stored_bytes > 0:
             self._sweep(conn, now)  # expired networks go first
         self._check_quota(conn)
@@ -543,6 +605,32 @@ class SQLiteStore:
         """`get` without counting as use (the teacher's dashboard reads every network)."""
         with self._errors():
             return self._load(self._connection(), network_id)
+
+    # -- the history (app/store/history.py) --------------------------------------------------
+    def history(self, network_id: str) -> tuple[int | None, list[Entry]]:
+        """The entry the network is at (None before its first), and every entry kept."""
+        with self._errors():
+            return self._history.entries(self._connection(), network_id, self._cutoff(time.time()))
+
+    def recorded(self, network_id: str, updates: int, seq: int | None = None) -> StoredNetwork:
+        """The state recorded after update `updates` (the last entry there, or entry `seq`):
+        NotFound(network id) without the network, LookupError without such an entry."""
+        with self._errors():
+            conn = self._connection()
+            self._load(conn, network_id)
+            row = self._history.state(conn, network_id, updates, seq)
+        if row is None:
+            raise LookupError(updates)
+        return entry_to_network(network_id, row)
+
+    def trace(self, network_id: str) -> list[tuple[int, float | None, Params]]:
+        """(updates, J, weights) of each entry from the first to the current one that has the
+        network's layers (NotFound without the network)."""
+        with self._errors():
+            conn = self._connection()
+            self._load(conn, network_id)
+            rows = self._history.trace(conn, network_id)
+        return trace_rows(rows)
 
     def count(self) -> int:
         """Live networks (expired ones still on disk until the next sweep do not count)."""
