@@ -417,6 +417,8 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
         )
         network.params = result.params
         network.updates += result.updates
+        if body.x is None:  # trained on the stored dataset: J after it is the history's
+            network.loss = result.losses[-1]
         payload = backward_payload(result.first)
         return orjson_bytes({**payload, "network": state(network), "losses": result.losses})
 
