@@ -149,15 +149,18 @@ def dataset_loss(network: StoredNetwork) -> float | None:
         return None
 
 
-def plan(network: StoredNetwork, updates_before: int) -> Plan:
-    """The history's part of a change, decided before it is saved; sets `network.head`."""
+def plan(network: StoredNetwork, updates_before: int, created: bool = False) -> Plan:
+    """The history's part of a change (or of a network's creation), decided before it is
+    saved; sets `network.head`."""
+    kind: Kind = "step" if network.updates > updates_before else "edit"
     if network.rewound is not None:
         result = Plan(network.rewound, "edit", append=False)
-    elif network.head is None or network.updates < updates_before:
-        # no history yet (a network saved by an earlier release), or the teacher's reset
+    elif created or network.updates < updates_before:  # new, or the teacher's reset
         result = Plan(0, "create", restart=True)
+    elif network.head is None:  # saved by an earlier release: its history starts here
+        result = Plan(0, kind, restart=True)
     else:
-        result = Plan(network.head + 1, "step" if network.updates > updates_before else "edit")
+        result = Plan(network.head + 1, kind)
     network.head = result.seq
     return result
 

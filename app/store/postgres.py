@@ -205,8 +205,7 @@ class PostgresStore:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (CREATE_LOCK,))
             count = self._make_room(conn, now)
             if count < self.max_networks or not self.max_networks:
-                network.head = None
-                step = plan(network, network.updates)
+                step = plan(network, network.updates, created=True)
                 row = network_to_row(network)
                 conn.execute(
                     f"INSERT INTO networks ({COLUMNS}) VALUES "

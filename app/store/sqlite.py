@@ -591,8 +591,7 @@ class SQLiteStore:
         count = self._make_room(conn, now)
         if self.max_networks and count >= self.max_networks:
             return False
-        network.head = None
-        step = plan(network, network.updates)
+        step = plan(network, network.updates, created=True)
         row = network_to_row(network)
         conn.execute(f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
         self._history.write(conn, network, step, cast(bytes, row[4]), config_of(network), None)

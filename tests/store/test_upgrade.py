@@ -55,3 +55,18 @@ def test_a_database_from_a_newer_release_is_refused_with_both_versions(old_datab
         SQLiteStore(str(old_database))
     assert f"version {SCHEMA_VERSION + 1}" in str(error.value)
     assert f"up to {SCHEMA_VERSION}" in str(error.value)
+
+
+def test_an_old_network_has_history_from_its_first_change_after_the_upgrade(old_database):
+    store = SQLiteStore(str(old_database))
+    old = next(n for n in store.scan() if n.dataset is not None)
+    assert store.history(old.id) == (None, [])
+
+    def step(n):
+        n.updates += 1
+
+    store.modify(old.id, step)
+    current, entries = store.history(old.id)
+    assert current == 0
+    assert [(e.seq, e.updates, e.kind) for e in entries] == [(0, old.updates + 1, "step")]
+    store.close()
