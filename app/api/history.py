@@ -35,6 +35,7 @@ from app.schemas import (
     UpdateNumber,
 )
 from app.store import NetworkStore, StoredNetwork
+from app.store.base import NotRecorded
 
 router = APIRouter(prefix="/api/networks", tags=["history"])
 
@@ -53,7 +54,7 @@ def recorded(store: NetworkStore, network_id: str, update: int, entry: int | Non
     """The state after update `update` (entry `entry` if given), or a 404 naming it."""
     try:
         return store.recorded(network_id, update, entry)
-    except LookupError as missing:
+    except NotRecorded as missing:
         if entry is not None:
             raise ApiError(
                 404, "entry", f"no entry {entry} was recorded at update {update}"

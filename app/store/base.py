@@ -25,6 +25,10 @@ class NotFound(KeyError):
     """No network has that id (or it expired)."""
 
 
+class NotRecorded(Exception):
+    """The network's history holds no such state (not reached, or thinned away)."""
+
+
 class StoreUnavailable(RuntimeError):
     """The database cannot take the change now (disk full, read-only, locked too long)."""
 
@@ -98,7 +102,7 @@ class NetworkStore(Protocol):
 
     def recorded(self, network_id: str, updates: int, seq: int | None = None) -> StoredNetwork:
         """The state recorded after update `updates`: the last entry there, or entry `seq`
-        if it is one of them. NotFound without the network, LookupError without the entry."""
+        if it is one of them. NotFound without the network, NotRecorded without the entry."""
         ...
 
     def trace(self, network_id: str) -> list[tuple[int, float | None, Params]]:

@@ -36,6 +36,7 @@ from app.nn import Params
 from app.schemas import NetworkSettings
 from app.store.base import (
     NotFound,
+    NotRecorded,
     SchemaTooNew,
     StoredNetwork,
     StoreFull,
@@ -380,7 +381,7 @@ class PostgresStore:
         with self._connection() as conn:
             row = self._history.state(conn, network_id, updates, seq)
         if row is None:
-            raise LookupError(updates)
+            raise NotRecorded(updates)
         return entry_to_network(network_id, row)
 
     def trace(self, network_id: str) -> list[tuple[int, float | None, Params]]:

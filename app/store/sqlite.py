@@ -41,6 +41,7 @@ from app.nn import Array, Params
 from app.schemas import NetworkSettings
 from app.store.base import (
     NotFound,
+    NotRecorded,
     SchemaTooNew,
     StoredNetwork,
     StoreFull,
@@ -613,13 +614,13 @@ class SQLiteStore:
 
     def recorded(self, network_id: str, updates: int, seq: int | None = None) -> StoredNetwork:
         """The state recorded after update `updates` (the last entry there, or entry `seq`):
-        NotFound(network id) without the network, LookupError without such an entry."""
+        NotFound(network id) without the network, NotRecorded without such an entry."""
         with self._errors():
             conn = self._connection()
             self._load(conn, network_id)
             row = self._history.state(conn, network_id, updates, seq)
         if row is None:
-            raise LookupError(updates)
+            raise NotRecorded(updates)
         return entry_to_network(network_id, row)
 
     def trace(self, network_id: str) -> list[tuple[int, float | None, Params]]:

@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from app.store import SQLiteStore, history
+from app.store.base import NotRecorded
 from app.store.history import thinned, window
 from tests.store.conftest import execute
 from tests.store.test_contract import bump, network, same
@@ -67,7 +68,7 @@ def test_every_change_is_an_entry_read_back_bit_for_bit(make_store):
         same(past, state)
         assert past.dataset is not None and state.dataset is not None
         assert past.dataset[0].tobytes() == state.dataset[0].tobytes()
-    with pytest.raises(LookupError):
+    with pytest.raises(NotRecorded):
         store.recorded("a", 9)
 
 
