@@ -388,7 +388,8 @@ class RewindRequest(Strict):
 
 
 class TraceResponse(BaseModel):
-    """Body of GET …/trace.json: pandas.read_json(url, orient="split") reads it as a table."""
+    """Body of GET …/trace.json: pandas.read_json(url, orient="split",
+    precise_float=True) reads it as a table."""
 
     columns: list[str] = Field(
         description="'update', 'loss', then every weight and bias by its JSON path: "
