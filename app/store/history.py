@@ -55,7 +55,7 @@ TABLES_SQLITE = [
         params     BLOB NOT NULL,
         config     INTEGER NOT NULL,
         PRIMARY KEY (network_id, seq)
-    ) WITHOUT ROWID""",
+    )""",
     """CREATE TABLE IF NOT EXISTS history_configs (
         network_id    TEXT NOT NULL,
         seq           INTEGER NOT NULL,
@@ -67,14 +67,16 @@ TABLES_SQLITE = [
         dataset       BLOB,
         dataset_codec TEXT,
         PRIMARY KEY (network_id, seq)
-    ) WITHOUT ROWID""",
+    )""",
     "ALTER TABLE networks ADD COLUMN history_head INTEGER",
     """CREATE TRIGGER IF NOT EXISTS networks_history_gone AFTER DELETE ON networks BEGIN
         DELETE FROM history WHERE network_id = OLD.id;
         DELETE FROM history_configs WHERE network_id = OLD.id;
     END""",
 ]
-"""SQLite's migrations for the history (a deleted or expired network takes its history)."""
+"""SQLite's migrations for the history (a deleted or expired network takes its history).
+Rowid tables, not WITHOUT ROWID: those keep at most about a quarter of a page of a row in
+the page, and a 2 KB row of weights took an overflow page of 4 KB of its own."""
 
 TABLES_POSTGRES = """
     CREATE TABLE history (
@@ -172,11 +174,12 @@ def window(parameters: int) -> int:
     return max(MIN_WINDOW, min(WINDOW, int(HISTORY_BYTES / (per_entry * 3.8))))
 
 
-def thinned(seqs: Sequence[int], size: int) -> list[int]:
-    """Which of the entries `seqs` (ascending) the bound removes, for a window of `size`."""
+def thinned(seqs: Sequence[int], size: int, newest: int | None = None) -> list[int]:
+    """Which of the entries `seqs` (ascending) the bound removes, for a window of `size`,
+    when the newest entry is `newest` (by default the last of `seqs`)."""
     if not seqs:
         return []
-    newest = seqs[-1]
+    newest = seqs[-1] if newest is None else newest
     drop: list[int] = []
     oldest_level: list[int] = []
     for seq in seqs:
@@ -235,10 +238,10 @@ class HistorySQL:
             self.run(conn, "DELETE FROM history WHERE network_id = ?", (nid,))
             self.run(conn, "DELETE FROM history_configs WHERE network_id = ?", (nid,))
         else:  # the branch past the head, if any, is replaced
-            self.run(conn, "DELETE FROM history WHERE network_id = ? AND seq >= ?", (nid, seq))
-            self.run(
-                conn, "DELETE FROM history_configs WHERE network_id = ? AND seq >= ?", (nid, seq)
-            )
+            sql = "DELETE FROM history WHERE network_id = ? AND seq >= ?"
+            if self.run(conn, sql, (nid, seq)).rowcount:
+                sql = "DELETE FROM history_configs WHERE network_id = ? AND seq >= ?"
+                self.run(conn, sql, (nid, seq))
         loss = network.loss if network.loss is not None else dataset_loss(network)
         values = (nid, seq, network.updates, step.kind, loss, encoded)
         if config is None:
@@ -264,14 +267,17 @@ class HistorySQL:
                 (*values, seq),
             )
         if seq % THIN_EVERY == 0:
-            self.thin(conn, nid, window(parameters(network)))
+            self.thin(conn, nid, seq, window(parameters(network)))
 
-    def thin(self, conn: Connection, network_id: str, size: int) -> int:
-        """Remove what the bound does not keep; the number of entries removed."""
+    def thin(self, conn: Connection, network_id: str, newest: int, size: int) -> int:
+        """Remove what the bound does not keep, `newest` being the newest entry; the number
+        of entries removed. Reads only the numbers older than the window."""
         rows = self.run(
-            conn, "SELECT seq FROM history WHERE network_id = ? ORDER BY seq", (network_id,)
+            conn,
+            "SELECT seq FROM history WHERE network_id = ? AND seq <= ? ORDER BY seq",
+            (network_id, newest - size),
         ).fetchall()
-        drop = thinned([int(r[0]) for r in rows], size)
+        drop = thinned([int(r[0]) for r in rows], size, newest)
         for at in range(0, len(drop), 500):
             part = drop[at : at + 500]
             marks = ", ".join("?" for _ in part)
