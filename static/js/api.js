@@ -50,6 +50,9 @@ export const api = {
   backward: (id, body = {}) => request('POST', `${net(id)}/backward`, body),
   step: (id, body = {}) => request('POST', `${net(id)}/step`, body),
   gradientCheck: (id, body = {}) => request('POST', `${net(id)}/gradient-check`, body),
+  history: (id) => request('GET', `${net(id)}/history`),
+  recorded: (id, update, entry) => request('GET', `${net(id)}/history/${update}?entry=${entry}`),
+  rewind: (id, body) => request('POST', `${net(id)}/rewind`, body),
   presets: () => request('GET', '/api/presets'),
   // the classroom, student side: the network id is the capability
   join: (body) => request('POST', '/api/join', body),

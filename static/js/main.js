@@ -13,6 +13,7 @@ import { Heatmap } from './heatmap.js';
 import { exportJson, importJson, openNew } from './io.js';
 import { Player, SPEEDS } from './player.js';
 import { saved } from './saved.js';
+import { Timeline } from './history.js';
 import { exists, outputRange, unitValues } from './view.js';
 
 const svg = $('#graph');
@@ -37,6 +38,27 @@ const select = (sel) => {
 const graph = new Graph(svg, select);
 const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S);
 const store = saved(S.id);
+const live = { network: null }; // the network as it is, while the timeline shows a past state
+const timeline = new Timeline($('#timeline'), S.id, {
+  show: (state) => {
+    if (state && !live.network) live.network = S.network;
+    const shown = state || live.network;
+    if (!state) live.network = null;
+    if (!shown) return;
+    setNetwork(shown, false);
+    render();
+  },
+  rewound: (state) => {
+    live.network = null;
+    setNetwork(state, false);
+    render();
+  },
+  error: (err) => showError(err.detail || err.message || String(err)),
+});
+/** Before anything that asks the server about its network: show the network as it is. */
+function present() {
+  if (live.network) timeline.leave();
+}
 
 const PHASE_TEXT = {
   idle: 'Press Forward (F) to run the examples through the network.',
@@ -143,8 +165,12 @@ function render(full = true) {
   }
 }
 
-function setNetwork(state) {
+function setNetwork(state, changed = true) {
   S.network = state;
+  if (changed) {
+    live.network = null;
+    timeline.refresh();
+  }
   if (!exists(S.selected, state.layers)) S.selected = null;
   Object.assign(S, { trace: null, before: null, phase: 'idle', applied: false }); // numbers of old weights
   heatmap.schedule();
@@ -155,6 +181,7 @@ function setNetwork(state) {
 function pass(phase, call) {
   return () =>
     guarded(async () => {
+      present();
       if (!S.network.dataset) throw new Error(NO_DATA); // asked here, not refused by the server
       S.trace = await call(S.id, {});
       S.before = { weights: S.network.weights, biases: S.network.biases };
@@ -185,6 +212,7 @@ const pause = (ms) =>
  * Step first shows the forward and the backward pass of the same response, one after the other.
  */
 async function train(epochs, animate, staged = false) {
+  present();
   if (!S.network.dataset) throw new Error(NO_DATA);
   const old = { weights: S.network.weights, biases: S.network.biases };
   const res = await api.step(S.id, { mode: S.mode, epochs });
@@ -211,6 +239,7 @@ async function train(epochs, animate, staged = false) {
   render(animate);
   if (animate) graph.animate(old, network);
   heatmap.schedule();
+  if (!player.playing) timeline.refresh();
   return losses;
 }
 
@@ -224,21 +253,27 @@ const player = new Player({
     b.textContent = playing ? 'Pause' : 'Play';
     b.setAttribute('aria-pressed', String(playing));
     document.body.classList.toggle('playing', playing);
-    if (!playing) render();
+    if (!playing) {
+      render();
+      timeline.refresh();
+    }
   },
 });
 
 function reset() {
   return guarded(async () => {
     player.stop();
-    // the weights this browser first saw, or else those the seed draws (PATCH with a seed)
+    present();
+    S.losses = [];
+    store.put('losses', []);
+    if (await timeline.reset()) return; // the network as created, from its history
+    // else (a network from an older release) the weights this browser first saw, or those
+    // the seed draws (PATCH with a seed)
     const start = store.get('start');
     const fields = start
       ? { weights: start.weights, biases: start.biases }
       : { seed: S.network.seed };
     setNetwork(await api.patch(S.id, fields));
-    S.losses = [];
-    store.put('losses', []);
     render();
   });
 }
