@@ -12,17 +12,19 @@ import itertools
 from typing import Annotated, Any
 
 import numpy as np
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from app.api.errors import ApiError
 from app.api.networks import (
     CLASS_ERRORS,
     ERRORS,
+    EntryQuery,
     IdPath,
     StoreDep,
     classroom_hook,
     json_response,
+    recorded,
     state,
 )
 from app.nn import Params
@@ -35,36 +37,14 @@ from app.schemas import (
     UpdateNumber,
 )
 from app.store import NetworkStore, StoredNetwork
-from app.store.base import NotRecorded
 
 router = APIRouter(prefix="/api/networks", tags=["history"])
 
 UpdatePath = Annotated[
     UpdateNumber, Path(description="The update count: 0 is the network as created.")
 ]
-EntryQuery = Annotated[
-    UpdateNumber | None,
-    Query(description="Which entry, when several have that update count (see …/history)."),
-]
 MAX_TRACE_CELLS = 4_000_000
 """The most numbers a trace answers with (rows × columns: about 80 MB of CSV)."""
-
-
-def recorded(store: NetworkStore, network_id: str, update: int, entry: int | None) -> StoredNetwork:
-    """The state after update `update` (entry `entry` if given), or a 404 naming it."""
-    try:
-        return store.recorded(network_id, update, entry)
-    except NotRecorded as missing:
-        if entry is not None:
-            raise ApiError(
-                404, "entry", f"no entry {entry} was recorded at update {update}"
-            ) from missing
-        raise ApiError(
-            404,
-            "update",
-            f"update {update} is not in the history (not reached, inside a step of several "
-            "updates, or thinned away); GET …/history lists the states kept",
-        ) from missing
 
 
 def changed_fields(now: StoredNetwork, past: StoredNetwork) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Protocol, TypeVar
 
 import anyio.to_thread
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from app import nn, presets
@@ -41,8 +41,10 @@ from app.schemas import (
     PredictResponse,
     StepRequest,
     StepResponse,
+    UpdateNumber,
 )
 from app.store import NetworkStore, StoredNetwork
+from app.store.base import NotRecorded
 
 router = APIRouter(prefix="/api/networks", tags=["networks"])
 T = TypeVar("T")
@@ -103,10 +105,31 @@ def classroom_hook(request: Request) -> ClassroomHook:
 
 
 IdPath = Annotated[NetworkId, Path(description="The network's id, from POST /api/networks.")]
+EntryQuery = Annotated[
+    UpdateNumber | None,
+    Query(description="Which entry, when several have that update count (see …/history)."),
+]
 
 
 def json_response(payload: dict[str, Any], status: int = 200) -> Response:
     return Response(orjson_bytes(payload), status, media_type="application/json")
+
+
+def recorded(store: NetworkStore, network_id: str, update: int, entry: int | None) -> StoredNetwork:
+    """The state after update `update` (entry `entry` if given), or a 404 naming it."""
+    try:
+        return store.recorded(network_id, update, entry)
+    except NotRecorded as missing:
+        if entry is not None:
+            raise ApiError(
+                404, "entry", f"no entry {entry} was recorded at update {update}"
+            ) from missing
+        raise ApiError(
+            404,
+            "update",
+            f"update {update} is not in the history (not reached, inside a step of several "
+            "updates, or thinned away); GET …/history lists the states kept",
+        ) from missing
 
 
 # -- conversions -----------------------------------------------------------------------------
@@ -210,9 +233,11 @@ async def forward_pass(
     network_id: str,
     body: ForwardRequest,
     payload: validate.Payload = "forward",
+    at: tuple[int, int | None] | None = None,
 ) -> tuple[nn.Config, nn.Trace, Array | None]:
-    """Load, check the batch and its cost, run forward: what /forward and /predict share."""
-    network = store.get(network_id)
+    """Load (the state recorded at update `at` when given), check the batch and its cost, run
+    forward: what /forward and /predict share."""
+    network = store.get(network_id) if at is None else recorded(store, network_id, *at)
     x, y = examples(network, body.x, body.y, need_y=False)
     cost = validate.work(network.layers, len(x), field="x")
     validate.response(network.layers, len(x), payload, "x" if body.x else "dataset")
@@ -355,12 +380,22 @@ async def forward(
     summary="The output o for many inputs, and nothing else",
 )
 async def predict(
-    network_id: IdPath, store: StoreDep, request: Request, body: ForwardRequest | None = None
+    network_id: IdPath,
+    store: StoreDep,
+    request: Request,
+    body: ForwardRequest | None = None,
+    update: Annotated[
+        UpdateNumber | None,
+        Query(description="Predict with the state recorded after this update (…/history)."),
+    ] = None,
+    entry: EntryQuery = None,
 ) -> Response:
     """forward's `output` alone: what a chart of the output over the input plane needs, at a
-    fraction of the bytes (no net or o of the hidden layers). Changes nothing."""
+    fraction of the bytes (no net or o of the hidden layers). With `update` (and `entry`),
+    the weights of that recorded state: the page's timeline. Changes nothing."""
+    at = None if update is None else (update, entry)
     _, trace, _ = await forward_pass(
-        request, store, network_id, body or ForwardRequest(), "predict"
+        request, store, network_id, body or ForwardRequest(), "predict", at
     )
     return json_response({"output": trace.output})
 

@@ -46,7 +46,13 @@ export const api = {
   get: (id) => request('GET', net(id)),
   patch: (id, body) => request('PATCH', net(id), body),
   forward: (id, body = {}) => request('POST', `${net(id)}/forward`, body),
-  predict: (id, body = {}) => request('POST', `${net(id)}/predict`, body),
+  /** `at`: {update, entry} of a recorded state (the timeline), or null for the network now. */
+  predict: (id, body = {}, at = null) =>
+    request(
+      'POST',
+      `${net(id)}/predict${at ? `?update=${at.update}&entry=${at.entry}` : ''}`,
+      body,
+    ),
   backward: (id, body = {}) => request('POST', `${net(id)}/backward`, body),
   step: (id, body = {}) => request('POST', `${net(id)}/step`, body),
   gradientCheck: (id, body = {}) => request('POST', `${net(id)}/gradient-check`, body),

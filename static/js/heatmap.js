@@ -44,7 +44,7 @@ export class Heatmap {
     this.last = performance.now();
     try {
       const bounds = inputBounds(data.x);
-      const res = await api.predict(this.S.id, { x: gridInputs(bounds, N) });
+      const res = await api.predict(this.S.id, { x: gridInputs(bounds, N) }, this.S.at);
       const act = net.output_activation;
       const ys = data.y.map((r) => r[0]);
       const range =

@@ -8,7 +8,7 @@ import { describe, indexOf, startEntry, undoTarget } from './timeline.js';
 
 export class Timeline {
   /**
-   * on.show(state): show a past state (or the network's own, `null`) without keeping it;
+   * on.show(state, entry): show a past state (or the network's own: `null`) without keeping it;
    * on.rewound(state): the network after a rewind; on.error(err).
    */
   constructor(root, networkId, on) {
@@ -67,7 +67,7 @@ export class Timeline {
     const asked = ++this.asked;
     try {
       const state = await api.recorded(this.id, entry.update, entry.entry);
-      if (asked === this.asked && this.shown === entry) this.on.show(state);
+      if (asked === this.asked && this.shown === entry) this.on.show(state, entry);
     } catch (err) {
       this.on.error(err);
     }

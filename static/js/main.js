@@ -29,6 +29,7 @@ const S = {
   selected: null,
   mode: 'batch',
   losses: [],
+  at: null, // {update, entry} while the timeline shows a recorded state
 };
 let presets = [];
 const select = (sel) => {
@@ -40,16 +41,18 @@ const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S);
 const store = saved(S.id);
 const live = { network: null }; // the network as it is, while the timeline shows a past state
 const timeline = new Timeline($('#timeline'), S.id, {
-  show: (state) => {
+  show: (state, entry) => {
     if (state && !live.network) live.network = S.network;
     const shown = state || live.network;
     if (!state) live.network = null;
     if (!shown) return;
+    S.at = state ? { update: entry.update, entry: entry.entry } : null; // the heatmap's weights
     setNetwork(shown, false);
     render();
   },
   rewound: (state) => {
     live.network = null;
+    S.at = null;
     setNetwork(state, false);
     render();
   },
@@ -169,6 +172,7 @@ function setNetwork(state, changed = true) {
   S.network = state;
   if (changed) {
     live.network = null;
+    S.at = null;
     timeline.refresh();
   }
   if (!exists(S.selected, state.layers)) S.selected = null;

@@ -200,3 +200,16 @@ def test_a_refused_rewind_changes_nothing(client, mazur, body, status, field):
     assert field in response.json()["detail"]
     assert client.get(f"/api/networks/{mazur}").json() == before
     assert history(client, mazur)["current"] == 3
+
+
+def test_predict_with_a_recorded_state_uses_its_weights(client, mazur):
+    steps(client, mazur, 3)
+    twin = client.post("/api/networks", json=MAZUR_EXAMPLE).json()["id"]
+    steps(client, twin, 1)
+    grid = {"x": [[0.05, 0.1], [1.0, -2.0]]}
+    then = client.post(f"/api/networks/{mazur}/predict?update=1", json=grid).json()
+    assert then == client.post(f"/api/networks/{twin}/predict", json=grid).json()
+    now = client.post(f"/api/networks/{mazur}/predict", json=grid).json()
+    assert now != then
+    missing = client.post(f"/api/networks/{mazur}/predict?update=9", json=grid)
+    assert missing.status_code == 404 and missing.json()["detail"].startswith("update")

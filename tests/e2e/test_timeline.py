@@ -37,7 +37,8 @@ def test_drag_continue_and_undo(watched: Page, live_server: LiveServer, api: htt
     expect(timeline).to_have_value("3")
     assert edge_values(page) == states[3]["weights"]
 
-    timeline.fill("1")  # a drag to entry 1
+    with page.expect_request(lambda r: "/predict?update=1&entry=1" in r.url):
+        timeline.fill("1")  # a drag to entry 1: the heatmap asks for that state's output
     expect(page.locator("#timeline-label")).to_contain_text("1 update · after a step")
     page.wait_for_function(
         "w => document.querySelector(\"[data-weight-id='2-0-0']\").dataset.value == w",
