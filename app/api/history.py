@@ -157,11 +157,11 @@ async def rewind(
     it stay, as a branch a later rewind can return to, until the next step or edit replaces
     them. In a class, a rewind that changes a locked field is refused (403), and nothing
     changes while the class is paused (423)."""
-    past = recorded(store, network_id, body.update, body.entry)
+    past = recorded(store, network_id, body.update, body.entry, status=409)
     classroom_hook(request).check_patch(network_id, changed_fields(store.get(network_id), past))
 
     def change(network: StoredNetwork) -> StoredNetwork:
-        then = recorded(store, network_id, body.update, past.head)
+        then = recorded(store, network_id, body.update, past.head, status=409)
         if not same_dataset(network.dataset, then.dataset):
             network.dataset = then.dataset  # else kept: the history shares its bytes
         network.settings, network.seed, network.params = then.settings, then.seed, then.params

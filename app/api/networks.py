@@ -115,17 +115,20 @@ def json_response(payload: dict[str, Any], status: int = 200) -> Response:
     return Response(orjson_bytes(payload), status, media_type="application/json")
 
 
-def recorded(store: NetworkStore, network_id: str, update: int, entry: int | None) -> StoredNetwork:
-    """The state after update `update` (entry `entry` if given), or a 404 naming it."""
+def recorded(
+    store: NetworkStore, network_id: str, update: int, entry: int | None, status: int = 404
+) -> StoredNetwork:
+    """The state after update `update` (entry `entry` if given), or a `status` naming it:
+    404 where the state is what is asked for, 409 where a change needs it (a rewind)."""
     try:
         return store.recorded(network_id, update, entry)
     except NotRecorded as missing:
         if entry is not None:
             raise ApiError(
-                404, "entry", f"no entry {entry} was recorded at update {update}"
+                status, "entry", f"no entry {entry} was recorded at update {update}"
             ) from missing
         raise ApiError(
-            404,
+            status,
             "update",
             f"update {update} is not in the history (not reached, inside a step of several "
             "updates, or thinned away); GET …/history lists the states kept",

@@ -98,11 +98,16 @@ export class Timeline {
     return target ? this.rewind(target) : Promise.resolve();
   }
 
-  /** Reset: back to the network as created; false if that state is not kept. */
-  async reset() {
+  /**
+   * Reset: back to the network before its first update (startEntry), if that state is kept
+   * and has the present layers (`layers`); false otherwise.
+   */
+  async reset(layers) {
     await this.refresh();
     const start = startEntry(this.entries);
     if (!start) return false;
+    const then = await api.recorded(this.id, start.update, start.entry);
+    if (JSON.stringify(then.layers) !== JSON.stringify(layers)) return false;
     await this.rewind(start);
     return true;
   }

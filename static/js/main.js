@@ -270,7 +270,7 @@ function reset() {
     present();
     S.losses = [];
     store.put('losses', []);
-    if (await timeline.reset()) return; // the network as created, from its history
+    if (await timeline.reset(S.network.layers)) return; // before its first update, from its history
     // else (a network from an older release) the weights this browser first saw, or those
     // the seed draws (PATCH with a seed)
     const start = store.get('start');

@@ -15,10 +15,17 @@ export function undoTarget(entries, current) {
   return at > 0 ? entries[at - 1] : null;
 }
 
-/** The entry Reset rewinds to: the network as created (update 0), or null if not kept. */
+/**
+ * The entry Reset rewinds to: the network before its first update, that is the last entry at
+ * update 0 (the network as created, then the edits made before training: new layers, weights
+ * drawn from a seed), or null if the history does not start at creation (an older release's).
+ */
 export function startEntry(entries) {
   const first = entries[0];
-  return first && first.update === 0 && first.kind === 'create' ? first : null;
+  if (!first || first.update !== 0 || first.kind !== 'create') return null;
+  let start = first;
+  for (const e of entries) if (e.update === 0 && !e.branch) start = e;
+  return start;
 }
 
 /** What the label under the slider says about an entry. */

@@ -185,9 +185,9 @@ def test_unknown_updates_are_refused_by_name(client, mazur, path, status, field)
 @pytest.mark.parametrize(
     ("body", "status", "field"),
     [
-        ({"update": 4}, 404, "update"),
+        ({"update": 4}, 409, "update"),
         ({"update": -1}, 422, "update"),
-        ({"update": 2, "entry": 1}, 404, "entry"),
+        ({"update": 2, "entry": 1}, 409, "entry"),
         ({}, 422, "update"),
         ({"update": 1, "when": 2}, 422, "when"),
     ],

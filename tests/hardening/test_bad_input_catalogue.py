@@ -633,7 +633,7 @@ CASES = [
         status=404,
     ),
     Bad(
-        "rewind: an update not reached", "POST", "/{id}/rewind", "update", {"update": 3}, status=404
+        "rewind: an update not reached", "POST", "/{id}/rewind", "update", {"update": 3}, status=409
     ),
     Bad("rewind: a negative update", "POST", "/{id}/rewind", "update", {"update": -2}),
     Bad("rewind: no update", "POST", "/{id}/rewind", "update", {}),
@@ -645,7 +645,7 @@ CASES = [
         "/{id}/rewind",
         "entry",
         {"update": 0, "entry": 9},
-        status=404,
+        status=409,
     ),
 ]
 

@@ -22,8 +22,16 @@ test('Ctrl+Z goes back one entry, an edit as well as a step, and stops at the fi
   assert.equal(undoTarget(entries, 7), null);
 });
 
-test('Reset goes to the network as created, if it is kept', () => {
+test('Reset goes to the network before its first update, if its history is kept', () => {
   assert.equal(startEntry(entries).entry, 0);
+  const edited = [
+    entries[0],
+    { entry: 1, update: 0, kind: 'edit', loss: 0.3, branch: false }, // new layers, say
+    { entry: 2, update: 0, kind: 'edit', loss: 0.31, branch: false }, // weights from a seed
+    { entry: 3, update: 1, kind: 'step', loss: 0.29, branch: false },
+    { entry: 4, update: 0, kind: 'edit', loss: 0.32, branch: true }, // undone: not the start
+  ];
+  assert.equal(startEntry(edited).entry, 2);
   assert.equal(startEntry([{ ...entries[1], entry: 0 }]), null); // an older release's network
   assert.equal(startEntry([]), null);
 });
