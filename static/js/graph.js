@@ -3,7 +3,7 @@
 
 import { edgeWidth, signColor, divergingRgb, rgbString } from './colors.js';
 import { fmt, full } from './format.js';
-import { layoutNetwork, pointAlong, showsAllLabels } from './layout.js';
+import { layoutNetwork, pointAlong, showsAllLabels, unitName } from './layout.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const W = 900;
@@ -48,12 +48,6 @@ function hitArea(e, half) {
   ]
     .map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`)
     .join(' ');
-}
-
-export function unitName(layers, k, r) {
-  if (k === 0) return `x${r + 1}`;
-  if (k === layers.length - 1) return `out${r + 1}`;
-  return layers.length > 3 ? `h${k}.${r + 1}` : `h${r + 1}`;
 }
 
 export class Graph {

@@ -67,3 +67,10 @@ export function showsAllLabels(layers) {
   for (let k = 1; k < layers.length; k += 1) edges += layers[k] * layers[k - 1];
   return edges <= 12 && Math.max(...layers) <= 3;
 }
+
+/** A unit's name as the graph writes it: x1 (inputs), h1 (or h2.1 with several hidden layers), out1. */
+export function unitName(layers, k, r) {
+  if (k === 0) return `x${r + 1}`;
+  if (k === layers.length - 1) return `out${r + 1}`;
+  return layers.length > 3 ? `h${k}.${r + 1}` : `h${r + 1}`;
+}
