@@ -13,6 +13,7 @@ import { Heatmap } from './heatmap.js';
 import { exportJson, importJson, openNew } from './io.js';
 import { Player, SPEEDS } from './player.js';
 import { saved } from './saved.js';
+import { Stepper } from './stepper.js';
 import { exists, outputRange, unitValues } from './view.js';
 
 const svg = $('#graph');
@@ -37,6 +38,7 @@ const select = (sel) => {
 const graph = new Graph(svg, select);
 const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S);
 const store = saved(S.id);
+const stepper = new Stepper(svg, { state: () => S, select, render: () => render() });
 
 const PHASE_TEXT = {
   idle: 'Press Forward (F) to run the examples through the network.',
@@ -59,23 +61,25 @@ function renderGraph() {
   const L = net.layers.length - 1;
   graph.build(net.layers);
   const y = net.dataset?.y;
+  const trace = stepper.trace(S); // step by step: only what is computed so far
   graph.render({
     networkId: S.id,
     weights: net.weights,
     biases: net.biases,
-    units: unitValues(net.layers, S.trace, S.i, y),
-    edges: S.trace?.deltas ? S.trace : null,
+    units: unitValues(net.layers, trace, S.i, y),
+    edges: trace?.deltas ? trace : null,
     edgeMode: S.edgeMode,
     selected: S.selected,
     applied: S.applied,
     rangeFor: (k) => outputRange(k === L ? net.output_activation : net.hidden_activation, y),
   });
+  stepper.mark();
 }
 
 function renderStatus() {
   for (const radio of document.querySelectorAll('input[name="edge-mode"]'))
     radio.checked = radio.value === S.edgeMode;
-  const t = S.trace;
+  const t = stepper.trace(S);
   const online =
     S.phase === 'update' && S.mode === 'online'
       ? ' Online mode: one update per example, in order; shown is the first, made from example 1 alone.'
@@ -83,7 +87,7 @@ function renderStatus() {
   $('#phase').textContent = PHASE_TEXT[S.phase] + online;
   const after =
     S.phase === 'update' && S.losses.length ? ` → ${fmt(S.losses[S.losses.length - 1].J)}` : '';
-  const loss = t ? `J = ${fmt(t.loss)}${after}` : '';
+  const loss = t?.loss != null ? `J = ${fmt(t.loss)}${after}` : '';
   const n = S.network.updates;
   $('#loss-now').textContent = [loss, `${n} update${n === 1 ? '' : 's'}`]
     .filter(Boolean)
@@ -116,7 +120,7 @@ function render(full = true) {
   const now = performance.now();
   if (full || now - cardTimer > 300) {
     cardTimer = now;
-    renderCard($('#card'), S, {
+    renderCard($('#card'), stepper.card(S), {
       setWeight,
       gradientCheck: () => api.gradientCheck(S.id, {}),
       select: (sel) => {
@@ -124,7 +128,7 @@ function render(full = true) {
         $('#card h2').focus();
       },
     });
-    if (!full) renderOutputs($('#data'), S);
+    if (!full) renderOutputs($('#data'), { ...S, trace: stepper.trace(S) });
   }
   drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked);
   if (full) {
@@ -139,7 +143,11 @@ function render(full = true) {
       },
       redraw,
     });
-    renderData($('#data'), S, presets, { loadPreset, saveDataset, error: showError });
+    renderData($('#data'), { ...S, trace: stepper.trace(S) }, presets, {
+      loadPreset,
+      saveDataset,
+      error: showError,
+    });
   }
 }
 
@@ -159,8 +167,9 @@ function pass(phase, call) {
       S.trace = await call(S.id, {});
       S.before = { weights: S.network.weights, biases: S.network.biases };
       Object.assign(S, { phase, applied: false });
+      const stepwise = stepper.start(phase);
       render();
-      graph.pulse(phase);
+      if (!stepwise) graph.pulse(phase);
     });
 }
 const forward = pass('forward', api.forward);
