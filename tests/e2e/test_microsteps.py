@@ -4,6 +4,7 @@ lecture notes' order, every number the API's, and every step said in the live re
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import pytest
@@ -75,9 +76,7 @@ def test_step_by_step_backward_on_mazurs_network(
 
     # 3: δ of h1 = o(1 − o) Σ_l w_l1 δ_l: the edges w_11 and w_21 out of h1 are the terms
     page.keyboard.press("ArrowRight")
-    expect(page.locator("[data-unit='1-0']")).to_have_attribute(
-        "data-delta", repr(deltas[0][0][0])
-    )
+    expect(page.locator("[data-unit='1-0']")).to_have_attribute("data-delta", repr(deltas[0][0][0]))
     has_no(page, "[data-unit='1-1']", "data-delta")
     expect(say).to_have_text("δ of h1 = \u22120.008771 (step 3 of 16).")
     terms = page.locator("#graph [data-weight-id][data-term]")
@@ -110,9 +109,7 @@ def test_step_by_step_backward_on_mazurs_network(
     expect(say).to_have_attribute("data-step", "1")
     for _ in range(3):  # δ of out2, h1, h2
         page.keyboard.press("ArrowRight")
-    expect(page.locator("[data-unit='1-1']")).to_have_attribute(
-        "data-delta", repr(deltas[0][0][1])
-    )
+    expect(page.locator("[data-unit='1-1']")).to_have_attribute("data-delta", repr(deltas[0][0][1]))
 
     # 5: the first weight, w5 of Mazur (into out1 from h1): ∂J/∂w = −δ_out1 o_h1
     page.keyboard.press("ArrowRight")
@@ -187,3 +184,19 @@ def test_step_by_step_forward_fills_units_in_order(
     )
     expect(page.get_by_role("button", name="Next step")).to_be_hidden()
     expect(say).to_have_text("")
+    # on again after the pass: the same pass from its start, without a new request
+    passes: list[str] = []  # the page's Forward posts {}; the heatmap's grid posts its own x
+
+    def sent(request: Any) -> None:
+        if request.url.endswith("/forward") and request.post_data == "{}":
+            passes.append(request.url)
+
+    page.on("request", sent)
+    page.get_by_label("Step by step").check()
+    expect(say).to_have_attribute("data-step", "0")
+    page.wait_for_selector("[data-unit='1-0']:not([data-o])")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("[data-unit='1-0']")).to_have_attribute(
+        "data-o", repr(fwd["activations"][1][0][0])
+    )
+    assert passes == []
