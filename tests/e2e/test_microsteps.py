@@ -200,3 +200,35 @@ def test_step_by_step_forward_fills_units_in_order(
         "data-o", repr(fwd["activations"][1][0][0])
     )
     assert passes == []
+
+
+def test_an_asked_number_stays_hidden_in_what_a_step_says(
+    watched: Page, live_server: LiveServer, api: httpx.Client
+) -> None:
+    page = watched
+    created = api.post(
+        "/api/classes",
+        json={
+            "title": "Step by step",
+            "activity": {"preset": "mazur", "questions": [{"path": "deltas[1][0][0]"}]},
+        },
+    )
+    assert created.status_code == 201, created.text
+    page.goto(f"{live_server.url}/join")
+    page.fill("#join-code", created.json()["join_code"])
+    page.fill("#join-name", "Ada")
+    page.click("#join-submit")
+    page.wait_for_selector("svg[data-network-id] [data-unit='2-1']")
+    expect(page.locator("[data-question='0']")).to_be_visible()
+    page.get_by_label("Step by step").check()
+    page.get_by_role("button", name="Backward", exact=True).click()
+    say = page.locator("#step-say")
+    expect(say).to_have_attribute("data-step", "0")
+    page.keyboard.press("ArrowRight")
+    # δ of out1 is the question: the live region says that it was computed, not its value
+    expect(say).to_have_text("δ of out1 = ? (step 1 of 16).")
+    page.keyboard.press("ArrowRight")
+    expect(say).to_have_text("δ of out2 = 0.0381 (step 2 of 16).")
+    page.keyboard.press("ArrowRight")
+    expect(say).to_have_text("δ of h1 = \u22120.008771 (step 3 of 16).")
+    expect(page.locator("#card")).not_to_contain_text("\u22120.1385")  # nor among the terms
