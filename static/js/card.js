@@ -96,7 +96,8 @@ function incoming(layers, id, select) {
 }
 
 /**
- * Render the card. s: the page state (s.hint, if given, replaces the "Press …" notes); actions: {setWeight(sel, value), gradientCheck(), select(sel)}.
+ * Render the card. s: the page state (s.hint, if given, replaces the "Press …" notes);
+ * actions: {setWeight(sel, value), gradientCheck(), select(sel)}.
  */
 export function renderCard(root, s, actions) {
   root.replaceChildren();
