@@ -13,6 +13,7 @@ import { Heatmap } from './heatmap.js';
 import { exportJson, importJson, openNew } from './io.js';
 import { Player, SPEEDS } from './player.js';
 import { saved } from './saved.js';
+import { applyHide, wireShare } from './sharing.js';
 import { exists, outputRange, unitValues } from './view.js';
 
 const svg = $('#graph');
@@ -37,6 +38,7 @@ const select = (sel) => {
 const graph = new Graph(svg, select);
 const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S);
 const store = saved(S.id);
+const hidden = applyHide();
 
 const PHASE_TEXT = {
   idle: 'Press Forward (F) to run the examples through the network.',
@@ -336,6 +338,14 @@ $('#export').addEventListener('click', () => guarded(() => exportJson(S.id)));
 $('#import-file').addEventListener('change', (e) => {
   if (e.target.files[0]) guarded(() => importJson(e.target.files[0]));
 });
+wireShare({
+  button: $('#share'),
+  box: $('#share-box'),
+  output: $('#share-note'),
+  id: S.id,
+  page: () => ({ mode: S.mode }),
+  hide: hidden.hide,
+});
 $('#example').addEventListener('change', (e) => {
   S.i = Number(e.target.value);
   render();
@@ -384,6 +394,7 @@ async function init() {
     showSpeed();
     setNetwork(state);
     render();
+    if (hidden.message) throw new Error(hidden.message);
   });
   // a network in a class: the banner, the teacher's pause and locks, the exercise
   joinClassroom(S.id, {
