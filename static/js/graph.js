@@ -3,7 +3,7 @@
 
 import { edgeWidth, signColor, divergingRgb, rgbString } from './colors.js';
 import { fmt, full } from './format.js';
-import { layoutNetwork, pointAlong, showsAllLabels } from './layout.js';
+import { layoutNetwork, placeLabels, pointAlong, showsAllLabels } from './layout.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const W = 900;
@@ -88,6 +88,8 @@ export class Graph {
     const g = layoutNetwork(layers, { width: W, height: H });
     this.geo = g;
     this.allLabels = showsAllLabels(layers);
+    // labels shown all at once are placed apart; a hover label shows alone
+    const spots = this.allLabels ? placeLabels(g) : null;
     const nEdges = g.edges.length + g.biasEdges.length;
     this.svg.classList.toggle('compact', !this.allLabels);
     this.svg.classList.toggle('crowded', g.spacing < 2 * g.radius + 30);
@@ -106,7 +108,8 @@ export class Graph {
       el('polygon', { class: 'hit', points: hitArea(e, 6) }, group);
       const line = el('line', { class: 'stroke', x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, group);
       const title = el('title', {}, group);
-      const p = pointAlong(e, bias ? 0.5 : 0.25 + 0.2 * (e.q % 2));
+      const p =
+        bias || !spots ? pointAlong(e, bias ? 0.5 : 0.25 + 0.2 * (e.q % 2)) : spots.get(e.id);
       const label = el(
         'g',
         {
