@@ -172,9 +172,10 @@ def response_numbers(
 
     forward: net (units of layers 1..L), o (every layer, inputs included), output, J.
     predict: the output alone (predict_hidden: and o of every hidden unit). backward:
-    forward's, δ (layers 1..L), ∂J/∂w and Δw (twice the parameters). step: backward's, the network after (its parameters, the `stored`
-    numbers of its dataset, its layers, seed, updates and η) and J per epoch. gradient_check: the
-    parameters twice (backprop's and the differences), ε and the worst relative error."""
+    forward's, δ (layers 1..L), ∂J/∂w and Δw (twice the parameters). step: backward's, the
+    network after (its parameters, the `stored` numbers of its dataset, its layers, seed,
+    updates and η) and J per epoch. gradient_check: the parameters twice (backprop's and the
+    differences), ε and the worst relative error."""
     hidden_and_out, units, params = sum(layers[1:]), sum(layers), parameter_count(layers)
     forward = hidden_and_out + units + layers[-1]
     if payload == "predict":
