@@ -8,7 +8,7 @@ import { drawLoss } from './charts.js';
 import { renderData, renderOutputs } from './data.js';
 import { $, errorBox, guard, h } from './dom.js';
 import { fmt } from './format.js';
-import { Graph } from './graph.js';
+import { Graph, unitName } from './graph.js';
 import { Heatmap } from './heatmap.js';
 import { exportJson, importJson, openNew } from './io.js';
 import { Player, SPEEDS } from './player.js';
@@ -36,7 +36,11 @@ const select = (sel) => {
   render();
 };
 const graph = new Graph(svg, select);
-const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S);
+const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S, {
+  onUnits: (grids, n) => graph.pictures(grids, n),
+  nameOf: (id) => unitName(S.network.layers, ...id.split('-').map(Number)),
+});
+graph.onPicture = (id) => heatmap.show(id);
 const store = saved(S.id);
 const hidden = applyHide();
 
