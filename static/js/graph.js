@@ -199,7 +199,9 @@ export class Graph {
     const top = Math.max(0, Math.min(...ys) - g.radius - 26);
     const textBelow = layers.every((n) => n <= 4) ? 72 : 30; // up to four lines of numbers
     const bottom = Math.min(H + 90, Math.max(...ys) + g.radius + textBelow);
+    this.base = { x: 0, y: Math.round(top), w: W, h: Math.round(bottom - top) };
     this.svg.setAttribute('viewBox', `0 ${top.toFixed(0)} ${W} ${(bottom - top).toFixed(0)}`);
+    if (this.onBuild) this.onBuild(); // zoom (graphzoom.js) starts from the new drawing
   }
 
   /**

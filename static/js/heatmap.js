@@ -83,7 +83,7 @@ export class Heatmap {
     const outRange =
       act === 'sigmoid' || act === 'tanh' ? range : [Math.min(...ys), Math.max(...ys)];
     drawHeatmap(this.canvas, values, N, bounds, data, id === output ? outRange : range);
-    this.canvas.dataset.unit = id;
+    this.canvas.dataset.heatmapUnit = id;
     this.note.textContent =
       id === output
         ? 'Output 1 over the input plane; dots are the examples, coloured by target.'

@@ -9,6 +9,7 @@ import { renderData, renderOutputs } from './data.js';
 import { $, errorBox, guard, h } from './dom.js';
 import { fmt } from './format.js';
 import { Graph, unitName } from './graph.js';
+import { zoomable } from './graphzoom.js';
 import { Heatmap } from './heatmap.js';
 import { exportJson, importJson, openNew } from './io.js';
 import { Player, SPEEDS } from './player.js';
@@ -41,6 +42,7 @@ const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S, {
   nameOf: (id) => unitName(S.network.layers, ...id.split('-').map(Number)),
 });
 graph.onPicture = (id) => heatmap.show(id);
+zoomable(svg, graph, { zoomIn: $('#zoom-in'), zoomOut: $('#zoom-out'), fit: $('#zoom-fit') });
 const store = saved(S.id);
 const hidden = applyHide();
 
