@@ -1,4 +1,6 @@
-"""Fixtures for the classroom tests: the app in-process with chosen BACKPROP_* settings."""
+"""Fixtures for the classroom tests: the app in-process with chosen BACKPROP_* settings, on
+SQLite, or also on PostgreSQL in the modules that set BOTH_BACKENDS = True (each such test
+runs twice, as the store's contract tests do)."""
 
 from __future__ import annotations
 
@@ -11,10 +13,27 @@ from fastapi.testclient import TestClient
 MakeClient = Callable[..., TestClient]
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "classroom_backend" in metafunc.fixturenames:
+        both = getattr(metafunc.module, "BOTH_BACKENDS", False)
+        metafunc.parametrize("classroom_backend", ["sqlite", "postgres"] if both else ["sqlite"])
+
+
 @pytest.fixture
-def make_client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MakeClient]:
+def database_url(classroom_backend: str, request: pytest.FixtureRequest) -> str | None:
+    """This test's PostgreSQL database (fresh and empty) on the postgres backend, else None."""
+    if classroom_backend == "postgres":
+        return str(request.getfixturevalue("postgres_url"))
+    return None
+
+
+@pytest.fixture
+def make_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str | None
+) -> Iterator[MakeClient]:
     """`make_client(BACKPROP_ADMIN_TOKEN="…")`: a TestClient on a fresh database with those
-    settings. The database is tmp_path/classroom.sqlite3 unless BACKPROP_DATABASE is given."""
+    settings. The database is tmp_path/classroom.sqlite3 unless BACKPROP_DATABASE is given,
+    or this test's PostgreSQL database on that backend; every client of a test shares it."""
     from app.config import get_settings
     from app.main import create_app
 
@@ -22,6 +41,9 @@ def make_client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Mak
 
     def make(**env: str) -> TestClient:
         monkeypatch.setenv("BACKPROP_DATABASE", str(tmp_path / "classroom.sqlite3"))
+        if database_url:
+            monkeypatch.setenv("BACKPROP_DATABASE_URL", database_url)
+            monkeypatch.setenv("BACKPROP_PG_POOL_MIN", "0")
         for key, value in env.items():
             monkeypatch.setenv(key, value)
         get_settings.cache_clear()
