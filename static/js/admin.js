@@ -15,7 +15,11 @@ async function call(path, method = 'GET') {
   });
   if (!response.ok) {
     let detail = `${response.status} ${response.statusText}`;
-    try { detail = (await response.json()).detail || detail; } catch { /* not JSON */ }
+    try {
+      detail = (await response.json()).detail || detail;
+    } catch {
+      /* not JSON */
+    }
     throw new Error(detail);
   }
   return response;
@@ -29,26 +33,38 @@ function showError(err) {
 const when = (iso) => new Date(iso).toLocaleString();
 
 function row(n) {
-  const remove = h('button', { type: 'button', class: 'small', text: 'Delete', 'aria-label': `Delete ${n.id}` });
-  remove.addEventListener('click', () => guarded(async () => {
-    if (!window.confirm(`Delete the network ${n.name || n.id}? This cannot be undone.`)) return;
-    await call(`/api/admin/networks/${encodeURIComponent(n.id)}`, 'DELETE');
-    await load();
-  }));
-  return h('tr', { 'data-id': n.id },
+  const remove = h('button', {
+    type: 'button',
+    class: 'small',
+    text: 'Delete',
+    'aria-label': `Delete ${n.id}`,
+  });
+  remove.addEventListener('click', () =>
+    guarded(async () => {
+      if (!window.confirm(`Delete the network ${n.name || n.id}? This cannot be undone.`)) return;
+      await call(`/api/admin/networks/${encodeURIComponent(n.id)}`, 'DELETE');
+      await load();
+    }),
+  );
+  return h(
+    'tr',
+    { 'data-id': n.id },
     h('td', { text: n.name || '—' }),
     h('td', {}, h('a', { href: `/n/${encodeURIComponent(n.id)}`, text: n.id })),
     h('td', { text: n.layers.join('-') }),
     h('td', { text: String(n.updates) }),
     h('td', { text: when(n.created_at) }),
     h('td', { text: when(n.last_used) }),
-    h('td', {}, remove));
+    h('td', {}, remove),
+  );
 }
 
 async function load() {
   const data = await (await call('/api/admin/networks')).json();
   const cap = data.max_networks ? `at most ${data.max_networks}` : 'no cap';
-  const expiry = data.expire_after_days ? `unused ones are deleted after ${data.expire_after_days} days` : 'none expires';
+  const expiry = data.expire_after_days
+    ? `unused ones are deleted after ${data.expire_after_days} days`
+    : 'none expires';
   status.textContent = `${data.count} networks (${cap}; ${expiry}).`;
   table.tBodies[0].replaceChildren(...data.networks.map(row));
   table.hidden = false;

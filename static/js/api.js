@@ -30,7 +30,10 @@ async function request(method, path, body, key) {
     data = null;
   }
   if (!response.ok) {
-    const detail = data && typeof data.detail === 'string' ? data.detail : `${method} ${path} failed with ${response.status}.`;
+    const detail =
+      data && typeof data.detail === 'string'
+        ? data.detail
+        : `${method} ${path} failed with ${response.status}.`;
     throw new ApiError(response.status, detail, (data && data.errors) || []);
   }
   return data;
@@ -82,19 +85,34 @@ export function teacherApi(id, key) {
     async download(name) {
       let response;
       try {
-        response = await fetch(`${cls(id)}/${name}`, { headers: { Authorization: `Bearer ${key}` } });
+        response = await fetch(`${cls(id)}/${name}`, {
+          headers: { Authorization: `Bearer ${key}` },
+        });
       } catch (err) {
         throw new ApiError(0, `The server did not answer (${err.message}).`);
       }
-      if (!response.ok) throw new ApiError(response.status, `GET ${name} failed with ${response.status}.`);
+      if (!response.ok)
+        throw new ApiError(response.status, `GET ${name} failed with ${response.status}.`);
       return response.blob();
     },
   };
 }
 
 /** The fields of a state that POST /api/networks accepts: the export/import format. */
-export const CREATE_FIELDS = ['name', 'layers', 'hidden_activation', 'output_activation', 'loss',
-  'learning_rate', 'reduction', 'train_biases', 'weights', 'biases', 'seed', 'dataset'];
+export const CREATE_FIELDS = [
+  'name',
+  'layers',
+  'hidden_activation',
+  'output_activation',
+  'loss',
+  'learning_rate',
+  'reduction',
+  'train_biases',
+  'weights',
+  'biases',
+  'seed',
+  'dataset',
+];
 
 export function toCreateBody(state) {
   const body = {};

@@ -15,7 +15,10 @@ const observer = new ResizeObserver((entries) => {
 function prepare(canvas) {
   if (!sizes.has(canvas)) {
     observer.observe(canvas);
-    sizes.set(canvas, { w: canvas.clientWidth || canvas.width, h: canvas.clientHeight || canvas.height });
+    sizes.set(canvas, {
+      w: canvas.clientWidth || canvas.width,
+      h: canvas.clientHeight || canvas.height,
+    });
   }
   const ratio = window.devicePixelRatio || 1;
   const { w, h } = sizes.get(canvas);
@@ -51,7 +54,10 @@ export function drawLoss(canvas, points, log = false) {
   }
   const u0 = points[0].u;
   const u1 = Math.max(points[points.length - 1].u, u0 + 1);
-  const scale = lossScale(points.map((p) => p.J), log);
+  const scale = lossScale(
+    points.map((p) => p.J),
+    log,
+  );
   const x = (u) => left + ((u - u0) / (u1 - u0)) * (right - left);
   const y = (J) => bottom - scale.frac(J) * (bottom - top);
   ctx.textAlign = 'right';

@@ -5,7 +5,17 @@
 import { api } from './api.js';
 import { $, h } from './dom.js';
 import { fmt } from './format.js';
-import { applyAnswer, describe, disabledSelectors, maskedUnits, maskStrings, maskText, progress, readNumber, target } from './exercise.js';
+import {
+  applyAnswer,
+  describe,
+  disabledSelectors,
+  maskedUnits,
+  maskStrings,
+  maskText,
+  progress,
+  readNumber,
+  target,
+} from './exercise.js';
 import { openStream } from './stream.js';
 
 /**
@@ -74,13 +84,18 @@ export async function joinClassroom(id, hooks) {
         window.location.assign(`/n/${encodeURIComponent(data.current_network_id)}`);
         return;
       }
-      if (!isCurrent && data.current_network_id && data.current_network_id !== info.current_network_id) {
+      if (
+        !isCurrent &&
+        data.current_network_id &&
+        data.current_network_id !== info.current_network_id
+      ) {
         info = { ...info, current_network_id: data.current_network_id }; // the banner's link follows
         renderBanner(id, info);
       }
       // the locks sent are the current activity's; an earlier network keeps its own
       const lock = isCurrent ? data.lock || [] : live.lock;
-      const changed = data.paused !== live.paused || JSON.stringify(lock) !== JSON.stringify(live.lock);
+      const changed =
+        data.paused !== live.paused || JSON.stringify(lock) !== JSON.stringify(live.lock);
       live = { paused: Boolean(data.paused), lock };
       controls.apply(live.paused, live.lock);
       showPaused(live.paused);
@@ -96,13 +111,30 @@ function renderBanner(id, info) {
   if (info.student_name) parts.push(h('span', { class: 'note', text: ` · ${info.student_name}` }));
   const links = [];
   if (info.current_network_id !== id) {
-    links.push(h('a', { class: 'button small current-link', href: `/n/${encodeURIComponent(info.current_network_id)}`,
-      text: 'The class has moved on: go to the current activity' }));
+    links.push(
+      h('a', {
+        class: 'button small current-link',
+        href: `/n/${encodeURIComponent(info.current_network_id)}`,
+        text: 'The class has moved on: go to the current activity',
+      }),
+    );
   }
   const earlier = (info.earlier_network_ids || []).filter((n) => n !== id);
   if (earlier.length) {
-    links.push(h('span', { class: 'earlier' }, 'Earlier activities: ',
-      ...earlier.map((n, k) => h('a', { href: `/n/${encodeURIComponent(n)}`, text: String(k + 1), 'aria-label': `Earlier activity ${k + 1}` }))));
+    links.push(
+      h(
+        'span',
+        { class: 'earlier' },
+        'Earlier activities: ',
+        ...earlier.map((n, k) =>
+          h('a', {
+            href: `/n/${encodeURIComponent(n)}`,
+            text: String(k + 1),
+            'aria-label': `Earlier activity ${k + 1}`,
+          }),
+        ),
+      ),
+    );
   }
   banner.replaceChildren(h('p', { class: 'banner-text' }, ...parts), ...links);
   banner.hidden = false;
@@ -127,7 +159,10 @@ class Disabler {
     if (paused && $('#play')?.getAttribute('aria-pressed') === 'true') this.hooks.stop();
     this.selectors = disabledSelectors(paused, lock);
     for (const e of document.querySelectorAll('[data-class-disabled]')) {
-      if (!this.selectors.some((s) => e.matches(s))) { e.disabled = false; delete e.dataset.classDisabled; }
+      if (!this.selectors.some((s) => e.matches(s))) {
+        e.disabled = false;
+        delete e.dataset.classDisabled;
+      }
     }
     this.enforce();
   }
@@ -145,11 +180,15 @@ class Disabler {
 /** Shortcut keys do what their buttons do: nothing while the button is disabled. */
 function blockShortcuts() {
   const KEYS = { f: '#forward', b: '#backward', u: '#update', s: '#step', ' ': '#play' };
-  window.addEventListener('keydown', (e) => {
-    const sel = KEYS[e.key.toLowerCase()];
-    const typing = e.target.closest?.('textarea, select, input, button, [role="button"], a');
-    if (sel && !typing && $(sel)?.disabled) e.stopImmediatePropagation();
-  }, true);
+  window.addEventListener(
+    'keydown',
+    (e) => {
+      const sel = KEYS[e.key.toLowerCase()];
+      const typing = e.target.closest?.('textarea, select, input, button, [role="button"], a');
+      if (sel && !typing && $(sel)?.disabled) e.stopImmediatePropagation();
+    },
+    true,
+  );
 }
 
 /** Hides the texts an open question asks for, wherever the page writes them; restores them after. */
@@ -161,14 +200,16 @@ class Masker {
     this.observer = new MutationObserver(() => this.update());
     for (const sel of roots) {
       const root = $(sel);
-      if (root) this.observer.observe(root, { childList: true, subtree: true, characterData: true });
+      if (root)
+        this.observer.observe(root, { childList: true, subtree: true, characterData: true });
     }
   }
 
   update() {
     const { strings: hide, units } = this.strings();
     // a unit's fill shows its o, its ring the sign and size of δ: plain while asked for
-    for (const e of document.querySelectorAll('#graph .masked-o, #graph .masked-delta')) e.classList.remove('masked-o', 'masked-delta');
+    for (const e of document.querySelectorAll('#graph .masked-o, #graph .masked-delta'))
+      e.classList.remove('masked-o', 'masked-delta');
     for (const [id, cls] of units) $(`#graph [data-unit="${id}"]`)?.classList.add(cls);
     for (const [node, { text, masked }] of this.originals) {
       if (node.nodeValue === masked) node.nodeValue = text; // unless the page rewrote it since
@@ -181,7 +222,10 @@ class Masker {
         const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
         for (let node = walk.nextNode(); node; node = walk.nextNode()) {
           const masked = maskText(node.nodeValue, hide);
-          if (masked !== node.nodeValue) { this.originals.set(node, { text: node.nodeValue, masked }); node.nodeValue = masked; }
+          if (masked !== node.nodeValue) {
+            this.originals.set(node, { text: node.nodeValue, masked });
+            node.nodeValue = masked;
+          }
         }
       }
     }
@@ -199,38 +243,81 @@ async function revealCard(path, hooks) {
 
 function renderQuestionBox(box, questions, layers, answer) {
   const p = progress(questions);
-  const heading = h('h2', { text: p.done ? `Exercise done: ${p.right} of ${p.total} right` : `Question ${p.current + 1} of ${p.total}` });
+  const heading = h('h2', {
+    text: p.done
+      ? `Exercise done: ${p.right} of ${p.total} right`
+      : `Question ${p.current + 1} of ${p.total}`,
+  });
   const items = questions.map((q, n) => {
     const prompt = q.prompt || describe(q.path, layers);
-    const li = h('li', { 'data-question': String(n), 'data-question-path': q.path, 'data-question-state': q.state, class: `question ${q.state}` });
+    const li = h('li', {
+      'data-question': String(n),
+      'data-question-path': q.path,
+      'data-question-state': q.state,
+      class: `question ${q.state}`,
+    });
     if (q.state !== 'open') {
       const how = q.state === 'right' ? 'Right' : 'Answer shown';
-      li.append(h('span', { class: 'prompt', text: prompt }), h('span', { class: 'verdict', text: `${how}: ${fmt(q.expected)}` }));
+      li.append(
+        h('span', { class: 'prompt', text: prompt }),
+        h('span', { class: 'verdict', text: `${how}: ${fmt(q.expected)}` }),
+      );
       return li;
     }
     li.hidden = n !== p.current; // one at a time
     const inputId = `answer-${n}`;
-    const input = h('input', { id: inputId, inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', placeholder: 'your number' });
-    const feedback = h('p', { class: 'feedback', 'data-question-feedback': '', 'aria-live': 'polite',
-      text: q.attempts ? `${q.attempts} ${q.attempts === 1 ? 'try' : 'tries'} so far.` : '' });
+    const input = h('input', {
+      id: inputId,
+      inputmode: 'decimal',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      placeholder: 'your number',
+    });
+    const feedback = h('p', {
+      class: 'feedback',
+      'data-question-feedback': '',
+      'aria-live': 'polite',
+      text: q.attempts ? `${q.attempts} ${q.attempts === 1 ? 'try' : 'tries'} so far.` : '',
+    });
     const check = async (e) => {
       e.preventDefault();
       const value = readNumber(input.value);
-      if (value === null) { feedback.textContent = 'Type a number, e.g. −0.1385 or 1.2e-3.'; return; }
+      if (value === null) {
+        feedback.textContent = 'Type a number, e.g. −0.1385 or 1.2e-3.';
+        return;
+      }
       const res = await answer(q.path, { value });
       if (res && !res.correct) {
         const again = box.querySelector(`[data-question="${n}"]`);
         const fb = again?.querySelector('[data-question-feedback]');
-        if (fb) { fb.textContent = `Not quite: ${fmt(value)} is not it. Try again (${res.attempts} ${res.attempts === 1 ? 'try' : 'tries'}).`; fb.classList.add('wrong'); }
+        if (fb) {
+          fb.textContent = `Not quite: ${fmt(value)} is not it. Try again (${res.attempts} ${res.attempts === 1 ? 'try' : 'tries'}).`;
+          fb.classList.add('wrong');
+        }
         again?.setAttribute('data-question-result', 'wrong');
         again?.querySelector('input')?.focus();
       }
     };
-    li.append(h('form', { class: 'answer', onsubmit: check },
-      h('label', { for: inputId, class: 'prompt', text: prompt }),
-      h('div', { class: 'row' }, input, h('button', { type: 'submit', class: 'primary', text: 'Check' }),
-        h('button', { type: 'button', class: 'reveal', text: 'Show the answer', onclick: () => answer(q.path, { reveal: true }) }))),
-    feedback);
+    li.append(
+      h(
+        'form',
+        { class: 'answer', onsubmit: check },
+        h('label', { for: inputId, class: 'prompt', text: prompt }),
+        h(
+          'div',
+          { class: 'row' },
+          input,
+          h('button', { type: 'submit', class: 'primary', text: 'Check' }),
+          h('button', {
+            type: 'button',
+            class: 'reveal',
+            text: 'Show the answer',
+            onclick: () => answer(q.path, { reveal: true }),
+          }),
+        ),
+      ),
+      feedback,
+    );
     return li;
   });
   const focused = document.activeElement && box.contains(document.activeElement);

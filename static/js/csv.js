@@ -22,9 +22,12 @@ function detectSeparator(line) {
  */
 export function parseCsv(text, shape) {
   const errors = [];
-  const lines = text.split(/\r?\n/).map((l, i) => ({ line: l, row: i + 1 }))
+  const lines = text
+    .split(/\r?\n/)
+    .map((l, i) => ({ line: l, row: i + 1 }))
     .filter(({ line }) => line.trim() !== '' && !line.trim().startsWith('#'));
-  if (lines.length === 0) return { x: [], y: [], inputs: 0, outputs: 0, errors: ['the CSV is empty'] };
+  if (lines.length === 0)
+    return { x: [], y: [], inputs: 0, outputs: 0, errors: ['the CSV is empty'] };
   const sep = detectSeparator(lines[0].line);
   let inputs = shape.inputs;
   let outputs = shape.outputs;
@@ -47,13 +50,16 @@ export function parseCsv(text, shape) {
   for (const { line, row } of lines) {
     const cells = splitRow(line, sep);
     if (cells.length !== width) {
-      errors.push(`row ${row} has ${cells.length} values; expected ${width} (${inputs} inputs, ${outputs} targets)`);
+      errors.push(
+        `row ${row} has ${cells.length} values; expected ${width} (${inputs} inputs, ${outputs} targets)`,
+      );
       continue;
     }
     const values = [];
     cells.forEach((c, j) => {
       const v = c === '' ? NaN : Number(c);
-      if (!Number.isFinite(v)) errors.push(`row ${row}, column ${j + 1}: "${c}" is not a finite number`);
+      if (!Number.isFinite(v))
+        errors.push(`row ${row}, column ${j + 1}: "${c}" is not a finite number`);
       values.push(v);
     });
     x.push(values.slice(0, inputs));

@@ -10,8 +10,11 @@ import { fmt, full } from './format.js';
 export function renderData(root, s, presets, act) {
   const { dataset, layers } = s.network;
   // rebuilt only when the data, the layer shape or the presets change: typing is never lost
-  refresh(root, JSON.stringify([dataset, layers[0], layers[layers.length - 1], presets.length]),
-    () => build(root, s, presets, act));
+  refresh(
+    root,
+    JSON.stringify([dataset, layers[0], layers[layers.length - 1], presets.length]),
+    () => build(root, s, presets, act),
+  );
   renderOutputs(root, s);
 }
 
@@ -35,28 +38,82 @@ function build(root, s, presets, act) {
 
   if (presets.length) {
     const current = presets.find((p) => p.title === net.name || p.name === net.name);
-    const sel = h('select', { id: 'preset' }, presets.map((p) => h('option', { value: p.name, text: p.title || p.name, selected: p === current })));
+    const sel = h(
+      'select',
+      { id: 'preset' },
+      presets.map((p) =>
+        h('option', { value: p.name, text: p.title || p.name, selected: p === current }),
+      ),
+    );
     const desc = h('p', { class: 'note preset-desc' });
-    const describe = () => { desc.textContent = presets.find((p) => p.name === sel.value)?.description || ''; };
+    const describe = () => {
+      desc.textContent = presets.find((p) => p.name === sel.value)?.description || '';
+    };
     sel.addEventListener('change', describe);
     describe();
-    root.append(h('div', { class: 'field preset' }, h('label', { for: 'preset', text: 'Preset' }), sel,
-      h('button', { type: 'button', text: 'Load preset', onclick: () => act.loadPreset(sel.value) })), desc);
+    root.append(
+      h(
+        'div',
+        { class: 'field preset' },
+        h('label', { for: 'preset', text: 'Preset' }),
+        sel,
+        h('button', {
+          type: 'button',
+          text: 'Load preset',
+          onclick: () => act.loadPreset(sel.value),
+        }),
+      ),
+      desc,
+    );
   }
 
   // the table: one row per example, inputs then targets, every cell an input
-  const head = h('tr', {}, h('th', { text: 'i' }),
+  const head = h(
+    'tr',
+    {},
+    h('th', { text: 'i' }),
     [...Array(nIn)].map((_, j) => h('th', { text: `x${j + 1}` })),
     [...Array(nOut)].map((_, j) => h('th', { text: `y${j + 1}` })),
-    h('th', { class: 'out', text: 'o (network)', title: 'The output o for this example, from the last Forward, Backward or Update' }),
-    h('th', { text: '' }));
+    h('th', {
+      class: 'out',
+      text: 'o (network)',
+      title: 'The output o for this example, from the last Forward, Backward or Update',
+    }),
+    h('th', { text: '' }),
+  );
   const body = h('tbody');
   const addRow = (x, y) => {
     const n = body.children.length + 1;
-    const cell = (v, label) => h('td', {}, h('input', { type: 'number', step: 'any', value: v === undefined ? '0' : full(v), 'aria-label': `${label} of example ${n}` }));
-    const tr = h('tr', {}, h('td', { class: 'idx', text: String(n) }),
-      x.map((v, j) => cell(v, `x${j + 1}`)), y.map((v, j) => cell(v, `y${j + 1}`)), h('td', { class: 'out' }),
-      h('td', {}, h('button', { type: 'button', class: 'small', text: '×', 'aria-label': `Remove example ${n}`, onclick: () => tr.remove() })));
+    const cell = (v, label) =>
+      h(
+        'td',
+        {},
+        h('input', {
+          type: 'number',
+          step: 'any',
+          value: v === undefined ? '0' : full(v),
+          'aria-label': `${label} of example ${n}`,
+        }),
+      );
+    const tr = h(
+      'tr',
+      {},
+      h('td', { class: 'idx', text: String(n) }),
+      x.map((v, j) => cell(v, `x${j + 1}`)),
+      y.map((v, j) => cell(v, `y${j + 1}`)),
+      h('td', { class: 'out' }),
+      h(
+        'td',
+        {},
+        h('button', {
+          type: 'button',
+          class: 'small',
+          text: '×',
+          'aria-label': `Remove example ${n}`,
+          onclick: () => tr.remove(),
+        }),
+      ),
+    );
     body.append(tr);
   };
   data.x.forEach((x, i) => addRow(x, data.y[i]));
@@ -68,15 +125,36 @@ function build(root, s, presets, act) {
       x.push(v.slice(0, nIn));
       y.push(v.slice(nIn));
     });
-    if (x.length === 0) { act.error('The dataset needs at least one example.'); return; }
-    const bad = [...body.querySelectorAll('input')].find((inp) => inp.value === '' || !Number.isFinite(Number(inp.value)));
-    if (bad) { act.error(`${bad.getAttribute('aria-label')} is not a number.`); return; }
+    if (x.length === 0) {
+      act.error('The dataset needs at least one example.');
+      return;
+    }
+    const bad = [...body.querySelectorAll('input')].find(
+      (inp) => inp.value === '' || !Number.isFinite(Number(inp.value)),
+    );
+    if (bad) {
+      act.error(`${bad.getAttribute('aria-label')} is not a number.`);
+      return;
+    }
     act.saveDataset(x, y);
   };
-  root.append(h('div', { class: 'table-wrap' }, h('table', { class: 'examples' }, h('thead', {}, head), body)),
-    h('div', { class: 'row' },
-      h('button', { type: 'button', text: 'Add example', onclick: () => addRow(Array(nIn).fill(0), Array(nOut).fill(0)) }),
-      h('button', { type: 'button', text: 'Save examples', onclick: save })));
+  root.append(
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h('table', { class: 'examples' }, h('thead', {}, head), body),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      h('button', {
+        type: 'button',
+        text: 'Add example',
+        onclick: () => addRow(Array(nIn).fill(0), Array(nOut).fill(0)),
+      }),
+      h('button', { type: 'button', text: 'Save examples', onclick: save }),
+    ),
+  );
 
   // CSV
   const area = h('textarea', { id: 'csv', rows: '5', spellcheck: 'false' });
@@ -88,12 +166,37 @@ function build(root, s, presets, act) {
     if (r.errors.length) return;
     act.saveDataset(r.x, r.y);
   };
-  const file = h('input', { type: 'file', id: 'csv-file', accept: '.csv,text/csv,text/plain', class: 'visually-hidden',
-    onchange: async (e) => { const f = e.target.files[0]; if (f) { area.value = await f.text(); importCsv(); } } });
-  root.append(h('details', { class: 'csv' },
-    h('summary', { text: 'CSV: paste or import' }),
-    h('label', { for: 'csv', text: 'One example per row: inputs, then targets. A header names targets y1, y2, …' }),
-    area, errors,
-    h('div', { class: 'row' }, h('button', { type: 'button', text: 'Import CSV', onclick: importCsv }),
-      file, h('label', { for: 'csv-file', class: 'button', text: 'CSV file…' }))));
+  const file = h('input', {
+    type: 'file',
+    id: 'csv-file',
+    accept: '.csv,text/csv,text/plain',
+    class: 'visually-hidden',
+    onchange: async (e) => {
+      const f = e.target.files[0];
+      if (f) {
+        area.value = await f.text();
+        importCsv();
+      }
+    },
+  });
+  root.append(
+    h(
+      'details',
+      { class: 'csv' },
+      h('summary', { text: 'CSV: paste or import' }),
+      h('label', {
+        for: 'csv',
+        text: 'One example per row: inputs, then targets. A header names targets y1, y2, …',
+      }),
+      area,
+      errors,
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { type: 'button', text: 'Import CSV', onclick: importCsv }),
+        file,
+        h('label', { for: 'csv-file', class: 'button', text: 'CSV file…' }),
+      ),
+    ),
+  );
 }

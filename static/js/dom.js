@@ -28,12 +28,19 @@ export function refresh(root, key, build, sync) {
   const active = document.activeElement;
   const inside = active && root.contains(active);
   if (root.dataset.key !== key) {
-    const mark = inside ? (active.id ? `#${CSS.escape(active.id)}` : active.getAttribute('aria-label')) : null;
+    const mark = inside
+      ? active.id
+        ? `#${CSS.escape(active.id)}`
+        : active.getAttribute('aria-label')
+      : null;
     build();
     root.dataset.key = key;
     if (mark) {
-      const again = mark.startsWith('#') ? root.querySelector(mark)
-        : [...root.querySelectorAll('[aria-label]')].find((e) => e.getAttribute('aria-label') === mark);
+      const again = mark.startsWith('#')
+        ? root.querySelector(mark)
+        : [...root.querySelectorAll('[aria-label]')].find(
+            (e) => e.getAttribute('aria-label') === mark,
+          );
       if (again && !again.disabled) again.focus();
     }
   } else if (sync) {

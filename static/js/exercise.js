@@ -12,8 +12,16 @@ import { fmt } from './format.js';
 import { unitName } from './graph.js';
 
 const FIELDS = {
-  net: 3, activations: 3, deltas: 3, 'gradients.weights': 3, 'gradients.biases': 2,
-  weight_deltas: 3, bias_deltas: 2, loss: 0, weights_after: 3, biases_after: 2,
+  net: 3,
+  activations: 3,
+  deltas: 3,
+  'gradients.weights': 3,
+  'gradients.biases': 2,
+  weight_deltas: 3,
+  bias_deltas: 2,
+  loss: 0,
+  weights_after: 3,
+  biases_after: 2,
 };
 
 /** {field, idx} for a well-formed path, else null. */
@@ -33,16 +41,30 @@ export function target(path) {
   if (!p) return null;
   const [a, b, c] = p.idx;
   switch (p.field) {
-    case 'net': return { sel: { type: 'unit', id: `${a + 1}-${c}` }, i: b, symbol: 'net' };
-    case 'deltas': return { sel: { type: 'unit', id: `${a + 1}-${c}` }, i: b, symbol: 'δ' };
-    case 'activations': return { sel: { type: 'unit', id: `${a}-${c}` }, i: b, symbol: 'o' };
-    case 'gradients.weights': return { sel: { type: 'edge', id: `${a + 1}-${b}-${c}` }, i: null, symbol: '∂J/∂w' };
-    case 'weight_deltas': return { sel: { type: 'edge', id: `${a + 1}-${b}-${c}` }, i: null, symbol: 'Δw' };
-    case 'weights_after': return { sel: { type: 'edge', id: `${a + 1}-${b}-${c}` }, i: null, symbol: 'w after the update' };
-    case 'gradients.biases': return { sel: { type: 'bias', id: `${a + 1}-${b}` }, i: null, symbol: '∂J/∂b' };
-    case 'bias_deltas': return { sel: { type: 'bias', id: `${a + 1}-${b}` }, i: null, symbol: 'Δb' };
-    case 'biases_after': return { sel: { type: 'bias', id: `${a + 1}-${b}` }, i: null, symbol: 'b after the update' };
-    default: return { sel: null, i: null, symbol: 'J' };
+    case 'net':
+      return { sel: { type: 'unit', id: `${a + 1}-${c}` }, i: b, symbol: 'net' };
+    case 'deltas':
+      return { sel: { type: 'unit', id: `${a + 1}-${c}` }, i: b, symbol: 'δ' };
+    case 'activations':
+      return { sel: { type: 'unit', id: `${a}-${c}` }, i: b, symbol: 'o' };
+    case 'gradients.weights':
+      return { sel: { type: 'edge', id: `${a + 1}-${b}-${c}` }, i: null, symbol: '∂J/∂w' };
+    case 'weight_deltas':
+      return { sel: { type: 'edge', id: `${a + 1}-${b}-${c}` }, i: null, symbol: 'Δw' };
+    case 'weights_after':
+      return {
+        sel: { type: 'edge', id: `${a + 1}-${b}-${c}` },
+        i: null,
+        symbol: 'w after the update',
+      };
+    case 'gradients.biases':
+      return { sel: { type: 'bias', id: `${a + 1}-${b}` }, i: null, symbol: '∂J/∂b' };
+    case 'bias_deltas':
+      return { sel: { type: 'bias', id: `${a + 1}-${b}` }, i: null, symbol: 'Δb' };
+    case 'biases_after':
+      return { sel: { type: 'bias', id: `${a + 1}-${b}` }, i: null, symbol: 'b after the update' };
+    default:
+      return { sel: null, i: null, symbol: 'J' };
   }
 }
 
@@ -128,7 +150,10 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** `text` with every whole number in `strings` replaced by "?" ("δ −0.1385" → "δ ?"). */
 export function maskText(text, strings) {
   if (!strings.size || !text) return text;
-  const alternatives = [...strings].sort((a, b) => b.length - a.length).map(escape).join('|');
+  const alternatives = [...strings]
+    .sort((a, b) => b.length - a.length)
+    .map(escape)
+    .join('|');
   return text.replace(new RegExp(`(?<![\\d.])(?:${alternatives})(?![\\d.]*\\d)`, 'g'), '?');
 }
 
@@ -150,13 +175,22 @@ export function applyAnswer(questions, result) {
   return questions.map((q) => {
     if (q.path !== result.path || q.state !== 'open') return q;
     const state = result.revealed ? 'revealed' : result.correct ? 'right' : 'open';
-    return { ...q, state, attempts: result.attempts, expected: result.expected ?? q.expected ?? null };
+    return {
+      ...q,
+      state,
+      attempts: result.attempts,
+      expected: result.expected ?? q.expected ?? null,
+    };
   });
 }
 
 /** A number typed by a student: "−0.1385", "-0.1385", "1,5e-3" all read; null if not one. */
 export function readNumber(text) {
-  const s = String(text).trim().replace(/\u2212/g, '-').replace(/,/g, '.').replace(/\s+/g, '');
+  const s = String(text)
+    .trim()
+    .replace(/\u2212/g, '-')
+    .replace(/,/g, '.')
+    .replace(/\s+/g, '');
   if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s)) return null;
   return Number(s);
 }
@@ -165,7 +199,14 @@ export function readNumber(text) {
 // and Backward stay: they change nothing. `mode` stays: it lives in the browser only.
 const LOCKED = {
   architecture: ['#build .layers button', '#build > button'],
-  settings: ['#hidden-activation', '#output-activation', '#loss', '#reduction', '#learning-rate', '#train-biases'],
+  settings: [
+    '#hidden-activation',
+    '#output-activation',
+    '#loss',
+    '#reduction',
+    '#learning-rate',
+    '#train-biases',
+  ],
   data: ['#data button', '#data input', '#data textarea', '#data select'],
   weights: ['#seed', '#build .seed button', '#weight-input', '.weight-form button', '#reset'],
 };
@@ -186,16 +227,21 @@ export function questionChoices(layers, i = 0) {
   for (let k = 1; k < layers.length; k += 1) {
     for (let r = 0; r < layers[k]; r += 1) {
       for (const f of ['net', 'activations', 'deltas']) {
-        out.push({ path: f === 'activations' ? `activations[${k}][${i}][${r}]` : `${f}[${k - 1}][${i}][${r}]` });
+        out.push({
+          path:
+            f === 'activations' ? `activations[${k}][${i}][${r}]` : `${f}[${k - 1}][${i}][${r}]`,
+        });
       }
     }
   }
   for (let k = 1; k < layers.length; k += 1) {
     for (let r = 0; r < layers[k]; r += 1) {
       for (let q = 0; q < layers[k - 1]; q += 1) {
-        for (const f of ['gradients.weights', 'weight_deltas', 'weights_after']) out.push({ path: `${f}[${k - 1}][${r}][${q}]` });
+        for (const f of ['gradients.weights', 'weight_deltas', 'weights_after'])
+          out.push({ path: `${f}[${k - 1}][${r}][${q}]` });
       }
-      for (const f of ['gradients.biases', 'bias_deltas', 'biases_after']) out.push({ path: `${f}[${k - 1}][${r}]` });
+      for (const f of ['gradients.biases', 'bias_deltas', 'biases_after'])
+        out.push({ path: `${f}[${k - 1}][${r}]` });
     }
   }
   return out.map((c) => ({ ...c, label: describe(c.path, layers) }));

@@ -3,8 +3,19 @@
 
 export const MINUS = '\u2212';
 
-const SUPERSCRIPT = { '-': '\u207b', 0: '\u2070', 1: '\u00b9', 2: '\u00b2', 3: '\u00b3', 4: '\u2074',
-  5: '\u2075', 6: '\u2076', 7: '\u2077', 8: '\u2078', 9: '\u2079' };
+const SUPERSCRIPT = {
+  '-': '\u207b',
+  0: '\u2070',
+  1: '\u00b9',
+  2: '\u00b2',
+  3: '\u00b3',
+  4: '\u2074',
+  5: '\u2075',
+  6: '\u2076',
+  7: '\u2077',
+  8: '\u2078',
+  9: '\u2079',
+};
 
 /** Replace an ASCII hyphen-minus with the typographic minus sign. */
 export function minus(text) {
@@ -25,7 +36,10 @@ export function fmt(x, digits = 4) {
   if (a < 1e-4 || a >= 1e6) {
     const [mant, exp] = x.toExponential(Math.max(digits - 1, 1)).split('e');
     const m = mant.replace(/\.?0+$/, '');
-    const e = String(Number(exp)).split('').map((c) => SUPERSCRIPT[c]).join('');
+    const e = String(Number(exp))
+      .split('')
+      .map((c) => SUPERSCRIPT[c])
+      .join('');
     return minus(`${m}\u00d710${e}`);
   }
   // below 1: `digits` significant digits (0.008771); from 1 up: `digits` decimals (1.1059)

@@ -48,8 +48,12 @@ const sym = {
   J: () => mi('J', WORDS.J),
   Ji: () => sub(mi('J', WORDS.J), mi('i', WORDS.i)),
   sum: (under) => node('munder', [mo('Σ', WORDS.sum), under]),
-  sumN: () => node('munderover', [mo('Σ', WORDS.sum), row(mi('i', WORDS.i), mo('='), mn('1')),
-    mi('N', WORDS.N)]),
+  sumN: () =>
+    node('munderover', [
+      mo('Σ', WORDS.sum),
+      row(mi('i', WORDS.i), mo('='), mn('1')),
+      mi('N', WORDS.N),
+    ]),
   d: (top, bottom) => frac(row(mi('∂', WORDS.partial), top), row(mi('∂', WORDS.partial), bottom)),
   dw: (s) => sub(mi('Δw', WORDS.dw), s),
 };
@@ -59,11 +63,16 @@ export function toText(n) {
   if (n.text !== undefined) return n.text;
   const parts = n.children.map(toText);
   switch (n.tag) {
-    case 'msub': return `${parts[0]}_${parts[1]}`;
-    case 'mfrac': return `${parts[0]}/${parts[1]}`;
-    case 'munder': return `${parts[0]}_${parts[1]}`;
-    case 'munderover': return `${parts[0]}_${parts[1]}^${parts[2]}`;
-    default: return parts.join(' ');
+    case 'msub':
+      return `${parts[0]}_${parts[1]}`;
+    case 'mfrac':
+      return `${parts[0]}/${parts[1]}`;
+    case 'munder':
+      return `${parts[0]}_${parts[1]}`;
+    case 'munderover':
+      return `${parts[0]}_${parts[1]}^${parts[2]}`;
+    default:
+      return parts.join(' ');
   }
 }
 
@@ -74,23 +83,57 @@ const MAX_TERMS = 4;
 function netRow(ctx, k, r, s) {
   const { weights, biases, trace, i } = ctx;
   const w = weights[k - 1][r];
-  const terms = w.slice(0, MAX_TERMS).flatMap((wq, q) => [
-    ...(q > 0 ? [mo('+')] : []), num(wq), times, num(trace.activations[k - 1][i][q])]);
+  const terms = w
+    .slice(0, MAX_TERMS)
+    .flatMap((wq, q) => [
+      ...(q > 0 ? [mo('+')] : []),
+      num(wq),
+      times,
+      num(trace.activations[k - 1][i][q]),
+    ]);
   if (w.length > MAX_TERMS) terms.push(mo('+'), mo('…'));
-  return row(sym.net(s), eq, sym.sum(mi('q')), sym.w(`${s}q`), sym.u(`${s}q`), mo('+'), sym.b(s),
-    eq, terms, mo('+'), num(biases[k - 1][r]), eq, mn(trace.net[k - 1][i][r]));
+  return row(
+    sym.net(s),
+    eq,
+    sym.sum(mi('q')),
+    sym.w(`${s}q`),
+    sym.u(`${s}q`),
+    mo('+'),
+    sym.b(s),
+    eq,
+    terms,
+    mo('+'),
+    num(biases[k - 1][r]),
+    eq,
+    mn(trace.net[k - 1][i][r]),
+  );
 }
 
 function outRow(ctx, k, r, s, act) {
   const net = ctx.trace.net[k - 1][ctx.i][r];
-  return row(sym.o(s), eq, mi('f', WORDS.f), mo('('), sym.net(s), mo(')'), eq,
-    mi(ACT_NAME[act], WORDS.f), mo('('), mn(net), mo(')'), eq, mn(ctx.trace.activations[k][ctx.i][r]));
+  return row(
+    sym.o(s),
+    eq,
+    mi('f', WORDS.f),
+    mo('('),
+    sym.net(s),
+    mo(')'),
+    eq,
+    mi(ACT_NAME[act], WORDS.f),
+    mo('('),
+    mn(net),
+    mo(')'),
+    eq,
+    mn(ctx.trace.activations[k][ctx.i][r]),
+  );
 }
 
 function fPrimeParts(act, s, o, net) {
   if (act === 'sigmoid') {
-    return { sym: [sym.o(s), mo('('), mn('1'), mo('−'), sym.o(s), mo(')')],
-      nums: [mn(o), times, row(mo('('), mn('1'), mo('−'), mn(o), mo(')'))] };
+    return {
+      sym: [sym.o(s), mo('('), mn('1'), mo('−'), sym.o(s), mo(')')],
+      nums: [mn(o), times, row(mo('('), mn('1'), mo('−'), mn(o), mo(')'))],
+    };
   }
   const fp = fPrime(act, net, o);
   const named = row(mi('f′', WORDS.f), mo('('), sym.net(s), mo(')'));
@@ -110,12 +153,29 @@ function outputDeltaRow(ctx, k, r, s) {
   const diff = [mo('('), sym.y(s), mo('−'), sym.o(s), mo(')')];
   const diffN = row(mo('('), mn(yl), mo('−'), mn(o), mo(')'));
   if (settings.loss === 'cross_entropy' && act === 'sigmoid') {
-    return row(sym.delta(s), eq, sym.y(s), mo('−'), sym.o(s), eq, mn(yl), mo('−'), mn(o), eq, mn(delta));
+    return row(
+      sym.delta(s),
+      eq,
+      sym.y(s),
+      mo('−'),
+      sym.o(s),
+      eq,
+      mn(yl),
+      mo('−'),
+      mn(o),
+      eq,
+      mn(delta),
+    );
   }
   const fp = fPrimeParts(act, s, o, net);
   if (settings.loss === 'cross_entropy') {
-    const ratio = [mo('('), frac(sym.y(s), sym.o(s)), mo('−'),
-      frac(row(mn('1'), mo('−'), sym.y(s)), row(mn('1'), mo('−'), sym.o(s))), mo(')')];
+    const ratio = [
+      mo('('),
+      frac(sym.y(s), sym.o(s)),
+      mo('−'),
+      frac(row(mn('1'), mo('−'), sym.y(s)), row(mn('1'), mo('−'), sym.o(s))),
+      mo(')'),
+    ];
     const value = yl / o - (1 - yl) / (1 - o);
     return row(sym.delta(s), eq, ratio, fp.sym, eq, num(value), times, fp.nums, eq, mn(delta));
   }
@@ -129,11 +189,24 @@ function hiddenDeltaRow(ctx, k, r, s) {
   const net = trace.net[k - 1][i][r];
   const { terms } = backSum(weights, trace, k, r, i);
   const fp = fPrimeParts(act, s, o, net);
-  const shown = terms.slice(0, MAX_TERMS).flatMap((t, n) => [
-    ...(n > 0 ? [mo('+')] : []), num(t.w), times, num(t.delta)]);
+  const shown = terms
+    .slice(0, MAX_TERMS)
+    .flatMap((t, n) => [...(n > 0 ? [mo('+')] : []), num(t.w), times, num(t.delta)]);
   if (terms.length > MAX_TERMS) shown.push(mo('+'), mo('…'));
-  return row(sym.delta(s), eq, fp.sym, sym.sum(mi('l')), sym.w(`l${s}`), sym.delta('l'), eq,
-    fp.nums, times, row(mo('('), shown, mo(')')), eq, mn(trace.deltas[k - 1][i][r]));
+  return row(
+    sym.delta(s),
+    eq,
+    fp.sym,
+    sym.sum(mi('l')),
+    sym.w(`l${s}`),
+    sym.delta('l'),
+    eq,
+    fp.nums,
+    times,
+    row(mo('('), shown, mo(')')),
+    eq,
+    mn(trace.deltas[k - 1][i][r]),
+  );
 }
 
 // -- cards ---------------------------------------------------------------------------------
@@ -151,7 +224,10 @@ export function unitCard(ctx, k, r) {
     values.o = ctx.trace ? ctx.trace.activations[0][ctx.i][r] : undefined;
     const title = `Input ${r + 1}`;
     if (values.o !== undefined) {
-      rows.push({ label: 'An input passes its value on unchanged', math: row(sym.o(s), eq, sub(mi('x', 'x: the input of the example'), s), eq, mn(values.o)) });
+      rows.push({
+        label: 'An input passes its value on unchanged',
+        math: row(sym.o(s), eq, sub(mi('x', 'x: the input of the example'), s), eq, mn(values.o)),
+      });
     }
     return { title, rows, values };
   }
@@ -167,12 +243,21 @@ export function unitCard(ctx, k, r) {
   if (ctx.trace.deltas) {
     values.delta = ctx.trace.deltas[k - 1][ctx.i][r];
     if (output && ctx.y) {
-      rows.push({ label: 'Output δ (lecture notes: ∂J/∂o_l · ∂o_l/∂net_l, sign flipped)', math: outputDeltaRow(ctx, k, r, s) });
+      rows.push({
+        label: 'Output δ (lecture notes: ∂J/∂o_l · ∂o_l/∂net_l, sign flipped)',
+        math: outputDeltaRow(ctx, k, r, s),
+      });
       values.expected = outputDelta(ctx.settings.loss, act, ctx.y[ctx.i][r], values.o, values.net);
     } else if (!output) {
-      rows.push({ label: 'Hidden δ, from the δ of the next layer (weights before the update)', math: hiddenDeltaRow(ctx, k, r, s) });
+      rows.push({
+        label: 'Hidden δ, from the δ of the next layer (weights before the update)',
+        math: hiddenDeltaRow(ctx, k, r, s),
+      });
     }
-    rows.push({ label: 'The lecture notes’ sign', math: row(sym.d(sym.Ji(), sym.net(s)), eq, mo('−'), sym.delta(s), eq, mn(-values.delta)) });
+    rows.push({
+      label: 'The lecture notes’ sign',
+      math: row(sym.d(sym.Ji(), sym.net(s)), eq, mo('−'), sym.delta(s), eq, mn(-values.delta)),
+    });
   }
   return { title, rows, values };
 }
@@ -186,7 +271,9 @@ export function edgeCard(ctx, k, r, q) {
   const bias = q === null;
   const s = bias ? `${r + 1}` : `${r + 1}${q + 1}`;
   const w = bias ? sym.b : sym.w;
-  const title = bias ? `Bias of unit ${r + 1} in layer ${k}` : `Weight into unit ${r + 1} of layer ${k} from unit ${q + 1} of layer ${k - 1} (r = ${r + 1}, q = ${q + 1})`;
+  const title = bias
+    ? `Bias of unit ${r + 1} in layer ${k}`
+    : `Weight into unit ${r + 1} of layer ${k} from unit ${q + 1} of layer ${k - 1} (r = ${r + 1}, q = ${q + 1})`;
   const rows = [];
   const values = { w: ctx.wBefore };
   rows.push({ label: 'Current value', math: row(w(s), eq, mn(ctx.wAfter ?? ctx.wBefore)) });
@@ -196,30 +283,88 @@ export function edgeCard(ctx, k, r, q) {
   const u = input(trace, k, i, q);
   values.gradientI = -delta * u;
   const uSym = bias ? [times, mn('1')] : sym.u(s);
-  rows.push({ label: `Example ${i + 1} (lecture notes, Observation 1: ∂net/∂w = u)`, math: row(
-    sym.d(sym.Ji(), w(s)), eq, mo('−'), sym.delta(`${r + 1}`), uSym, eq,
-    mo('−'), num(delta), times, num(u), eq, mn(values.gradientI)) });
+  rows.push({
+    label: `Example ${i + 1} (lecture notes, Observation 1: ∂net/∂w = u)`,
+    math: row(
+      sym.d(sym.Ji(), w(s)),
+      eq,
+      mo('−'),
+      sym.delta(`${r + 1}`),
+      uSym,
+      eq,
+      mo('−'),
+      num(delta),
+      times,
+      num(u),
+      eq,
+      mn(values.gradientI),
+    ),
+  });
   const batch = perExample(trace, k, r, q, settings.reduction);
   values.gradient = batch.total;
   const mean = settings.reduction === 'mean';
-  rows.push({ label: `Whole batch, N = ${batch.n} (Σ computed in the browser from δ and u)`, math: row(
-    sym.d(sym.J(), w(s)), eq, mean ? [frac(mn('1'), mi('N', WORDS.N))] : [], sym.sumN(),
-    sym.d(sym.Ji(), w(s)), eq, mn(batch.total)) });
+  rows.push({
+    label: `Whole batch, N = ${batch.n} (Σ computed in the browser from δ and u)`,
+    math: row(
+      sym.d(sym.J(), w(s)),
+      eq,
+      mean ? [frac(mn('1'), mi('N', WORDS.N))] : [],
+      sym.sumN(),
+      sym.d(sym.Ji(), w(s)),
+      eq,
+      mn(batch.total),
+    ),
+  });
   const eta = settings.learning_rate;
   const frozen = bias && !settings.train_biases;
   values.deltaW = frozen ? 0 : -eta * batch.total;
   values.newW = ctx.wBefore + values.deltaW;
   if (frozen) {
-    rows.push({ label: 'Biases are frozen (train biases is off)', math: row(w(s), mo('←'), w(s), eq, mn(ctx.wBefore)) });
+    rows.push({
+      label: 'Biases are frozen (train biases is off)',
+      math: row(w(s), mo('←'), w(s), eq, mn(ctx.wBefore)),
+    });
     return { title, rows, values };
   }
-  rows.push({ label: 'Weight change', math: row(sym.dw(s), eq, mo('−'), sym.eta(), sym.d(sym.J(), w(s)), eq,
-    mo('−'), mn(eta), times, num(batch.total), eq, mn(values.deltaW)) });
-  const label = ctx.mode === 'online'
-    ? 'Update by the batch rule (online mode instead applies each example’s ∂J_i/∂w in turn)'
-    : 'Update (the lecture notes’ rule, every weight at once)';
-  rows.push({ label, math: row(w(s), mo('←'), w(s), mo('−'), sym.eta(),
-    mean ? [frac(mn('1'), mi('N', WORDS.N))] : [], sym.sumN(), sym.d(sym.Ji(), w(s)), eq, mn(ctx.wBefore), mo('+'), num(values.deltaW), eq, mn(values.newW)) });
+  rows.push({
+    label: 'Weight change',
+    math: row(
+      sym.dw(s),
+      eq,
+      mo('−'),
+      sym.eta(),
+      sym.d(sym.J(), w(s)),
+      eq,
+      mo('−'),
+      mn(eta),
+      times,
+      num(batch.total),
+      eq,
+      mn(values.deltaW),
+    ),
+  });
+  const label =
+    ctx.mode === 'online'
+      ? 'Update by the batch rule (online mode instead applies each example’s ∂J_i/∂w in turn)'
+      : 'Update (the lecture notes’ rule, every weight at once)';
+  rows.push({
+    label,
+    math: row(
+      w(s),
+      mo('←'),
+      w(s),
+      mo('−'),
+      sym.eta(),
+      mean ? [frac(mn('1'), mi('N', WORDS.N))] : [],
+      sym.sumN(),
+      sym.d(sym.Ji(), w(s)),
+      eq,
+      mn(ctx.wBefore),
+      mo('+'),
+      num(values.deltaW),
+      eq,
+      mn(values.newW),
+    ),
+  });
   return { title, rows, values };
 }
-

@@ -4,10 +4,14 @@
 /** f′(net) written in terms of what the card shows: o(1 − o) for sigmoid, 1 − o² for tanh. */
 export function fPrime(activation, net, o) {
   switch (activation) {
-    case 'sigmoid': return o * (1 - o);
-    case 'tanh': return 1 - o * o;
-    case 'relu': return net > 0 ? 1 : 0;
-    default: return 1;
+    case 'sigmoid':
+      return o * (1 - o);
+    case 'tanh':
+      return 1 - o * o;
+    case 'relu':
+      return net > 0 ? 1 : 0;
+    default:
+      return 1;
   }
 }
 

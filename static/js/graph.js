@@ -40,8 +40,14 @@ function hitArea(e, half) {
   const len = Math.hypot(e.x2 - e.x1, e.y2 - e.y1) || 1;
   const nx = (-(e.y2 - e.y1) / len) * half;
   const ny = ((e.x2 - e.x1) / len) * half;
-  return [[e.x1 + nx, e.y1 + ny], [e.x2 + nx, e.y2 + ny], [e.x2 - nx, e.y2 - ny], [e.x1 - nx, e.y1 - ny]]
-    .map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
+  return [
+    [e.x1 + nx, e.y1 + ny],
+    [e.x2 + nx, e.y2 + ny],
+    [e.x2 - nx, e.y2 - ny],
+    [e.x1 - nx, e.y1 - ny],
+  ]
+    .map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`)
+    .join(' ');
 }
 
 export function unitName(layers, k, r) {
@@ -59,7 +65,11 @@ export class Graph {
     svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
     svg.addEventListener('click', (e) => this.pick(e));
     svg.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); e.stopPropagation(); this.pick(e); }
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        e.stopPropagation();
+        this.pick(e);
+      }
     });
   }
 
@@ -87,17 +97,32 @@ export class Graph {
     this.edges = new Map();
     this.biasEdges = new Map();
     const makeEdge = (e, bias) => {
-      const group = el('g', { class: bias ? 'edge bias' : 'edge', role: 'button', tabindex: nEdges <= 40 ? '0' : '-1' }, edgeLayer);
+      const group = el(
+        'g',
+        { class: bias ? 'edge bias' : 'edge', role: 'button', tabindex: nEdges <= 40 ? '0' : '-1' },
+        edgeLayer,
+      );
       group.setAttribute(bias ? 'data-bias-id' : 'data-weight-id', e.id);
       el('polygon', { class: 'hit', points: hitArea(e, 6) }, group);
       const line = el('line', { class: 'stroke', x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, group);
       const title = el('title', {}, group);
       const p = pointAlong(e, bias ? 0.5 : 0.25 + 0.2 * (e.q % 2));
-      const label = el('g', { class: bias ? 'wlabel bias-label' : 'wlabel', 'data-label-for': e.id, transform: `translate(${p.x.toFixed(1)} ${p.y.toFixed(1)})` }, labelLayer);
+      const label = el(
+        'g',
+        {
+          class: bias ? 'wlabel bias-label' : 'wlabel',
+          'data-label-for': e.id,
+          transform: `translate(${p.x.toFixed(1)} ${p.y.toFixed(1)})`,
+        },
+        labelLayer,
+      );
       const value = text(label, 'wvalue', 0, 4);
       const extra = text(label, 'wextra', 0, 17);
       const item = { group, line, title, label, value, extra, e };
-      const show = () => { label.classList.add('hover'); this.labelEdge(item); };
+      const show = () => {
+        label.classList.add('hover');
+        this.labelEdge(item);
+      };
       group.addEventListener('mouseenter', show);
       group.addEventListener('focus', show);
       group.addEventListener('blur', () => label.classList.remove('hover'));
@@ -111,17 +136,30 @@ export class Graph {
       const bg = el('g', { class: 'bias-node' }, nodeLayer);
       el('rect', { x: b.x - 13, y: b.y - 10, width: 26, height: 20, rx: 5 }, bg);
       text(bg, 'bias-text', b.x, b.y + 4).textContent = '+1';
-      el('title', {}, bg).textContent = `The constant input 1 that carries the biases of layer ${b.k}`;
+      el('title', {}, bg).textContent =
+        `The constant input 1 that carries the biases of layer ${b.k}`;
     }
     this.units = new Map();
     for (const u of g.units) {
       const name = unitName(layers, u.k, u.r);
-      const group = el('g', { class: u.k === 0 ? 'unit input' : 'unit', 'data-unit': u.id, role: 'button', tabindex: '0', 'aria-label': `unit ${name}` }, nodeLayer);
+      const group = el(
+        'g',
+        {
+          class: u.k === 0 ? 'unit input' : 'unit',
+          'data-unit': u.id,
+          role: 'button',
+          tabindex: '0',
+          'aria-label': `unit ${name}`,
+        },
+        nodeLayer,
+      );
       const circle = el('circle', { cx: u.x, cy: u.y, r: g.radius }, group);
       const inside = text(group, 'uvalue', u.x, u.y + 4);
       const nameText = text(group, 'uname', u.x, u.y - g.radius - 6);
       nameText.textContent = name;
-      const below = [0, 1, 2, 3].map((n) => text(group, 'uextra', u.x, u.y + g.radius + 14 + n * 13));
+      const below = [0, 1, 2, 3].map((n) =>
+        text(group, 'uextra', u.x, u.y + g.radius + 14 + n * 13),
+      );
       const title = el('title', {}, group);
       this.units.set(u.id, { group, circle, inside, below, title, name, u });
     }
@@ -149,12 +187,21 @@ export class Graph {
     for (const [id, item] of this.units) {
       const v = view.units.get(id) || {};
       const g = item.group;
-      for (const key of ['net', 'o', 'delta']) set(g, `data-${key}`, v[key] === undefined ? null : full(v[key]));
+      for (const key of ['net', 'o', 'delta'])
+        set(g, `data-${key}`, v[key] === undefined ? null : full(v[key]));
       const [lo, hi] = view.rangeFor(item.u.k);
-      set(item.circle, 'fill', v.o === undefined ? '#ffffff' : rgbString(divergingRgb(v.o, lo, hi)));
+      set(
+        item.circle,
+        'fill',
+        v.o === undefined ? '#ffffff' : rgbString(divergingRgb(v.o, lo, hi)),
+      );
       const hasDelta = v.delta !== undefined;
       set(item.circle, 'stroke', hasDelta ? signColor(v.delta) : '#55606b');
-      set(item.circle, 'stroke-width', hasDelta ? (1.5 + 4.5 * Math.abs(v.delta) / maxDelta).toFixed(2) : '1.5');
+      set(
+        item.circle,
+        'stroke-width',
+        hasDelta ? (1.5 + (4.5 * Math.abs(v.delta)) / maxDelta).toFixed(2) : '1.5',
+      );
       setText(item.inside, this.allLabels && v.o !== undefined ? fmt(v.o, 3) : '');
       const lines = [];
       if (this.allLabels || this.layers.every((n) => n <= 4)) {
@@ -180,8 +227,18 @@ export class Graph {
   styleEdges(weights, biases, final) {
     const view = this.view;
     let maxAbs = 1e-12;
-    weights.forEach((m) => m.forEach((row) => row.forEach((w) => { maxAbs = Math.max(maxAbs, Math.abs(w)); })));
-    biases.forEach((row) => row.forEach((b) => { maxAbs = Math.max(maxAbs, Math.abs(b)); }));
+    weights.forEach((m) =>
+      m.forEach((row) =>
+        row.forEach((w) => {
+          maxAbs = Math.max(maxAbs, Math.abs(w));
+        }),
+      ),
+    );
+    biases.forEach((row) =>
+      row.forEach((b) => {
+        maxAbs = Math.max(maxAbs, Math.abs(b));
+      }),
+    );
     const style = (item, w, g, dw, sel, isBias) => {
       set(item.line, 'stroke', signColor(w));
       set(item.line, 'stroke-width', (edgeWidth(w, maxAbs) * (isBias ? 0.6 : 1)).toFixed(2));
@@ -200,12 +257,26 @@ export class Graph {
     for (const [id, item] of this.edges) {
       const { k, r, q } = item.e;
       const sel = view.selected?.type === 'edge' && view.selected.id === id;
-      style(item, weights[k - 1][r][q], e?.gradients.weights[k - 1][r][q], e?.weight_deltas[k - 1][r][q], sel, false);
+      style(
+        item,
+        weights[k - 1][r][q],
+        e?.gradients.weights[k - 1][r][q],
+        e?.weight_deltas[k - 1][r][q],
+        sel,
+        false,
+      );
     }
     for (const [id, item] of this.biasEdges) {
       const { k, r } = item.e;
       const sel = view.selected?.type === 'bias' && view.selected.id === id;
-      style(item, biases[k - 1][r], e?.gradients.biases[k - 1][r], e?.bias_deltas[k - 1][r], sel, true);
+      style(
+        item,
+        biases[k - 1][r],
+        e?.gradients.biases[k - 1][r],
+        e?.bias_deltas[k - 1][r],
+        sel,
+        true,
+      );
     }
   }
 
@@ -234,22 +305,33 @@ export class Graph {
     setText(item.value, fmt(w));
     setText(item.extra, g === undefined ? '' : `${op}${sym} ${fmt(v)}`);
     item.extra.classList.toggle('applied', view.applied === true && view.edgeMode === 'delta');
-    setText(item.title, `${sym} = ${fmt(w)}${g === undefined ? '' : `\n∂J/∂${sym} = ${fmt(g)}\nΔ${sym} = ${fmt(dw)}`}`);
+    setText(
+      item.title,
+      `${sym} = ${fmt(w)}${g === undefined ? '' : `\n∂J/∂${sym} = ${fmt(g)}\nΔ${sym} = ${fmt(dw)}`}`,
+    );
   }
 
   /** Edges move from the old weights to the new ones; data-value is final at once. */
   animate(from, to, ms = 700) {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.styleEdges(to.weights, to.biases, true);
-    const lerp = (a, b, t) => (Array.isArray(a) ? a.map((x, n) => lerp(x, b[n], t)) : a + (b - a) * t);
+    const lerp = (a, b, t) =>
+      Array.isArray(a) ? a.map((x, n) => lerp(x, b[n], t)) : a + (b - a) * t;
     const start = performance.now();
     this.svg.classList.add('updating');
     const tick = (now) => {
       const t = Math.min((now - start) / ms, 1);
       const ease = t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;
-      this.styleEdges(lerp(from.weights, to.weights, ease), lerp(from.biases, to.biases, ease), false);
+      this.styleEdges(
+        lerp(from.weights, to.weights, ease),
+        lerp(from.biases, to.biases, ease),
+        false,
+      );
       if (t < 1) this.frame = requestAnimationFrame(tick);
-      else { this.frame = null; this.svg.classList.remove('updating'); }
+      else {
+        this.frame = null;
+        this.svg.classList.remove('updating');
+      }
     };
     this.frame = requestAnimationFrame(tick);
   }

@@ -24,7 +24,10 @@ export class Heatmap {
     this.due = true;
     if (this.busy || this.timer) return;
     const wait = Math.max(0, this.last + EVERY_MS - performance.now());
-    this.timer = setTimeout(() => { this.timer = null; this.draw(); }, wait);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.draw();
+    }, wait);
   }
 
   async draw() {
@@ -44,8 +47,16 @@ export class Heatmap {
       const res = await api.predict(this.S.id, { x: gridInputs(bounds, N) });
       const act = net.output_activation;
       const ys = data.y.map((r) => r[0]);
-      const range = act === 'sigmoid' ? [0, 1] : act === 'tanh' ? [-1, 1] : [Math.min(...ys), Math.max(...ys)];
-      drawHeatmap(this.canvas, res.output.map((r) => r[0]), N, bounds, data, range);
+      const range =
+        act === 'sigmoid' ? [0, 1] : act === 'tanh' ? [-1, 1] : [Math.min(...ys), Math.max(...ys)];
+      drawHeatmap(
+        this.canvas,
+        res.output.map((r) => r[0]),
+        N,
+        bounds,
+        data,
+        range,
+      );
     } catch (err) {
       this.note.textContent = `Heatmap: ${err.detail || err}`;
     } finally {

@@ -15,7 +15,10 @@ export async function openNew(body) {
 export async function exportJson(id) {
   const st = await api.get(id);
   const text = JSON.stringify({ ...toCreateBody(st), updates: st.updates }, null, 2);
-  saveBlob(new Blob([text], { type: 'application/json' }), `${fileName(st.name || 'network')}.json`);
+  saveBlob(
+    new Blob([text], { type: 'application/json' }),
+    `${fileName(st.name || 'network')}.json`,
+  );
 }
 
 /** A name safe for a file: letters, digits, - and _ only. */
@@ -39,6 +42,7 @@ export async function importJson(file) {
   } catch (err) {
     throw new Error(`${file.name} is not JSON: ${err.message}`);
   }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error(`${file.name} does not hold a network.`);
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new Error(`${file.name} does not hold a network.`);
   await openNew(toCreateBody(body));
 }

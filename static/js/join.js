@@ -9,7 +9,11 @@ const codeInput = $('#join-code');
 const storageKey = (code) => `backprop.student.${code}`;
 
 function stored(code) {
-  try { return window.localStorage.getItem(storageKey(code)); } catch { return null; }
+  try {
+    return window.localStorage.getItem(storageKey(code));
+  } catch {
+    return null;
+  }
 }
 
 const showBox = errorBox($('#join-error'));
@@ -29,14 +33,22 @@ codeInput.addEventListener('input', () => {
 form.addEventListener('submit', async (e) => {
   e.preventDefault();
   const code = normalizeCode(codeInput.value);
-  if (!code) { showError('Type the code your teacher shows.'); codeInput.focus(); return; }
+  if (!code) {
+    showError('Type the code your teacher shows.');
+    codeInput.focus();
+    return;
+  }
   showError('');
   const button = $('#join-submit');
   button.disabled = true;
   try {
     const name = $('#join-name').value.trim();
     const res = await api.join({ code, name: name || null, student_key: stored(code) });
-    try { window.localStorage.setItem(storageKey(code), res.student_key); } catch { /* this tab only */ }
+    try {
+      window.localStorage.setItem(storageKey(code), res.student_key);
+    } catch {
+      /* this tab only */
+    }
     window.location.assign(`/n/${encodeURIComponent(res.network_id)}`);
   } catch (err) {
     showError(err.detail || String(err));

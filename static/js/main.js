@@ -30,7 +30,10 @@ const S = {
   losses: [],
 };
 let presets = [];
-const select = (sel) => { S.selected = sel; render(); };
+const select = (sel) => {
+  S.selected = sel;
+  render();
+};
 const graph = new Graph(svg, select);
 const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S);
 const store = saved(S.id);
@@ -39,7 +42,8 @@ const PHASE_TEXT = {
   idle: 'Press Forward (F) to run the examples through the network.',
   forward: 'Forward pass: each unit shows net and o = f(net) for the selected example.',
   backward: 'Backward pass: each unit shows δ = −∂J/∂net; edges show ∂J/∂w (or Δw).',
-  update: 'Update: every weight moved by Δw = −η ∂J/∂w at once. Numbers on the units are those that produced it.',
+  update:
+    'Update: every weight moved by Δw = −η ∂J/∂w at once. Numbers on the units are those that produced it.',
 };
 
 const showError = errorBox($('#error'));
@@ -47,7 +51,7 @@ const showError = errorBox($('#error'));
 const NO_DATA = 'This network has no examples yet: add some in the Data panel, or load a preset.';
 
 async function guarded(fn) {
-  if (await guard(showError, fn) && player.playing) player.stop();
+  if ((await guard(showError, fn)) && player.playing) player.stop();
 }
 
 function renderGraph() {
@@ -55,21 +59,35 @@ function renderGraph() {
   const L = net.layers.length - 1;
   graph.build(net.layers);
   const y = net.dataset?.y;
-  graph.render({ networkId: S.id, weights: net.weights, biases: net.biases, units: unitValues(net.layers, S.trace, S.i, y),
-    edges: S.trace?.deltas ? S.trace : null, edgeMode: S.edgeMode, selected: S.selected, applied: S.applied,
-    rangeFor: (k) => outputRange(k === L ? net.output_activation : net.hidden_activation, y) });
+  graph.render({
+    networkId: S.id,
+    weights: net.weights,
+    biases: net.biases,
+    units: unitValues(net.layers, S.trace, S.i, y),
+    edges: S.trace?.deltas ? S.trace : null,
+    edgeMode: S.edgeMode,
+    selected: S.selected,
+    applied: S.applied,
+    rangeFor: (k) => outputRange(k === L ? net.output_activation : net.hidden_activation, y),
+  });
 }
 
 function renderStatus() {
-  for (const radio of document.querySelectorAll('input[name="edge-mode"]')) radio.checked = radio.value === S.edgeMode;
+  for (const radio of document.querySelectorAll('input[name="edge-mode"]'))
+    radio.checked = radio.value === S.edgeMode;
   const t = S.trace;
-  const online = S.phase === 'update' && S.mode === 'online'
-    ? ' Online mode: one update per example, in order; shown is the first, made from example 1 alone.' : '';
+  const online =
+    S.phase === 'update' && S.mode === 'online'
+      ? ' Online mode: one update per example, in order; shown is the first, made from example 1 alone.'
+      : '';
   $('#phase').textContent = PHASE_TEXT[S.phase] + online;
-  const after = S.phase === 'update' && S.losses.length ? ` → ${fmt(S.losses[S.losses.length - 1].J)}` : '';
+  const after =
+    S.phase === 'update' && S.losses.length ? ` → ${fmt(S.losses[S.losses.length - 1].J)}` : '';
   const loss = t ? `J = ${fmt(t.loss)}${after}` : '';
   const n = S.network.updates;
-  $('#loss-now').textContent = [loss, `${n} update${n === 1 ? '' : 's'}`].filter(Boolean).join(' · ');
+  $('#loss-now').textContent = [loss, `${n} update${n === 1 ? '' : 's'}`]
+    .filter(Boolean)
+    .join(' · ');
   document.body.dataset.phase = S.phase;
 }
 
@@ -78,8 +96,16 @@ function renderExamples() {
   const d = S.network.dataset;
   const n = d ? d.x.length : 0;
   if (S.i >= n) S.i = 0;
-  sel.replaceChildren(...(d ? d.x.slice(0, 500).map((x, i) => h('option', { value: String(i),
-    text: `${i + 1}: x = (${x.map((v) => fmt(v, 3)).join(', ')}) → y = (${d.y[i].map((v) => fmt(v, 3)).join(', ')})` })) : []));
+  sel.replaceChildren(
+    ...(d
+      ? d.x.slice(0, 500).map((x, i) =>
+          h('option', {
+            value: String(i),
+            text: `${i + 1}: x = (${x.map((v) => fmt(v, 3)).join(', ')}) → y = (${d.y[i].map((v) => fmt(v, 3)).join(', ')})`,
+          }),
+        )
+      : []),
+  );
   sel.value = String(S.i);
 }
 
@@ -90,15 +116,29 @@ function render(full = true) {
   const now = performance.now();
   if (full || now - cardTimer > 300) {
     cardTimer = now;
-    renderCard($('#card'), S, { setWeight, gradientCheck: () => api.gradientCheck(S.id, {}),
-      select: (sel) => { select(sel); $('#card h2').focus(); } });
+    renderCard($('#card'), S, {
+      setWeight,
+      gradientCheck: () => api.gradientCheck(S.id, {}),
+      select: (sel) => {
+        select(sel);
+        $('#card h2').focus();
+      },
+    });
     if (!full) renderOutputs($('#data'), S);
   }
   drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked);
   if (full) {
     renderExamples();
     $('#network-name').textContent = S.network.name || 'Untitled network';
-    renderBuild($('#build'), S, { setLayers, patch, setMode: (m) => { S.mode = m; store.put('mode', m); }, redraw });
+    renderBuild($('#build'), S, {
+      setLayers,
+      patch,
+      setMode: (m) => {
+        S.mode = m;
+        store.put('mode', m);
+      },
+      redraw,
+    });
     renderData($('#data'), S, presets, { loadPreset, saveDataset, error: showError });
   }
 }
@@ -113,14 +153,15 @@ function setNetwork(state) {
 // -- the phases --------------------------------------------------------------------------
 /** Forward or Backward: ask the API, keep what it returned, show it. Changes nothing. */
 function pass(phase, call) {
-  return () => guarded(async () => {
-    if (!S.network.dataset) throw new Error(NO_DATA); // asked here, not refused by the server
-    S.trace = await call(S.id, {});
-    S.before = { weights: S.network.weights, biases: S.network.biases };
-    Object.assign(S, { phase, applied: false });
-    render();
-    graph.pulse(phase);
-  });
+  return () =>
+    guarded(async () => {
+      if (!S.network.dataset) throw new Error(NO_DATA); // asked here, not refused by the server
+      S.trace = await call(S.id, {});
+      S.before = { weights: S.network.weights, biases: S.network.biases };
+      Object.assign(S, { phase, applied: false });
+      render();
+      graph.pulse(phase);
+    });
 }
 const forward = pass('forward', api.forward);
 const backward = pass('backward', api.backward);
@@ -129,11 +170,15 @@ function recordLosses(res, updatesBefore) {
   const per = (res.network.updates - updatesBefore) / res.losses.length;
   if (S.losses.length === 0) S.losses.push({ u: updatesBefore, J: res.loss });
   res.losses.forEach((J, e) => S.losses.push({ u: updatesBefore + per * (e + 1), J }));
-  if (S.losses.length > 3000) S.losses = S.losses.filter((_, n) => n % 2 === 0 || n === S.losses.length - 1);
+  if (S.losses.length > 3000)
+    S.losses = S.losses.filter((_, n) => n % 2 === 0 || n === S.losses.length - 1);
   store.put('losses', S.losses);
 }
 
-const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+const pause = (ms) =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
 
 /**
  * One /step request: `epochs` passes. Update and Step animate the edges (Play does not);
@@ -148,7 +193,10 @@ async function train(epochs, animate, staged = false) {
   if (S.mode === 'online') S.i = 0; // the payload is the first update's: example 1 alone
   if (staged) {
     const { net, activations, output, loss } = trace;
-    for (const [phase, shown] of [['forward', { net, activations, output, loss }], ['backward', trace]]) {
+    for (const [phase, shown] of [
+      ['forward', { net, activations, output, loss }],
+      ['backward', trace],
+    ]) {
       Object.assign(S, { phase, trace: shown, applied: false });
       render(false);
       graph.pulse(phase);
@@ -168,15 +216,26 @@ async function train(epochs, animate, staged = false) {
 
 const update = () => guarded(() => train(1, true));
 const step = () => guarded(() => train(1, true, true));
-const player = new Player({ train: (epochs) => train(epochs, false), onError: (err) => showError(err.detail || err.message || String(err)),
-  onChange: (playing) => { const b = $('#play'); b.textContent = playing ? 'Pause' : 'Play'; b.setAttribute('aria-pressed', String(playing)); document.body.classList.toggle('playing', playing); if (!playing) render(); } });
+const player = new Player({
+  train: (epochs) => train(epochs, false),
+  onError: (err) => showError(err.detail || err.message || String(err)),
+  onChange: (playing) => {
+    const b = $('#play');
+    b.textContent = playing ? 'Pause' : 'Play';
+    b.setAttribute('aria-pressed', String(playing));
+    document.body.classList.toggle('playing', playing);
+    if (!playing) render();
+  },
+});
 
 function reset() {
   return guarded(async () => {
     player.stop();
     // the weights this browser first saw, or else those the seed draws (PATCH with a seed)
     const start = store.get('start');
-    const fields = start ? { weights: start.weights, biases: start.biases } : { seed: S.network.seed };
+    const fields = start
+      ? { weights: start.weights, biases: start.biases }
+      : { seed: S.network.seed };
     setNetwork(await api.patch(S.id, fields));
     S.losses = [];
     store.put('losses', []);
@@ -202,7 +261,12 @@ function remember(state) {
 }
 
 function setLayers(layers) {
-  return guarded(async () => { const st = await api.patch(S.id, { layers }); remember(st); setNetwork(st); render(); });
+  return guarded(async () => {
+    const st = await api.patch(S.id, { layers });
+    remember(st);
+    setNetwork(st);
+    render();
+  });
 }
 
 function redraw(seed) {
@@ -218,8 +282,13 @@ function setWeight(sel, value) {
   return guarded(async () => {
     const [k, r, q] = sel.id.split('-').map(Number);
     const body = {};
-    if (sel.type === 'bias') { body.biases = structuredClone(S.network.biases); body.biases[k - 1][r] = value; }
-    else { body.weights = structuredClone(S.network.weights); body.weights[k - 1][r][q] = value; }
+    if (sel.type === 'bias') {
+      body.biases = structuredClone(S.network.biases);
+      body.biases[k - 1][r] = value;
+    } else {
+      body.weights = structuredClone(S.network.weights);
+      body.weights[k - 1][r][q] = value;
+    }
     setNetwork(await api.patch(S.id, body));
     render();
   });
@@ -230,7 +299,8 @@ function saveDataset(x, y) {
     const { layers } = S.network;
     const body = { dataset: { x, y } };
     const shape = [x[0].length, y[0].length];
-    if (shape[0] !== layers[0] || shape[1] !== layers[layers.length - 1]) body.layers = [shape[0], ...layers.slice(1, -1), shape[1]];
+    if (shape[0] !== layers[0] || shape[1] !== layers[layers.length - 1])
+      body.layers = [shape[0], ...layers.slice(1, -1), shape[1]];
     const st = await api.patch(S.id, body);
     if (body.layers) remember(st);
     setNetwork(st);
@@ -246,29 +316,62 @@ let busy = false;
 const single = (fn) => async () => {
   if (busy) return;
   busy = true;
-  try { await fn(); } finally { busy = false; }
+  try {
+    await fn();
+  } finally {
+    busy = false;
+  }
 };
-const ACTIONS = { forward: single(forward), backward: single(backward), update: single(update), step: single(step),
-  reset: single(reset), play: () => player.toggle() };
+const ACTIONS = {
+  forward: single(forward),
+  backward: single(backward),
+  update: single(update),
+  step: single(step),
+  reset: single(reset),
+  play: () => player.toggle(),
+};
 for (const [name, fn] of Object.entries(ACTIONS)) $(`#${name}`).addEventListener('click', fn);
 $('#new-network').addEventListener('click', () => window.location.assign('/'));
 $('#export').addEventListener('click', () => guarded(() => exportJson(S.id)));
-$('#import-file').addEventListener('change', (e) => { if (e.target.files[0]) guarded(() => importJson(e.target.files[0])); });
-$('#example').addEventListener('change', (e) => { S.i = Number(e.target.value); render(); });
-$('#log-scale').addEventListener('change', () => drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked));
+$('#import-file').addEventListener('change', (e) => {
+  if (e.target.files[0]) guarded(() => importJson(e.target.files[0]));
+});
+$('#example').addEventListener('change', (e) => {
+  S.i = Number(e.target.value);
+  render();
+});
+$('#log-scale').addEventListener('change', () =>
+  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked),
+);
 for (const radio of document.querySelectorAll('input[name="edge-mode"]')) {
-  radio.addEventListener('change', (e) => { S.edgeMode = e.target.value; render(false); });
+  radio.addEventListener('change', (e) => {
+    S.edgeMode = e.target.value;
+    render(false);
+  });
 }
 const speed = $('#speed');
-const showSpeed = () => { player.speed = Number(speed.value); $('#speed-text').textContent = SPEEDS[player.speed].label; };
+const showSpeed = () => {
+  player.speed = Number(speed.value);
+  $('#speed-text').textContent = SPEEDS[player.speed].label;
+};
 speed.addEventListener('input', showSpeed);
-const KEYS = { f: ACTIONS.forward, b: ACTIONS.backward, u: ACTIONS.update, s: ACTIONS.step, ' ': () => player.toggle() };
+const KEYS = {
+  f: ACTIONS.forward,
+  b: ACTIONS.backward,
+  u: ACTIONS.update,
+  s: ACTIONS.step,
+  ' ': () => player.toggle(),
+};
 document.addEventListener('keydown', (e) => {
-  const typing = 'textarea, select, input:not([type="radio"]):not([type="checkbox"]):not([type="range"])';
+  const typing =
+    'textarea, select, input:not([type="radio"]):not([type="checkbox"]):not([type="range"])';
   if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest(typing)) return;
   if (e.key === ' ' && e.target.closest('button, [role="button"], summary, a, input')) return; // space clicks it
   const fn = KEYS[e.key.toLowerCase()];
-  if (fn) { e.preventDefault(); fn(); }
+  if (fn) {
+    e.preventDefault();
+    fn();
+  }
 });
 
 async function init() {
@@ -283,11 +386,25 @@ async function init() {
     render();
   });
   // a network in a class: the banner, the teacher's pause and locks, the exercise
-  joinClassroom(S.id, { state: () => S, backward: ACTIONS.backward, stop: () => player.stop(),
-    show: (sel, i) => { if (i !== null && S.trace && i < S.trace.activations[0].length) S.i = i; select(sel); },
-    reload: () => guarded(async () => {
-      const st = await api.get(S.id);
-      if (JSON.stringify([st.weights, st.biases]) !== JSON.stringify([S.network.weights, S.network.biases])) { setNetwork(st); render(); }
-    }) });
+  joinClassroom(S.id, {
+    state: () => S,
+    backward: ACTIONS.backward,
+    stop: () => player.stop(),
+    show: (sel, i) => {
+      if (i !== null && S.trace && i < S.trace.activations[0].length) S.i = i;
+      select(sel);
+    },
+    reload: () =>
+      guarded(async () => {
+        const st = await api.get(S.id);
+        if (
+          JSON.stringify([st.weights, st.biases]) !==
+          JSON.stringify([S.network.weights, S.network.biases])
+        ) {
+          setNetwork(st);
+          render();
+        }
+      }),
+  });
 }
 init();

@@ -8,7 +8,8 @@ const LONG = 34; // characters of a line before it is broken at an operator
 export function toMathML(tree) {
   const el = document.createElementNS(NS, tree.tag);
   // the n-ary summation sign (not the Greek letter) is the large operator with limits below
-  if (tree.text !== undefined) el.textContent = tree.tag === 'mo' && tree.text === 'Σ' ? '\u2211' : tree.text;
+  if (tree.text !== undefined)
+    el.textContent = tree.tag === 'mo' && tree.text === 'Σ' ? '\u2211' : tree.text;
   if (tree.tag === 'mo' && tree.text === 'Σ') el.classList.add('sum'); // large even without a math font
   if (tree.title) {
     el.setAttribute('title', tree.title);
@@ -28,7 +29,12 @@ export function breakLong(kids) {
   let seen = 0;
   let bestGap = Infinity;
   kids.forEach((k, n) => {
-    if (n > 0 && k.tag === 'mo' && (k.text === '·' || k.text === '+') && Math.abs(seen - total / 2) < bestGap) {
+    if (
+      n > 0 &&
+      k.tag === 'mo' &&
+      (k.text === '·' || k.text === '+') &&
+      Math.abs(seen - total / 2) < bestGap
+    ) {
       best = n;
       bestGap = Math.abs(seen - total / 2);
     }
@@ -45,7 +51,9 @@ export function breakLong(kids) {
  */
 export function mathLines(tree) {
   const kids = tree.tag === 'mrow' ? tree.children : [tree];
-  const cuts = kids.map((k, n) => (k.tag === 'mo' && k.text === '=' ? n : -1)).filter((n) => n >= 0);
+  const cuts = kids
+    .map((k, n) => (k.tag === 'mo' && k.text === '=' ? n : -1))
+    .filter((n) => n >= 0);
   const starts = [0, ...cuts.slice(1)];
   const lines = [];
   starts.forEach((start, n) => {

@@ -54,7 +54,9 @@ export class SseParser {
 
   dispatch() {
     if (this.id !== null) this.lastId = this.id;
-    const event = this.data.length ? { type: this.type || 'message', data: this.data.join('\n'), id: this.lastId } : null;
+    const event = this.data.length
+      ? { type: this.type || 'message', data: this.data.join('\n'), id: this.lastId }
+      : null;
     this.reset();
     return event;
   }

@@ -21,10 +21,18 @@ export function openStream(url, { headers = {}, onEvent, onState = () => {} }) {
     try {
       const h = { Accept: 'text/event-stream', ...headers };
       if (lastId) h['Last-Event-ID'] = lastId;
-      const response = await fetch(url, { headers: h, signal: controller.signal, cache: 'no-store' });
+      const response = await fetch(url, {
+        headers: h,
+        signal: controller.signal,
+        cache: 'no-store',
+      });
       if (response.status >= 400 && response.status < 500 && response.status !== 429) {
         let detail = `${response.status}`;
-        try { detail = (await response.json()).detail || detail; } catch { /* not JSON */ }
+        try {
+          detail = (await response.json()).detail || detail;
+        } catch {
+          /* not JSON */
+        }
         onState('refused', detail);
         return;
       }

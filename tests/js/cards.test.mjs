@@ -2,16 +2,36 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  applyEvent, cardView, displayName, emptyClass, formatSeconds, fromSnapshot, ordered, progressText,
-  sparklinePath, stuckReasons, toggleSpotlight,
+  applyEvent,
+  cardView,
+  displayName,
+  emptyClass,
+  formatSeconds,
+  fromSnapshot,
+  ordered,
+  progressText,
+  sparklinePath,
+  stuckReasons,
+  toggleSpotlight,
 } from '../../static/js/teach/cards.js';
 
 const NOW = 1_800_000_000;
 function student(over = {}) {
   return {
-    student_id: 's1', number: 1, name: 'Ada', network_id: 'n1', layers: [2, 2, 1], weights: [], biases: [],
-    updates: 0, loss: 0.5, losses: [], phase: 'idle', last_seen: NOW,
-    answers: { total: 0, right: 0, revealed: 0, tried: 0, current: null }, ...over,
+    student_id: 's1',
+    number: 1,
+    name: 'Ada',
+    network_id: 'n1',
+    layers: [2, 2, 1],
+    weights: [],
+    biases: [],
+    updates: 0,
+    loss: 0.5,
+    losses: [],
+    phase: 'idle',
+    last_seen: NOW,
+    answers: { total: 0, right: 0, revealed: 0, tried: 0, current: null },
+    ...over,
   };
 }
 
@@ -22,18 +42,36 @@ test('a student event adds or replaces that card only; the old state is left as 
   const s3 = applyEvent(s2, 'student', student({ updates: 4 }));
   assert.equal(s0.students.size, 0);
   assert.equal(s1.students.get('s1').updates, 0);
-  assert.deepEqual(ordered(s3).map((s) => [s.name, s.updates]), [['Ada', 4], ['Bo', 0]]);
+  assert.deepEqual(
+    ordered(s3).map((s) => [s.name, s.updates]),
+    [
+      ['Ada', 4],
+      ['Bo', 0],
+    ],
+  );
 });
 
 test('a class event sets pause, activity and spotlight; other events change nothing', () => {
-  const s = applyEvent(emptyClass(), 'class', { paused: true, activity_number: 2, spotlight: ['s2'] });
+  const s = applyEvent(emptyClass(), 'class', {
+    paused: true,
+    activity_number: 2,
+    spotlight: ['s2'],
+  });
   assert.deepEqual([s.paused, s.activity_number, s.spotlight], [true, 2, ['s2']]);
   assert.equal(applyEvent(s, 'message', {}), s);
 });
 
 test('a snapshot (GET /api/classes/{id}) gives the same state as the stream would', () => {
-  const snap = { paused: false, activity_number: 1, spotlight: [], students: [student({ number: 2, student_id: 'b' }), student({ student_id: 'a' })] };
-  assert.deepEqual(ordered(fromSnapshot(snap)).map((s) => s.student_id), ['a', 'b']);
+  const snap = {
+    paused: false,
+    activity_number: 1,
+    spotlight: [],
+    students: [student({ number: 2, student_id: 'b' }), student({ student_id: 'a' })],
+  };
+  assert.deepEqual(
+    ordered(fromSnapshot(snap)).map((s) => s.student_id),
+    ['a', 'b'],
+  );
 });
 
 test('anonymized names are "Student N" by the student\'s number, not by position', () => {
@@ -62,25 +100,48 @@ test('J not falling: less than 1 % down over the last twenty values', () => {
 });
 
 test('stuck on a question: three wrong tries with it still open', () => {
-  const a = (tried, right = 0, revealed = 0, current = 1) => student({ answers: { total: 3, right, revealed, tried, current } });
+  const a = (tried, right = 0, revealed = 0, current = 1) =>
+    student({ answers: { total: 3, right, revealed, tried, current } });
   assert.deepEqual(stuckReasons(a(3, 1, 0), NOW), []); // one of the three tries was right
   assert.deepEqual(stuckReasons(a(4, 1, 0), NOW), ['stuck on question 2']);
   assert.deepEqual(stuckReasons(a(9, 3, 0, null), NOW), []); // all done
 });
 
 test('the card view, and the reasons in one list', () => {
-  const v = cardView(student({ updates: 12, phase: 'step', last_seen: NOW - 75, answers: { total: 4, right: 2, revealed: 1, tried: 5, current: 3 } }),
-    { now: NOW, anonymize: true, spotlight: ['s1'] });
+  const v = cardView(
+    student({
+      updates: 12,
+      phase: 'step',
+      last_seen: NOW - 75,
+      answers: { total: 4, right: 2, revealed: 1, tried: 5, current: 3 },
+    }),
+    { now: NOW, anonymize: true, spotlight: ['s1'] },
+  );
   assert.deepEqual(v, {
-    id: 's1', name: 'Student 1', loss: 0.5, updates: 12, phase: 'Step', idle: '1 min',
-    progress: '2 of 4 right · 1 revealed · 5 tries', reasons: ['idle 1 min'], stuck: true, spotlit: true,
+    id: 's1',
+    name: 'Student 1',
+    loss: 0.5,
+    updates: 12,
+    phase: 'Step',
+    idle: '1 min',
+    progress: '2 of 4 right · 1 revealed · 5 tries',
+    reasons: ['idle 1 min'],
+    stuck: true,
+    spotlit: true,
   });
   assert.equal(progressText({ total: 0 }), '');
   assert.equal(progressText({ total: 1, right: 0, revealed: 0, tried: 1 }), '0 of 1 right · 1 try');
 });
 
 test('seconds, minutes, hours', () => {
-  assert.deepEqual([0, 59, 60, 3599, 3600, 7300].map(formatSeconds), ['0 s', '59 s', '1 min', '59 min', '1 h', '2 h']);
+  assert.deepEqual([0, 59, 60, 3599, 3600, 7300].map(formatSeconds), [
+    '0 s',
+    '59 s',
+    '1 min',
+    '59 min',
+    '1 h',
+    '2 h',
+  ]);
 });
 
 test('sparkline: oldest left, largest J at the top, 0 at the bottom, inside the padding', () => {

@@ -7,13 +7,19 @@ test('header names mark the target columns', () => {
   const r = parseCsv('x1,x2,x3,y\n1,2,3,0\n4,5,6,1\n', { inputs: 2, outputs: 1 });
   assert.deepEqual(r.errors, []);
   assert.equal(r.inputs, 3);
-  assert.deepEqual(r.x, [[1, 2, 3], [4, 5, 6]]);
+  assert.deepEqual(r.x, [
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   assert.deepEqual(r.y, [[0], [1]]);
 });
 
 test('without a header the network shape decides; semicolons and tabs work', () => {
   const r = parseCsv('0;0;1\n1;1;0', { inputs: 2, outputs: 1 });
-  assert.deepEqual(r.x, [[0, 0], [1, 1]]);
+  assert.deepEqual(r.x, [
+    [0, 0],
+    [1, 1],
+  ]);
   assert.deepEqual(r.y, [[1], [0]]);
   assert.deepEqual(parseCsv('0.5\t-2\t3e-2', { inputs: 2, outputs: 1 }).y, [[0.03]]);
 });

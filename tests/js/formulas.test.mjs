@@ -5,18 +5,43 @@ import { edgeCard, toText, unitCard, WORDS } from '../../static/js/formulas.js';
 import { perExample } from '../../static/js/grads.js';
 
 // Matt Mazur's "A Step by Step Backpropagation Example": 2-2-2 sigmoid, squared error.
-const weights = [[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]];
-const biases = [[0.35, 0.35], [0.60, 0.60]];
-const x = [[0.05, 0.10]];
+const weights = [
+  [
+    [0.15, 0.2],
+    [0.25, 0.3],
+  ],
+  [
+    [0.4, 0.45],
+    [0.5, 0.55],
+  ],
+];
+const biases = [
+  [0.35, 0.35],
+  [0.6, 0.6],
+];
+const x = [[0.05, 0.1]];
 const y = [[0.01, 0.99]];
-const settings = { hidden_activation: 'sigmoid', output_activation: 'sigmoid', loss: 'squared_error',
-  learning_rate: 0.5, reduction: 'sum', train_biases: false };
+const settings = {
+  hidden_activation: 'sigmoid',
+  output_activation: 'sigmoid',
+  loss: 'squared_error',
+  learning_rate: 0.5,
+  reduction: 'sum',
+  train_biases: false,
+};
 
 // The trace, shaped like the API's backward payload, with the published numbers typed in.
 const trace = {
   net: [[[0.3775, 0.3925]], [[1.10590596705977, 1.2249214040964653]]],
-  activations: [x, [[0.5932699921071872, 0.596884378259767]], [[0.7513650695523157, 0.7729284653214625]]],
-  deltas: [[[-0.008771354689486937, -0.009954254705217202]], [[-0.13849856162855698, 0.03809823651655623]]],
+  activations: [
+    x,
+    [[0.5932699921071872, 0.596884378259767]],
+    [[0.7513650695523157, 0.7729284653214625]],
+  ],
+  deltas: [
+    [[-0.008771354689486937, -0.009954254705217202]],
+    [[-0.13849856162855698, 0.03809823651655623]],
+  ],
 };
 const ctx = { layers: [2, 2, 2], settings, weights, biases, trace, y, i: 0 };
 // compare without spaces: toText puts a space between every token
@@ -38,7 +63,10 @@ test("output unit o1: δ = (y − o) o (1 − o) with Mazur's numbers", () => {
 
 test('hidden unit h1: δ_j = o_j (1 − o_j) Σ_l w_lj δ_l', () => {
   const t = text(unitCard(ctx, 1, 0));
-  has(t, 'δ_j = o_j (1 − o_j) Σ_l w_lj δ_l = 0.5933 · (1 − 0.5933) · (0.4 · (−0.1385) + 0.5 · 0.0381) = −0.008771');
+  has(
+    t,
+    'δ_j = o_j (1 − o_j) Σ_l w_lj δ_l = 0.5933 · (1 − 0.5933) · (0.4 · (−0.1385) + 0.5 · 0.0381) = −0.008771',
+  );
   // hand check: 0.593270 · 0.406730 · (0.4 · −0.138499 + 0.5 · 0.038098) = −0.0087714
   const hand = 0.5932699921 * (1 - 0.5932699921) * (0.4 * -0.1384985616 + 0.5 * 0.0380982365);
   assert.ok(Math.abs(hand - -0.0087713547) < 1e-9);
@@ -49,11 +77,14 @@ test('other activations use f′(net); cross-entropy with sigmoid gives δ = y �
   has(text(ce), 'δ_l = y_l − o_l = 0.01 − 0.7514 = ');
   assert.ok(Math.abs(ce.values.expected - (0.01 - 0.7513650695523157)) < 1e-15);
   const tanh = unitCard({ ...ctx, settings: { ...settings, hidden_activation: 'tanh' } }, 1, 1);
-  has(text(tanh), 'δ_j = f′(net_j) Σ_l w_lj δ_l = (1 − 0.5969²) · (0.45 · (−0.1385) + 0.55 · 0.0381) = −0.009954');
+  has(
+    text(tanh),
+    'δ_j = f′(net_j) Σ_l w_lj δ_l = (1 − 0.5969²) · (0.45 · (−0.1385) + 0.55 · 0.0381) = −0.009954',
+  );
 });
 
 test('edge w5 (into o1 from h1): ∂J/∂w = −δ u, Δw, and the published new weight', () => {
-  const card = edgeCard({ ...ctx, wBefore: 0.40 }, 2, 0, 0);
+  const card = edgeCard({ ...ctx, wBefore: 0.4 }, 2, 0, 0);
   const t = text(card);
   has(t, '∂J_i/∂w_11 = −δ_1 u_11 = −(−0.1385) · 0.5933 = 0.08217');
   has(t, '∂J/∂w_11 = Σ_i=1^N ∂J_i/∂w_11 = 0.08217');
@@ -76,18 +107,37 @@ test('frozen bias: the card says it stays', () => {
 });
 
 test('batch view: Σ_i of −δ u over examples; mean divides by N', () => {
-  const t2 = { activations: [[[1, 2], [3, 4]], [[0.5], [0.25]]], deltas: [[[0.1], [-0.2]]] };
+  const t2 = {
+    activations: [
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [[0.5], [0.25]],
+    ],
+    deltas: [[[0.1], [-0.2]]],
+  };
   const s = perExample(t2, 1, 0, 1, 'sum');
-  assert.deepEqual(s.rows.map((r) => r.g), [-0.2, 0.8]);
+  assert.deepEqual(
+    s.rows.map((r) => r.g),
+    [-0.2, 0.8],
+  );
   assert.ok(Math.abs(s.total - 0.6) < 1e-15);
   assert.ok(Math.abs(perExample(t2, 1, 0, 1, 'mean').total - 0.3) < 1e-15);
-  assert.deepEqual(perExample(t2, 1, 0, null).rows.map((r) => r.u), [1, 1]);
+  assert.deepEqual(
+    perExample(t2, 1, 0, null).rows.map((r) => r.u),
+    [1, 1],
+  );
 });
 
 test('every symbol is named in plain words', () => {
   const card = unitCard(ctx, 2, 0);
   const titles = new Set();
-  const walk = (n) => { if (n.title) titles.add(n.title); (n.children || []).forEach(walk); };
+  const walk = (n) => {
+    if (n.title) titles.add(n.title);
+    (n.children || []).forEach(walk);
+  };
   card.rows.forEach((r) => walk(r.math));
-  for (const key of ['net', 'o', 'delta', 'y', 'w', 'u', 'b', 'f']) assert.ok(titles.has(WORDS[key]), key);
+  for (const key of ['net', 'o', 'delta', 'y', 'w', 'u', 'b', 'f'])
+    assert.ok(titles.has(WORDS[key]), key);
 });

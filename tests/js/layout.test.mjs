@@ -5,7 +5,10 @@ import { layoutNetwork, pointAlong, showsAllLabels } from '../../static/js/layou
 
 test('one unit per entry, columns left to right, ids in API order', () => {
   const g = layoutNetwork([2, 3, 1], { width: 800, height: 500, pad: 100 });
-  assert.deepEqual(g.units.map((u) => u.id), ['0-0', '0-1', '1-0', '1-1', '1-2', '2-0']);
+  assert.deepEqual(
+    g.units.map((u) => u.id),
+    ['0-0', '0-1', '1-0', '1-1', '1-2', '2-0'],
+  );
   assert.deepEqual(g.columnX, [100, 400, 700]);
   const col1 = g.units.filter((u) => u.k === 1).map((u) => u.y);
   assert.ok(col1[0] < col1[1] && col1[1] < col1[2], 'units go down the column');
@@ -20,7 +23,10 @@ test('edges are weights[k-1][r][q]: into r of layer k from q of layer k-1', () =
   const from = g.units.find((u) => u.id === '0-1');
   const to = g.units.find((u) => u.id === '1-2');
   assert.deepEqual([e.x1, e.y1, e.x2, e.y2], [from.x, from.y, to.x, to.y]);
-  assert.deepEqual(g.biasEdges.map((b) => b.id), ['1-0', '1-1', '1-2', '2-0']);
+  assert.deepEqual(
+    g.biasEdges.map((b) => b.id),
+    ['1-0', '1-1', '1-2', '2-0'],
+  );
   assert.equal(g.biasNodes.length, 2);
 });
 

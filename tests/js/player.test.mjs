@@ -22,7 +22,9 @@ test('playing for 600 ms against an instant server sends at most 7 requests, one
       await Promise.resolve();
       inFlight -= 1;
     },
-    onError: (err) => { throw err; },
+    onError: (err) => {
+      throw err;
+    },
     onChange: () => {},
   });
   player.speed = 4;
@@ -34,6 +36,9 @@ test('playing for 600 ms against an instant server sends at most 7 requests, one
   assert.equal(most, 1);
   assert.ok(starts.every((s) => s.epochs === SPEEDS[4].epochs));
   for (let i = 1; i < starts.length; i += 1) {
-    assert.ok(starts[i].at - starts[i - 1].at >= MIN_WAIT - 5, `gap ${starts[i].at - starts[i - 1].at}`);
+    assert.ok(
+      starts[i].at - starts[i - 1].at >= MIN_WAIT - 5,
+      `gap ${starts[i].at - starts[i - 1].at}`,
+    );
   }
 });

@@ -34,7 +34,9 @@ test('CRLF and CR line ends, a \\r\\n split between chunks', () => {
 
 test('data lines join with \\n; one leading space is dropped, not two; no colon means empty', () => {
   const p = new SseParser();
-  assert.deepEqual(p.feed('data:x\ndata:  y\ndata\n\n'), [{ type: 'message', data: 'x\n y\n', id: '' }]);
+  assert.deepEqual(p.feed('data:x\ndata:  y\ndata\n\n'), [
+    { type: 'message', data: 'x\n y\n', id: '' },
+  ]);
 });
 
 test('the last id carries over to later events and is what a reconnect resumes from', () => {
@@ -58,7 +60,10 @@ test('an event without data is not dispatched', () => {
 
 test('backoff doubles from 500 ms to 15 s, with up to a quarter of jitter off', () => {
   const none = { random: () => 0 };
-  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 30].map((n) => backoff(n, none)), [500, 1000, 2000, 4000, 8000, 15000, 15000, 15000]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5, 6, 30].map((n) => backoff(n, none)),
+    [500, 1000, 2000, 4000, 8000, 15000, 15000, 15000],
+  );
   assert.equal(backoff(0, { random: () => 0.999999 }), 375);
   assert.equal(backoff(2, { base: 3000, random: () => 0.5 }), 10500);
 });

@@ -4,7 +4,13 @@ import { test } from 'node:test';
 import { exists, lossScale, outputRange, unitValues } from '../../static/js/view.js';
 
 const trace = {
-  activations: [[[0, 1], [1, 1]], [[0.25], [0.75]]],
+  activations: [
+    [
+      [0, 1],
+      [1, 1],
+    ],
+    [[0.25], [0.75]],
+  ],
   net: [[[-1.1], [1.1]]],
   deltas: [[[0.1], [-0.2]]],
 };
@@ -34,7 +40,10 @@ test('loss scale: linear from 0, or log between powers of ten', () => {
   const lin = lossScale([0.5, 0.25, 0.1], false);
   assert.equal(lin.frac(0), 0);
   assert.ok(Math.abs(lin.frac(0.525) - 1) < 1e-12);
-  assert.deepEqual(lin.ticks.map((t) => Math.round(t * 1e4) / 1e4), [0, 0.2625, 0.525]);
+  assert.deepEqual(
+    lin.ticks.map((t) => Math.round(t * 1e4) / 1e4),
+    [0, 0.2625, 0.525],
+  );
   const log = lossScale([0.5, 0.02, 0.003], true);
   assert.deepEqual(log.ticks, [1e-3, 1e-1, 1]);
   assert.ok(Math.abs(log.frac(0.01) - 1 / 3) < 1e-12);

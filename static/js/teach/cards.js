@@ -18,7 +18,12 @@ export function applyEvent(state, type, data) {
   }
   if (type === 'class') {
     const { paused, activity_number: activityNumber, spotlight } = data;
-    return { ...state, paused: Boolean(paused), activity_number: activityNumber ?? state.activity_number, spotlight: spotlight ?? [] };
+    return {
+      ...state,
+      paused: Boolean(paused),
+      activity_number: activityNumber ?? state.activity_number,
+      spotlight: spotlight ?? [],
+    };
   }
   return state;
 }
@@ -59,10 +64,16 @@ export function stuckReasons(student, now) {
     const window = J.slice(-FLAT_WINDOW);
     const first = window[0];
     const last = window[window.length - 1];
-    if (first - last < FLAT_FRACTION * Math.abs(first) && last > 1e-3) reasons.push('J not falling');
+    if (first - last < FLAT_FRACTION * Math.abs(first) && last > 1e-3)
+      reasons.push('J not falling');
   }
   const a = student.answers;
-  if (a && a.current !== null && a.current !== undefined && a.tried - a.right - a.revealed >= TRIES) {
+  if (
+    a &&
+    a.current !== null &&
+    a.current !== undefined &&
+    a.tried - a.right - a.revealed >= TRIES
+  ) {
     reasons.push(`stuck on question ${a.current + 1}`);
   }
   return reasons;
@@ -105,7 +116,13 @@ export function progressText(answers) {
   return parts.join(' · ');
 }
 
-const PHASES = { idle: 'seen', forward: 'Forward', backward: 'Backward', step: 'Step', edit: 'edited' };
+const PHASES = {
+  idle: 'seen',
+  forward: 'Forward',
+  backward: 'Backward',
+  step: 'Step',
+  edit: 'edited',
+};
 
 /** Everything a card shows, as text and numbers. */
 export function cardView(student, { now, anonymize, spotlight = [] }) {

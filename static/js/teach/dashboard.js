@@ -6,7 +6,14 @@ import { $, errorBox, guard, h } from '../dom.js';
 import { fmt, full } from '../format.js';
 import { fileName, saveBlob } from '../io.js';
 import { openStream } from '../stream.js';
-import { applyEvent, cardView, fromSnapshot, ordered, sparklinePath, toggleSpotlight } from './cards.js';
+import {
+  applyEvent,
+  cardView,
+  fromSnapshot,
+  ordered,
+  sparklinePath,
+  toggleSpotlight,
+} from './cards.js';
 import { preference, takeKey } from './key.js';
 import { drawMini } from './mini.js';
 import { pushForm } from './push.js';
@@ -52,26 +59,37 @@ function buildCard(id) {
     phase: h('span', { class: 'phase-name' }),
     idle: h('span', { 'data-student-idle': '' }),
     progress: h('p', { class: 'progress', 'data-student-progress': '' }),
-    spot: h('button', { type: 'button', class: 'small', 'aria-pressed': 'false', text: 'Spotlight',
-      onclick: () => spotlight(id) }),
+    spot: h('button', {
+      type: 'button',
+      class: 'small',
+      'aria-pressed': 'false',
+      text: 'Spotlight',
+      onclick: () => spotlight(id),
+    }),
     reset: h('button', { type: 'button', class: 'small', text: 'Reset', onclick: () => reset(id) }),
     open: h('a', { class: 'button small', target: '_blank', rel: 'noopener', text: 'Open' }),
     mini,
     line,
   };
-  const el = h('article', { class: 'panel student-card', 'data-student-card': id },
+  const el = h(
+    'article',
+    { class: 'panel student-card', 'data-student-card': id },
     h('header', {}, parts.name, parts.badge),
     mini,
-    h('div', { class: 'loss-row' },
-      h('span', { class: 'label', text: 'J' }), parts.loss, spark),
+    h('div', { class: 'loss-row' }, h('span', { class: 'label', text: 'J' }), parts.loss, spark),
     h('p', { class: 'facts' }, parts.updates, ' updates · ', parts.phase, ' ', parts.idle, ' ago'),
     parts.progress,
-    h('footer', {}, parts.spot, parts.reset, parts.open));
+    h('footer', {}, parts.spot, parts.reset, parts.open),
+  );
   return { el, parts };
 }
 
 function fillCard(card, student) {
-  const v = cardView(student, { now: now(), anonymize: anonymize.get(), spotlight: state.spotlight });
+  const v = cardView(student, {
+    now: now(),
+    anonymize: anonymize.get(),
+    spotlight: state.spotlight,
+  });
   const p = card.parts;
   p.name.textContent = v.name;
   p.loss.textContent = v.loss === null || v.loss === undefined ? '—' : fmt(v.loss);
@@ -102,7 +120,11 @@ function tickCard(card, student) {
 
 function placeCards() {
   let list = ordered(state);
-  if (stuckFirst.get()) list = [...list.filter((s) => cards.get(s.student_id)?.el.classList.contains('stuck')), ...list.filter((s) => !cards.get(s.student_id)?.el.classList.contains('stuck'))];
+  if (stuckFirst.get())
+    list = [
+      ...list.filter((s) => cards.get(s.student_id)?.el.classList.contains('stuck')),
+      ...list.filter((s) => !cards.get(s.student_id)?.el.classList.contains('stuck')),
+    ];
   const grid = $('#cards');
   for (const s of list) grid.append(cards.get(s.student_id).el); // moves, in order
   $('#no-students').hidden = list.length > 0;
@@ -127,12 +149,15 @@ function renderClass() {
   document.body.classList.toggle('class-paused', state.paused);
   $('#paused-label').hidden = !state.paused;
   $('#activity-number').textContent = String(state.activity_number);
-  const names = state.spotlight.map((id) => state.students.get(id)).filter(Boolean)
+  const names = state.spotlight
+    .map((id) => state.students.get(id))
+    .filter(Boolean)
     .map((s) => cardView(s, { now: now(), anonymize: anonymize.get() }).name);
   $('#spotlight-state').textContent = names.length ? `Spotlight: ${names.join(' and ')}` : '';
   for (const s of state.students.values()) {
     const card = cards.get(s.student_id);
-    if (card) card.parts.spot.setAttribute('aria-pressed', String(state.spotlight.includes(s.student_id)));
+    if (card)
+      card.parts.spot.setAttribute('aria-pressed', String(state.spotlight.includes(s.student_id)));
   }
 }
 
@@ -156,7 +181,13 @@ function reset(id) {
   const card = cards.get(id);
   if (!armed.has(id)) {
     card.parts.reset.textContent = 'Really reset?';
-    armed.set(id, setTimeout(() => { armed.delete(id); card.parts.reset.textContent = 'Reset'; }, 4000));
+    armed.set(
+      id,
+      setTimeout(() => {
+        armed.delete(id);
+        card.parts.reset.textContent = 'Reset';
+      }, 4000),
+    );
     return undefined;
   }
   clearTimeout(armed.get(id));
@@ -195,7 +226,9 @@ function showKeyOnce() {
       $('#copy-link').textContent = 'Press Ctrl+C';
     }
   });
-  $('#dismiss-key').addEventListener('click', () => { $('#key-notice').hidden = true; });
+  $('#dismiss-key').addEventListener('click', () => {
+    $('#key-notice').hidden = true;
+  });
 }
 
 const STREAM_TEXT = { open: 'Live', waiting: 'Connection lost: trying again…' };
@@ -219,12 +252,17 @@ async function init() {
     state = fromSnapshot(snapshot);
     renderAll();
     const presets = await api.presets().catch(() => ({ presets: [] }));
-    pushForm($('#push-form'), { presets: presets.presets || [], activity: snapshot.activity, send: (body) => guarded(async () => {
-      const res = await t.activity(body);
-      state = fromSnapshot(res);
-      renderAll();
-      $('#push').open = false;
-    }) });
+    pushForm($('#push-form'), {
+      presets: presets.presets || [],
+      activity: snapshot.activity,
+      send: (body) =>
+        guarded(async () => {
+          const res = await t.activity(body);
+          state = fromSnapshot(res);
+          renderAll();
+          $('#push').open = false;
+        }),
+    });
     openStream(t.eventsUrl, {
       headers: t.headers,
       onEvent: (e) => {
@@ -235,12 +273,14 @@ async function init() {
         else renderClass();
       },
       onState: (s, detail) => {
-        $('#stream-state').textContent = s === 'refused' ? `The server refused the live view: ${detail}` : STREAM_TEXT[s];
+        $('#stream-state').textContent =
+          s === 'refused' ? `The server refused the live view: ${detail}` : STREAM_TEXT[s];
         $('#stream-state').dataset.state = s;
       },
     });
   });
-  if (refused?.status === 401 || refused?.status === 403) { // a key of another class, or a mistyped one
+  if (refused?.status === 401 || refused?.status === 403) {
+    // a key of another class, or a mistyped one
     showError('');
     $('#no-key').hidden = false;
   }
@@ -253,10 +293,15 @@ async function init() {
 
 $('#pause').addEventListener('click', togglePause);
 $('#anonymize').checked = anonymize.get();
-$('#anonymize').addEventListener('change', (e) => { anonymize.set(e.target.checked); if (state) renderAll(); });
+$('#anonymize').addEventListener('change', (e) => {
+  anonymize.set(e.target.checked);
+  if (state) renderAll();
+});
 $('#stuck-first').checked = stuckFirst.get();
-$('#stuck-first').addEventListener('change', (e) => { stuckFirst.set(e.target.checked); if (state) placeCards(); });
+$('#stuck-first').addEventListener('change', (e) => {
+  stuckFirst.set(e.target.checked);
+  if (state) placeCards();
+});
 $('#export-csv').addEventListener('click', () => download('export.csv', 'csv'));
 $('#export-json').addEventListener('click', () => download('export.json', 'json'));
 init();
-

@@ -5,11 +5,19 @@
 const storageKey = (classId) => `backprop.teacher.${classId}`;
 
 function read(name) {
-  try { return window.localStorage.getItem(name); } catch { return null; }
+  try {
+    return window.localStorage.getItem(name);
+  } catch {
+    return null;
+  }
 }
 
 function write(name, value) {
-  try { window.localStorage.setItem(name, value); } catch { /* storage off: the key lives in this tab */ }
+  try {
+    window.localStorage.setItem(name, value);
+  } catch {
+    /* storage off: the key lives in this tab */
+  }
 }
 
 /** {key, fresh}: fresh when the key came in the address just now (the page shows it once). */

@@ -15,7 +15,11 @@ function el(tag, attrs, parent) {
 
 /** Draw layers / weights / biases into `svg` (rebuilt when the layer sizes change). */
 export function drawMini(svg, { layers, weights, biases }) {
-  if (!layers || layers.length < 2) { svg.replaceChildren(); delete svg.dataset.layers; return; } // deleted
+  if (!layers || layers.length < 2) {
+    svg.replaceChildren();
+    delete svg.dataset.layers;
+    return;
+  } // deleted
   const key = layers.join('-');
   if (svg.dataset.layers !== key) {
     svg.dataset.layers = key;
@@ -26,11 +30,18 @@ export function drawMini(svg, { layers, weights, biases }) {
     const bottom = Math.max(...ys) + g.radius + 8;
     svg.setAttribute('viewBox', `0 ${top.toFixed(0)} ${g.width} ${(bottom - top).toFixed(0)}`);
     const edges = el('g', { class: 'edges' }, svg);
-    svg._edges = g.edges.map((e) => ({ e, line: el('line', { x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, edges) }));
-    svg._bias = g.biasEdges.map((e) => ({ e, line: el('line', { class: 'bias', x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, edges) }));
+    svg._edges = g.edges.map((e) => ({
+      e,
+      line: el('line', { x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, edges),
+    }));
+    svg._bias = g.biasEdges.map((e) => ({
+      e,
+      line: el('line', { class: 'bias', x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, edges),
+    }));
     const nodes = el('g', { class: 'nodes' }, svg);
     for (const u of g.units) el('circle', { cx: u.x, cy: u.y, r: g.radius * 1.2 }, nodes);
-    for (const b of g.biasNodes) el('rect', { x: b.x - 12, y: b.y - 9, width: 24, height: 18, rx: 4 }, nodes);
+    for (const b of g.biasNodes)
+      el('rect', { x: b.x - 12, y: b.y - 9, width: 24, height: 18, rx: 4 }, nodes);
   }
   if (!weights || !biases) return;
   let maxAbs = 1e-12;

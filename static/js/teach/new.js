@@ -11,14 +11,17 @@ let presets = [];
 const showError = errorBox($('#new-error'));
 
 function describe() {
-  $('#preset-description').textContent = presets.find((p) => p.name === select.value)?.description || '';
+  $('#preset-description').textContent =
+    presets.find((p) => p.name === select.value)?.description || '';
 }
 
 async function init() {
   try {
     const list = await api.presets();
     presets = list.presets || [];
-    select.replaceChildren(...presets.map((p) => h('option', { value: p.name, text: p.title || p.name })));
+    select.replaceChildren(
+      ...presets.map((p) => h('option', { value: p.name, text: p.title || p.name })),
+    );
     if (presets.some((p) => p.name === 'mazur')) select.value = 'mazur';
     describe();
   } catch (err) {
@@ -34,7 +37,10 @@ form.addEventListener('submit', async (e) => {
   button.disabled = true;
   try {
     const lock = [...form.querySelectorAll('input[name="lock"]:checked')].map((c) => c.value);
-    const created = await api.createClass({ title: $('#class-title').value.trim(), activity: { preset: select.value, lock } });
+    const created = await api.createClass({
+      title: $('#class-title').value.trim(),
+      activity: { preset: select.value, lock },
+    });
     window.location.assign(`${created.teach_url}#key=${encodeURIComponent(created.teacher_key)}`);
   } catch (err) {
     showError(err.detail || String(err));

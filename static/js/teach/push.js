@@ -23,27 +23,56 @@ export function pushForm(form, { presets, activity, send }) {
   let layers = null;
   const questions = [];
 
-  presetSel.replaceChildren(...presets.map((p) => h('option', { value: p.name, text: p.title || p.name })));
-  if (activity?.preset && presets.some((p) => p.name === activity.preset)) presetSel.value = activity.preset;
+  presetSel.replaceChildren(
+    ...presets.map((p) => h('option', { value: p.name, text: p.title || p.name })),
+  );
+  if (activity?.preset && presets.some((p) => p.name === activity.preset))
+    presetSel.value = activity.preset;
   const source = () => form.querySelector('input[name="source"]:checked').value;
 
   function setLayers(next) {
     layers = next;
-    choice.replaceChildren(...(layers ? questionChoices(layers) : []).map((c) => h('option', { value: c.path, text: c.label })));
+    choice.replaceChildren(
+      ...(layers ? questionChoices(layers) : []).map((c) =>
+        h('option', { value: c.path, text: c.label }),
+      ),
+    );
     choice.disabled = !layers;
     // questions that name units the new network lacks go
     const valid = new Set(layers ? questionChoices(layers).map((c) => c.path) : []);
-    for (let n = questions.length - 1; n >= 0; n -= 1) if (!valid.has(questions[n].path)) questions.splice(n, 1);
+    for (let n = questions.length - 1; n >= 0; n -= 1)
+      if (!valid.has(questions[n].path)) questions.splice(n, 1);
     renderList();
   }
 
   function renderList() {
-    list.replaceChildren(...questions.map((q, n) => h('li', { 'data-path': q.path },
-      h('span', { class: 'path', text: describe(q.path, layers || [1, 1]) }),
-      h('input', { value: q.prompt, 'aria-label': `Wording of question ${n + 1}`, maxlength: '200',
-        oninput: (e) => { q.prompt = e.target.value; } }),
-      h('button', { type: 'button', class: 'small', text: '×', 'aria-label': `Remove question ${n + 1}`,
-        onclick: () => { questions.splice(n, 1); renderList(); } }))));
+    list.replaceChildren(
+      ...questions.map((q, n) =>
+        h(
+          'li',
+          { 'data-path': q.path },
+          h('span', { class: 'path', text: describe(q.path, layers || [1, 1]) }),
+          h('input', {
+            value: q.prompt,
+            'aria-label': `Wording of question ${n + 1}`,
+            maxlength: '200',
+            oninput: (e) => {
+              q.prompt = e.target.value;
+            },
+          }),
+          h('button', {
+            type: 'button',
+            class: 'small',
+            text: '×',
+            'aria-label': `Remove question ${n + 1}`,
+            onclick: () => {
+              questions.splice(n, 1);
+              renderList();
+            },
+          }),
+        ),
+      ),
+    );
   }
 
   async function fromSource() {
@@ -53,7 +82,10 @@ export function pushForm(form, { presets, activity, send }) {
     }
     const id = networkIdFrom(networkIn.value);
     own = null;
-    if (!id) { setLayers(null); return; }
+    if (!id) {
+      setLayers(null);
+      return;
+    }
     try {
       own = await api.get(id);
       networkIn.setCustomValidity('');
@@ -65,9 +97,16 @@ export function pushForm(form, { presets, activity, send }) {
     }
   }
 
-  for (const radio of form.querySelectorAll('input[name="source"]')) radio.addEventListener('change', fromSource);
-  presetSel.addEventListener('change', () => { form.querySelector('#source-preset').checked = true; fromSource(); });
-  networkIn.addEventListener('change', () => { form.querySelector('#source-network').checked = true; fromSource(); });
+  for (const radio of form.querySelectorAll('input[name="source"]'))
+    radio.addEventListener('change', fromSource);
+  presetSel.addEventListener('change', () => {
+    form.querySelector('#source-preset').checked = true;
+    fromSource();
+  });
+  networkIn.addEventListener('change', () => {
+    form.querySelector('#source-network').checked = true;
+    fromSource();
+  });
   $('#add-question', form).addEventListener('click', () => {
     if (!choice.value || questions.some((q) => q.path === choice.value)) return;
     questions.push({ path: choice.value, prompt: describe(choice.value, layers) });
@@ -83,7 +122,10 @@ export function pushForm(form, { presets, activity, send }) {
     body.lock = [...form.querySelectorAll('input[name="push-lock"]:checked')].map((c) => c.value);
     const per = $('#push-per-student', form).value;
     if (per) body.per_student = per;
-    if (questions.length) body.questions = questions.map((q) => (q.prompt.trim() ? { path: q.path, prompt: q.prompt.trim() } : { path: q.path }));
+    if (questions.length)
+      body.questions = questions.map((q) =>
+        q.prompt.trim() ? { path: q.path, prompt: q.prompt.trim() } : { path: q.path },
+      );
     await send(body);
   });
   fromSource();

@@ -21,7 +21,11 @@ const showError = errorBox($('#error'));
 
 function render() {
   const ids = state.spotlight.filter((id) => state.students.get(id)?.layers.length > 1);
-  for (const [id, item] of shown) if (!ids.includes(id)) { item.el.remove(); shown.delete(id); }
+  for (const [id, item] of shown)
+    if (!ids.includes(id)) {
+      item.el.remove();
+      shown.delete(id);
+    }
   for (const id of ids) {
     const s = state.students.get(id);
     let item = shown.get(id);
@@ -29,22 +33,41 @@ function render() {
       const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
       svg.setAttribute('class', 'graph');
       const caption = h('figcaption', {});
-      item = { el: h('figure', { class: 'panel spot', 'data-spot': id }, caption, svg), graph: new Graph(svg, () => {}), caption };
+      item = {
+        el: h('figure', { class: 'panel spot', 'data-spot': id }, caption, svg),
+        graph: new Graph(svg, () => {}),
+        caption,
+      };
       shown.set(id, item);
     }
     root.append(item.el); // in spotlight order
     const j = s.loss === null || s.loss === undefined ? '' : ` · J = ${fmt(s.loss)}`;
-    item.caption.replaceChildren(h('strong', { text: displayName(s, anonymize.get()) }), `${j} · ${s.updates} updates`);
+    item.caption.replaceChildren(
+      h('strong', { text: displayName(s, anonymize.get()) }),
+      `${j} · ${s.updates} updates`,
+    );
     item.graph.build(s.layers);
-    item.graph.render({ networkId: s.network_id, weights: s.weights, biases: s.biases, units: new Map(), edges: null,
-      edgeMode: 'gradient', selected: null, applied: false, rangeFor: () => outputRange('sigmoid') });
+    item.graph.render({
+      networkId: s.network_id,
+      weights: s.weights,
+      biases: s.biases,
+      units: new Map(),
+      edges: null,
+      edgeMode: 'gradient',
+      selected: null,
+      applied: false,
+      rangeFor: () => outputRange('sigmoid'),
+    });
   }
   root.classList.toggle('two', ids.length === 2);
   $('#no-spotlight').hidden = ids.length > 0;
 }
 
 async function init() {
-  if (!key) { showError('This browser has no key for this class: open the dashboard first.'); return; }
+  if (!key) {
+    showError('This browser has no key for this class: open the dashboard first.');
+    return;
+  }
   const t = teacherApi(classId, key);
   try {
     const snapshot = await t.get();
