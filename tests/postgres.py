@@ -82,6 +82,12 @@ class PostgresServer:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
+    def drop(self, url: str) -> None:
+        """Drop the database at `url` (made by `database()`), connections and all."""
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
+
     def database(self) -> str:
         """A new empty database; its URL."""
         name = f"t{next(self._names)}"
