@@ -76,7 +76,7 @@ class Server:
         if self.cwd != ROOT:  # another checkout of the app (a baseline): import it, not ours
             env["PYTHONPATH"] = str(self.cwd)
         self.process = subprocess.Popen(self.command(), cwd=self.cwd, env=env)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a busy machine starting several servers at once
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.app} exited with {self.process.returncode}")
@@ -88,7 +88,7 @@ class Server:
                 pass
             time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"{self.app} did not answer {self.health} within 30 s")
+        raise RuntimeError(f"{self.app} did not answer {self.health} within 90 s")
 
     def pids(self) -> list[int]:
         """The supervisor and its worker processes."""
