@@ -94,8 +94,11 @@ def create_app() -> FastAPI:
             await app.state.feed.start()  # delivers to streams (a feed opened late: at use)
         end_streams_on_signal(app)
         yield
-        if not isinstance(app.state.feed, Reopening) or app.state.feed._inner is not None:
-            await app.state.feed.close()
+        feed = app.state.feed
+        if isinstance(feed, Reopening):  # opened late, if at all
+            feed = feed._inner
+        if feed is not None:
+            await feed.close()
         app.state.store.close()
 
     app = FastAPI(

@@ -234,7 +234,8 @@ def measure(
     env = {"BACKPROP_SYNCHRONOUS": synchronous}
     if database_url:
         env |= {"BACKPROP_DATABASE_URL": database_url, "BACKPROP_PG_POOL_MAX": str(pool_max)}
-    with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
+    # the servers stop (the stack) before their folder goes, or they log a removed WAL file
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         shared = Path(tmp) / "bench.sqlite3"
         made = [Server(workers=workers, env=env, database=shared) for _ in range(servers)]
         for server in made:
