@@ -1,8 +1,8 @@
 """The store interface: where networks live. Routes and the engine never see SQL.
 
 `modify` is the one way to change a network: read → change → write is atomic against every
-other writer of that network, in any worker process (the change is computed again when
-another writer got there first).
+other writer of that network, in any worker process or server (the change is computed again
+when another writer got there first, and under the network's lock after a few conflicts).
 A shared backend (PostgreSQL, Redis) implements the same verbs; see docs/storage.md.
 """
 
@@ -100,7 +100,9 @@ class NetworkStore(Protocol):
     def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
         """Load, let `change` mutate the network (or raise to abort), save, commit. `change`
         runs with no lock held and may run again, on the newer state, if another writer
-        changed the network meanwhile: it must depend on nothing but the network it is given."""
+        changed the network meanwhile: it must depend on nothing but the network it is given.
+        After a few such conflicts it runs once more with the network locked (a busy network's
+        writers queue instead of failing), so no change is refused for losing races."""
         ...
 
     def delete(self, network_id: str) -> bool: ...
