@@ -14,22 +14,31 @@ MakeClient = Callable[..., TestClient]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "classroom_backend" in metafunc.fixturenames:
-        both = getattr(metafunc.module, "BOTH_BACKENDS", False)
-        metafunc.parametrize("classroom_backend", ["sqlite", "postgres"] if both else ["sqlite"])
+    if getattr(metafunc.module, "BOTH_BACKENDS", False) and (
+        "make_client" in metafunc.fixturenames or "database_url" in metafunc.fixturenames
+    ):
+        metafunc.fixturenames.append("classroom_backend")  # read by postgres_url_if_asked
+        metafunc.parametrize("classroom_backend", ["sqlite", "postgres"])
 
 
-@pytest.fixture
-def database_url(classroom_backend: str, request: pytest.FixtureRequest) -> str | None:
-    """This test's PostgreSQL database (fresh and empty) on the postgres backend, else None."""
-    if classroom_backend == "postgres":
+def postgres_url_if_asked(request: pytest.FixtureRequest) -> str | None:
+    """This test's PostgreSQL database (fresh and empty) when it runs on the postgres backend,
+    else None (also in other folders, which import make_client without the parameter)."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and callspec.params.get("classroom_backend") == "postgres":
         return str(request.getfixturevalue("postgres_url"))
     return None
 
 
 @pytest.fixture
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """See postgres_url_if_asked."""
+    return postgres_url_if_asked(request)
+
+
+@pytest.fixture
 def make_client(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str | None
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> Iterator[MakeClient]:
     """`make_client(BACKPROP_ADMIN_TOKEN="…")`: a TestClient on a fresh database with those
     settings. The database is tmp_path/classroom.sqlite3 unless BACKPROP_DATABASE is given,
@@ -37,6 +46,7 @@ def make_client(
     from app.config import get_settings
     from app.main import create_app
 
+    database_url = postgres_url_if_asked(request)
     opened: list[TestClient] = []
 
     def make(**env: str) -> TestClient:
