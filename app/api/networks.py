@@ -38,6 +38,7 @@ from app.schemas import (
     NetworkPatch,
     NetworkSettings,
     NetworkState,
+    PredictRequest,
     PredictResponse,
     StepRequest,
     StepResponse,
@@ -352,17 +353,21 @@ async def forward(
     "/{network_id}/predict",
     response_model=PredictResponse,
     responses=ERRORS,
-    summary="The output o for many inputs, and nothing else",
+    summary="The output o for many inputs (and, when asked, every hidden unit's o)",
 )
 async def predict(
-    network_id: IdPath, store: StoreDep, request: Request, body: ForwardRequest | None = None
+    network_id: IdPath, store: StoreDep, request: Request, body: PredictRequest | None = None
 ) -> Response:
     """forward's `output` alone: what a chart of the output over the input plane needs, at a
-    fraction of the bytes (no net or o of the hidden layers). Changes nothing."""
-    _, trace, _ = await forward_pass(
-        request, store, network_id, body or ForwardRequest(), "predict"
-    )
-    return json_response({"output": trace.output})
+    fraction of the bytes (no net or o of the hidden layers). With `hidden: true`, also o of
+    every hidden unit, so one request draws every unit's picture too. Changes nothing."""
+    body = body or PredictRequest()
+    payload: validate.Payload = "predict_hidden" if body.hidden else "predict"
+    _, trace, _ = await forward_pass(request, store, network_id, body, payload)
+    answer: dict[str, Any] = {"output": trace.output}
+    if body.hidden:
+        answer["hidden"] = trace.activations[1:-1]
+    return json_response(answer)
 
 
 @router.post(

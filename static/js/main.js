@@ -8,11 +8,13 @@ import { drawLoss } from './charts.js';
 import { renderData, renderOutputs } from './data.js';
 import { $, errorBox, guard, h } from './dom.js';
 import { fmt } from './format.js';
-import { Graph } from './graph.js';
+import { Graph, unitName } from './graph.js';
+import { zoomable } from './graphzoom.js';
 import { Heatmap } from './heatmap.js';
 import { exportJson, importJson, openNew } from './io.js';
 import { Player, SPEEDS } from './player.js';
 import { saved } from './saved.js';
+import { applyHide, wireShare } from './sharing.js';
 import { exists, outputRange, unitValues } from './view.js';
 
 const svg = $('#graph');
@@ -35,8 +37,14 @@ const select = (sel) => {
   render();
 };
 const graph = new Graph(svg, select);
-const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S);
+const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S, {
+  onUnits: (grids, n) => graph.pictures(grids, n),
+  nameOf: (id) => unitName(S.network.layers, ...id.split('-').map(Number)),
+});
+graph.onPicture = (id) => heatmap.show(id);
+zoomable(svg, graph, { zoomIn: $('#zoom-in'), zoomOut: $('#zoom-out'), fit: $('#zoom-fit') });
 const store = saved(S.id);
+const hidden = applyHide();
 
 const PHASE_TEXT = {
   idle: 'Press Forward (F) to run the examples through the network.',
@@ -336,6 +344,14 @@ $('#export').addEventListener('click', () => guarded(() => exportJson(S.id)));
 $('#import-file').addEventListener('change', (e) => {
   if (e.target.files[0]) guarded(() => importJson(e.target.files[0]));
 });
+wireShare({
+  button: $('#share'),
+  box: $('#share-box'),
+  output: $('#share-note'),
+  id: S.id,
+  page: () => ({ mode: S.mode }),
+  hide: hidden.hide,
+});
 $('#example').addEventListener('change', (e) => {
   S.i = Number(e.target.value);
   render();
@@ -384,6 +400,7 @@ async function init() {
     showSpeed();
     setNetwork(state);
     render();
+    if (hidden.message) throw new Error(hidden.message);
   });
   // a network in a class: the banner, the teacher's pause and locks, the exercise
   joinClassroom(S.id, {
