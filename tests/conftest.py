@@ -147,7 +147,7 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 @pytest.fixture
 def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
-    """A fresh empty database on the session's PostgreSQL server, dropped afterwards (each
+    """A fresh empty database on the test run's PostgreSQL server, dropped afterwards (each
     takes 7 MB on disk, and the suite makes hundreds)."""
     url = postgres_server.database()
     yield url

@@ -74,7 +74,7 @@ class PostgresServer:
             shutil.rmtree(self.dir, ignore_errors=True)
 
     def pids(self) -> list[int]:
-        """The postmaster and its children (one backend per connection, and the helpers)."""
+        """The postmaster and its children (a backend per connection, background processes)."""
         pid = int((self.data / "postmaster.pid").read_text().split()[0])
         children = Path(f"/proc/{pid}/task/{pid}/children")
         return [pid, *(int(p) for p in children.read_text().split())]
