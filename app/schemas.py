@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from app import nn
 from app.config import LIMITS
 
 Activation = Literal["sigmoid", "tanh", "relu", "linear"]
@@ -142,6 +143,18 @@ class NetworkSettings(Strict):
     )
     train_biases: bool = Field(
         True, description="false freezes the biases (Mazur's example never updates them)."
+    )
+
+
+def engine_config(settings: NetworkSettings) -> nn.Config:
+    """The engine's view of a network's settings."""
+    return nn.Config(
+        hidden_activation=settings.hidden_activation,
+        output_activation=settings.output_activation,
+        loss=settings.loss,
+        learning_rate=settings.learning_rate,
+        reduction=settings.reduction,
+        train_biases=settings.train_biases,
     )
 
 

@@ -42,6 +42,7 @@ from app.schemas import (
     PredictResponse,
     StepRequest,
     StepResponse,
+    engine_config,
 )
 from app.store import NetworkStore, StoredNetwork
 
@@ -111,17 +112,6 @@ def json_response(payload: dict[str, Any], status: int = 200) -> Response:
 
 
 # -- conversions -----------------------------------------------------------------------------
-def config(settings: NetworkSettings) -> nn.Config:
-    return nn.Config(
-        hidden_activation=settings.hidden_activation,
-        output_activation=settings.output_activation,
-        loss=settings.loss,
-        learning_rate=settings.learning_rate,
-        reduction=settings.reduction,
-        train_biases=settings.train_biases,
-    )
-
-
 def state(network: StoredNetwork) -> dict[str, Any]:
     data = None
     if network.dataset is not None:
@@ -217,7 +207,7 @@ async def forward_pass(
     x, y = examples(network, body.x, body.y, need_y=False)
     cost = validate.work(network.layers, len(x), field="x")
     validate.response(network.layers, len(x), payload, "x" if body.x else "dataset")
-    cfg = config(network.settings)
+    cfg = engine_config(network.settings)
     return cfg, await run(request, cost, lambda _: nn.forward(network.params, cfg, x)), y
 
 
@@ -387,7 +377,7 @@ async def backward(
     assert y is not None
     cost = validate.work(network.layers, len(x), passes=2, field="x")
     validate.response(network.layers, len(x), "backward", "x" if body.x else "dataset")
-    cfg = config(network.settings)
+    cfg = engine_config(network.settings)
     result = await run(request, cost, lambda _: nn.backward(network.params, cfg, x, y))
     classroom_hook(request).note_phase(network_id, "backward")
     return json_response(backward_payload(result))
@@ -413,7 +403,7 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
         validate.response(network.layers, len(x), "step", field, body.epochs, stored)
         result = nn.train(
             network.params,
-            config(network.settings),
+            engine_config(network.settings),
             x,
             y,
             mode=body.mode,
@@ -467,7 +457,7 @@ async def gradient_check(
     count = validate.parameter_count(network.layers)
     cost = validate.work(network.layers, len(x), passes=2 * count, field="x")
     validate.response(network.layers, len(x), "gradient_check", "x")
-    cfg = config(network.settings)
+    cfg = engine_config(network.settings)
     epsilon = 1e-6
     result, (num_w, num_b) = await run(
         request,
