@@ -38,10 +38,12 @@ from app.schemas import (
     NetworkPatch,
     NetworkSettings,
     NetworkState,
+    PredictRequest,
     PredictResponse,
     StepRequest,
     StepResponse,
     UpdateNumber,
+    engine_config,
 )
 from app.store import NetworkStore, StoredNetwork
 from app.store.base import NotRecorded
@@ -136,17 +138,6 @@ def recorded(
 
 
 # -- conversions -----------------------------------------------------------------------------
-def config(settings: NetworkSettings) -> nn.Config:
-    return nn.Config(
-        hidden_activation=settings.hidden_activation,
-        output_activation=settings.output_activation,
-        loss=settings.loss,
-        learning_rate=settings.learning_rate,
-        reduction=settings.reduction,
-        train_biases=settings.train_biases,
-    )
-
-
 def state(network: StoredNetwork) -> dict[str, Any]:
     data = None
     if network.dataset is not None:
@@ -244,7 +235,7 @@ async def forward_pass(
     x, y = examples(network, body.x, body.y, need_y=False)
     cost = validate.work(network.layers, len(x), field="x")
     validate.response(network.layers, len(x), payload, "x" if body.x else "dataset")
-    cfg = config(network.settings)
+    cfg = engine_config(network.settings)
     return cfg, await run(request, cost, lambda _: nn.forward(network.params, cfg, x)), y
 
 
@@ -380,13 +371,13 @@ async def forward(
     "/{network_id}/predict",
     response_model=PredictResponse,
     responses=ERRORS,
-    summary="The output o for many inputs, and nothing else",
+    summary="The output o for many inputs (and, when asked, every hidden unit's o)",
 )
 async def predict(
     network_id: IdPath,
     store: StoreDep,
     request: Request,
-    body: ForwardRequest | None = None,
+    body: PredictRequest | None = None,
     update: Annotated[
         UpdateNumber | None,
         Query(description="Predict with the state recorded after this update (…/history)."),
@@ -394,13 +385,17 @@ async def predict(
     entry: EntryQuery = None,
 ) -> Response:
     """forward's `output` alone: what a chart of the output over the input plane needs, at a
-    fraction of the bytes (no net or o of the hidden layers). With `update` (and `entry`),
-    the weights of that recorded state: the page's timeline. Changes nothing."""
+    fraction of the bytes (no net or o of the hidden layers). With `hidden: true`, also o of
+    every hidden unit, so one request draws every unit's picture too. With `update` (and
+    `entry`), the weights of that recorded state: the page's timeline. Changes nothing."""
+    body = body or PredictRequest()
+    payload: validate.Payload = "predict_hidden" if body.hidden else "predict"
     at = None if update is None else (update, entry)
-    _, trace, _ = await forward_pass(
-        request, store, network_id, body or ForwardRequest(), "predict", at
-    )
-    return json_response({"output": trace.output})
+    _, trace, _ = await forward_pass(request, store, network_id, body, payload, at)
+    answer: dict[str, Any] = {"output": trace.output}
+    if body.hidden:
+        answer["hidden"] = trace.activations[1:-1]
+    return json_response(answer)
 
 
 @router.post(
@@ -420,7 +415,7 @@ async def backward(
     assert y is not None
     cost = validate.work(network.layers, len(x), passes=2, field="x")
     validate.response(network.layers, len(x), "backward", "x" if body.x else "dataset")
-    cfg = config(network.settings)
+    cfg = engine_config(network.settings)
     result = await run(request, cost, lambda _: nn.backward(network.params, cfg, x, y))
     classroom_hook(request).note_phase(network_id, "backward")
     return json_response(backward_payload(result))
@@ -446,7 +441,7 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
         validate.response(network.layers, len(x), "step", field, body.epochs, stored)
         result = nn.train(
             network.params,
-            config(network.settings),
+            engine_config(network.settings),
             x,
             y,
             mode=body.mode,
@@ -502,7 +497,7 @@ async def gradient_check(
     count = validate.parameter_count(network.layers)
     cost = validate.work(network.layers, len(x), passes=2 * count, field="x")
     validate.response(network.layers, len(x), "gradient_check", "x")
-    cfg = config(network.settings)
+    cfg = engine_config(network.settings)
     epsilon = 1e-6
     result, (num_w, num_b) = await run(
         request,

@@ -25,10 +25,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from app import nn
-from app.store.base import NotFound, StoredNetwork
+from app.schemas import engine_config
+from app.store.base import Connection, NotFound, StoredNetwork
 
 Kind = Literal["create", "step", "edit"]
 
@@ -105,18 +106,6 @@ TABLES_POSTGRES = """
 """
 
 
-class Cursor(Protocol):
-    rowcount: int
-
-    def fetchone(self) -> Any: ...
-
-    def fetchall(self) -> list[Any]: ...
-
-
-class Connection(Protocol):
-    def execute(self, sql: Any, params: Any = ...) -> Any: ...
-
-
 @dataclass(frozen=True)
 class Entry:
     seq: int
@@ -140,10 +129,7 @@ def dataset_loss(network: StoredNetwork) -> float | None:
     """J over the stored dataset (None without one, or if it overflows)."""
     if network.dataset is None:
         return None
-    s = network.settings
-    config = nn.Config(
-        s.hidden_activation, s.output_activation, s.loss, s.learning_rate, s.reduction
-    )
+    config = engine_config(network.settings)
     x, y = network.dataset
     try:
         return nn.loss(config, nn.forward(network.params, config, x), y)
@@ -196,16 +182,11 @@ def thinned(seqs: Sequence[int], size: int, newest: int | None = None) -> list[i
 
 
 class HistorySQL:
-    """The history's statements, for one database's placeholder style."""
-
-    def __init__(self, placeholder: str = "?") -> None:
-        self.p = placeholder
-
-    def _q(self, sql: str) -> str:
-        return sql if self.p == "?" else sql.replace("?", self.p)
+    """The history's statements, written once for both backends (`?` placeholders; the
+    PostgreSQL store passes a connection that translates them)."""
 
     def run(self, conn: Connection, sql: str, params: Iterable[Any] = ()) -> Any:
-        return conn.execute(self._q(sql), tuple(params))
+        return conn.execute(sql, tuple(params))
 
     def write(
         self,
