@@ -111,6 +111,10 @@ EntryQuery = Annotated[
     UpdateNumber | None,
     Query(description="Which entry, when several have that update count (see …/history)."),
 ]
+AtQuery = Annotated[
+    UpdateNumber | None,
+    Query(description="Use the state recorded after this update (…/history): the timeline."),
+]
 
 
 def json_response(payload: dict[str, Any], status: int = 200) -> Response:
@@ -358,12 +362,22 @@ async def delete_network(network_id: IdPath, store: StoreDep) -> Response:
     summary="Forward pass: net and o of every unit",
 )
 async def forward(
-    network_id: IdPath, store: StoreDep, request: Request, body: ForwardRequest | None = None
+    network_id: IdPath,
+    store: StoreDep,
+    request: Request,
+    body: ForwardRequest | None = None,
+    update: AtQuery = None,
+    entry: EntryQuery = None,
 ) -> Response:
-    """net_r = Σ_q w_rq u_rq + b_r and o_r = f(net_r), layer by layer. Changes nothing."""
-    cfg, trace, y = await forward_pass(request, store, network_id, body or ForwardRequest())
+    """net_r = Σ_q w_rq u_rq + b_r and o_r = f(net_r), layer by layer. With `update` (and
+    `entry`), with the weights of that recorded state (and its dataset, when x is not
+    given): the numbers the page's timeline shows. Changes nothing."""
+    at = None if update is None else (update, entry)
+    body = body or ForwardRequest()
+    cfg, trace, y = await forward_pass(request, store, network_id, body, "forward", at)
     payload = forward_payload(trace, None if y is None else nn.loss(cfg, trace, y))
-    classroom_hook(request).note_phase(network_id, "forward")
+    if at is None:
+        classroom_hook(request).note_phase(network_id, "forward")
     return json_response(payload)
 
 
@@ -378,10 +392,7 @@ async def predict(
     store: StoreDep,
     request: Request,
     body: PredictRequest | None = None,
-    update: Annotated[
-        UpdateNumber | None,
-        Query(description="Predict with the state recorded after this update (…/history)."),
-    ] = None,
+    update: AtQuery = None,
     entry: EntryQuery = None,
 ) -> Response:
     """forward's `output` alone: what a chart of the output over the input plane needs, at a

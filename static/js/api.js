@@ -41,18 +41,15 @@ async function request(method, path, body, key) {
 
 const net = (id) => `/api/networks/${encodeURIComponent(id)}`;
 
+const atQuery = (at) => (at ? `?update=${at.update}&entry=${at.entry}` : '');
+
 export const api = {
   create: (body) => request('POST', '/api/networks', body),
   get: (id) => request('GET', net(id)),
   patch: (id, body) => request('PATCH', net(id), body),
-  forward: (id, body = {}) => request('POST', `${net(id)}/forward`, body),
   /** `at`: {update, entry} of a recorded state (the timeline), or null for the network now. */
-  predict: (id, body = {}, at = null) =>
-    request(
-      'POST',
-      `${net(id)}/predict${at ? `?update=${at.update}&entry=${at.entry}` : ''}`,
-      body,
-    ),
+  forward: (id, body = {}, at = null) => request('POST', `${net(id)}/forward${atQuery(at)}`, body),
+  predict: (id, body = {}, at = null) => request('POST', `${net(id)}/predict${atQuery(at)}`, body),
   backward: (id, body = {}) => request('POST', `${net(id)}/backward`, body),
   step: (id, body = {}) => request('POST', `${net(id)}/step`, body),
   gradientCheck: (id, body = {}) => request('POST', `${net(id)}/gradient-check`, body),

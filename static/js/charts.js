@@ -32,8 +32,8 @@ function prepare(canvas) {
   return { ctx, w, h };
 }
 
-/** points: [{u: updates so far, J}] */
-export function drawLoss(canvas, points, log = false) {
+/** points: [{u: updates so far, J}]; marked: the update to mark (the timeline shows it). */
+export function drawLoss(canvas, points, log = false, marked = undefined) {
   const { ctx, w, h } = prepare(canvas);
   const left = 52;
   const bottom = h - 24;
@@ -71,6 +71,17 @@ export function drawLoss(canvas, points, log = false) {
   ctx.beginPath();
   points.forEach((p, n) => (n === 0 ? ctx.moveTo(x(p.u), y(p.J)) : ctx.lineTo(x(p.u), y(p.J))));
   ctx.stroke();
+  if (marked !== undefined && marked >= u0 && marked <= u1) {
+    // the update the timeline shows
+    ctx.strokeStyle = '#55606b';
+    ctx.lineWidth = 1;
+    ctx.setLineDash([3, 3]);
+    ctx.beginPath();
+    ctx.moveTo(x(marked), top);
+    ctx.lineTo(x(marked), bottom);
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
   const last = points[points.length - 1];
   ctx.fillStyle = POSITIVE;
   ctx.beginPath();

@@ -18,6 +18,8 @@ export class Timeline {
     this.current = null;
     this.shown = null; // the entry on show while dragging, or null
     this.asked = 0; // drops answers to all but the newest request while dragging
+    this.refreshes = 0; // the same for the history itself
+    this.askedAt = -Infinity;
     this.range = h('input', { type: 'range', id: 'timeline-range', min: '0', max: '0' });
     this.range.setAttribute('aria-label', 'Update to show');
     this.label = h('output', { id: 'timeline-label' });
@@ -36,9 +38,17 @@ export class Timeline {
     });
   }
 
+  /** Milliseconds since the history was last asked for. */
+  age() {
+    return performance.now() - this.askedAt;
+  }
+
   async refresh() {
+    const asked = ++this.refreshes;
+    this.askedAt = performance.now();
     try {
       const found = await api.history(this.id);
+      if (asked !== this.refreshes) return; // a newer one is on its way
       this.entries = found.entries;
       this.current = found.current;
       this.leave(false);

@@ -48,6 +48,8 @@ const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S, {
 graph.onPicture = (id) => heatmap.show(id);
 zoomable(svg, graph, { zoomIn: $('#zoom-in'), zoomOut: $('#zoom-out'), fit: $('#zoom-fit') });
 const store = saved(S.id);
+/** While playing, the timeline is read again at most this often (ms). */
+const TIMELINE_EVERY = 2000;
 const live = { network: null }; // the network as it is, while the timeline shows a past state
 const timeline = new Timeline($('#timeline'), S.id, {
   show: (state, entry) => {
@@ -58,6 +60,7 @@ const timeline = new Timeline($('#timeline'), S.id, {
     S.at = state ? { update: entry.update, entry: entry.entry } : null; // the heatmap's weights
     setNetwork(shown, false);
     render();
+    if (state && state.dataset) showRecordedNumbers(S.at);
   },
   rewound: (state) => {
     live.network = null;
@@ -67,6 +70,17 @@ const timeline = new Timeline($('#timeline'), S.id, {
   },
   error: (err) => showError(err.detail || err.message || String(err)),
 });
+/** A past state's net and o for every example (its own forward pass), while it is on show. */
+async function showRecordedNumbers(at) {
+  try {
+    const trace = await api.forward(S.id, {}, at);
+    if (S.at !== at) return; // dragged on meanwhile
+    Object.assign(S, { trace, phase: 'forward', applied: false });
+    render();
+  } catch (err) {
+    showError(err.detail || err.message || String(err));
+  }
+}
 /** Before anything that asks the server about its network: show the network as it is. */
 function present() {
   if (live.network) timeline.leave();
@@ -164,7 +178,7 @@ function render(full = true) {
     });
     if (!full) renderOutputs($('#data'), { ...S, trace: stepper.trace(S) });
   }
-  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked);
+  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked, S.at?.update);
   if (full) {
     renderExamples();
     $('#network-name').textContent = S.network.name || 'Untitled network';
@@ -261,7 +275,7 @@ async function train(epochs, animate, staged = false) {
   render(animate);
   if (animate) graph.animate(old, network);
   heatmap.schedule();
-  if (!player.playing) timeline.refresh();
+  if (!player.playing || timeline.age() > TIMELINE_EVERY) timeline.refresh();
   return losses;
 }
 
@@ -406,7 +420,7 @@ $('#example').addEventListener('change', (e) => {
   render();
 });
 $('#log-scale').addEventListener('change', () =>
-  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked),
+  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked, S.at?.update),
 );
 for (const radio of document.querySelectorAll('input[name="edge-mode"]')) {
   radio.addEventListener('change', (e) => {

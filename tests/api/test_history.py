@@ -213,3 +213,27 @@ def test_predict_with_a_recorded_state_uses_its_weights(client, mazur):
     assert now != then
     missing = client.post(f"/api/networks/{mazur}/predict?update=9", json=grid)
     assert missing.status_code == 404 and missing.json()["detail"].startswith("update")
+
+
+def test_forward_with_a_recorded_state_gives_its_numbers(client, mazur):
+    steps(client, mazur, 3)
+    before = client.get(f"/api/networks/{mazur}").json()
+    then = client.post(f"/api/networks/{mazur}/forward?update=0", json={})
+    assert then.status_code == 200, then.text
+    (o1, o2), (h1, h2) = then.json()["output"][0], then.json()["activations"][1][0]
+    # his published forward pass of the initial weights
+    assert (o1, o2) == (pytest.approx(0.75136507, abs=5e-9), pytest.approx(0.772928465, abs=5e-9))
+    assert (h1, h2) == (pytest.approx(0.593269992, abs=5e-9), pytest.approx(0.596884378, abs=5e-9))
+    assert then.json()["loss"] == pytest.approx(0.298371109, abs=5e-10)
+    # after update 1: his hand-written update, run forward here
+    (w1, w2), (w3, w4) = mazur_first_update()[0]
+    (w5, w6), (w7, w8) = mazur_first_update()[1]
+    (b1, _), (b2, _) = MAZUR_EXAMPLE["biases"]
+    i1, i2 = MAZUR_EXAMPLE["dataset"]["x"][0]
+    h1, h2 = sigmoid(w1 * i1 + w2 * i2 + b1), sigmoid(w3 * i1 + w4 * i2 + b1)
+    o1, o2 = sigmoid(w5 * h1 + w6 * h2 + b2), sigmoid(w7 * h1 + w8 * h2 + b2)
+    one = client.post(f"/api/networks/{mazur}/forward?update=1&entry=1", json={}).json()
+    assert one["output"][0] == [pytest.approx(o1, abs=1e-12), pytest.approx(o2, abs=1e-12)]
+    assert client.get(f"/api/networks/{mazur}").json() == before  # nothing changed
+    missing = client.post(f"/api/networks/{mazur}/forward?update=7", json={})
+    assert missing.status_code == 404 and missing.json()["detail"].startswith("update")

@@ -45,6 +45,13 @@ def test_drag_continue_and_undo(watched: Page, live_server: LiveServer, api: htt
         arg=str(states[1]["weights"][1][0][0]),
     )
     assert edge_values(page) == states[1]["weights"]  # Mazur's first update, to the bit
+    # the units show that state's numbers: its forward pass, as the API gives it
+    then = api.post(f"{path}/forward?update=1&entry=1", json={}).json()
+    out1 = page.locator("[data-unit='2-0']")
+    expect(out1).to_have_attribute("data-o", str(then["output"][0][0]))
+    expect(page.locator("[data-unit='1-1']")).to_have_attribute(
+        "data-net", str(then["net"][0][0][1])
+    )
     assert api.get(path).json() == states[3]  # nothing changed on the server
     timeline.fill("2")
     page.wait_for_function(
@@ -70,3 +77,23 @@ def test_drag_continue_and_undo(watched: Page, live_server: LiveServer, api: htt
     page.get_by_role("button", name="Reset", exact=True).click()
     expect(timeline).to_have_value("0")
     assert api.get(path).json()["weights"] == MAZUR["weights"]  # the same initial weights
+
+
+def test_the_timeline_grows_while_playing(
+    watched: Page, live_server: LiveServer, api: httpx.Client
+):
+    page = watched
+    net = api.post("/api/networks", json=MAZUR).json()
+    open_network(page, live_server, net["id"])
+    timeline = page.locator("#timeline-range")
+    expect(timeline).to_have_attribute("max", "0")
+    page.get_by_role("button", name="Play").click()
+    # read again while Play goes on (at most every 2 s), not only when it stops
+    page.wait_for_function(
+        "() => Number(document.querySelector('#timeline-range').max) > 0"
+        " && document.body.classList.contains('playing')",
+        timeout=20_000,
+    )
+    page.get_by_role("button", name="Pause").click()
+    found = api.get(f"/api/networks/{net['id']}/history").json()
+    expect(timeline).to_have_attribute("max", str(len(found["entries"]) - 1))
