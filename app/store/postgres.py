@@ -258,7 +258,7 @@ class PostgresStore:
         step = plan(network, network.updates, created=True)
         row = network_to_row(network)
         conn.execute(
-            f"INSERT INTO networks ({COLUMNS}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            f"INSERT INTO networks ({COLUMNS}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
             row,
         )
         self._history.write(sql, network, step, cast(bytes, row[4]), config_of(network), None)
@@ -409,13 +409,14 @@ class PostgresStore:
         if steps_only:
             cursor = conn.execute(
                 "UPDATE networks SET params=%s, updates=%s, version=%s, last_used=%s, "
-                "history_head=%s WHERE id=%s AND version=%s",
+                "history_head=%s, history_tip=%s WHERE id=%s AND version=%s",
                 (
                     encoded,
                     network.updates,
                     network.version,
                     network.last_used,
                     network.head,
+                    network.tip,
                     network.id,
                     loaded,
                 ),
@@ -425,8 +426,8 @@ class PostgresStore:
             cursor = conn.execute(
                 "UPDATE networks SET layers=%s, settings=%s, seed=%s, params=%s, "
                 "dataset_n=%s, dataset=%s, updates=%s, version=%s, last_used=%s, "
-                "dataset_codec=%s, history_head=%s WHERE id=%s AND version=%s",
-                (*row[1:9], row[10], row[11], row[12], network.id, loaded),
+                "dataset_codec=%s, history_head=%s, history_tip=%s WHERE id=%s AND version=%s",
+                (*row[1:9], *row[10:14], network.id, loaded),
             )
         if cursor.rowcount != 1:
             network.version = loaded

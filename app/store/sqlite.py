@@ -87,7 +87,7 @@ JOURNAL_SIZE_LIMIT = 4 * 2**20
 
 COLUMNS = (
     "id, layers, settings, seed, params, dataset_n, dataset, updates, version, "
-    "created_at, last_used, dataset_codec, history_head"
+    "created_at, last_used, dataset_codec, history_head, history_tip"
 )
 TOUCH_EVERY = 60.0
 """Reads refresh last_used at most this often (seconds), so reads rarely write."""
@@ -143,6 +143,7 @@ def row_to_network(row: sqlite3.Row) -> StoredNetwork:
         created_at=row["created_at"],
         last_used=row["last_used"],
         head=row["history_head"],
+        tip=row["history_tip"],
     )
 
 
@@ -162,6 +163,7 @@ def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
         network.last_used,
         "zlib",
         network.head,
+        network.tip,
     )
 
 
@@ -610,13 +612,14 @@ class SQLiteStore:
             params = encode_params(network.params)
             conn.execute(
                 "UPDATE networks SET params=?, updates=?, version=?, last_used=?, "
-                "history_head=? WHERE id=?",
+                "history_head=?, history_tip=? WHERE id=?",
                 (
                     params,
                     network.updates,
                     network.version,
                     network.last_used,
                     network.head,
+                    network.tip,
                     network.id,
                 ),
             )
@@ -624,9 +627,9 @@ class SQLiteStore:
         row = network_to_row(network)
         conn.execute(
             "UPDATE networks SET layers=?, settings=?, seed=?, params=?, dataset_n=?, "
-            "dataset=?, updates=?, version=?, last_used=?, dataset_codec=?, history_head=? "
-            "WHERE id=?",
-            (*row[1:9], row[10], row[11], row[12], network.id),
+            "dataset=?, updates=?, version=?, last_used=?, dataset_codec=?, history_head=?, "
+            "history_tip=? WHERE id=?",
+            (*row[1:9], *row[10:14], network.id),
         )
         self._check_quota(conn)
         return cast(bytes, row[4])
@@ -670,7 +673,7 @@ class SQLiteStore:
             return False
         step = plan(network, network.updates, created=True)
         row = network_to_row(network)
-        conn.execute(f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
+        conn.execute(f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
         self._history.write(conn, network, step, cast(bytes, row[4]), config_of(network), None)
         if self._stored_bytes(conn) > self.max_stored_bytes > 0:
             self._sweep(conn, now)  # expired networks go first
