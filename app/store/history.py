@@ -43,8 +43,10 @@ LEVELS = (10, 100, 1000)
 100 windows back, and every 1000th beyond (at most one window of those)."""
 ENTRY_OVERHEAD = 64
 """Bytes a history row costs beyond its weights (keys, counters, J), for the bound."""
-THIN_EVERY = 10
-"""Thinning runs when an entry's number is a multiple of this (it reads every number)."""
+THIN_SHARE = 10
+"""Thinning runs when an entry's number is a multiple of a tenth of the window (it reads the
+number of every entry older than the window), so at most a tenth of a window more entries
+are kept between two runs."""
 
 TABLES_SQLITE = [
     """CREATE TABLE IF NOT EXISTS history (
@@ -163,8 +165,9 @@ def plan(network: StoredNetwork, updates_before: int, created: bool = False) -> 
 def window(parameters: int) -> int:
     """How many newest entries are kept whole for a network of this many weights and biases."""
     per_entry = 8 * parameters + ENTRY_OVERHEAD
-    # a window kept whole, 0.9 of one at each of the two thinned levels, one at the last
-    return max(MIN_WINDOW, min(WINDOW, int(HISTORY_BYTES / (per_entry * 3.8))))
+    # a window kept whole, 0.9 of one at each of the two thinned levels, one at the last,
+    # and a tenth of one made since thinning last ran
+    return max(MIN_WINDOW, min(WINDOW, int(HISTORY_BYTES / (per_entry * 3.9))))
 
 
 def thinned(seqs: Sequence[int], size: int, newest: int | None = None) -> list[int]:
@@ -254,8 +257,9 @@ class HistorySQL:
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (*values, seq),
             )
-        if seq % THIN_EVERY == 0:
-            self.thin(conn, nid, seq, window(parameters(network)))
+        size = window(parameters(network))
+        if seq % max(1, size // THIN_SHARE) == 0:
+            self.thin(conn, nid, seq, size)
 
     def thin(self, conn: Connection, network_id: str, newest: int, size: int) -> int:
         """Remove what the bound does not keep, `newest` being the newest entry; the number
