@@ -19,19 +19,26 @@ from collections.abc import Callable
 from typing import Annotated, Any, Protocol, TypeVar
 
 import anyio.to_thread
+import numpy as np
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
 from app import nn, presets
 from app.api import validate
 from app.api.errors import ApiError, orjson_bytes
+from app.config import LIMITS
 from app.nn import Array
+from app.presets.datasets import generate
 from app.schemas import (
     BackwardRequest,
     BackwardResponse,
+    Dataset,
     ErrorResponse,
+    ExampleRemove,
+    ExamplesAdd,
     ForwardRequest,
     ForwardResponse,
+    Generate,
     GradientCheckResponse,
     NetworkCreate,
     NetworkId,
@@ -41,6 +48,7 @@ from app.schemas import (
     PredictResponse,
     StepRequest,
     StepResponse,
+    engine_config,
 )
 from app.store import NetworkStore, StoredNetwork
 
@@ -110,21 +118,15 @@ def json_response(payload: dict[str, Any], status: int = 200) -> Response:
 
 
 # -- conversions -----------------------------------------------------------------------------
-def config(settings: NetworkSettings) -> nn.Config:
-    return nn.Config(
-        hidden_activation=settings.hidden_activation,
-        output_activation=settings.output_activation,
-        loss=settings.loss,
-        learning_rate=settings.learning_rate,
-        reduction=settings.reduction,
-        train_biases=settings.train_biases,
-    )
+config = engine_config
 
 
 def state(network: StoredNetwork) -> dict[str, Any]:
-    data = None
+    data: dict[str, Any] | None = None
     if network.dataset is not None:
         data = {"x": network.dataset[0], "y": network.dataset[1]}
+        if network.test is not None:
+            data["test"] = {"x": network.test[0], "y": network.test[1]}
     return {
         "id": network.id,
         **network.settings.model_dump(),
@@ -149,11 +151,32 @@ def forward_payload(trace: nn.Trace, loss: float | None) -> dict[str, Any]:
 def backward_payload(result: nn.Backward) -> dict[str, Any]:
     return {
         **forward_payload(result.trace, result.loss),
+        "data_loss": result.data_loss,
+        "penalty": result.penalty,
         "deltas": result.deltas,
-        "gradients": {"weights": result.grad_weights, "biases": result.grad_biases},
+        "gradients": {
+            "weights": result.grad_weights,
+            "biases": result.grad_biases,
+            "weights_data": result.grad_weights_data,
+            "weights_penalty": result.grad_weights_penalty,
+        },
         "weight_deltas": result.weight_deltas,
         "bias_deltas": result.bias_deltas,
     }
+
+
+def score(params: nn.Params, cfg: nn.Config, data: tuple[Array, Array]) -> dict[str, Any]:
+    loss, accuracy = nn.evaluate(params, cfg, *data)
+    return {"loss": loss, "accuracy": accuracy, "examples": len(data[0])}
+
+
+def evaluation(network: StoredNetwork) -> dict[str, Any] | None:
+    """J and accuracy on the stored training and test examples (None without a dataset)."""
+    if network.dataset is None:
+        return None
+    cfg = config(network.settings)
+    test = None if network.test is None else score(network.params, cfg, network.test)
+    return {"train": score(network.params, cfg, network.dataset), "test": test}
 
 
 def examples(
@@ -210,14 +233,14 @@ async def forward_pass(
     network_id: str,
     body: ForwardRequest,
     payload: validate.Payload = "forward",
-) -> tuple[nn.Config, nn.Trace, Array | None]:
+) -> tuple[nn.Config, nn.Params, nn.Trace, Array | None]:
     """Load, check the batch and its cost, run forward: what /forward and /predict share."""
     network = store.get(network_id)
     x, y = examples(network, body.x, body.y, need_y=False)
     cost = validate.work(network.layers, len(x), field="x")
     validate.response(network.layers, len(x), payload, "x" if body.x else "dataset")
-    cfg = config(network.settings)
-    return cfg, await run(request, cost, lambda _: nn.forward(network.params, cfg, x)), y
+    cfg, params = config(network.settings), network.params
+    return cfg, params, await run(request, cost, lambda _: nn.forward(params, cfg, x)), y
 
 
 def build(body: NetworkCreate) -> StoredNetwork:
@@ -243,8 +266,27 @@ def build(body: NetworkCreate) -> StoredNetwork:
             body.weights if body.weights is not None else [w.tolist() for w in params.weights],
             body.biases if body.biases is not None else [b.tolist() for b in params.biases],
         )
-    data = validate.dataset(body.dataset, layers, settings) if body.dataset else None
-    return StoredNetwork(secrets.token_urlsafe(24), settings, body.seed, params, data)
+    data, test = new_dataset(body.dataset, body.generate, layers, settings)
+    return StoredNetwork(secrets.token_urlsafe(24), settings, body.seed, params, data, test=test)
+
+
+def new_dataset(
+    dataset: Dataset | None, spec: Generate | None, layers: list[int], settings: NetworkSettings
+) -> tuple[validate.Examples | None, validate.Examples | None]:
+    """The examples a body gives, as numbers or drawn by a generator: (training, test)."""
+    if spec is None:
+        return validate.dataset(dataset, layers, settings) if dataset else (None, None)
+    if dataset is not None:
+        raise ApiError(422, "generate", "give either dataset or generate, not both")
+    outputs = 2 if spec.one_hot else 1
+    if (layers[0], layers[-1]) != (2, outputs):
+        raise ApiError(
+            409,
+            "generate",
+            f"draws 2 inputs and {outputs} output{'s' * (outputs > 1)}; layers {layers} have "
+            f"{layers[0]} and {layers[-1]}: send layers that fit too",
+        )
+    return validate.dataset(Dataset.model_validate(generate(spec)), layers, settings, "generate.")
 
 
 def patch(network: StoredNetwork, body: NetworkPatch) -> None:
@@ -271,14 +313,15 @@ def patch(network: StoredNetwork, body: NetworkPatch) -> None:
             body.weights if body.weights is not None else [w.tolist() for w in params.weights],
             body.biases if body.biases is not None else [b.tolist() for b in params.biases],
         )
-    data = network.dataset
-    if body.dataset is not None:
-        data = validate.dataset(body.dataset, layers, settings)
+    data, test = network.dataset, network.test
+    if body.dataset is not None or body.generate is not None:
+        data, test = new_dataset(body.dataset, body.generate, layers, settings)
     elif "dataset" in fields:
-        data = None  # explicit null removes the dataset
+        data, test = None, None  # explicit null removes the dataset
     elif data is not None:  # kept: it must suit the final layers and settings too
-        validate.stored_dataset(data, layers, settings)
-    network.settings, network.seed, network.params, network.dataset = settings, seed, params, data
+        validate.stored_dataset(data, layers, settings, test)
+    network.settings, network.seed, network.params = settings, seed, params
+    network.dataset, network.test = data, test
 
 
 # -- routes ----------------------------------------------------------------------------------
@@ -312,9 +355,16 @@ async def patch_network(
     unless weights are given too; `"dataset": null` removes the dataset. In a class, a field
     the teacher locked is refused (403), and nothing changes while the class is paused (423)."""
     classroom_hook(request).check_patch(network_id, body.model_dump(exclude_unset=True))
+    return changed(store, network_id, lambda network: patch(network, body))
+
+
+def changed(
+    store: NetworkStore, network_id: str, edit: Callable[[StoredNetwork], None]
+) -> Response:
+    """Apply `edit` to the stored network (store.modify) and answer with its new state."""
 
     def change(network: StoredNetwork) -> StoredNetwork:
-        patch(network, body)
+        edit(network)
         return network
 
     return json_response(state(store.modify(network_id, change)))
@@ -342,8 +392,10 @@ async def forward(
     network_id: IdPath, store: StoreDep, request: Request, body: ForwardRequest | None = None
 ) -> Response:
     """net_r = Σ_q w_rq u_rq + b_r and o_r = f(net_r), layer by layer. Changes nothing."""
-    cfg, trace, y = await forward_pass(request, store, network_id, body or ForwardRequest())
-    payload = forward_payload(trace, None if y is None else nn.loss(cfg, trace, y))
+    body = body or ForwardRequest()
+    cfg, params, trace, y = await forward_pass(request, store, network_id, body)
+    loss = None if y is None else nn.objective(params, cfg, trace, y)
+    payload = forward_payload(trace, loss)
     classroom_hook(request).note_phase(network_id, "forward")
     return json_response(payload)
 
@@ -359,7 +411,7 @@ async def predict(
 ) -> Response:
     """forward's `output` alone: what a chart of the output over the input plane needs, at a
     fraction of the bytes (no net or o of the hidden layers). Changes nothing."""
-    _, trace, _ = await forward_pass(
+    _, _, trace, _ = await forward_pass(
         request, store, network_id, body or ForwardRequest(), "predict"
     )
     return json_response({"output": trace.output})
@@ -388,10 +440,19 @@ async def backward(
     return json_response(backward_payload(result))
 
 
+def held_out(network: StoredNetwork, body: StepRequest) -> tuple[Array, Array] | None:
+    """The test examples a step measures: the stored ones, when it trains on the stored
+    dataset."""
+    return network.test if body.x is None else None
+
+
 def step_cost(network: StoredNetwork, body: StepRequest, n: int) -> int:
     """What a step of `n` examples costs (validate.work): per epoch a forward and a backward
-    pass, then J over the batch; per update the fixed cost of its passes."""
+    pass, then J over the batch; per update the fixed cost of its passes. Test examples are
+    counted as training ones (their one forward pass per epoch costs less)."""
     updates = body.epochs * (n if body.mode == "online" else 1)
+    test = held_out(network, body)
+    n += 0 if test is None else len(test[0])
     return validate.work(network.layers, n, body.epochs, passes=3, updates=updates)
 
 
@@ -403,9 +464,10 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
         x, y = examples(network, body.x, body.y, need_y=True)
         assert y is not None
         step_cost(network, body, len(x))
-        stored = sum(a.size for a in network.dataset) if network.dataset else 0
+        stored = sum(a.size for a in (*(network.dataset or ()), *(network.test or ())))
         field = "x" if body.x else "dataset"
         validate.response(network.layers, len(x), "step", field, body.epochs, stored)
+        test = held_out(network, body)
         result = nn.train(
             network.params,
             config(network.settings),
@@ -414,11 +476,19 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
             mode=body.mode,
             epochs=body.epochs,
             stop=stop,
+            test=test,
         )
         network.params = result.params
         network.updates += result.updates
-        payload = backward_payload(result.first)
-        return orjson_bytes({**payload, "network": state(network), "losses": result.losses})
+        return orjson_bytes(
+            {
+                **backward_payload(result.first),
+                "network": state(network),
+                "losses": result.losses,
+                "test_losses": None if test is None else result.test_losses,
+                "evaluation": evaluation(network) if body.x is None else None,
+            }
+        )
 
     return change
 
@@ -488,3 +558,88 @@ async def gradient_check(
             "max_relative_error": worst,
         }
     )
+
+
+# -- examples: one at a time, as the page's clicks on the heatmap make them ------------------
+def add_examples(network: StoredNetwork, body: ExamplesAdd) -> None:
+    """Append the examples to the training or the test part; raises before changing anything."""
+    x, y = validate.batch(body.x, body.y, network.layers, network.settings)
+    assert y is not None
+    part = network.test if body.test else network.dataset
+    joined = (x, y) if part is None else (np.vstack([part[0], x]), np.vstack([part[1], y]))
+    if len(joined[0]) > LIMITS.max_examples:
+        raise ApiError(
+            409,
+            "x",
+            f"the {'test' if body.test else 'training'} part would have "
+            f"{len(joined[0])} examples, over the limit of {LIMITS.max_examples}",
+        )
+    if body.test:
+        if network.dataset is None:
+            raise ApiError(409, "test", "the network has no training examples yet: add those first")
+        network.test = joined
+    else:
+        network.dataset = joined
+
+
+def remove_nearest(network: StoredNetwork, body: ExampleRemove) -> None:
+    """Remove the stored example (training or test) nearest to the point."""
+    if network.dataset is None:
+        raise ApiError(409, "nearest", "the network has no stored examples to remove")
+    if len(body.nearest) != network.layers[0]:
+        raise ApiError(
+            409,
+            "nearest",
+            f"has {len(body.nearest)} values; the input layer has {network.layers[0]} units",
+        )
+    point = np.asarray(body.nearest, dtype=np.float64)
+    parts = [network.dataset, *([network.test] if network.test is not None else [])]
+    distances = [((x - point) ** 2).sum(axis=1) for x, _ in parts]
+    which = min(range(len(parts)), key=lambda p: float(distances[p].min()))
+    i = int(np.argmin(distances[which]))
+    x, y = parts[which]
+    rest = (np.delete(x, i, axis=0), np.delete(y, i, axis=0))
+    if which == 1:
+        network.test = rest if len(rest[0]) else None
+    elif len(rest[0]):
+        network.dataset = rest
+    elif network.test is None:
+        network.dataset = None  # the last example went: no dataset, as after "dataset": null
+    else:
+        raise ApiError(
+            409,
+            "nearest",
+            "is the last training example; the test examples need one to stay "
+            '(PATCH "dataset": null removes them all)',
+        )
+
+
+@router.post(
+    "/{network_id}/examples",
+    response_model=NetworkState,
+    responses={**ERRORS, **CLASS_ERRORS},
+    summary="Add examples to the stored dataset",
+)
+async def post_examples(
+    network_id: IdPath, body: ExamplesAdd, store: StoreDep, request: Request
+) -> Response:
+    """Appends the examples to the training part (or, with `"test": true`, the test part)
+    of the network's dataset; the rest of the dataset stays. A class's lock on the data
+    refuses it, as it refuses PATCH of `dataset`."""
+    classroom_hook(request).check_patch(network_id, {"dataset": body.model_dump()})
+    return changed(store, network_id, lambda network: add_examples(network, body))
+
+
+@router.post(
+    "/{network_id}/examples/remove",
+    response_model=NetworkState,
+    responses={**ERRORS, **CLASS_ERRORS},
+    summary="Remove the stored example nearest to a point",
+)
+async def remove_example(
+    network_id: IdPath, body: ExampleRemove, store: StoreDep, request: Request
+) -> Response:
+    """Removes the one example, training or test, whose input x is nearest to `nearest`
+    (ties: the training example first, then the lower index)."""
+    classroom_hook(request).check_patch(network_id, {"dataset": body.model_dump()})
+    return changed(store, network_id, lambda network: remove_nearest(network, body))

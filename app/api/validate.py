@@ -61,15 +61,28 @@ def outside_0_1(y: Array) -> tuple[int, int] | None:
     return (int(found[0][0]), int(found[0][1])) if found.size else None
 
 
-def dataset(data: Dataset, layers: list[int], settings: NetworkSettings) -> tuple[Array, Array]:
-    x, y = batch(data.x, data.y, layers, settings, prefix="dataset.")
+Examples = tuple[Array, Array]
+
+
+def dataset(
+    data: Dataset, layers: list[int], settings: NetworkSettings, prefix: str = "dataset."
+) -> tuple[Examples, Examples | None]:
+    """(training examples, test examples or None), checked against the network."""
+    x, y = batch(data.x, data.y, layers, settings, prefix=prefix)
     assert y is not None
-    return x, y
+    if data.test is None:
+        return (x, y), None
+    tx, ty = batch(data.test.x, data.test.y, layers, settings, prefix=prefix + "test.")
+    assert ty is not None
+    return (x, y), (tx, ty)
 
 
-def stored_dataset(data: tuple[Array, Array], layers: list[int], settings: NetworkSettings) -> None:
-    """A network's stored dataset against the layers and settings a change gives it: what
-    `dataset` checks when the examples are sent, for examples the network already holds."""
+def stored_dataset(
+    data: Examples, layers: list[int], settings: NetworkSettings, test: Examples | None = None
+) -> None:
+    """A network's stored dataset (and its test part) against the layers and settings a
+    change gives it: what `dataset` checks when the examples are sent, for examples the
+    network already holds."""
     x, y = data
     if (x.shape[1], y.shape[1]) != (layers[0], layers[-1]):
         raise ApiError(
@@ -78,13 +91,16 @@ def stored_dataset(data: tuple[Array, Array], layers: list[int], settings: Netwo
             f"the stored dataset has {x.shape[1]} inputs and {y.shape[1]} outputs; "
             f"layers {layers} need {layers[0]} and {layers[-1]}: send a new dataset too",
         )
-    if settings.loss == "cross_entropy" and (at := outside_0_1(y)) is not None:
-        raise ApiError(
-            409,
-            "loss",
-            f"cross_entropy needs targets between 0 and 1, and the stored dataset's "
-            f"y[{at[0]}][{at[1]}] is {y[at]:g}: send a new dataset too",
-        )
+    for part, targets in (("", y), ("test part's ", None if test is None else test[1])):
+        if targets is None or settings.loss != "cross_entropy":
+            continue
+        if (at := outside_0_1(targets)) is not None:
+            raise ApiError(
+                409,
+                "loss",
+                f"cross_entropy needs targets between 0 and 1, and the stored dataset's "
+                f"{part}y[{at[0]}][{at[1]}] is {targets[at]:g}: send a new dataset too",
+            )
 
 
 def params(
@@ -174,7 +190,9 @@ def response_numbers(
     predict: the output alone. backward: forward's, δ (layers 1..L), ∂J/∂w and Δw (twice
     the parameters). step: backward's, the network after (its parameters, the `stored`
     numbers of its dataset, its layers, seed, updates and η) and J per epoch. gradient_check: the
-    parameters twice (backprop's and the differences), ε and the worst relative error."""
+    parameters twice (backprop's and the differences), ε and the worst relative error.
+    The gradient's data and penalty parts add two more of the weights' count, J's two parts
+    two numbers, and a step's test J per epoch and scores eight more."""
     hidden_and_out, units, params = sum(layers[1:]), sum(layers), parameter_count(layers)
     forward = hidden_and_out + units + layers[-1]
     if payload == "predict":
@@ -182,9 +200,9 @@ def response_numbers(
     if payload == "forward":
         return forward, 1
     if payload == "backward":
-        return forward + hidden_and_out, 2 * params + 1
+        return forward + hidden_and_out, 4 * params + 3
     if payload == "step":
-        return forward + hidden_and_out, 3 * params + stored + len(layers) + epochs + 4
+        return forward + hidden_and_out, 5 * params + stored + len(layers) + 2 * epochs + 14
     return 0, 2 * params + 2
 
 

@@ -91,7 +91,8 @@ class Activity(NetworkCreate):
         max_length=4,
         description="What students may not change. PATCH refuses (403) architecture → "
         "layers; settings → name, hidden_activation, output_activation, loss, learning_rate, "
-        "reduction, train_biases; data → dataset; weights → weights, biases, seed.",
+        "reduction, train_biases, l2; data → dataset, generate and the examples endpoints; "
+        "weights → weights, biases, seed.",
     )
     questions: list[Question] = Field(
         default_factory=list,

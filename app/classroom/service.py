@@ -17,7 +17,7 @@ from app.classroom import activity as act
 from app.classroom import answers
 from app.classroom.errors import Forbidden, Invalid, Mismatch, Missing, NotAuthorized
 from app.classroom.schemas import Activity, AnswerRequest, ClassCreate, JoinRequest
-from app.schemas import NetworkCreate
+from app.schemas import NetworkCreate, engine_config
 from app.store.base import NotFound, StoredNetwork
 from app.store.classroom import (
     AnswerRow,
@@ -34,15 +34,7 @@ RETRIES = 5
 
 
 def config(network: StoredNetwork) -> nn.Config:
-    s = network.settings
-    return nn.Config(
-        s.hidden_activation,
-        s.output_activation,
-        s.loss,
-        s.learning_rate,
-        s.reduction,
-        s.train_biases,
-    )
+    return engine_config(network.settings)
 
 
 class Classroom:
@@ -213,6 +205,7 @@ class Classroom:
         def change(network: StoredNetwork) -> None:
             network.settings, network.seed = fresh.settings, fresh.seed
             network.params, network.dataset, network.updates = fresh.params, fresh.dataset, 0
+            network.test = fresh.test
 
         self.store.modify(student.network_id, TeacherChange(change))
         return self.card(self.db.student(student.id))

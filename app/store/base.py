@@ -46,10 +46,13 @@ class StoredNetwork:
     seed: int
     params: Params
     dataset: tuple[Array, Array] | None
+    """The training examples (x, y)."""
     updates: int = 0
     version: int = 0
     created_at: float = 0.0
     last_used: float = 0.0
+    test: tuple[Array, Array] | None = None
+    """The test examples (x, y): part of the dataset, never trained on."""
 
     @property
     def layers(self) -> list[int]:

@@ -25,6 +25,7 @@ from typing import Any
 from app import nn
 from app.classroom.errors import LimitReached, Missing, Paused
 from app.events import EventFeed
+from app.schemas import engine_config
 from app.store.base import StoredNetwork, StoreFull
 from app.store.sqlite import SQLiteStore
 
@@ -178,13 +179,10 @@ def dataset_loss(network: StoredNetwork) -> float | None:
     """J over the stored dataset (None without one, or if it overflows)."""
     if network.dataset is None:
         return None
-    s = network.settings
-    config = nn.Config(
-        s.hidden_activation, s.output_activation, s.loss, s.learning_rate, s.reduction
-    )
+    config = engine_config(network.settings)
     x, y = network.dataset
     try:
-        return nn.loss(config, nn.forward(network.params, config, x), y)
+        return nn.objective(network.params, config, nn.forward(network.params, config, x), y)
     except nn.NonFinite:
         return None
 

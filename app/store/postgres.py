@@ -75,6 +75,8 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX networks_last_used ON networks (last_used);
     """,
+    # 2: a dataset's test part, as SQLite's migration 2
+    "ALTER TABLE networks ADD COLUMN test_n INTEGER",
 ]
 """Schema changes in order; the one row of `schema_version` counts those applied."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -197,7 +199,7 @@ class PostgresStore:
             if count < self.max_networks or not self.max_networks:
                 conn.execute(
                     f"INSERT INTO networks ({COLUMNS}) VALUES "
-                    "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                    "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
                     network_to_row(network),
                 )
                 if self.max_stored_bytes and self._stored_bytes(conn) > self.max_stored_bytes:
@@ -290,7 +292,13 @@ class PostgresStore:
         save it if nobody changed it meanwhile, else run `change` again on the new state."""
         for _ in range(MAX_ATTEMPTS):
             network = self._load(network_id)
-            held = (network.settings, network.seed, network.dataset, list(network.layers))
+            held = (
+                network.settings,
+                network.seed,
+                network.dataset,
+                list(network.layers),
+                network.test,
+            )
             loaded = network.version
             result = change(network)
             network.version = loaded + 1
@@ -304,11 +312,12 @@ class PostgresStore:
         """Write the network if the database still holds version `loaded`: only the weights
         and counters when the settings, seed and dataset are the ones loaded (steps), else
         every column, under the create lock and within the quota. False: changed meanwhile."""
-        settings, seed, dataset, layers = held
+        settings, seed, dataset, layers, test = held
         steps_only = (
             network.settings is settings
             and network.seed == seed
             and network.dataset is dataset
+            and network.test is test
             and network.layers == layers
         )
         with self._transaction() as conn:
@@ -331,8 +340,8 @@ class PostgresStore:
                 cursor = conn.execute(
                     "UPDATE networks SET layers=%s, settings=%s, seed=%s, params=%s, "
                     "dataset_n=%s, dataset=%s, updates=%s, version=%s, last_used=%s, "
-                    "dataset_codec=%s WHERE id=%s AND version=%s",
-                    (*row[1:9], row[10], row[11], network.id, loaded),
+                    "dataset_codec=%s, test_n=%s WHERE id=%s AND version=%s",
+                    (*row[1:9], *row[10:13], network.id, loaded),
                 )
                 if cursor.rowcount == 1:
                     self._check_quota(conn)

@@ -74,6 +74,9 @@ MIGRATIONS: list[str] = [
     # 1: datasets compressed (zlib of the float64 bytes): a dataset of 0s and 1s took four
     # times its JSON's bytes as raw float64. NULL marks the first release's raw bytes.
     "ALTER TABLE networks ADD COLUMN dataset_codec TEXT",
+    # 2: a dataset's test part: test_n examples after the training ones in the same blob
+    # (x, y, then the test x and y). NULL: no test part, as every earlier dataset.
+    "ALTER TABLE networks ADD COLUMN test_n INTEGER",
 ]
 """Schema changes in order; PRAGMA user_version counts those applied."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -82,7 +85,7 @@ JOURNAL_SIZE_LIMIT = 4 * 2**20
 
 COLUMNS = (
     "id, layers, settings, seed, params, dataset_n, dataset, updates, version, "
-    "created_at, last_used, dataset_codec"
+    "created_at, last_used, dataset_codec, test_n"
 )
 TOUCH_EVERY = 60.0
 """Reads refresh last_used at most this often (seconds), so reads rarely write."""
@@ -106,42 +109,61 @@ def decode_params(layers: list[int], blob: bytes) -> Params:
     return Params(weights, biases)
 
 
-def encode_dataset(dataset: tuple[Array, Array] | None) -> tuple[int | None, bytes | None]:
-    """The examples as zlib-compressed little-endian float64s, x then y."""
+Examples = tuple[Array, Array]
+
+
+def encode_dataset(
+    dataset: Examples | None, test: Examples | None = None
+) -> tuple[int | None, bytes | None, int | None]:
+    """(n, blob, test_n): the examples as zlib-compressed little-endian float64s, x then y,
+    then the test part's x and y when there is one."""
     if dataset is None:
-        return None, None
-    x, y = dataset
-    raw = np.concatenate([x.ravel(), y.ravel()]).astype("<f8").tobytes()
-    return len(x), zlib.compress(raw, 1)
+        return None, None, None
+    parts = [*dataset, *(test or ())]
+    raw = np.concatenate([a.ravel() for a in parts]).astype("<f8").tobytes()
+    return len(dataset[0]), zlib.compress(raw, 1), None if test is None else len(test[0])
 
 
 def decode_dataset(
-    layers: list[int], n: int | None, blob: bytes | None, codec: str | None = "zlib"
-) -> tuple[Array, Array] | None:
+    layers: list[int],
+    n: int | None,
+    blob: bytes | None,
+    codec: str | None = "zlib",
+    test_n: int | None = None,
+) -> tuple[Examples | None, Examples | None]:
+    """(training examples, test examples), each None when absent."""
     if n is None or blob is None:
-        return None
+        return None, None
     flat = np.frombuffer(zlib.decompress(blob) if codec == "zlib" else blob, dtype="<f8")
-    split = n * layers[0]
-    return flat[:split].reshape(n, layers[0]).copy(), flat[split:].reshape(n, layers[-1]).copy()
+    parts, at = [], 0
+    for rows in (n, test_n or 0):
+        for width in (layers[0], layers[-1]):
+            parts.append(flat[at : at + rows * width].reshape(rows, width).copy())
+            at += rows * width
+    return (parts[0], parts[1]), ((parts[2], parts[3]) if test_n is not None else None)
 
 
 def row_to_network(row: sqlite3.Row) -> StoredNetwork:
     layers = json.loads(row["layers"])
+    dataset, test = decode_dataset(
+        layers, row["dataset_n"], row["dataset"], row["dataset_codec"], row["test_n"]
+    )
     return StoredNetwork(
         id=row["id"],
         settings=NetworkSettings.model_validate_json(row["settings"]),
         seed=row["seed"],
         params=decode_params(layers, row["params"]),
-        dataset=decode_dataset(layers, row["dataset_n"], row["dataset"], row["dataset_codec"]),
+        dataset=dataset,
         updates=row["updates"],
         version=row["version"],
         created_at=row["created_at"],
         last_used=row["last_used"],
+        test=test,
     )
 
 
 def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
-    n, blob = encode_dataset(network.dataset)
+    n, blob, test_n = encode_dataset(network.dataset, network.test)
     return (
         network.id,
         json.dumps(network.layers),
@@ -155,6 +177,7 @@ def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
         network.created_at,
         network.last_used,
         "zlib",
+        test_n,
     )
 
 
@@ -181,6 +204,7 @@ class _Columns(NamedTuple):
     seed: int
     dataset: tuple[Array, Array] | None
     layers: list[int]
+    test: tuple[Array, Array] | None
 
 
 class _Conflict(Exception):
@@ -455,7 +479,9 @@ class SQLiteStore:
         for _ in range(MAX_ATTEMPTS):
             with self._errors():
                 network = self._load(self._connection(), network_id)
-            held = _Columns(network.settings, network.seed, network.dataset, network.layers)
+            held = _Columns(
+                network.settings, network.seed, network.dataset, network.layers, network.test
+            )
             loaded, updates = network.version, network.updates
             result = change(network)
             try:
@@ -489,6 +515,7 @@ class SQLiteStore:
             network.settings is held.settings
             and network.seed == held.seed
             and network.dataset is held.dataset
+            and network.test is held.test
             and network.layers == held.layers
         ):
             conn.execute(
@@ -505,8 +532,9 @@ class SQLiteStore:
             row = network_to_row(network)
             conn.execute(
                 "UPDATE networks SET layers=?, settings=?, seed=?, params=?, dataset_n=?, "
-                "dataset=?, updates=?, version=?, last_used=?, dataset_codec=? WHERE id=?",
-                (*row[1:9], row[10], row[11], network.id),
+                "dataset=?, updates=?, version=?, last_used=?, dataset_codec=?, test_n=? "
+                "WHERE id=?",
+                (*row[1:9], *row[10:13], network.id),
             )
             self._check_quota(conn)
 
@@ -531,7 +559,7 @@ class SQLiteStore:
         if self.max_networks and count >= self.max_networks:
             return False
         conn.execute(
-            f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             network_to_row(network),
         )
         if self._stored_bytes(conn) > self.max_stored_bytes > 0:
