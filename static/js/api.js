@@ -50,6 +50,8 @@ export const api = {
   backward: (id, body = {}) => request('POST', `${net(id)}/backward`, body),
   step: (id, body = {}) => request('POST', `${net(id)}/step`, body),
   gradientCheck: (id, body = {}) => request('POST', `${net(id)}/gradient-check`, body),
+  addExamples: (id, body) => request('POST', `${net(id)}/examples`, body),
+  removeExample: (id, body) => request('POST', `${net(id)}/examples/remove`, body),
   presets: () => request('GET', '/api/presets'),
   // the classroom, student side: the network id is the capability
   join: (body) => request('POST', '/api/join', body),
@@ -108,6 +110,7 @@ export const CREATE_FIELDS = [
   'learning_rate',
   'reduction',
   'train_biases',
+  'l2',
   'weights',
   'biases',
   'seed',
