@@ -244,6 +244,11 @@ class SQLiteStore:
         when a new one opens; kept, they leaked three file descriptors and a page cache
         per retired thread, until the process ran out of descriptors."""
         self._lock = threading.Lock()
+        self._idle = threading.Condition()
+        self._active = 0
+        """Operations using a connection now (see `_in_use`): close waits for none."""
+        self._reopen = False
+        """A write found the database read-only: reopen every connection when next idle."""
         self._cache = NetworkCache(cache_networks)
         self.hook: ChangeHook | None = None
         """Sees every change inside its write transaction (the classroom's gate and cards)."""
@@ -314,16 +319,52 @@ class SQLiteStore:
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
-        """Turn the database's own failures into StoreUnavailable (a 503), never a 500."""
+        """Turn the database's own failures into StoreUnavailable (a 503), never a 500. Every
+        use of a connection runs inside this (or `_in_use`)."""
+        with self._in_use():
+            try:
+                yield
+            except (sqlite3.OperationalError, sqlite3.DatabaseError) as error:
+                if getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_READONLY:
+                    self._reopen = True
+                raise StoreUnavailable(str(error)) from error
+
+    @contextmanager
+    def _in_use(self) -> Iterator[None]:
+        """Count an operation that uses a connection, so that `close` waits for it.
+
+        Closing a connection while another thread steps a statement on it crashes the
+        process (Python 3.11's sqlite3 then reads the freed handle: a segmentation fault,
+        seen when a server stopped while its event feed still read on a worker thread).
+
+        A connection opened while the disk was read-only stays read-only for good (SQLite
+        opens the file, and shares its WAL index, read-only): after a write is refused so,
+        the first operation that finds the store idle closes every connection, and the next
+        ones open anew, writable once the disk is."""
+        with self._idle:
+            if self._reopen and self._active == 0:
+                self._reopen = False
+                self._close_all()
+            self._active += 1
         try:
             yield
-        except (sqlite3.OperationalError, sqlite3.DatabaseError) as error:
-            raise StoreUnavailable(str(error)) from error
+        finally:
+            with self._idle:
+                self._active -= 1
+                if self._active == 0:
+                    self._idle.notify_all()
+
+    def _close_all(self) -> None:
+        with self._lock:
+            for _, conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        conn = self._connection()
         with self._writer_lock(), self._errors():
+            conn = self._connection()
             self._check_wal(conn)
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -462,14 +503,17 @@ class SQLiteStore:
         if not self._writer.acquire(blocking=False):
             return
         try:
-            conn = self._connection()
-            conn.execute("PRAGMA busy_timeout = 0")
-            try:
-                conn.execute("UPDATE networks SET last_used = ? WHERE id = ?", (now, network_id))
-            except sqlite3.OperationalError:
-                pass  # busy, read-only or full: the next read tries again
-            finally:
-                conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            with self._in_use():
+                conn = self._connection()
+                conn.execute("PRAGMA busy_timeout = 0")
+                try:
+                    conn.execute(
+                        "UPDATE networks SET last_used = ? WHERE id = ?", (now, network_id)
+                    )
+                except sqlite3.OperationalError:
+                    pass  # busy, read-only or full: the next read tries again
+                finally:
+                    conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
         finally:
             self._writer.release()
 
@@ -626,11 +670,13 @@ class SQLiteStore:
             after = rows[-1]["id"]
 
     def close(self) -> None:
-        """Let go of every connection. Each one closes as soon as nobody uses it: at once if it
-        is idle, else when the thread using it finishes its statement. Closing a connection
-        while another thread steps a statement on it crashes the process (Python 3.11's
-        sqlite3 then reads the freed handle: a segmentation fault, seen when a server stopped
-        while its event feed was still reading on a worker thread)."""
-        with self._lock:
-            self._all.clear()
-        self._local = threading.local()
+        """Close every connection, once no operation uses one (see `_in_use`). An operation
+        still running after 30 s keeps its connection, left to the garbage collector."""
+        with self._idle:
+            if self._idle.wait_for(lambda: self._active == 0, timeout=30):
+                self._close_all()
+                return
+            log.warning("closing the store while an operation still runs: left open")
+            with self._lock:
+                self._all.clear()
+            self._local = threading.local()

@@ -145,17 +145,24 @@ def test_a_full_disk_gives_503_and_the_server_recovers(live_server_factory, smal
     assert server.process.pid == pid and server.process.poll() is None
 
 
+@pytest.mark.parametrize("ended", ["stopped", "killed"])
 def test_a_read_only_database_gives_503_and_the_server_recovers(
-    live_server_factory, small_disk
+    live_server_factory, small_disk, ended
 ) -> None:
     """A filesystem cannot turn read-only under a process writing to it (the kernel refuses
     the remount while files are open for writing), so the server is stopped, the disk made
     read-only, and a server started on it: it must start and answer 503, not exit (which a
-    restart policy would turn into a crash loop), and recover once the disk is writable."""
+    restart policy would turn into a crash loop), and recover once the disk is writable.
+    Killed, the first server leaves its WAL files behind, and SQLite opens the database
+    read-only instead of failing: those connections must be reopened once it is writable."""
     database = small_disk / "backprop.sqlite3"
     first = live_server_factory(database=database)
     mine = httpx.post(f"{first.url}/api/networks", json={"preset": "xor"}).json()
-    first.stop()
+    if ended == "killed":
+        first.kill()
+        assert (small_disk / "backprop.sqlite3-wal").exists()
+    else:
+        first.stop()
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     try:
         server = live_server_factory(database=database)  # waits for /healthz: it started
