@@ -127,8 +127,13 @@ export function drawHeatmap(canvas, cells, n, bounds, points) {
     ctx.beginPath();
     ctx.arc(px, py, p.hollow ? 4 : 4.5, 0, 2 * Math.PI);
     if (p.hollow) {
-      ctx.strokeStyle = p.color; // a ring in the class colour, the region showing through
-      ctx.lineWidth = 2.2;
+      // a ring in the class colour on a dark edge (visible on its own region too), the
+      // region showing through the middle
+      ctx.strokeStyle = '#1d2733';
+      ctx.lineWidth = 3.6;
+      ctx.stroke();
+      ctx.strokeStyle = p.color;
+      ctx.lineWidth = 1.8;
       ctx.stroke();
     } else {
       ctx.fillStyle = p.color;
