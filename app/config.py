@@ -59,8 +59,9 @@ class Settings(BaseSettings):
     pg_pool_max: int = Field(
         4,
         ge=1,
-        description="Most PostgreSQL connections one worker process opens; servers × workers "
-        "× this must stay below the server's max_connections (docs/storage.md).",
+        description="Most PostgreSQL connections one worker process's pool opens (each worker "
+        "also keeps one that listens for class events); servers × workers × (this + 1) must "
+        "stay below the server's max_connections (docs/storage.md).",
     )
     pg_timeout: float = Field(
         5.0,

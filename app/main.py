@@ -18,8 +18,10 @@ from app import openapi, pages, security
 from app.api import admin, classes, classroom, errors, health, networks, presets, transfer
 from app.classroom.service import Classroom
 from app.config import Settings, get_settings
+from app.events import EventFeed
 from app.events.sqlite import SQLiteFeed
-from app.store import NetworkStore, SQLiteStore, StoreUnavailable, open_configured_store
+from app.store import StoreUnavailable, open_configured_store
+from app.store.base import SharedStore
 from app.store.classroom import ClassroomDB
 from app.store.reopen import Reopening
 
@@ -32,12 +34,17 @@ notes: net_r = Σ_q w_rq u_rq + b_r, o_r = f(net_r), δ_r = −∂J_i/∂net_r, 
 """
 
 
-def open_classroom(store: NetworkStore, settings: Settings) -> tuple[SQLiteFeed, Classroom]:
-    """The classroom's tables and the events feed, in the store's own file. With PostgreSQL
-    they stay in the SQLite file BACKPROP_DATABASE for now: one server's classes."""
-    if not isinstance(store, SQLiteStore):
-        store = SQLiteStore(settings.database, settings.synchronous)
-    feed = SQLiteFeed(store)
+def open_classroom(store: SharedStore, settings: Settings) -> tuple[EventFeed, Classroom]:
+    """The classroom's tables and the events feed, in the store's own database: the SQLite
+    file (events polled from a table), or PostgreSQL (events by LISTEN/NOTIFY), where every
+    server sees every class."""
+    feed: EventFeed
+    if settings.database_url:
+        from app.events.postgres import PostgresFeed  # psycopg is needed only here
+
+        feed = PostgresFeed(store, settings.database_url, timeout=settings.pg_timeout)
+    else:
+        feed = SQLiteFeed(store)
     db = ClassroomDB(store, feed, expire_after=settings.expire_after_days * 86400)
     return feed, Classroom(db, classes.build)
 
@@ -57,7 +64,7 @@ def end_streams_on_signal(app: FastAPI) -> None:
 
         def handler(number: int, frame: Any, previous: Any = previous) -> None:
             feed = app.state.feed
-            if isinstance(feed, SQLiteFeed):
+            if not isinstance(feed, Reopening):
                 loop.call_soon_threadsafe(feed.shutting_down)
             previous(number, frame)
 
@@ -69,7 +76,7 @@ def create_app() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        def open_store() -> NetworkStore:
+        def open_store() -> SharedStore:
             return open_configured_store(settings)
 
         try:
@@ -83,12 +90,15 @@ def create_app() -> FastAPI:
             app.state.feed = Reopening(lambda: opened._store()[0], error)
             app.state.classroom = Reopening(lambda: opened._store()[1], error)
         presets.load()  # a bad preset file is logged now, not at the first request
-        if isinstance(app.state.feed, SQLiteFeed):
-            await app.state.feed.start()  # delivers to streams, and prunes old events
+        if not isinstance(app.state.feed, Reopening):
+            await app.state.feed.start()  # delivers to streams (a feed opened late: at use)
         end_streams_on_signal(app)
         yield
-        if isinstance(app.state.feed, SQLiteFeed):
-            await app.state.feed.close()
+        feed = app.state.feed
+        if isinstance(feed, Reopening):  # opened late, if at all
+            feed = feed._inner
+        if feed is not None:
+            await feed.close()
         app.state.store.close()
 
     app = FastAPI(

@@ -136,6 +136,13 @@ def home_head() -> Response:
     return response
 
 
+@router.get("/share", response_class=HTMLResponse)
+def share(request: Request) -> Response:
+    """A share link: the setup is in the fragment, which never reaches the server; the page
+    decodes it and creates the network through POST /api/networks (docs/page.md)."""
+    return templates.TemplateResponse(request, "share.html", {})
+
+
 @router.get("/n/{network_id}", response_class=HTMLResponse)
 def simulator(request: Request, network_id: IdPath, store: StoreDep) -> Response:
     try:

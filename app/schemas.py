@@ -366,6 +366,24 @@ class ForwardRequest(Strict):
     )
 
 
+class PredictRequest(ForwardRequest):
+    """Body of POST …/predict. Omit x to use the stored dataset."""
+
+    hidden: bool = Field(
+        False,
+        description="Also answer o of every hidden unit (`hidden`), for a picture of each "
+        "unit over the input plane from the same request.",
+    )
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {"x": [[0.05, 0.1]], "hidden": True},
+            "dependentRequired": {"y": ["x"]},
+        },
+    )
+
+
 class BackwardRequest(Strict):
     """Body of POST …/backward. Omit both x and y to use the stored dataset."""
 
@@ -418,6 +436,11 @@ class ForwardResponse(BaseModel):
 class PredictResponse(BaseModel):
     output: list[list[float]] = Field(
         description="o of the output layer, [N][n_L]: forward's `output` without the rest."
+    )
+    hidden: list[list[list[float]]] | None = Field(
+        None,
+        description="Only when asked (`hidden: true`): hidden[k-1][i][r], o_r of hidden "
+        "layer k (k = 1..L−1) for example i; forward's `activations[1:-1]`.",
     )
 
 

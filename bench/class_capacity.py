@@ -11,24 +11,33 @@ warm-up trial; each trial runs long enough for at least `--samples` requests on 
 stream, so p99 is a real 99th percentile. The target: p99 < 100 ms on every stream, every
 Play student at 9 or more of the 10 ticks a second, and no errors.
 
+With `--backend sqlite postgres` and `--servers 1 3`, each trial runs on each backend
+(PostgreSQL: a throwaway server with fsync on, bench.server.Postgres) with that many app
+servers on the one database (SQLite: every server on the same file), the students spread
+over the servers directly (student i on server i mod n, no proxy in between): wrk plays
+each stream once per server, and a stream's p50 and p99 are the highest of its servers'.
+
     .venv/bin/python -m bench.class_capacity --play 150 --hall 300 [--workers 1 2]
-        [--synchronous FULL NORMAL] [--samples 2000]
+        [--synchronous FULL NORMAL] [--samples 2000] [--backend sqlite postgres]
+        [--servers 1 3] [--pool-max 4]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import re
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import orjson
 
-from bench.server import Server, command_line, machine, post_json, table
+from bench.server import Postgres, Server, command_line, machine, post_json, table
 
 P99_LIMIT_MS = 100.0
 THINK_MS = 100  # static/js/player.js MIN_WAIT
@@ -101,8 +110,8 @@ def grid(x: list[list[float]]) -> list[list[float]]:
     ]
 
 
-def lua(folder: Path, stream: Stream) -> Path:
-    path = folder / f"{stream.name}.lua"
+def lua(folder: Path, stream: Stream, k: int = 0) -> Path:
+    path = folder / f"{stream.name}-{k}.lua"
     path.write_text(
         SCRIPT
         % {
@@ -116,29 +125,38 @@ def lua(folder: Path, stream: Stream) -> Path:
     return path
 
 
-def run(url: str, streams: list[Stream], seconds: float) -> list[Result]:
+def run(urls: list[str], streams: list[Stream], seconds: float) -> list[Result]:
+    """Every stream at once, its students spread over the servers at `urls` (student i on
+    server i mod n); per stream, the requests and errors of all its servers, and the
+    highest of their p50 and p99."""
+    plays = [
+        (stream, replace(stream, ids=stream.ids[k :: len(urls)]), url)
+        for stream in streams
+        for k, url in enumerate(urls)
+        if stream.ids[k :: len(urls)]
+    ]
     with tempfile.TemporaryDirectory(prefix="backprop-class-") as tmp:
         processes = [
             subprocess.Popen(
                 [
                     "wrk",
-                    f"-t{min(2, len(s.ids))}",
-                    f"-c{len(s.ids)}",
+                    f"-t{min(2, len(part.ids))}",
+                    f"-c{len(part.ids)}",
                     f"-d{seconds:g}s",
                     "--timeout",
                     "10s",
                     "-s",
-                    str(lua(Path(tmp), s)),
+                    str(lua(Path(tmp), part, k)),
                     url,
                 ],
                 stdout=subprocess.PIPE,
                 text=True,
             )
-            for s in streams
+            for k, (_, part, url) in enumerate(plays)
         ]
         outputs = [p.communicate(timeout=seconds + 120)[0] for p in processes]
-    results = []
-    for stream, out in zip(streams, outputs, strict=True):
+    merged: dict[str, Result] = {}
+    for (stream, _, _), out in zip(plays, outputs, strict=True):
         found = [
             {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
             for line in out.splitlines()
@@ -147,17 +165,26 @@ def run(url: str, streams: list[Stream], seconds: float) -> list[Result]:
         if not found:
             raise RuntimeError(f"wrk printed no result:\n{out}")
         (r,) = found
-        results.append(
-            Result(
+        part = Result(
+            stream.name,
+            len(stream.ids),
+            r["requests"] / seconds / len(stream.ids),
+            r["p50_us"] / 1000,
+            r["p99_us"] / 1000,
+            r["errors"] + r["status"],
+        )
+        if stream.name in merged:
+            was = merged[stream.name]
+            part = Result(
                 stream.name,
                 len(stream.ids),
-                r["requests"] / seconds / len(stream.ids),
-                r["p50_us"] / 1000,
-                r["p99_us"] / 1000,
-                r["errors"] + r["status"],
+                was.per_second + part.per_second,
+                max(was.p50_ms, part.p50_ms),
+                max(was.p99_ms, part.p99_ms),
+                was.errors + part.errors,
             )
-        )
-    return results
+        merged[stream.name] = part
+    return [merged[stream.name] for stream in streams]
 
 
 def make(server: Server, preset: str, n: int) -> tuple[list[str], list[list[float]]]:
@@ -192,14 +219,67 @@ def streams(ids: list[str], x: list[list[float]], playing: int) -> list[Stream]:
 
 
 def measure(
-    workers: int, synchronous: str, students: int, playing: int, preset: str, samples: int
+    workers: int,
+    synchronous: str,
+    students: int,
+    playing: int,
+    preset: str,
+    samples: int,
+    servers: int = 1,
+    database_url: str | None = None,
+    pool_max: int = 4,
 ) -> list[Result]:
-    with Server(workers=workers, env={"BACKPROP_SYNCHRONOUS": synchronous}) as server:
-        ids, x = make(server, preset, students)
+    """One trial: `servers` app servers on one database (PostgreSQL at `database_url`, else
+    one SQLite file), the students spread over them."""
+    env = {"BACKPROP_SYNCHRONOUS": synchronous}
+    if database_url:
+        env |= {"BACKPROP_DATABASE_URL": database_url, "BACKPROP_PG_POOL_MAX": str(pool_max)}
+    # the servers stop (the stack) before their folder goes, or they log a removed WAL file
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        shared = Path(tmp) / "bench.sqlite3"
+        made = [Server(workers=workers, env=env, database=shared) for _ in range(servers)]
+        for server in made:
+            stack.callback(server.stop)
+        with ThreadPoolExecutor(servers) as pool:
+            list(pool.map(Server.start, made))
+        urls = [server.url for server in made]
+        ids, x = make(made[0], preset, students)
         plan = streams(ids, x, playing)
-        run(server.url, plan, 3)  # warm up: every network read once, every path taken
+        run(urls, plan, 3)  # warm up: every network read once, every path taken
         seconds = float(math.ceil(max(8.0, max(samples / s.rate() for s in plan))))  # wrk: whole s
-        return run(server.url, plan, seconds)
+        return run(urls, plan, seconds)
+
+
+def report(
+    results: list[Result],
+    students: int,
+    playing: int,
+    backend: str,
+    servers: int,
+    workers: int,
+    synchronous: str,
+) -> list[list[str]]:
+    """A trial's rows of the table: one per stream, the target met or not."""
+    ok = all(r.p99_ms < P99_LIMIT_MS and r.errors == 0 for r in results)
+    ticks = next(r.per_second for r in results if r.name == "play: step")
+    ok = ok and ticks >= 9.0
+    kind = "Play" if playing == students else f"hall ({playing} in Play)"
+    return [
+        [
+            f"{students} {kind}",
+            backend,
+            str(servers),
+            str(workers),
+            synchronous if backend == "sqlite" else "—",
+            r.name,
+            f"{r.per_second:.2f}",
+            f"{r.p50_ms:.1f}",
+            f"{r.p99_ms:.1f}",
+            str(r.errors),
+            "met" if ok else "not met",
+        ]
+        for r in results
+    ]
 
 
 def main() -> None:
@@ -210,39 +290,43 @@ def main() -> None:
     parser.add_argument("--synchronous", nargs="+", default=["FULL", "NORMAL"])
     parser.add_argument("--preset", default="xor", help="the network each student has")
     parser.add_argument("--samples", type=int, default=2000, help="requests per stream, least")
+    parser.add_argument("--backend", nargs="+", choices=["sqlite", "postgres"], default=["sqlite"])
+    parser.add_argument("--servers", type=int, nargs="+", default=[1], help="app servers")
+    parser.add_argument("--pool-max", type=int, default=4, help="BACKPROP_PG_POOL_MAX")
     args = parser.parse_args()
 
     rows = []
     cases = [(n, n) for n in args.play] + [(n, n // 5) for n in args.hall]
-    for students, playing in cases:
-        for synchronous in args.synchronous:
-            for workers in args.workers:
-                results = measure(
-                    workers, synchronous, students, playing, args.preset, args.samples
-                )
-                ok = all(r.p99_ms < P99_LIMIT_MS and r.errors == 0 for r in results)
-                ticks = next(r.per_second for r in results if r.name == "play: step")
-                ok = ok and ticks >= 9.0
-                kind = "Play" if playing == students else f"hall ({playing} in Play)"
-                for r in results:
-                    rows.append(
-                        [
-                            f"{students} {kind}",
-                            str(workers),
-                            synchronous,
-                            r.name,
-                            f"{r.per_second:.2f}",
-                            f"{r.p50_ms:.1f}",
-                            f"{r.p99_ms:.1f}",
-                            str(r.errors),
-                            "met" if ok else "not met",
-                        ]
-                    )
-                print(rows[-len(results) :], flush=True)
+    with contextlib.ExitStack() as stack:
+        urls: dict[str, str | None] = {"sqlite": None}
+        if "postgres" in args.backend:
+            urls["postgres"] = stack.enter_context(Postgres()).url
+        for students, playing in cases:
+            for backend in args.backend:
+                for servers in args.servers:
+                    for synchronous in args.synchronous:
+                        for workers in args.workers:
+                            results = measure(
+                                workers,
+                                synchronous,
+                                students,
+                                playing,
+                                args.preset,
+                                args.samples,
+                                servers,
+                                urls[backend],
+                                args.pool_max,
+                            )
+                            rows += report(
+                                results, students, playing, backend, servers, workers, synchronous
+                            )
+                            print(rows[-len(results) :], flush=True)
     print(f"command: {command_line()}")
     print(f"machine: {machine()}")
     headers = [
         "students",
+        "backend",
+        "servers",
         "workers",
         "sync",
         "stream",

@@ -6,22 +6,28 @@ number; beside it the same for a bare FastAPI endpoint (bench/bare_app.py) that 
 the same bytes. CPU time, not requests per second: it does not count the time a request
 waits for the CPU, so it means the same on a busy machine. Target: every route within 1.5
 times the bare endpoint's cost. With `--baseline DIR` (another checkout) that app's routes
-are measured too, in the same run, for a before and after.
+are measured too, in the same run, for a before and after. With `--backend sqlite postgres`
+the routes run on each backend in turn (PostgreSQL: a throwaway server with fsync on, as
+bench.server.Postgres starts it), and the database server's own CPU per call is counted
+beside the app's (SQLite's is inside the app's process).
 
     .venv/bin/python -m bench.route_cost [--requests 2000] [--baseline DIR]
+        [--backend sqlite postgres]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
 
-from bench.server import ROOT, Server, command_line, machine, post_json, table
+from bench.server import ROOT, Postgres, Server, command_line, machine, post_json, table
 
 XOR_GRID = [[i / 24, j / 24] for i in range(25) for j in range(25)]
 ROUTES: list[tuple[str, str, str, bytes | None]] = [
@@ -43,8 +49,16 @@ def fetch(server: Server, method: str, path: str, body: bytes | None) -> bytes:
     return data
 
 
-def cpu_per_call(server: Server, method: str, path: str, body: bytes | None, n: int) -> float:
-    """Microseconds of the server's CPU per call, after a warm-up of n // 10 calls."""
+def cpu_per_call(
+    server: Server,
+    method: str,
+    path: str,
+    body: bytes | None,
+    n: int,
+    database: Callable[[], float] | None = None,
+) -> tuple[float, float]:
+    """Microseconds of the server's CPU per call, after a warm-up of n // 10 calls; with
+    `database` (its CPU seconds so far) that server's too, in `cpu_per_call.database`."""
     conn = http.client.HTTPConnection("127.0.0.1", server.port)
     headers = {"Content-Type": "application/json"} if body is not None else {}
 
@@ -58,23 +72,29 @@ def cpu_per_call(server: Server, method: str, path: str, body: bytes | None, n: 
 
     for _ in range(max(1, n // 10)):
         call()
-    before = server.cpu_seconds()
+    before, before_db = server.cpu_seconds(), database() if database else 0.0
     for _ in range(n):
         call()
     spent = server.cpu_seconds() - before
+    spent_db = database() - before_db if database else 0.0
     conn.close()
-    return spent / n * 1e6
+    return spent / n * 1e6, spent_db / n * 1e6
 
 
-def measure(cwd: Path, n: int, bare: Path) -> dict[str, float]:
-    costs: dict[str, float] = {}
-    with Server(cwd=cwd) as server:
+def measure(
+    cwd: Path, n: int, bare: Path, postgres: Postgres | None = None
+) -> dict[str, tuple[float, float]]:
+    """Per route: (the app's µs, the database server's µs) per call."""
+    costs: dict[str, tuple[float, float]] = {}
+    env = {"BACKPROP_DATABASE_URL": postgres.url} if postgres else {}
+    with Server(cwd=cwd, env=env) as server:
         made = json.loads(post_json(server.url + "/api/networks", b'{"preset": "xor"}'))
         base = f"/api/networks/{made['id']}"
         for i, (name, method, suffix, body) in enumerate(ROUTES):
-            if cwd == ROOT:  # the real answer's bytes, for the bare endpoint to send
+            if cwd == ROOT and not postgres:  # the real answer's bytes, for the bare endpoint
                 (bare / f"{i}.json").write_bytes(fetch(server, method, base + suffix, body))
-            costs[name] = cpu_per_call(server, method, base + suffix, body, n)
+            database = postgres.cpu_seconds if postgres else None
+            costs[name] = cpu_per_call(server, method, base + suffix, body, n, database)
     return costs
 
 
@@ -82,7 +102,7 @@ def measure_bare(n: int, bare: Path) -> dict[str, float]:
     costs: dict[str, float] = {}
     with Server("bench.bare_app:app", env={"BENCH_BARE_DIR": str(bare)}) as server:
         for i, (name, method, _, body) in enumerate(ROUTES):
-            costs[name] = cpu_per_call(server, method, f"/bytes/{i}.json", body, n)
+            costs[name] = cpu_per_call(server, method, f"/bytes/{i}.json", body, n)[0]
     return costs
 
 
@@ -90,22 +110,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--baseline", type=Path, help="another checkout, measured beside")
+    parser.add_argument("--backend", nargs="+", choices=["sqlite", "postgres"], default=["sqlite"])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="backprop-bare-") as tmp:
         bare = Path(tmp)
-        ours = measure(ROOT, args.requests, bare)
+        ours = {"sqlite": measure(ROOT, args.requests, bare)}
         stack = measure_bare(args.requests, bare)
+        if "postgres" in args.backend:
+            with Postgres() as postgres:
+                ours["postgres"] = measure(ROOT, args.requests, bare, postgres)
         baseline = measure(args.baseline.resolve(), args.requests, bare) if args.baseline else {}
     print(f"command: {command_line()}")
     print(f"machine: {machine()}")
     headers = ["route (XOR 2-2-1)", "bare µs", "API µs", "API ÷ bare"]
+    if "postgres" in ours:
+        headers += ["PostgreSQL: API µs", "+ database µs", "API + database ÷ bare"]
     if baseline:
         headers += ["baseline µs", "baseline ÷ bare"]
     rows = []
     for name, *_ in ROUTES:
-        row = [name, f"{stack[name]:.0f}", f"{ours[name]:.0f}", f"{ours[name] / stack[name]:.2f}"]
+        (app, _), bare_us = ours["sqlite"][name], stack[name]
+        row = [name, f"{bare_us:.0f}", f"{app:.0f}", f"{app / bare_us:.2f}"]
+        with contextlib.suppress(KeyError):
+            pg_app, pg_db = ours["postgres"][name]
+            row += [f"{pg_app:.0f}", f"{pg_db:.0f}", f"{(pg_app + pg_db) / bare_us:.2f}"]
         if baseline:
-            row += [f"{baseline[name]:.0f}", f"{baseline[name] / stack[name]:.2f}"]
+            row += [f"{baseline[name][0]:.0f}", f"{baseline[name][0] / bare_us:.2f}"]
         rows.append(row)
     print(table(headers, rows))
 

@@ -30,11 +30,13 @@ class PostgresServer:
     """`start()` initialises the data directory on first use; `stop()` and `start()` again
     keep the data (the outage tests). `database()` makes a fresh empty database."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, fsync: bool = False) -> None:
+        """`fsync`: make commits durable, as a real server's (the benchmarks); the tests
+        stop the app servers, never PostgreSQL's machine, and need not wait for the disk."""
         bins = bindir()
         if bins is None:
             raise FileNotFoundError("PostgreSQL is not installed (apt-get install postgresql)")
-        self.bin, self.port = bins, port
+        self.bin, self.port, self.fsync = bins, port, fsync
         self.dir = Path(tempfile.mkdtemp(prefix="backprop-pg-"))
         self.data = self.dir / "data"
         self._names = itertools.count()
@@ -53,10 +55,10 @@ class PostgresServer:
         if not self.data.exists():
             self._run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U",
                       "postgres", "--no-sync")  # fmt: skip
-        # fsync off: these tests stop the app servers, never PostgreSQL's own machine
+        durability = "" if self.fsync else "-c fsync=off -c full_page_writes=off "
         options = (
-            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c full_page_writes=off -c max_connections=200"
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 {durability}"
+            "-c max_connections=200"
         )
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-l",
                   str(self.dir / "log"), "-o", options, "start")  # fmt: skip
@@ -71,8 +73,20 @@ class PostgresServer:
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
 
+    def pids(self) -> list[int]:
+        """The postmaster and its children (a backend per connection, background processes)."""
+        pid = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        return [pid, *(int(p) for p in children.read_text().split())]
+
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def drop(self, url: str) -> None:
+        """Drop the database at `url` (made by `database()`), connections and all."""
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
 
     def database(self) -> str:
         """A new empty database; its URL."""

@@ -45,6 +45,7 @@ from app.schemas import (
     NetworkPatch,
     NetworkSettings,
     NetworkState,
+    PredictRequest,
     PredictResponse,
     StepRequest,
     StepResponse,
@@ -118,9 +119,6 @@ def json_response(payload: dict[str, Any], status: int = 200) -> Response:
 
 
 # -- conversions -----------------------------------------------------------------------------
-config = engine_config
-
-
 def state(network: StoredNetwork) -> dict[str, Any]:
     data: dict[str, Any] | None = None
     if network.dataset is not None:
@@ -174,7 +172,7 @@ def evaluation(network: StoredNetwork) -> dict[str, Any] | None:
     """J and accuracy on the stored training and test examples (None without a dataset)."""
     if network.dataset is None:
         return None
-    cfg = config(network.settings)
+    cfg = engine_config(network.settings)
     test = None if network.test is None else score(network.params, cfg, network.test)
     return {"train": score(network.params, cfg, network.dataset), "test": test}
 
@@ -239,7 +237,7 @@ async def forward_pass(
     x, y = examples(network, body.x, body.y, need_y=False)
     cost = validate.work(network.layers, len(x), field="x")
     validate.response(network.layers, len(x), payload, "x" if body.x else "dataset")
-    cfg, params = config(network.settings), network.params
+    cfg, params = engine_config(network.settings), network.params
     return cfg, params, await run(request, cost, lambda _: nn.forward(params, cfg, x)), y
 
 
@@ -404,17 +402,21 @@ async def forward(
     "/{network_id}/predict",
     response_model=PredictResponse,
     responses=ERRORS,
-    summary="The output o for many inputs, and nothing else",
+    summary="The output o for many inputs (and, when asked, every hidden unit's o)",
 )
 async def predict(
-    network_id: IdPath, store: StoreDep, request: Request, body: ForwardRequest | None = None
+    network_id: IdPath, store: StoreDep, request: Request, body: PredictRequest | None = None
 ) -> Response:
     """forward's `output` alone: what a chart of the output over the input plane needs, at a
-    fraction of the bytes (no net or o of the hidden layers). Changes nothing."""
-    _, _, trace, _ = await forward_pass(
-        request, store, network_id, body or ForwardRequest(), "predict"
-    )
-    return json_response({"output": trace.output})
+    fraction of the bytes (no net or o of the hidden layers). With `hidden: true`, also o of
+    every hidden unit, so one request draws every unit's picture too. Changes nothing."""
+    body = body or PredictRequest()
+    payload: validate.Payload = "predict_hidden" if body.hidden else "predict"
+    _, _, trace, _ = await forward_pass(request, store, network_id, body, payload)
+    answer: dict[str, Any] = {"output": trace.output}
+    if body.hidden:
+        answer["hidden"] = trace.activations[1:-1]
+    return json_response(answer)
 
 
 @router.post(
@@ -434,7 +436,7 @@ async def backward(
     assert y is not None
     cost = validate.work(network.layers, len(x), passes=2, field="x")
     validate.response(network.layers, len(x), "backward", "x" if body.x else "dataset")
-    cfg = config(network.settings)
+    cfg = engine_config(network.settings)
     result = await run(request, cost, lambda _: nn.backward(network.params, cfg, x, y))
     classroom_hook(request).note_phase(network_id, "backward")
     return json_response(backward_payload(result))
@@ -470,7 +472,7 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
         test = held_out(network, body)
         result = nn.train(
             network.params,
-            config(network.settings),
+            engine_config(network.settings),
             x,
             y,
             mode=body.mode,
@@ -532,7 +534,7 @@ async def gradient_check(
     count = validate.parameter_count(network.layers)
     cost = validate.work(network.layers, len(x), passes=2 * count, field="x")
     validate.response(network.layers, len(x), "gradient_check", "x")
-    cfg = config(network.settings)
+    cfg = engine_config(network.settings)
     epsilon = 1e-6
     result, (num_w, num_b) = await run(
         request,

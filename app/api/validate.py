@@ -173,7 +173,7 @@ def work(
     return cost
 
 
-Payload = Literal["forward", "predict", "backward", "step", "gradient_check"]
+Payload = Literal["forward", "predict", "predict_hidden", "backward", "step", "gradient_check"]
 BYTES_PER_NUMBER = 22
 """What orjson writes for one computed float64, with its separator: 17 significant digits,
 often a sign, now and then an exponent. Measured over whole answers: 19 to 22 bytes a number
@@ -187,16 +187,19 @@ def response_numbers(
     """How many numbers a response holds: (per example of the batch, for the rest).
 
     forward: net (units of layers 1..L), o (every layer, inputs included), output, J.
-    predict: the output alone. backward: forward's, δ (layers 1..L), ∂J/∂w and Δw (twice
-    the parameters). step: backward's, the network after (its parameters, the `stored`
-    numbers of its dataset, its layers, seed, updates and η) and J per epoch. gradient_check: the
-    parameters twice (backprop's and the differences), ε and the worst relative error.
-    The gradient's data and penalty parts add two more of the weights' count, J's two parts
-    two numbers, and a step's test J per epoch and scores eight more."""
+    predict: the output alone (predict_hidden: and o of every hidden unit). backward:
+    forward's, δ (layers 1..L), ∂J/∂w and Δw (twice the parameters). step: backward's, the
+    network after (its parameters, the `stored` numbers of its dataset, its layers, seed,
+    updates and η) and J per epoch. gradient_check: the parameters twice (backprop's and the
+    differences), ε and the worst relative error. The gradient's data and penalty parts add
+    two more of the weights' count, J's two parts two numbers, and a step's test J per epoch
+    and scores eight more."""
     hidden_and_out, units, params = sum(layers[1:]), sum(layers), parameter_count(layers)
     forward = hidden_and_out + units + layers[-1]
     if payload == "predict":
         return layers[-1], 0
+    if payload == "predict_hidden":
+        return hidden_and_out, 0
     if payload == "forward":
         return forward, 1
     if payload == "backward":

@@ -12,7 +12,7 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from app import nn, presets
+from app import presets
 from app.classroom import activity as act
 from app.classroom import answers
 from app.classroom.errors import Forbidden, Invalid, Mismatch, Missing, NotAuthorized
@@ -31,10 +31,6 @@ Build = Callable[[NetworkCreate], StoredNetwork]
 CSV_COLUMNS = ("number", "name", "network_id", "updates", "loss", "answers_tried", "answers_right")
 RETRIES = 5
 """Times a join or push is tried again when the class changed under it."""
-
-
-def config(network: StoredNetwork) -> nn.Config:
-    return engine_config(network.settings)
 
 
 class Classroom:
@@ -371,7 +367,7 @@ class Classroom:
             )
         x, y = network.dataset
         parsed = answers.check(body.path, network.layers, len(x))
-        target = answers.expected(network.params, config(network), x, y, parsed)
+        target = answers.expected(network.params, engine_config(network.settings), x, y, parsed)
         tolerance = self._tolerance(network_id)
         correct = body.value is not None and answers.is_right(
             body.value, target, tolerance.relative, tolerance.absolute

@@ -4,13 +4,14 @@ A change is published inside the transaction that makes it (so an event is never
 before its change is committed, nor lost after), and every worker process delivers the
 events of the classes its clients watch to their subscriptions. The SSE routes only
 subscribe. `EventFeed` is the interface; app/events/sqlite.py is the SQLite backend (an
-`events` table read a few times a second). A PostgreSQL backend would publish with
-INSERT + NOTIFY and deliver on LISTEN, behind the same verbs.
+`events` table read a few times a second), app/events/postgres.py PostgreSQL's (NOTIFY in
+the change's transaction, one LISTEN per worker process).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -49,6 +50,42 @@ class Subscription:
         if any(event is None for event in events):
             return None
         return [event for event in events if event is not None]
+
+
+class Subscribers:
+    """A worker's open subscriptions, by class: what both feeds fan their events out to."""
+
+    def __init__(self) -> None:
+        self._by_class: dict[str, set[Subscription]] = defaultdict(set)
+
+    def __bool__(self) -> bool:
+        return bool(self._by_class)
+
+    def add(self, subscription: Subscription) -> None:
+        self._by_class[subscription.class_id].add(subscription)
+
+    def discard(self, subscription: Subscription) -> None:
+        watching = self._by_class.get(subscription.class_id)
+        if watching is not None:
+            watching.discard(subscription)
+            if not watching:
+                del self._by_class[subscription.class_id]
+
+    def deliver(self, event: Event, after_since: bool = True) -> None:
+        """Queue `event` for each subscription of its class that wants its kind (and, with
+        `after_since`, began before it: its `seq` is above the subscription's `since`)."""
+        for subscription in self._by_class.get(event.class_id, ()):
+            if (not after_since or event.seq > subscription.since) and (
+                subscription.kinds is None or event.kind in subscription.kinds
+            ):
+                subscription.queue.put_nowait(event)
+
+    def end_all(self) -> None:
+        """None on every queue: each stream ends (and its `unsubscribe` finds nothing)."""
+        for watching in self._by_class.values():
+            for subscription in watching:
+                subscription.queue.put_nowait(None)
+        self._by_class.clear()
 
 
 class EventFeed(Protocol):

@@ -13,10 +13,9 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import defaultdict
 from typing import Any
 
-from app.events import Event, Subscription
+from app.events import Event, Subscribers, Subscription
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -37,7 +36,7 @@ class SQLiteFeed:
     def __init__(self, store: Any, interval: float = 0.1, keep: float = 600.0) -> None:
         """`store`: the SQLiteStore whose file (and connections) the feed shares."""
         self.store, self.interval, self.keep = store, interval, keep
-        self._subscribers: dict[str, set[Subscription]] = defaultdict(set)
+        self._subscribers = Subscribers()
         self._last: int | None = None
         """The last row delivered; None while nobody listens."""
         self._task: asyncio.Task[None] | None = None
@@ -85,25 +84,17 @@ class SQLiteFeed:
         if self._closing:
             subscription.queue.put_nowait(None)
             return subscription
-        if self._last is None or not any(self._subscribers.values()):
+        if self._last is None or not self._subscribers:
             self._last = since
-        self._subscribers[class_id].add(subscription)
+        self._subscribers.add(subscription)
         return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
-        watching = self._subscribers.get(subscription.class_id)
-        if watching is not None:
-            watching.discard(subscription)
-            if not watching:
-                del self._subscribers[subscription.class_id]
+        self._subscribers.discard(subscription)
 
     def _deliver(self, events: list[Event]) -> None:
         for event in events:
-            for subscription in self._subscribers.get(event.class_id, ()):
-                if event.seq > subscription.since and (
-                    subscription.kinds is None or event.kind in subscription.kinds
-                ):
-                    subscription.queue.put_nowait(event)
+            self._subscribers.deliver(event)
 
     async def _poll_forever(self) -> None:
         while not self._closing:
@@ -131,9 +122,7 @@ class SQLiteFeed:
     def shutting_down(self) -> None:
         """End every stream now (the server is stopping: open streams would hold it up)."""
         self._closing = True
-        for watching in self._subscribers.values():
-            for subscription in watching:
-                subscription.queue.put_nowait(None)
+        self._subscribers.end_all()
 
     async def close(self) -> None:
         """End the streams, then wait for a read already under way on a worker thread: the

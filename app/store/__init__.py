@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from app.store.base import (
     NetworkStore,
     NotFound,
+    SharedStore,
     StoredNetwork,
     StoreFull,
     StoreUnavailable,
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from app.config import Settings
 
 
-def open_configured_store(settings: Settings) -> NetworkStore:
+def open_configured_store(settings: Settings) -> SharedStore:
     """The store the settings name: PostgreSQL when `database_url` is set, else SQLite."""
     common: dict[str, Any] = {
         "max_networks": settings.max_networks,
@@ -44,6 +45,7 @@ __all__ = [
     "NetworkStore",
     "NotFound",
     "SQLiteStore",
+    "SharedStore",
     "StoreFull",
     "StoreUnavailable",
     "StoredNetwork",

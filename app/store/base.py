@@ -1,16 +1,17 @@
 """The store interface: where networks live. Routes and the engine never see SQL.
 
 `modify` is the one way to change a network: read → change → write is atomic against every
-other writer of that network, in any worker process (the change is computed again when
-another writer got there first).
+other writer of that network, in any worker process or server (the change is computed again
+when another writer got there first, and under the network's lock after a few conflicts).
 A shared backend (PostgreSQL, Redis) implements the same verbs; see docs/storage.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from app.nn import Array, Params
 from app.schemas import NetworkSettings
@@ -69,6 +70,29 @@ class Summary:
     last_used: float
 
 
+class Connection(Protocol):
+    """What the classroom's SQL runs on, on either backend: `?` placeholders, rows that are
+    indexed by position."""
+
+    def execute(self, sql: str, params: Sequence[Any] = (), /) -> Any:
+        """A cursor: fetchone(), fetchall(), rowcount, iteration over rows."""
+        ...
+
+
+class ChangeHook(Protocol):
+    """Called inside the write transaction of every change (`modify`, `delete`), after the
+    version check: `before` may refuse by raising (nothing is written), and returns a token,
+    or None to skip `after`; `updates` is the network's count before the change. `after`
+    sees the network as saved (None once deleted) and may write rows of its own in the same
+    transaction."""
+
+    def before(
+        self, conn: Connection, network_id: str, updates: int, change: object
+    ) -> object | None: ...
+
+    def after(self, conn: Connection, token: object, network: StoredNetwork | None) -> None: ...
+
+
 class NetworkStore(Protocol):
     def create(self, network: StoredNetwork) -> None:
         """Insert; at the cap, delete expired networks first, else raise StoreFull."""
@@ -79,7 +103,9 @@ class NetworkStore(Protocol):
     def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
         """Load, let `change` mutate the network (or raise to abort), save, commit. `change`
         runs with no lock held and may run again, on the newer state, if another writer
-        changed the network meanwhile: it must depend on nothing but the network it is given."""
+        changed the network meanwhile: it must depend on nothing but the network it is given.
+        After a few such conflicts it runs once more with the network locked (a busy network's
+        writers queue instead of failing), so no change is refused for losing races."""
         ...
 
     def delete(self, network_id: str) -> bool: ...
@@ -98,3 +124,40 @@ class NetworkStore(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class SharedStore(NetworkStore, Protocol):
+    """A store whose database also holds the classroom's tables (app/store/classroom.py):
+    its transactions, and the few places where the SQL of the two backends differs."""
+
+    hook: ChangeHook | None
+    """Sees every change inside its write transaction (the classroom's gate and cards)."""
+    max_networks: int
+    share_clause: str
+    """Appended to a SELECT that reads a row a later write must wait for (the pause gate):
+    PostgreSQL's `FOR SHARE OF …` prefix; empty on SQLite, whose writers run one at a time."""
+
+    def writing(self) -> AbstractContextManager[Any]:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
+        ...
+
+    def reading(self) -> AbstractContextManager[Any]:
+        """A connection for reads (each statement sees the last commit)."""
+        ...
+
+    def create_tables(self, schema: str) -> None:
+        """Run `;`-separated CREATE … IF NOT EXISTS statements, once for all servers."""
+        ...
+
+    def insert(self, conn: Any, network: StoredNetwork) -> bool:
+        """`create` inside the caller's write transaction (`conn`, from `writing()`): False,
+        and nothing inserted, at `max_networks`."""
+        ...
+
+    def lock(self, conn: Any, key: str) -> None:
+        """Until `conn`'s transaction ends, other writers that lock `key` wait."""
+        ...
+
+    def read(self, network_id: str) -> StoredNetwork:
+        """`get` without counting as use."""
+        ...

@@ -1,11 +1,20 @@
-"""The classroom's tables, in the networks' SQLite file: classes, their activities, students,
-which network belongs to whom, answers, and (app/events/sqlite.py) the events feed.
+"""The classroom's tables, in the networks' own database (the SQLite file, or PostgreSQL):
+classes, their activities, students, which network belongs to whom, answers, and
+(app/events/) the events feed.
 
 Everything a change implies is written in the transaction of the change: a step on a class
 network updates the student's card row and publishes an event in the step's own transaction
 (the store calls `before` and `after` below from inside it), so the dashboard, the events and
 the networks never disagree, and a pause that the teacher saw acknowledged refuses every
-later change (the check runs inside the write transaction, after BEGIN IMMEDIATE).
+later change, on every server: the check runs inside the write transaction, which on SQLite
+runs alone (BEGIN IMMEDIATE), and on PostgreSQL holds a share lock on the class's row
+(FOR SHARE), so the pause's UPDATE of that row waits for every change already past the check
+and every later change waits for the pause, then sees it.
+
+One copy of the SQL serves both backends (sqlite3's `?` placeholders; PostgreSQL's store
+translates them); the store names what differs (`share_clause`, `lock`, `insert`). Where
+SQLite's one writer at a time made a read-then-write safe, `lock` serialises the writers
+that need it on PostgreSQL (class counts, student numbers, answer attempts).
 
 Classes expire as networks do: a class unused for `expire_after` seconds (no teacher call,
 no student request) is deleted, with its students, activities and answers, when classes
@@ -15,7 +24,6 @@ are next created.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,8 +34,7 @@ from app import nn
 from app.classroom.errors import LimitReached, Missing, Paused
 from app.events import EventFeed
 from app.schemas import engine_config
-from app.store.base import StoredNetwork, StoreFull
-from app.store.sqlite import SQLiteStore
+from app.store.base import Connection, SharedStore, StoredNetwork, StoreFull
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS classes (
@@ -38,8 +45,8 @@ CREATE TABLE IF NOT EXISTS classes (
     paused          INTEGER NOT NULL DEFAULT 0,
     activity_number INTEGER NOT NULL,
     spotlight       TEXT NOT NULL DEFAULT '[]',
-    created_at      REAL NOT NULL,
-    last_used       REAL NOT NULL
+    created_at      DOUBLE PRECISION NOT NULL,
+    last_used       DOUBLE PRECISION NOT NULL
 );
 CREATE TABLE IF NOT EXISTS activities (
     class_id TEXT NOT NULL,
@@ -54,11 +61,11 @@ CREATE TABLE IF NOT EXISTS students (
     name       TEXT NOT NULL,
     key_hash   TEXT NOT NULL,
     network_id TEXT NOT NULL,
-    updates    INTEGER NOT NULL DEFAULT 0,
-    loss       REAL,
+    updates    BIGINT NOT NULL DEFAULT 0,
+    loss       DOUBLE PRECISION,
     losses     TEXT NOT NULL DEFAULT '[]',
     phase      TEXT NOT NULL DEFAULT 'idle',
-    last_seen  REAL NOT NULL,
+    last_seen  DOUBLE PRECISION NOT NULL,
     UNIQUE (class_id, number)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS students_key ON students (class_id, key_hash);
@@ -74,10 +81,13 @@ CREATE TABLE IF NOT EXISTS answers (
     path       TEXT NOT NULL,
     attempts   INTEGER NOT NULL,
     state      TEXT NOT NULL,
-    expected   REAL,
+    expected   DOUBLE PRECISION,
     PRIMARY KEY (network_id, path)
 );
 """
+"""Column types both backends read alike (SQLite gives DOUBLE PRECISION its REAL affinity)."""
+CLASS_COLUMNS = "id, title, join_code, key_hash, paused, activity_number, spotlight, last_used"
+STUDENT_COLUMNS = "id, class_id, number, name, network_id, updates, loss, losses, phase, last_seen"
 LOSSES_KEPT = 50
 OUTSIDE_KEPT = 100_000
 TOUCH_EVERY = 60.0
@@ -147,31 +157,26 @@ class _Token:
     by_teacher: bool
 
 
-def _class(row: sqlite3.Row) -> ClassRow:
+def _class(row: Any) -> ClassRow:
+    """A row of CLASS_COLUMNS."""
     return ClassRow(
-        row["id"],
-        row["title"],
-        row["join_code"],
-        row["key_hash"],
-        bool(row["paused"]),
-        row["activity_number"],
-        json.loads(row["spotlight"]),
-        row["last_used"],
+        row[0], row[1], row[2], row[3], bool(row[4]), int(row[5]), json.loads(row[6]), row[7]
     )
 
 
-def _student(row: sqlite3.Row) -> StudentRow:
+def _student(row: Any) -> StudentRow:
+    """A row of STUDENT_COLUMNS."""
     return StudentRow(
-        row["id"],
-        row["class_id"],
-        row["number"],
-        row["name"],
-        row["network_id"],
-        row["updates"],
-        row["loss"],
-        json.loads(row["losses"]),
-        row["phase"],
-        row["last_seen"],
+        row[0],
+        row[1],
+        int(row[2]),
+        row[3],
+        row[4],
+        int(row[5]),
+        row[6],
+        json.loads(row[7]),
+        row[8],
+        row[9],
     )
 
 
@@ -188,32 +193,35 @@ def dataset_loss(network: StoredNetwork) -> float | None:
 
 
 class ClassroomDB:
-    def __init__(self, store: SQLiteStore, feed: EventFeed, expire_after: float = 0.0) -> None:
+    def __init__(self, store: SharedStore, feed: EventFeed, expire_after: float = 0.0) -> None:
         self.store, self.feed, self.expire_after = store, feed, expire_after
         self._next_sweep = 0.0
         self._outside: set[str] = set()
         """Ids of networks in no class (see `membership`)."""
-        with store._errors():
-            store._connection().executescript(SCHEMA)
+        store.create_tables(SCHEMA)
         store.hook = self
 
     @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        with self.store._errors():
-            yield self.store._connection()
+    def _read(self) -> Iterator[Connection]:
+        with self.store.reading() as conn:
+            yield conn
 
     # -- the store's hook: inside every change's transaction ---------------------------------
-    def membership(self, conn: sqlite3.Connection, network_id: str) -> Membership | None:
+    def membership(
+        self, conn: Connection, network_id: str, gate: bool = False
+    ) -> Membership | None:
         """The network's class and student, or None. A network is made in a class or not,
         once and for all (a join or push inserts both in one transaction), so "in no class"
-        is remembered: a step of such a network pays no query here."""
+        is remembered: a step of such a network pays no query here. `gate`: in a write
+        transaction that the pause must refuse, the class's row is read with the store's
+        share lock."""
         if network_id in self._outside:
             return None
         row = conn.execute(
             "SELECT cn.class_id, cn.student_id, cn.activity_number, c.paused, "
             "s.network_id = cn.network_id FROM class_networks cn "
             "JOIN classes c ON c.id = cn.class_id JOIN students s ON s.id = cn.student_id "
-            "WHERE cn.network_id = ?",
+            "WHERE cn.network_id = ?" + (self.store.share_clause if gate else ""),
             (network_id,),
         ).fetchone()
         if row is None:
@@ -224,9 +232,9 @@ class ClassroomDB:
         return Membership(row[0], row[1], row[2], bool(row[3]), bool(row[4]))
 
     def before(
-        self, conn: sqlite3.Connection, network_id: str, updates: int, change: object
+        self, conn: Connection, network_id: str, updates: int, change: object
     ) -> _Token | None:
-        member = self.membership(conn, network_id)
+        member = self.membership(conn, network_id, gate=True)
         if member is None:
             return None
         teacher = isinstance(change, TeacherChange)
@@ -234,7 +242,7 @@ class ClassroomDB:
             raise Paused()
         return _Token(member, updates, teacher)
 
-    def after(self, conn: sqlite3.Connection, token: object, network: StoredNetwork | None) -> None:
+    def after(self, conn: Connection, token: object, network: StoredNetwork | None) -> None:
         assert isinstance(token, _Token)
         member, now = token.member, time.time()
         if not member.current:
@@ -266,7 +274,8 @@ class ClassroomDB:
     # -- classes -----------------------------------------------------------------------------
     def create_class(self, row: dict[str, Any], activity: str, max_classes: int) -> None:
         now = time.time()
-        with self.store._write() as conn:
+        with self.store.writing() as conn:
+            self.store.lock(conn, "classes")  # the count and the insert, one at a time
             if now >= self._next_sweep:
                 self._sweep(conn, now)
             (count,) = conn.execute("SELECT COUNT(*) FROM classes").fetchone()
@@ -291,7 +300,7 @@ class ClassroomDB:
             found = conn.execute("SELECT 1 FROM classes WHERE join_code = ?", (code,))
             return found.fetchone() is not None
 
-    def _sweep(self, conn: sqlite3.Connection, now: float) -> None:
+    def _sweep(self, conn: Connection, now: float) -> None:
         """Delete classes nobody used for `expire_after` seconds, and what was theirs."""
         self._next_sweep = now + 60.0
         if not self.expire_after:
@@ -308,21 +317,25 @@ class ClassroomDB:
 
     def get_class(self, class_id: str) -> ClassRow:
         with self._read() as conn:
-            row = conn.execute("SELECT * FROM classes WHERE id = ?", (class_id,)).fetchone()
+            row = conn.execute(
+                f"SELECT {CLASS_COLUMNS} FROM classes WHERE id = ?", (class_id,)
+            ).fetchone()
         if row is None:
             raise Missing("class_id", "no class has this id (it may have expired)")
         return _class(row)
 
     def class_by_code(self, code: str) -> ClassRow | None:
         with self._read() as conn:
-            row = conn.execute("SELECT * FROM classes WHERE join_code = ?", (code,)).fetchone()
+            row = conn.execute(
+                f"SELECT {CLASS_COLUMNS} FROM classes WHERE join_code = ?", (code,)
+            ).fetchone()
         return None if row is None else _class(row)
 
     def touch(self, found: ClassRow) -> None:
         """Count a teacher's call as use (at most once a minute)."""
         now = time.time()
         if now - found.last_used > TOUCH_EVERY:
-            with self.store._write() as conn:
+            with self.store.writing() as conn:
                 conn.execute("UPDATE classes SET last_used = ? WHERE id = ?", (now, found.id))
 
     def activity(self, class_id: str, number: int) -> str:
@@ -336,7 +349,7 @@ class ClassroomDB:
         return str(row[0])
 
     def set_paused(self, class_id: str, paused: bool) -> None:
-        with self.store._write() as conn:
+        with self.store.writing() as conn:
             conn.execute(
                 "UPDATE classes SET paused = ?, last_used = ? WHERE id = ?",
                 (int(paused), time.time(), class_id),
@@ -344,7 +357,7 @@ class ClassroomDB:
             self.feed.publish(conn, class_id, "pause" if paused else "resume")
 
     def set_spotlight(self, class_id: str, student_ids: list[str]) -> None:
-        with self.store._write() as conn:
+        with self.store.writing() as conn:
             conn.execute(
                 "UPDATE classes SET spotlight = ? WHERE id = ?", (json.dumps(student_ids), class_id)
             )
@@ -354,13 +367,16 @@ class ClassroomDB:
     def students(self, class_id: str) -> list[StudentRow]:
         with self._read() as conn:
             rows = conn.execute(
-                "SELECT * FROM students WHERE class_id = ? ORDER BY number", (class_id,)
+                f"SELECT {STUDENT_COLUMNS} FROM students WHERE class_id = ? ORDER BY number",
+                (class_id,),
             ).fetchall()
         return [_student(r) for r in rows]
 
     def student(self, student_id: str) -> StudentRow:
         with self._read() as conn:
-            row = conn.execute("SELECT * FROM students WHERE id = ?", (student_id,)).fetchone()
+            row = conn.execute(
+                f"SELECT {STUDENT_COLUMNS} FROM students WHERE id = ?", (student_id,)
+            ).fetchone()
         if row is None:
             raise Missing("student_id", "no student of this class has this id")
         return _student(row)
@@ -368,7 +384,8 @@ class ClassroomDB:
     def student_by_key(self, class_id: str, key_hash: str) -> StudentRow | None:
         with self._read() as conn:
             row = conn.execute(
-                "SELECT * FROM students WHERE class_id = ? AND key_hash = ?", (class_id, key_hash)
+                f"SELECT {STUDENT_COLUMNS} FROM students WHERE class_id = ? AND key_hash = ?",
+                (class_id, key_hash),
             ).fetchone()
         return None if row is None else _student(row)
 
@@ -384,7 +401,8 @@ class ClassroomDB:
         """Insert the student and their network; None if the class's activity changed since
         `found` was read (the caller builds the network again from the new one)."""
         now = time.time()
-        with self.store._write() as conn:
+        with self.store.writing() as conn:
+            self.store.lock(conn, f"class:{found.id}")  # numbers, the count, the activity
             (number, count, activity) = conn.execute(
                 "SELECT COALESCE(MAX(number), 0) + 1, COUNT(*), (SELECT activity_number FROM "
                 "classes WHERE id = ?) FROM students WHERE class_id = ?",
@@ -423,17 +441,19 @@ class ClassroomDB:
                 (network.id, found.id, student_id, found.activity_number),
             )
             self.feed.publish(conn, found.id, "join", student_id)
-            row = conn.execute("SELECT * FROM students WHERE id = ?", (student_id,)).fetchone()
+            row = conn.execute(
+                f"SELECT {STUDENT_COLUMNS} FROM students WHERE id = ?", (student_id,)
+            ).fetchone()
         return _student(row)
 
     def seen(self, student: StudentRow) -> None:
         """A student came back (joined again)."""
-        with self.store._write() as conn:
+        with self.store.writing() as conn:
             conn.execute(
                 "UPDATE students SET last_seen = ? WHERE id = ?", (time.time(), student.id)
             )
 
-    def _insert_network(self, conn: sqlite3.Connection, network: StoredNetwork) -> None:
+    def _insert_network(self, conn: Connection, network: StoredNetwork) -> None:
         if not self.store.insert(conn, network):
             raise StoreFull(
                 f"the server already holds its maximum of {self.store.max_networks} networks",
@@ -450,7 +470,8 @@ class ClassroomDB:
         id). False, and nothing changed, if another push came first or a student joined
         since `found` and the students were read: the caller reads them again."""
         number, now = found.activity_number + 1, time.time()
-        with self.store._write() as conn:
+        with self.store.writing() as conn:
+            self.store.lock(conn, f"class:{found.id}")
             current = conn.execute(
                 "SELECT activity_number FROM classes WHERE id = ?", (found.id,)
             ).fetchone()
@@ -507,7 +528,7 @@ class ClassroomDB:
             member = self.membership(conn, network_id)
         if member is None or not member.current:
             return
-        with self.store._write() as conn:
+        with self.store.writing() as conn:
             conn.execute(
                 "UPDATE students SET phase = ?, last_seen = ? WHERE id = ?",
                 (phase, time.time(), member.student_id),
@@ -543,8 +564,9 @@ class ClassroomDB:
     ) -> AnswerRow:
         """Write the answer `decide` makes of the one stored (None the first time), in one
         transaction that a pause refuses; the card's progress follows in an event."""
-        with self.store._write() as conn:
-            member = self.membership(conn, network_id)
+        with self.store.writing() as conn:
+            self.store.lock(conn, f"answer:{network_id}")  # attempts counted one at a time
+            member = self.membership(conn, network_id, gate=True)
             if member is not None and member.paused:
                 raise Paused()
             row = conn.execute(
@@ -554,7 +576,9 @@ class ClassroomDB:
             ).fetchone()
             new = decide(None if row is None else AnswerRow(*row))
             conn.execute(
-                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO answers VALUES (?, ?, ?, ?, ?) ON CONFLICT (network_id, path) DO "
+                "UPDATE SET attempts = excluded.attempts, state = excluded.state, "
+                "expected = excluded.expected",
                 (network_id, path, new.attempts, new.state, new.expected),
             )
             if member is not None:

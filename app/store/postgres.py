@@ -4,11 +4,19 @@ The same interface and the same promises as the SQLite store (app/store/sqlite.p
 same row layout and the same encodings of the blobs (stored as bytea), so a network moves
 between the two bit for bit (`backprop-lab export` / `import`).
 
-`modify` is optimistic, as in SQLite: load (from the decoded-network cache when its version
-is the database's), compute the change with no lock and no connection held, then
+`modify` is optimistic first, as in SQLite: load (from the decoded-network cache when its
+version is the database's), compute the change with no lock and no connection held, then
 `UPDATE … WHERE id = %s AND version = %s`; when that touches no row another writer (another
 thread, worker or server) got there first, and the change is computed again from the new
-state. A long step therefore never holds a row lock or one of the pool's few connections.
+state. A step therefore rarely holds a row lock or one of the pool's few connections while
+it computes. After OPTIMISTIC_ATTEMPTS such conflicts (a network many writers step at once)
+the change is computed once more with the row locked (SELECT … FOR UPDATE), which no other
+writer can overtake: the writers of a busy network queue on its row instead of failing.
+
+The classroom's tables (app/store/classroom.py) live in the same database, and its writes
+run in this store's transactions: `writing()`, `insert()` and `lock()` (an advisory lock by
+name), and `hook`, called inside every change's transaction, as on SQLite. Its SQL is
+SQLite's, with `?` placeholders: `_Sql` turns them into psycopg's.
 
 `create` takes a transaction-scoped advisory lock that every create (and every write of a new
 dataset) shares, so the cap on networks and the quota of stored bytes hold across servers.
@@ -21,10 +29,11 @@ back the next requests succeed without a restart.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -34,6 +43,7 @@ from psycopg.rows import dict_row
 
 from app.schemas import NetworkSettings
 from app.store.base import (
+    ChangeHook,
     NotFound,
     SchemaTooNew,
     StoredNetwork,
@@ -44,9 +54,10 @@ from app.store.base import (
 from app.store.cache import NetworkCache
 from app.store.sqlite import (
     COLUMNS,
-    MAX_ATTEMPTS,
+    OPTIMISTIC_ATTEMPTS,
     SWEEP_EVERY,
     TOUCH_EVERY,
+    cached,
     encode_params,
     network_to_row,
     row_to_network,
@@ -85,6 +96,8 @@ MIGRATE_LOCK = 0x6270_0001
 """Advisory lock key held while the schema is created or migrated (servers start together)."""
 CREATE_LOCK = 0x6270_0002
 """Advisory lock key every create and every new dataset shares (the cap and the quota)."""
+NAMED_LOCKS = 0x6270
+"""First half of the two-key advisory locks that `lock(conn, key)` takes (hashtext the other)."""
 
 ROW_BYTES = """
     SELECT COALESCE(SUM(pg_column_size(params) + COALESCE(pg_column_size(dataset), 0)
@@ -96,7 +109,33 @@ their text, and 64 bytes of row overhead and fixed-width columns. Unlike
 pg_total_relation_size it shrinks as soon as a network is deleted, not after VACUUM."""
 
 
+@functools.lru_cache(maxsize=512)
+def psycopg_sql(sql: str) -> str:
+    """SQLite's `?` placeholders as psycopg's `%s` (and a literal % doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class _Sql:
+    """A psycopg connection that runs SQL written for sqlite3 (`?` placeholders), so the
+    classroom's statements are written once for both backends."""
+
+    __slots__ = ("conn",)
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = (), /) -> psycopg.Cursor[Any]:
+        return self.conn.execute(psycopg_sql(sql), params)
+
+
+def _held(network: StoredNetwork) -> tuple[Any, ...]:
+    """What a step leaves as it was; `_save` writes those columns only if they changed."""
+    return (network.settings, network.seed, network.dataset, network.test, list(network.layers))
+
+
 class PostgresStore:
+    share_clause = " FOR SHARE OF c"
+
     def __init__(
         self,
         url: str,
@@ -119,6 +158,8 @@ class PostgresStore:
         self.timeout = timeout
         self._next_sweep = 0.0
         self._cache = NetworkCache(cache_networks)
+        self.hook: ChangeHook | None = None
+        """Sees every change inside its write transaction (the classroom's gate and cards)."""
         timeout_ms = int(timeout * 1000)
         self._pool = psycopg_pool.ConnectionPool(
             url,
@@ -190,26 +231,34 @@ class PostgresStore:
     # -- the interface -----------------------------------------------------------------------
     def create(self, network: StoredNetwork) -> None:
         """Insert, or raise StoreFull when `max_networks` are stored and none has expired."""
-        now = time.time()
-        network.created_at = network.created_at or now
-        network.last_used = now
         with self._transaction() as conn:
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (CREATE_LOCK,))
-            count = self._make_room(conn, now)
-            if count < self.max_networks or not self.max_networks:
-                conn.execute(
-                    f"INSERT INTO networks ({COLUMNS}) VALUES "
-                    "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                    network_to_row(network),
-                )
-                if self.max_stored_bytes and self._stored_bytes(conn) > self.max_stored_bytes:
-                    self._sweep(conn, now)  # expired networks go first
-                self._check_quota(conn)
+            if self.insert(_Sql(conn), network):
                 return
         raise StoreFull(
             f"the server already holds its maximum of {self.max_networks} networks",
             setting="BACKPROP_MAX_NETWORKS",
         )
+
+    def insert(self, sql: Any, network: StoredNetwork) -> bool:
+        """`create` inside the caller's transaction (`writing()`): False, and nothing
+        inserted, at `max_networks`; StoreFull (the transaction rolls back) over the quota.
+        Every insert takes the create lock until its transaction ends."""
+        conn: psycopg.Connection[Any] = sql.conn
+        now = time.time()
+        network.created_at = network.created_at or now
+        network.last_used = now
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (CREATE_LOCK,))
+        count = self._make_room(conn, now)
+        if self.max_networks and count >= self.max_networks:
+            return False
+        conn.execute(
+            f"INSERT INTO networks ({COLUMNS}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            network_to_row(network),
+        )
+        if self.max_stored_bytes and self._stored_bytes(conn) > self.max_stored_bytes:
+            self._sweep(conn, now)  # expired networks go first
+        self._check_quota(conn)
+        return True
 
     def _stored_bytes(self, conn: psycopg.Connection[Any]) -> int:
         row = conn.execute(ROW_BYTES).fetchone()
@@ -248,24 +297,32 @@ class PostgresStore:
     def _load(self, network_id: str) -> StoredNetwork:
         """The network as the database holds it now (see SQLiteStore._load)."""
         with self._connection() as conn:
-            head = conn.execute(
-                "SELECT version, last_used FROM networks WHERE id = %s", (network_id,)
+            return self._load_on(conn, network_id)
+
+    def _load_on(
+        self, conn: psycopg.Connection[Any], network_id: str, lock: bool = False
+    ) -> StoredNetwork:
+        """`_load` on `conn`; `lock`: FOR UPDATE, held until its transaction ends."""
+        head = conn.execute(
+            "SELECT version, last_used FROM networks WHERE id = %s" + (" FOR UPDATE" * lock),
+            (network_id,),
+        ).fetchone()
+        network = cached(self._cache, network_id, head, self._cutoff(time.time()))
+        if network is not None:
+            return network
+        with conn.cursor(row_factory=dict_row) as cursor:
+            row = cursor.execute(
+                f"SELECT {COLUMNS} FROM networks WHERE id = %s", (network_id,)
             ).fetchone()
-            if head is None or head[1] < self._cutoff(time.time()):
-                raise NotFound(network_id)
-            network = self._cache.get(network_id, head[0])
-            if network is not None:
-                network.last_used = head[1]
-                return network
-            with conn.cursor(row_factory=dict_row) as cursor:
-                row = cursor.execute(
-                    f"SELECT {COLUMNS} FROM networks WHERE id = %s", (network_id,)
-                ).fetchone()
         if row is None:
             raise NotFound(network_id)
         network = row_to_network(row)  # type: ignore[arg-type]  # a mapping, as sqlite3.Row
         self._cache.put(network)
         return network
+
+    def read(self, network_id: str) -> StoredNetwork:
+        """`get` without counting as use (the teacher's dashboard reads every network)."""
+        return self._load(network_id)
 
     def get(self, network_id: str) -> StoredNetwork:
         network = self._load(network_id)
@@ -289,30 +346,46 @@ class PostgresStore:
 
     def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
         """Load, let `change` mutate the network (or raise to abort: nothing is saved), then
-        save it if nobody changed it meanwhile, else run `change` again on the new state."""
-        for _ in range(MAX_ATTEMPTS):
+        save it if nobody changed it meanwhile, else run `change` again on the new state;
+        after OPTIMISTIC_ATTEMPTS such conflicts, once more with the row locked."""
+        for _ in range(OPTIMISTIC_ATTEMPTS):
             network = self._load(network_id)
-            held = (
-                network.settings,
-                network.seed,
-                network.dataset,
-                list(network.layers),
-                network.test,
-            )
-            loaded = network.version
+            held = _held(network)
+            loaded, updates = network.version, network.updates
             result = change(network)
-            network.version = loaded + 1
-            network.last_used = time.time()
-            if self._save(network, loaded, held):
-                self._cache.put(network, copy=False)  # nothing else holds it
-                return result
-        raise StoreUnavailable("the network kept changing while this change was computed")
+            with self._transaction() as conn:
+                if self._save(conn, network, loaded, held, updates, change):
+                    break
+                if not conn.execute(
+                    "SELECT 1 FROM networks WHERE id = %s", (network_id,)
+                ).fetchone():
+                    raise NotFound(network_id)
+        else:
+            with self._transaction() as conn:
+                network = self._load_on(conn, network_id, lock=True)
+                held = _held(network)
+                loaded, updates = network.version, network.updates
+                result = change(network)
+                self._save(conn, network, loaded, held, updates, change)
+        self._cache.put(network, copy=False)  # nothing else holds it
+        return result
 
-    def _save(self, network: StoredNetwork, loaded: int, held: tuple[Any, ...]) -> bool:
-        """Write the network if the database still holds version `loaded`: only the weights
-        and counters when the settings, seed and dataset are the ones loaded (steps), else
-        every column, under the create lock and within the quota. False: changed meanwhile."""
-        settings, seed, dataset, layers, test = held
+    def _save(
+        self,
+        conn: psycopg.Connection[Any],
+        network: StoredNetwork,
+        loaded: int,
+        held: tuple[Any, ...],
+        updates: int,
+        change: object,
+    ) -> bool:
+        """Write the network, version one more, if the database still holds version
+        `loaded` (False: changed meanwhile, nothing written): only the weights and counters
+        when the settings, seed and dataset are the ones loaded (steps), else every column,
+        under the create lock and within the quota; the hook around it, in `conn`'s
+        transaction. The create lock is taken after the hook's `before`, which locks the
+        class's row: a push of an activity takes them in that order too."""
+        settings, seed, dataset, test, layers = held
         steps_only = (
             network.settings is settings
             and network.seed == seed
@@ -320,42 +393,71 @@ class PostgresStore:
             and network.test is test
             and network.layers == layers
         )
-        with self._transaction() as conn:
-            if steps_only:
-                cursor = conn.execute(
-                    "UPDATE networks SET params=%s, updates=%s, version=%s, last_used=%s "
-                    "WHERE id=%s AND version=%s",
-                    (
-                        encode_params(network.params),
-                        network.updates,
-                        network.version,
-                        network.last_used,
-                        network.id,
-                        loaded,
-                    ),
-                )
-            else:
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (CREATE_LOCK,))
-                row = network_to_row(network)
-                cursor = conn.execute(
-                    "UPDATE networks SET layers=%s, settings=%s, seed=%s, params=%s, "
-                    "dataset_n=%s, dataset=%s, updates=%s, version=%s, last_used=%s, "
-                    "dataset_codec=%s, test_n=%s WHERE id=%s AND version=%s",
-                    (*row[1:9], *row[10:13], network.id, loaded),
-                )
-                if cursor.rowcount == 1:
-                    self._check_quota(conn)
-            if cursor.rowcount == 1:
-                return True
-            if conn.execute("SELECT 1 FROM networks WHERE id = %s", (network.id,)).fetchone():
-                return False
-        raise NotFound(network.id)
+        network.version, network.last_used = loaded + 1, time.time()
+        if steps_only:
+            cursor = conn.execute(
+                "UPDATE networks SET params=%s, updates=%s, version=%s, last_used=%s "
+                "WHERE id=%s AND version=%s",
+                (
+                    encode_params(network.params),
+                    network.updates,
+                    network.version,
+                    network.last_used,
+                    network.id,
+                    loaded,
+                ),
+            )
+        else:
+            row = network_to_row(network)
+            cursor = conn.execute(
+                "UPDATE networks SET layers=%s, settings=%s, seed=%s, params=%s, "
+                "dataset_n=%s, dataset=%s, updates=%s, version=%s, last_used=%s, "
+                "dataset_codec=%s, test_n=%s WHERE id=%s AND version=%s",
+                (*row[1:9], *row[10:13], network.id, loaded),
+            )
+        if cursor.rowcount != 1:
+            network.version = loaded
+            return False
+        sql = _Sql(conn)
+        token = self.hook.before(sql, network.id, updates, change) if self.hook else None
+        if not steps_only:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (CREATE_LOCK,))
+            self._check_quota(conn)
+        if token is not None and self.hook:
+            self.hook.after(sql, token, network)
+        return True
 
     def delete(self, network_id: str) -> bool:
         self._cache.discard(network_id)
-        with self._connection() as conn:
+        with self._transaction() as conn:
+            sql = _Sql(conn)
+            token = self.hook.before(sql, network_id, 0, None) if self.hook else None
             cursor = conn.execute("DELETE FROM networks WHERE id = %s", (network_id,))
+            if token is not None and self.hook:
+                self.hook.after(sql, token, None)
             return cursor.rowcount > 0
+
+    # -- for the classroom (app/store/classroom.py, app/store/base.py SharedStore) -----------
+    @contextmanager
+    def writing(self) -> Iterator[_Sql]:
+        with self._transaction() as conn:
+            yield _Sql(conn)
+
+    @contextmanager
+    def reading(self) -> Iterator[_Sql]:
+        with self._connection() as conn:
+            yield _Sql(conn)
+
+    def create_tables(self, schema: str) -> None:
+        """Under the migration lock: CREATE … IF NOT EXISTS is not safe against itself."""
+        with self._transaction() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
+            for statement in schema.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+
+    def lock(self, sql: Any, key: str) -> None:
+        sql.execute("SELECT pg_advisory_xact_lock(?, hashtext(?))", (NAMED_LOCKS, key))
 
     def count(self) -> int:
         """Live networks (expired ones not yet swept do not count)."""

@@ -31,15 +31,16 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import NamedTuple, Protocol, TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 
 from app.nn import Array, Params
 from app.schemas import NetworkSettings
 from app.store.base import (
+    ChangeHook,
     NotFound,
     SchemaTooNew,
     StoredNetwork,
@@ -181,20 +182,17 @@ def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
     )
 
 
-class ChangeHook(Protocol):
-    """Called inside the write transaction of every change (`modify`, `delete`), after the
-    version check: `before` may refuse by raising (nothing is written), and returns a token,
-    or None to skip `after`; `updates` is the network's count before the change. `after`
-    sees the network as saved (None once deleted) and may write rows of its own in the same
-    transaction."""
-
-    def before(
-        self, conn: sqlite3.Connection, network_id: str, updates: int, change: object
-    ) -> object | None: ...
-
-    def after(
-        self, conn: sqlite3.Connection, token: object, network: StoredNetwork | None
-    ) -> None: ...
+def cached(
+    cache: NetworkCache, network_id: str, head: tuple[int, float] | None, cutoff: float
+) -> StoredNetwork | None:
+    """The cached network if it is at the version `head` (version, last_used) gives, else
+    None (read it); NotFound when there is no head or the network expired."""
+    if head is None or head[1] < cutoff:
+        raise NotFound(network_id)
+    network = cache.get(network_id, head[0])
+    if network is not None:
+        network.last_used = head[1]
+    return network
 
 
 class _Columns(NamedTuple):
@@ -206,13 +204,19 @@ class _Columns(NamedTuple):
     layers: list[int]
     test: tuple[Array, Array] | None
 
+    @classmethod
+    def of(cls, network: StoredNetwork) -> _Columns:
+        return cls(network.settings, network.seed, network.dataset, network.layers, network.test)
+
 
 class _Conflict(Exception):
     """The network changed between load and write: compute the change again."""
 
 
-MAX_ATTEMPTS = 20
-"""How often `modify` computes a change again before it gives up (StoreUnavailable)."""
+OPTIMISTIC_ATTEMPTS = 3
+"""How often `modify` computes a change with no lock held before it computes it once more
+inside the write transaction, where no other writer can come first (a busy network: a
+class stepping one shared network, dozens of writers at once)."""
 
 
 class SQLiteStore:
@@ -476,11 +480,8 @@ class SQLiteStore:
         head = conn.execute(
             "SELECT version, last_used FROM networks WHERE id = ?", (network_id,)
         ).fetchone()
-        if head is None or head[1] < self._cutoff(time.time()):
-            raise NotFound(network_id)
-        network = self._cache.get(network_id, head[0])
+        network = cached(self._cache, network_id, head, self._cutoff(time.time()))
         if network is not None:
-            network.last_used = head[1]
             return network
         row = conn.execute(f"SELECT {COLUMNS} FROM networks WHERE id = ?", (network_id,)).fetchone()
         if row is None:
@@ -519,13 +520,13 @@ class SQLiteStore:
 
     def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
         """Load, let `change` mutate the network (or raise to abort: nothing is saved), then
-        save it if nobody changed it meanwhile, else run `change` again on the new state."""
-        for _ in range(MAX_ATTEMPTS):
+        save it if nobody changed it meanwhile, else run `change` again on the new state;
+        after OPTIMISTIC_ATTEMPTS such conflicts, once more inside BEGIN IMMEDIATE, which no
+        other writer can interrupt (so no change that should succeed is ever refused)."""
+        for _ in range(OPTIMISTIC_ATTEMPTS):
             with self._errors():
                 network = self._load(self._connection(), network_id)
-            held = _Columns(
-                network.settings, network.seed, network.dataset, network.layers, network.test
-            )
+            held = _Columns.of(network)
             loaded, updates = network.version, network.updates
             result = change(network)
             try:
@@ -537,19 +538,36 @@ class SQLiteStore:
                         raise NotFound(network_id)
                     if head[0] != loaded:
                         raise _Conflict
-                    token = (
-                        self.hook.before(conn, network_id, updates, change) if self.hook else None
-                    )
-                    network.version = loaded + 1
-                    network.last_used = time.time()
-                    self._save(conn, network, held)
-                    if token is not None and self.hook:
-                        self.hook.after(conn, token, network)
+                    self._commit(conn, network, held, updates, change)
             except _Conflict:
                 continue
             self._cache.put(network, copy=False)  # nothing else holds it: no copy needed
             return result
-        raise StoreUnavailable("the network kept changing while this change was computed")
+        with self._write() as conn:
+            network = self._load(conn, network_id)
+            held = _Columns.of(network)
+            updates = network.updates
+            result = change(network)
+            self._commit(conn, network, held, updates, change)
+        self._cache.put(network, copy=False)
+        return result
+
+    def _commit(
+        self,
+        conn: sqlite3.Connection,
+        network: StoredNetwork,
+        held: _Columns,
+        updates: int,
+        change: object,
+    ) -> None:
+        """Write the changed network (version one more) with the hook around it, in the
+        caller's write transaction, where its version was checked."""
+        token = self.hook.before(conn, network.id, updates, change) if self.hook else None
+        network.version += 1
+        network.last_used = time.time()
+        self._save(conn, network, held)
+        if token is not None and self.hook:
+            self.hook.after(conn, token, network)
 
     def _save(self, conn: sqlite3.Connection, network: StoredNetwork, held: _Columns) -> None:
         """Write a changed network: every column, or only the weights and counters when the
@@ -591,7 +609,24 @@ class SQLiteStore:
                 self.hook.after(conn, token, None)
             return gone
 
-    # -- for the classroom (app/store/classroom.py) ------------------------------------------
+    # -- for the classroom (app/store/classroom.py, app/store/base.py SharedStore) -----------
+    share_clause = ""
+
+    def writing(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._write()
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        with self._errors():
+            yield self._connection()
+
+    def create_tables(self, schema: str) -> None:
+        with self._errors():
+            self._connection().executescript(schema)
+
+    def lock(self, conn: sqlite3.Connection, key: str) -> None:
+        """Nothing to do: BEGIN IMMEDIATE already runs every write transaction alone."""
+
     def insert(self, conn: sqlite3.Connection, network: StoredNetwork) -> bool:
         """`create` inside the caller's write transaction (from `_write`): False, and nothing
         inserted, at `max_networks`; StoreFull (the caller's transaction rolls back) over

@@ -96,7 +96,8 @@ function incoming(layers, id, select) {
 }
 
 /**
- * Render the card. s: the page state; actions: {setWeight(sel, value), gradientCheck(), select(sel)}.
+ * Render the card. s: the page state (s.hint, if given, replaces the "Press …" notes);
+ * actions: {setWeight(sel, value), gradientCheck(), select(sel)}.
  */
 export function renderCard(root, s, actions) {
   root.replaceChildren();
@@ -159,7 +160,9 @@ export function renderCard(root, s, actions) {
   const body = h('div', { class: 'card-body' });
   root.append(h('h2', { text: card.title, tabindex: '-1' }), body);
   if (!trace) {
-    body.append(h('p', { class: 'empty', text: 'Press Forward to fill in the numbers.' }));
+    body.append(
+      h('p', { class: 'empty', text: s.hint || 'Press Forward to fill in the numbers.' }),
+    );
   }
   for (const row of card.rows) {
     body.append(
@@ -172,7 +175,9 @@ export function renderCard(root, s, actions) {
     );
   }
   if (trace && !trace.deltas && card.rows.length) {
-    body.append(h('p', { class: 'empty', text: 'Press Backward for δ and the gradients.' }));
+    body.append(
+      h('p', { class: 'empty', text: s.hint || 'Press Backward for δ and the gradients.' }),
+    );
   }
   body.append(explainer(root));
   if (!edge) {

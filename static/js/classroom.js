@@ -36,7 +36,7 @@ export async function joinClassroom(id, hooks) {
   const isCurrent = info.current_network_id === id;
   let questions = info.questions || [];
   let live = { paused: info.paused, lock: info.lock || [] };
-  const masker = new Masker(['#card', '#graph', '#loss-now', '#data'], () => {
+  const masker = new Masker(['#card', '#graph', '#loss-now', '#data', '#step-say'], () => {
     const s = hooks.state();
     return { strings: maskStrings(questions, s.trace, s.before), units: maskedUnits(questions) };
   });

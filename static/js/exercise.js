@@ -9,7 +9,7 @@
 // weights_after[k][r][q], biases_after[k][r] (k: the weights into layer k+1).
 
 import { fmt } from './format.js';
-import { unitName } from './graph.js';
+import { unitName } from './layout.js';
 
 const FIELDS = {
   net: 3,

@@ -3,9 +3,10 @@
 
 import { edgeWidth, signColor, divergingRgb, rgbString } from './colors.js';
 import { fmt, full } from './format.js';
-import { layoutNetwork, pointAlong, showsAllLabels } from './layout.js';
+import { layoutNetwork, placeLabels, pointAlong, showsAllLabels, unitName } from './layout.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
+let graphs = 0; // clip-path ids stay unique when a page draws several graphs
 const W = 900;
 const H = 520;
 
@@ -50,18 +51,13 @@ function hitArea(e, half) {
     .join(' ');
 }
 
-export function unitName(layers, k, r) {
-  if (k === 0) return `x${r + 1}`;
-  if (k === layers.length - 1) return `out${r + 1}`;
-  return layers.length > 3 ? `h${k}.${r + 1}` : `h${r + 1}`;
-}
-
 export class Graph {
   constructor(svg, onSelect) {
     this.svg = svg;
     this.onSelect = onSelect;
     this.layers = null;
     this.frame = null;
+    this.prefix = `g${(graphs += 1)}`;
     svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
     svg.addEventListener('click', (e) => this.pick(e));
     svg.addEventListener('keydown', (e) => {
@@ -74,6 +70,8 @@ export class Graph {
   }
 
   pick(event) {
+    const picture = event.target.closest('[data-unit-heatmap]');
+    if (picture && this.onPicture) this.onPicture(picture.dataset.unitHeatmap);
     const target = event.target.closest('[data-unit],[data-weight-id],[data-bias-id]');
     if (!target) return;
     if (target.dataset.unit) this.onSelect({ type: 'unit', id: target.dataset.unit });
@@ -88,10 +86,13 @@ export class Graph {
     const g = layoutNetwork(layers, { width: W, height: H });
     this.geo = g;
     this.allLabels = showsAllLabels(layers);
+    // labels shown all at once are placed apart; a hover label shows alone
+    const spots = this.allLabels ? placeLabels(g) : null;
     const nEdges = g.edges.length + g.biasEdges.length;
     this.svg.classList.toggle('compact', !this.allLabels);
     this.svg.classList.toggle('crowded', g.spacing < 2 * g.radius + 30);
     this.svg.replaceChildren();
+    const defs = el('defs', {}, this.svg);
     const edgeLayer = el('g', { class: 'edges' }, this.svg);
     const labelLayer = el('g', { class: 'labels' });
     this.edges = new Map();
@@ -106,7 +107,8 @@ export class Graph {
       el('polygon', { class: 'hit', points: hitArea(e, 6) }, group);
       const line = el('line', { class: 'stroke', x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, group);
       const title = el('title', {}, group);
-      const p = pointAlong(e, bias ? 0.5 : 0.25 + 0.2 * (e.q % 2));
+      const p =
+        bias || !spots ? pointAlong(e, bias ? 0.5 : 0.25 + 0.2 * (e.q % 2)) : spots.get(e.id);
       const label = el(
         'g',
         {
@@ -154,6 +156,28 @@ export class Graph {
         nodeLayer,
       );
       const circle = el('circle', { cx: u.x, cy: u.y, r: g.radius }, group);
+      let picture = null;
+      if (u.k > 0) {
+        // o over the input plane, inside a band of the fill (o for the example shown)
+        const clip = el('clipPath', { id: `${this.prefix}-clip-${u.id}` }, defs);
+        const inner = g.radius * 0.78;
+        el('circle', { cx: u.x, cy: u.y, r: inner }, clip);
+        picture = el(
+          'image',
+          {
+            class: 'unit-heatmap',
+            'data-unit-heatmap': u.id,
+            x: u.x - inner,
+            y: u.y - inner,
+            width: 2 * inner,
+            height: 2 * inner,
+            preserveAspectRatio: 'none',
+            'clip-path': `url(#${this.prefix}-clip-${u.id})`,
+          },
+          group,
+        );
+        picture.setAttribute('hidden', '');
+      }
       const inside = text(group, 'uvalue', u.x, u.y + 4);
       const nameText = text(group, 'uname', u.x, u.y - g.radius - 6);
       nameText.textContent = name;
@@ -161,7 +185,7 @@ export class Graph {
         text(group, 'uextra', u.x, u.y + g.radius + 14 + n * 13),
       );
       const title = el('title', {}, group);
-      this.units.set(u.id, { group, circle, inside, below, title, name, u });
+      this.units.set(u.id, { group, circle, picture, inside, below, title, name, u });
     }
     this.svg.appendChild(labelLayer);
     // crop the view to what is drawn, so small networks do not float in empty space
@@ -169,7 +193,9 @@ export class Graph {
     const top = Math.max(0, Math.min(...ys) - g.radius - 26);
     const textBelow = layers.every((n) => n <= 4) ? 72 : 30; // up to four lines of numbers
     const bottom = Math.min(H + 90, Math.max(...ys) + g.radius + textBelow);
+    this.base = { x: 0, y: Math.round(top), w: W, h: Math.round(bottom - top) };
     this.svg.setAttribute('viewBox', `0 ${top.toFixed(0)} ${W} ${(bottom - top).toFixed(0)}`);
+    if (this.onBuild) this.onBuild(); // zoom (graphzoom.js) starts from the new drawing
   }
 
   /**
@@ -277,6 +303,30 @@ export class Graph {
         sel,
         true,
       );
+    }
+  }
+
+  /**
+   * Each unit's o over the input plane (unitmaps.js's grids: id → {values, range}, n × n
+   * values row by row from the top), or null to take the pictures away.
+   */
+  pictures(grids, n) {
+    this.svg.classList.toggle('pictured', Boolean(grids));
+    for (const [id, item] of this.units) {
+      if (!item.picture) continue;
+      const grid = grids && grids.get(id);
+      set(item.picture, 'hidden', grid ? null : '');
+      if (!grid) continue;
+      const canvas = document.createElement('canvas');
+      canvas.width = n;
+      canvas.height = n;
+      const ctx = canvas.getContext('2d');
+      const img = ctx.createImageData(n, n);
+      grid.values.forEach((v, idx) => {
+        img.data.set([...divergingRgb(v, grid.range[0], grid.range[1]), 255], idx * 4);
+      });
+      ctx.putImageData(img, 0, 0);
+      set(item.picture, 'href', canvas.toDataURL());
     }
   }
 

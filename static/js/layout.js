@@ -67,3 +67,111 @@ export function showsAllLabels(layers) {
   for (let k = 1; k < layers.length; k += 1) edges += layers[k] * layers[k - 1];
   return edges <= 12 && Math.max(...layers) <= 3;
 }
+
+/** The box of a weight label around its anchor: two lines (w, then ∂J/∂w or Δw), centred. */
+export const LABEL_BOX = { width: 78, height: 31, above: 10 };
+
+const overlap = (a, b) =>
+  Math.max(0, Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1)) *
+  Math.max(0, Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1));
+
+/** Area of box a inside the circle (cx, cy, r), roughly: the box against the circle's square. */
+function hitsCircle(a, cx, cy, r) {
+  const nx = Math.max(a.x1, Math.min(cx, a.x2));
+  const ny = Math.max(a.y1, Math.min(cy, a.y2));
+  return (nx - cx) ** 2 + (ny - cy) ** 2 < r * r;
+}
+
+export function labelBox(x, y, box = LABEL_BOX) {
+  return {
+    x1: x - box.width / 2,
+    x2: x + box.width / 2,
+    y1: y - box.above,
+    y2: y - box.above + box.height,
+  };
+}
+
+/**
+ * Where each weight label goes: a point on its edge whose box overlaps no other label and no
+ * unit (nor, when it can, a unit's name and numbers or a "+1" node). Each label in turn takes
+ * its cheapest point along the edge (nearest the middle, among equals) given the others, steep
+ * edges first (they have the fewest free points); then each is moved again, given all the
+ * others, until no move helps. Returns a Map edge id → {x, y, t, box}. Quadratic in the edges:
+ * for networks that show every label at once (showsAllLabels).
+ */
+export function placeLabels(g, box = LABEL_BOX) {
+  const margin = 3;
+  const circles = g.units.map((u) => ({ x: u.x, y: u.y, r: g.radius + margin }));
+  const soft = [
+    // a unit's name above it and its lines of numbers below; the "+1" nodes
+    ...g.units.map((u) => ({
+      x1: u.x - 14,
+      x2: u.x + 14,
+      y1: u.y - g.radius - 18,
+      y2: u.y - g.radius,
+    })),
+    ...g.units.map((u) => ({
+      x1: u.x - 34,
+      x2: u.x + 34,
+      y1: u.y + g.radius,
+      y2: u.y + g.radius + 58,
+    })),
+    ...g.biasNodes.map((b) => ({ x1: b.x - 15, x2: b.x + 15, y1: b.y - 12, y2: b.y + 12 })),
+  ];
+  const ts = [0.5];
+  for (let n = 1; n <= 15; n += 1) ts.push(0.5 - n * 0.025, 0.5 + n * 0.025);
+  const spots = g.edges.map((e) =>
+    ts.map((t) => {
+      const p = pointAlong(e, t);
+      const b = labelBox(p.x, p.y, box);
+      let fixed = Math.abs(t - 0.5);
+      for (const c of circles) if (hitsCircle(b, c.x, c.y, c.r)) fixed += 1e9;
+      for (const o of soft) fixed += overlap(b, o);
+      return { x: p.x, y: p.y, t, box: b, fixed };
+    }),
+  );
+  const chosen = new Array(g.edges.length).fill(null);
+  const cost = (n, spot) => {
+    let c = spot.fixed;
+    chosen.forEach((other, m) => {
+      if (other && m !== n) c += 1e3 * overlap(spot.box, other.box);
+    });
+    return c;
+  };
+  const cheapest = (n) =>
+    spots[n].reduce(
+      (best, s) => {
+        const c = cost(n, s);
+        return c < best.c ? { s, c } : best;
+      },
+      { s: null, c: Infinity },
+    );
+  const steep = (e) => -Math.abs(e.y2 - e.y1) / (Math.abs(e.x2 - e.x1) + 1);
+  const order = g.edges.map((_, n) => n).sort((a, b) => steep(g.edges[a]) - steep(g.edges[b]));
+  for (const n of order) chosen[n] = cheapest(n).s;
+  for (let round = 0; round < 8; round += 1) {
+    let moved = false;
+    for (const n of order) {
+      const now = cost(n, chosen[n]);
+      const { s, c } = cheapest(n);
+      if (c < now - 1e-9) {
+        chosen[n] = s;
+        moved = true;
+      }
+    }
+    if (!moved) break;
+  }
+  const placed = new Map();
+  g.edges.forEach((e, n) => {
+    const { x, y, t, box: b } = chosen[n];
+    placed.set(e.id, { x, y, t, box: b });
+  });
+  return placed;
+}
+
+/** A unit's name as the graph writes it: x1 (inputs), h1 (or h2.1 with several hidden layers), out1. */
+export function unitName(layers, k, r) {
+  if (k === 0) return `x${r + 1}`;
+  if (k === layers.length - 1) return `out${r + 1}`;
+  return layers.length > 3 ? `h${k}.${r + 1}` : `h${r + 1}`;
+}

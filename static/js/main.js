@@ -9,11 +9,15 @@ import { renderData, renderOutputs } from './data.js';
 import { $, errorBox, guard, h } from './dom.js';
 import { fmt } from './format.js';
 import { Graph } from './graph.js';
+import { unitName } from './layout.js';
+import { zoomable } from './graphzoom.js';
 import { Heatmap } from './heatmap.js';
 import { exportJson, importJson, openNew } from './io.js';
 import { Player, SPEEDS } from './player.js';
 import { saved } from './saved.js';
 import { scoreText } from './scores.js';
+import { applyHide, wireShare } from './sharing.js';
+import { Stepper } from './stepper.js';
 import { parseConditions } from './stop.js';
 import { exists, outputRange, unitValues } from './view.js';
 
@@ -38,14 +42,21 @@ const select = (sel) => {
   render();
 };
 const graph = new Graph(svg, select);
-const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), $('#heatmap-legend'), S, {
+const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S, {
+  legend: $('#heatmap-legend'),
+  onUnits: (grids, n) => graph.pictures(grids, n),
+  nameOf: (id) => unitName(S.network.layers, ...id.split('-').map(Number)),
   changed: (state) => {
     setNetwork(state);
     render();
   },
   error: (message) => showError(message),
 });
+graph.onPicture = (id) => heatmap.show(id);
+zoomable(svg, graph, { zoomIn: $('#zoom-in'), zoomOut: $('#zoom-out'), fit: $('#zoom-fit') });
 const store = saved(S.id);
+const stepper = new Stepper(svg, { state: () => S, select, render: () => render() });
+const hidden = applyHide();
 
 const PHASE_TEXT = {
   idle: 'Press Forward (F) to run the examples through the network.',
@@ -68,23 +79,25 @@ function renderGraph() {
   const L = net.layers.length - 1;
   graph.build(net.layers);
   const y = net.dataset?.y;
+  const trace = stepper.trace(S); // step by step: only what is computed so far
   graph.render({
     networkId: S.id,
     weights: net.weights,
     biases: net.biases,
-    units: unitValues(net.layers, S.trace, S.i, y),
-    edges: S.trace?.deltas ? S.trace : null,
+    units: unitValues(net.layers, trace, S.i, y),
+    edges: trace?.deltas ? trace : null,
     edgeMode: S.edgeMode,
     selected: S.selected,
     applied: S.applied,
     rangeFor: (k) => outputRange(k === L ? net.output_activation : net.hidden_activation, y),
   });
+  stepper.mark();
 }
 
 function renderStatus() {
   for (const radio of document.querySelectorAll('input[name="edge-mode"]'))
     radio.checked = radio.value === S.edgeMode;
-  const t = S.trace;
+  const t = stepper.trace(S);
   const online =
     S.phase === 'update' && S.mode === 'online'
       ? ' Online mode: one update per example, in order; shown is the first, made from example 1 alone.'
@@ -92,7 +105,7 @@ function renderStatus() {
   $('#phase').textContent = PHASE_TEXT[S.phase] + online;
   const after =
     S.phase === 'update' && S.losses.length ? ` → ${fmt(S.losses[S.losses.length - 1].J)}` : '';
-  const loss = t ? `J = ${fmt(t.loss)}${after}` : '';
+  const loss = t?.loss != null ? `J = ${fmt(t.loss)}${after}` : '';
   const n = S.network.updates;
   $('#loss-now').textContent = [loss, `${n} update${n === 1 ? '' : 's'}`]
     .filter(Boolean)
@@ -132,7 +145,7 @@ function render(full = true) {
   const now = performance.now();
   if (full || now - cardTimer > 300) {
     cardTimer = now;
-    renderCard($('#card'), S, {
+    renderCard($('#card'), stepper.card(S), {
       setWeight,
       gradientCheck: () => api.gradientCheck(S.id, {}),
       select: (sel) => {
@@ -140,7 +153,7 @@ function render(full = true) {
         $('#card h2').focus();
       },
     });
-    if (!full) renderOutputs($('#data'), S);
+    if (!full) renderOutputs($('#data'), { ...S, trace: stepper.trace(S) });
   }
   drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked);
   if (full) {
@@ -155,7 +168,12 @@ function render(full = true) {
       },
       redraw,
     });
-    renderData($('#data'), S, presets, { loadPreset, saveDataset, generate, error: showError });
+    renderData($('#data'), { ...S, trace: stepper.trace(S) }, presets, {
+      loadPreset,
+      saveDataset,
+      generate,
+      error: showError,
+    });
   }
 }
 
@@ -175,8 +193,9 @@ function pass(phase, call) {
       S.trace = await call(S.id, {});
       S.before = { weights: S.network.weights, biases: S.network.biases };
       Object.assign(S, { phase, applied: false });
+      const stepwise = stepper.start(phase);
       render();
-      graph.pulse(phase);
+      if (!stepwise) graph.pulse(phase);
     });
 }
 const forward = pass('forward', api.forward);
@@ -382,6 +401,14 @@ $('#export').addEventListener('click', () => guarded(() => exportJson(S.id)));
 $('#import-file').addEventListener('change', (e) => {
   if (e.target.files[0]) guarded(() => importJson(e.target.files[0]));
 });
+wireShare({
+  button: $('#share'),
+  box: $('#share-box'),
+  output: $('#share-note'),
+  id: S.id,
+  page: () => ({ mode: S.mode }),
+  hide: hidden.hide,
+});
 $('#example').addEventListener('change', (e) => {
   S.i = Number(e.target.value);
   render();
@@ -430,6 +457,7 @@ async function init() {
     showSpeed();
     setNetwork(state);
     render();
+    if (hidden.message) throw new Error(hidden.message);
   });
   // a network in a class: the banner, the teacher's pause and locks, the exercise
   joinClassroom(S.id, {

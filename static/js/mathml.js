@@ -20,6 +20,8 @@ export function toMathML(tree) {
   return el;
 }
 
+const tooLong = (kids) => kids.reduce((a, k) => a + toText(k).length + 1, 0) > LONG;
+
 /** Split a long run of tokens at the top-level · or + nearest its middle, recursively. */
 export function breakLong(kids) {
   const lengths = kids.map((k) => toText(k).length + 1);
@@ -45,29 +47,48 @@ export function breakLong(kids) {
 }
 
 /**
- * An equation chain "a = b = c = d" as lines: "a = b", then "= c", "= d", one <math> each,
- * and long lines broken again at an operator, so that the substitutions fit a narrow card.
- * Inline <math> in a <div> per line keeps them left-aligned (display="block" centres).
+ * An equation chain "a = b = c = d" as lines of tokens: "a = b", then "= c", "= d"; a long
+ * first line "a = b" as "a", then "= b", so that every line starts at its "=" (MathML's own line
+ * breaking is not in Chromium); long lines broken again at an operator (kind "cont").
+ * Pure: [{kind: 'first' | 'line' | 'cont', kids}].
  */
-export function mathLines(tree) {
+export function lineParts(tree) {
   const kids = tree.tag === 'mrow' ? tree.children : [tree];
   const cuts = kids
     .map((k, n) => (k.tag === 'mo' && k.text === '=' ? n : -1))
     .filter((n) => n >= 0);
   const starts = [0, ...cuts.slice(1)];
-  const lines = [];
+  const out = [];
   starts.forEach((start, n) => {
     const end = n + 1 < starts.length ? starts[n + 1] : kids.length;
-    const parts = n === 0 ? [kids.slice(start, end)] : breakLong(kids.slice(start, end));
-    parts.forEach((part, p) => {
-      const math = document.createElementNS(NS, 'math');
-      math.setAttribute('displaystyle', 'true');
-      math.appendChild(toMathML({ tag: 'mrow', children: part }));
-      const line = document.createElement('div');
-      line.className = n === 0 ? 'line first' : p === 0 ? 'line' : 'line cont';
-      line.appendChild(math);
-      lines.push(line);
-    });
+    const run = kids.slice(start, end);
+    if (n === 0 && cuts.length > 0 && cuts[0] > 0 && tooLong(run)) {
+      out.push({ kind: 'first', kids: run.slice(0, cuts[0]) });
+      breakLong(run.slice(cuts[0])).forEach((part, p) =>
+        out.push({ kind: p === 0 ? 'line' : 'cont', kids: part }),
+      );
+      return;
+    }
+    const parts = n === 0 ? [run] : breakLong(run);
+    parts.forEach((part, p) =>
+      out.push({ kind: p > 0 ? 'cont' : n === 0 ? 'first' : 'line', kids: part }),
+    );
   });
-  return lines;
+  return out;
+}
+
+/**
+ * lineParts() as DOM: one <math> per line, each in a <div>. Inline <math> in a <div> per line
+ * keeps them left-aligned (display="block" centres).
+ */
+export function mathLines(tree) {
+  return lineParts(tree).map(({ kind, kids }) => {
+    const math = document.createElementNS(NS, 'math');
+    math.setAttribute('displaystyle', 'true');
+    math.appendChild(toMathML({ tag: 'mrow', children: kids }));
+    const line = document.createElement('div');
+    line.className = kind === 'line' ? 'line' : `line ${kind}`;
+    line.appendChild(math);
+    return line;
+  });
 }

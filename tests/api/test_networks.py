@@ -92,6 +92,26 @@ def test_predict_is_forwards_output_alone(client):
     assert bad.status_code == 409 and bad.json()["errors"][0]["field"] == "x[0]"
 
 
+def test_predict_with_hidden_is_forwards_activations_of_every_unit(client):
+    state = create(client, layers=[2, 3, 2, 1], dataset=XOR, hidden_activation="tanh")
+    grid = [[i / 4, j / 4] for i in range(5) for j in range(5)]
+    url = f"/api/networks/{state['id']}"
+    forward = client.post(f"{url}/forward", json={"x": grid}).json()
+    both = client.post(f"{url}/predict", json={"x": grid, "hidden": True}).json()
+    assert both == {"output": forward["output"], "hidden": forward["activations"][1:-1]}
+    assert [len(layer[0]) for layer in both["hidden"]] == [3, 2]
+    # a one-layer network has no hidden units: an empty list
+    flat = create(client, layers=[2, 1], dataset=XOR)
+    assert client.post(f"/api/networks/{flat['id']}/predict", json={"hidden": True}).json() == {
+        "output": client.post(f"/api/networks/{flat['id']}/predict").json()["output"],
+        "hidden": [],
+    }
+    bad = client.post(f"{url}/predict", json={"hidden": "yes"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "hidden"
+    # /forward does not take it: its answer holds every layer already
+    assert client.post(f"{url}/forward", json={"hidden": True}).status_code == 422
+
+
 def test_forward_defaults_to_the_stored_dataset(client):
     state = create(client, dataset=XOR)
     body = client.post(f"/api/networks/{state['id']}/forward").json()

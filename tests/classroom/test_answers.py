@@ -13,6 +13,9 @@ from tests.classroom.classes import join, open_class, snapshot
 from tests.classroom.conftest import MakeClient
 from tests.nn import reference
 
+BOTH_BACKENDS = True
+"""Every test here runs on SQLite and on PostgreSQL (tests/classroom/conftest.py)."""
+
 # Mazur, "A Step by Step Backpropagation Example": δ_o1 = −(0.74136507 · 0.186815602),
 # w5⁺ = 0.35891648, ∂E/∂w1 = 0.000438568, w1⁺ = 0.149780716, net_h1 = 0.3775,
 # out_o2 = 0.772928465, E_total = 0.298371109.

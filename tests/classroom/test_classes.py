@@ -7,10 +7,14 @@ import re
 import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests.classroom.classes import MAZUR_EXERCISE, auth, join, open_class, snapshot
 from tests.classroom.conftest import MakeClient
+
+BOTH_BACKENDS = True
+"""Every test here runs on SQLite and on PostgreSQL (tests/classroom/conftest.py)."""
 
 CODE = re.compile(r"[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}")
 
@@ -29,11 +33,27 @@ def test_a_new_class_has_a_code_a_key_and_its_addresses(make_client: MakeClient)
     assert body["students"] == []
 
 
-def test_the_server_keeps_only_a_hash_of_the_key(make_client: MakeClient, tmp_path: Path) -> None:
+def everything_stored(tmp_path: Path, database_url: str | None) -> str:
+    """Every row of the database, as text: the SQLite file's dump, or PostgreSQL's tables."""
+    if database_url is None:
+        with sqlite3.connect(tmp_path / "classroom.sqlite3") as db:
+            return "\n".join(db.iterdump())
+    with psycopg.connect(database_url) as conn:
+        tables = conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchall()
+        assert {"classes", "students", "networks"} <= {t for (t,) in tables}
+        return "\n".join(
+            repr(row) for (t,) in tables for row in conn.execute(f'SELECT * FROM "{t}"')
+        )
+
+
+def test_the_server_keeps_only_a_hash_of_the_key(
+    make_client: MakeClient, tmp_path: Path, database_url: str | None
+) -> None:
     client = make_client()
     created = open_class(client)
-    with sqlite3.connect(tmp_path / "classroom.sqlite3") as db:
-        dump = "\n".join(db.iterdump())
+    dump = everything_stored(tmp_path, database_url)
     assert created["teacher_key"] not in dump
     assert hashlib.sha256(created["teacher_key"].encode()).hexdigest() in dump
 

@@ -10,6 +10,9 @@ import pytest
 from tests.classroom.classes import auth, join, open_class, snapshot
 from tests.classroom.conftest import MakeClient
 
+BOTH_BACKENDS = True
+"""Every test here runs on SQLite and on PostgreSQL (tests/classroom/conftest.py)."""
+
 
 def test_a_push_gives_every_student_a_new_network(make_client: MakeClient) -> None:
     client = make_client()

@@ -15,8 +15,7 @@ import numpy as np
 import pytest
 
 from app import nn
-from app.api.networks import config
-from app.schemas import NetworkSettings
+from app.schemas import NetworkSettings, engine_config
 
 pytestmark = pytest.mark.slow
 
@@ -62,7 +61,7 @@ def one_more_step(state: dict[str, Any]) -> list[list[list[float]]]:
     )
     settings = NetworkSettings.model_validate({k: state[k] for k in NetworkSettings.model_fields})
     x, y = np.array(state["dataset"]["x"]), np.array(state["dataset"]["y"])
-    result = nn.train(params, config(settings), x, y)
+    result = nn.train(params, engine_config(settings), x, y)
     return [w.tolist() for w in result.params.weights]
 
 

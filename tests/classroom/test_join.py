@@ -8,6 +8,9 @@ import pytest
 from tests.classroom.classes import auth, join, open_class, snapshot
 from tests.classroom.conftest import MakeClient
 
+BOTH_BACKENDS = True
+"""Every test here runs on SQLite and on PostgreSQL (tests/classroom/conftest.py)."""
+
 MAZUR_W = [[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]]
 
 

@@ -14,6 +14,9 @@ from fastapi.testclient import TestClient
 from tests.classroom.classes import auth, join, open_class, snapshot
 from tests.classroom.conftest import MakeClient
 
+BOTH_BACKENDS = True
+"""Every test here runs on SQLite and on PostgreSQL (tests/classroom/conftest.py)."""
+
 PAUSED = "network: paused by the teacher"
 
 

@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 
 from app import nn, presets
-from app.api.networks import config
 from app.presets.datasets import generate
-from app.schemas import MAZUR_EXAMPLE, Generate
+from app.schemas import MAZUR_EXAMPLE, Generate, engine_config
 from tests.classroom.conftest import MakeClient
 
 BUILTINS = ["xor", "and", "or", "mazur", "circle", "gaussians", "spiral"]
@@ -87,7 +86,7 @@ def test_builtins_actually_train(name: str) -> None:
     from the preset's seed classifies the whole dataset (at least 97%)."""
     body = presets.get(name)
     assert body is not None and body.layers is not None and body.dataset is not None
-    cfg = config(body)
+    cfg = engine_config(body)
     x, y = np.array(body.dataset.x), np.array(body.dataset.y)
     result = nn.train(nn.init_params(body.layers, body.seed), cfg, x, y, epochs=TRAIN[name])
     output = nn.forward(result.params, cfg, x).output

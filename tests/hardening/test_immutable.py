@@ -84,8 +84,8 @@ def test_an_immutable_database_mid_run_loses_nothing_and_recovers(
         thread.join(30)
     assert codes <= {200, 503}, codes
     assert server.process is not None and server.process.poll() is None  # still serving
-    with httpx.Client(base_url=server.url, timeout=10) as http:
-        deadline = time.monotonic() + 30  # a restarted worker reopens the database
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        deadline = time.monotonic() + 60  # a restarted worker reopens the database
         while (step := http.post(f"/api/networks/{network}/step", json={})).status_code != 200:
             assert time.monotonic() < deadline, step.text
             time.sleep(0.5)

@@ -107,6 +107,7 @@ def test_the_estimate_counts_the_numbers_of_the_real_answer(
     for path, payload, body in [
         ("forward", "forward", sent),
         ("predict", "predict", sent),
+        ("predict", "predict_hidden", {**sent, "hidden": True}),
         ("backward", "backward", sent),
         ("step", "step", {**sent, "epochs": 3}),
         ("gradient-check", "gradient_check", sent),
@@ -143,6 +144,22 @@ def test_a_forward_at_the_limit_is_answered_and_one_example_more_is_refused(smal
     assert "send at most 189 examples per request as x" in problem["message"]
     assert "/predict" in problem["message"]
     assert api.post(f"/api/networks/{network_id}/predict", json={"x": rows(190, 1)}).is_success
+
+
+def test_predict_with_the_hidden_units_is_bounded_by_what_it_answers(small_limit) -> None:
+    # layers [1, 10, 1] with hidden: output 1 + hidden o 10 = 11 numbers per example:
+    # 413 × 11 = 4,543 ≤ 4,545 < 414 × 11 = 4,554
+    api = httpx.Client(base_url=small_limit.url, timeout=30)
+    network_id = api.post("/api/networks", json={"layers": [1, 10, 1]}).json()["id"]
+    url = f"/api/networks/{network_id}/predict"
+    at_limit = api.post(url, json={"x": rows(413, 1), "hidden": True})
+    assert at_limit.status_code == 200
+    assert len(at_limit.content) <= 100_000
+    over = api.post(url, json={"x": rows(414, 1), "hidden": True})
+    assert over.status_code == 409
+    problem = over.json()["errors"][0]
+    assert problem["field"] == "x" and "send at most 413 examples" in problem["message"]
+    assert api.post(url, json={"x": rows(414, 1)}).is_success  # the output alone fits
 
 
 def test_a_stored_dataset_too_large_to_answer_is_named(small_limit) -> None:

@@ -16,60 +16,7 @@ import {
   valueAt,
 } from '../../static/js/exercise.js';
 
-// Mazur's 2-2-2 network: the backward payload's numbers for his worked example (one example)
-const before = {
-  weights: [
-    [
-      [0.15, 0.2],
-      [0.25, 0.3],
-    ],
-    [
-      [0.4, 0.45],
-      [0.5, 0.55],
-    ],
-  ],
-  biases: [
-    [0.35, 0.35],
-    [0.6, 0.6],
-  ],
-};
-const trace = {
-  net: [[[0.3775, 0.3925]], [[1.10590597, 1.2249214]]],
-  activations: [[[0.05, 0.1]], [[0.593269992, 0.596884378]], [[0.75136507, 0.772928465]]],
-  deltas: [[[-0.008771354, -0.009954254]], [[-0.138498562, 0.038098236]]],
-  gradients: {
-    weights: [
-      [
-        [0.000438568, 0.000877135],
-        [0.000497713, 0.000995425],
-      ],
-      [
-        [0.082167041, 0.082667628],
-        [-0.02260254, -0.022740242],
-      ],
-    ],
-    biases: [
-      [0.008771354, 0.009954254],
-      [0.138498562, -0.038098236],
-    ],
-  },
-  weight_deltas: [
-    [
-      [-0.000219284, -0.000438568],
-      [-0.000248856, -0.000497713],
-    ],
-    [
-      [-0.04108352, -0.041333814],
-      [0.01130127, 0.011370121],
-    ],
-  ],
-  bias_deltas: [
-    [-0.004385677, -0.004977127],
-    [-0.069249281, 0.019049118],
-  ],
-  loss: 0.298371109,
-};
-const LAYERS = [2, 2, 2];
+import { before, LAYERS, trace } from './mazur.mjs';
 
 test('paths: each field with its number of indices; anything else is refused', () => {
   assert.deepEqual(parsePath('deltas[1][0][0]'), { field: 'deltas', idx: [1, 0, 0] });

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -80,6 +82,34 @@ def test_concurrent_changes_from_several_stores_are_each_applied_once(make_store
         bump(expected)
     got = stores[1].get("n")
     assert got.updates == 60 and got.version == 60
+    for x, y in zip(got.params.weights, expected.params.weights, strict=True):
+        assert x.tobytes() == y.tobytes()
+
+
+def test_a_network_many_writers_change_at_once_refuses_none_of_them(make_store):
+    """Twelve writers over three stores change one network, each change slow enough (5 ms)
+    that almost every attempt without a lock loses to another writer: every change is still
+    applied, once, and the weights equal the 48 changes one after another."""
+    stores = [make_store() for _ in range(3)]
+    stores[0].create(network("n"))
+    results: list[int] = []
+
+    def slow_bump(n: StoredNetwork) -> int:
+        time.sleep(0.005)
+        return bump(n)
+
+    def work(i: int) -> None:
+        for _ in range(4):
+            results.append(stores[i % 3].modify("n", slow_bump))
+
+    with ThreadPoolExecutor(12) as pool:
+        list(pool.map(work, range(12)))
+    assert sorted(results) == list(range(1, 49))
+    expected = network("n")
+    for _ in range(48):
+        bump(expected)
+    got = stores[2].get("n")
+    assert (got.updates, got.version) == (48, 48)
     for x, y in zip(got.params.weights, expected.params.weights, strict=True):
         assert x.tobytes() == y.tobytes()
 

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { edgeCard, toText } from '../../static/js/formulas.js';
+import { lineParts } from '../../static/js/mathml.js';
+
+// Mazur's 2-2-2 example after its forward and backward pass (the published numbers)
+const ctx = {
+  layers: [2, 2, 2],
+  settings: {
+    hidden_activation: 'sigmoid',
+    output_activation: 'sigmoid',
+    loss: 'squared_error',
+    learning_rate: 0.5,
+    reduction: 'mean',
+    train_biases: true,
+  },
+  trace: {
+    activations: [[[0.05, 0.1]], [[0.5932699921071872, 0.596884378259767]], [[0.75, 0.77]]],
+    deltas: [[[-0.008771354689486937, -0.009954254705217202]], [[-0.13849856162855698, 0.038]]],
+  },
+  i: 0,
+  wBefore: 0.15,
+};
+const flat = (kids) => toText({ tag: 'mrow', children: kids }).replace(/ /g, '');
+const rowOf = (card, label) => card.rows.find((r) => r.label.startsWith(label)).math;
+
+test('the update line: the rule on a line of its own, then "= numbers", "= result"', () => {
+  const lines = lineParts(rowOf(edgeCard(ctx, 1, 0, 0), 'Update'));
+  assert.deepEqual(
+    lines.map((l) => [l.kind, flat(l.kids)]),
+    [
+      ['first', 'w_11←w_11−η1/NΣ_i=1^N∂J_i/∂w_11'],
+      ['line', '=0.15+(−0.0002193)'],
+      ['line', '=0.1498'],
+    ],
+  );
+});
+
+test('short chains keep "a = b" on the first line; every later line starts at "="', () => {
+  const card = edgeCard(ctx, 1, 0, 0);
+  const current = lineParts(rowOf(card, 'Current'));
+  assert.deepEqual(
+    current.map((l) => flat(l.kids)),
+    ['w_11=0.15'],
+  );
+  for (const row of card.rows)
+    for (const l of lineParts(row.math).slice(1))
+      if (l.kind === 'line') assert.equal(l.kids[0].text, '=', flat(l.kids));
+});
+
+test('a long run of products is broken at an operator, near its middle', () => {
+  const mn = (t) => ({ tag: 'mn', text: t });
+  const mo = (t) => ({ tag: 'mo', text: t });
+  const terms = [];
+  for (let n = 0; n < 6; n += 1)
+    terms.push(...(n ? [mo('+')] : []), mn('0.123456'), mo('·'), mn('0.654321'));
+  const lines = lineParts({ tag: 'mrow', children: [{ tag: 'mi', text: 'z' }, mo('='), ...terms] });
+  assert.ok(lines.length >= 3, `${lines.length} lines`);
+  assert.deepEqual(
+    lines.map((l) => l.kind),
+    ['first', 'line', ...lines.slice(2).map(() => 'cont')],
+  );
+  assert.equal(flat(lines[0].kids), 'z');
+  assert.equal(lines[1].kids[0].text, '=');
+  // nothing lost, nothing doubled
+  assert.equal(
+    lines.map((l) => flat(l.kids)).join(''),
+    flat([{ tag: 'mi', text: 'z' }, mo('='), ...terms]),
+  );
+  for (const l of lines) assert.ok(flat(l.kids).length <= 40, flat(l.kids));
+});
