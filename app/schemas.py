@@ -453,11 +453,12 @@ class Gradients(BaseModel):
 
 
 class BackwardGradients(Gradients):
-    weights_data: list[list[list[float]]] = Field(
-        description="The data part of ∂J/∂w_rq: −Σ_i δ_r u_rq (divided by N for 'mean')."
+    weights_data: list[list[list[float]]] | None = Field(
+        description="The data part of ∂J/∂w_rq: −Σ_i δ_r u_rq (divided by N for 'mean'). "
+        "null when l2 is 0: then it is `weights` itself."
     )
-    weights_penalty: list[list[list[float]]] = Field(
-        description="The L2 part of ∂J/∂w_rq: λ w_rq (zeros when l2 is 0)."
+    weights_penalty: list[list[list[float]]] | None = Field(
+        description="The L2 part of ∂J/∂w_rq: λ w_rq. null when l2 is 0: then it is zero."
     )
 
 

@@ -146,7 +146,9 @@ def forward_payload(trace: nn.Trace, loss: float | None) -> dict[str, Any]:
     }
 
 
-def backward_payload(result: nn.Backward) -> dict[str, Any]:
+def backward_payload(result: nn.Backward, split: bool) -> dict[str, Any]:
+    """`split`: the gradient's data and penalty parts too (only an L2 term makes them differ
+    from the whole gradient and from zeros)."""
     return {
         **forward_payload(result.trace, result.loss),
         "data_loss": result.data_loss,
@@ -155,8 +157,8 @@ def backward_payload(result: nn.Backward) -> dict[str, Any]:
         "gradients": {
             "weights": result.grad_weights,
             "biases": result.grad_biases,
-            "weights_data": result.grad_weights_data,
-            "weights_penalty": result.grad_weights_penalty,
+            "weights_data": result.grad_weights_data if split else None,
+            "weights_penalty": result.grad_weights_penalty if split else None,
         },
         "weight_deltas": result.weight_deltas,
         "bias_deltas": result.bias_deltas,
@@ -168,13 +170,27 @@ def score(params: nn.Params, cfg: nn.Config, data: tuple[Array, Array]) -> dict[
     return {"loss": loss, "accuracy": accuracy, "examples": len(data[0])}
 
 
-def evaluation(network: StoredNetwork) -> dict[str, Any] | None:
-    """J and accuracy on the stored training and test examples (None without a dataset)."""
-    if network.dataset is None:
+def scored(network: StoredNetwork, body: StepRequest) -> list[tuple[Array, Array]]:
+    """The sets a step's evaluation scores: the stored training examples and the test part,
+    when it trains on the stored dataset."""
+    if body.x is not None or network.dataset is None:
+        return []
+    return [network.dataset] + ([] if network.test is None else [network.test])
+
+
+def score_numbers(sets: list[tuple[Array, Array]]) -> int:
+    """How many numbers the evaluation of `sets` holds: J and the count of each, and its
+    accuracy when its targets name classes."""
+    return sum(2 + nn.is_classes(y) for _, y in sets)
+
+
+def evaluation(network: StoredNetwork, sets: list[tuple[Array, Array]]) -> dict[str, Any] | None:
+    """J and accuracy on the sets `scored` names (None when there are none)."""
+    if not sets:
         return None
     cfg = engine_config(network.settings)
-    test = None if network.test is None else score(network.params, cfg, network.test)
-    return {"train": score(network.params, cfg, network.dataset), "test": test}
+    scores = [score(network.params, cfg, data) for data in sets]
+    return {"train": scores[0], "test": scores[1] if len(scores) > 1 else None}
 
 
 def examples(
@@ -435,11 +451,13 @@ async def backward(
     x, y = examples(network, body.x, body.y, need_y=True)
     assert y is not None
     cost = validate.work(network.layers, len(x), passes=2, field="x")
-    validate.response(network.layers, len(x), "backward", "x" if body.x else "dataset")
+    split = network.settings.l2 > 0
+    field = "x" if body.x else "dataset"
+    validate.response(network.layers, len(x), "backward", field, split=split)
     cfg = engine_config(network.settings)
     result = await run(request, cost, lambda _: nn.backward(network.params, cfg, x, y))
     classroom_hook(request).note_phase(network_id, "backward")
-    return json_response(backward_payload(result))
+    return json_response(backward_payload(result, split))
 
 
 def held_out(network: StoredNetwork, body: StepRequest) -> tuple[Array, Array] | None:
@@ -468,8 +486,18 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
         step_cost(network, body, len(x))
         stored = sum(a.size for a in (*(network.dataset or ()), *(network.test or ())))
         field = "x" if body.x else "dataset"
-        validate.response(network.layers, len(x), "step", field, body.epochs, stored)
-        test = held_out(network, body)
+        test, sets, split = held_out(network, body), scored(network, body), network.settings.l2 > 0
+        validate.response(
+            network.layers,
+            len(x),
+            "step",
+            field,
+            body.epochs,
+            stored,
+            split=split,
+            tested=test is not None,
+            scores=score_numbers(sets),
+        )
         result = nn.train(
             network.params,
             engine_config(network.settings),
@@ -484,11 +512,11 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
         network.updates += result.updates
         return orjson_bytes(
             {
-                **backward_payload(result.first),
+                **backward_payload(result.first, split),
                 "network": state(network),
                 "losses": result.losses,
                 "test_losses": None if test is None else result.test_losses,
-                "evaluation": evaluation(network) if body.x is None else None,
+                "evaluation": evaluation(network, sets),
             }
         )
 

@@ -182,19 +182,27 @@ shorter. The upper end is taken, so the estimate errs towards refusing."""
 
 
 def response_numbers(
-    layers: list[int], payload: Payload, epochs: int = 1, stored: int = 0
+    layers: list[int],
+    payload: Payload,
+    epochs: int = 1,
+    stored: int = 0,
+    *,
+    split: bool = False,
+    tested: bool = False,
+    scores: int = 0,
 ) -> tuple[int, int]:
     """How many numbers a response holds: (per example of the batch, for the rest).
 
     forward: net (units of layers 1..L), o (every layer, inputs included), output, J.
     predict: the output alone (predict_hidden: and o of every hidden unit). backward:
-    forward's, δ (layers 1..L), ∂J/∂w and Δw (twice the parameters). step: backward's, the
-    network after (its parameters, the `stored` numbers of its dataset, its layers, seed,
-    updates and η) and J per epoch. gradient_check: the parameters twice (backprop's and the
-    differences), ε and the worst relative error. The gradient's data and penalty parts add
-    two more of the weights' count, J's two parts two numbers, and a step's test J per epoch
-    and scores eight more."""
+    forward's, δ (layers 1..L), ∂J/∂w and Δw (twice the parameters), J's two parts and, when
+    `split` (an L2 term), the gradient's data and penalty parts (twice the weights). step:
+    backward's, the network after (its parameters, the `stored` numbers of its dataset and
+    test part, its layers, η, λ, seed and updates), J per epoch, J on the test part per epoch
+    when `tested`, and the `scores` numbers of its evaluation. gradient_check: the parameters
+    twice (backprop's and the differences), ε and the worst relative error."""
     hidden_and_out, units, params = sum(layers[1:]), sum(layers), parameter_count(layers)
+    weights = sum(a * b for a, b in itertools.pairwise(layers))
     forward = hidden_and_out + units + layers[-1]
     if payload == "predict":
         return layers[-1], 0
@@ -202,10 +210,12 @@ def response_numbers(
         return hidden_and_out, 0
     if payload == "forward":
         return forward, 1
+    backward = 2 * params + 3 + (2 * weights if split else 0)
     if payload == "backward":
-        return forward + hidden_and_out, 4 * params + 3
+        return forward + hidden_and_out, backward
     if payload == "step":
-        return forward + hidden_and_out, 5 * params + stored + len(layers) + 2 * epochs + 14
+        after = params + stored + len(layers) + 4
+        return forward + hidden_and_out, backward + after + epochs * (2 if tested else 1) + scores
     return 0, 2 * params + 2
 
 
@@ -216,12 +226,19 @@ def response(
     field: str,
     epochs: int = 1,
     stored: int = 0,
+    *,
+    split: bool = False,
+    tested: bool = False,
+    scores: int = 0,
 ) -> None:
     """Bound the bytes of one answer before computing it (numbers × BYTES_PER_NUMBER).
 
-    `field` is what makes it large: "x" for a batch sent, "dataset" for the stored one.
-    The message says how many examples would fit."""
-    each, rest = response_numbers(layers, payload, epochs, stored)
+    `field` is what makes it large: "x" for a batch sent, "dataset" for the stored one;
+    `split`, `tested` and `scores` as in response_numbers. The message says how many
+    examples would fit."""
+    each, rest = response_numbers(
+        layers, payload, epochs, stored, split=split, tested=tested, scores=scores
+    )
     limit = LIMITS.max_response_bytes // BYTES_PER_NUMBER  # in numbers
     numbers = examples * each + rest
     if numbers <= limit:
