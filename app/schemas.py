@@ -237,6 +237,13 @@ def engine_config(settings: NetworkSettings) -> nn.Config:
     )
 
 
+DATASET_OR_GENERATE: dict[str, Any] = {
+    "not": {"required": ["dataset", "generate"], "properties": {"dataset": {"type": "object"}}}
+}
+"""A body may give a dataset or a generator, not both (a null dataset with a generator is
+allowed in a PATCH: the generated points replace it anyway)."""
+
+
 class NetworkCreate(NetworkSettings):
     """Body of POST /api/networks."""
 
@@ -266,6 +273,7 @@ class NetworkCreate(NetworkSettings):
         json_schema_extra={
             "example": MAZUR_EXAMPLE,
             "anyOf": [{"required": ["layers"]}, {"required": ["preset"]}],
+            **DATASET_OR_GENERATE,
         },
     )
 
@@ -310,7 +318,11 @@ class NetworkPatch(Strict):
     )
 
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"example": {"learning_rate": 0.1, "name": "XOR"}}
+        extra="forbid",
+        json_schema_extra={
+            "example": {"learning_rate": 0.1, "name": "XOR"},
+            **DATASET_OR_GENERATE,
+        },
     )
 
 

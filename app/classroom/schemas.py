@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.classroom.answers import PATTERN
 from app.config import LIMITS
-from app.schemas import NetworkCreate, NetworkState, NotNull, Real
+from app.schemas import DATASET_OR_GENERATE, NetworkCreate, NetworkState, NotNull, Real
 
 Lock = Literal["architecture", "settings", "data", "weights"]
 Phase = Literal["idle", "forward", "backward", "step", "edit"]
@@ -114,6 +114,7 @@ class Activity(NetworkCreate):
         json_schema_extra={
             "example": EXERCISE,
             "anyOf": [{"required": ["layers"]}, {"required": ["preset"]}],
+            **DATASET_OR_GENERATE,
         },
     )
 
