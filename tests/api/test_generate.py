@@ -51,3 +51,18 @@ def test_one_hot_gives_two_columns():
     _, y, _, _ = points(generate="gaussians", n=10)
     _, y2, _, _ = points(generate="gaussians", n=10, one_hot=True)
     np.testing.assert_array_equal(y2, np.hstack([1 - y, y]))
+
+
+@pytest.mark.parametrize("name", ["NetworkCreate", "NetworkPatch", "Activity"])
+def test_the_schema_says_a_dataset_and_a_generator_do_not_go_together(client, name):
+    """What the server refuses (422 on `generate`) the OpenAPI document leaves out: a body
+    holding a dataset object and a generator; a null dataset beside a generator stays in."""
+    schema = client.get("/openapi.json").json()["components"]["schemas"][name]
+    assert schema["not"] == {
+        "required": ["dataset", "generate"],
+        "properties": {"dataset": {"type": "object"}},
+    }
+    two = {"x": [[0.0, 0.0]], "y": [[0.0]]}
+    both = {"layers": [2, 2, 1], "dataset": two, "generate": {"generate": "circle"}}
+    refused = client.post("/api/networks", json=both)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "generate"
