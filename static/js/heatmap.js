@@ -66,14 +66,10 @@ export class Heatmap {
     const net = this.S.network;
     if (!this.grids || net.layers[0] !== 2) return;
     e.preventDefault();
-    const rect = this.canvas.getBoundingClientRect();
-    const x = toInput(
-      e.clientX - rect.left,
-      e.clientY - rect.top,
-      rect.width,
-      rect.height,
-      this.grids.bounds,
-    );
+    // offsetX/Y count from the canvas's padding box, where the picture is drawn (inside the
+    // border), as clientWidth/Height measure it
+    const c = this.canvas;
+    const x = toInput(e.offsetX, e.offsetY, c.clientWidth, c.clientHeight, this.grids.bounds);
     const action = clickAction(e);
     try {
       const state =

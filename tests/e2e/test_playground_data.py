@@ -42,18 +42,32 @@ def heatmap_ready(page: Page, points: int) -> list[list[float]]:
 
 
 def pixel_of(page: Page, bounds: list[list[float]], a: float, b: float) -> tuple[float, float]:
-    """Where input (a, b) is drawn, relative to the canvas's top left corner (CSS pixels)."""
-    box = page.locator("#heatmap").bounding_box()
-    assert box is not None
+    """Where input (a, b) is drawn, relative to the top left corner of the canvas's content
+    box (CSS pixels; inside its border, where the picture is and where a click's `position`
+    counts from)."""
+    w, h = page.evaluate(
+        "() => { const c = document.querySelector('#heatmap');"
+        " return [c.clientWidth, c.clientHeight]; }"
+    )
     (x0, x1), (y0, y1) = bounds
-    return (a - x0) / (x1 - x0) * box["width"], box["height"] - (b - y0) / (y1 - y0) * box["height"]
+    return (a - x0) / (x1 - x0) * w, h - (b - y0) / (y1 - y0) * h
+
+
+def alone(points: list[list[float]], others: list[list[float]], gap: float) -> list[list[float]]:
+    """The points with no other example within `gap` (in input units): a dot or ring drawn
+    near one would cover part of it."""
+    return [
+        p
+        for p in points
+        if all(q is p or max(abs(p[0] - q[0]), abs(p[1] - q[1])) > gap for q in others)
+    ]
 
 
 def rgb_at(page: Page, selector: str, x: float, y: float) -> tuple[int, int, int]:
     rgb = page.evaluate(
         """([selector, x, y]) => {
             const c = document.querySelector(selector);
-            const ratio = c.width / c.getBoundingClientRect().width;
+            const ratio = c.width / c.clientWidth;
             const at = (v) => Math.round(v * ratio);
             const d = c.getContext('2d').getImageData(at(x), at(y), 1, 1).data;
             return [d[0], d[1], d[2]];
@@ -136,12 +150,19 @@ def test_test_examples_are_rings_with_their_own_curve_and_scores(
     bounds = heatmap_ready(page, 40)
     data = net["dataset"]
     # a training example's centre is its dot's colour; a test example's centre shows the
-    # plane through the ring (the untrained network's pale middle, not a dot's colour)
-    for x, y in zip(data["x"][:4], data["y"][:4], strict=True):
+    # plane through the ring (the untrained network's pale middle, not a dot's colour). Only
+    # examples with no other within 0.1 (10 pixels) are looked at: a ring drawn over a dot
+    # darkens it.
+    every = data["x"] + data["test"]["x"]
+    lonely = alone(data["x"], every, 0.1)
+    rings = alone(data["test"]["x"], every, 0.1)
+    assert len(lonely) >= 4 and len(rings) >= 4
+    for x in lonely[:4]:
+        y = data["y"][data["x"].index(x)]
         assert near(
             rgb_at(page, "#heatmap", *pixel_of(page, bounds, *x)), BLUE if y == [1.0] else ORANGE
         )
-    for x in data["test"]["x"][:4]:
+    for x in rings[:4]:
         centre = rgb_at(page, "#heatmap", *pixel_of(page, bounds, *x))
         assert not near(centre, BLUE, 40) and not near(centre, ORANGE, 40), centre
         assert sum(centre) > 500, centre  # pale: the region shows through
