@@ -37,13 +37,14 @@ export function generatorControls(generate) {
     });
     return h('div', { class: 'field' }, h('label', { for: id, text: label }), input, out);
   };
-  const number = (id, label, key, min, max) =>
+  const number = (id, label, key, min, max, title = undefined) =>
     h(
       'div',
       { class: 'field' },
       h('label', { for: id, text: label }),
       h('input', {
         id,
+        title,
         type: 'number',
         min: String(min),
         max: String(max),
@@ -85,7 +86,15 @@ export function generatorControls(generate) {
       0.05,
       (v) => `${Math.round(v * 100)} %`,
     ),
-    number('gen-seed', 'Seed', 'seed', 0, 2 ** 32 - 1),
+    // not labelled "Seed": that is the weights' seed in the Build panel
+    number(
+      'gen-seed',
+      'Draw number',
+      'seed',
+      0,
+      2 ** 32 - 1,
+      "The random generator's seed: the same number draws the same points",
+    ),
     h(
       'div',
       { class: 'field check' },
