@@ -15,7 +15,17 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import openapi, pages, security
-from app.api import admin, classes, classroom, errors, health, networks, presets, transfer
+from app.api import (
+    admin,
+    classes,
+    classroom,
+    errors,
+    health,
+    history,
+    networks,
+    presets,
+    transfer,
+)
 from app.classroom.service import Classroom
 from app.config import Settings, get_settings
 from app.events import EventFeed
@@ -122,6 +132,7 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     app.include_router(transfer.router)
     app.include_router(networks.router)
+    app.include_router(history.router)
     app.include_router(classroom.router)
     app.include_router(classes.router)
     app.include_router(presets.router)

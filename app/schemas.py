@@ -544,3 +544,82 @@ class ErrorResponse(BaseModel):
 
 class Health(BaseModel):
     status: Literal["ok"]
+
+
+UpdateNumber = Annotated[int, Field(ge=0, le=2**53), BeforeValidator(_integral)]
+"""An update count: 0 is the network as created, k the state after its k-th update."""
+
+
+class HistoryEntry(BaseModel):
+    """One recorded state of a network."""
+
+    entry: int = Field(description="Its number: entries are numbered in the order they were made.")
+    update: int = Field(description="How many updates the network had in this state.")
+    kind: Literal["create", "step", "edit"] = Field(
+        description="What made it: 'create' (the network as created, or as the teacher reset "
+        "it), 'step' (POST …/step) or 'edit' (PATCH)."
+    )
+    loss: float | None = Field(description="J over the stored dataset in this state.")
+    branch: bool = Field(
+        description="After the current state: undone by a rewind, kept until the next step or "
+        "edit replaces it (a rewind to it redoes it)."
+    )
+
+
+class HistoryResponse(BaseModel):
+    """Body of GET …/history: every state kept, oldest first (docs/api.md says which)."""
+
+    entries: list[HistoryEntry]
+    current: int | None = Field(
+        description="The entry the network is at (null for a network that has none yet)."
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "entries": [
+                    {"entry": 0, "update": 0, "kind": "create", "loss": 0.298, "branch": False},
+                    {"entry": 1, "update": 1, "kind": "step", "loss": 0.291, "branch": False},
+                ],
+                "current": 1,
+            }
+        }
+    )
+
+
+class RewindRequest(Strict):
+    """Body of POST …/rewind: the state to go back (or forward) to."""
+
+    update: UpdateNumber = Field(
+        description="The update count of the state: the last one recorded at that count."
+    )
+    entry: UpdateNumber | None = Field(
+        None,
+        description="Which entry, when several have that update count (a step, then edits); "
+        "it must be one of them.",
+    )
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"update": 1}})
+
+
+class TraceResponse(BaseModel):
+    """Body of GET …/trace.json: pandas.read_json(url, orient="split",
+    precise_float=True) reads it as a table."""
+
+    columns: list[str] = Field(
+        description="'update', 'loss', then every weight and bias by its JSON path: "
+        "'weights[0][0][0]', …, 'biases[1][0]'."
+    )
+    data: list[list[float | None]] = Field(
+        description="One row per recorded state from the first to the current one (those "
+        "with the network's present layers), oldest first."
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "columns": ["update", "loss", "weights[0][0][0]", "biases[0][0]"],
+                "data": [[0, 0.298, 0.15, 0.35], [1, 0.291, 0.1497, 0.3456]],
+            }
+        }
+    )

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Protocol, TypeVar
 
 import anyio.to_thread
 import numpy as np
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from app import nn, presets
@@ -49,9 +49,11 @@ from app.schemas import (
     PredictResponse,
     StepRequest,
     StepResponse,
+    UpdateNumber,
     engine_config,
 )
 from app.store import NetworkStore, StoredNetwork
+from app.store.base import NotRecorded
 
 router = APIRouter(prefix="/api/networks", tags=["networks"])
 T = TypeVar("T")
@@ -112,10 +114,38 @@ def classroom_hook(request: Request) -> ClassroomHook:
 
 
 IdPath = Annotated[NetworkId, Path(description="The network's id, from POST /api/networks.")]
+EntryQuery = Annotated[
+    UpdateNumber | None,
+    Query(description="Which entry, when several have that update count (see …/history)."),
+]
+AtQuery = Annotated[
+    UpdateNumber | None,
+    Query(description="Use the state recorded after this update (…/history): the timeline."),
+]
 
 
 def json_response(payload: dict[str, Any], status: int = 200) -> Response:
     return Response(orjson_bytes(payload), status, media_type="application/json")
+
+
+def recorded(
+    store: NetworkStore, network_id: str, update: int, entry: int | None, status: int = 404
+) -> StoredNetwork:
+    """The state after update `update` (entry `entry` if given), or a `status` naming it:
+    404 where the state is what is asked for, 409 where a change needs it (a rewind)."""
+    try:
+        return store.recorded(network_id, update, entry)
+    except NotRecorded as missing:
+        if entry is not None:
+            raise ApiError(
+                status, "entry", f"no entry {entry} was recorded at update {update}"
+            ) from missing
+        raise ApiError(
+            status,
+            "update",
+            f"update {update} is not in the history (not reached, inside a step of several "
+            "updates, or thinned away); GET …/history lists the states kept",
+        ) from missing
 
 
 # -- conversions -----------------------------------------------------------------------------
@@ -247,9 +277,11 @@ async def forward_pass(
     network_id: str,
     body: ForwardRequest,
     payload: validate.Payload = "forward",
+    at: tuple[int, int | None] | None = None,
 ) -> tuple[nn.Config, nn.Params, nn.Trace, Array | None]:
-    """Load, check the batch and its cost, run forward: what /forward and /predict share."""
-    network = store.get(network_id)
+    """Load (the state recorded at update `at` when given), check the batch and its cost, run
+    forward: what /forward and /predict share."""
+    network = store.get(network_id) if at is None else recorded(store, network_id, *at)
     x, y = examples(network, body.x, body.y, need_y=False)
     cost = validate.work(network.layers, len(x), field="x")
     validate.response(network.layers, len(x), payload, "x" if body.x else "dataset")
@@ -403,14 +435,22 @@ async def delete_network(network_id: IdPath, store: StoreDep) -> Response:
     summary="Forward pass: net and o of every unit",
 )
 async def forward(
-    network_id: IdPath, store: StoreDep, request: Request, body: ForwardRequest | None = None
+    network_id: IdPath,
+    store: StoreDep,
+    request: Request,
+    body: ForwardRequest | None = None,
+    update: AtQuery = None,
+    entry: EntryQuery = None,
 ) -> Response:
-    """net_r = Σ_q w_rq u_rq + b_r and o_r = f(net_r), layer by layer. Changes nothing."""
+    """net_r = Σ_q w_rq u_rq + b_r and o_r = f(net_r), layer by layer. With `update` (and
+    `entry`), with the weights of that recorded state (and its dataset, when x is not
+    given): the numbers the page's timeline shows. Changes nothing."""
+    at = None if update is None else (update, entry)
     body = body or ForwardRequest()
-    cfg, params, trace, y = await forward_pass(request, store, network_id, body)
-    loss = None if y is None else nn.objective(params, cfg, trace, y)
-    payload = forward_payload(trace, loss)
-    classroom_hook(request).note_phase(network_id, "forward")
+    cfg, params, trace, y = await forward_pass(request, store, network_id, body, "forward", at)
+    payload = forward_payload(trace, None if y is None else nn.objective(params, cfg, trace, y))
+    if at is None:
+        classroom_hook(request).note_phase(network_id, "forward")
     return json_response(payload)
 
 
@@ -421,14 +461,21 @@ async def forward(
     summary="The output o for many inputs (and, when asked, every hidden unit's o)",
 )
 async def predict(
-    network_id: IdPath, store: StoreDep, request: Request, body: PredictRequest | None = None
+    network_id: IdPath,
+    store: StoreDep,
+    request: Request,
+    body: PredictRequest | None = None,
+    update: AtQuery = None,
+    entry: EntryQuery = None,
 ) -> Response:
     """forward's `output` alone: what a chart of the output over the input plane needs, at a
     fraction of the bytes (no net or o of the hidden layers). With `hidden: true`, also o of
-    every hidden unit, so one request draws every unit's picture too. Changes nothing."""
+    every hidden unit, so one request draws every unit's picture too. With `update` (and
+    `entry`), the weights of that recorded state: the page's timeline. Changes nothing."""
     body = body or PredictRequest()
     payload: validate.Payload = "predict_hidden" if body.hidden else "predict"
-    _, _, trace, _ = await forward_pass(request, store, network_id, body, payload)
+    at = None if update is None else (update, entry)
+    _, _, trace, _ = await forward_pass(request, store, network_id, body, payload, at)
     answer: dict[str, Any] = {"output": trace.output}
     if body.hidden:
         answer["hidden"] = trace.activations[1:-1]
@@ -510,6 +557,8 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
         )
         network.params = result.params
         network.updates += result.updates
+        if body.x is None:  # trained on the stored dataset: J after it is the history's
+            network.loss = result.losses[-1]
         return orjson_bytes(
             {
                 **backward_payload(result.first, split),

@@ -10,17 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from app.nn import Array, Params
 from app.schemas import NetworkSettings
+
+if TYPE_CHECKING:
+    from app.store.history import Entry
 
 T = TypeVar("T")
 
 
 class NotFound(KeyError):
     """No network has that id (or it expired)."""
+
+
+class NotRecorded(Exception):
+    """The network's history holds no such state (not reached, or thinned away)."""
 
 
 class StoreUnavailable(RuntimeError):
@@ -52,6 +59,13 @@ class StoredNetwork:
     version: int = 0
     created_at: float = 0.0
     last_used: float = 0.0
+    head: int | None = None
+    """The history entry this state is (app/store/history.py); None before the first one."""
+    loss: float | None = field(default=None, compare=False)
+    """J over the dataset when the change knows it (a step over it), else None: the
+    history computes it. Not stored with the network."""
+    rewound: int | None = field(default=None, compare=False)
+    """Set by a rewind: the history entry whose state the change restored."""
     test: tuple[Array, Array] | None = None
     """The test examples (x, y): part of the dataset, never trained on."""
 
@@ -109,6 +123,21 @@ class NetworkStore(Protocol):
         ...
 
     def delete(self, network_id: str) -> bool: ...
+
+    def history(self, network_id: str) -> tuple[int | None, list[Entry]]:
+        """The history entry the network is at (None before its first), and every entry
+        kept, oldest first (app/store/history.py)."""
+        ...
+
+    def recorded(self, network_id: str, updates: int, seq: int | None = None) -> StoredNetwork:
+        """The state recorded after update `updates`: the last entry there, or entry `seq`
+        if it is one of them. NotFound without the network, NotRecorded without the entry."""
+        ...
+
+    def trace(self, network_id: str) -> list[tuple[int, float | None, Params]]:
+        """(updates, J, weights) of each entry from the first to the current one that has
+        the network's layers, oldest first."""
+        ...
 
     def count(self) -> int: ...
 

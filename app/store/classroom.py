@@ -30,11 +30,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from app import nn
 from app.classroom.errors import LimitReached, Missing, Paused
 from app.events import EventFeed
-from app.schemas import engine_config
 from app.store.base import Connection, SharedStore, StoredNetwork, StoreFull
+from app.store.history import dataset_loss
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS classes (
@@ -178,18 +177,6 @@ def _student(row: Any) -> StudentRow:
         row[8],
         row[9],
     )
-
-
-def dataset_loss(network: StoredNetwork) -> float | None:
-    """J over the stored dataset (None without one, or if it overflows)."""
-    if network.dataset is None:
-        return None
-    config = engine_config(network.settings)
-    x, y = network.dataset
-    try:
-        return nn.objective(network.params, config, nn.forward(network.params, config, x), y)
-    except nn.NonFinite:
-        return None
 
 
 class ClassroomDB:

@@ -35,16 +35,18 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import psycopg
 import psycopg_pool
 from psycopg.rows import dict_row
 
+from app.nn import Params
 from app.schemas import NetworkSettings
 from app.store.base import (
     ChangeHook,
     NotFound,
+    NotRecorded,
     SchemaTooNew,
     StoredNetwork,
     StoreFull,
@@ -52,15 +54,21 @@ from app.store.base import (
     Summary,
 )
 from app.store.cache import NetworkCache
+from app.store.history import TABLES_POSTGRES, Entry, HistorySQL, plan
 from app.store.sqlite import (
     COLUMNS,
     OPTIMISTIC_ATTEMPTS,
     SWEEP_EVERY,
     TOUCH_EVERY,
+    _Columns,
     cached,
+    config_of,
     encode_params,
+    entry_to_network,
+    history_columns,
     network_to_row,
     row_to_network,
+    trace_rows,
 )
 
 T = TypeVar("T")
@@ -86,8 +94,13 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX networks_last_used ON networks (last_used);
     """,
-    # 2: a dataset's test part, as SQLite's migration 2
-    "ALTER TABLE networks ADD COLUMN test_n INTEGER",
+    # 2: the history of each network's states (app/store/history.py), as SQLite's 2-5
+    TABLES_POSTGRES,
+    # 3: a dataset's test part, as SQLite's 6-7
+    """
+    ALTER TABLE networks ADD COLUMN test_n INTEGER;
+    ALTER TABLE history_configs ADD COLUMN test_n INTEGER;
+    """,
 ]
 """Schema changes in order; the one row of `schema_version` counts those applied."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -128,11 +141,6 @@ class _Sql:
         return self.conn.execute(psycopg_sql(sql), params)
 
 
-def _held(network: StoredNetwork) -> tuple[Any, ...]:
-    """What a step leaves as it was; `_save` writes those columns only if they changed."""
-    return (network.settings, network.seed, network.dataset, network.test, list(network.layers))
-
-
 class PostgresStore:
     share_clause = " FOR SHARE OF c"
 
@@ -158,6 +166,7 @@ class PostgresStore:
         self.timeout = timeout
         self._next_sweep = 0.0
         self._cache = NetworkCache(cache_networks)
+        self._history = HistorySQL()
         self.hook: ChangeHook | None = None
         """Sees every change inside its write transaction (the classroom's gate and cards)."""
         timeout_ms = int(timeout * 1000)
@@ -251,10 +260,11 @@ class PostgresStore:
         count = self._make_room(conn, now)
         if self.max_networks and count >= self.max_networks:
             return False
-        conn.execute(
-            f"INSERT INTO networks ({COLUMNS}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-            network_to_row(network),
-        )
+        step = plan(network, network.updates, created=True)
+        row = network_to_row(network)
+        marks = ",".join("%s" for _ in row)
+        conn.execute(f"INSERT INTO networks ({COLUMNS}) VALUES ({marks})", row)
+        self._history.write(sql, network, step, cast(bytes, row[4]), config_of(network), None)
         if self.max_stored_bytes and self._stored_bytes(conn) > self.max_stored_bytes:
             self._sweep(conn, now)  # expired networks go first
         self._check_quota(conn)
@@ -350,7 +360,8 @@ class PostgresStore:
         after OPTIMISTIC_ATTEMPTS such conflicts, once more with the row locked."""
         for _ in range(OPTIMISTIC_ATTEMPTS):
             network = self._load(network_id)
-            held = _held(network)
+            network.loss = network.rewound = None
+            held = _Columns.of(network)
             loaded, updates = network.version, network.updates
             result = change(network)
             with self._transaction() as conn:
@@ -363,7 +374,8 @@ class PostgresStore:
         else:
             with self._transaction() as conn:
                 network = self._load_on(conn, network_id, lock=True)
-                held = _held(network)
+                network.loss = network.rewound = None
+                held = _Columns.of(network)
                 loaded, updates = network.version, network.updates
                 result = change(network)
                 self._save(conn, network, loaded, held, updates, change)
@@ -375,17 +387,18 @@ class PostgresStore:
         conn: psycopg.Connection[Any],
         network: StoredNetwork,
         loaded: int,
-        held: tuple[Any, ...],
+        held: _Columns,
         updates: int,
         change: object,
     ) -> bool:
         """Write the network, version one more, if the database still holds version
         `loaded` (False: changed meanwhile, nothing written): only the weights and counters
         when the settings, seed and dataset are the ones loaded (steps), else every column,
-        under the create lock and within the quota; the hook around it, in `conn`'s
-        transaction. The create lock is taken after the hook's `before`, which locks the
-        class's row: a push of an activity takes them in that order too."""
-        settings, seed, dataset, test, layers = held
+        under the create lock and within the quota; then its history, and the hook around
+        both, in `conn`'s transaction. The create lock is taken after the hook's `before`,
+        which locks the class's row: a push of an activity takes them in that order too."""
+        settings, seed, dataset, layers, test = held
+        encoded = encode_params(network.params)
         steps_only = (
             network.settings is settings
             and network.seed == seed
@@ -394,15 +407,17 @@ class PostgresStore:
             and network.layers == layers
         )
         network.version, network.last_used = loaded + 1, time.time()
+        step = plan(network, updates)
         if steps_only:
             cursor = conn.execute(
-                "UPDATE networks SET params=%s, updates=%s, version=%s, last_used=%s "
-                "WHERE id=%s AND version=%s",
+                "UPDATE networks SET params=%s, updates=%s, version=%s, last_used=%s, "
+                "history_head=%s WHERE id=%s AND version=%s",
                 (
-                    encode_params(network.params),
+                    encoded,
                     network.updates,
                     network.version,
                     network.last_used,
+                    network.head,
                     network.id,
                     loaded,
                 ),
@@ -412,8 +427,8 @@ class PostgresStore:
             cursor = conn.execute(
                 "UPDATE networks SET layers=%s, settings=%s, seed=%s, params=%s, "
                 "dataset_n=%s, dataset=%s, updates=%s, version=%s, last_used=%s, "
-                "dataset_codec=%s, test_n=%s WHERE id=%s AND version=%s",
-                (*row[1:9], *row[10:13], network.id, loaded),
+                "dataset_codec=%s, history_head=%s, test_n=%s WHERE id=%s AND version=%s",
+                (*row[1:9], *row[10:14], network.id, loaded),
             )
         if cursor.rowcount != 1:
             network.version = loaded
@@ -423,6 +438,7 @@ class PostgresStore:
         if not steps_only:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (CREATE_LOCK,))
             self._check_quota(conn)
+        self._history.write(sql, network, step, encoded, *history_columns(network, held, step))
         if token is not None and self.hook:
             self.hook.after(sql, token, network)
         return True
@@ -458,6 +474,27 @@ class PostgresStore:
 
     def lock(self, sql: Any, key: str) -> None:
         sql.execute("SELECT pg_advisory_xact_lock(?, hashtext(?))", (NAMED_LOCKS, key))
+
+    # -- the history (app/store/history.py) --------------------------------------------------
+    def history(self, network_id: str) -> tuple[int | None, list[Entry]]:
+        """The entry the network is at (None before its first), and every entry kept."""
+        with self._connection() as conn:
+            return self._history.entries(_Sql(conn), network_id, self._cutoff(time.time()))
+
+    def recorded(self, network_id: str, updates: int, seq: int | None = None) -> StoredNetwork:
+        """As SQLiteStore.recorded."""
+        self._load(network_id)
+        with self._connection() as conn:
+            row = self._history.state(_Sql(conn), network_id, updates, seq)
+        if row is None:
+            raise NotRecorded(updates)
+        return entry_to_network(network_id, row)
+
+    def trace(self, network_id: str) -> list[tuple[int, float | None, Params]]:
+        """As SQLiteStore.trace."""
+        self._load(network_id)
+        with self._connection() as conn:
+            return trace_rows(self._history.trace(_Sql(conn), network_id))
 
     def count(self) -> int:
         """Live networks (expired ones not yet swept do not count)."""

@@ -33,7 +33,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 import numpy as np
 
@@ -42,6 +42,7 @@ from app.schemas import NetworkSettings
 from app.store.base import (
     ChangeHook,
     NotFound,
+    NotRecorded,
     SchemaTooNew,
     StoredNetwork,
     StoreFull,
@@ -49,6 +50,7 @@ from app.store.base import (
     Summary,
 )
 from app.store.cache import NetworkCache
+from app.store.history import TABLES_SQLITE, EncodedDataset, Entry, HistorySQL, Plan, plan
 
 T = TypeVar("T")
 log = logging.getLogger("backprop")
@@ -75,9 +77,13 @@ MIGRATIONS: list[str] = [
     # 1: datasets compressed (zlib of the float64 bytes): a dataset of 0s and 1s took four
     # times its JSON's bytes as raw float64. NULL marks the first release's raw bytes.
     "ALTER TABLE networks ADD COLUMN dataset_codec TEXT",
-    # 2: a dataset's test part: test_n examples after the training ones in the same blob
-    # (x, y, then the test x and y). NULL: no test part, as every earlier dataset.
+    # 2-5: the history of each network's states (app/store/history.py)
+    *TABLES_SQLITE,
+    # 6-7: a dataset's test part: test_n examples after the training ones in the same blob
+    # (x, y, then the test x and y), in the network's row and in a history config's copy.
+    # NULL: no test part, as every earlier dataset.
     "ALTER TABLE networks ADD COLUMN test_n INTEGER",
+    "ALTER TABLE history_configs ADD COLUMN test_n INTEGER",
 ]
 """Schema changes in order; PRAGMA user_version counts those applied."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -86,7 +92,7 @@ JOURNAL_SIZE_LIMIT = 4 * 2**20
 
 COLUMNS = (
     "id, layers, settings, seed, params, dataset_n, dataset, updates, version, "
-    "created_at, last_used, dataset_codec, test_n"
+    "created_at, last_used, dataset_codec, history_head, test_n"
 )
 TOUCH_EVERY = 60.0
 """Reads refresh last_used at most this often (seconds), so reads rarely write."""
@@ -159,6 +165,7 @@ def row_to_network(row: sqlite3.Row) -> StoredNetwork:
         version=row["version"],
         created_at=row["created_at"],
         last_used=row["last_used"],
+        head=row["history_head"],
         test=test,
     )
 
@@ -178,8 +185,40 @@ def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
         network.created_at,
         network.last_used,
         "zlib",
+        network.head,
         test_n,
     )
+
+
+def config_of(network: StoredNetwork) -> tuple[str, str, int]:
+    """The layers, settings and seed, as a history config row holds them."""
+    return json.dumps(network.layers), network.settings.model_dump_json(), network.seed
+
+
+def entry_to_network(network_id: str, row: Any) -> StoredNetwork:
+    """A history state row (history.HistorySQL.state) as a network: id, settings, seed,
+    weights, dataset, updates and its entry number as head."""
+    layers = json.loads(row[3])
+    blob = None if row[7] is None else bytes(row[7])
+    dataset, test = decode_dataset(layers, row[6], blob, row[8], row[9])
+    return StoredNetwork(
+        id=network_id,
+        settings=NetworkSettings.model_validate_json(row[4]),
+        seed=int(row[5]),
+        params=decode_params(layers, bytes(row[2])),
+        dataset=dataset,
+        updates=int(row[1]),
+        head=int(row[0]),
+        test=test,
+    )
+
+
+def trace_rows(rows: list[Any]) -> list[tuple[int, float | None, Params]]:
+    """history.HistorySQL.trace's rows, decoded."""
+    if not rows:
+        return []
+    layers = json.loads(rows[0][0])
+    return [(int(r[1]), r[2], decode_params(layers, bytes(r[3]))) for r in rows]
 
 
 def cached(
@@ -207,6 +246,23 @@ class _Columns(NamedTuple):
     @classmethod
     def of(cls, network: StoredNetwork) -> _Columns:
         return cls(network.settings, network.seed, network.dataset, network.layers, network.test)
+
+
+def history_columns(
+    network: StoredNetwork, held: _Columns, step: Plan
+) -> tuple[tuple[str, str, int] | None, EncodedDataset | None]:
+    """What HistorySQL.write needs beyond the weights: the config when the change altered
+    the layers, settings, seed or dataset (or the history starts again), and the dataset
+    (with its test part) the network held before when the change replaced it."""
+    moved = network.dataset is not held.dataset or network.test is not held.test
+    same = (
+        not moved
+        and network.seed == held.seed
+        and network.layers == held.layers
+        and network.settings == held.settings
+    )
+    config = None if same and not step.restart else config_of(network)
+    return config, encode_dataset(held.dataset, held.test) if moved else None
 
 
 class _Conflict(Exception):
@@ -254,6 +310,7 @@ class SQLiteStore:
         self._reopen = False
         """A write found the database read-only: reopen every connection when next idle."""
         self._cache = NetworkCache(cache_networks)
+        self._history = HistorySQL()
         self.hook: ChangeHook | None = None
         """Sees every change inside its write transaction (the classroom's gate and cards)."""
         self._writer = threading.Lock()
@@ -526,6 +583,7 @@ class SQLiteStore:
         for _ in range(OPTIMISTIC_ATTEMPTS):
             with self._errors():
                 network = self._load(self._connection(), network_id)
+            network.loss = network.rewound = None
             held = _Columns.of(network)
             loaded, updates = network.version, network.updates
             result = change(network)
@@ -545,6 +603,7 @@ class SQLiteStore:
             return result
         with self._write() as conn:
             network = self._load(conn, network_id)
+            network.loss = network.rewound = None
             held = _Columns.of(network)
             updates = network.updates
             result = change(network)
@@ -565,14 +624,16 @@ class SQLiteStore:
         token = self.hook.before(conn, network.id, updates, change) if self.hook else None
         network.version += 1
         network.last_used = time.time()
-        self._save(conn, network, held)
+        step = plan(network, updates)
+        encoded = self._save(conn, network, held)
+        self._history.write(conn, network, step, encoded, *history_columns(network, held, step))
         if token is not None and self.hook:
             self.hook.after(conn, token, network)
 
-    def _save(self, conn: sqlite3.Connection, network: StoredNetwork, held: _Columns) -> None:
+    def _save(self, conn: sqlite3.Connection, network: StoredNetwork, held: _Columns) -> bytes:
         """Write a changed network: every column, or only the weights and counters when the
         settings, the seed and the dataset are the ones the database holds (steps), which
-        spares re-encoding the dataset."""
+        spares re-encoding the dataset. Returns the weights as encoded."""
         if (
             network.settings is held.settings
             and network.seed == held.seed
@@ -580,25 +641,29 @@ class SQLiteStore:
             and network.test is held.test
             and network.layers == held.layers
         ):
+            params = encode_params(network.params)
             conn.execute(
-                "UPDATE networks SET params=?, updates=?, version=?, last_used=? WHERE id=?",
+                "UPDATE networks SET params=?, updates=?, version=?, last_used=?, "
+                "history_head=? WHERE id=?",
                 (
-                    encode_params(network.params),
+                    params,
                     network.updates,
                     network.version,
                     network.last_used,
+                    network.head,
                     network.id,
                 ),
             )
-        else:
-            row = network_to_row(network)
-            conn.execute(
-                "UPDATE networks SET layers=?, settings=?, seed=?, params=?, dataset_n=?, "
-                "dataset=?, updates=?, version=?, last_used=?, dataset_codec=?, test_n=? "
-                "WHERE id=?",
-                (*row[1:9], *row[10:13], network.id),
-            )
-            self._check_quota(conn)
+            return params
+        row = network_to_row(network)
+        conn.execute(
+            "UPDATE networks SET layers=?, settings=?, seed=?, params=?, dataset_n=?, "
+            "dataset=?, updates=?, version=?, last_used=?, dataset_codec=?, history_head=?, "
+            "test_n=? WHERE id=?",
+            (*row[1:9], *row[10:14], network.id),
+        )
+        self._check_quota(conn)
+        return cast(bytes, row[4])
 
     def delete(self, network_id: str) -> bool:
         self._cache.discard(network_id)
@@ -637,10 +702,11 @@ class SQLiteStore:
         count = self._make_room(conn, now)
         if self.max_networks and count >= self.max_networks:
             return False
-        conn.execute(
-            f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            network_to_row(network),
-        )
+        step = plan(network, network.updates, created=True)
+        row = network_to_row(network)
+        marks = ",".join("?" * len(row))
+        conn.execute(f"INSERT INTO networks ({COLUMNS}) VALUES ({marks})", row)
+        self._history.write(conn, network, step, cast(bytes, row[4]), config_of(network), None)
         if self._stored_bytes(conn) > self.max_stored_bytes > 0:
             self._sweep(conn, now)  # expired networks go first
         self._check_quota(conn)
@@ -650,6 +716,32 @@ class SQLiteStore:
         """`get` without counting as use (the teacher's dashboard reads every network)."""
         with self._errors():
             return self._load(self._connection(), network_id)
+
+    # -- the history (app/store/history.py) --------------------------------------------------
+    def history(self, network_id: str) -> tuple[int | None, list[Entry]]:
+        """The entry the network is at (None before its first), and every entry kept."""
+        with self._errors():
+            return self._history.entries(self._connection(), network_id, self._cutoff(time.time()))
+
+    def recorded(self, network_id: str, updates: int, seq: int | None = None) -> StoredNetwork:
+        """The state recorded after update `updates` (the last entry there, or entry `seq`):
+        NotFound(network id) without the network, NotRecorded without such an entry."""
+        with self._errors():
+            conn = self._connection()
+            self._load(conn, network_id)
+            row = self._history.state(conn, network_id, updates, seq)
+        if row is None:
+            raise NotRecorded(updates)
+        return entry_to_network(network_id, row)
+
+    def trace(self, network_id: str) -> list[tuple[int, float | None, Params]]:
+        """(updates, J, weights) of each entry from the first to the current one that has the
+        network's layers (NotFound without the network)."""
+        with self._errors():
+            conn = self._connection()
+            self._load(conn, network_id)
+            rows = self._history.trace(conn, network_id)
+        return trace_rows(rows)
 
     def count(self) -> int:
         """Live networks (expired ones still on disk until the next sweep do not count)."""

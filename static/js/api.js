@@ -41,17 +41,23 @@ async function request(method, path, body, key) {
 
 const net = (id) => `/api/networks/${encodeURIComponent(id)}`;
 
+const atQuery = (at) => (at ? `?update=${at.update}&entry=${at.entry}` : '');
+
 export const api = {
   create: (body) => request('POST', '/api/networks', body),
   get: (id) => request('GET', net(id)),
   patch: (id, body) => request('PATCH', net(id), body),
-  forward: (id, body = {}) => request('POST', `${net(id)}/forward`, body),
-  predict: (id, body = {}) => request('POST', `${net(id)}/predict`, body),
+  /** `at`: {update, entry} of a recorded state (the timeline), or null for the network now. */
+  forward: (id, body = {}, at = null) => request('POST', `${net(id)}/forward${atQuery(at)}`, body),
+  predict: (id, body = {}, at = null) => request('POST', `${net(id)}/predict${atQuery(at)}`, body),
   backward: (id, body = {}) => request('POST', `${net(id)}/backward`, body),
   step: (id, body = {}) => request('POST', `${net(id)}/step`, body),
   gradientCheck: (id, body = {}) => request('POST', `${net(id)}/gradient-check`, body),
   addExamples: (id, body) => request('POST', `${net(id)}/examples`, body),
   removeExample: (id, body) => request('POST', `${net(id)}/examples/remove`, body),
+  history: (id) => request('GET', `${net(id)}/history`),
+  recorded: (id, update, entry) => request('GET', `${net(id)}/history/${update}?entry=${entry}`),
+  rewind: (id, body) => request('POST', `${net(id)}/rewind`, body),
   presets: () => request('GET', '/api/presets'),
   // the classroom, student side: the network id is the capability
   join: (body) => request('POST', '/api/join', body),

@@ -33,8 +33,11 @@ function prepare(canvas) {
   return { ctx, w, h };
 }
 
-/** points: [{u: updates so far, J, T?: J on the test examples}] */
-export function drawLoss(canvas, points, log = false) {
+/**
+ * points: [{u: updates so far, J, T?: J on the test examples}]; marked: the update to mark
+ * (the timeline shows it).
+ */
+export function drawLoss(canvas, points, log = false, marked = undefined) {
   const { ctx, w, h } = prepare(canvas);
   const left = 52;
   const bottom = h - 24;
@@ -81,6 +84,17 @@ export function drawLoss(canvas, points, log = false) {
     ctx.arc(x(last.u), y(value(last)), 3, 0, 2 * Math.PI);
     ctx.fill();
   };
+  if (marked !== undefined && marked >= u0 && marked <= u1) {
+    // the update the timeline shows
+    ctx.strokeStyle = '#55606b';
+    ctx.lineWidth = 1;
+    ctx.setLineDash([3, 3]);
+    ctx.beginPath();
+    ctx.moveTo(x(marked), top);
+    ctx.lineTo(x(marked), bottom);
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
   curve(points, (p) => p.J, POSITIVE, []);
   if (tested.length) {
     curve(tested, (p) => p.T, NEGATIVE, [6, 4]);

@@ -108,7 +108,7 @@ export class Heatmap {
       const test = data.test || { x: [], y: [] };
       const bounds = stableBounds([...data.x, ...test.x]);
       const hidden = picturesUnits(net.layers);
-      const res = await api.predict(this.S.id, { x: gridInputs(bounds, N), hidden });
+      const res = await api.predict(this.S.id, { x: gridInputs(bounds, N), hidden }, this.S.at);
       const units = unitGrids(res, net);
       this.grids = { bounds, data, test, units, output: res.output, layers: net.layers };
       this.onUnits(hidden ? units : null, N);

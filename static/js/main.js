@@ -15,6 +15,7 @@ import { Heatmap } from './heatmap.js';
 import { exportJson, importJson, openNew } from './io.js';
 import { Player, SPEEDS } from './player.js';
 import { saved } from './saved.js';
+import { Timeline } from './history.js';
 import { scoreText } from './scores.js';
 import { applyHide, wireShare } from './sharing.js';
 import { Stepper } from './stepper.js';
@@ -35,6 +36,7 @@ const S = {
   mode: 'batch',
   losses: [],
   scores: null, // the last step's evaluation: J and accuracy on the training and test sets
+  at: null, // {update, entry} while the timeline shows a recorded state
 };
 let presets = [];
 const select = (sel) => {
@@ -47,14 +49,53 @@ const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S, {
   onUnits: (grids, n) => graph.pictures(grids, n),
   nameOf: (id) => unitName(S.network.layers, ...id.split('-').map(Number)),
   changed: (state) => {
+    present(); // a click edits the network as it is now, not a past state on show
     setNetwork(state);
     render();
+    timeline.refresh();
   },
   error: (message) => showError(message),
 });
 graph.onPicture = (id) => heatmap.show(id);
 zoomable(svg, graph, { zoomIn: $('#zoom-in'), zoomOut: $('#zoom-out'), fit: $('#zoom-fit') });
 const store = saved(S.id);
+/** While playing, the timeline is read again at most this often (ms). */
+const TIMELINE_EVERY = 2000;
+const live = { network: null }; // the network as it is, while the timeline shows a past state
+const timeline = new Timeline($('#timeline'), S.id, {
+  show: (state, entry) => {
+    if (state && !live.network) live.network = S.network;
+    const shown = state || live.network;
+    if (!state) live.network = null;
+    if (!shown) return;
+    S.at = state ? { update: entry.update, entry: entry.entry } : null; // the heatmap's weights
+    setNetwork(shown, false);
+    render();
+    if (state && state.dataset) showRecordedNumbers(S.at);
+  },
+  rewound: (state) => {
+    live.network = null;
+    S.at = null;
+    setNetwork(state, false);
+    render();
+  },
+  error: (err) => showError(err.detail || err.message || String(err)),
+});
+/** A past state's net and o for every example (its own forward pass), while it is on show. */
+async function showRecordedNumbers(at) {
+  try {
+    const trace = await api.forward(S.id, {}, at);
+    if (S.at !== at) return; // dragged on meanwhile
+    Object.assign(S, { trace, phase: 'forward', applied: false });
+    render();
+  } catch (err) {
+    showError(err.detail || err.message || String(err));
+  }
+}
+/** Before anything that asks the server about its network: show the network as it is. */
+function present() {
+  if (live.network) timeline.leave();
+}
 const stepper = new Stepper(svg, { state: () => S, select, render: () => render() });
 const hidden = applyHide();
 
@@ -155,7 +196,7 @@ function render(full = true) {
     });
     if (!full) renderOutputs($('#data'), { ...S, trace: stepper.trace(S) });
   }
-  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked);
+  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked, S.at?.update);
   if (full) {
     renderExamples();
     $('#network-name').textContent = S.network.name || 'Untitled network';
@@ -177,8 +218,13 @@ function render(full = true) {
   }
 }
 
-function setNetwork(state) {
+function setNetwork(state, changed = true) {
   S.network = state;
+  if (changed) {
+    live.network = null;
+    S.at = null;
+    timeline.refresh();
+  }
   if (!exists(S.selected, state.layers)) S.selected = null;
   Object.assign(S, { trace: null, before: null, phase: 'idle', applied: false }); // numbers of old weights
   heatmap.schedule();
@@ -189,6 +235,7 @@ function setNetwork(state) {
 function pass(phase, call) {
   return () =>
     guarded(async () => {
+      present();
       if (!S.network.dataset) throw new Error(NO_DATA); // asked here, not refused by the server
       S.trace = await call(S.id, {});
       S.before = { weights: S.network.weights, biases: S.network.biases };
@@ -225,6 +272,7 @@ const pause = (ms) =>
  * Step first shows the forward and the backward pass of the same response, one after the other.
  */
 async function train(epochs, animate, staged = false) {
+  present();
   if (!S.network.dataset) throw new Error(NO_DATA);
   const old = { weights: S.network.weights, biases: S.network.biases };
   const res = await api.step(S.id, { mode: S.mode, epochs });
@@ -252,6 +300,7 @@ async function train(epochs, animate, staged = false) {
   render(animate);
   if (animate) graph.animate(old, network);
   heatmap.schedule();
+  if (!player.playing || timeline.age() > TIMELINE_EVERY) timeline.refresh();
   return {
     loss: losses[losses.length - 1],
     accuracy: evaluation?.train.accuracy ?? null,
@@ -270,7 +319,10 @@ const player = new Player({
     b.setAttribute('aria-pressed', String(playing));
     document.body.classList.toggle('playing', playing);
     if (playing) $('#stop-reason').textContent = '';
-    if (!playing) render();
+    if (!playing) {
+      render();
+      timeline.refresh();
+    }
   },
   onStopped: (reason) => {
     $('#stop-reason').textContent = `Play stopped: ${reason}.`;
@@ -287,14 +339,17 @@ readStops();
 function reset() {
   return guarded(async () => {
     player.stop();
-    // the weights this browser first saw, or else those the seed draws (PATCH with a seed)
+    present();
+    S.losses = [];
+    store.put('losses', []);
+    if (await timeline.reset(S.network.layers)) return; // before its first update, from its history
+    // else (a network from an older release) the weights this browser first saw, or those
+    // the seed draws (PATCH with a seed)
     const start = store.get('start');
     const fields = start
       ? { weights: start.weights, biases: start.biases }
       : { seed: S.network.seed };
     setNetwork(await api.patch(S.id, fields));
-    S.losses = [];
-    store.put('losses', []);
     render();
   });
 }
@@ -414,7 +469,7 @@ $('#example').addEventListener('change', (e) => {
   render();
 });
 $('#log-scale').addEventListener('change', () =>
-  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked),
+  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked, S.at?.update),
 );
 for (const radio of document.querySelectorAll('input[name="edge-mode"]')) {
   radio.addEventListener('change', (e) => {

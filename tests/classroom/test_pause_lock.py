@@ -38,6 +38,7 @@ def test_every_change_is_refused_while_paused(make_client: MakeClient) -> None:
         ("POST", path + "/step", {"epochs": 3}),
         ("POST", path + "/step", None),
         ("PATCH", path, {"learning_rate": 0.1}),
+        ("POST", path + "/rewind", {"update": 0}),
         ("DELETE", path, None),
         ("POST", path + "/answers", {"path": "loss", "value": 0.298371109}),
         ("POST", path + "/answers", {"path": "loss", "reveal": True}),

@@ -744,6 +744,32 @@ CASES = [
         {**NETWORK, "layers": [2, 1]},
         status=409,
     ),
+    # -- history and rewind (the catalogue's network has only entry 0, at update 0) -------
+    Bad("history: an update not reached", "GET", "/{id}/history/1", "update", status=404),
+    Bad("history: a negative update", "GET", "/{id}/history/-1", "update"),
+    Bad("history: an update that is no integer", "GET", "/{id}/history/one", "update"),
+    Bad(
+        "history: an entry not at that update",
+        "GET",
+        "/{id}/history/0?entry=5",
+        "entry",
+        status=404,
+    ),
+    Bad(
+        "rewind: an update not reached", "POST", "/{id}/rewind", "update", {"update": 3}, status=409
+    ),
+    Bad("rewind: a negative update", "POST", "/{id}/rewind", "update", {"update": -2}),
+    Bad("rewind: no update", "POST", "/{id}/rewind", "update", {}),
+    Bad("rewind: an update as text", "POST", "/{id}/rewind", "update", {"update": "one"}),
+    Bad("rewind: an unknown field", "POST", "/{id}/rewind", "steps", {"update": 0, "steps": 1}),
+    Bad(
+        "rewind: an entry not at that update",
+        "POST",
+        "/{id}/rewind",
+        "entry",
+        {"update": 0, "entry": 9},
+        status=409,
+    ),
 ]
 
 
@@ -796,13 +822,18 @@ def test_bad_request_is_refused_by_name_and_changes_nothing(client, network, cas
         ("POST", "/step"),
         ("POST", "/gradient-check"),
         ("GET", "/export"),
+        ("GET", "/history"),
+        ("GET", "/history/0"),
+        ("POST", "/rewind"),
+        ("GET", "/trace.csv"),
+        ("GET", "/trace.json"),
     ],
 )
 def test_an_unknown_network_is_404_on_every_route(client, method: str, path: str) -> None:
     response = client.request(
         method,
         f"/api/networks{UNKNOWN}{path}",
-        json={} if method in ("POST", "PATCH") else None,
+        json=({"update": 0} if path == "/rewind" else {}) if method in ("POST", "PATCH") else None,
     )
     assert response.status_code == 404, response.text
     assert [e["field"] for e in response.json()["errors"]] == ["id"]

@@ -86,3 +86,18 @@ def test_an_upgraded_database_keeps_a_test_part(old_database, monkeypatch):
     assert network.dataset[0].tolist() == [[0.0, 1.0]]
     assert (network.test[0].tolist(), network.test[1].tolist()) == ([[0.5, 0.25]], [[0.0]])
     store.close()
+
+
+def test_an_old_network_has_history_from_its_first_change_after_the_upgrade(old_database):
+    store = SQLiteStore(str(old_database))
+    old = next(n for n in store.scan() if n.dataset is not None)
+    assert store.history(old.id) == (None, [])
+
+    def step(n):
+        n.updates += 1
+
+    store.modify(old.id, step)
+    current, entries = store.history(old.id)
+    assert current == 0
+    assert [(e.seq, e.updates, e.kind) for e in entries] == [(0, old.updates + 1, "step")]
+    store.close()

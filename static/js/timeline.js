@@ -1,0 +1,40 @@
+// The history's timeline, without the DOM: where the slider stands, what Ctrl+Z goes back
+// to, and what the label says. `entries` are GET …/history's, oldest first; `current` is the
+// entry the network is at.
+
+import { fmt } from './format.js';
+
+/** The slider's position (an index into entries) of the entry numbered `entry`; -1 if none. */
+export function indexOf(entries, entry) {
+  return entries.findIndex((e) => e.entry === entry);
+}
+
+/** The entry Ctrl+Z rewinds to: the one before the current entry, or null at the first. */
+export function undoTarget(entries, current) {
+  const at = indexOf(entries, current);
+  return at > 0 ? entries[at - 1] : null;
+}
+
+/**
+ * The entry Reset rewinds to: the network before its first update, that is the last entry at
+ * update 0 (the network as created, then the edits made before training: new layers, weights
+ * drawn from a seed), or null if the history does not start at creation (an older release's).
+ */
+export function startEntry(entries) {
+  const first = entries[0];
+  if (!first || first.update !== 0 || first.kind !== 'create') return null;
+  let start = first;
+  for (const e of entries) if (e.update === 0 && !e.branch) start = e;
+  return start;
+}
+
+/** What the label under the slider says about an entry. */
+export function describe(entry, current) {
+  const what = { create: 'as created', step: 'after a step', edit: 'after an edit' }[entry.kind];
+  const n = entry.update;
+  const parts = [`${n} update${n === 1 ? '' : 's'}`, what];
+  if (entry.loss !== null && entry.loss !== undefined) parts.push(`J = ${fmt(entry.loss)}`);
+  if (entry.entry === current) parts.push('current');
+  else if (entry.branch) parts.push('undone');
+  return parts.join(' · ');
+}

@@ -1,0 +1,134 @@
+"""The history every store keeps (app/store/history.py), on SQLite and on PostgreSQL: written
+with each change, bounded, gone with its network, and read back bit for bit."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from app.store import SQLiteStore, history
+from app.store.base import NotRecorded
+from app.store.history import thinned, window
+from tests.store.conftest import execute
+from tests.store.test_contract import bump, network, same
+
+
+def test_thinning_keeps_the_window_then_every_10th_100th_1000th():
+    size = 10
+    seqs = list(range(0, 5001))
+    kept = sorted(set(seqs) - set(thinned(seqs, size)))
+    newest = 5000
+    assert kept[0] == 0
+    assert [s for s in kept if newest - s < size] == list(range(4991, 5001))
+    assert [s for s in kept if size <= newest - s < 10 * size] == list(range(4910, 4991, 10))
+    assert [s for s in kept if 10 * size <= newest - s < 100 * size] == list(range(4100, 4901, 100))
+    oldest = [s for s in kept if s > 0 and newest - s >= 100 * size]
+    assert oldest == [1000, 2000, 3000, 4000]
+    # thinning what is already thinned removes nothing more, until the newest moves on
+    assert thinned(kept, size) == []
+    # the coarsest level keeps at most one window of entries
+    many = list(range(0, 200_001, 1000))
+    assert len(sorted(set(many) - set(thinned(many, size)))) <= 1 + 3 * size
+
+
+def test_the_window_shrinks_for_large_networks():
+    assert window(9) == 1000  # XOR 2-2-1
+    big = 256 * 64 + 64 + 64 * 10 + 10  # 256-64-10: 136 KB of weights
+    assert window(big) * 3.8 * (8 * big + history.ENTRY_OVERHEAD) <= history.HISTORY_BYTES
+    assert window(10**7) == history.MIN_WINDOW
+
+
+def test_every_change_is_an_entry_read_back_bit_for_bit(make_store):
+    store = make_store()
+    made = network("a", examples=5, seed=1)
+    store.create(made)
+    states = [store.get("a")]
+    for _ in range(3):
+        store.modify("a", bump)
+        states.append(store.get("a"))
+
+    def rename(n):
+        n.settings = n.settings.model_copy(update={"learning_rate": 0.25})
+
+    store.modify("a", rename)
+    states.append(store.get("a"))
+    current, entries = make_store(cache_networks=0).history("a")  # another worker
+    assert current == 4
+    assert [(e.seq, e.updates, e.kind) for e in entries] == [
+        (0, 0, "create"),
+        (1, 1, "step"),
+        (2, 2, "step"),
+        (3, 3, "step"),
+        (4, 3, "edit"),
+    ]
+    for entry, state in zip(entries, states, strict=True):
+        past = store.recorded("a", entry.updates, entry.seq)
+        past.version = state.version
+        same(past, state)
+        assert past.dataset is not None and state.dataset is not None
+        assert past.dataset[0].tobytes() == state.dataset[0].tobytes()
+    with pytest.raises(NotRecorded):
+        store.recorded("a", 9)
+
+
+def test_history_is_bounded_and_keeps_the_newest_1000(make_store):
+    store = make_store()
+    store.create(network("a"))
+    for _ in range(1210):  # thinning runs at every 10th entry
+        store.modify("a", bump)
+    current, entries = store.history("a")
+    seqs = [e.seq for e in entries]
+    assert current == 1210 == seqs[-1]
+    assert seqs[-1000:] == list(range(211, 1211))
+    assert seqs[:-1000] == [0, *range(10, 211, 10)]
+    # each entry's update count is the network's at that state
+    assert all(e.updates == e.seq for e in entries)
+
+
+def rows_of(store, network_id: str) -> int:
+    """History and config rows the database holds for a network, read behind the store."""
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM history WHERE network_id = '{network_id}') + "
+        f"(SELECT COUNT(*) FROM history_configs WHERE network_id = '{network_id}')"
+    )
+    if isinstance(store, SQLiteStore):
+        return int(store._connection().execute(sql).fetchone()[0])
+    with store._connection() as conn:
+        return int(conn.execute(sql).fetchone()[0])
+
+
+def test_a_deleted_network_takes_its_history(make_store):
+    store = make_store()
+    store.create(network("a"))
+    store.modify("a", bump)
+    assert rows_of(store, "a") == 3  # two entries, one config
+    assert store.delete("a")
+    assert rows_of(store, "a") == 0
+    store.create(network("a"))  # the same id again starts afresh
+    assert [e.seq for e in store.history("a")[1]] == [0]
+    execute(store, "DELETE FROM networks WHERE id = 'a'")  # as the sweep of expired ones does
+    assert rows_of(store, "a") == 0
+
+
+def test_concurrent_writers_never_lose_or_duplicate_an_entry(make_store):
+    stores = [make_store(), make_store(), make_store()]
+    stores[0].create(network("a"))
+    errors: list[BaseException] = []
+
+    def work(store):
+        try:
+            for _ in range(30):
+                store.modify("a", bump)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    current, entries = stores[0].history("a")
+    assert [e.updates for e in entries] == list(range(91))
+    assert current == 90 == stores[0].get("a").updates
