@@ -138,3 +138,16 @@ def test_the_last_training_example_stays_while_there_are_test_examples(client):
     assert client.get(url(state)).json() == state
     refused = client.post(url(state, "/examples"), json={"x": [[1, 2]], "y": [[1]], "test": "yes"})
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "test"
+
+
+def test_a_rewind_brings_back_the_test_part_a_new_dataset_dropped(client):
+    state = create(client, layers=[2, 2, 1], dataset=SPLIT)
+    assert client.post(url(state, "/step"), json={}).status_code == 200
+    assert "test" not in client.patch(url(state), json={"dataset": TRAIN}).json()["dataset"]
+    entries = client.get(url(state, "/history")).json()["entries"]
+    stepped = next(e for e in entries if e["kind"] == "step")
+    back = client.post(url(state, "/rewind"), json={"update": 1, "entry": stepped["entry"]})
+    assert back.status_code == 200, back.text
+    assert back.json()["dataset"] == SPLIT
+    # and a step from there measures the test part again
+    assert client.post(url(state, "/step"), json={}).json()["test_losses"] is not None
