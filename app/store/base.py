@@ -61,6 +61,8 @@ class StoredNetwork:
     last_used: float = 0.0
     head: int | None = None
     """The history entry this state is (app/store/history.py); None before the first one."""
+    tip: int | None = None
+    """The history's newest entry: past `head` after a rewind (the branch); None: unknown."""
     loss: float | None = field(default=None, compare=False)
     """J over the dataset when the change knows it (a step over it), else None: the
     history computes it. Not stored with the network."""

@@ -72,6 +72,7 @@ TABLES_SQLITE = [
         PRIMARY KEY (network_id, seq)
     )""",
     "ALTER TABLE networks ADD COLUMN history_head INTEGER",
+    "ALTER TABLE networks ADD COLUMN history_tip INTEGER",
     """CREATE TRIGGER IF NOT EXISTS networks_history_gone AFTER DELETE ON networks BEGIN
         DELETE FROM history WHERE network_id = OLD.id;
         DELETE FROM history_configs WHERE network_id = OLD.id;
@@ -105,6 +106,7 @@ TABLES_POSTGRES = """
         PRIMARY KEY (network_id, seq)
     );
     ALTER TABLE networks ADD COLUMN history_head BIGINT;
+    ALTER TABLE networks ADD COLUMN history_tip BIGINT;
 """
 
 
@@ -118,13 +120,15 @@ class Entry:
 
 @dataclass(frozen=True)
 class Plan:
-    """What a saved change does to the history: append entry `seq` (after deleting any branch
-    past `head`, or everything when `restart`), or only move the head (`append` false)."""
+    """What a saved change does to the history: append entry `seq` (after deleting the
+    branch past the head when there is one, `branch`, or everything when `restart`), or only
+    move the head (`append` false)."""
 
     seq: int
     kind: Kind
     append: bool = True
     restart: bool = False
+    branch: bool = False
 
 
 def dataset_loss(network: StoredNetwork) -> float | None:
@@ -142,7 +146,7 @@ def dataset_loss(network: StoredNetwork) -> float | None:
 
 def plan(network: StoredNetwork, updates_before: int, created: bool = False) -> Plan:
     """The history's part of a change (or of a network's creation), decided before it is
-    saved; sets `network.head`."""
+    saved; sets `network.head` and `network.tip`."""
     kind: Kind = "step" if network.updates > updates_before else "edit"
     if network.rewound is not None:
         result = Plan(network.rewound, "edit", append=False)
@@ -150,9 +154,12 @@ def plan(network: StoredNetwork, updates_before: int, created: bool = False) -> 
         result = Plan(0, "create", restart=True)
     elif network.head is None:  # saved by an earlier release: its history starts here
         result = Plan(0, kind, restart=True)
-    else:
-        result = Plan(network.head + 1, kind)
+    else:  # a branch is there after a rewind (tip past the head), or when the tip is unknown
+        head = network.head
+        result = Plan(head + 1, kind, branch=network.tip is None or network.tip > head)
     network.head = result.seq
+    if result.append:
+        network.tip = result.seq
     return result
 
 
@@ -221,7 +228,7 @@ class HistorySQL:
         if step.restart:
             self.run(conn, "DELETE FROM history WHERE network_id = ?", (nid,))
             self.run(conn, "DELETE FROM history_configs WHERE network_id = ?", (nid,))
-        else:  # the branch past the head, if any, is replaced
+        elif step.branch:  # the branch past the head is replaced
             sql = "DELETE FROM history WHERE network_id = ? AND seq >= ?"
             if self.run(conn, sql, (nid, seq)).rowcount:
                 sql = "DELETE FROM history_configs WHERE network_id = ? AND seq >= ?"

@@ -94,9 +94,9 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX networks_last_used ON networks (last_used);
     """,
-    # 2: the history of each network's states (app/store/history.py), as SQLite's 2-5
+    # 2: the history of each network's states (app/store/history.py), as SQLite's 2-6
     TABLES_POSTGRES,
-    # 3: a dataset's test part, as SQLite's 6-7
+    # 3: a dataset's test part, as SQLite's 7-8
     """
     ALTER TABLE networks ADD COLUMN test_n INTEGER;
     ALTER TABLE history_configs ADD COLUMN test_n INTEGER;
@@ -411,13 +411,14 @@ class PostgresStore:
         if steps_only:
             cursor = conn.execute(
                 "UPDATE networks SET params=%s, updates=%s, version=%s, last_used=%s, "
-                "history_head=%s WHERE id=%s AND version=%s",
+                "history_head=%s, history_tip=%s WHERE id=%s AND version=%s",
                 (
                     encoded,
                     network.updates,
                     network.version,
                     network.last_used,
                     network.head,
+                    network.tip,
                     network.id,
                     loaded,
                 ),
@@ -427,8 +428,9 @@ class PostgresStore:
             cursor = conn.execute(
                 "UPDATE networks SET layers=%s, settings=%s, seed=%s, params=%s, "
                 "dataset_n=%s, dataset=%s, updates=%s, version=%s, last_used=%s, "
-                "dataset_codec=%s, history_head=%s, test_n=%s WHERE id=%s AND version=%s",
-                (*row[1:9], *row[10:14], network.id, loaded),
+                "dataset_codec=%s, history_head=%s, history_tip=%s, test_n=%s "
+                "WHERE id=%s AND version=%s",
+                (*row[1:9], *row[10:15], network.id, loaded),
             )
         if cursor.rowcount != 1:
             network.version = loaded

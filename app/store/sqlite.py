@@ -77,9 +77,9 @@ MIGRATIONS: list[str] = [
     # 1: datasets compressed (zlib of the float64 bytes): a dataset of 0s and 1s took four
     # times its JSON's bytes as raw float64. NULL marks the first release's raw bytes.
     "ALTER TABLE networks ADD COLUMN dataset_codec TEXT",
-    # 2-5: the history of each network's states (app/store/history.py)
+    # 2-6: the history of each network's states (app/store/history.py)
     *TABLES_SQLITE,
-    # 6-7: a dataset's test part: test_n examples after the training ones in the same blob
+    # 7-8: a dataset's test part: test_n examples after the training ones in the same blob
     # (x, y, then the test x and y), in the network's row and in a history config's copy.
     # NULL: no test part, as every earlier dataset.
     "ALTER TABLE networks ADD COLUMN test_n INTEGER",
@@ -92,7 +92,7 @@ JOURNAL_SIZE_LIMIT = 4 * 2**20
 
 COLUMNS = (
     "id, layers, settings, seed, params, dataset_n, dataset, updates, version, "
-    "created_at, last_used, dataset_codec, history_head, test_n"
+    "created_at, last_used, dataset_codec, history_head, history_tip, test_n"
 )
 TOUCH_EVERY = 60.0
 """Reads refresh last_used at most this often (seconds), so reads rarely write."""
@@ -166,6 +166,7 @@ def row_to_network(row: sqlite3.Row) -> StoredNetwork:
         created_at=row["created_at"],
         last_used=row["last_used"],
         head=row["history_head"],
+        tip=row["history_tip"],
         test=test,
     )
 
@@ -186,6 +187,7 @@ def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
         network.last_used,
         "zlib",
         network.head,
+        network.tip,
         test_n,
     )
 
@@ -644,13 +646,14 @@ class SQLiteStore:
             params = encode_params(network.params)
             conn.execute(
                 "UPDATE networks SET params=?, updates=?, version=?, last_used=?, "
-                "history_head=? WHERE id=?",
+                "history_head=?, history_tip=? WHERE id=?",
                 (
                     params,
                     network.updates,
                     network.version,
                     network.last_used,
                     network.head,
+                    network.tip,
                     network.id,
                 ),
             )
@@ -659,8 +662,8 @@ class SQLiteStore:
         conn.execute(
             "UPDATE networks SET layers=?, settings=?, seed=?, params=?, dataset_n=?, "
             "dataset=?, updates=?, version=?, last_used=?, dataset_codec=?, history_head=?, "
-            "test_n=? WHERE id=?",
-            (*row[1:9], *row[10:14], network.id),
+            "history_tip=?, test_n=? WHERE id=?",
+            (*row[1:9], *row[10:15], network.id),
         )
         self._check_quota(conn)
         return cast(bytes, row[4])

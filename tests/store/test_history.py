@@ -87,6 +87,32 @@ def test_history_is_bounded_and_keeps_the_newest_1000(make_store):
     assert all(e.updates == e.seq for e in entries)
 
 
+@pytest.mark.parametrize("tip", ["known", "unknown"])
+def test_a_step_after_a_rewind_replaces_the_branch_where_it_was_thinned_too(make_store, tip):
+    store = make_store()
+    store.create(network("a"))
+    for _ in range(1210):
+        store.modify("a", bump)
+    then = store.recorded("a", 10, 10)  # kept at the first thinned level: 11 to 19 are not
+
+    def back(n):
+        n.params, n.updates, n.rewound = then.params, then.updates, then.head
+
+    store.modify("a", back)
+    current, entries = store.history("a")
+    assert (current, entries[-1].seq) == (10, 1210)  # the branch stays, for a redo
+    if tip == "unknown":  # as a row that does not know its newest entry
+        execute(store, "UPDATE networks SET history_tip = NULL WHERE id = 'a'")
+        store = make_store(cache_networks=0)
+    store.modify("a", bump)
+    current, entries = store.history("a")
+    assert current == 11
+    assert [(e.seq, e.updates) for e in entries] == [(0, 0), (10, 10), (11, 11)]
+    now, past = store.get("a"), store.recorded("a", 11)
+    past.version = now.version  # a recorded state has no version of its own
+    same(past, now)
+
+
 def rows_of(store, network_id: str) -> int:
     """History and config rows the database holds for a network, read behind the store."""
     sql = (
