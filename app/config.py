@@ -30,6 +30,7 @@ class Limits(BaseSettings):
     )
     max_abs_value: float = Field(1e6, description="Largest |number| accepted in any input.")
     max_learning_rate: float = Field(1000.0)
+    max_l2: float = Field(100.0, description="Largest λ of the L2 term.")
     max_name_length: int = Field(100)
     max_body_bytes: int = Field(2_000_000, description="Largest request body, in bytes.")
     max_response_bytes: int = Field(

@@ -98,16 +98,86 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-class Dataset(Strict):
-    """Training examples: x[i] is example i's input u, y[i] its target y."""
+class TestExamples(Strict):
+    """Held-out examples: never trained on, only measured (J and accuracy)."""
 
-    x: Batch = Field(description="Inputs, one row of n_0 numbers per example.")
-    y: Batch = Field(description="Targets, one row of n_L numbers per example.")
+    x: Batch = Field(description="Inputs, one row of n_0 numbers per test example.")
+    y: Batch = Field(description="Targets, one row of n_L numbers per test example.")
+
+
+class Dataset(Strict):
+    """Training examples: x[i] is example i's input u, y[i] its target y; and optionally a
+    test part, examples that are never trained on."""
+
+    x: Batch = Field(description="Inputs, one row of n_0 numbers per training example.")
+    y: Batch = Field(description="Targets, one row of n_L numbers per training example.")
+    test: Annotated[TestExamples | None, *NotNull] = Field(
+        None,
+        description="Test examples: never trained on; a step reports J and accuracy on "
+        "them beside the training set's. Omitted: there are none.",
+    )
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"example": {"x": [[0.05, 0.10]], "y": [[0.01, 0.99]]}},
+        json_schema_extra={
+            "example": {
+                "x": [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0]],
+                "y": [[0.0], [1.0], [1.0]],
+                "test": {"x": [[1.0, 1.0]], "y": [[0.0]]},
+            }
+        },
     )
+
+
+Generator = Literal["circle", "gaussians", "spiral", "xor"]
+
+
+class Generate(Strict):
+    """Points drawn by a generator (2 inputs in about [-1, 1]², classes 0 and 1), the same
+    points for the same parameters."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {"generate": "circle", "n": 200, "noise": 0.1, "test_fraction": 0.3}
+        },
+    )
+
+    generate: Generator = Field(
+        description="circle: class 1 inside a disc of radius `radius`. gaussians: two "
+        "clusters at ±(0.5, 0.5) with spread `noise`. spiral: two interleaved arms. xor: a "
+        "cloud over four quadrants, class 1 where the two inputs' signs differ."
+    )
+    n: Int = Field(
+        100,
+        ge=2,
+        le=LIMITS.max_examples,
+        description="Number of examples, split evenly between the two classes.",
+    )
+    noise: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="Standard deviation of the Gaussian noise added to each point.",
+    )
+    radius: float = Field(
+        0.5, gt=0, le=1, allow_inf_nan=False, description="circle only: radius of the class-1 disc."
+    )
+    test_fraction: float = Field(
+        0.0,
+        ge=0,
+        le=0.9,
+        allow_inf_nan=False,
+        description="The share of the examples, drawn at random, that go to the test part "
+        "(rounded down, so at least one training example stays).",
+    )
+    one_hot: bool = Field(
+        False,
+        description="false: one target y (0 or 1). true: two one-hot targets, [1, 0] for "
+        "class 0 and [0, 1] for class 1 (a network with two output units).",
+    )
+    seed: Seed = Field(0, description="Seed of the generator that draws the points.")
 
 
 class NetworkSettings(Strict):
@@ -144,6 +214,14 @@ class NetworkSettings(Strict):
     train_biases: bool = Field(
         True, description="false freezes the biases (Mazur's example never updates them)."
     )
+    l2: float = Field(
+        0.0,
+        ge=0,
+        le=LIMITS.max_l2,
+        allow_inf_nan=False,
+        description="λ of the L2 term: J = Σ_i J_i + (λ/2) Σ w² over the weights (not the "
+        "biases), so ∂J/∂w gains λ w; δ is unchanged. 0 (the lecture notes') leaves it out.",
+    )
 
 
 def engine_config(settings: NetworkSettings) -> nn.Config:
@@ -155,7 +233,15 @@ def engine_config(settings: NetworkSettings) -> nn.Config:
         learning_rate=settings.learning_rate,
         reduction=settings.reduction,
         train_biases=settings.train_biases,
+        l2=settings.l2,
     )
+
+
+DATASET_OR_GENERATE: dict[str, Any] = {
+    "not": {"required": ["dataset", "generate"], "properties": {"dataset": {"type": "object"}}}
+}
+"""A body may give a dataset or a generator, not both (a null dataset with a generator is
+allowed in a PATCH: the generated points replace it anyway)."""
 
 
 class NetworkCreate(NetworkSettings):
@@ -177,13 +263,17 @@ class NetworkCreate(NetworkSettings):
         None, description="Exact initial biases; drawn from `seed` when omitted."
     )
     seed: Seed = Field(0, description="Seed of the generator that draws initial weights.")
-    dataset: Dataset | None = Field(None, description="Stored training examples.")
+    dataset: Dataset | None = Field(None, description="Stored training (and test) examples.")
+    generate: Annotated[Generate | None, *NotNull] = Field(
+        None, description="Draw the dataset from a generator instead of giving `dataset`."
+    )
 
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
             "example": MAZUR_EXAMPLE,
             "anyOf": [{"required": ["layers"]}, {"required": ["preset"]}],
+            **DATASET_OR_GENERATE,
         },
     )
 
@@ -205,16 +295,60 @@ class NetworkPatch(Strict):
     )
     reduction: Reduction | None = Field(None, description="sum (the lecture notes') or mean.")
     train_biases: bool | None = Field(None, description="false freezes the biases.")
+    l2: float | None = Field(
+        None,
+        ge=0,
+        le=LIMITS.max_l2,
+        allow_inf_nan=False,
+        description="λ of the L2 term (λ/2) Σ w²; 0 leaves it out.",
+    )
     seed: Seed | None = Field(
         None,
         description="Draw the weights again from this seed (unless weights are given).",
     )
     weights: Weights | None = Field(None, description="Exact weights, shaped as in the state.")
     biases: Biases | None = Field(None, description="Exact biases, shaped as in the state.")
-    dataset: Dataset | None = Field(None, description="New training examples; null removes them.")
+    dataset: Dataset | None = Field(
+        None, description="New examples (training and test); null removes them."
+    )
+    generate: Annotated[Generate | None, *NotNull] = Field(
+        None,
+        description="Replace the dataset with generated points (not together with `dataset`). "
+        "The network needs 2 inputs and 1 output (2 with one_hot), or `layers` that have them.",
+    )
 
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"example": {"learning_rate": 0.1, "name": "XOR"}}
+        extra="forbid",
+        json_schema_extra={
+            "example": {"learning_rate": 0.1, "name": "XOR"},
+            **DATASET_OR_GENERATE,
+        },
+    )
+
+
+class ExamplesAdd(Strict):
+    """Body of POST …/examples: examples appended to the stored dataset."""
+
+    x: Batch = Field(description="Inputs, one row of n_0 numbers per example.")
+    y: Batch = Field(description="Targets, one row of n_L numbers per example.")
+    test: bool = Field(False, description="true: add them to the test part, never trained on.")
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": {"x": [[0.25, -0.5]], "y": [[1.0]], "test": False}},
+    )
+
+
+class ExampleRemove(Strict):
+    """Body of POST …/examples/remove: the stored example nearest to a point goes."""
+
+    nearest: Row = Field(
+        description="A point of the input space (n_0 numbers): the stored example, training "
+        "or test, whose x is nearest to it (Euclidean distance) is removed."
+    )
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"example": {"nearest": [0.2, 0.3]}}
     )
 
 
@@ -323,23 +457,68 @@ class PredictResponse(BaseModel):
 
 
 class Gradients(BaseModel):
-    weights: list[list[list[float]]] = Field(description="∂J/∂w_rq, shaped like weights.")
-    biases: list[list[float]] = Field(description="∂J/∂b_r, shaped like biases.")
+    weights: list[list[list[float]]] = Field(
+        description="∂J/∂w_rq, shaped like weights: the total the update uses, "
+        "weights_data + weights_penalty."
+    )
+    biases: list[list[float]] = Field(description="∂J/∂b_r, shaped like biases (no penalty).")
+
+
+class BackwardGradients(Gradients):
+    weights_data: list[list[list[float]]] | None = Field(
+        description="The data part of ∂J/∂w_rq: −Σ_i δ_r u_rq (divided by N for 'mean'). "
+        "null when l2 is 0: then it is `weights` itself."
+    )
+    weights_penalty: list[list[list[float]]] | None = Field(
+        description="The L2 part of ∂J/∂w_rq: λ w_rq. null when l2 is 0: then it is zero."
+    )
 
 
 class BackwardResponse(ForwardResponse):
     deltas: list[list[list[float]]] = Field(
         description="deltas[k-1][i][r]: δ_r = −∂J_i/∂net_r of layer k, k = 1..L."
     )
-    gradients: Gradients = Field(description="∂J/∂w = −Σ_i δ_r u_rq over the batch.")
+    gradients: BackwardGradients = Field(
+        description="∂J/∂w = −Σ_i δ_r u_rq + λ w over the batch, and its two parts."
+    )
     weight_deltas: list[list[list[float]]] = Field(description="Δw = −η ∂J/∂w.")
     bias_deltas: list[list[float]] = Field(description="Δb = −η ∂J/∂b; zeros when frozen.")
-    loss: float = Field(description="J over the batch.")
+    loss: float = Field(description="J over the batch: data_loss + penalty.")
+    data_loss: float = Field(description="Σ_i J_i over the batch (or its mean).")
+    penalty: float = Field(description="(λ/2) Σ w² over the weights before the update.")
 
 
 class StepResponse(BackwardResponse):
     network: NetworkState = Field(description="The network after all updates.")
     losses: list[float] = Field(description="J over the whole batch after each epoch.")
+    test_losses: list[float] | None = Field(
+        description="J over the stored test examples after each epoch, when the step trained "
+        "on the stored dataset and it has a test part; else null."
+    )
+    evaluation: Evaluation | None = Field(
+        description="J and accuracy on the stored training and test examples after the step, "
+        "when it trained on the stored dataset; else null."
+    )
+
+
+class SetScore(BaseModel):
+    loss: float = Field(
+        description="J on this set: Σ_i J_i over its examples (or their mean) + (λ/2) Σ w²."
+    )
+    accuracy: float | None = Field(
+        description="The fraction of its examples classified right (one output: class 1 where "
+        "o ≥ ½; several: the largest o), or null when the targets are not 0/1 classes "
+        "(one-hot with several outputs)."
+    )
+    examples: int = Field(description="How many examples the set has.")
+
+
+class Evaluation(BaseModel):
+    """J and accuracy on the stored training and test examples, with the weights after the
+    step."""
+
+    train: SetScore
+    test: SetScore | None = Field(description="null when the dataset has no test part.")
 
 
 class GradientCheckResponse(BaseModel):

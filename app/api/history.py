@@ -63,7 +63,7 @@ def changed_fields(now: StoredNetwork, past: StoredNetwork) -> dict[str, Any]:
     pairs = itertools.zip_longest(now.params.biases, past.params.biases)
     if now.layers != past.layers or any(not np.array_equal(a, b) for a, b in pairs):
         fields["biases"] = past.params.biases
-    if not same_dataset(now.dataset, past.dataset):
+    if not same_dataset(now.dataset, past.dataset) or not same_dataset(now.test, past.test):
         fields["dataset"] = past.dataset
     return fields
 
@@ -162,8 +162,10 @@ async def rewind(
 
     def change(network: StoredNetwork) -> StoredNetwork:
         then = recorded(store, network_id, body.update, past.head, status=409)
-        if not same_dataset(network.dataset, then.dataset):
-            network.dataset = then.dataset  # else kept: the history shares its bytes
+        if not same_dataset(network.dataset, then.dataset) or not same_dataset(
+            network.test, then.test
+        ):  # else kept: the history shares its bytes
+            network.dataset, network.test = then.dataset, then.test
         network.settings, network.seed, network.params = then.settings, then.seed, then.params
         network.updates, network.rewound = then.updates, then.head
         return network

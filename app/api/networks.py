@@ -19,19 +19,26 @@ from collections.abc import Callable
 from typing import Annotated, Any, Protocol, TypeVar
 
 import anyio.to_thread
+import numpy as np
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from app import nn, presets
 from app.api import validate
 from app.api.errors import ApiError, orjson_bytes
+from app.config import LIMITS
 from app.nn import Array
+from app.presets.datasets import generate
 from app.schemas import (
     BackwardRequest,
     BackwardResponse,
+    Dataset,
     ErrorResponse,
+    ExampleRemove,
+    ExamplesAdd,
     ForwardRequest,
     ForwardResponse,
+    Generate,
     GradientCheckResponse,
     NetworkCreate,
     NetworkId,
@@ -143,9 +150,11 @@ def recorded(
 
 # -- conversions -----------------------------------------------------------------------------
 def state(network: StoredNetwork) -> dict[str, Any]:
-    data = None
+    data: dict[str, Any] | None = None
     if network.dataset is not None:
         data = {"x": network.dataset[0], "y": network.dataset[1]}
+        if network.test is not None:
+            data["test"] = {"x": network.test[0], "y": network.test[1]}
     return {
         "id": network.id,
         **network.settings.model_dump(),
@@ -167,14 +176,51 @@ def forward_payload(trace: nn.Trace, loss: float | None) -> dict[str, Any]:
     }
 
 
-def backward_payload(result: nn.Backward) -> dict[str, Any]:
+def backward_payload(result: nn.Backward, split: bool) -> dict[str, Any]:
+    """`split`: the gradient's data and penalty parts too (only an L2 term makes them differ
+    from the whole gradient and from zeros)."""
     return {
         **forward_payload(result.trace, result.loss),
+        "data_loss": result.data_loss,
+        "penalty": result.penalty,
         "deltas": result.deltas,
-        "gradients": {"weights": result.grad_weights, "biases": result.grad_biases},
+        "gradients": {
+            "weights": result.grad_weights,
+            "biases": result.grad_biases,
+            "weights_data": result.grad_weights_data if split else None,
+            "weights_penalty": result.grad_weights_penalty if split else None,
+        },
         "weight_deltas": result.weight_deltas,
         "bias_deltas": result.bias_deltas,
     }
+
+
+def score(params: nn.Params, cfg: nn.Config, data: tuple[Array, Array]) -> dict[str, Any]:
+    loss, accuracy = nn.evaluate(params, cfg, *data)
+    return {"loss": loss, "accuracy": accuracy, "examples": len(data[0])}
+
+
+def scored(network: StoredNetwork, body: StepRequest) -> list[tuple[Array, Array]]:
+    """The sets a step's evaluation scores: the stored training examples and the test part,
+    when it trains on the stored dataset."""
+    if body.x is not None or network.dataset is None:
+        return []
+    return [network.dataset] + ([] if network.test is None else [network.test])
+
+
+def score_numbers(sets: list[tuple[Array, Array]]) -> int:
+    """How many numbers the evaluation of `sets` holds: J and the count of each, and its
+    accuracy when its targets name classes."""
+    return sum(2 + nn.is_classes(y) for _, y in sets)
+
+
+def evaluation(network: StoredNetwork, sets: list[tuple[Array, Array]]) -> dict[str, Any] | None:
+    """J and accuracy on the sets `scored` names (None when there are none)."""
+    if not sets:
+        return None
+    cfg = engine_config(network.settings)
+    scores = [score(network.params, cfg, data) for data in sets]
+    return {"train": scores[0], "test": scores[1] if len(scores) > 1 else None}
 
 
 def examples(
@@ -232,15 +278,15 @@ async def forward_pass(
     body: ForwardRequest,
     payload: validate.Payload = "forward",
     at: tuple[int, int | None] | None = None,
-) -> tuple[nn.Config, nn.Trace, Array | None]:
+) -> tuple[nn.Config, nn.Params, nn.Trace, Array | None]:
     """Load (the state recorded at update `at` when given), check the batch and its cost, run
     forward: what /forward and /predict share."""
     network = store.get(network_id) if at is None else recorded(store, network_id, *at)
     x, y = examples(network, body.x, body.y, need_y=False)
     cost = validate.work(network.layers, len(x), field="x")
     validate.response(network.layers, len(x), payload, "x" if body.x else "dataset")
-    cfg = engine_config(network.settings)
-    return cfg, await run(request, cost, lambda _: nn.forward(network.params, cfg, x)), y
+    cfg, params = engine_config(network.settings), network.params
+    return cfg, params, await run(request, cost, lambda _: nn.forward(params, cfg, x)), y
 
 
 def build(body: NetworkCreate) -> StoredNetwork:
@@ -266,8 +312,27 @@ def build(body: NetworkCreate) -> StoredNetwork:
             body.weights if body.weights is not None else [w.tolist() for w in params.weights],
             body.biases if body.biases is not None else [b.tolist() for b in params.biases],
         )
-    data = validate.dataset(body.dataset, layers, settings) if body.dataset else None
-    return StoredNetwork(secrets.token_urlsafe(24), settings, body.seed, params, data)
+    data, test = new_dataset(body.dataset, body.generate, layers, settings)
+    return StoredNetwork(secrets.token_urlsafe(24), settings, body.seed, params, data, test=test)
+
+
+def new_dataset(
+    dataset: Dataset | None, spec: Generate | None, layers: list[int], settings: NetworkSettings
+) -> tuple[validate.Examples | None, validate.Examples | None]:
+    """The examples a body gives, as numbers or drawn by a generator: (training, test)."""
+    if spec is None:
+        return validate.dataset(dataset, layers, settings) if dataset else (None, None)
+    if dataset is not None:
+        raise ApiError(422, "generate", "give either dataset or generate, not both")
+    outputs = 2 if spec.one_hot else 1
+    if (layers[0], layers[-1]) != (2, outputs):
+        raise ApiError(
+            409,
+            "generate",
+            f"draws 2 inputs and {outputs} output{'s' * (outputs > 1)}; layers {layers} have "
+            f"{layers[0]} and {layers[-1]}: send layers that fit too",
+        )
+    return validate.dataset(Dataset.model_validate(generate(spec)), layers, settings, "generate.")
 
 
 def patch(network: StoredNetwork, body: NetworkPatch) -> None:
@@ -294,14 +359,15 @@ def patch(network: StoredNetwork, body: NetworkPatch) -> None:
             body.weights if body.weights is not None else [w.tolist() for w in params.weights],
             body.biases if body.biases is not None else [b.tolist() for b in params.biases],
         )
-    data = network.dataset
-    if body.dataset is not None:
-        data = validate.dataset(body.dataset, layers, settings)
+    data, test = network.dataset, network.test
+    if body.dataset is not None or body.generate is not None:
+        data, test = new_dataset(body.dataset, body.generate, layers, settings)
     elif "dataset" in fields:
-        data = None  # explicit null removes the dataset
+        data, test = None, None  # explicit null removes the dataset
     elif data is not None:  # kept: it must suit the final layers and settings too
-        validate.stored_dataset(data, layers, settings)
-    network.settings, network.seed, network.params, network.dataset = settings, seed, params, data
+        validate.stored_dataset(data, layers, settings, test)
+    network.settings, network.seed, network.params = settings, seed, params
+    network.dataset, network.test = data, test
 
 
 # -- routes ----------------------------------------------------------------------------------
@@ -335,9 +401,16 @@ async def patch_network(
     unless weights are given too; `"dataset": null` removes the dataset. In a class, a field
     the teacher locked is refused (403), and nothing changes while the class is paused (423)."""
     classroom_hook(request).check_patch(network_id, body.model_dump(exclude_unset=True))
+    return changed(store, network_id, lambda network: patch(network, body))
+
+
+def changed(
+    store: NetworkStore, network_id: str, edit: Callable[[StoredNetwork], None]
+) -> Response:
+    """Apply `edit` to the stored network (store.modify) and answer with its new state."""
 
     def change(network: StoredNetwork) -> StoredNetwork:
-        patch(network, body)
+        edit(network)
         return network
 
     return json_response(state(store.modify(network_id, change)))
@@ -374,8 +447,8 @@ async def forward(
     given): the numbers the page's timeline shows. Changes nothing."""
     at = None if update is None else (update, entry)
     body = body or ForwardRequest()
-    cfg, trace, y = await forward_pass(request, store, network_id, body, "forward", at)
-    payload = forward_payload(trace, None if y is None else nn.loss(cfg, trace, y))
+    cfg, params, trace, y = await forward_pass(request, store, network_id, body, "forward", at)
+    payload = forward_payload(trace, None if y is None else nn.objective(params, cfg, trace, y))
     if at is None:
         classroom_hook(request).note_phase(network_id, "forward")
     return json_response(payload)
@@ -402,7 +475,7 @@ async def predict(
     body = body or PredictRequest()
     payload: validate.Payload = "predict_hidden" if body.hidden else "predict"
     at = None if update is None else (update, entry)
-    _, trace, _ = await forward_pass(request, store, network_id, body, payload, at)
+    _, _, trace, _ = await forward_pass(request, store, network_id, body, payload, at)
     answer: dict[str, Any] = {"output": trace.output}
     if body.hidden:
         answer["hidden"] = trace.activations[1:-1]
@@ -425,17 +498,28 @@ async def backward(
     x, y = examples(network, body.x, body.y, need_y=True)
     assert y is not None
     cost = validate.work(network.layers, len(x), passes=2, field="x")
-    validate.response(network.layers, len(x), "backward", "x" if body.x else "dataset")
+    split = network.settings.l2 > 0
+    field = "x" if body.x else "dataset"
+    validate.response(network.layers, len(x), "backward", field, split=split)
     cfg = engine_config(network.settings)
     result = await run(request, cost, lambda _: nn.backward(network.params, cfg, x, y))
     classroom_hook(request).note_phase(network_id, "backward")
-    return json_response(backward_payload(result))
+    return json_response(backward_payload(result, split))
+
+
+def held_out(network: StoredNetwork, body: StepRequest) -> tuple[Array, Array] | None:
+    """The test examples a step measures: the stored ones, when it trains on the stored
+    dataset."""
+    return network.test if body.x is None else None
 
 
 def step_cost(network: StoredNetwork, body: StepRequest, n: int) -> int:
     """What a step of `n` examples costs (validate.work): per epoch a forward and a backward
-    pass, then J over the batch; per update the fixed cost of its passes."""
+    pass, then J over the batch; per update the fixed cost of its passes. Test examples are
+    counted as training ones (their one forward pass per epoch costs less)."""
     updates = body.epochs * (n if body.mode == "online" else 1)
+    test = held_out(network, body)
+    n += 0 if test is None else len(test[0])
     return validate.work(network.layers, n, body.epochs, passes=3, updates=updates)
 
 
@@ -447,9 +531,20 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
         x, y = examples(network, body.x, body.y, need_y=True)
         assert y is not None
         step_cost(network, body, len(x))
-        stored = sum(a.size for a in network.dataset) if network.dataset else 0
+        stored = sum(a.size for a in (*(network.dataset or ()), *(network.test or ())))
         field = "x" if body.x else "dataset"
-        validate.response(network.layers, len(x), "step", field, body.epochs, stored)
+        test, sets, split = held_out(network, body), scored(network, body), network.settings.l2 > 0
+        validate.response(
+            network.layers,
+            len(x),
+            "step",
+            field,
+            body.epochs,
+            stored,
+            split=split,
+            tested=test is not None,
+            scores=score_numbers(sets),
+        )
         result = nn.train(
             network.params,
             engine_config(network.settings),
@@ -458,13 +553,21 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
             mode=body.mode,
             epochs=body.epochs,
             stop=stop,
+            test=test,
         )
         network.params = result.params
         network.updates += result.updates
         if body.x is None:  # trained on the stored dataset: J after it is the history's
             network.loss = result.losses[-1]
-        payload = backward_payload(result.first)
-        return orjson_bytes({**payload, "network": state(network), "losses": result.losses})
+        return orjson_bytes(
+            {
+                **backward_payload(result.first, split),
+                "network": state(network),
+                "losses": result.losses,
+                "test_losses": None if test is None else result.test_losses,
+                "evaluation": evaluation(network, sets),
+            }
+        )
 
     return change
 
@@ -534,3 +637,88 @@ async def gradient_check(
             "max_relative_error": worst,
         }
     )
+
+
+# -- examples: one at a time, as the page's clicks on the heatmap make them ------------------
+def add_examples(network: StoredNetwork, body: ExamplesAdd) -> None:
+    """Append the examples to the training or the test part; raises before changing anything."""
+    x, y = validate.batch(body.x, body.y, network.layers, network.settings)
+    assert y is not None
+    part = network.test if body.test else network.dataset
+    joined = (x, y) if part is None else (np.vstack([part[0], x]), np.vstack([part[1], y]))
+    if len(joined[0]) > LIMITS.max_examples:
+        raise ApiError(
+            409,
+            "x",
+            f"the {'test' if body.test else 'training'} part would have "
+            f"{len(joined[0])} examples, over the limit of {LIMITS.max_examples}",
+        )
+    if body.test:
+        if network.dataset is None:
+            raise ApiError(409, "test", "the network has no training examples yet: add those first")
+        network.test = joined
+    else:
+        network.dataset = joined
+
+
+def remove_nearest(network: StoredNetwork, body: ExampleRemove) -> None:
+    """Remove the stored example (training or test) nearest to the point."""
+    if network.dataset is None:
+        raise ApiError(409, "nearest", "the network has no stored examples to remove")
+    if len(body.nearest) != network.layers[0]:
+        raise ApiError(
+            409,
+            "nearest",
+            f"has {len(body.nearest)} values; the input layer has {network.layers[0]} units",
+        )
+    point = np.asarray(body.nearest, dtype=np.float64)
+    parts = [network.dataset, *([network.test] if network.test is not None else [])]
+    distances = [((x - point) ** 2).sum(axis=1) for x, _ in parts]
+    which = min(range(len(parts)), key=lambda p: float(distances[p].min()))
+    i = int(np.argmin(distances[which]))
+    x, y = parts[which]
+    rest = (np.delete(x, i, axis=0), np.delete(y, i, axis=0))
+    if which == 1:
+        network.test = rest if len(rest[0]) else None
+    elif len(rest[0]):
+        network.dataset = rest
+    elif network.test is None:
+        network.dataset = None  # the last example went: no dataset, as after "dataset": null
+    else:
+        raise ApiError(
+            409,
+            "nearest",
+            "is the last training example; the test examples need one to stay "
+            '(PATCH "dataset": null removes them all)',
+        )
+
+
+@router.post(
+    "/{network_id}/examples",
+    response_model=NetworkState,
+    responses={**ERRORS, **CLASS_ERRORS},
+    summary="Add examples to the stored dataset",
+)
+async def post_examples(
+    network_id: IdPath, body: ExamplesAdd, store: StoreDep, request: Request
+) -> Response:
+    """Appends the examples to the training part (or, with `"test": true`, the test part)
+    of the network's dataset; the rest of the dataset stays. A class's lock on the data
+    refuses it, as it refuses PATCH of `dataset`."""
+    classroom_hook(request).check_patch(network_id, {"dataset": body.model_dump()})
+    return changed(store, network_id, lambda network: add_examples(network, body))
+
+
+@router.post(
+    "/{network_id}/examples/remove",
+    response_model=NetworkState,
+    responses={**ERRORS, **CLASS_ERRORS},
+    summary="Remove the stored example nearest to a point",
+)
+async def remove_example(
+    network_id: IdPath, body: ExampleRemove, store: StoreDep, request: Request
+) -> Response:
+    """Removes the one example, training or test, whose input x is nearest to `nearest`
+    (ties: the training example first, then the lower index)."""
+    classroom_hook(request).check_patch(network_id, {"dataset": body.model_dump()})
+    return changed(store, network_id, lambda network: remove_nearest(network, body))

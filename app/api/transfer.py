@@ -41,12 +41,18 @@ def _unknown(value: object) -> None:
     raise ValueError("is not a known field (an exported network names no preset)")
 
 
+def _unknown_generate(value: object) -> None:
+    raise ValueError("is not a known field (an exported network gives its dataset as numbers)")
+
+
 class NetworkImport(NetworkCreate):
     """Body of POST /api/networks/import: a document from …/export (or GET …/{id})."""
 
     layers: LayerSizes = Field(description="Units per layer, inputs first: [n_0, n_1, …, n_L].")
     preset: SkipJsonSchema[Annotated[None, BeforeValidator(_unknown)]] = None
     """An exported network names no preset: like any unknown field, it is refused."""
+    generate: SkipJsonSchema[Annotated[None, BeforeValidator(_unknown_generate)]] = None
+    """An exported network holds its examples as numbers, never as a generator."""
     id: str | None = Field(
         None, max_length=64, description="Ignored: the imported network gets a new id."
     )
@@ -118,7 +124,9 @@ def restore(text: str | bytes) -> StoredNetwork:
 
 def _rebuild(body: NetworkImport) -> StoredNetwork:
     network = build(
-        NetworkCreate.model_validate(body.model_dump(exclude={"id", "updates", "format", "preset"}))
+        NetworkCreate.model_validate(
+            body.model_dump(exclude={"id", "updates", "format", "preset"}, exclude_none=True)
+        )
     )
     network.updates = body.updates
     return network

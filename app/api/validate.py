@@ -61,15 +61,28 @@ def outside_0_1(y: Array) -> tuple[int, int] | None:
     return (int(found[0][0]), int(found[0][1])) if found.size else None
 
 
-def dataset(data: Dataset, layers: list[int], settings: NetworkSettings) -> tuple[Array, Array]:
-    x, y = batch(data.x, data.y, layers, settings, prefix="dataset.")
+Examples = tuple[Array, Array]
+
+
+def dataset(
+    data: Dataset, layers: list[int], settings: NetworkSettings, prefix: str = "dataset."
+) -> tuple[Examples, Examples | None]:
+    """(training examples, test examples or None), checked against the network."""
+    x, y = batch(data.x, data.y, layers, settings, prefix=prefix)
     assert y is not None
-    return x, y
+    if data.test is None:
+        return (x, y), None
+    tx, ty = batch(data.test.x, data.test.y, layers, settings, prefix=prefix + "test.")
+    assert ty is not None
+    return (x, y), (tx, ty)
 
 
-def stored_dataset(data: tuple[Array, Array], layers: list[int], settings: NetworkSettings) -> None:
-    """A network's stored dataset against the layers and settings a change gives it: what
-    `dataset` checks when the examples are sent, for examples the network already holds."""
+def stored_dataset(
+    data: Examples, layers: list[int], settings: NetworkSettings, test: Examples | None = None
+) -> None:
+    """A network's stored dataset (and its test part) against the layers and settings a
+    change gives it: what `dataset` checks when the examples are sent, for examples the
+    network already holds."""
     x, y = data
     if (x.shape[1], y.shape[1]) != (layers[0], layers[-1]):
         raise ApiError(
@@ -78,13 +91,16 @@ def stored_dataset(data: tuple[Array, Array], layers: list[int], settings: Netwo
             f"the stored dataset has {x.shape[1]} inputs and {y.shape[1]} outputs; "
             f"layers {layers} need {layers[0]} and {layers[-1]}: send a new dataset too",
         )
-    if settings.loss == "cross_entropy" and (at := outside_0_1(y)) is not None:
-        raise ApiError(
-            409,
-            "loss",
-            f"cross_entropy needs targets between 0 and 1, and the stored dataset's "
-            f"y[{at[0]}][{at[1]}] is {y[at]:g}: send a new dataset too",
-        )
+    for part, targets in (("", y), ("test part's ", None if test is None else test[1])):
+        if targets is None or settings.loss != "cross_entropy":
+            continue
+        if (at := outside_0_1(targets)) is not None:
+            raise ApiError(
+                409,
+                "loss",
+                f"cross_entropy needs targets between 0 and 1, and the stored dataset's "
+                f"{part}y[{at[0]}][{at[1]}] is {targets[at]:g}: send a new dataset too",
+            )
 
 
 def params(
@@ -166,17 +182,27 @@ shorter. The upper end is taken, so the estimate errs towards refusing."""
 
 
 def response_numbers(
-    layers: list[int], payload: Payload, epochs: int = 1, stored: int = 0
+    layers: list[int],
+    payload: Payload,
+    epochs: int = 1,
+    stored: int = 0,
+    *,
+    split: bool = False,
+    tested: bool = False,
+    scores: int = 0,
 ) -> tuple[int, int]:
     """How many numbers a response holds: (per example of the batch, for the rest).
 
     forward: net (units of layers 1..L), o (every layer, inputs included), output, J.
     predict: the output alone (predict_hidden: and o of every hidden unit). backward:
-    forward's, δ (layers 1..L), ∂J/∂w and Δw (twice the parameters). step: backward's, the
-    network after (its parameters, the `stored` numbers of its dataset, its layers, seed,
-    updates and η) and J per epoch. gradient_check: the parameters twice (backprop's and the
-    differences), ε and the worst relative error."""
+    forward's, δ (layers 1..L), ∂J/∂w and Δw (twice the parameters), J's two parts and, when
+    `split` (an L2 term), the gradient's data and penalty parts (twice the weights). step:
+    backward's, the network after (its parameters, the `stored` numbers of its dataset and
+    test part, its layers, η, λ, seed and updates), J per epoch, J on the test part per epoch
+    when `tested`, and the `scores` numbers of its evaluation. gradient_check: the parameters
+    twice (backprop's and the differences), ε and the worst relative error."""
     hidden_and_out, units, params = sum(layers[1:]), sum(layers), parameter_count(layers)
+    weights = sum(a * b for a, b in itertools.pairwise(layers))
     forward = hidden_and_out + units + layers[-1]
     if payload == "predict":
         return layers[-1], 0
@@ -184,10 +210,12 @@ def response_numbers(
         return hidden_and_out, 0
     if payload == "forward":
         return forward, 1
+    backward = 2 * params + 3 + (2 * weights if split else 0)
     if payload == "backward":
-        return forward + hidden_and_out, 2 * params + 1
+        return forward + hidden_and_out, backward
     if payload == "step":
-        return forward + hidden_and_out, 3 * params + stored + len(layers) + epochs + 4
+        after = params + stored + len(layers) + 4
+        return forward + hidden_and_out, backward + after + epochs * (2 if tested else 1) + scores
     return 0, 2 * params + 2
 
 
@@ -198,12 +226,19 @@ def response(
     field: str,
     epochs: int = 1,
     stored: int = 0,
+    *,
+    split: bool = False,
+    tested: bool = False,
+    scores: int = 0,
 ) -> None:
     """Bound the bytes of one answer before computing it (numbers × BYTES_PER_NUMBER).
 
-    `field` is what makes it large: "x" for a batch sent, "dataset" for the stored one.
-    The message says how many examples would fit."""
-    each, rest = response_numbers(layers, payload, epochs, stored)
+    `field` is what makes it large: "x" for a batch sent, "dataset" for the stored one;
+    `split`, `tested` and `scores` as in response_numbers. The message says how many
+    examples would fit."""
+    each, rest = response_numbers(
+        layers, payload, epochs, stored, split=split, tested=tested, scores=scores
+    )
     limit = LIMITS.max_response_bytes // BYTES_PER_NUMBER  # in numbers
     numbers = examples * each + rest
     if numbers <= limit:

@@ -35,8 +35,9 @@ LOCKED: dict[Lock, tuple[str, ...]] = {
         "learning_rate",
         "reduction",
         "train_biases",
+        "l2",
     ),
-    "data": ("dataset",),
+    "data": ("dataset", "generate"),
     "weights": ("weights", "biases", "seed"),
 }
 """The PATCH fields each lock refuses."""

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.classroom.answers import PATTERN
 from app.config import LIMITS
-from app.schemas import NetworkCreate, NetworkState, NotNull, Real
+from app.schemas import DATASET_OR_GENERATE, NetworkCreate, NetworkState, NotNull, Real
 
 Lock = Literal["architecture", "settings", "data", "weights"]
 Phase = Literal["idle", "forward", "backward", "step", "edit"]
@@ -91,7 +91,8 @@ class Activity(NetworkCreate):
         max_length=4,
         description="What students may not change. PATCH refuses (403) architecture → "
         "layers; settings → name, hidden_activation, output_activation, loss, learning_rate, "
-        "reduction, train_biases; data → dataset; weights → weights, biases, seed.",
+        "reduction, train_biases, l2; data → dataset, generate and the examples endpoints; "
+        "weights → weights, biases, seed.",
     )
     questions: list[Question] = Field(
         default_factory=list,
@@ -113,6 +114,7 @@ class Activity(NetworkCreate):
         json_schema_extra={
             "example": EXERCISE,
             "anyOf": [{"required": ["layers"]}, {"required": ["preset"]}],
+            **DATASET_OR_GENERATE,
         },
     )
 

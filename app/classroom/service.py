@@ -201,6 +201,7 @@ class Classroom:
         def change(network: StoredNetwork) -> None:
             network.settings, network.seed = fresh.settings, fresh.seed
             network.params, network.dataset, network.updates = fresh.params, fresh.dataset, 0
+            network.test = fresh.test
 
         self.store.modify(student.network_id, TeacherChange(change))
         return self.card(self.db.student(student.id))

@@ -2,6 +2,7 @@
 
 from app.nn.activations import ACTIVATIONS, Array
 from app.nn.losses import loss_per_example, output_delta
+from app.nn.metrics import accuracy, evaluate, is_classes
 from app.nn.network import (
     Backward,
     Config,
@@ -17,6 +18,8 @@ from app.nn.network import (
     init_params,
     loss,
     numerical_gradients,
+    objective,
+    penalty,
     train,
 )
 
@@ -31,13 +34,18 @@ __all__ = [
     "Stopped",
     "Trace",
     "TrainResult",
+    "accuracy",
     "apply",
     "backward",
+    "evaluate",
     "forward",
     "init_params",
+    "is_classes",
     "loss",
     "loss_per_example",
     "numerical_gradients",
+    "objective",
     "output_delta",
+    "penalty",
     "train",
 ]

@@ -10,7 +10,13 @@ weight on a constant input 1.
     gradient:  ∂J/∂w_rq = −Σ_i δ_r u_rq        (divided by N when reduction is 'mean')
     update:    Δw = −η ∂J/∂w,  w ← w + Δw      (every weight at once)
 
-Left out on purpose: momentum, regularisation, softmax. Everything is float64.
+An optional L2 term adds (λ/2) Σ w² over the weights (not the biases) to J:
+
+    J = Σ_i J_i + (λ/2) Σ w²    ∂J/∂w_rq = −Σ_i δ_r u_rq + λ w_rq    (δ itself is unchanged)
+
+With reduction 'mean' the data part is (1/N) Σ_i J_i and the penalty stays (λ/2) Σ w².
+
+Left out on purpose: momentum, softmax. Everything is float64.
 """
 
 from __future__ import annotations
@@ -60,6 +66,8 @@ class Config:
     learning_rate: float = 0.5
     reduction: str = "sum"
     train_biases: bool = True
+    l2: float = 0.0
+    """λ of the L2 term (λ/2) Σ w²; 0 leaves it out."""
 
     def activation(self, k: int, depth: int) -> str:
         """The activation of layer k (1..depth)."""
@@ -99,10 +107,20 @@ class Backward:
     deltas: list[Array]
     """deltas[k-1]: δ of layer k for every example, (N, n_k)."""
     grad_weights: list[Array]
+    """∂J/∂w, the total the update uses: grad_weights_data + grad_weights_penalty."""
     grad_biases: list[Array]
     weight_deltas: list[Array]
     bias_deltas: list[Array]
     loss: float
+    """J: data_loss + penalty."""
+    grad_weights_data: list[Array]
+    """The data part of ∂J/∂w: −Σ_i δ_r u_rq (or its mean)."""
+    grad_weights_penalty: list[Array]
+    """The L2 part of ∂J/∂w: λ w (zeros when λ = 0)."""
+    data_loss: float
+    """Σ_i J_i (or its mean)."""
+    penalty: float
+    """(λ/2) Σ w² over the weights."""
 
 
 @dataclass
@@ -112,6 +130,8 @@ class TrainResult:
     params: Params
     losses: list[float] = field(default_factory=list)
     updates: int = 0
+    test_losses: list[float] = field(default_factory=list)
+    """J of the test examples after each epoch (when train() was given some)."""
 
 
 def init_params(layers: list[int], seed: int) -> Params:
@@ -151,12 +171,29 @@ def _forward(params: Params, config: Config, x: Array) -> Trace:
 
 
 def loss(config: Config, trace: Trace, y: Array) -> float:
-    """J over the batch: Σ_i J_i, or its mean."""
+    """The data part of J over the batch: Σ_i J_i, or its mean."""
     with np.errstate(all="ignore"):
         total = total_loss(config.loss, y, trace.output, trace.net[-1])
     if not math.isfinite(total):
         raise NonFinite("loss")
     return total / len(y) if config.reduction == "mean" else total
+
+
+def penalty(params: Params, config: Config) -> float:
+    """The L2 term (λ/2) Σ w², over every weight and no bias; 0 when λ = 0."""
+    if config.l2 == 0:
+        return 0.0
+    with np.errstate(all="ignore"):
+        total = 0.5 * config.l2 * sum(float(np.sum(w * w)) for w in params.weights)
+    if not math.isfinite(total):
+        raise NonFinite("loss")
+    return total
+
+
+def objective(params: Params, config: Config, trace: Trace, y: Array) -> float:
+    """J = Σ_i J_i (or its mean) + (λ/2) Σ w²: what gradient descent makes smaller.
+    `trace` is the forward pass of `params` on the batch whose targets are `y`."""
+    return loss(config, trace, y) + penalty(params, config)
 
 
 def backward(params: Params, config: Config, x: Array, y: Array) -> Backward:
@@ -187,12 +224,25 @@ def _backward(params: Params, config: Config, y: Array, trace: Trace) -> Backwar
     deltas.reverse()
     scale = -1.0 / len(y) if config.reduction == "mean" else -1.0
     eta = config.learning_rate
-    grad_w = [scale * (d.T @ u) for d, u in zip(deltas, trace.activations[:-1], strict=True)]
-    grad_b = [scale * d.sum(axis=0) for d in deltas]
+    data_w = [scale * (d.T @ u) for d, u in zip(deltas, trace.activations[:-1], strict=True)]
+    penalty_w = [config.l2 * w if config.l2 else np.zeros_like(w) for w in params.weights]  # λ w
+    grad_w = [d + p for d, p in zip(data_w, penalty_w, strict=True)]
+    grad_b = [scale * d.sum(axis=0) for d in deltas]  # biases carry no penalty
     weight_deltas = [-eta * g for g in grad_w]
     bias_deltas = [-eta * g if config.train_biases else np.zeros_like(g) for g in grad_b]
+    data_loss, pen = loss(config, trace, y), penalty(params, config)
     return Backward(
-        trace, deltas, grad_w, grad_b, weight_deltas, bias_deltas, loss(config, trace, y)
+        trace,
+        deltas,
+        grad_w,
+        grad_b,
+        weight_deltas,
+        bias_deltas,
+        data_loss + pen,
+        data_w,
+        penalty_w,
+        data_loss,
+        pen,
     )
 
 
@@ -215,13 +265,16 @@ def train(
     mode: str = "batch",
     epochs: int = 1,
     stop: Callable[[], bool] | None = None,
+    test: tuple[Array, Array] | None = None,
 ) -> TrainResult:
     """Gradient descent. 'batch': one update per epoch from the whole batch (the lecture
     notes' rule); 'online': one update per example in the order given. `losses` holds J over
-    the whole batch after each epoch. `stop`, asked before every update, ends the run with
+    the whole batch after each epoch; `test_losses` J over the `test` examples (never
+    trained on) after each epoch. `stop`, asked before every update, ends the run with
     Stopped (the caller keeps nothing of it)."""
     first: Backward | None = None
     losses: list[float] = []
+    test_losses: list[float] = []
     updates = 0
     trace = forward(params, config, x)
     for _ in range(epochs):
@@ -238,9 +291,11 @@ def train(
             first = first or result
             updates += 1
         trace = forward(params, config, x)
-        losses.append(loss(config, trace, y))
+        losses.append(objective(params, config, trace, y))
+        if test is not None:
+            test_losses.append(objective(params, config, forward(params, config, test[0]), test[1]))
     assert first is not None, "epochs must be at least 1"
-    return TrainResult(first, params, losses, updates)
+    return TrainResult(first, params, losses, updates, test_losses)
 
 
 def numerical_gradients(
@@ -248,7 +303,7 @@ def numerical_gradients(
 ) -> tuple[list[Array], list[Array]]:
     """∂J/∂w by centered finite differences (J(w + ε) − J(w − ε)) / 2ε, one weight at a time.
 
-    An independent check of backward(): it uses only forward() and the loss."""
+    An independent check of backward(): it uses only forward() and J (penalty included)."""
 
     def nudged(arrays: list[Array]) -> list[Array]:
         grads = []
@@ -257,9 +312,9 @@ def numerical_gradients(
             for index in np.ndindex(a.shape):
                 saved = a[index]
                 a[index] = saved + epsilon
-                plus = loss(config, forward(probe, config, x), y)
+                plus = objective(probe, config, forward(probe, config, x), y)
                 a[index] = saved - epsilon
-                minus = loss(config, forward(probe, config, x), y)
+                minus = objective(probe, config, forward(probe, config, x), y)
                 a[index] = saved
                 g[index] = (plus - minus) / (2 * epsilon)
             grads.append(g)

@@ -36,8 +36,8 @@ from pydantic import BaseModel, ValidationError
 from app.api import validate
 from app.api.errors import ApiError, field_path
 from app.config import LIMITS, get_settings
-from app.presets.datasets import Generate, generate
-from app.schemas import NetworkCreate, NetworkSettings
+from app.presets.datasets import generate
+from app.schemas import Generate, NetworkCreate, NetworkSettings
 
 log = logging.getLogger("backprop.presets")
 
@@ -85,8 +85,7 @@ def parse(data: Any, name: str, source: Source) -> Preset:
         raise PresetError("layers: is required")
     dataset = body.get("dataset")
     if isinstance(dataset, Mapping) and "generate" in dataset:
-        x, y = generate(validated(Generate, dataset, "dataset"))
-        body["dataset"] = {"x": x, "y": y}
+        body["dataset"] = generate(validated(Generate, dataset, "dataset"))
     network = validated(NetworkCreate, {**body, "name": title.strip()}, "")
     check(network)
     return Preset(name, title.strip(), description.strip(), source, network)

@@ -54,6 +54,7 @@ class StoredNetwork:
     seed: int
     params: Params
     dataset: tuple[Array, Array] | None
+    """The training examples (x, y)."""
     updates: int = 0
     version: int = 0
     created_at: float = 0.0
@@ -67,6 +68,8 @@ class StoredNetwork:
     history computes it. Not stored with the network."""
     rewound: int | None = field(default=None, compare=False)
     """Set by a rewind: the history entry whose state the change restored."""
+    test: tuple[Array, Array] | None = None
+    """The test examples (x, y): part of the dataset, never trained on."""
 
     @property
     def layers(self) -> list[int]:

@@ -23,7 +23,12 @@ OVERHEAD = 2048
 
 
 def weight(network: StoredNetwork) -> int:
-    arrays = [*network.params.weights, *network.params.biases, *(network.dataset or ())]
+    arrays = [
+        *network.params.weights,
+        *network.params.biases,
+        *(network.dataset or ()),
+        *(network.test or ()),
+    ]
     return OVERHEAD + sum(int(a.nbytes) for a in arrays)
 
 
@@ -31,7 +36,7 @@ def detached(network: StoredNetwork) -> StoredNetwork:
     """A copy that a change may alter freely without reaching the cache: its own fields and
     its own weight arrays. The dataset's arrays, possibly megabytes, are shared and made
     read-only instead, so an accidental in-place write raises rather than corrupts."""
-    for array in network.dataset or ():
+    for array in (*(network.dataset or ()), *(network.test or ())):
         array.flags.writeable = False
     return replace(network, params=network.params.copy())
 

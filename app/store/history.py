@@ -32,6 +32,8 @@ from app.schemas import engine_config
 from app.store.base import Connection, NotFound, StoredNetwork
 
 Kind = Literal["create", "step", "edit"]
+EncodedDataset = tuple[int | None, bytes | None, int | None]
+"""A dataset as stored: (examples, zlib blob of x, y and the test part's x, y, test examples)."""
 
 WINDOW = 1000
 """Entries kept whole (the newest), unless the weights are large (see `window`)."""
@@ -132,13 +134,14 @@ class Plan:
 
 
 def dataset_loss(network: StoredNetwork) -> float | None:
-    """J over the stored dataset (None without one, or if it overflows)."""
+    """J over the stored dataset, its L2 term included, as a step's `losses` (None without
+    one, or if it overflows)."""
     if network.dataset is None:
         return None
     config = engine_config(network.settings)
     x, y = network.dataset
     try:
-        return nn.loss(config, nn.forward(network.params, config, x), y)
+        return nn.objective(network.params, config, nn.forward(network.params, config, x), y)
     except nn.NonFinite:
         return None
 
@@ -205,7 +208,7 @@ class HistorySQL:
         step: Plan,
         encoded: bytes,
         config: tuple[str, str, int] | None,
-        old_dataset: tuple[int | None, bytes | None] | None,
+        old_dataset: EncodedDataset | None,
     ) -> None:
         """Write what `step` plans, inside the change's transaction, after the network's row.
         `encoded`: the weights as stored; `config`: (layers, settings, seed) as stored, when
@@ -220,7 +223,7 @@ class HistorySQL:
             self.run(
                 conn,
                 "UPDATE history_configs SET shared = 0, dataset_n = ?, dataset = ?, "
-                "dataset_codec = 'zlib' WHERE network_id = ? AND shared = 1",
+                "test_n = ?, dataset_codec = 'zlib' WHERE network_id = ? AND shared = 1",
                 (*old_dataset, nid),
             )
         if not step.append:
@@ -308,14 +311,15 @@ class HistorySQL:
     def state(self, conn: Connection, network_id: str, updates: int, seq: int | None) -> Any:
         """The row of the entry at `updates` (the last one recorded there, or entry `seq` if
         that is one of them): seq, updates, params, layers, settings, seed, dataset_n,
-        dataset, dataset_codec; None if there is none."""
+        dataset, dataset_codec, test_n; None if there is none."""
         where = "" if seq is None else " AND h.seq = ?"
         return self.run(
             conn,
             "SELECT h.seq, h.updates, h.params, c.layers, c.settings, c.seed, "
             "CASE WHEN c.shared = 1 THEN n.dataset_n ELSE c.dataset_n END, "
             "CASE WHEN c.shared = 1 THEN n.dataset ELSE c.dataset END, "
-            "CASE WHEN c.shared = 1 THEN n.dataset_codec ELSE c.dataset_codec END "
+            "CASE WHEN c.shared = 1 THEN n.dataset_codec ELSE c.dataset_codec END, "
+            "CASE WHEN c.shared = 1 THEN n.test_n ELSE c.test_n END "
             "FROM history h JOIN networks n ON n.id = h.network_id JOIN history_configs c "
             "ON c.network_id = h.network_id AND c.seq = h.config "
             f"WHERE h.network_id = ? AND h.updates = ?{where} ORDER BY h.seq DESC LIMIT 1",

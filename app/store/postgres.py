@@ -94,8 +94,13 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX networks_last_used ON networks (last_used);
     """,
-    # 2: the history of each network's states (app/store/history.py), as SQLite's 2-5
+    # 2: the history of each network's states (app/store/history.py), as SQLite's 2-6
     TABLES_POSTGRES,
+    # 3: a dataset's test part, as SQLite's 7-8
+    """
+    ALTER TABLE networks ADD COLUMN test_n INTEGER;
+    ALTER TABLE history_configs ADD COLUMN test_n INTEGER;
+    """,
 ]
 """Schema changes in order; the one row of `schema_version` counts those applied."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -257,10 +262,8 @@ class PostgresStore:
             return False
         step = plan(network, network.updates, created=True)
         row = network_to_row(network)
-        conn.execute(
-            f"INSERT INTO networks ({COLUMNS}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-            row,
-        )
+        marks = ",".join("%s" for _ in row)
+        conn.execute(f"INSERT INTO networks ({COLUMNS}) VALUES ({marks})", row)
         self._history.write(sql, network, step, cast(bytes, row[4]), config_of(network), None)
         if self.max_stored_bytes and self._stored_bytes(conn) > self.max_stored_bytes:
             self._sweep(conn, now)  # expired networks go first
@@ -358,7 +361,7 @@ class PostgresStore:
         for _ in range(OPTIMISTIC_ATTEMPTS):
             network = self._load(network_id)
             network.loss = network.rewound = None
-            held = _Columns(network.settings, network.seed, network.dataset, list(network.layers))
+            held = _Columns.of(network)
             loaded, updates = network.version, network.updates
             result = change(network)
             with self._transaction() as conn:
@@ -372,9 +375,7 @@ class PostgresStore:
             with self._transaction() as conn:
                 network = self._load_on(conn, network_id, lock=True)
                 network.loss = network.rewound = None
-                held = _Columns(
-                    network.settings, network.seed, network.dataset, list(network.layers)
-                )
+                held = _Columns.of(network)
                 loaded, updates = network.version, network.updates
                 result = change(network)
                 self._save(conn, network, loaded, held, updates, change)
@@ -396,12 +397,13 @@ class PostgresStore:
         under the create lock and within the quota; then its history, and the hook around
         both, in `conn`'s transaction. The create lock is taken after the hook's `before`,
         which locks the class's row: a push of an activity takes them in that order too."""
-        settings, seed, dataset, layers = held
+        settings, seed, dataset, layers, test = held
         encoded = encode_params(network.params)
         steps_only = (
             network.settings is settings
             and network.seed == seed
             and network.dataset is dataset
+            and network.test is test
             and network.layers == layers
         )
         network.version, network.last_used = loaded + 1, time.time()
@@ -426,8 +428,9 @@ class PostgresStore:
             cursor = conn.execute(
                 "UPDATE networks SET layers=%s, settings=%s, seed=%s, params=%s, "
                 "dataset_n=%s, dataset=%s, updates=%s, version=%s, last_used=%s, "
-                "dataset_codec=%s, history_head=%s, history_tip=%s WHERE id=%s AND version=%s",
-                (*row[1:9], *row[10:14], network.id, loaded),
+                "dataset_codec=%s, history_head=%s, history_tip=%s, test_n=%s "
+                "WHERE id=%s AND version=%s",
+                (*row[1:9], *row[10:15], network.id, loaded),
             )
         if cursor.rowcount != 1:
             network.version = loaded

@@ -50,7 +50,7 @@ from app.store.base import (
     Summary,
 )
 from app.store.cache import NetworkCache
-from app.store.history import TABLES_SQLITE, Entry, HistorySQL, Plan, plan
+from app.store.history import TABLES_SQLITE, EncodedDataset, Entry, HistorySQL, Plan, plan
 
 T = TypeVar("T")
 log = logging.getLogger("backprop")
@@ -77,8 +77,13 @@ MIGRATIONS: list[str] = [
     # 1: datasets compressed (zlib of the float64 bytes): a dataset of 0s and 1s took four
     # times its JSON's bytes as raw float64. NULL marks the first release's raw bytes.
     "ALTER TABLE networks ADD COLUMN dataset_codec TEXT",
-    # 2-5: the history of each network's states (app/store/history.py)
+    # 2-6: the history of each network's states (app/store/history.py)
     *TABLES_SQLITE,
+    # 7-8: a dataset's test part: test_n examples after the training ones in the same blob
+    # (x, y, then the test x and y), in the network's row and in a history config's copy.
+    # NULL: no test part, as every earlier dataset.
+    "ALTER TABLE networks ADD COLUMN test_n INTEGER",
+    "ALTER TABLE history_configs ADD COLUMN test_n INTEGER",
 ]
 """Schema changes in order; PRAGMA user_version counts those applied."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -87,7 +92,7 @@ JOURNAL_SIZE_LIMIT = 4 * 2**20
 
 COLUMNS = (
     "id, layers, settings, seed, params, dataset_n, dataset, updates, version, "
-    "created_at, last_used, dataset_codec, history_head, history_tip"
+    "created_at, last_used, dataset_codec, history_head, history_tip, test_n"
 )
 TOUCH_EVERY = 60.0
 """Reads refresh last_used at most this often (seconds), so reads rarely write."""
@@ -111,44 +116,63 @@ def decode_params(layers: list[int], blob: bytes) -> Params:
     return Params(weights, biases)
 
 
-def encode_dataset(dataset: tuple[Array, Array] | None) -> tuple[int | None, bytes | None]:
-    """The examples as zlib-compressed little-endian float64s, x then y."""
+Examples = tuple[Array, Array]
+
+
+def encode_dataset(
+    dataset: Examples | None, test: Examples | None = None
+) -> tuple[int | None, bytes | None, int | None]:
+    """(n, blob, test_n): the examples as zlib-compressed little-endian float64s, x then y,
+    then the test part's x and y when there is one."""
     if dataset is None:
-        return None, None
-    x, y = dataset
-    raw = np.concatenate([x.ravel(), y.ravel()]).astype("<f8").tobytes()
-    return len(x), zlib.compress(raw, 1)
+        return None, None, None
+    parts = [*dataset, *(test or ())]
+    raw = np.concatenate([a.ravel() for a in parts]).astype("<f8").tobytes()
+    return len(dataset[0]), zlib.compress(raw, 1), None if test is None else len(test[0])
 
 
 def decode_dataset(
-    layers: list[int], n: int | None, blob: bytes | None, codec: str | None = "zlib"
-) -> tuple[Array, Array] | None:
+    layers: list[int],
+    n: int | None,
+    blob: bytes | None,
+    codec: str | None = "zlib",
+    test_n: int | None = None,
+) -> tuple[Examples | None, Examples | None]:
+    """(training examples, test examples), each None when absent."""
     if n is None or blob is None:
-        return None
+        return None, None
     flat = np.frombuffer(zlib.decompress(blob) if codec == "zlib" else blob, dtype="<f8")
-    split = n * layers[0]
-    return flat[:split].reshape(n, layers[0]).copy(), flat[split:].reshape(n, layers[-1]).copy()
+    parts, at = [], 0
+    for rows in (n, test_n or 0):
+        for width in (layers[0], layers[-1]):
+            parts.append(flat[at : at + rows * width].reshape(rows, width).copy())
+            at += rows * width
+    return (parts[0], parts[1]), ((parts[2], parts[3]) if test_n is not None else None)
 
 
 def row_to_network(row: sqlite3.Row) -> StoredNetwork:
     layers = json.loads(row["layers"])
+    dataset, test = decode_dataset(
+        layers, row["dataset_n"], row["dataset"], row["dataset_codec"], row["test_n"]
+    )
     return StoredNetwork(
         id=row["id"],
         settings=NetworkSettings.model_validate_json(row["settings"]),
         seed=row["seed"],
         params=decode_params(layers, row["params"]),
-        dataset=decode_dataset(layers, row["dataset_n"], row["dataset"], row["dataset_codec"]),
+        dataset=dataset,
         updates=row["updates"],
         version=row["version"],
         created_at=row["created_at"],
         last_used=row["last_used"],
         head=row["history_head"],
         tip=row["history_tip"],
+        test=test,
     )
 
 
 def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
-    n, blob = encode_dataset(network.dataset)
+    n, blob, test_n = encode_dataset(network.dataset, network.test)
     return (
         network.id,
         json.dumps(network.layers),
@@ -164,6 +188,7 @@ def network_to_row(network: StoredNetwork) -> tuple[object, ...]:
         "zlib",
         network.head,
         network.tip,
+        test_n,
     )
 
 
@@ -176,14 +201,17 @@ def entry_to_network(network_id: str, row: Any) -> StoredNetwork:
     """A history state row (history.HistorySQL.state) as a network: id, settings, seed,
     weights, dataset, updates and its entry number as head."""
     layers = json.loads(row[3])
+    blob = None if row[7] is None else bytes(row[7])
+    dataset, test = decode_dataset(layers, row[6], blob, row[8], row[9])
     return StoredNetwork(
         id=network_id,
         settings=NetworkSettings.model_validate_json(row[4]),
         seed=int(row[5]),
         params=decode_params(layers, bytes(row[2])),
-        dataset=decode_dataset(layers, row[6], None if row[7] is None else bytes(row[7]), row[8]),
+        dataset=dataset,
         updates=int(row[1]),
         head=int(row[0]),
+        test=test,
     )
 
 
@@ -215,15 +243,20 @@ class _Columns(NamedTuple):
     seed: int
     dataset: tuple[Array, Array] | None
     layers: list[int]
+    test: tuple[Array, Array] | None
+
+    @classmethod
+    def of(cls, network: StoredNetwork) -> _Columns:
+        return cls(network.settings, network.seed, network.dataset, network.layers, network.test)
 
 
 def history_columns(
     network: StoredNetwork, held: _Columns, step: Plan
-) -> tuple[tuple[str, str, int] | None, tuple[int | None, bytes | None] | None]:
+) -> tuple[tuple[str, str, int] | None, EncodedDataset | None]:
     """What HistorySQL.write needs beyond the weights: the config when the change altered
     the layers, settings, seed or dataset (or the history starts again), and the dataset
-    the network held before when the change replaced it."""
-    moved = network.dataset is not held.dataset
+    (with its test part) the network held before when the change replaced it."""
+    moved = network.dataset is not held.dataset or network.test is not held.test
     same = (
         not moved
         and network.seed == held.seed
@@ -231,7 +264,7 @@ def history_columns(
         and network.settings == held.settings
     )
     config = None if same and not step.restart else config_of(network)
-    return config, encode_dataset(held.dataset) if moved else None
+    return config, encode_dataset(held.dataset, held.test) if moved else None
 
 
 class _Conflict(Exception):
@@ -553,7 +586,7 @@ class SQLiteStore:
             with self._errors():
                 network = self._load(self._connection(), network_id)
             network.loss = network.rewound = None
-            held = _Columns(network.settings, network.seed, network.dataset, network.layers)
+            held = _Columns.of(network)
             loaded, updates = network.version, network.updates
             result = change(network)
             try:
@@ -573,7 +606,7 @@ class SQLiteStore:
         with self._write() as conn:
             network = self._load(conn, network_id)
             network.loss = network.rewound = None
-            held = _Columns(network.settings, network.seed, network.dataset, network.layers)
+            held = _Columns.of(network)
             updates = network.updates
             result = change(network)
             self._commit(conn, network, held, updates, change)
@@ -607,6 +640,7 @@ class SQLiteStore:
             network.settings is held.settings
             and network.seed == held.seed
             and network.dataset is held.dataset
+            and network.test is held.test
             and network.layers == held.layers
         ):
             params = encode_params(network.params)
@@ -628,8 +662,8 @@ class SQLiteStore:
         conn.execute(
             "UPDATE networks SET layers=?, settings=?, seed=?, params=?, dataset_n=?, "
             "dataset=?, updates=?, version=?, last_used=?, dataset_codec=?, history_head=?, "
-            "history_tip=? WHERE id=?",
-            (*row[1:9], *row[10:14], network.id),
+            "history_tip=?, test_n=? WHERE id=?",
+            (*row[1:9], *row[10:15], network.id),
         )
         self._check_quota(conn)
         return cast(bytes, row[4])
@@ -673,7 +707,8 @@ class SQLiteStore:
             return False
         step = plan(network, network.updates, created=True)
         row = network_to_row(network)
-        conn.execute(f"INSERT INTO networks ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
+        marks = ",".join("?" * len(row))
+        conn.execute(f"INSERT INTO networks ({COLUMNS}) VALUES ({marks})", row)
         self._history.write(conn, network, step, cast(bytes, row[4]), config_of(network), None)
         if self._stored_bytes(conn) > self.max_stored_bytes > 0:
             self._sweep(conn, now)  # expired networks go first

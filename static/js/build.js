@@ -26,6 +26,7 @@ export function renderBuild(root, s, act) {
     reduction: net.reduction,
     mode: s.mode,
     'learning-rate': String(net.learning_rate),
+    l2: String(net.l2 ?? 0),
     seed: String(net.seed),
   };
   // the stored values win (a refused one included), except in a field being typed into:
@@ -161,6 +162,23 @@ function build(root, s, act) {
         step: 'any',
         value: String(net.learning_rate),
         onchange: (e) => act.patch({ learning_rate: Number(e.target.value) }),
+      }),
+    ),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', {
+        for: 'l2',
+        text: 'L2 λ',
+        title: 'J = Σ_i J_i + (λ/2) Σ w² over the weights (not the biases); 0 leaves it out',
+      }),
+      h('input', {
+        id: 'l2',
+        type: 'number',
+        min: '0',
+        step: 'any',
+        value: String(net.l2 ?? 0),
+        onchange: (e) => act.patch({ l2: Number(e.target.value) }),
       }),
     ),
     h(

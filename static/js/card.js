@@ -18,7 +18,7 @@ function explainer(root) {
   return line;
 }
 
-function batchTable(trace, k, r, q, reduction, apiGradient) {
+function batchTable(trace, k, r, q, reduction, apiGradient, label0 = 'API gradient ∂J/∂w') {
   const b = perExample(trace, k, r, q, reduction);
   const uName = q === null ? 'u = 1' : 'u_rq';
   const head = h(
@@ -49,7 +49,7 @@ function batchTable(trace, k, r, q, reduction, apiGradient) {
   const api = h(
     'tr',
     {},
-    h('th', { colspan: '3', text: 'API gradient ∂J/∂w' }),
+    h('th', { colspan: '3', text: label0 }),
     h('td', { text: fmt(apiGradient) }),
   );
   return h(
@@ -186,8 +186,24 @@ export function renderCard(root, s, actions) {
   }
   const { k, r, q, wNow } = edge;
   if (trace?.deltas) {
-    const g = q === null ? trace.gradients.biases[k - 1][r] : trace.gradients.weights[k - 1][r][q];
-    body.append(batchTable(trace, k, r, q, net.reduction, g));
+    // the browser's Σ is the data part; with an L2 term the API's total also holds λ w
+    const gr = trace.gradients;
+    const split = q !== null && net.l2 > 0 && gr.weights_data;
+    const g =
+      q === null ? gr.biases[k - 1][r] : (split ? gr.weights_data : gr.weights)[k - 1][r][q];
+    const label = split ? 'API gradient, data part' : undefined;
+    body.append(batchTable(trace, k, r, q, net.reduction, g, label));
+    if (split) {
+      body.append(
+        h(
+          'p',
+          { class: 'note l2-parts', 'data-l2-penalty': full(gr.weights_penalty[k - 1][r][q]) },
+          h('span', {
+            text: `API: data part ${fmt(gr.weights_data[k - 1][r][q])} + penalty λw ${fmt(gr.weights_penalty[k - 1][r][q])} = ∂J/∂w ${fmt(gr.weights[k - 1][r][q])}`,
+          }),
+        ),
+      );
+    }
   }
   const input = h('input', { type: 'number', step: 'any', id: 'weight-input', value: full(wNow) });
   const form = h(

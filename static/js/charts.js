@@ -1,8 +1,9 @@
 // Two canvases: the loss over updates, and (for 2-input networks) the first output over the
 // input plane with the examples drawn on it. Drawing only; the numbers come from main.js.
 
-import { divergingRgb, NEGATIVE, POSITIVE } from './colors.js';
+import { NEGATIVE, POSITIVE } from './colors.js';
 import { fmt } from './format.js';
+import { toPixel } from './points.js';
 import { lossScale } from './view.js';
 
 // Sizes come from a ResizeObserver, not clientWidth: reading layout right after the graph
@@ -32,7 +33,10 @@ function prepare(canvas) {
   return { ctx, w, h };
 }
 
-/** points: [{u: updates so far, J}]; marked: the update to mark (the timeline shows it). */
+/**
+ * points: [{u: updates so far, J, T?: J on the test examples}]; marked: the update to mark
+ * (the timeline shows it).
+ */
 export function drawLoss(canvas, points, log = false, marked = undefined) {
   const { ctx, w, h } = prepare(canvas);
   const left = 52;
@@ -54,10 +58,8 @@ export function drawLoss(canvas, points, log = false, marked = undefined) {
   }
   const u0 = points[0].u;
   const u1 = Math.max(points[points.length - 1].u, u0 + 1);
-  const scale = lossScale(
-    points.map((p) => p.J),
-    log,
-  );
+  const tested = points.filter((p) => Number.isFinite(p.T));
+  const scale = lossScale([...points.map((p) => p.J), ...tested.map((p) => p.T)], log);
   const x = (u) => left + ((u - u0) / (u1 - u0)) * (right - left);
   const y = (J) => bottom - scale.frac(J) * (bottom - top);
   ctx.textAlign = 'right';
@@ -66,11 +68,22 @@ export function drawLoss(canvas, points, log = false, marked = undefined) {
   ctx.fillText(String(u0), left, bottom + 16);
   ctx.textAlign = 'right';
   ctx.fillText(`${u1} updates`, right, bottom + 16);
-  ctx.strokeStyle = POSITIVE;
-  ctx.lineWidth = 2;
-  ctx.beginPath();
-  points.forEach((p, n) => (n === 0 ? ctx.moveTo(x(p.u), y(p.J)) : ctx.lineTo(x(p.u), y(p.J))));
-  ctx.stroke();
+  const curve = (pts, value, color, dash) => {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2;
+    ctx.setLineDash(dash);
+    ctx.beginPath();
+    pts.forEach((p, n) =>
+      n === 0 ? ctx.moveTo(x(p.u), y(value(p))) : ctx.lineTo(x(p.u), y(value(p))),
+    );
+    ctx.stroke();
+    ctx.setLineDash([]);
+    const last = pts[pts.length - 1];
+    ctx.fillStyle = color;
+    ctx.beginPath();
+    ctx.arc(x(last.u), y(value(last)), 3, 0, 2 * Math.PI);
+    ctx.fill();
+  };
   if (marked !== undefined && marked >= u0 && marked <= u1) {
     // the update the timeline shows
     ctx.strokeStyle = '#55606b';
@@ -82,11 +95,15 @@ export function drawLoss(canvas, points, log = false, marked = undefined) {
     ctx.stroke();
     ctx.setLineDash([]);
   }
-  const last = points[points.length - 1];
-  ctx.fillStyle = POSITIVE;
-  ctx.beginPath();
-  ctx.arc(x(last.u), y(last.J), 3, 0, 2 * Math.PI);
-  ctx.fill();
+  curve(points, (p) => p.J, POSITIVE, []);
+  if (tested.length) {
+    curve(tested, (p) => p.T, NEGATIVE, [6, 4]);
+    ctx.textAlign = 'right';
+    ctx.fillStyle = POSITIVE;
+    ctx.fillText('— training J', right, top + 10);
+    ctx.fillStyle = NEGATIVE;
+    ctx.fillText('- - test J', right, top + 24);
+  }
 }
 
 /** The grid of inputs for the heatmap: n × n points over bounds [[x0, x1], [y0, y1]]. */
@@ -102,44 +119,42 @@ export function gridInputs(bounds, n) {
   return xs;
 }
 
-/** Bounds around the examples' two inputs, padded by 10 %. */
-export function inputBounds(x) {
-  const pad = (lo, hi) => {
-    const span = hi - lo || 1;
-    return [lo - span * 0.1, hi + span * 0.1];
-  };
-  const a = x.map((r) => r[0]);
-  const b = x.map((r) => r[1]);
-  return [pad(Math.min(...a), Math.max(...a)), pad(Math.min(...b), Math.max(...b))];
-}
+export { inputBounds } from './points.js';
 
-/** outputs: n*n values of the first output, row by row from the top; data: {x, y}. */
-export function drawHeatmap(canvas, outputs, n, bounds, data, range) {
+/**
+ * cells: n*n colours [r, g, b], row by row from the top; points: [{x: [a, b], color, hollow}]
+ * (hollow: a test example, drawn as a ring).
+ */
+export function drawHeatmap(canvas, cells, n, bounds, points) {
   const { ctx, w, h } = prepare(canvas);
-  const [lo, hi] = range;
   const cell = document.createElement('canvas');
   cell.width = n;
   cell.height = n;
   const cctx = cell.getContext('2d');
   const img = cctx.createImageData(n, n);
-  outputs.forEach((v, idx) => {
-    const [r, g, b] = divergingRgb(v, lo, hi);
-    img.data.set([r, g, b, 255], idx * 4);
-  });
+  cells.forEach(([r, g, b], idx) => img.data.set([r, g, b, 255], idx * 4));
   cctx.putImageData(img, 0, 0);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(cell, 0, 0, w, h);
-  const px = (v) => ((v - bounds[0][0]) / (bounds[0][1] - bounds[0][0])) * w;
-  const py = (v) => h - ((v - bounds[1][0]) / (bounds[1][1] - bounds[1][0])) * h;
-  const mid = (lo + hi) / 2;
-  data.x.forEach((row, i) => {
-    const target = data.y[i][0];
+  for (const p of points) {
+    const [px, py] = toPixel(p.x[0], p.x[1], w, h, bounds);
     ctx.beginPath();
-    ctx.arc(px(row[0]), py(row[1]), 4.5, 0, 2 * Math.PI);
-    ctx.fillStyle = target >= mid ? POSITIVE : NEGATIVE;
-    ctx.strokeStyle = '#1d2733';
-    ctx.lineWidth = 1.3;
-    ctx.fill();
-    ctx.stroke();
-  });
+    ctx.arc(px, py, p.hollow ? 4 : 4.5, 0, 2 * Math.PI);
+    if (p.hollow) {
+      // a ring in the class colour on a dark edge (visible on its own region too), the
+      // region showing through the middle
+      ctx.strokeStyle = '#1d2733';
+      ctx.lineWidth = 3.6;
+      ctx.stroke();
+      ctx.strokeStyle = p.color;
+      ctx.lineWidth = 1.8;
+      ctx.stroke();
+    } else {
+      ctx.fillStyle = p.color;
+      ctx.strokeStyle = '#1d2733';
+      ctx.lineWidth = 1.3;
+      ctx.fill();
+      ctx.stroke();
+    }
+  }
 }

@@ -3,9 +3,10 @@
 import { parseCsv, toCsv } from './csv.js';
 import { h, refresh } from './dom.js';
 import { fmt, full } from './format.js';
+import { generatorControls } from './generator.js';
 
 /**
- * act: {loadPreset(name), saveDataset(x, y, layersChange), error(message)}
+ * act: {loadPreset(name), saveDataset(x, y, layersChange), generate(spec), error(message)}
  */
 export function renderData(root, s, presets, act) {
   const { dataset, layers } = s.network;
@@ -66,6 +67,21 @@ function build(root, s, presets, act) {
       desc,
     );
   }
+
+  root.append(generatorControls(act.generate));
+  const nTest = data.test ? data.test.x.length : 0;
+  root.append(
+    h('p', {
+      class: 'note split',
+      'data-train': String(data.x.length),
+      'data-test': String(nTest),
+      text: `${data.x.length} training example${data.x.length === 1 ? '' : 's'}${
+        nTest
+          ? `, ${nTest} test example${nTest === 1 ? '' : 's'} (kept when the table is saved)`
+          : ''
+      }. The table lists the training examples.`,
+    }),
+  );
 
   // the table: one row per example, inputs then targets, every cell an input
   const head = h(

@@ -22,6 +22,7 @@ export const WORDS = {
   dw: 'Δw: the change the update adds to the weight',
   N: 'N: the number of examples in the batch',
   i: 'i: the example whose numbers are shown',
+  lambda: 'λ (lambda): the weight of the L2 term (λ/2) Σ w² in J',
 };
 
 // -- tree builders -------------------------------------------------------------------------
@@ -301,23 +302,48 @@ export function edgeCard(ctx, k, r, q) {
     ),
   });
   const batch = perExample(trace, k, r, q, settings.reduction);
-  values.gradient = batch.total;
   const mean = settings.reduction === 'mean';
+  const dataPart = [
+    ...(mean ? [frac(mn('1'), mi('N', WORDS.N))] : []),
+    sym.sumN(),
+    sym.d(sym.Ji(), w(s)),
+  ];
+  const lambda = bias ? 0 : settings.l2 || 0; // the L2 term covers the weights, not the biases
   rows.push({
     label: `Whole batch, N = ${batch.n} (Σ computed in the browser from δ and u)`,
-    math: row(
-      sym.d(sym.J(), w(s)),
-      eq,
-      mean ? [frac(mn('1'), mi('N', WORDS.N))] : [],
-      sym.sumN(),
-      sym.d(sym.Ji(), w(s)),
-      eq,
-      mn(batch.total),
-    ),
+    math: row(lambda ? mi('data part') : sym.d(sym.J(), w(s)), eq, dataPart, eq, mn(batch.total)),
   });
+  values.gradientData = batch.total;
+  values.gradient = batch.total;
+  if (lambda) {
+    const lam = mi('λ', WORDS.lambda);
+    values.penalty = lambda * ctx.wBefore;
+    values.gradient = batch.total + values.penalty;
+    rows.push({
+      label: `L2 term, λ = ${fmt(lambda)}: ∂/∂w of (λ/2) Σ w² is λ w (δ is unchanged)`,
+      math: row(lam, w(s), eq, mn(lambda), times, num(ctx.wBefore), eq, mn(values.penalty)),
+    });
+    rows.push({
+      label: 'Both parts: the gradient the update uses',
+      math: row(
+        sym.d(sym.J(), w(s)),
+        eq,
+        dataPart,
+        mo('+'),
+        lam,
+        w(s),
+        eq,
+        mn(batch.total),
+        mo('+'),
+        num(values.penalty),
+        eq,
+        mn(values.gradient),
+      ),
+    });
+  }
   const eta = settings.learning_rate;
   const frozen = bias && !settings.train_biases;
-  values.deltaW = frozen ? 0 : -eta * batch.total;
+  values.deltaW = frozen ? 0 : -eta * values.gradient;
   values.newW = ctx.wBefore + values.deltaW;
   if (frozen) {
     rows.push({
@@ -338,7 +364,7 @@ export function edgeCard(ctx, k, r, q) {
       mo('−'),
       mn(eta),
       times,
-      num(batch.total),
+      num(values.gradient),
       eq,
       mn(values.deltaW),
     ),
@@ -355,9 +381,9 @@ export function edgeCard(ctx, k, r, q) {
       w(s),
       mo('−'),
       sym.eta(),
-      mean ? [frac(mn('1'), mi('N', WORDS.N))] : [],
-      sym.sumN(),
-      sym.d(sym.Ji(), w(s)),
+      lambda ? mo('(') : [],
+      dataPart,
+      lambda ? [mo('+'), mi('λ', WORDS.lambda), w(s), mo(')')] : [],
       eq,
       mn(ctx.wBefore),
       mo('+'),

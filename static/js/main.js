@@ -16,8 +16,10 @@ import { exportJson, importJson, openNew } from './io.js';
 import { Player, SPEEDS } from './player.js';
 import { saved } from './saved.js';
 import { Timeline } from './history.js';
-import { Stepper } from './stepper.js';
+import { scoreText } from './scores.js';
 import { applyHide, wireShare } from './sharing.js';
+import { Stepper } from './stepper.js';
+import { parseConditions } from './stop.js';
 import { exists, outputRange, unitValues } from './view.js';
 
 const svg = $('#graph');
@@ -33,6 +35,7 @@ const S = {
   selected: null,
   mode: 'batch',
   losses: [],
+  scores: null, // the last step's evaluation: J and accuracy on the training and test sets
   at: null, // {update, entry} while the timeline shows a recorded state
 };
 let presets = [];
@@ -42,8 +45,16 @@ const select = (sel) => {
 };
 const graph = new Graph(svg, select);
 const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S, {
+  legend: $('#heatmap-legend'),
   onUnits: (grids, n) => graph.pictures(grids, n),
   nameOf: (id) => unitName(S.network.layers, ...id.split('-').map(Number)),
+  changed: (state) => {
+    present(); // a click edits the network as it is now, not a past state on show
+    setNetwork(state);
+    render();
+    timeline.refresh();
+  },
+  error: (message) => showError(message),
 });
 graph.onPicture = (id) => heatmap.show(id);
 zoomable(svg, graph, { zoomIn: $('#zoom-in'), zoomOut: $('#zoom-out'), fit: $('#zoom-fit') });
@@ -140,6 +151,13 @@ function renderStatus() {
   $('#loss-now').textContent = [loss, `${n} update${n === 1 ? '' : 's'}`]
     .filter(Boolean)
     .join(' · ');
+  const scores = $('#scores');
+  scores.textContent = scoreText(S.scores);
+  for (const part of ['train', 'test']) {
+    const sc = S.scores?.[part];
+    scores.dataset[`${part}Loss`] = sc ? String(sc.loss) : '';
+    scores.dataset[`${part}Accuracy`] = sc && sc.accuracy !== null ? String(sc.accuracy) : '';
+  }
   document.body.dataset.phase = S.phase;
 }
 
@@ -194,6 +212,7 @@ function render(full = true) {
     renderData($('#data'), { ...S, trace: stepper.trace(S) }, presets, {
       loadPreset,
       saveDataset,
+      generate,
       error: showError,
     });
   }
@@ -232,7 +251,12 @@ const backward = pass('backward', api.backward);
 function recordLosses(res, updatesBefore) {
   const per = (res.network.updates - updatesBefore) / res.losses.length;
   if (S.losses.length === 0) S.losses.push({ u: updatesBefore, J: res.loss });
-  res.losses.forEach((J, e) => S.losses.push({ u: updatesBefore + per * (e + 1), J }));
+  const test = res.test_losses || [];
+  res.losses.forEach((J, e) => {
+    const point = { u: updatesBefore + per * (e + 1), J };
+    if (e < test.length) point.T = test[e];
+    S.losses.push(point);
+  });
   if (S.losses.length > 3000)
     S.losses = S.losses.filter((_, n) => n % 2 === 0 || n === S.losses.length - 1);
   store.put('losses', S.losses);
@@ -252,7 +276,7 @@ async function train(epochs, animate, staged = false) {
   if (!S.network.dataset) throw new Error(NO_DATA);
   const old = { weights: S.network.weights, biases: S.network.biases };
   const res = await api.step(S.id, { mode: S.mode, epochs });
-  const { network, losses, ...trace } = res;
+  const { network, losses, test_losses: testLosses, evaluation, ...trace } = res;
   S.before = old;
   if (S.mode === 'online') S.i = 0; // the payload is the first update's: example 1 alone
   if (staged) {
@@ -268,6 +292,7 @@ async function train(epochs, animate, staged = false) {
     }
   }
   recordLosses(res, S.network.updates);
+  S.scores = evaluation;
   S.network = network;
   S.trace = trace;
   Object.assign(S, { phase: 'update', applied: true });
@@ -276,7 +301,11 @@ async function train(epochs, animate, staged = false) {
   if (animate) graph.animate(old, network);
   heatmap.schedule();
   if (!player.playing || timeline.age() > TIMELINE_EVERY) timeline.refresh();
-  return losses;
+  return {
+    loss: losses[losses.length - 1],
+    accuracy: evaluation?.train.accuracy ?? null,
+    testLosses,
+  };
 }
 
 const update = () => guarded(() => train(1, true));
@@ -289,12 +318,23 @@ const player = new Player({
     b.textContent = playing ? 'Pause' : 'Play';
     b.setAttribute('aria-pressed', String(playing));
     document.body.classList.toggle('playing', playing);
+    if (playing) $('#stop-reason').textContent = '';
     if (!playing) {
       render();
       timeline.refresh();
     }
   },
+  onStopped: (reason) => {
+    $('#stop-reason').textContent = `Play stopped: ${reason}.`;
+  },
 });
+const stopInputs = ['#stop-loss', '#stop-accuracy', '#stop-epochs'];
+const readStops = () => {
+  const [loss, accuracy, epochs] = stopInputs.map((sel) => $(sel).value);
+  player.conditions = parseConditions({ loss, accuracy, epochs });
+};
+for (const sel of stopInputs) $(sel).addEventListener('input', readStops);
+readStops();
 
 function reset() {
   return guarded(async () => {
@@ -365,19 +405,28 @@ function setWeight(sel, value) {
   });
 }
 
-function saveDataset(x, y) {
+/** PATCH a new dataset (or a generator), with new layers when its shape needs them. */
+function sendData(body, shape) {
   return guarded(async () => {
     const { layers } = S.network;
-    const body = { dataset: { x, y } };
-    const shape = [x[0].length, y[0].length];
     if (shape[0] !== layers[0] || shape[1] !== layers[layers.length - 1])
       body.layers = [shape[0], ...layers.slice(1, -1), shape[1]];
     const st = await api.patch(S.id, body);
     if (body.layers) remember(st);
+    S.scores = null;
     setNetwork(st);
     render();
   });
 }
+
+function saveDataset(x, y) {
+  const shape = [x[0].length, y[0].length];
+  const test = S.network.dataset?.test; // the table holds the training examples: keep the test part
+  const keep = test && test.x[0].length === shape[0] && test.y[0].length === shape[1];
+  return sendData({ dataset: keep ? { x, y, test } : { x, y } }, shape);
+}
+
+const generate = (spec) => sendData({ generate: spec }, [2, spec.one_hot ? 2 : 1]);
 
 const loadPreset = (name) => guarded(() => openNew({ preset: name }));
 

@@ -1,6 +1,8 @@
 // Play: keep training with one /step request in flight at most, several epochs per request,
 // paced by requestAnimationFrame so the page draws between requests, and never more often
-// than every MIN_WAIT ms.
+// than every MIN_WAIT ms. Play stops by itself when a stop condition (stop.js) is met.
+
+import { nextEpochs, stopReason } from './stop.js';
 
 // A class shares one server: every speed waits at least MIN_WAIT ms between requests (at most
 // 10 requests a second per student) and goes faster by asking for more epochs per request.
@@ -17,12 +19,17 @@ const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Player {
-  /** hooks: {train(epochs) → Promise, onError(err), onChange(playing)} */
+  /**
+   * hooks: {train(epochs) → Promise of {loss, accuracy} after the request, onError(err),
+   * onChange(playing), onStopped(reason)?}
+   */
   constructor(hooks) {
     this.hooks = hooks;
     this.playing = false;
     this.speed = 2;
     this.run = 0;
+    this.conditions = { loss: null, accuracy: null, epochs: null };
+    this.done = 0; // epochs trained since Play was pressed
   }
 
   toggle() {
@@ -34,6 +41,7 @@ export class Player {
     if (this.playing) return;
     this.playing = true;
     this.run += 1;
+    this.done = 0;
     this.hooks.onChange(true);
     this.loop(this.run);
   }
@@ -48,11 +56,25 @@ export class Player {
     while (this.playing && run === this.run) {
       const { epochs, wait } = SPEEDS[this.speed];
       const started = performance.now();
+      const asked = nextEpochs(epochs, this.conditions, this.done);
+      let status;
       try {
-        await this.hooks.train(epochs);
+        status = await this.hooks.train(asked);
       } catch (err) {
         this.stop();
         this.hooks.onError(err);
+        return;
+      }
+      if (run !== this.run) return; // paused and played again meanwhile: that run counts
+      this.done += asked;
+      const reason = stopReason(this.conditions, {
+        loss: status?.loss,
+        accuracy: status?.accuracy ?? null,
+        epochs: this.done,
+      });
+      if (reason) {
+        this.stop();
+        this.hooks.onStopped?.(reason);
         return;
       }
       await frame();

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from app import nn, presets
-from app.presets.datasets import Generate, generate
-from app.schemas import MAZUR_EXAMPLE, engine_config
+from app.presets.datasets import generate
+from app.schemas import MAZUR_EXAMPLE, Generate, engine_config
 from tests.classroom.conftest import MakeClient
 
 BUILTINS = ["xor", "and", "or", "mazur", "circle", "gaussians", "spiral"]
@@ -70,9 +70,10 @@ def test_generated_datasets_are_deterministic() -> None:
     spec = Generate(generate="spiral", n=50, noise=0.1, seed=7)
     assert generate(spec) == generate(spec)
     assert generate(spec) != generate(spec.model_copy(update={"seed": 8}))
-    x, y = generate(Generate(generate="circle", n=101))
-    assert len(x) == len(y) == 101
-    assert sorted({row[0] for row in y}) == [0.0, 1.0]
+    data = generate(Generate(generate="circle", n=101))
+    assert len(data["x"]) == len(data["y"]) == 101
+    assert sorted({row[0] for row in data["y"]}) == [0.0, 1.0]
+    assert "test" not in data
 
 
 # Epochs enough for each built-in to classify its own dataset, in the preset's mode (batch).

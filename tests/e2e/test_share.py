@@ -16,8 +16,10 @@ from tests.e2e.conftest import open_network
 
 pytestmark = pytest.mark.e2e
 
-SAME = sorted(set(NetworkCreate.model_fields) - {"preset"})
-"""Every field a network is created with: a setting added later is compared too."""
+SAME = sorted(set(NetworkCreate.model_fields) - {"preset", "generate"})
+"""Every field a network is created with: a setting added later is compared too. A preset
+and a generator are ways of asking for one; what they give (layers, settings, the dataset
+and its test part) is compared."""
 
 
 def trained(api: httpx.Client) -> dict[str, Any]:
@@ -83,6 +85,36 @@ def test_a_share_link_makes_an_equal_network_each_time(
     # the page shows the new network, with the shared weights
     shown = page.get_attribute("[data-weight-id='1-0-0']", "data-value")
     assert shown is not None and float(shown) == original["weights"][0][0][0]
+
+
+def test_a_test_part_and_the_l2_term_travel_too(
+    watched: Page, live_server: LiveServer, api: httpx.Client, browser: Browser
+) -> None:
+    """Generated points with a test part, an L2 term and trained weights: the new network
+    holds the same test examples (never trained on there either) and the same λ."""
+    made = api.post(
+        "/api/networks",
+        json={
+            "layers": [2, 3, 1],
+            "l2": 0.03,
+            "learning_rate": 0.7,
+            "generate": {"generate": "xor", "n": 30, "noise": 0.05, "test_fraction": 0.3},
+        },
+    )
+    assert made.status_code == 201, made.text
+    net_id = made.json()["id"]
+    assert api.post(f"/api/networks/{net_id}/step", json={"epochs": 5}).status_code == 200
+    original = api.get(f"/api/networks/{net_id}").json()
+    assert len(original["dataset"]["test"]["x"]) == 9 and original["l2"] == 0.03
+    open_network(watched, live_server, net_id)
+    copy_id, _ = open_link(browser, share_link(watched))
+    copy = api.get(f"/api/networks/{copy_id}").json()
+    for key in SAME:
+        assert copy[key] == original[key], key
+    # the same step on both gives the same test J: the copy keeps its test part out of training
+    steps = [api.post(f"/api/networks/{n}/step", json={}).json() for n in (net_id, copy_id)]
+    assert steps[0]["test_losses"] == steps[1]["test_losses"]
+    assert steps[0]["network"]["weights"] == steps[1]["network"]["weights"]
 
 
 def test_the_update_mode_travels_and_hide_hides_panels(

@@ -93,17 +93,29 @@ def rows(count: int, width: int, seed: int = 0) -> list[list[float]]:
     return rng.random((count, width)).round(3).tolist()
 
 
-@pytest.mark.parametrize("stored", [False, True])
+@pytest.mark.parametrize(
+    ("stored", "l2", "test"), [(False, 0.0, False), (True, 0.0, False), (True, 0.1, True)]
+)
 def test_the_estimate_counts_the_numbers_of_the_real_answer(
-    client: TestClient, stored: bool
+    client: TestClient, stored: bool, l2: float, test: bool
 ) -> None:
+    """Without a stored dataset, with one, and with one whose test part is scored under an
+    L2 term (the gradient's two parts, a test J per epoch, two sets' scores with accuracy)."""
     layers = [2, 3, 2]
     x, y = rows(5, 2, 1), rows(5, 2, 2)
-    create: dict[str, Any] = {"layers": layers}
+    create: dict[str, Any] = {"layers": layers, "l2": l2}
     if stored:
         create["dataset"] = {"x": x, "y": y}
+    scores = 0
+    if test:  # one-hot classes, so each set's score has its accuracy: J, accuracy, count
+        hot = [[1, 0], [0, 1], [0, 1], [1, 0], [0, 1]]
+        create["dataset"] = {"x": x, "y": hot, "test": {"x": x[:2], "y": hot[:2]}}
+        scores = 6
+    elif stored:
+        scores = 2  # J and the count; the targets are no classes, so no accuracy
     network_id = client.post("/api/networks", json=create).json()["id"]
     sent = {} if stored else {"x": x, "y": y}
+    kept = 20 + (8 if test else 0) if stored else 0
     for path, payload, body in [
         ("forward", "forward", sent),
         ("predict", "predict", sent),
@@ -115,7 +127,13 @@ def test_the_estimate_counts_the_numbers_of_the_real_answer(
         response = client.post(f"/api/networks/{network_id}/{path}", json=body)
         assert response.status_code == 200, (path, response.text)
         each, rest = validate.response_numbers(
-            layers, payload, epochs=3, stored=20 if stored else 0
+            layers,
+            payload,
+            epochs=3,
+            stored=kept,
+            split=l2 > 0,
+            tested=test,
+            scores=scores if payload == "step" else 0,
         )
         assert 5 * each + rest == numbers_in(response.json()), path
 
@@ -173,11 +191,13 @@ def test_a_stored_dataset_too_large_to_answer_is_named(small_limit) -> None:
     assert over.json()["errors"][0]["field"] == "dataset"
     assert "the stored dataset's 190 examples" in over.json()["detail"]
     # a step: per example forward's 24 + δ 11 = 35; the rest 3 × 31 parameters + 380 stored
-    # + 3 layers + 1 epoch + J, seed, updates, η = 481; (4,545 − 481) // 35 = 116 examples
+    # + 3 layers + 1 epoch + J and its two parts, η, λ, seed, updates + the stored set's J and
+    # count (its targets are no classes: no accuracy) = 486; (4,545 − 486) // 35 = 115
+    # examples. Sent as x, the step scores no stored set: 116 examples fit (4,061 // 35).
     step = api.post(f"/api/networks/{network_id}/step", json={})
     assert step.status_code == 409
     assert step.json()["errors"][0]["field"] == "dataset"
-    assert "send at most 116 examples per request as x" in step.json()["detail"]
+    assert "send at most 115 examples per request as x" in step.json()["detail"]
     sent = {"x": dataset["x"][:116], "y": dataset["y"][:116]}
     assert api.post(f"/api/networks/{network_id}/step", json=sent).status_code == 200
     sent = {"x": dataset["x"][:117], "y": dataset["y"][:117]}

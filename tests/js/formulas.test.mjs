@@ -141,3 +141,26 @@ test('every symbol is named in plain words', () => {
   for (const key of ['net', 'o', 'delta', 'y', 'w', 'u', 'b', 'f'])
     assert.ok(titles.has(WORDS[key]), key);
 });
+
+test('the L2 term on an edge card: data part + λ w, by hand for w5 with λ = 0.1', () => {
+  const l2 = { ...ctx, settings: { ...settings, l2: 0.1 }, wBefore: 0.4 };
+  const card = edgeCard(l2, 2, 0, 0);
+  const t = text(card);
+  // λ w = 0.1 · 0.4 = 0.04; ∂J/∂w = 0.082167041 + 0.04 = 0.122167041; Δw = −0.5 · that
+  assert.ok(Math.abs(card.values.gradientData - 0.082167041) < 1e-9);
+  assert.ok(Math.abs(card.values.penalty - 0.04) < 1e-15);
+  assert.ok(Math.abs(card.values.gradient - 0.122167041) < 1e-9);
+  assert.ok(Math.abs(card.values.newW - (0.4 - 0.5 * 0.122167041)) < 1e-9);
+  has(t, 'λ w_11 = 0.1 · 0.4 = 0.04');
+  has(t, '∂J/∂w_11 = Σ_i=1^N ∂J_i/∂w_11 + λ w_11 = 0.08217 + 0.04 = 0.1222');
+  has(t, 'Δw_11 = −η ∂J/∂w_11 = −0.5 · 0.1222 = −0.06108');
+  // the bias carries no penalty
+  const bias = edgeCard(
+    { ...l2, settings: { ...l2.settings, train_biases: true }, wBefore: 0.6 },
+    2,
+    0,
+    null,
+  );
+  assert.equal(bias.values.penalty, undefined);
+  assert.ok(Math.abs(bias.values.gradient - 0.1384985616) < 1e-9);
+});

@@ -42,3 +42,59 @@ test('playing for 600 ms against an instant server sends at most 7 requests, one
     );
   }
 });
+
+test('Play stops by itself after a number of epochs, never asking for more', async () => {
+  const asked = [];
+  let stopped = null;
+  const player = new Player({
+    train: async (epochs) => {
+      asked.push(epochs);
+      return { loss: 1, accuracy: 0.5 };
+    },
+    onError: (err) => {
+      throw err;
+    },
+    onChange: () => {},
+    onStopped: (reason) => {
+      stopped = reason;
+    },
+  });
+  player.speed = 3; // 20 epochs per request
+  player.conditions = { loss: null, accuracy: null, epochs: 50 };
+  player.start();
+  while (player.playing) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(asked, [20, 20, 10]);
+  assert.equal(stopped, '50 epochs done');
+});
+
+test('Play stops at a target J and at a target accuracy', async () => {
+  for (const [conditions, expected] of [
+    [{ loss: 0.1, accuracy: null, epochs: null }, 'J reached 0.1 or less'],
+    [{ loss: null, accuracy: 0.9, epochs: null }, 'accuracy reached 90 % or more'],
+  ]) {
+    const statuses = [
+      { loss: 0.5, accuracy: 0.5 },
+      { loss: 0.2, accuracy: 0.75 },
+      { loss: 0.05, accuracy: 0.95 },
+      { loss: 0.01, accuracy: 1 },
+    ];
+    let calls = 0;
+    let stopped = null;
+    const player = new Player({
+      train: async () => statuses[calls++],
+      onError: (err) => {
+        throw err;
+      },
+      onChange: () => {},
+      onStopped: (reason) => {
+        stopped = reason;
+      },
+    });
+    player.speed = 4;
+    player.conditions = conditions;
+    player.start();
+    while (player.playing) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(calls, 3, expected);
+    assert.equal(stopped, expected);
+  }
+});

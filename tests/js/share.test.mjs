@@ -84,6 +84,15 @@ test('the stream is zlib: a header, then the arrays as little-endian float64s', 
   assert.equal(bytes.readDoubleLE(4 + n + 8 * 3), awkward[0]); // weights[0][0][0] after layers
 });
 
+test("a dataset's test part and the L2 term come back equal", async () => {
+  const split = structuredClone(setup);
+  split.network.l2 = 0.03;
+  split.network.dataset.test = { x: [[0.5, awkward[1]]], y: [[1]] };
+  const back = await decodeSetup(await encodeSetup(split));
+  assert.deepEqual(back, split);
+  assert.deepEqual(bits(back.network.dataset.test), bits(split.network.dataset.test));
+});
+
 test('the same setup gives the same link', async () => {
   assert.equal(await encodeSetup(setup), await encodeSetup(structuredClone(setup)));
 });

@@ -16,8 +16,18 @@ F = {
 
 
 def loss(
-    weights, biases, x, y, hidden="sigmoid", output="sigmoid", kind="squared_error", reduction="sum"
+    weights,
+    biases,
+    x,
+    y,
+    hidden="sigmoid",
+    output="sigmoid",
+    kind="squared_error",
+    reduction="sum",
+    l2=0.0,
 ) -> float:
+    """J = Σ_i J_i (or its mean) + (λ/2) Σ w² over the weights (not the biases)."""
+    squares = sum(w_rq * w_rq for matrix in weights for row in matrix for w_rq in row)
     total = 0.0
     depth = len(weights)
     for xi, yi in zip(x, y, strict=True):
@@ -35,7 +45,7 @@ def loss(
                 y_l * math.log(o_l) + (1 - y_l) * math.log(1 - o_l)
                 for y_l, o_l in zip(yi, u, strict=True)
             )
-    return total / len(x) if reduction == "mean" else total
+    return (total / len(x) if reduction == "mean" else total) + 0.5 * l2 * squares
 
 
 def finite_differences(weights, biases, x, y, eps=1e-5, **settings):

@@ -200,3 +200,28 @@ def test_postgres_that_does_not_answer_is_store_unavailable():
     nobody = f"postgresql://postgres@127.0.0.1:{free_port()}/backprop"
     with pytest.raises(StoreUnavailable, match="cannot be reached"):
         PostgresStore(nobody, timeout=1)
+
+
+def test_a_test_part_and_l2_are_saved_and_a_step_keeps_them(make_store):
+    store = make_store()
+    store.create(network("t", examples=4))
+    test = (np.full((3, 3), 0.5), np.eye(3, 2))
+
+    def split(n: StoredNetwork) -> None:
+        n.settings = NetworkSettings(name="split", l2=0.25)
+        n.test = test
+
+    store.modify("t", split)
+    store.modify("t", bump)  # a step: only the weights are written
+    again = make_store(cache_networks=0).get("t")
+    assert again.settings.l2 == 0.25 and again.updates == 1
+    assert again.dataset is not None and again.dataset[0].shape == (4, 3)
+    assert again.test is not None
+    assert again.test[0].tobytes() == test[0].tobytes()
+    assert again.test[1].tobytes() == test[1].tobytes()
+
+    def drop(n: StoredNetwork) -> None:
+        n.test = None
+
+    store.modify("t", drop)
+    assert make_store(cache_networks=0).get("t").test is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
 import pytest
 
 from app.store import SQLiteStore, history
@@ -160,3 +161,29 @@ def test_concurrent_writers_never_lose_or_duplicate_an_entry(make_store):
     current, entries = stores[0].history("a")
     assert [e.updates for e in entries] == list(range(91))
     assert current == 90 == stores[0].get("a").updates
+
+
+def test_a_replaced_test_part_is_kept_by_the_history(make_store):
+    """A state recorded before the dataset (with its test part) was replaced reads back with
+    that test part, bit for bit, from another worker; the present state has the new one."""
+    store = make_store()
+    made = network("t", examples=6, seed=2)
+    rng = np.random.default_rng(9)
+    made.test = (rng.normal(size=(3, 3)), rng.uniform(size=(3, 2)))
+    store.create(made)
+    store.modify("t", bump)
+
+    def replace(n):
+        assert n.dataset is not None
+        n.dataset, n.test = (n.dataset[0][:2], n.dataset[1][:2]), None
+
+    store.modify("t", replace)
+    other = make_store(cache_networks=0)
+    assert other.get("t").test is None
+    past = other.recorded("t", 1, 1)  # entry 1, the step (entry 2, the edit, is at 1 too)
+    assert past.test is not None and past.dataset is not None
+    assert past.test[0].tobytes() == made.test[0].tobytes()
+    assert past.test[1].tobytes() == made.test[1].tobytes()
+    assert len(past.dataset[0]) == 6
+    first = other.recorded("t", 0)
+    assert first.test is not None and first.test[0].tobytes() == made.test[0].tobytes()

@@ -31,11 +31,14 @@ def zeros_and_ones(n: int, width: int) -> dict[str, list[list[int]]]:
 def test_datasets_round_trip_bit_for_bit():
     rng = np.random.default_rng(1)
     x, y = rng.normal(size=(50, 3)), rng.uniform(size=(50, 2))
-    n, blob = encode_dataset((x, y))
-    back = decode_dataset([3, 4, 2], n, blob)
-    assert back is not None
-    np.testing.assert_array_equal(back[0], x)
-    np.testing.assert_array_equal(back[1], y)
+    tx, ty = rng.normal(size=(7, 3)), rng.uniform(size=(7, 2))
+    n, blob, test_n = encode_dataset((x, y), (tx, ty))
+    back, test = decode_dataset([3, 4, 2], n, blob, "zlib", test_n)
+    assert back is not None and test is not None
+    for got, sent in zip([*back, *test], [x, y, tx, ty], strict=True):
+        np.testing.assert_array_equal(got, sent)
+    n, blob, test_n = encode_dataset((x, y))
+    assert test_n is None and decode_dataset([3, 4, 2], n, blob, "zlib", test_n)[1] is None
 
 
 def test_a_large_create_stores_no_more_than_its_body(live_server_factory, tmp_path):
