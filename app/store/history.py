@@ -74,11 +74,11 @@ TABLES_SQLITE = [
         PRIMARY KEY (network_id, seq)
     )""",
     "ALTER TABLE networks ADD COLUMN history_head INTEGER",
-    "ALTER TABLE networks ADD COLUMN history_tip INTEGER",
     """CREATE TRIGGER IF NOT EXISTS networks_history_gone AFTER DELETE ON networks BEGIN
         DELETE FROM history WHERE network_id = OLD.id;
         DELETE FROM history_configs WHERE network_id = OLD.id;
     END""",
+    "ALTER TABLE networks ADD COLUMN history_tip INTEGER",
 ]
 """SQLite's migrations for the history (a deleted or expired network takes its history).
 Rowid tables, not WITHOUT ROWID: those keep at most about a quarter of a page of a row in
