@@ -295,8 +295,7 @@ def build(body: NetworkCreate) -> StoredNetwork:
         base = presets.get(body.preset)
         if base is None:
             raise ApiError(404, "preset", f"no preset is named {body.preset!r}; see /api/presets")
-        merged = base.model_dump(exclude_unset=True) | body.model_dump(exclude_unset=True)
-        merged.pop("preset")
+        merged = presets.under(base, body.model_dump(exclude_unset=True, exclude={"preset"}))
         body = NetworkCreate.model_validate(merged)
     if body.layers is None:
         raise ApiError(422, "layers", "is required unless a preset is given")

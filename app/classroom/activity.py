@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from app.classroom.errors import Forbidden, Invalid, Mismatch, Missing
 from app.classroom.schemas import Activity, Lock
+from app.presets import under
 from app.schemas import NetworkCreate
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -97,7 +98,7 @@ def network_body(
         preset = presets(name)
         if preset is None:
             raise Missing("activity.preset", f"no preset is named {name!r}; see /api/presets")
-        body = preset.model_dump(exclude_unset=True, exclude={"preset"}) | body
+        body = under(preset, body)
     if seed is not None and activity.per_student == "weights":
         body.pop("weights", None)
         body["seed"] = seed

@@ -187,3 +187,12 @@ def get(name: str) -> NetworkCreate | None:
     """The create body of the preset `name`, or None when there is none."""
     preset = all_presets().get(name)
     return None if preset is None else preset.network
+
+
+def under(preset: NetworkCreate, body: Mapping[str, Any]) -> dict[str, Any]:
+    """A create body's fields over a preset's: the body's win, and a body that generates its
+    data (`generate`) replaces the preset's dataset rather than clashing with it."""
+    base = preset.model_dump(exclude_unset=True, exclude={"preset"})
+    if body.get("generate") is not None:
+        base.pop("dataset", None)
+    return base | dict(body)

@@ -58,6 +58,26 @@ def test_create_can_override_a_preset_setting(make_client: MakeClient) -> None:
     assert made.json()["layers"] == [2, 2, 1]
 
 
+def test_generated_data_replaces_a_presets_dataset(make_client: MakeClient) -> None:
+    """A preset and a generator: the preset's network with the generated points (the schema
+    allows it, so the server must take it), for a network and for a class's activity."""
+    client = make_client()
+    spec = {"generate": "xor", "n": 40, "noise": 0.1, "test_fraction": 0.25, "seed": 2}
+    drawn = generate(Generate(**spec))
+    made = client.post("/api/networks", json={"preset": "xor", "generate": spec})
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert body["layers"] == [2, 2, 1] and body["learning_rate"] == presets.get("xor").learning_rate
+    assert body["dataset"]["x"] == drawn["x"] and body["dataset"]["test"] == drawn["test"]
+    opened = client.post(
+        "/api/classes", json={"title": "Week 3", "activity": {"preset": "xor", "generate": spec}}
+    )
+    assert opened.status_code == 201, opened.text
+    joined = client.post("/api/join", json={"code": opened.json()["join_code"]}).json()
+    student = client.get(f"/api/networks/{joined['network_id']}").json()
+    assert student["dataset"]["x"] == drawn["x"]
+
+
 def test_unknown_preset_is_refused_naming_the_field(make_client: MakeClient) -> None:
     client = make_client()
     made = client.post("/api/networks", json={"preset": "nope"})
