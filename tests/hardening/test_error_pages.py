@@ -112,7 +112,9 @@ def test_a_rate_limited_browser_gets_a_page_that_says_how_to_raise_the_limit(
 
 
 def test_the_429_message_says_how_a_teacher_raises_the_limit(make_client: MakeClient) -> None:
-    client = make_client(BACKPROP_CREATE_BURST="1")
+    # a refill of one network in 100 minutes: however slow the machine, none comes back
+    # between the two requests (at the default 30 a minute, 2 s between them gave one back)
+    client = make_client(BACKPROP_CREATE_BURST="1", BACKPROP_CREATE_PER_MINUTE="0.01")
     assert client.post("/api/networks", json={"layers": [1, 1]}).status_code == 201
     refused = client.post("/api/networks", json={"layers": [1, 1]})
     assert refused.status_code == 429
