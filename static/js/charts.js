@@ -39,6 +39,7 @@ function prepare(canvas) {
  */
 export function drawLoss(canvas, points, log = false, marked = undefined) {
   const { ctx, w, h } = prepare(canvas);
+  canvas.dataset.points = String(points.length);
   const left = 52;
   const bottom = h - 24;
   const top = 10;

@@ -9,7 +9,8 @@ import { describe, indexOf, startEntry, undoTarget } from './timeline.js';
 export class Timeline {
   /**
    * on.show(state, entry): show a past state (or the network's own: `null`) without keeping it;
-   * on.rewound(state): the network after a rewind; on.error(err).
+   * on.rewound(state): the network after a rewind; on.loaded(entries): the history, read
+   * again; on.error(err).
    */
   constructor(root, networkId, on) {
     this.id = networkId;
@@ -52,6 +53,7 @@ export class Timeline {
       this.entries = found.entries;
       this.current = found.current;
       this.leave(false);
+      this.on.loaded?.(this.entries);
     } catch (err) {
       this.on.error(err);
     }

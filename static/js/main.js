@@ -16,6 +16,7 @@ import { exportJson, importJson, openNew } from './io.js';
 import { Player, SPEEDS } from './player.js';
 import { saved } from './saved.js';
 import { Timeline } from './history.js';
+import { lossPoints } from './timeline.js';
 import { scoreText } from './scores.js';
 import { applyHide, wireShare } from './sharing.js';
 import { Stepper } from './stepper.js';
@@ -62,6 +63,7 @@ const store = saved(S.id);
 /** While playing, the timeline is read again at most this often (ms). */
 const TIMELINE_EVERY = 2000;
 const live = { network: null }; // the network as it is, while the timeline shows a past state
+let chartFromHistory = true; // on opening without a record of its own: the history's J
 const timeline = new Timeline($('#timeline'), S.id, {
   show: (state, entry) => {
     if (state && !live.network) live.network = S.network;
@@ -78,6 +80,13 @@ const timeline = new Timeline($('#timeline'), S.id, {
     S.at = null;
     setNetwork(state, false);
     render();
+  },
+  loaded: (entries) => {
+    if (!chartFromHistory) return;
+    chartFromHistory = false;
+    if (S.losses.length > 0) return; // this browser's own record, epoch by epoch
+    S.losses = lossPoints(entries);
+    if (S.losses.length) drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked);
   },
   error: (err) => showError(err.detail || err.message || String(err)),
 });

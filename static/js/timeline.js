@@ -28,6 +28,17 @@ export function startEntry(entries) {
   return start;
 }
 
+/**
+ * The loss chart's points from the history, for a browser that has none of its own (the
+ * network trained elsewhere, or through the API): J of each entry on the line up to the
+ * current one, [{u, J}]. Empty unless the line has an update beyond 0 with a J.
+ */
+export function lossPoints(entries) {
+  const line = entries.filter((e) => !e.branch && e.loss !== null && e.loss !== undefined);
+  if (!line.some((e) => e.update > 0)) return [];
+  return line.map((e) => ({ u: e.update, J: e.loss }));
+}
+
 /** What the label under the slider says about an entry. */
 export function describe(entry, current) {
   const what = { create: 'as created', step: 'after a step', edit: 'after an edit' }[entry.kind];

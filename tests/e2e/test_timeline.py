@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import LiveServer
 from tests.e2e.conftest import MAZUR, open_network
+from tests.e2e.test_playground_data import BLUE, count_colour
 
 pytestmark = pytest.mark.e2e
 
@@ -97,3 +98,22 @@ def test_the_timeline_grows_while_playing(
     page.get_by_role("button", name="Pause").click()
     found = api.get(f"/api/networks/{net['id']}/history").json()
     expect(timeline).to_have_attribute("max", str(len(found["entries"]) - 1))
+
+
+def test_a_network_trained_elsewhere_shows_its_j_from_the_history(
+    watched: Page, live_server: LiveServer, api: httpx.Client
+):
+    page = watched
+    net = api.post("/api/networks", json=MAZUR).json()
+    for _ in range(5):
+        api.post(f"/api/networks/{net['id']}/step", json={})  # a script, not this browser
+    open_network(page, live_server, net["id"])
+    expect(page.locator("#timeline-range")).to_have_attribute("max", "5")
+    page.wait_for_function(  # the chart is drawn once the history is read
+        "() => Number(document.querySelector('#loss-chart').dataset.points) === 6"
+    )
+    assert count_colour(page, "#loss-chart", BLUE) > 50  # the curve, in the line's colour
+    page.get_by_role("button", name="Reset", exact=True).click()
+    expect(page.locator("#timeline-range")).to_have_value("0")  # after the chart was redrawn
+    expect(page.locator("#loss-chart")).to_have_attribute("data-points", "0")
+    assert count_colour(page, "#loss-chart", BLUE) < 10  # cleared, as Reset clears it

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { describe, indexOf, startEntry, undoTarget } from '../../static/js/timeline.js';
+import { describe, indexOf, lossPoints, startEntry, undoTarget } from '../../static/js/timeline.js';
 
 const entries = [
   { entry: 0, update: 0, kind: 'create', loss: 0.2983711087600026, branch: false },
@@ -41,4 +41,15 @@ test('the label says the update count, the change, J and where the network is', 
   assert.equal(describe(entries[2], 2), '1 update · after an edit · J = 0.25 · current');
   assert.equal(describe(entries[3], 2), '2 updates · after a step · J = 0.2 · undone');
   assert.equal(describe({ ...entries[1], loss: null }, 0), '1 update · after a step');
+});
+
+test('the loss chart from the history: the line up to the current entry, not the branch', () => {
+  assert.deepEqual(lossPoints(entries), [
+    { u: 0, J: 0.2983711087600026 },
+    { u: 1, J: 0.2910277736935993 },
+    { u: 1, J: 0.25 },
+  ]);
+  // nothing to draw before the first update, or without J
+  assert.deepEqual(lossPoints(entries.slice(0, 1)), []);
+  assert.deepEqual(lossPoints([{ ...entries[0] }, { ...entries[1], loss: null }]), []);
 });
