@@ -397,18 +397,11 @@ class PostgresStore:
         under the create lock and within the quota; then its history, and the hook around
         both, in `conn`'s transaction. The create lock is taken after the hook's `before`,
         which locks the class's row: a push of an activity takes them in that order too."""
-        settings, seed, dataset, layers, test = held
-        encoded = encode_params(network.params)
-        steps_only = (
-            network.settings is settings
-            and network.seed == seed
-            and network.dataset is dataset
-            and network.test is test
-            and network.layers == layers
-        )
+        steps_only = held.kept(network)
         network.version, network.last_used = loaded + 1, time.time()
         step = plan(network, updates)
         if steps_only:
+            encoded = encode_params(network.params)
             cursor = conn.execute(
                 "UPDATE networks SET params=%s, updates=%s, version=%s, last_used=%s, "
                 "history_head=%s, history_tip=%s WHERE id=%s AND version=%s",
@@ -425,6 +418,7 @@ class PostgresStore:
             )
         else:
             row = network_to_row(network)
+            encoded = cast(bytes, row[4])
             cursor = conn.execute(
                 "UPDATE networks SET layers=%s, settings=%s, seed=%s, params=%s, "
                 "dataset_n=%s, dataset=%s, updates=%s, version=%s, last_used=%s, "

@@ -249,6 +249,17 @@ class _Columns(NamedTuple):
     def of(cls, network: StoredNetwork) -> _Columns:
         return cls(network.settings, network.seed, network.dataset, network.layers, network.test)
 
+    def kept(self, network: StoredNetwork) -> bool:
+        """Whether the change left these as they were (a step): then only the weights and
+        counters need writing, which spares re-encoding the dataset."""
+        return (
+            network.settings is self.settings
+            and network.seed == self.seed
+            and network.dataset is self.dataset
+            and network.test is self.test
+            and network.layers == self.layers
+        )
+
 
 def history_columns(
     network: StoredNetwork, held: _Columns, step: Plan
@@ -636,13 +647,7 @@ class SQLiteStore:
         """Write a changed network: every column, or only the weights and counters when the
         settings, the seed and the dataset are the ones the database holds (steps), which
         spares re-encoding the dataset. Returns the weights as encoded."""
-        if (
-            network.settings is held.settings
-            and network.seed == held.seed
-            and network.dataset is held.dataset
-            and network.test is held.test
-            and network.layers == held.layers
-        ):
+        if held.kept(network):
             params = encode_params(network.params)
             conn.execute(
                 "UPDATE networks SET params=?, updates=?, version=?, last_used=?, "
