@@ -86,7 +86,7 @@ const timeline = new Timeline($('#timeline'), S.id, {
     chartFromHistory = false;
     if (S.losses.length > 0) return; // this browser's own record, epoch by epoch
     S.losses = lossPoints(entries);
-    if (S.losses.length) drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked);
+    if (S.losses.length) drawChart();
   },
   error: (err) => showError(err.detail || err.message || String(err)),
 });
@@ -188,6 +188,11 @@ function renderExamples() {
   sel.value = String(S.i);
 }
 
+/** The loss chart: this browser's J, with the update the timeline shows marked. */
+function drawChart() {
+  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked, S.at?.update);
+}
+
 let cardTimer = 0;
 function render(full = true) {
   renderGraph();
@@ -205,7 +210,7 @@ function render(full = true) {
     });
     if (!full) renderOutputs($('#data'), { ...S, trace: stepper.trace(S) });
   }
-  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked, S.at?.update);
+  drawChart();
   if (full) {
     renderExamples();
     $('#network-name').textContent = S.network.name || 'Untitled network';
@@ -477,9 +482,7 @@ $('#example').addEventListener('change', (e) => {
   S.i = Number(e.target.value);
   render();
 });
-$('#log-scale').addEventListener('change', () =>
-  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked, S.at?.update),
-);
+$('#log-scale').addEventListener('change', () => drawChart());
 for (const radio of document.querySelectorAll('input[name="edge-mode"]')) {
   radio.addEventListener('change', (e) => {
     S.edgeMode = e.target.value;
