@@ -61,7 +61,7 @@ graph.onPicture = (id) => heatmap.show(id);
 zoomable(svg, graph, { zoomIn: $('#zoom-in'), zoomOut: $('#zoom-out'), fit: $('#zoom-fit') });
 const store = saved(S.id);
 /** While playing, the timeline is read again at most this often (ms). */
-const TIMELINE_EVERY = 10000; // a long history is about 2.5 Play ticks of the server's CPU to read
+const TIMELINE_EVERY = 10000; // a long history costs about two Play ticks to read (bench.history_read)
 const live = { network: null }; // the network as it is, while the timeline shows a past state
 let chartFromHistory = true; // on opening without a record of its own: the history's J
 const timeline = new Timeline($('#timeline'), S.id, {
