@@ -9,9 +9,7 @@ from app.nn.network import (
     NonFinite,
     NonFiniteUpdate,
     Params,
-    Stopped,
     Trace,
-    TrainResult,
     apply,
     backward,
     forward,
@@ -20,14 +18,15 @@ from app.nn.network import (
     numerical_gradients,
     objective,
     penalty,
-    train,
 )
+from app.nn.train import Frame, Stopped, TrainResult, train
 
 __all__ = [
     "ACTIVATIONS",
     "Array",
     "Backward",
     "Config",
+    "Frame",
     "NonFinite",
     "NonFiniteUpdate",
     "Params",

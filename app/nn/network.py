@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -46,16 +45,20 @@ class NonFiniteUpdate(NonFinite):
 
 
 def check_finite(name: str, arrays: list[Array], error: type[NonFinite] = NonFinite) -> None:
-    """Raise `error` naming the first non-finite entry, e.g. weights[1][0][2]. A finite sum
-    proves every entry finite (an inf or NaN makes the sum inf or NaN) in one pass; only a
-    sum that is not finite is looked at entry by entry (finite entries can overflow it).
+    """Raise `error` naming the first non-finite entry, e.g. weights[1][0][2].
     Call it under np.errstate(all="ignore")."""
     for k, a in enumerate(arrays):
-        if math.isfinite(np.add.reduce(a, axis=None)):
+        if finite(a):
             continue
         bad = np.argwhere(~np.isfinite(a))
-        if len(bad):
-            raise error(f"{name}[{k}]" + "".join(f"[{int(i)}]" for i in bad[0]))
+        raise error(f"{name}[{k}]" + "".join(f"[{int(i)}]" for i in bad[0]))
+
+
+def finite(a: Array) -> bool:
+    """Whether every entry is finite. A finite sum proves it in one pass (an inf or NaN makes
+    the sum inf or NaN); only a sum that is not finite is looked at entry by entry (finite
+    entries can overflow it). Call it under np.errstate(all="ignore")."""
+    return math.isfinite(np.add.reduce(a, axis=None)) or bool(np.isfinite(a).all())
 
 
 @dataclass(frozen=True)
@@ -123,17 +126,6 @@ class Backward:
     """(λ/2) Σ w² over the weights."""
 
 
-@dataclass
-class TrainResult:
-    first: Backward
-    """The backward pass that produced the first update."""
-    params: Params
-    losses: list[float] = field(default_factory=list)
-    updates: int = 0
-    test_losses: list[float] = field(default_factory=list)
-    """J of the test examples after each epoch (when train() was given some)."""
-
-
 def init_params(layers: list[int], seed: int) -> Params:
     """Glorot-uniform weights from a seeded generator, zero biases: same seed, same network."""
     rng = np.random.default_rng(seed)
@@ -143,10 +135,6 @@ def init_params(layers: list[int], seed: int) -> Params:
         weights.append(rng.uniform(-limit, limit, size=(n_out, n_in)))
         biases.append(np.zeros(n_out))
     return Params(weights, biases)
-
-
-class Stopped(Exception):
-    """train() was asked to stop (its `stop` returned True) before it finished."""
 
 
 def forward(params: Params, config: Config, x: Array) -> Trace:
@@ -173,27 +161,43 @@ def _forward(params: Params, config: Config, x: Array) -> Trace:
 def loss(config: Config, trace: Trace, y: Array) -> float:
     """The data part of J over the batch: Σ_i J_i, or its mean."""
     with np.errstate(all="ignore"):
-        total = total_loss(config.loss, y, trace.output, trace.net[-1])
+        total = _data_loss(config, trace, y)
     if not math.isfinite(total):
         raise NonFinite("loss")
+    return total
+
+
+def _data_loss(config: Config, trace: Trace, y: Array) -> float:
+    """loss() unchecked (the caller holds np.errstate and checks)."""
+    total = total_loss(config.loss, y, trace.output, trace.net[-1])
     return total / len(y) if config.reduction == "mean" else total
 
 
 def penalty(params: Params, config: Config) -> float:
     """The L2 term (λ/2) Σ w², over every weight and no bias; 0 when λ = 0."""
-    if config.l2 == 0:
-        return 0.0
     with np.errstate(all="ignore"):
-        total = 0.5 * config.l2 * sum(float(np.sum(w * w)) for w in params.weights)
+        total = _penalty(params, config)
     if not math.isfinite(total):
         raise NonFinite("loss")
     return total
+
+
+def _penalty(params: Params, config: Config) -> float:
+    """penalty() unchecked (the caller holds np.errstate and checks)."""
+    if config.l2 == 0:
+        return 0.0
+    return 0.5 * config.l2 * sum(float(np.sum(w * w)) for w in params.weights)
 
 
 def objective(params: Params, config: Config, trace: Trace, y: Array) -> float:
     """J = Σ_i J_i (or its mean) + (λ/2) Σ w²: what gradient descent makes smaller.
     `trace` is the forward pass of `params` on the batch whose targets are `y`."""
     return loss(config, trace, y) + penalty(params, config)
+
+
+def _objective(params: Params, config: Config, trace: Trace, y: Array) -> float:
+    """objective() unchecked (the caller holds np.errstate and checks)."""
+    return _data_loss(config, trace, y) + _penalty(params, config)
 
 
 def backward(params: Params, config: Config, x: Array, y: Array) -> Backward:
@@ -211,23 +215,15 @@ def backward(params: Params, config: Config, x: Array, y: Array) -> Backward:
 
 def _backward(params: Params, config: Config, y: Array, trace: Trace) -> Backward:
     """backward() from `trace`, the forward pass of these params on the batch."""
-    depth = len(params.weights)
-    out = config.output_activation
-    delta = output_delta(config.loss, out, y, trace.output, trace.net[-1])
-    deltas = [delta]
-    for k in range(depth - 1, 0, -1):  # layer k = depth-1 .. 1
-        w_above = params.weights[k]  # weights into layer k+1, shape (n_{k+1}, n_k)
-        f = ACTIVATIONS[config.activation(k, depth)]
-        # δ_j = f'(net_j) Σ_l w_lj δ_l, for every j at once: δ of the layer above @ w_above
-        delta = f.derivative(trace.net[k - 1], trace.activations[k]) * (delta @ w_above)
-        deltas.append(delta)
-    deltas.reverse()
-    scale = -1.0 / len(y) if config.reduction == "mean" else -1.0
-    eta = config.learning_rate
-    data_w = [scale * (d.T @ u) for d, u in zip(deltas, trace.activations[:-1], strict=True)]
+    deltas = _deltas(params, config, y, trace)
+    scale, eta = _scale(config, len(y)), config.learning_rate
+    data_w, grad_w, grad_b = [], [], []
+    for d, u, w in zip(deltas, trace.activations[:-1], params.weights, strict=True):
+        data, total, bias = _gradient(config, scale, d, u, w)
+        data_w.append(data)
+        grad_w.append(total)
+        grad_b.append(bias)
     penalty_w = [config.l2 * w if config.l2 else np.zeros_like(w) for w in params.weights]  # λ w
-    grad_w = [d + p for d, p in zip(data_w, penalty_w, strict=True)]
-    grad_b = [scale * d.sum(axis=0) for d in deltas]  # biases carry no penalty
     weight_deltas = [-eta * g for g in grad_w]
     bias_deltas = [-eta * g if config.train_biases else np.zeros_like(g) for g in grad_b]
     data_loss, pen = loss(config, trace, y), penalty(params, config)
@@ -246,6 +242,55 @@ def _backward(params: Params, config: Config, y: Array, trace: Trace) -> Backwar
     )
 
 
+def _deltas(params: Params, config: Config, y: Array, trace: Trace) -> list[Array]:
+    """δ of layers 1..L for every example (deltas[k-1] is layer k's, (N, n_k)): the output
+    layer's from the loss, then each hidden layer's from the layer above."""
+    depth = len(params.weights)
+    out = config.output_activation
+    delta = output_delta(config.loss, out, y, trace.output, trace.net[-1])
+    deltas = [delta]
+    for k in range(depth - 1, 0, -1):  # layer k = depth-1 .. 1
+        w_above = params.weights[k]  # weights into layer k+1, shape (n_{k+1}, n_k)
+        f = ACTIVATIONS[config.activation(k, depth)]
+        # δ_j = f'(net_j) Σ_l w_lj δ_l, for every j at once: δ of the layer above @ w_above
+        delta = f.derivative(trace.net[k - 1], trace.activations[k]) * (delta @ w_above)
+        deltas.append(delta)
+    deltas.reverse()
+    return deltas
+
+
+def _scale(config: Config, n: int) -> float:
+    """∂J/∂w = scale Σ_i δ_r u_rq: −1 for a sum over the batch, −1/N for its mean."""
+    return -1.0 / n if config.reduction == "mean" else -1.0
+
+
+def _gradient(
+    config: Config, scale: float, delta: Array, u: Array, w: Array
+) -> tuple[Array, Array, Array]:
+    """One layer's (data part of ∂J/∂w, ∂J/∂w, ∂J/∂b): −Σ_i δ_r u_rq (or its mean), that
+    plus the penalty part λ w_rq, and −Σ_i δ_r (biases carry no penalty). The penalty part
+    is added even when λ = 0 (as + 0), so that a zero gradient is +0 with or without it."""
+    data = scale * (delta.T @ u)
+    return data, data + (config.l2 * w if config.l2 else 0.0), scale * delta.sum(axis=0)
+
+
+def _descend(params: Params, config: Config, y: Array, trace: Trace) -> Params:
+    """w ← w + Δw with Δw = −η ∂J/∂w, from `trace`, the forward pass of `params` on the
+    batch: _backward() then apply() with the same operations in the same order, keeping
+    nothing but the new weights and checking nothing (the caller holds np.errstate and
+    checks, see train)."""
+    deltas = _deltas(params, config, y, trace)
+    scale, eta = _scale(config, len(y)), config.learning_rate
+    weights, biases = [], []
+    for d, u, w, b in zip(
+        deltas, trace.activations[:-1], params.weights, params.biases, strict=True
+    ):
+        _, grad_w, grad_b = _gradient(config, scale, d, u, w)
+        weights.append(w + -eta * grad_w)
+        biases.append(b + (-eta * grad_b if config.train_biases else 0.0))  # Δb = 0: frozen
+    return Params(weights, biases)
+
+
 def apply(params: Params, result: Backward) -> Params:
     """w ← w + Δw for every weight at once; refuses to produce a non-finite weight."""
     with np.errstate(all="ignore"):
@@ -254,48 +299,6 @@ def apply(params: Params, result: Backward) -> Params:
         check_finite("weights", weights, NonFiniteUpdate)
         check_finite("biases", biases, NonFiniteUpdate)
     return Params(weights, biases)
-
-
-def train(
-    params: Params,
-    config: Config,
-    x: Array,
-    y: Array,
-    *,
-    mode: str = "batch",
-    epochs: int = 1,
-    stop: Callable[[], bool] | None = None,
-    test: tuple[Array, Array] | None = None,
-) -> TrainResult:
-    """Gradient descent. 'batch': one update per epoch from the whole batch (the lecture
-    notes' rule); 'online': one update per example in the order given. `losses` holds J over
-    the whole batch after each epoch; `test_losses` J over the `test` examples (never
-    trained on) after each epoch. `stop`, asked before every update, ends the run with
-    Stopped (the caller keeps nothing of it)."""
-    first: Backward | None = None
-    losses: list[float] = []
-    test_losses: list[float] = []
-    updates = 0
-    trace = forward(params, config, x)
-    for _ in range(epochs):
-        if mode == "batch":  # the forward pass that measured J also starts the next epoch
-            parts: list[tuple[Array, Array, Trace | None]] = [(x, y, trace)]
-        else:
-            parts = [(x[i : i + 1], y[i : i + 1], None) for i in range(len(x))]
-        for xb, yb, tb in parts:
-            if stop is not None and stop():
-                raise Stopped
-            with np.errstate(all="ignore"):  # a step that overflows is refused by apply()
-                result = _backward(params, config, yb, tb or forward(params, config, xb))
-            params = apply(params, result)
-            first = first or result
-            updates += 1
-        trace = forward(params, config, x)
-        losses.append(objective(params, config, trace, y))
-        if test is not None:
-            test_losses.append(objective(params, config, forward(params, config, test[0]), test[1]))
-    assert first is not None, "epochs must be at least 1"
-    return TrainResult(first, params, losses, updates, test_losses)
 
 
 def numerical_gradients(
