@@ -19,6 +19,7 @@ from app.nn.network import (
     objective,
     penalty,
 )
+from app.nn.plane import Grid, grid, plane
 from app.nn.train import Frame, Stopped, TrainResult, train
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Backward",
     "Config",
     "Frame",
+    "Grid",
     "NonFinite",
     "NonFiniteUpdate",
     "Params",
@@ -38,6 +40,7 @@ __all__ = [
     "backward",
     "evaluate",
     "forward",
+    "grid",
     "init_params",
     "is_classes",
     "loss",
@@ -46,5 +49,6 @@ __all__ = [
     "objective",
     "output_delta",
     "penalty",
+    "plane",
     "train",
 ]
