@@ -214,7 +214,8 @@ def backward(params: Params, config: Config, x: Array, y: Array) -> Backward:
 
 
 def _backward(params: Params, config: Config, y: Array, trace: Trace) -> Backward:
-    """backward() from `trace`, the forward pass of these params on the batch."""
+    """backward() from `trace`, the forward pass of these params on the batch, checking
+    only J (the caller holds np.errstate)."""
     deltas = _deltas(params, config, y, trace)
     scale, eta = _scale(config, len(y)), config.learning_rate
     data_w, grad_w, grad_b = [], [], []
@@ -226,7 +227,9 @@ def _backward(params: Params, config: Config, y: Array, trace: Trace) -> Backwar
     penalty_w = [config.l2 * w if config.l2 else np.zeros_like(w) for w in params.weights]  # λ w
     weight_deltas = [-eta * g for g in grad_w]
     bias_deltas = [-eta * g if config.train_biases else np.zeros_like(g) for g in grad_b]
-    data_loss, pen = loss(config, trace, y), penalty(params, config)
+    data_loss, pen = _data_loss(config, trace, y), _penalty(params, config)
+    if not (math.isfinite(data_loss) and math.isfinite(pen)):
+        raise NonFinite("loss")
     return Backward(
         trace,
         deltas,
@@ -294,10 +297,16 @@ def _descend(params: Params, config: Config, y: Array, trace: Trace) -> Params:
 def apply(params: Params, result: Backward) -> Params:
     """w ← w + Δw for every weight at once; refuses to produce a non-finite weight."""
     with np.errstate(all="ignore"):
-        weights = [w + d for w, d in zip(params.weights, result.weight_deltas, strict=True)]
-        biases = [b + d for b, d in zip(params.biases, result.bias_deltas, strict=True)]
-        check_finite("weights", weights, NonFiniteUpdate)
-        check_finite("biases", biases, NonFiniteUpdate)
+        after = _apply(params, result)
+        check_finite("weights", after.weights, NonFiniteUpdate)
+        check_finite("biases", after.biases, NonFiniteUpdate)
+    return after
+
+
+def _apply(params: Params, result: Backward) -> Params:
+    """apply() unchecked (the caller holds np.errstate and checks)."""
+    weights = [w + d for w, d in zip(params.weights, result.weight_deltas, strict=True)]
+    biases = [b + d for b, d in zip(params.biases, result.bias_deltas, strict=True)]
     return Params(weights, biases)
 
 

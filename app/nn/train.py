@@ -44,6 +44,7 @@ from app.nn.network import (
     Config,
     NonFinite,
     Params,
+    _apply,
     _backward,
     _descend,
     _forward,
@@ -161,7 +162,8 @@ def _one_pass(params: Params, run: _Run, every: int) -> TrainResult | None:
     fails. The first update is checked as it is made: its backward pass is reported.
     `every`: epochs a frame."""
     config, x, y, test = run.config, run.x, run.y, run.test
-    trace = forward(params, config, x)
+    trace = _forward(params, config, x)
+    check_finite("net", trace.net)
     test_nets: list[Array] = []
     first: Backward | None = None
     losses: list[float] = []
@@ -174,10 +176,11 @@ def _one_pass(params: Params, run: _Run, every: int) -> TrainResult | None:
             run.asked_to_stop()
             # batch mode: the forward pass that measured J after the last update
             tb = trace if run.mode == "batch" else _forward(params, config, xb)
-            if first is None:
-                check_finite("net", tb.net)
+            if first is None:  # the record the caller shows: its nets and J are checked
+                if tb is not trace:
+                    check_finite("net", tb.net)
                 first = _backward(params, config, yb, tb)
-                params = apply(params, first)
+                params = _apply(params, first)
             else:
                 params = _descend(params, config, yb, tb)
         done += count
