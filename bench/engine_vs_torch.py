@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import resource
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ import torch
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from app import nn
+from bench.engine_epoch import load_engine
 from bench.server import command_line, machine, table
 
 
@@ -49,24 +49,6 @@ class Case:
     config: nn.Config
     x: np.ndarray
     y: np.ndarray
-
-
-def load_engine(root: Path) -> ModuleType:
-    """app.nn as it is under root/app/nn, beside ours: imported fresh while root's `app`
-    stands in for ours, then ours is put back (the old modules keep what they imported)."""
-    ours = {
-        name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "app"
-    }
-    sys.path.insert(0, str(root))
-    try:
-        __import__("app.nn")
-        engine = sys.modules["app.nn"]
-    finally:
-        sys.path.remove(str(root))
-        for name in [name for name in sys.modules if name.split(".")[0] == "app"]:
-            del sys.modules[name]
-        sys.modules.update(ours)
-    return engine
 
 
 def wide_case(nn: ModuleType = nn) -> Case:
