@@ -16,7 +16,8 @@ An optional L2 term adds (λ/2) Σ w² over the weights (not the biases) to J:
 
 With reduction 'mean' the data part is (1/N) Σ_i J_i and the penalty stays (λ/2) Σ w².
 
-Left out on purpose: momentum, softmax. Everything is float64.
+Left out on purpose: momentum, softmax. Everything is float64. The update repeated over
+epochs (batch and online, frames, replay) is app/nn/train.py.
 """
 
 from __future__ import annotations
