@@ -8,16 +8,17 @@ A shared backend (PostgreSQL, Redis) implements the same verbs; see docs/storage
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from app.nn import Array, Params
 from app.schemas import NetworkSettings
 
 if TYPE_CHECKING:
     from app.store.history import Entry
+    from app.store.sql import Conn
 
 T = TypeVar("T")
 
@@ -86,15 +87,6 @@ class Summary:
     last_used: float
 
 
-class Connection(Protocol):
-    """What the classroom's SQL runs on, on either backend: `?` placeholders, rows that are
-    indexed by position."""
-
-    def execute(self, sql: str, params: Sequence[Any] = (), /) -> Any:
-        """A cursor: fetchone(), fetchall(), rowcount, iteration over rows."""
-        ...
-
-
 class ChangeHook(Protocol):
     """Called inside the write transaction of every change (`modify`, `delete`), after the
     version check: `before` may refuse by raising (nothing is written), and returns a token,
@@ -103,10 +95,10 @@ class ChangeHook(Protocol):
     transaction."""
 
     def before(
-        self, conn: Connection, network_id: str, updates: int, change: object
+        self, conn: Conn, network_id: str, updates: int, change: object
     ) -> object | None: ...
 
-    def after(self, conn: Connection, token: object, network: StoredNetwork | None) -> None: ...
+    def after(self, conn: Conn, token: object, network: StoredNetwork | None) -> None: ...
 
 
 class NetworkStore(Protocol):
@@ -158,37 +150,35 @@ class NetworkStore(Protocol):
 
 
 class SharedStore(NetworkStore, Protocol):
-    """A store whose database also holds the classroom's tables (app/store/classroom.py):
-    its transactions, and the few places where the SQL of the two backends differs."""
+    """A store whose database also holds the classroom's tables (app/store/classroom.py),
+    written in its transactions."""
 
     hook: ChangeHook | None
     """Sees every change inside its write transaction (the classroom's gate and cards)."""
     max_networks: int
-    share_clause: str
-    """Appended to a SELECT that reads a row a later write must wait for (the pause gate):
-    PostgreSQL's `FOR SHARE OF …` prefix; empty on SQLite, whose writers run one at a time."""
 
-    def writing(self) -> AbstractContextManager[Any]:
+    def writing(self) -> AbstractContextManager[Conn]:
         """A write transaction: committed when the block ends, rolled back if it raises."""
         ...
 
-    def reading(self) -> AbstractContextManager[Any]:
+    def reading(self) -> AbstractContextManager[Conn]:
         """A connection for reads (each statement sees the last commit)."""
         ...
 
-    def create_tables(self, schema: str) -> None:
-        """Run `;`-separated CREATE … IF NOT EXISTS statements, once for all servers."""
+    def lock(self, conn: Conn, key: str) -> None:
+        """Until `conn`'s transaction ends, other writers that lock `key` wait (on SQLite,
+        whose write transactions run one at a time, nothing to do)."""
         ...
 
-    def insert(self, conn: Any, network: StoredNetwork) -> bool:
-        """`create` inside the caller's write transaction (`conn`, from `writing()`): False,
-        and nothing inserted, at `max_networks`."""
+    def stage(self, network: StoredNetwork) -> bytes:
+        """What `insert` computes (J, the encoded weights), computed before the transaction."""
         ...
 
-    def lock(self, conn: Any, key: str) -> None:
-        """Until `conn`'s transaction ends, other writers that lock `key` wait."""
+    def insert(self, conn: Conn, network: StoredNetwork, staged: bytes | None = None) -> bool:
+        """`create` inside the caller's write transaction: False, and nothing inserted, at
+        `max_networks`; StoreFull (the transaction rolls back) over the quota."""
         ...
 
     def read(self, network_id: str) -> StoredNetwork:
-        """`get` without counting as use."""
+        """`get` without counting as use (the teacher's dashboard reads every network)."""
         ...

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from app.store import SQLiteStore
 from app.store.base import SchemaTooNew
-from app.store.sqlite import SCHEMA_VERSION
+from app.store.schema import SCHEMA_VERSION
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ADDED = {"l2": 0.0}
