@@ -1,25 +1,14 @@
-"""The classroom's tables, in the networks' own database (the SQLite file, or PostgreSQL):
-classes, their activities, students, which network belongs to whom, answers, and
-(app/events/) the events feed.
+"""The classroom's tables (app/store/schema.py), in the networks' own database: classes,
+their activities, students, whose each network is, answers; events go through app/events/.
 
-Everything a change implies is written in the transaction of the change: a step on a class
-network updates the student's card row and publishes an event in the step's own transaction
-(the store calls `before` and `after` below from inside it), so the dashboard, the events and
-the networks never disagree, and a pause that the teacher saw acknowledged refuses every
-later change, on every server: the check runs inside the write transaction, which on SQLite
-runs alone (BEGIN IMMEDIATE), and on PostgreSQL holds a share lock on the class's row
-(FOR SHARE), so the pause's UPDATE of that row waits for every change already past the check
-and every later change waits for the pause, then sees it.
-
-The SQL is written once for both backends (app/store/sql.py; the tables in
-app/store/schema.py). Where SQLite's one writer at a time makes a read-then-write safe, the
-store's `lock` serialises the writers that need it on PostgreSQL (class counts, student
-numbers, answer attempts). Nothing that computes runs in these transactions: J of a new
-network is computed before its transaction begins, as the store's own changes do.
-
-Classes expire as networks do: a class unused for `expire_after` seconds (no teacher call,
-no student request) is deleted, with its students, activities and answers, when classes
-are next created.
+What a change implies is written in the change's own transaction (the store calls `before`
+and `after` from inside it), so the dashboard, the events and the networks never disagree,
+and a pause the teacher saw acknowledged refuses every later change on every server: the
+gate runs in the write transaction, which on SQLite runs alone and on PostgreSQL holds the
+class's row share-locked, so the pause's UPDATE of it waits for every change past the gate,
+and every later change for the pause. Where SQLite's one writer at a time makes a read, then
+a write safe, the store's `lock` serialises PostgreSQL's (class counts, student numbers,
+answer attempts). Classes unused for `expire_after` seconds go at the next class created.
 """
 
 from __future__ import annotations
@@ -32,7 +21,8 @@ from typing import Any
 
 from app.classroom.errors import LimitReached, Missing, Paused
 from app.events import EventFeed
-from app.store.base import SharedStore, StoredNetwork, StoreFull
+from app.store.base import StoredNetwork, StoreFull
+from app.store.core import Store
 from app.store.sql import Conn, listed
 
 CLASS_COLUMNS = "id, title, join_code, key_hash, paused, activity_number, spotlight, last_used"
@@ -147,7 +137,7 @@ ANSWER = (
 
 
 class ClassroomDB:
-    def __init__(self, store: SharedStore, feed: EventFeed, expire_after: float = 0.0) -> None:
+    def __init__(self, store: Store, feed: EventFeed, expire_after: float = 0.0) -> None:
         self.store, self.feed, self.expire_after = store, feed, expire_after
         self._next_sweep = 0.0
         self._outside: set[str] = set()

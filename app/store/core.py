@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import json
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from app.nn import Params
 from app.schemas import NetworkSettings
@@ -65,35 +66,44 @@ STORED_BYTES = {
 }
 
 
-class Driver(Protocol):
-    """A database's connections, transactions and locks (as base.SharedStore's); every
-    failure of the database is StoreUnavailable."""
-
-    where: str
-
-    @property
-    def problem(self) -> str: ...
-
-    def reading(self) -> AbstractContextManager[Conn]: ...
-    def writing(self) -> AbstractContextManager[Conn]: ...
-    def lock(self, conn: Conn, key: str) -> None: ...
-    def close(self) -> None: ...
-
-    def try_run(self, sql: str, /, **params: Any) -> None:
-        """One write that waits for no other writer: skipped when it would."""
-        ...
-
-
 class _Conflict(Exception):
     """The network changed between load and write: run the change again."""
 
 
-class Store:
-    """The interface routes see (app/store/base.py, docs/storage.md), on either driver."""
+class Store(ABC):
+    """Where networks live. A subclass is a database's driver (app/store/sqlite.py,
+    app/store/postgres.py): its connections, transactions and locks, the abstract methods
+    below, and nothing else. Every failure of the database is StoreUnavailable (a 503)."""
+
+    where = "the database"
+    """The database, as a message names it."""
+
+    @abstractmethod
+    def reading(self) -> AbstractContextManager[Conn]:
+        """A connection for reads (each statement sees the last commit)."""
+
+    @abstractmethod
+    def writing(self) -> AbstractContextManager[Conn]:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
+
+    @abstractmethod
+    def lock(self, conn: Conn, key: str) -> None:
+        """Until `conn`'s transaction ends, other writers that lock `key` wait."""
+
+    @abstractmethod
+    def try_run(self, sql: str, /, **params: Any) -> None:
+        """One write that waits for no other writer: skipped when it would."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @property
+    def problem(self) -> str:
+        """Why every write is refused until the server restarts, or empty."""
+        return ""
 
     def __init__(
         self,
-        driver: Driver,
         max_networks: int = 0,
         expire_after: float = 0.0,
         cache_networks: int = 1024,
@@ -102,38 +112,23 @@ class Store:
         """`max_networks`: the cap (0: none). `expire_after`: seconds unused before a network
         is deleted (0: never). `cache_networks`: how many recently used networks stay decoded
         (0: none). `max_stored_bytes`: the quota of the database's bytes (0: none)."""
-        self.driver, self.max_networks = driver, max(0, max_networks)
+        self.max_networks = max(0, max_networks)
         self.expire_after, self.max_stored_bytes = max(0.0, expire_after), max(0, max_stored_bytes)
         self._next_sweep = 0.0
         self._cache = NetworkCache(cache_networks)
         self._history = HistorySQL()
         self.hook: ChangeHook | None = None
         try:
-            with driver.writing() as conn:
-                driver.lock(conn, "schema")  # servers that start together take turns
-                schema.migrate(conn, driver.where)
+            with self.writing() as conn:
+                self.lock(conn, "schema")  # servers that start together take turns
+                schema.migrate(conn, self.where)
         except BaseException:
-            driver.close()
+            self.close()
             raise
-
-    def writing(self) -> AbstractContextManager[Conn]:
-        return self.driver.writing()
-
-    def reading(self) -> AbstractContextManager[Conn]:
-        return self.driver.reading()
-
-    def lock(self, conn: Conn, key: str) -> None:
-        self.driver.lock(conn, key)
-
-    @property
-    def problem(self) -> str:
-        return self.driver.problem
-
-    def close(self) -> None:
-        self.driver.close()
 
     # -- creating: the cap, expiry and the quota ---------------------------------------------
     def create(self, network: StoredNetwork) -> None:
+        """Insert; at the cap, delete expired networks first, else raise StoreFull."""
         staged = self.stage(network)
         with self.writing() as conn:
             if self.insert(conn, network, staged):
@@ -144,16 +139,19 @@ class Store:
         )
 
     def stage(self, network: StoredNetwork) -> bytes:
+        """What `insert` computes, computed before the transaction: J (`network.loss`) and
+        the weights as stored."""
         if network.loss is None:
             network.loss = dataset_loss(network)
         return rows.encode_params(network.params)
 
     def insert(self, conn: Conn, network: StoredNetwork, staged: bytes | None = None) -> bool:
-        """At the cap, expired networks are deleted first; a network in use never is. The
-        count and the insert share the transaction (and, across servers, a lock)."""
+        """`create` in the caller's write transaction: False, and nothing inserted, at the
+        cap; StoreFull (the transaction rolls back) over the quota. Expired networks go
+        first; a network in use never does. The count and the insert share a lock."""
         network.last_used = now = time.time()
         network.created_at = network.created_at or now
-        self.driver.lock(conn, "networks")
+        self.lock(conn, "networks")
         if now >= self._next_sweep:
             self._sweep(conn, now)
         if self.max_networks:
@@ -210,20 +208,26 @@ class Store:
         return network
 
     def read(self, network_id: str) -> StoredNetwork:
+        """`get` without counting as use (the teacher's dashboard reads every network)."""
         with self.reading() as conn:
             return self._load(conn, network_id)
 
     def get(self, network_id: str) -> StoredNetwork:
+        """NotFound when there is none, or it expired."""
         network, now = self.read(network_id), time.time()
         if now - network.last_used > TOUCH_EVERY:  # best-effort: skipped while others write
-            self.driver.try_run(TOUCH, now=now, id=network_id)
+            self.try_run(TOUCH, now=now, id=network_id)
         return network
 
     def history(self, network_id: str) -> tuple[int | None, list[Entry]]:
+        """The entry the network is at (None before its first), and every entry kept,
+        oldest first (app/store/history.py)."""
         with self.reading() as conn:
             return self._history.entries(conn, network_id, self._cutoff(time.time()))
 
     def recorded(self, network_id: str, updates: int, seq: int | None = None) -> StoredNetwork:
+        """The state recorded after update `updates`: the last entry there, or entry `seq`
+        if it is one of them. NotFound without the network, NotRecorded without the entry."""
         with self.reading() as conn:
             self._load(conn, network_id)
             state = self._history.state(conn, network_id, updates, seq)
@@ -232,11 +236,14 @@ class Store:
         return state
 
     def trace(self, network_id: str) -> list[tuple[int, float | None, Params]]:
+        """(updates, J, weights) of each entry from the first to the current one that has
+        the network's layers, oldest first."""
         with self.reading() as conn:
             self._load(conn, network_id)
             return self._history.trace(conn, network_id)
 
     def count(self) -> int:
+        """Live networks (expired ones not yet swept do not count)."""
         sql = "SELECT COUNT(*) FROM networks WHERE last_used >= :cutoff"
         with self.reading() as conn:
             return int(conn.one(sql, cutoff=self._cutoff(time.time()))[0])
@@ -248,7 +255,8 @@ class Store:
         return [Summary(r[0], name(r[1]).name, json.loads(r[2]), *r[3:]) for r in found]
 
     def scan(self, page: int = 100) -> Iterator[StoredNetwork]:
-        """`page` rows at a time, so no connection is held while the caller works."""
+        """Every live network, by id, without touching last_used (the admin's export),
+        `page` rows at a time, so no connection is held while the caller works."""
         after = ""
         while True:
             with self.reading() as conn:
@@ -260,6 +268,11 @@ class Store:
 
     # -- changing ----------------------------------------------------------------------------
     def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
+        """Load, let `change` mutate the network (or raise to abort: nothing is written),
+        save, commit; what `change` returned. `change` runs with no lock held and may run
+        again, on the newer state, if another writer changed the network meanwhile: it must
+        depend on nothing but the network it is given. After OPTIMISTIC_ATTEMPTS conflicts it
+        runs once more with the network locked, so none is refused for losing races."""
         for _ in range(OPTIMISTIC_ATTEMPTS):
             with self.reading() as conn:
                 network = self._load(conn, network_id)
@@ -304,7 +317,7 @@ class Store:
             token = hook.before(conn, network.id, updates, change) if hook else None
             conn.update("networks", row)
             if not kept:
-                self.driver.lock(conn, "networks")  # the quota, across servers
+                self.lock(conn, "networks")  # the quota, across servers
                 self._check_quota(conn)
             self._history.write(conn, network, step, params, config, old_dataset)
             if token is not None and hook:
@@ -313,6 +326,7 @@ class Store:
         return result, save
 
     def delete(self, network_id: str) -> bool:
+        """False when there was nothing to delete."""
         self._cache.discard(network_id)
         with self.writing() as conn:
             token = self.hook.before(conn, network_id, 0, None) if self.hook else None

@@ -1,21 +1,9 @@
-"""The history of a network's states, kept beside it by both stores (docs/storage.md).
-
-Every change that `modify` saves (a step, a PATCH, a teacher's reset, a rewind) is written
-in the same transaction as the network itself: a history row (the weights, J over the stored
-dataset, the update count and the kind of change) pointing at a config row (layers,
-settings, seed and dataset), which is written only when those changed, so a step costs one
-row of weights. The network's `head` names the entry it is at.
-
-Entries are numbered 0, 1, 2… in the order they were made (`seq`). Rewinding moves the head
-back to an entry and keeps the entries after it: the branch, which a later rewind can
-return to (undo and redo). The next step or edit from a rewound state deletes the branch
-and continues from the head: the branch is replaced.
-
-Bounded in size: the newest `window` entries are all kept; older ones are thinned, every
-10th kept up to 10 windows back, every 100th up to 100 windows back, every 1,000th beyond
-(at most `window` of those); entry 0 is kept always. `window` is 1,000 unless the network's
-weights are large: it shrinks so that the kept entries hold at most HISTORY_BYTES of weights
-(never below 10 entries).
+"""The history of a network's states (docs/storage.md). Each change `modify` saves is an
+entry, written in the change's transaction: the weights, J, the update count and the kind of
+change, pointing at a config row (layers, settings, seed, dataset) written only when those
+changed, so a step costs one row of weights. Entries are numbered 0, 1, 2… (`seq`) and the
+network's `head` names the one it is at. A rewind moves the head back and keeps the entries
+after it (the branch: undo, redo); the next change from there replaces the branch.
 """
 
 from __future__ import annotations
@@ -35,7 +23,7 @@ from app.store.sql import Conn, listed
 Kind = Literal["create", "step", "edit"]
 
 WINDOW = 1000
-"""Entries kept whole (the newest), unless the weights are large (see `window`)."""
+"""The newest entries, kept whole; fewer for large weights (`window`). Entry 0 stays too."""
 MIN_WINDOW = 10
 HISTORY_BYTES = 8 * 2**20
 """The bytes of weights a network's history may hold (its bound; docs/storage.md)."""
@@ -45,9 +33,8 @@ LEVELS = (10, 100, 1000)
 ENTRY_OVERHEAD = 64
 """Bytes a history row costs beyond its weights (keys, counters, J), for the bound."""
 THIN_SHARE = 10
-"""Thinning runs when an entry's number is a multiple of a tenth of the window (it reads the
-number of every entry older than the window), so at most a tenth of a window more entries
-are kept between two runs."""
+"""Thinning (which reads the number of every entry older than the window) runs at every
+tenth of a window, so at most a tenth of a window more entries are kept between runs."""
 
 
 @dataclass(frozen=True)

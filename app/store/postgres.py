@@ -32,15 +32,23 @@ NAMED_LOCKS = 0x6270
 """First key of the two-key advisory locks `lock(conn, key)` takes (hashtext the other)."""
 
 
-class PostgresDriver:
-    where = "the database"
-    problem = ""
-    """Nothing here needs a restart: a lost database is answered per request."""
+class PostgresStore(Store):
+    """The store on PostgreSQL (BACKPROP_DATABASE_URL). Nothing here needs a restart: a
+    lost database is answered per request."""
 
-    def __init__(self, url: str, pool_min: int = 1, pool_max: int = 4, timeout: float = 5.0):
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_min: int = 1,
+        pool_max: int = 4,
+        timeout: float = 5.0,
+        **options: Any,
+    ) -> None:
         """`url`: a libpq connection string (postgresql://user@host:port/db). `pool_min`,
         `pool_max`: connections this process keeps open and may open at most. `timeout`:
-        seconds a request waits for a connection (or to connect) before StoreUnavailable."""
+        seconds a request waits for a connection (or to connect) before StoreUnavailable.
+        `options`: Store's (the cap, expiry, cache and quota)."""
         timeout_ms = int(timeout * 1000)
         self._pool = psycopg_pool.ConnectionPool(
             url,
@@ -61,6 +69,7 @@ class PostgresDriver:
             name="backprop",
         )
         self._pool.open(wait=False)
+        super().__init__(**options)
 
     @contextmanager
     def reading(self) -> Iterator[Conn]:
@@ -90,19 +99,3 @@ class PostgresDriver:
 
     def close(self) -> None:
         self._pool.close()
-
-
-class PostgresStore(Store):
-    """The store on PostgreSQL (BACKPROP_DATABASE_URL)."""
-
-    def __init__(
-        self,
-        url: str,
-        *,
-        pool_min: int = 1,
-        pool_max: int = 4,
-        timeout: float = 5.0,
-        **options: Any,
-    ) -> None:
-        """`options`: Store's (the cap, expiry, cache and quota)."""
-        super().__init__(PostgresDriver(url, pool_min, pool_max, timeout), **options)

@@ -28,8 +28,13 @@ JOURNAL_SIZE_LIMIT = 4 * 2**20
 """Bytes the WAL file is cut back to after a checkpoint (else it keeps its largest size)."""
 
 
-class SQLiteDriver:
-    def __init__(self, path: str, synchronous: str = "FULL", busy_timeout_ms: int = 10_000):
+class SQLiteStore(Store):
+    """The store on a SQLite file (the default)."""
+
+    def __init__(
+        self, path: str, synchronous: str = "FULL", busy_timeout_ms: int = 10_000, **options: Any
+    ) -> None:
+        """`options`: Store's (the cap, expiry, cache and quota)."""
         self.path = self.where = path
         self.synchronous = synchronous if synchronous in ("FULL", "NORMAL", "EXTRA") else "FULL"
         self.busy_timeout_ms = busy_timeout_ms
@@ -54,6 +59,7 @@ class SQLiteDriver:
         """The WAL file's inode, taken at the first commit."""
         self._wal_lost = ""
         """Why writes are refused for good (the WAL file was removed), or empty."""
+        super().__init__(**options)
 
     # -- connections -------------------------------------------------------------------------
     def _connection(self) -> Conn:
@@ -221,13 +227,3 @@ class SQLiteDriver:
             with self._lock:
                 self._all.clear()
             self._local = threading.local()
-
-
-class SQLiteStore(Store):
-    """The store on a SQLite file (the default)."""
-
-    def __init__(
-        self, path: str, synchronous: str = "FULL", busy_timeout_ms: int = 10_000, **options: Any
-    ) -> None:
-        """`options`: Store's (the cap, expiry, cache and quota)."""
-        super().__init__(SQLiteDriver(path, synchronous, busy_timeout_ms), **options)

@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 
-from app.store import SQLiteStore, history
+from app.store import history
 from app.store.base import NotRecorded
 from app.store.history import thinned, window
 from tests.store.conftest import execute
