@@ -480,13 +480,16 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000, help="Play requests timed")
     parser.add_argument("--backend", nargs="+", choices=["sqlite", "postgres"], default=["sqlite"])
     args = parser.parse_args()
-    rows = [row for backend in args.backend for row in run(backend, args)]
-    print(f"command: {command_line()}")
-    print(f"machine: {machine()}; SQLAlchemy {sa.__version__}")
     header = [
         "backend", "Play tick on", "request µs", "raw µs", "Core µs", "text() µs",
         "Core − raw µs", "Core adds", "text() adds",
     ]  # fmt: skip
+    rows: list[list[str]] = []
+    for backend in args.backend:
+        rows += run(backend, args)
+        print(table(header, rows[-2:]), flush=True)  # each backend as soon as it is measured
+    print(f"command: {command_line()}")
+    print(f"machine: {machine()}; SQLAlchemy {sa.__version__}")
     print(table(header, rows))
 
 
