@@ -147,11 +147,8 @@ class HistorySQL:
         """Write what `step` plans, in the change's transaction, after the network's row:
         `encoded` is the weights as stored, `config` (layers, settings, seed) when they differ
         from the head entry's, `old_dataset` the dataset the network held before, encoded,
-        when the change replaced it. J is `network.loss`, computed before the transaction.
-
-        A config row holds no copy of the network's current dataset (`shared`): entries with
-        that dataset read it from the network's row, and get a copy of their own only when
-        the network's dataset is replaced."""
+        when the change replaced it (until then, configs read the network's own: `shared`).
+        J is `network.loss`, computed before the transaction."""
         nid, seq = network.id, step.seq
         if old_dataset is not None and not step.restart:
             n, blob, test_n = old_dataset

@@ -1,10 +1,6 @@
-"""Every table, and the one numbered sequence of migrations that makes them, on both databases.
-
-A database's number is how many of MIGRATIONS it has; opening one applies the rest in one
-write transaction (under a lock, for servers that start together) and refuses a number
-above this release's, naming both. SQLite keeps the number in PRAGMA user_version,
-PostgreSQL in the one row of `schema_version`.
-"""
+"""Every table, and the one numbered sequence of migrations that makes them on both
+databases: a database's number is how many steps it has; opening it applies the rest in one
+write transaction, and refuses a number above this release's, naming both."""
 
 from __future__ import annotations
 

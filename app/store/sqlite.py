@@ -1,10 +1,6 @@
 """SQLite's driver: one file in WAL mode, a connection per thread, one writer at a time.
-
-Durability: every write transaction commits before the route returns, so a 2xx means the
-change is on disk (synchronous=FULL survives power loss; NORMAL survives a killed process).
-Reads never wait for writers: WAL readers see the last commit. Every failure of the
-database (disk full, read-only, locked too long) is StoreUnavailable, never a 500.
-"""
+A 2xx means the change is on disk (synchronous=FULL survives power loss, NORMAL a killed
+process); reads never wait for writers (WAL readers see the last commit)."""
 
 from __future__ import annotations
 
@@ -40,9 +36,8 @@ class SQLiteStore(Store):
         self.busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
         self._all: list[tuple[threading.Thread, sqlite3.Connection]] = []
-        """Every open connection and its thread. The server's thread pool retires idle
-        threads: their connections are closed when a new one opens, else each would keep its
-        file descriptors and page cache until the process ran out of descriptors."""
+        """Every open connection and its thread: those of ended threads (the server's pool
+        retires idle ones) are closed when a new one opens, else their descriptors leak."""
         self._lock = threading.Lock()
         self._idle = threading.Condition()
         self._active = 0
@@ -54,11 +49,10 @@ class SQLiteStore(Store):
         handler, which polls with sleeps of up to 100 ms. Other processes still wait in it."""
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._wal = f"{path}-wal"
+        self._wal, self._wal_lost = f"{path}-wal", ""
+        """The WAL file, and why writes are refused for good (it was removed), or empty."""
         self._wal_inode: int | None = None
         """The WAL file's inode, taken at the first commit."""
-        self._wal_lost = ""
-        """Why writes are refused for good (the WAL file was removed), or empty."""
         super().__init__(**options)
 
     # -- connections -------------------------------------------------------------------------
@@ -181,15 +175,15 @@ class SQLiteStore(Store):
             self._writer.release()
 
     # -- the WAL file removed under a running server -------------------------------------------
-    def _wal_removed(self) -> bool:
-        """The WAL file this store opened is gone (or another file took its name)."""
-        return self._wal_inode is not None and self._inode() != self._wal_inode
-
     def _inode(self) -> int | None:
         try:
             return os.stat(self._wal).st_ino
         except FileNotFoundError:
             return None
+
+    def _wal_removed(self) -> bool:
+        """The WAL file this store opened is gone (or another file took its name)."""
+        return self._wal_inode is not None and self._inode() != self._wal_inode
 
     def _check_wal(self, raw: sqlite3.Connection) -> None:
         """Refuse to write once the WAL file has been removed (or replaced) under us: SQLite
@@ -213,7 +207,6 @@ class SQLiteStore(Store):
 
     @property
     def problem(self) -> str:
-        """Why the store refuses every write until a restart, or empty."""
         return self._wal_lost
 
     def close(self) -> None:
