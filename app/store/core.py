@@ -298,14 +298,22 @@ class Store(ABC):
         transaction: the version check, the hook's `before`, the row, the history entry,
         the hook's `after`."""
         network.loss = network.rewound = None
-        held, loaded, updates = rows.Held.of(network), network.version, network.updates
+        loaded, updates = network.version, network.updates
+        seed, layers, settings = network.seed, network.layers, network.settings
+        dataset, test = network.dataset, network.test
         result = change(network)
         network.version, network.last_used = loaded + 1, time.time()
         step = plan(network, updates)
         params = self.stage(network)
-        kept = held.kept(network)  # a step: the dataset need not be encoded again
+        moved = network.dataset is not dataset or network.test is not test
+        same = not moved and (network.seed, network.layers) == (seed, layers)
+        kept = same and network.settings is settings  # a step: the dataset is not encoded again
         row = rows.encode_network(network, params, dataset=not kept)
-        config, old_dataset = held.history(network, step.restart)
+        # the history's config row when the change altered it (or the history restarts), and
+        # a copy of the dataset its entries read when the change replaced it
+        altered = not same or network.settings != settings or step.restart
+        config = rows.config_of(network) if altered else None
+        old_dataset = rows.encode_dataset(dataset, test) if moved else None
 
         def save(conn: Conn) -> None:
             found = conn.one(VERSION, id=network.id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import zlib
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -111,40 +111,3 @@ def encode_network(network: StoredNetwork, params: bytes, dataset: bool = True) 
 def config_of(network: StoredNetwork) -> tuple[str, str, int]:
     """The layers, settings and seed, as a network's row and a history config row hold them."""
     return json.dumps(network.layers), network.settings.model_dump_json(), network.seed
-
-
-class Held(NamedTuple):
-    """What a network held before a change, to tell what the change altered."""
-
-    settings: NetworkSettings
-    seed: int
-    dataset: Examples | None
-    layers: list[int]
-    test: Examples | None
-
-    @classmethod
-    def of(cls, network: StoredNetwork) -> Held:
-        return cls(network.settings, network.seed, network.dataset, network.layers, network.test)
-
-    def kept(self, network: StoredNetwork) -> bool:
-        """Whether the change left all of these as they were (a step): then only the weights
-        and counters are written, which spares encoding the dataset again."""
-        return (
-            network.settings is self.settings
-            and network.seed == self.seed
-            and network.dataset is self.dataset
-            and network.test is self.test
-            and network.layers == self.layers
-        )
-
-    def history(
-        self, network: StoredNetwork, restart: bool
-    ) -> tuple[tuple[str, str, int] | None, EncodedDataset | None]:
-        """What the history needs beyond the weights: the config when the change altered the
-        layers, settings, seed or dataset (or the history starts again), and the dataset held
-        before, encoded, when the change replaced it."""
-        moved = network.dataset is not self.dataset or network.test is not self.test
-        old = (self.seed, self.layers, self.settings)
-        same = not moved and old == (network.seed, network.layers, network.settings)
-        config = None if same and not restart else config_of(network)
-        return config, encode_dataset(self.dataset, self.test) if moved else None
