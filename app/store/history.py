@@ -170,7 +170,7 @@ class HistorySQL:
             row = dict(network_id=nid, seq=seq, layers=layers, settings=settings, seed=seed)
             conn.insert("history_configs", row | {"shared": 1})
             conn.insert("history", entry)
-        size = window(parameters(network))
+        size = window(sum(int(a.size) for a in [*network.params.weights, *network.params.biases]))
         if seq % max(1, size // THIN_SHARE) == 0:
             self.thin(conn, nid, seq, size)
 
@@ -248,7 +248,3 @@ class HistorySQL:
         )
         layers = json.loads(rows[0][0]) if rows else []
         return [(int(r[1]), r[2], decode_params(layers, bytes(r[3]))) for r in rows]
-
-
-def parameters(network: StoredNetwork) -> int:
-    return sum(int(a.size) for a in [*network.params.weights, *network.params.biases])
