@@ -25,7 +25,7 @@ class _Lock:
         self.kept = kept
 
     def __format__(self, clause: str) -> str:
-        return f" {clause}" if self.kept else ""
+        return clause if self.kept else ""
 
 
 @dataclass(frozen=True)
