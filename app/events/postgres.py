@@ -32,7 +32,6 @@ import psycopg
 from app.events import Event, Subscribers, Subscription
 
 CHANNEL = "backprop_events"
-SCHEMA = "CREATE SEQUENCE IF NOT EXISTS class_events"
 CHECK_EVERY = 10.0
 """Seconds without a notification after which the listener checks its connection (SELECT 1):
 a connection cut without a word would otherwise look like a quiet class forever."""
@@ -42,8 +41,9 @@ log = logging.getLogger("backprop.events")
 
 class PostgresFeed:
     def __init__(self, store: Any, url: str, timeout: float = 5.0, retry: float = 1.0) -> None:
-        """`store`: the PostgresStore whose database the feed shares; `url` its address (the
-        listener's own connection)."""
+        """`store`: the PostgresStore whose database the feed shares (its sequence is made
+        with the tables, app/store/schema.py); `url` its address (the listener's own
+        connection)."""
         self.store, self.url, self.timeout, self.retry = store, url, timeout, retry
         self._subscribers = Subscribers()
         self._last = 0
@@ -51,14 +51,16 @@ class PostgresFeed:
         self._task: asyncio.Task[None] | None = None
         self._listening: asyncio.Event | None = None
         self._closing = False
-        store.create_tables(SCHEMA)
 
     # -- writing -----------------------------------------------------------------------------
     def publish(self, conn: Any, class_id: str, kind: str, student_id: str | None = None) -> None:
-        conn.execute(
-            "SELECT pg_notify(?, json_build_array(nextval('class_events'), ?::text, ?::text, "
-            "?::text)::text)",
-            (CHANNEL, class_id, kind, student_id),
+        conn.run(
+            "SELECT pg_notify(:channel, json_build_array(nextval('class_events'), "
+            "CAST(:class_id AS text), CAST(:kind AS text), CAST(:student_id AS text))::text)",
+            channel=CHANNEL,
+            class_id=class_id,
+            kind=kind,
+            student_id=student_id,
         )
 
     # -- reading -----------------------------------------------------------------------------

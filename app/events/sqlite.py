@@ -17,16 +17,6 @@ from typing import Any
 
 from app.events import Event, Subscribers, Subscription
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS events (
-    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-    class_id   TEXT NOT NULL,
-    student_id TEXT,
-    kind       TEXT NOT NULL,
-    at         REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_at ON events (at);
-"""
 PRUNE_EVERY = 60.0
 
 log = logging.getLogger("backprop.events")
@@ -34,7 +24,8 @@ log = logging.getLogger("backprop.events")
 
 class SQLiteFeed:
     def __init__(self, store: Any, interval: float = 0.1, keep: float = 600.0) -> None:
-        """`store`: the SQLiteStore whose file (and connections) the feed shares."""
+        """`store`: the SQLiteStore whose file (and connections) the feed shares; its table
+        is made with the others (app/store/schema.py)."""
         self.store, self.interval, self.keep = store, interval, keep
         self._subscribers = Subscribers()
         self._last: int | None = None
@@ -44,38 +35,35 @@ class SQLiteFeed:
         self._wake = asyncio.Event()
         """Set to end the wait between polls at once (the feed is closing)."""
         self._next_prune = 0.0
-        with store._errors():
-            store._connection().executescript(SCHEMA)
 
     # -- writing -----------------------------------------------------------------------------
     def publish(self, conn: Any, class_id: str, kind: str, student_id: str | None = None) -> None:
-        conn.execute(
-            "INSERT INTO events (class_id, student_id, kind, at) VALUES (?, ?, ?, ?)",
-            (class_id, student_id, kind, time.time()),
+        conn.run(
+            "INSERT INTO events (class_id, student_id, kind, at) "
+            "VALUES (:class_id, :student_id, :kind, :at)",
+            class_id=class_id,
+            student_id=student_id,
+            kind=kind,
+            at=time.time(),
         )
 
     # -- reading -----------------------------------------------------------------------------
     def _latest(self) -> int:
-        with self.store._errors():
-            row = self.store._connection().execute("SELECT MAX(seq) FROM events").fetchone()
-        return int(row[0] or 0)
+        with self.store.reading() as conn:
+            return int(conn.one("SELECT MAX(seq) FROM events")[0] or 0)
 
     def _after(self, seq: int) -> list[Event]:
-        with self.store._errors():
-            rows = (
-                self.store._connection()
-                .execute(
-                    "SELECT seq, class_id, kind, student_id FROM events WHERE seq > ? "
-                    "ORDER BY seq LIMIT 10000",
-                    (seq,),
-                )
-                .fetchall()
+        with self.store.reading() as conn:
+            rows = conn.all(
+                "SELECT seq, class_id, kind, student_id FROM events WHERE seq > :seq "
+                "ORDER BY seq LIMIT 10000",
+                seq=seq,
             )
         return [Event(int(r[0]), r[1], r[2], r[3]) for r in rows]
 
     def _prune(self) -> None:
-        with self.store._write() as conn:
-            conn.execute("DELETE FROM events WHERE at < ?", (time.time() - self.keep,))
+        with self.store.writing() as conn:
+            conn.run("DELETE FROM events WHERE at < :before", before=time.time() - self.keep)
 
     async def subscribe(self, class_id: str, kinds: frozenset[str] | None = None) -> Subscription:
         await self.start()

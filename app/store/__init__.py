@@ -1,5 +1,5 @@
-"""Where networks live, behind the small interface in base.py. SQLite is the default;
-BACKPROP_DATABASE_URL=postgresql://… selects PostgreSQL (app/store/postgres.py)."""
+"""Where networks live (docs/storage.md): one store, app/store/core.py, on SQLite (the
+default) or, with BACKPROP_DATABASE_URL=postgresql://…, on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,13 +14,14 @@ from app.store.base import (
     StoreUnavailable,
     Summary,
 )
+from app.store.core import Store
 from app.store.sqlite import SQLiteStore
 
 if TYPE_CHECKING:
     from app.config import Settings
 
 
-def open_configured_store(settings: Settings) -> SharedStore:
+def open_configured_store(settings: Settings) -> Store:
     """The store the settings name: PostgreSQL when `database_url` is set, else SQLite."""
     common: dict[str, Any] = {
         "max_networks": settings.max_networks,
@@ -31,24 +32,10 @@ def open_configured_store(settings: Settings) -> SharedStore:
     if settings.database_url:
         from app.store.postgres import PostgresStore  # psycopg is needed only here
 
-        return PostgresStore(
-            settings.database_url,
-            pool_min=settings.pg_pool_min,
-            pool_max=settings.pg_pool_max,
-            timeout=settings.pg_timeout,
-            **common,
-        )
+        pool = {"pool_min": settings.pg_pool_min, "pool_max": settings.pg_pool_max}
+        return PostgresStore(settings.database_url, timeout=settings.pg_timeout, **pool, **common)
     return SQLiteStore(settings.database, settings.synchronous, **common)
 
 
-__all__ = [
-    "NetworkStore",
-    "NotFound",
-    "SQLiteStore",
-    "SharedStore",
-    "StoreFull",
-    "StoreUnavailable",
-    "StoredNetwork",
-    "Summary",
-    "open_configured_store",
-]
+__all__ = ["NetworkStore", "NotFound", "SQLiteStore", "SharedStore", "Store", "StoreFull"]
+__all__ += ["StoreUnavailable", "StoredNetwork", "Summary", "open_configured_store"]

@@ -1,25 +1,16 @@
-"""The store interface: where networks live. Routes and the engine never see SQL.
-
-`modify` is the one way to change a network: read → change → write is atomic against every
-other writer of that network, in any worker process or server (the change is computed again
-when another writer got there first, and under the network's lock after a few conflicts).
-A shared backend (PostgreSQL, Redis) implements the same verbs; see docs/storage.md.
-"""
+"""What the store keeps and how it fails: routes and the engine never see SQL (the store
+itself is app/store/core.py; docs/storage.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol
 
 from app.nn import Array, Params
 from app.schemas import NetworkSettings
 
 if TYPE_CHECKING:
-    from app.store.history import Entry
-
-T = TypeVar("T")
+    from app.store.sql import Conn
 
 
 class NotFound(KeyError):
@@ -86,15 +77,6 @@ class Summary:
     last_used: float
 
 
-class Connection(Protocol):
-    """What the classroom's SQL runs on, on either backend: `?` placeholders, rows that are
-    indexed by position."""
-
-    def execute(self, sql: str, params: Sequence[Any] = (), /) -> Any:
-        """A cursor: fetchone(), fetchall(), rowcount, iteration over rows."""
-        ...
-
-
 class ChangeHook(Protocol):
     """Called inside the write transaction of every change (`modify`, `delete`), after the
     version check: `before` may refuse by raising (nothing is written), and returns a token,
@@ -103,92 +85,24 @@ class ChangeHook(Protocol):
     transaction."""
 
     def before(
-        self, conn: Connection, network_id: str, updates: int, change: object
+        self, conn: Conn, network_id: str, updates: int, change: object
     ) -> object | None: ...
 
-    def after(self, conn: Connection, token: object, network: StoredNetwork | None) -> None: ...
+    def after(self, conn: Conn, token: object, network: StoredNetwork | None) -> None: ...
 
 
-class NetworkStore(Protocol):
-    def create(self, network: StoredNetwork) -> None:
-        """Insert; at the cap, delete expired networks first, else raise StoreFull."""
-        ...
+# The interface is the one store, app/store/core.py (`Store`: its docstrings are the
+# contract); these names are kept for it. Imported on first use: core imports this module.
+if TYPE_CHECKING:
+    from app.store.core import Store
 
-    def get(self, network_id: str) -> StoredNetwork: ...
+    NetworkStore = Store
+    SharedStore = Store
+else:
 
-    def modify(self, network_id: str, change: Callable[[StoredNetwork], T]) -> T:
-        """Load, let `change` mutate the network (or raise to abort), save, commit. `change`
-        runs with no lock held and may run again, on the newer state, if another writer
-        changed the network meanwhile: it must depend on nothing but the network it is given.
-        After a few such conflicts it runs once more with the network locked (a busy network's
-        writers queue instead of failing), so no change is refused for losing races."""
-        ...
+    def __getattr__(name: str) -> type:
+        if name in ("NetworkStore", "SharedStore"):
+            from app.store.core import Store
 
-    def delete(self, network_id: str) -> bool: ...
-
-    def history(self, network_id: str) -> tuple[int | None, list[Entry]]:
-        """The history entry the network is at (None before its first), and every entry
-        kept, oldest first (app/store/history.py)."""
-        ...
-
-    def recorded(self, network_id: str, updates: int, seq: int | None = None) -> StoredNetwork:
-        """The state recorded after update `updates`: the last entry there, or entry `seq`
-        if it is one of them. NotFound without the network, NotRecorded without the entry."""
-        ...
-
-    def trace(self, network_id: str) -> list[tuple[int, float | None, Params]]:
-        """(updates, J, weights) of each entry from the first to the current one that has
-        the network's layers, oldest first."""
-        ...
-
-    def count(self) -> int: ...
-
-    def summaries(self, limit: int = 1000) -> list[Summary]: ...
-
-    def scan(self) -> Iterator[StoredNetwork]:
-        """Every network, without touching last_used (the admin's export)."""
-        ...
-
-    @property
-    def problem(self) -> str:
-        """Why every write is refused until the server restarts, or empty."""
-        ...
-
-    def close(self) -> None: ...
-
-
-class SharedStore(NetworkStore, Protocol):
-    """A store whose database also holds the classroom's tables (app/store/classroom.py):
-    its transactions, and the few places where the SQL of the two backends differs."""
-
-    hook: ChangeHook | None
-    """Sees every change inside its write transaction (the classroom's gate and cards)."""
-    max_networks: int
-    share_clause: str
-    """Appended to a SELECT that reads a row a later write must wait for (the pause gate):
-    PostgreSQL's `FOR SHARE OF …` prefix; empty on SQLite, whose writers run one at a time."""
-
-    def writing(self) -> AbstractContextManager[Any]:
-        """A write transaction: committed when the block ends, rolled back if it raises."""
-        ...
-
-    def reading(self) -> AbstractContextManager[Any]:
-        """A connection for reads (each statement sees the last commit)."""
-        ...
-
-    def create_tables(self, schema: str) -> None:
-        """Run `;`-separated CREATE … IF NOT EXISTS statements, once for all servers."""
-        ...
-
-    def insert(self, conn: Any, network: StoredNetwork) -> bool:
-        """`create` inside the caller's write transaction (`conn`, from `writing()`): False,
-        and nothing inserted, at `max_networks`."""
-        ...
-
-    def lock(self, conn: Any, key: str) -> None:
-        """Until `conn`'s transaction ends, other writers that lock `key` wait."""
-        ...
-
-    def read(self, network_id: str) -> StoredNetwork:
-        """`get` without counting as use."""
-        ...
+            return Store
+        raise AttributeError(name)

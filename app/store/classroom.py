@@ -1,90 +1,30 @@
-"""The classroom's tables, in the networks' own database (the SQLite file, or PostgreSQL):
-classes, their activities, students, which network belongs to whom, answers, and
-(app/events/) the events feed.
+"""The classroom's tables (app/store/schema.py), in the networks' own database: classes,
+their activities, students, whose each network is, answers; events go through app/events/.
 
-Everything a change implies is written in the transaction of the change: a step on a class
-network updates the student's card row and publishes an event in the step's own transaction
-(the store calls `before` and `after` below from inside it), so the dashboard, the events and
-the networks never disagree, and a pause that the teacher saw acknowledged refuses every
-later change, on every server: the check runs inside the write transaction, which on SQLite
-runs alone (BEGIN IMMEDIATE), and on PostgreSQL holds a share lock on the class's row
-(FOR SHARE), so the pause's UPDATE of that row waits for every change already past the check
-and every later change waits for the pause, then sees it.
-
-One copy of the SQL serves both backends (sqlite3's `?` placeholders; PostgreSQL's store
-translates them); the store names what differs (`share_clause`, `lock`, `insert`). Where
-SQLite's one writer at a time made a read-then-write safe, `lock` serialises the writers
-that need it on PostgreSQL (class counts, student numbers, answer attempts).
-
-Classes expire as networks do: a class unused for `expire_after` seconds (no teacher call,
-no student request) is deleted, with its students, activities and answers, when classes
-are next created.
+What a change implies is written in the change's own transaction (the store calls `before`
+and `after` from inside it), so the dashboard, the events and the networks never disagree,
+and a pause the teacher saw acknowledged refuses every later change on every server: the
+gate runs in the write transaction, which on SQLite runs alone and on PostgreSQL holds the
+class's row share-locked, so the pause's UPDATE of it waits for every change past the gate,
+and every later change for the pause. Where SQLite's one writer at a time makes a read, then
+a write safe, the store's `lock` serialises PostgreSQL's (class counts, student numbers,
+answer attempts). Classes unused for `expire_after` seconds go at the next class created.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from app.classroom.errors import LimitReached, Missing, Paused
 from app.events import EventFeed
-from app.store.base import Connection, SharedStore, StoredNetwork, StoreFull
-from app.store.history import dataset_loss
+from app.store.base import StoredNetwork, StoreFull
+from app.store.core import Store
+from app.store.sql import Conn, listed
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS classes (
-    id              TEXT PRIMARY KEY,
-    title           TEXT NOT NULL,
-    join_code       TEXT NOT NULL UNIQUE,
-    key_hash        TEXT NOT NULL,
-    paused          INTEGER NOT NULL DEFAULT 0,
-    activity_number INTEGER NOT NULL,
-    spotlight       TEXT NOT NULL DEFAULT '[]',
-    created_at      DOUBLE PRECISION NOT NULL,
-    last_used       DOUBLE PRECISION NOT NULL
-);
-CREATE TABLE IF NOT EXISTS activities (
-    class_id TEXT NOT NULL,
-    number   INTEGER NOT NULL,
-    body     TEXT NOT NULL,
-    PRIMARY KEY (class_id, number)
-);
-CREATE TABLE IF NOT EXISTS students (
-    id         TEXT PRIMARY KEY,
-    class_id   TEXT NOT NULL,
-    number     INTEGER NOT NULL,
-    name       TEXT NOT NULL,
-    key_hash   TEXT NOT NULL,
-    network_id TEXT NOT NULL,
-    updates    BIGINT NOT NULL DEFAULT 0,
-    loss       DOUBLE PRECISION,
-    losses     TEXT NOT NULL DEFAULT '[]',
-    phase      TEXT NOT NULL DEFAULT 'idle',
-    last_seen  DOUBLE PRECISION NOT NULL,
-    UNIQUE (class_id, number)
-);
-CREATE UNIQUE INDEX IF NOT EXISTS students_key ON students (class_id, key_hash);
-CREATE TABLE IF NOT EXISTS class_networks (
-    network_id      TEXT PRIMARY KEY,
-    class_id        TEXT NOT NULL,
-    student_id      TEXT NOT NULL,
-    activity_number INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS class_networks_student ON class_networks (student_id);
-CREATE TABLE IF NOT EXISTS answers (
-    network_id TEXT NOT NULL,
-    path       TEXT NOT NULL,
-    attempts   INTEGER NOT NULL,
-    state      TEXT NOT NULL,
-    expected   DOUBLE PRECISION,
-    PRIMARY KEY (network_id, path)
-);
-"""
-"""Column types both backends read alike (SQLite gives DOUBLE PRECISION its REAL affinity)."""
 CLASS_COLUMNS = "id, title, join_code, key_hash, paused, activity_number, spotlight, last_used"
 STUDENT_COLUMNS = "id, class_id, number, name, network_id, updates, loss, losses, phase, last_seen"
 LOSSES_KEPT = 50
@@ -158,59 +98,67 @@ class _Token:
 
 def _class(row: Any) -> ClassRow:
     """A row of CLASS_COLUMNS."""
-    return ClassRow(
-        row[0], row[1], row[2], row[3], bool(row[4]), int(row[5]), json.loads(row[6]), row[7]
-    )
+    spotlight = json.loads(row[6])
+    return ClassRow(row[0], row[1], row[2], row[3], bool(row[4]), int(row[5]), spotlight, row[7])
 
 
 def _student(row: Any) -> StudentRow:
     """A row of STUDENT_COLUMNS."""
-    return StudentRow(
-        row[0],
-        row[1],
-        int(row[2]),
-        row[3],
-        row[4],
-        int(row[5]),
-        row[6],
-        json.loads(row[7]),
-        row[8],
-        row[9],
-    )
+    r, losses = row, json.loads(row[7])
+    return StudentRow(r[0], r[1], int(r[2]), r[3], r[4], int(r[5]), r[6], losses, r[8], r[9])
+
+
+def _card(network: StoredNetwork) -> dict[str, Any]:
+    """A new network's card: its J, computed before the transaction (`store.stage`)."""
+    losses = json.dumps([] if network.loss is None else [network.loss])
+    return dict(network_id=network.id, updates=network.updates, loss=network.loss, losses=losses)
+
+
+MEMBERSHIP = (
+    "SELECT cn.class_id, cn.student_id, cn.activity_number, c.paused, "
+    "s.network_id = cn.network_id FROM class_networks cn "
+    "JOIN classes c ON c.id = cn.class_id JOIN students s ON s.id = cn.student_id "
+    "WHERE cn.network_id = :id"
+)
+NEXT_STUDENT = (
+    "SELECT COALESCE(MAX(number), 0) + 1, COUNT(*), "
+    "(SELECT activity_number FROM classes WHERE id = :id) FROM students WHERE class_id = :id"
+)
+SWEEP = (
+    "DELETE FROM classes WHERE last_used < :cutoff AND NOT EXISTS "
+    "(SELECT 1 FROM students s WHERE s.class_id = classes.id AND s.last_seen >= :cutoff)"
+)
+ANSWER = (
+    "INSERT INTO answers (network_id, path, attempts, state, expected) "
+    "VALUES (:network_id, :path, :attempts, :state, :expected) "
+    "ON CONFLICT (network_id, path) DO UPDATE SET attempts = excluded.attempts, "
+    "state = excluded.state, expected = excluded.expected"
+)
 
 
 class ClassroomDB:
-    def __init__(self, store: SharedStore, feed: EventFeed, expire_after: float = 0.0) -> None:
+    def __init__(self, store: Store, feed: EventFeed, expire_after: float = 0.0) -> None:
         self.store, self.feed, self.expire_after = store, feed, expire_after
         self._next_sweep = 0.0
         self._outside: set[str] = set()
         """Ids of networks in no class (see `membership`)."""
-        store.create_tables(SCHEMA)
         store.hook = self
 
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
+    def _all(self, sql: str, /, **params: Any) -> list[Any]:
+        """Rows read in one statement."""
         with self.store.reading() as conn:
-            yield conn
+            return conn.all(sql, **params)
 
     # -- the store's hook: inside every change's transaction ---------------------------------
-    def membership(
-        self, conn: Connection, network_id: str, gate: bool = False
-    ) -> Membership | None:
+    def membership(self, conn: Conn, network_id: str, gate: bool = False) -> Membership | None:
         """The network's class and student, or None. A network is made in a class or not,
         once and for all (a join or push inserts both in one transaction), so "in no class"
         is remembered: a step of such a network pays no query here. `gate`: in a write
-        transaction that the pause must refuse, the class's row is read with the store's
-        share lock."""
+        transaction that the pause must refuse, the class's row is read share-locked, so
+        the pause's UPDATE of it waits for this transaction, and a later one for the pause."""
         if network_id in self._outside:
             return None
-        row = conn.execute(
-            "SELECT cn.class_id, cn.student_id, cn.activity_number, c.paused, "
-            "s.network_id = cn.network_id FROM class_networks cn "
-            "JOIN classes c ON c.id = cn.class_id JOIN students s ON s.id = cn.student_id "
-            "WHERE cn.network_id = ?" + (self.store.share_clause if gate else ""),
-            (network_id,),
-        ).fetchone()
+        row = conn.one(MEMBERSHIP + (" {lock:FOR SHARE OF c}" if gate else ""), id=network_id)
         if row is None:
             if len(self._outside) >= OUTSIDE_KEPT:
                 self._outside.clear()
@@ -218,9 +166,7 @@ class ClassroomDB:
             return None
         return Membership(row[0], row[1], row[2], bool(row[3]), bool(row[4]))
 
-    def before(
-        self, conn: Connection, network_id: str, updates: int, change: object
-    ) -> _Token | None:
+    def before(self, conn: Conn, network_id: str, updates: int, change: object) -> _Token | None:
         member = self.membership(conn, network_id, gate=True)
         if member is None:
             return None
@@ -229,32 +175,27 @@ class ClassroomDB:
             raise Paused()
         return _Token(member, updates, teacher)
 
-    def after(self, conn: Connection, token: object, network: StoredNetwork | None) -> None:
+    def after(self, conn: Conn, token: object, network: StoredNetwork | None) -> None:
+        """The card follows the change, with the J the store computed for the history."""
         assert isinstance(token, _Token)
-        member, now = token.member, time.time()
+        member = token.member
+        card: dict[str, Any] = dict(id=member.student_id, last_seen=time.time())
         if not member.current:
-            conn.execute("UPDATE students SET last_seen = ? WHERE id = ?", (now, member.student_id))
+            conn.update("students", card)
             return
         if network is None:  # deleted
-            updates, loss, phase, losses = 0, None, "edit", "[]"
+            card |= dict(updates=0, loss=None, losses="[]", phase="edit")
+        elif token.by_teacher:
+            card |= _card(network) | dict(phase="idle")
         else:
-            updates, loss = network.updates, dataset_loss(network)
+            sql = "SELECT losses FROM students WHERE id = :id"
+            losses = json.loads(conn.one(sql, id=member.student_id)[0])
+            if network.loss is not None:
+                losses = [*losses, network.loss][-LOSSES_KEPT:]
             phase = "step" if network.updates > token.updates else "edit"
-            if token.by_teacher:
-                phase, losses = "idle", json.dumps([] if loss is None else [loss])
-            else:
-                (old,) = conn.execute(
-                    "SELECT losses FROM students WHERE id = ?", (member.student_id,)
-                ).fetchone()
-                kept = json.loads(old)
-                if loss is not None:
-                    kept = [*kept, loss][-LOSSES_KEPT:]
-                losses = json.dumps(kept)
-        conn.execute(
-            "UPDATE students SET updates = ?, loss = ?, losses = ?, phase = ?, last_seen = ? "
-            "WHERE id = ?",
-            (updates, loss, losses, phase, now, member.student_id),
-        )
+            card |= dict(updates=network.updates, loss=network.loss, losses=json.dumps(losses))
+            card |= dict(phase=phase)
+        conn.update("students", card)
         kind = "reset" if token.by_teacher else "change"
         self.feed.publish(conn, member.class_id, kind, member.student_id)
 
@@ -265,116 +206,84 @@ class ClassroomDB:
             self.store.lock(conn, "classes")  # the count and the insert, one at a time
             if now >= self._next_sweep:
                 self._sweep(conn, now)
-            (count,) = conn.execute("SELECT COUNT(*) FROM classes").fetchone()
+            (count,) = conn.one("SELECT COUNT(*) FROM classes")
             if count >= max_classes:
                 raise LimitReached(
                     "classes",
                     f"the server already holds its maximum of {max_classes} classes "
                     "(BACKPROP_MAX_CLASSES)",
                 )
-            conn.execute(
-                "INSERT INTO classes (id, title, join_code, key_hash, activity_number, "
-                "created_at, last_used) VALUES (?, ?, ?, ?, 1, ?, ?)",
-                (row["id"], row["title"], row["join_code"], row["key_hash"], now, now),
-            )
-            conn.execute(
-                "INSERT INTO activities (class_id, number, body) VALUES (?, 1, ?)",
-                (row["id"], activity),
-            )
+            fields = ("id", "title", "join_code", "key_hash")
+            made = {k: row[k] for k in fields} | dict(activity_number=1, created_at=now)
+            conn.insert("classes", made | dict(last_used=now))
+            conn.insert("activities", dict(class_id=row["id"], number=1, body=activity))
 
     def code_taken(self, code: str) -> bool:
-        with self._read() as conn:
-            found = conn.execute("SELECT 1 FROM classes WHERE join_code = ?", (code,))
-            return found.fetchone() is not None
+        return bool(self._all("SELECT 1 FROM classes WHERE join_code = :code", code=code))
 
-    def _sweep(self, conn: Connection, now: float) -> None:
+    def _sweep(self, conn: Conn, now: float) -> None:
         """Delete classes nobody used for `expire_after` seconds, and what was theirs."""
         self._next_sweep = now + 60.0
         if not self.expire_after:
             return
-        cutoff = now - self.expire_after
-        conn.execute(
-            "DELETE FROM classes WHERE last_used < ? AND NOT EXISTS (SELECT 1 FROM students s "
-            "WHERE s.class_id = classes.id AND s.last_seen >= ?)",
-            (cutoff, cutoff),
-        )
+        conn.run(SWEEP, cutoff=now - self.expire_after)
         for table in ("activities", "students", "class_networks"):
-            conn.execute(f"DELETE FROM {table} WHERE class_id NOT IN (SELECT id FROM classes)")
-        conn.execute("DELETE FROM answers WHERE network_id NOT IN (SELECT id FROM networks)")
+            conn.run(f"DELETE FROM {table} WHERE class_id NOT IN (SELECT id FROM classes)")
+        conn.run("DELETE FROM answers WHERE network_id NOT IN (SELECT id FROM networks)")
+
+    def _classes(self, where: str, **params: Any) -> list[ClassRow]:
+        return [
+            _class(r)
+            for r in self._all(f"SELECT {CLASS_COLUMNS} FROM classes WHERE {where}", **params)
+        ]
 
     def get_class(self, class_id: str) -> ClassRow:
-        with self._read() as conn:
-            row = conn.execute(
-                f"SELECT {CLASS_COLUMNS} FROM classes WHERE id = ?", (class_id,)
-            ).fetchone()
-        if row is None:
-            raise Missing("class_id", "no class has this id (it may have expired)")
-        return _class(row)
+        for found in self._classes("id = :id", id=class_id):
+            return found
+        raise Missing("class_id", "no class has this id (it may have expired)")
 
     def class_by_code(self, code: str) -> ClassRow | None:
-        with self._read() as conn:
-            row = conn.execute(
-                f"SELECT {CLASS_COLUMNS} FROM classes WHERE join_code = ?", (code,)
-            ).fetchone()
-        return None if row is None else _class(row)
+        return next(iter(self._classes("join_code = :code", code=code)), None)
 
     def touch(self, found: ClassRow) -> None:
         """Count a teacher's call as use (at most once a minute)."""
         now = time.time()
         if now - found.last_used > TOUCH_EVERY:
             with self.store.writing() as conn:
-                conn.execute("UPDATE classes SET last_used = ? WHERE id = ?", (now, found.id))
+                conn.update("classes", dict(id=found.id, last_used=now))
 
     def activity(self, class_id: str, number: int) -> str:
-        with self._read() as conn:
-            row = conn.execute(
-                "SELECT body FROM activities WHERE class_id = ? AND number = ?",
-                (class_id, number),
-            ).fetchone()
-        if row is None:
-            raise Missing("activity", f"the class has no activity {number}")
-        return str(row[0])
+        sql = "SELECT body FROM activities WHERE class_id = :id AND number = :number"
+        for (body,) in self._all(sql, id=class_id, number=number):
+            return str(body)
+        raise Missing("activity", f"the class has no activity {number}")
 
     def set_paused(self, class_id: str, paused: bool) -> None:
         with self.store.writing() as conn:
-            conn.execute(
-                "UPDATE classes SET paused = ?, last_used = ? WHERE id = ?",
-                (int(paused), time.time(), class_id),
-            )
+            conn.update("classes", dict(id=class_id, paused=int(paused), last_used=time.time()))
             self.feed.publish(conn, class_id, "pause" if paused else "resume")
 
     def set_spotlight(self, class_id: str, student_ids: list[str]) -> None:
         with self.store.writing() as conn:
-            conn.execute(
-                "UPDATE classes SET spotlight = ? WHERE id = ?", (json.dumps(student_ids), class_id)
-            )
+            conn.update("classes", dict(id=class_id, spotlight=json.dumps(student_ids)))
             self.feed.publish(conn, class_id, "spotlight")
 
     # -- students ----------------------------------------------------------------------------
+    def _students(self, where: str, **params: Any) -> list[StudentRow]:
+        sql = f"SELECT {STUDENT_COLUMNS} FROM students WHERE {where}"
+        return [_student(r) for r in self._all(sql, **params)]
+
     def students(self, class_id: str) -> list[StudentRow]:
-        with self._read() as conn:
-            rows = conn.execute(
-                f"SELECT {STUDENT_COLUMNS} FROM students WHERE class_id = ? ORDER BY number",
-                (class_id,),
-            ).fetchall()
-        return [_student(r) for r in rows]
+        return self._students("class_id = :id ORDER BY number", id=class_id)
 
     def student(self, student_id: str) -> StudentRow:
-        with self._read() as conn:
-            row = conn.execute(
-                f"SELECT {STUDENT_COLUMNS} FROM students WHERE id = ?", (student_id,)
-            ).fetchone()
-        if row is None:
-            raise Missing("student_id", "no student of this class has this id")
-        return _student(row)
+        for found in self._students("id = :id", id=student_id):
+            return found
+        raise Missing("student_id", "no student of this class has this id")
 
     def student_by_key(self, class_id: str, key_hash: str) -> StudentRow | None:
-        with self._read() as conn:
-            row = conn.execute(
-                f"SELECT {STUDENT_COLUMNS} FROM students WHERE class_id = ? AND key_hash = ?",
-                (class_id, key_hash),
-            ).fetchone()
-        return None if row is None else _student(row)
+        found = self._students("class_id = :id AND key_hash = :key", id=class_id, key=key_hash)
+        return next(iter(found), None)
 
     def add_student(
         self,
@@ -387,14 +296,10 @@ class ClassroomDB:
     ) -> StudentRow | None:
         """Insert the student and their network; None if the class's activity changed since
         `found` was read (the caller builds the network again from the new one)."""
-        now = time.time()
+        now, staged = time.time(), self.store.stage(network)
         with self.store.writing() as conn:
             self.store.lock(conn, f"class:{found.id}")  # numbers, the count, the activity
-            (number, count, activity) = conn.execute(
-                "SELECT COALESCE(MAX(number), 0) + 1, COUNT(*), (SELECT activity_number FROM "
-                "classes WHERE id = ?) FROM students WHERE class_id = ?",
-                (found.id, found.id),
-            ).fetchone()
+            number, count, activity = conn.one(NEXT_STUDENT, id=found.id)
             if activity is None:
                 raise Missing("code", "no class has this code")
             if activity != found.activity_number:
@@ -405,145 +310,87 @@ class ClassroomDB:
                     f"the class already has its maximum of {max_students} students "
                     "(BACKPROP_MAX_STUDENTS_PER_CLASS)",
                 )
-            self._insert_network(conn, network)
-            loss = dataset_loss(network)
-            conn.execute(
-                "INSERT INTO students (id, class_id, number, name, key_hash, network_id, "
-                "updates, loss, losses, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    student_id,
-                    found.id,
-                    number,
-                    name(number),
-                    key_hash,
-                    network.id,
-                    network.updates,
-                    loss,
-                    json.dumps([] if loss is None else [loss]),
-                    now,
-                ),
-            )
-            conn.execute(
-                "INSERT INTO class_networks VALUES (?, ?, ?, ?)",
-                (network.id, found.id, student_id, found.activity_number),
-            )
+            owner = dict(class_id=found.id, activity_number=found.activity_number)
+            self._insert_network(conn, network, staged, owner | dict(student_id=student_id))
+            student = dict(id=student_id, class_id=found.id, number=number, name=name(number))
+            student |= dict(key_hash=key_hash, last_seen=now, **_card(network))
+            conn.insert("students", student)
             self.feed.publish(conn, found.id, "join", student_id)
-            row = conn.execute(
-                f"SELECT {STUDENT_COLUMNS} FROM students WHERE id = ?", (student_id,)
-            ).fetchone()
-        return _student(row)
+        return self.student(student_id)
 
     def seen(self, student: StudentRow) -> None:
         """A student came back (joined again)."""
         with self.store.writing() as conn:
-            conn.execute(
-                "UPDATE students SET last_seen = ? WHERE id = ?", (time.time(), student.id)
-            )
+            conn.update("students", dict(id=student.id, last_seen=time.time()))
 
-    def _insert_network(self, conn: Connection, network: StoredNetwork) -> None:
-        if not self.store.insert(conn, network):
+    def _insert_network(
+        self, conn: Conn, network: StoredNetwork, staged: bytes, owner: dict[str, Any]
+    ) -> None:
+        """A student's new network: `owner` is its class, student and activity number."""
+        if not self.store.insert(conn, network, staged):
             raise StoreFull(
                 f"the server already holds its maximum of {self.store.max_networks} networks",
                 setting="BACKPROP_MAX_NETWORKS",
             )
+        conn.insert("class_networks", dict(network_id=network.id, **owner))
 
     def push_activity(
-        self,
-        found: ClassRow,
-        activity: str,
-        networks: dict[str, StoredNetwork],
+        self, found: ClassRow, activity: str, networks: dict[str, StoredNetwork]
     ) -> bool:
         """Activity `found.activity_number + 1`, with a new network for each student (by
         id). False, and nothing changed, if another push came first or a student joined
         since `found` and the students were read: the caller reads them again."""
         number, now = found.activity_number + 1, time.time()
+        staged = {student_id: self.store.stage(n) for student_id, n in networks.items()}
         with self.store.writing() as conn:
             self.store.lock(conn, f"class:{found.id}")
-            current = conn.execute(
-                "SELECT activity_number FROM classes WHERE id = ?", (found.id,)
-            ).fetchone()
-            ids = {
-                r[0]
-                for r in conn.execute("SELECT id FROM students WHERE class_id = ?", (found.id,))
-            }
-            if current is None or current[0] != found.activity_number or ids != set(networks):
+            current = conn.one("SELECT activity_number FROM classes WHERE id = :id", id=found.id)
+            ids = conn.all("SELECT id FROM students WHERE class_id = :id", id=found.id)
+            if current != (found.activity_number,) or {i for (i,) in ids} != set(networks):
                 return False
-            conn.execute(
-                "UPDATE classes SET activity_number = ?, last_used = ? WHERE id = ?",
-                (number, now, found.id),
-            )
-            conn.execute("INSERT INTO activities VALUES (?, ?, ?)", (found.id, number, activity))
+            conn.update("classes", dict(id=found.id, activity_number=number, last_used=now))
+            conn.insert("activities", dict(class_id=found.id, number=number, body=activity))
             for student_id, network in networks.items():
-                self._insert_network(conn, network)
-                loss = dataset_loss(network)
-                conn.execute(
-                    "UPDATE students SET network_id = ?, updates = ?, loss = ?, losses = ?, "
-                    "phase = 'idle' WHERE id = ?",
-                    (
-                        network.id,
-                        network.updates,
-                        loss,
-                        json.dumps([] if loss is None else [loss]),
-                        student_id,
-                    ),
-                )
-                conn.execute(
-                    "INSERT INTO class_networks VALUES (?, ?, ?, ?)",
-                    (network.id, found.id, student_id, number),
-                )
+                owner = dict(class_id=found.id, student_id=student_id, activity_number=number)
+                self._insert_network(conn, network, staged[student_id], owner)
+                conn.update("students", dict(id=student_id, phase="idle", **_card(network)))
             self.feed.publish(conn, found.id, "activity")
         return True
 
     def networks_of(self, student_id: str) -> list[tuple[str, int]]:
         """(network id, activity number) of every network the student had, oldest first."""
-        with self._read() as conn:
-            rows = conn.execute(
-                "SELECT network_id, activity_number FROM class_networks WHERE student_id = ? "
-                "ORDER BY activity_number",
-                (student_id,),
-            ).fetchall()
-        return [(r[0], r[1]) for r in rows]
+        sql = (
+            "SELECT network_id, activity_number FROM class_networks WHERE student_id = :id "
+            "ORDER BY activity_number"
+        )
+        return [(r[0], r[1]) for r in self._all(sql, id=student_id)]
 
     def member(self, network_id: str) -> Membership | None:
-        with self._read() as conn:
+        with self.store.reading() as conn:
             return self.membership(conn, network_id)
 
     def note_phase(self, network_id: str, phase: str) -> None:
         """forward or backward on a class network: the card shows it (only the student's
         current network; other networks write nothing)."""
-        with self._read() as conn:
-            member = self.membership(conn, network_id)
+        member = self.member(network_id)
         if member is None or not member.current:
             return
         with self.store.writing() as conn:
-            conn.execute(
-                "UPDATE students SET phase = ?, last_seen = ? WHERE id = ?",
-                (phase, time.time(), member.student_id),
-            )
+            conn.update("students", dict(id=member.student_id, phase=phase, last_seen=time.time()))
             self.feed.publish(conn, member.class_id, "change", member.student_id)
 
     # -- answers -----------------------------------------------------------------------------
     def answers(self, network_id: str) -> dict[str, AnswerRow]:
-        with self._read() as conn:
-            rows = conn.execute(
-                "SELECT path, attempts, state, expected FROM answers WHERE network_id = ?",
-                (network_id,),
-            ).fetchall()
-        return {r[0]: AnswerRow(r[0], r[1], r[2], r[3]) for r in rows}
+        return self.answers_of([network_id])[network_id]
 
     def answers_of(self, network_ids: list[str]) -> dict[str, dict[str, AnswerRow]]:
-        """`answers` of many networks, in a query per 500 (a dashboard's every card)."""
+        """The answers of each network, in a query per 500 (a dashboard's every card)."""
         found: dict[str, dict[str, AnswerRow]] = {n: {} for n in network_ids}
-        with self._read() as conn:
-            for at in range(0, len(network_ids), 500):
-                part = network_ids[at : at + 500]
-                rows = conn.execute(
-                    "SELECT network_id, path, attempts, state, expected FROM answers "
-                    f"WHERE network_id IN ({','.join('?' * len(part))})",
-                    part,
-                ).fetchall()
-                for r in rows:
-                    found[r[0]][r[1]] = AnswerRow(r[1], r[2], r[3], r[4])
+        for at in range(0, len(network_ids), 500):
+            marks, ids = listed("id", network_ids[at : at + 500])
+            sql = "SELECT network_id, path, attempts, state, expected FROM answers WHERE "
+            for r in self._all(sql + f"network_id IN ({marks})", **ids):
+                found[r[0]][r[1]] = AnswerRow(*r[1:])
         return found
 
     def record_answer(
@@ -556,23 +403,16 @@ class ClassroomDB:
             member = self.membership(conn, network_id, gate=True)
             if member is not None and member.paused:
                 raise Paused()
-            row = conn.execute(
+            row = conn.one(
                 "SELECT path, attempts, state, expected FROM answers "
-                "WHERE network_id = ? AND path = ?",
-                (network_id, path),
-            ).fetchone()
-            new = decide(None if row is None else AnswerRow(*row))
-            conn.execute(
-                "INSERT INTO answers VALUES (?, ?, ?, ?, ?) ON CONFLICT (network_id, path) DO "
-                "UPDATE SET attempts = excluded.attempts, state = excluded.state, "
-                "expected = excluded.expected",
-                (network_id, path, new.attempts, new.state, new.expected),
+                "WHERE network_id = :id AND path = :path",
+                id=network_id,
+                path=path,
             )
+            new = decide(None if row is None else AnswerRow(*row))
+            conn.run(ANSWER, network_id=network_id, **asdict(new))
             if member is not None:
-                conn.execute(
-                    "UPDATE students SET last_seen = ? WHERE id = ?",
-                    (time.time(), member.student_id),
-                )
+                conn.update("students", dict(id=member.student_id, last_seen=time.time()))
                 if member.current:
                     self.feed.publish(conn, member.class_id, "answer", member.student_id)
         return new

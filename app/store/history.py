@@ -1,42 +1,29 @@
-"""The history of a network's states, kept beside it by both stores (docs/storage.md).
-
-Every change that `modify` saves (a step, a PATCH, a teacher's reset, a rewind) is written
-in the same transaction as the network itself: a history row (the weights, J over the stored
-dataset, the update count and the kind of change) pointing at a config row (layers,
-settings, seed and dataset), which is written only when those changed, so a step costs one
-row of weights. The network's `head` names the entry it is at.
-
-Entries are numbered 0, 1, 2… in the order they were made (`seq`). Rewinding moves the head
-back to an entry and keeps the entries after it: the branch, which a later rewind can
-return to (undo and redo). The next step or edit from a rewound state deletes the branch
-and continues from the head: the branch is replaced.
-
-Bounded in size: the newest `window` entries are all kept; older ones are thinned, every
-10th kept up to 10 windows back, every 100th up to 100 windows back, every 1,000th beyond
-(at most `window` of those); entry 0 is kept always. `window` is 1,000 unless the network's
-weights are large: it shrinks so that the kept entries hold at most HISTORY_BYTES of weights
-(never below 10 entries).
-
-SQL here is written once for both databases, with `?` placeholders (PostgreSQL's driver
-gets them as `%s`).
+"""The history of a network's states (docs/storage.md). Each change `modify` saves is an
+entry, written in the change's transaction: the weights, J, the update count and the kind of
+change, pointing at a config row (layers, settings, seed, dataset) written only when those
+changed, so a step costs one row of weights. Entries are numbered 0, 1, 2… (`seq`) and the
+network's `head` names the one it is at. A rewind moves the head back and keeps the entries
+after it (the branch: undo, redo); the next change from there replaces the branch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from app import nn
+from app.nn import Params
 from app.schemas import engine_config
-from app.store.base import Connection, NotFound, StoredNetwork
+from app.store.base import NotFound, StoredNetwork
+from app.store.rows import EncodedDataset, decode, decode_params
+from app.store.sql import Conn, listed
 
 Kind = Literal["create", "step", "edit"]
-EncodedDataset = tuple[int | None, bytes | None, int | None]
-"""A dataset as stored: (examples, zlib blob of x, y and the test part's x, y, test examples)."""
 
 WINDOW = 1000
-"""Entries kept whole (the newest), unless the weights are large (see `window`)."""
+"""The newest entries, kept whole; fewer for large weights (`window`). Entry 0 stays too."""
 MIN_WINDOW = 10
 HISTORY_BYTES = 8 * 2**20
 """The bytes of weights a network's history may hold (its bound; docs/storage.md)."""
@@ -46,70 +33,8 @@ LEVELS = (10, 100, 1000)
 ENTRY_OVERHEAD = 64
 """Bytes a history row costs beyond its weights (keys, counters, J), for the bound."""
 THIN_SHARE = 10
-"""Thinning runs when an entry's number is a multiple of a tenth of the window (it reads the
-number of every entry older than the window), so at most a tenth of a window more entries
-are kept between two runs."""
-
-TABLES_SQLITE = [
-    """CREATE TABLE IF NOT EXISTS history (
-        network_id TEXT NOT NULL,
-        seq        INTEGER NOT NULL,
-        updates    INTEGER NOT NULL,
-        kind       TEXT NOT NULL,
-        loss       REAL,
-        params     BLOB NOT NULL,
-        config     INTEGER NOT NULL,
-        PRIMARY KEY (network_id, seq)
-    )""",
-    """CREATE TABLE IF NOT EXISTS history_configs (
-        network_id    TEXT NOT NULL,
-        seq           INTEGER NOT NULL,
-        layers        TEXT NOT NULL,
-        settings      TEXT NOT NULL,
-        seed          INTEGER NOT NULL,
-        shared        INTEGER NOT NULL,
-        dataset_n     INTEGER,
-        dataset       BLOB,
-        dataset_codec TEXT,
-        PRIMARY KEY (network_id, seq)
-    )""",
-    "ALTER TABLE networks ADD COLUMN history_head INTEGER",
-    """CREATE TRIGGER IF NOT EXISTS networks_history_gone AFTER DELETE ON networks BEGIN
-        DELETE FROM history WHERE network_id = OLD.id;
-        DELETE FROM history_configs WHERE network_id = OLD.id;
-    END""",
-    "ALTER TABLE networks ADD COLUMN history_tip INTEGER",
-]
-"""SQLite's migrations for the history (a deleted or expired network takes its history).
-Rowid tables, not WITHOUT ROWID: those keep at most about a quarter of a page of a row in
-the page, and a 2 KB row of weights took an overflow page of 4 KB of its own."""
-
-TABLES_POSTGRES = """
-    CREATE TABLE history (
-        network_id TEXT NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
-        seq        BIGINT NOT NULL,
-        updates    BIGINT NOT NULL,
-        kind       TEXT NOT NULL,
-        loss       DOUBLE PRECISION,
-        params     BYTEA NOT NULL,
-        config     BIGINT NOT NULL,
-        PRIMARY KEY (network_id, seq)
-    );
-    CREATE TABLE history_configs (
-        network_id    TEXT NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
-        seq           BIGINT NOT NULL,
-        layers        TEXT NOT NULL,
-        settings      TEXT NOT NULL,
-        seed          BIGINT NOT NULL,
-        shared        INTEGER NOT NULL,
-        dataset_n     INTEGER,
-        dataset       BYTEA,
-        dataset_codec TEXT,
-        PRIMARY KEY (network_id, seq)
-    );
-    ALTER TABLE networks ADD COLUMN history_head BIGINT;
-    ALTER TABLE networks ADD COLUMN history_tip BIGINT;
-"""
+"""Thinning (which reads the number of every entry older than the window) runs at every
+tenth of a window, so at most a tenth of a window more entries are kept between runs."""
 
 
 @dataclass(frozen=True)
@@ -194,127 +119,104 @@ def thinned(seqs: Sequence[int], size: int, newest: int | None = None) -> list[i
     return sorted(drop)
 
 
-class HistorySQL:
-    """The history's statements, written once for both backends (`?` placeholders; the
-    PostgreSQL store passes a connection that translates them)."""
+UNSHARE = (
+    "UPDATE history_configs SET shared = 0, dataset_n = :n, dataset = :blob, test_n = :test_n, "
+    "dataset_codec = 'zlib' WHERE network_id = :id AND shared = 1"
+)
+"""The configs that read the network's dataset get their own copy: it is being replaced."""
+APPEND = (
+    "INSERT INTO history (network_id, seq, updates, kind, loss, params, config) "
+    "SELECT :network_id, :seq, :updates, :kind, :loss, :params, config FROM history "
+    "WHERE network_id = :network_id AND seq = :seq - 1"
+)
+"""An entry with the config of the one before it (a step: one row of weights)."""
 
-    def run(self, conn: Connection, sql: str, params: Iterable[Any] = ()) -> Any:
-        return conn.execute(sql, tuple(params))
+
+class HistorySQL:
+    """The history's statements (app/store/sql.py's neutral form)."""
 
     def write(
         self,
-        conn: Connection,
+        conn: Conn,
         network: StoredNetwork,
         step: Plan,
         encoded: bytes,
         config: tuple[str, str, int] | None,
         old_dataset: EncodedDataset | None,
     ) -> None:
-        """Write what `step` plans, inside the change's transaction, after the network's row.
-        `encoded`: the weights as stored; `config`: (layers, settings, seed) as stored, when
-        they differ from the head entry's (else None); `old_dataset`: the dataset the network
-        held before, encoded, when the change replaced it (else None).
-
-        A config row holds no copy of the network's current dataset (`shared`): entries
-        with the dataset the network has now read it from the network's row, and get a copy
-        of their own only when the network's dataset is replaced."""
+        """Write what `step` plans, in the change's transaction, after the network's row:
+        `encoded` is the weights as stored, `config` (layers, settings, seed) when they differ
+        from the head entry's, `old_dataset` the dataset the network held before, encoded,
+        when the change replaced it (until then, configs read the network's own: `shared`).
+        J is `network.loss`, computed before the transaction."""
         nid, seq = network.id, step.seq
         if old_dataset is not None and not step.restart:
-            self.run(
-                conn,
-                "UPDATE history_configs SET shared = 0, dataset_n = ?, dataset = ?, "
-                "test_n = ?, dataset_codec = 'zlib' WHERE network_id = ? AND shared = 1",
-                (*old_dataset, nid),
-            )
+            n, blob, test_n = old_dataset
+            conn.run(UNSHARE, n=n, blob=blob, test_n=test_n, id=nid)
         if not step.append:
             return
-        if step.restart:
-            self.run(conn, "DELETE FROM history WHERE network_id = ?", (nid,))
-            self.run(conn, "DELETE FROM history_configs WHERE network_id = ?", (nid,))
-        elif step.branch:  # the branch past the head is replaced
-            sql = "DELETE FROM history WHERE network_id = ? AND seq >= ?"
-            if self.run(conn, sql, (nid, seq)).rowcount:
-                sql = "DELETE FROM history_configs WHERE network_id = ? AND seq >= ?"
-                self.run(conn, sql, (nid, seq))
-        loss = network.loss if network.loss is not None else dataset_loss(network)
-        values = (nid, seq, network.updates, step.kind, loss, encoded)
-        if config is None:
-            written = self.run(
-                conn,
-                "INSERT INTO history (network_id, seq, updates, kind, loss, params, config) "
-                "SELECT ?, ?, ?, ?, ?, ?, config FROM history WHERE network_id = ? AND seq = ?",
-                (*values, nid, seq - 1),
-            ).rowcount
-            if written != 1:
+        if step.restart or step.branch:  # all, or the branch past the head: replaced
+            where = "network_id = :id" + ("" if step.restart else " AND seq >= :seq")
+            deleted = conn.run(f"DELETE FROM history WHERE {where}", id=nid, seq=seq).rowcount
+            if deleted or step.restart:
+                conn.run(f"DELETE FROM history_configs WHERE {where}", id=nid, seq=seq)
+        entry = dict(network_id=nid, seq=seq, updates=network.updates, kind=step.kind)
+        entry |= dict(loss=network.loss, params=encoded, config=seq)
+        if config is None:  # the head entry's config
+            if conn.run(APPEND, **entry).rowcount != 1:
                 raise LookupError(f"history entry {seq - 1} of {nid} is missing")
         else:
-            self.run(
-                conn,
-                "INSERT INTO history_configs (network_id, seq, layers, settings, seed, shared) "
-                "VALUES (?, ?, ?, ?, ?, 1)",
-                (nid, seq, *config),
-            )
-            self.run(
-                conn,
-                "INSERT INTO history (network_id, seq, updates, kind, loss, params, config) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (*values, seq),
-            )
-        size = window(parameters(network))
+            layers, settings, seed = config
+            row = dict(network_id=nid, seq=seq, layers=layers, settings=settings, seed=seed)
+            conn.insert("history_configs", row | {"shared": 1})
+            conn.insert("history", entry)
+        size = window(sum(int(a.size) for a in [*network.params.weights, *network.params.biases]))
         if seq % max(1, size // THIN_SHARE) == 0:
             self.thin(conn, nid, seq, size)
 
-    def thin(self, conn: Connection, network_id: str, newest: int, size: int) -> int:
+    def thin(self, conn: Conn, network_id: str, newest: int, size: int) -> int:
         """Remove what the bound does not keep, `newest` being the newest entry; the number
         of entries removed. Reads only the numbers older than the window."""
-        rows = self.run(
-            conn,
-            "SELECT seq FROM history WHERE network_id = ? AND seq <= ? ORDER BY seq",
-            (network_id, newest - size),
-        ).fetchall()
+        rows = conn.all(
+            "SELECT seq FROM history WHERE network_id = :id AND seq <= :last ORDER BY seq",
+            id=network_id,
+            last=newest - size,
+        )
         drop = thinned([int(r[0]) for r in rows], size, newest)
         for at in range(0, len(drop), 500):
-            part = drop[at : at + 500]
-            marks = ", ".join("?" for _ in part)
-            self.run(
-                conn,
-                f"DELETE FROM history WHERE network_id = ? AND seq IN ({marks})",
-                (network_id, *part),
-            )
+            marks, seqs = listed("seq", drop[at : at + 500])
+            sql = f"DELETE FROM history WHERE network_id = :id AND seq IN ({marks})"
+            conn.run(sql, id=network_id, **seqs)
         if drop:
-            self.run(
-                conn,
-                "DELETE FROM history_configs WHERE network_id = ? AND seq NOT IN "
-                "(SELECT config FROM history WHERE network_id = ?)",
-                (network_id, network_id),
+            conn.run(
+                "DELETE FROM history_configs WHERE network_id = :id AND seq NOT IN "
+                "(SELECT config FROM history WHERE network_id = :id)",
+                id=network_id,
             )
         return len(drop)
 
     # -- reading (each one statement, so it sees one committed state) --------------------------
-    def entries(
-        self, conn: Connection, network_id: str, cutoff: float
-    ) -> tuple[int | None, list[Entry]]:
+    def entries(self, conn: Conn, network_id: str, cutoff: float) -> tuple[int | None, list[Entry]]:
         """The network's head and its entries, oldest first (NotFound without the network,
         or once it expired: last used before `cutoff`)."""
-        rows = self.run(
-            conn,
+        rows = conn.all(
             "SELECT n.history_head, h.seq, h.updates, h.kind, h.loss FROM networks n "
-            "LEFT JOIN history h ON h.network_id = n.id WHERE n.id = ? AND n.last_used >= ? "
-            "ORDER BY h.seq",
-            (network_id, cutoff),
-        ).fetchall()
+            "LEFT JOIN history h ON h.network_id = n.id "
+            "WHERE n.id = :id AND n.last_used >= :cutoff ORDER BY h.seq",
+            id=network_id,
+            cutoff=cutoff,
+        )
         if not rows:
             raise NotFound(network_id)
         found = [Entry(int(r[1]), int(r[2]), str(r[3]), r[4]) for r in rows if r[1] is not None]
         return rows[0][0], found
 
-    def state(self, conn: Connection, network_id: str, updates: int, seq: int | None) -> Any:
-        """The row of the entry at `updates` (the last one recorded there, or entry `seq` if
-        that is one of them): seq, updates, params, layers, settings, seed, dataset_n,
-        dataset, dataset_codec, test_n; None if there is none."""
-        where = "" if seq is None else " AND h.seq = ?"
-        return self.run(
-            conn,
+    def state(
+        self, conn: Conn, network_id: str, updates: int, seq: int | None
+    ) -> StoredNetwork | None:
+        """The state of the entry at `updates` (the last one recorded there, or entry `seq` if
+        that is one of them), as a network with its entry number as head; None if none."""
+        row = conn.one(
             "SELECT h.seq, h.updates, h.params, c.layers, c.settings, c.seed, "
             "CASE WHEN c.shared = 1 THEN n.dataset_n ELSE c.dataset_n END, "
             "CASE WHEN c.shared = 1 THEN n.dataset ELSE c.dataset END, "
@@ -322,24 +224,27 @@ class HistorySQL:
             "CASE WHEN c.shared = 1 THEN n.test_n ELSE c.test_n END "
             "FROM history h JOIN networks n ON n.id = h.network_id JOIN history_configs c "
             "ON c.network_id = h.network_id AND c.seq = h.config "
-            f"WHERE h.network_id = ? AND h.updates = ?{where} ORDER BY h.seq DESC LIMIT 1",
-            (network_id, updates) if seq is None else (network_id, updates, seq),
-        ).fetchone()
-
-    def trace(self, conn: Connection, network_id: str) -> list[Any]:
-        """(layers, updates, loss, params) of the entries from the first to the head that
-        have the network's layers, oldest first."""
-        return list(
-            self.run(
-                conn,
-                "SELECT n.layers, h.updates, h.loss, h.params FROM networks n "
-                "JOIN history h ON h.network_id = n.id AND h.seq <= n.history_head "
-                "JOIN history_configs c ON c.network_id = h.network_id AND c.seq = h.config "
-                "AND c.layers = n.layers WHERE n.id = ? ORDER BY h.seq",
-                (network_id,),
-            ).fetchall()
+            "WHERE h.network_id = :id AND h.updates = :updates"
+            + ("" if seq is None else " AND h.seq = :seq")
+            + " ORDER BY h.seq DESC LIMIT 1",
+            id=network_id,
+            updates=updates,
+            seq=seq,
         )
+        if row is None:
+            return None
+        head, updates, params, *config = row[:6]
+        return decode(network_id, config, params, row[6:], updates=int(updates), head=int(head))
 
-
-def parameters(network: StoredNetwork) -> int:
-    return sum(int(a.size) for a in [*network.params.weights, *network.params.biases])
+    def trace(self, conn: Conn, network_id: str) -> list[tuple[int, float | None, Params]]:
+        """(updates, J, weights) of the entries from the first to the head that have the
+        network's layers, oldest first."""
+        rows = conn.all(
+            "SELECT n.layers, h.updates, h.loss, h.params FROM networks n "
+            "JOIN history h ON h.network_id = n.id AND h.seq <= n.history_head "
+            "JOIN history_configs c ON c.network_id = h.network_id AND c.seq = h.config "
+            "AND c.layers = n.layers WHERE n.id = :id ORDER BY h.seq",
+            id=network_id,
+        )
+        layers = json.loads(rows[0][0]) if rows else []
+        return [(int(r[1]), r[2], decode_params(layers, bytes(r[3]))) for r in rows]

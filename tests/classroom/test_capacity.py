@@ -17,7 +17,7 @@ import pytest
 from app.api.networks import build
 from app.schemas import NetworkCreate
 from app.store import NotFound, SQLiteStore, StoredNetwork, StoreFull
-from app.store import sqlite as sqlite_module
+from app.store import core as core_module
 from tests.classroom.conftest import MakeClient
 
 DAY = 86400.0
@@ -97,7 +97,7 @@ def test_create_sweeps_expired_networks_at_most_once_a_minute(
         def time() -> float:
             return now[0]
 
-    monkeypatch.setattr(sqlite_module, "time", Clock)
+    monkeypatch.setattr(core_module, "time", Clock)
     database = tmp_path / "s.sqlite3"
     store = SQLiteStore(str(database), expire_after=DAY)
     first = new()

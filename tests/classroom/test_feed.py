@@ -37,7 +37,7 @@ def run_alone(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
 
 
 def publish(feed: SQLiteFeed, class_id: str, kind: str, student: str | None = None) -> None:
-    with feed.store._write() as conn:
+    with feed.store.writing() as conn:
         feed.publish(conn, class_id, kind, student)
 
 
@@ -74,11 +74,12 @@ def test_old_events_are_pruned(tmp_path: Path) -> None:
     store = SQLiteStore(str(tmp_path / "feed.sqlite3"))
     feed = SQLiteFeed(store, keep=60.0)
     publish(feed, "A", "change", "s1")
-    with store._write() as conn:
-        conn.execute("UPDATE events SET at = ?", (time.time() - 61,))
+    with store.writing() as conn:
+        conn.run("UPDATE events SET at = :at", at=time.time() - 61)
     publish(feed, "A", "change", "s2")
     feed._prune()
-    rows = store._connection().execute("SELECT student_id FROM events").fetchall()
+    with store.reading() as conn:
+        rows = conn.all("SELECT student_id FROM events")
     assert [r[0] for r in rows] == ["s2"]
     store.close()
 

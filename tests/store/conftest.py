@@ -49,8 +49,5 @@ def store(make_store: MakeStore) -> NetworkStore:
 
 def execute(store: NetworkStore, sql: str) -> None:
     """Run `sql` on the store's own database, behind its back (to age or damage rows)."""
-    if isinstance(store, SQLiteStore):
-        store._connection().execute(sql)
-    else:
-        with store._connection() as conn:  # type: ignore[attr-defined]
-            conn.execute(sql)
+    with store.reading() as conn:  # type: ignore[attr-defined]
+        conn.raw.execute(sql)

@@ -13,6 +13,7 @@ from app import nn
 from app.schemas import NetworkSettings
 from app.store import NotFound, StoredNetwork, StoreFull
 from app.store.base import SchemaTooNew
+from app.store.schema import SCHEMA_VERSION
 from tests.store.conftest import execute
 
 
@@ -158,12 +159,8 @@ def test_a_changed_dataset_and_settings_are_saved(make_store):
 def test_a_database_from_a_newer_release_is_refused_with_both_versions(make_store, backend):
     store = make_store()
     if backend == "postgres":
-        from app.store.postgres import SCHEMA_VERSION
-
         execute(store, f"UPDATE schema_version SET version = {SCHEMA_VERSION + 1}")
     else:
-        from app.store.sqlite import SCHEMA_VERSION
-
         execute(store, f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(SchemaTooNew) as error:
         make_store()

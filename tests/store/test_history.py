@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 
-from app.store import SQLiteStore, history
+from app.store import history
 from app.store.base import NotRecorded
 from app.store.history import thinned, window
 from tests.store.conftest import execute
@@ -121,10 +121,8 @@ def rows_of(store, network_id: str) -> int:
         f"SELECT (SELECT COUNT(*) FROM history WHERE network_id = '{network_id}') + "
         f"(SELECT COUNT(*) FROM history_configs WHERE network_id = '{network_id}')"
     )
-    if isinstance(store, SQLiteStore):
-        return int(store._connection().execute(sql).fetchone()[0])
-    with store._connection() as conn:
-        return int(conn.execute(sql).fetchone()[0])
+    with store.reading() as conn:
+        return int(conn.raw.execute(sql).fetchone()[0])
 
 
 def test_a_deleted_network_takes_its_history(make_store):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from app.store import SQLiteStore, StoreUnavailable
-from app.store.sqlite import COLUMNS
+from app.store.rows import COLUMNS
 from tests.store.conftest import execute
 from tests.store.test_contract import network
 

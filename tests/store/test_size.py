@@ -12,7 +12,7 @@ import pytest
 from app import nn
 from app.schemas import NetworkSettings
 from app.store import StoredNetwork, StoreFull
-from app.store.sqlite import decode_dataset, encode_dataset
+from app.store.rows import decode_dataset, encode_dataset
 from tests.store.conftest import execute
 
 
@@ -64,10 +64,17 @@ def network(i: int, dataset: tuple[np.ndarray, np.ndarray] | None = None) -> Sto
     return StoredNetwork(f"n{i}", NetworkSettings(), 0, nn.init_params([2, 2, 1], 0), dataset)
 
 
+def empty(make_store) -> int:
+    """The bytes a database holds with no network (SQLite counts its tables' first pages)."""
+    store = make_store()
+    with store.writing() as conn:
+        return int(store._stored_bytes(conn))
+
+
 def test_the_quota_refuses_what_would_pass_it_and_names_its_setting(make_store):
     rng = np.random.default_rng(2)
     big = (rng.normal(size=(2000, 2)), rng.normal(size=(2000, 1)))  # random: no compression
-    store = make_store(max_stored_bytes=200_000)
+    store = make_store(max_stored_bytes=empty(make_store) + 200_000)
     stored = 0
     with pytest.raises(StoreFull) as full:
         for i in range(100):
@@ -83,7 +90,7 @@ def test_the_quota_refuses_what_would_pass_it_and_names_its_setting(make_store):
 def test_a_new_dataset_past_the_quota_is_refused_and_the_network_kept(make_store):
     rng = np.random.default_rng(5)
     big = (rng.normal(size=(5000, 2)), rng.normal(size=(5000, 1)))  # about 120 KB
-    store = make_store(max_stored_bytes=100_000)
+    store = make_store(max_stored_bytes=empty(make_store) + 100_000)
     store.create(network(0))
 
     def give_dataset(n: StoredNetwork) -> None:
@@ -97,7 +104,7 @@ def test_a_new_dataset_past_the_quota_is_refused_and_the_network_kept(make_store
 def test_expired_networks_are_swept_before_the_quota_refuses(make_store):
     rng = np.random.default_rng(3)
     big = (rng.normal(size=(2000, 2)), rng.normal(size=(2000, 1)))
-    store = make_store(max_stored_bytes=200_000, expire_after=60)
+    store = make_store(max_stored_bytes=empty(make_store) + 200_000, expire_after=60)
     for i in range(3):  # about 48 KB each: three fit, six do not
         store.create(network(i, big))
     execute(store, "UPDATE networks SET last_used = 0")  # long unused

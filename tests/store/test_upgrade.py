@@ -1,22 +1,29 @@
-"""A database written by the first release opens in this one with every network intact.
+"""Databases written by earlier releases open in this one with everything intact.
 
-tests/store/fixtures/release-0.1.0.sqlite3 was made by that release's own code
-(fixtures/make_release_db.py says how); release-0.1.0.json holds what it answered for each
-network then."""
+Each fixture was made by that release's own code, which saved what it answered beside it:
+release-0.1.0.sqlite3 by the first release (fixtures/make_release_db.py says how), and
+release-e527013.sqlite3 and .pg.sql by the last release before the one store over two
+drivers, on SQLite and on PostgreSQL (fixtures/make_previous.py), with networks, their
+histories (a branch, a replaced dataset, a test part), and a class with students, two
+activities and answers."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import sqlite3
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from app.store import SQLiteStore
 from app.store.base import SchemaTooNew
-from app.store.sqlite import SCHEMA_VERSION
+from app.store.schema import SCHEMA_VERSION
+from tests.postgres import bindir
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ADDED = {"l2": 0.0}
@@ -33,6 +40,7 @@ def old_database(tmp_path: Path) -> Path:
 
 def test_every_network_reads_back_bit_for_bit_and_steps(old_database, monkeypatch):
     monkeypatch.setenv("BACKPROP_DATABASE", str(old_database))
+    monkeypatch.setenv("BACKPROP_EXPIRE_AFTER_DAYS", "0")  # however old the fixture grows
     from app.config import get_settings
     from app.main import create_app
 
@@ -65,6 +73,7 @@ def test_a_database_from_a_newer_release_is_refused_with_both_versions(old_datab
 
 def test_an_upgraded_database_keeps_a_test_part(old_database, monkeypatch):
     monkeypatch.setenv("BACKPROP_DATABASE", str(old_database))
+    monkeypatch.setenv("BACKPROP_EXPIRE_AFTER_DAYS", "0")
     from app.config import get_settings
     from app.main import create_app
 
@@ -101,3 +110,95 @@ def test_an_old_network_has_history_from_its_first_change_after_the_upgrade(old_
     assert current == 0
     assert [(e.seq, e.updates, e.kind) for e in entries] == [(0, old.updates + 1, "step")]
     store.close()
+
+
+# -- the last release before one store: SQLite at user_version 8, PostgreSQL at version 3 -------
+PREVIOUS = "release-e527013"
+
+
+@pytest.fixture
+def previous(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database as that release left it: a copy of the SQLite file, or the dump loaded
+    into a fresh PostgreSQL database; its path or URL."""
+    if backend == "sqlite":
+        path = tmp_path / "previous.sqlite3"
+        shutil.copy(FIXTURES / f"{PREVIOUS}.sqlite3", path)
+        yield str(path)
+        return
+    url = request.getfixturevalue("postgres_url")
+    psql = [str(bindir() / "psql"), "--quiet", "-v", "ON_ERROR_STOP=1", "--dbname", url]
+    subprocess.run([*psql, "-f", str(FIXTURES / f"{PREVIOUS}.pg.sql")], check=True)
+    yield url
+
+
+def every_row(backend: str, where: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, read behind the store's back (the schema's own number aside)."""
+    if backend == "sqlite":
+        conn: Any = sqlite3.connect(where)
+        names = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+    else:
+        import psycopg
+
+        conn = psycopg.connect(where)
+        names = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+    try:
+        tables = [t for (t,) in conn.execute(names).fetchall() if t != "schema_version"]
+        return {
+            t: sorted((tuple(r) for r in conn.execute(f"SELECT * FROM {t}")), key=repr)
+            for t in tables
+        }
+    finally:
+        conn.close()
+
+
+def test_every_row_of_the_previous_release_is_kept_bit_for_bit(backend, previous):
+    before = every_row(backend, previous)
+    assert len(before["networks"]) == 7 and len(before["history"]) == 19
+    assert [len(before[t]) for t in ("classes", "students", "activities", "answers")] == [
+        1,
+        2,
+        2,
+        2,
+    ]
+    if backend == "sqlite":
+        store = SQLiteStore(previous)
+    else:
+        from app.store.postgres import PostgresStore
+
+        store = PostgresStore(previous, pool_min=0)
+    store.close()
+    assert every_row(backend, previous) == before  # blobs and floats compared exactly
+
+
+def test_the_previous_release_s_answers_hold_after_the_upgrade(backend, previous, monkeypatch):
+    """Every network, its history and each recorded state, every class's dashboard and
+    students' views read back as that release answered them; then every network steps."""
+    setting = "BACKPROP_DATABASE" if backend == "sqlite" else "BACKPROP_DATABASE_URL"
+    monkeypatch.setenv(setting, previous)
+    monkeypatch.setenv("BACKPROP_EXPIRE_AFTER_DAYS", "0")
+    from app.config import get_settings
+    from app.main import create_app
+
+    then = json.loads((FIXTURES / f"{PREVIOUS}-{backend}.json").read_text())
+    get_settings.cache_clear()
+    with TestClient(create_app()) as client:
+        for class_id, answered in then["classes"].items():
+            teacher = {"Authorization": f"Bearer {answered['teacher_key']}"}
+            assert (
+                client.get(f"/api/classes/{class_id}", headers=teacher).json()
+                == answered["dashboard"]
+            )
+            for network_id, view in answered["views"].items():
+                assert client.get(f"/api/networks/{network_id}/classroom").json() == view
+        for network_id, answered in then["networks"].items():
+            base = f"/api/networks/{network_id}"
+            assert client.get(f"{base}/history").json() == answered["history"]
+            for entry in answered["history"]["entries"]:
+                past = client.get(f"{base}/history/{entry['update']}?entry={entry['entry']}")
+                assert past.json() == answered["states"][str(entry["entry"])]
+            assert client.get(base).json() == answered["state"]
+            stepped = client.post(f"{base}/step", json={"epochs": 1})
+            assert stepped.status_code == 200, stepped.text
+            kept = client.get(f"{base}/history").json()["entries"]
+            assert kept[-1]["update"] == answered["state"]["updates"] + 1
+    get_settings.cache_clear()

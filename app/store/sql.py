@@ -1,0 +1,94 @@
+"""SQL written once for both databases: a neutral form that each driver's dialect compiles.
+
+A statement names its parameters (`:name`, passed as keywords) and spells the two things the
+databases do not share as fields: `{blob}`, the type of a byte string, and `{lock:…}`, a row
+lock (`{lock:FOR UPDATE}`), which PostgreSQL keeps and SQLite drops (its write transactions
+run one at a time). A dialect compiles a statement once into its driver's text (sqlite3's
+`?`, psycopg's `%s`) and the order of its parameters. The few statements with no common form
+(a database's size, its schema version) are written per dialect where they are used.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+NAME = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+"""A parameter: `:name`, not a cast (`::text`) nor inside a word."""
+
+
+class _Lock:
+    def __init__(self, kept: bool) -> None:
+        self.kept = kept
+
+    def __format__(self, clause: str) -> str:
+        return clause if self.kept else ""
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    mark: str
+    blob: str
+    row_locks: bool
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019  (two dialects, alive for good)
+    def compile(self, sql: str) -> tuple[str, tuple[str, ...]]:
+        """The driver's text of `sql` and the names of its parameters, in order."""
+        text = sql.format(blob=self.blob, lock=_Lock(self.row_locks))
+        if self.mark == "%s":
+            text = text.replace("%", "%%")
+        return NAME.sub(self.mark, text), tuple(NAME.findall(text))
+
+
+SQLITE = Dialect("sqlite", "?", "BLOB", row_locks=False)
+POSTGRES = Dialect("postgres", "%s", "BYTEA", row_locks=True)
+
+
+@functools.cache
+def _insert(table: str, names: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES (:{', :'.join(names)})"
+
+
+@functools.cache
+def _update(table: str, names: tuple[str, ...], key: str) -> str:
+    sets = ", ".join(f"{n} = :{n}" for n in names if n != key)
+    return f"UPDATE {table} SET {sets} WHERE {key} = :{key}"
+
+
+class Conn:
+    """A connection of either driver, running statements in the neutral form."""
+
+    __slots__ = ("dialect", "raw")
+
+    def __init__(self, raw: Any, dialect: Dialect) -> None:
+        self.raw, self.dialect = raw, dialect
+
+    def run(self, sql: str, /, **params: Any) -> Any:
+        """Execute; the driver's cursor (fetchone, fetchall, rowcount, iteration)."""
+        text, names = self.dialect.compile(sql)
+        return self.raw.execute(text, [params[name] for name in names])
+
+    def one(self, sql: str, /, **params: Any) -> Any:
+        """The first row (a tuple), or None."""
+        return self.run(sql, **params).fetchone()
+
+    def all(self, sql: str, /, **params: Any) -> list[Any]:
+        return list(self.run(sql, **params).fetchall())
+
+    def insert(self, table: str, row: Mapping[str, Any]) -> Any:
+        """INSERT one row, its columns by name."""
+        return self.run(_insert(table, tuple(row)), **row)
+
+    def update(self, table: str, row: Mapping[str, Any], key: str = "id") -> Any:
+        """UPDATE the row whose `key` column is `row[key]`: its other columns by name."""
+        return self.run(_update(table, tuple(row), key), **row)
+
+
+def listed(name: str, values: list[Any]) -> tuple[str, dict[str, Any]]:
+    """`:name0, :name1, …` and their values, for an IN list."""
+    marks = ", ".join(f":{name}{i}" for i in range(len(values)))
+    return marks, {f"{name}{i}": value for i, value in enumerate(values)}
