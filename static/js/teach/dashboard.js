@@ -15,7 +15,7 @@ import {
   sparklinePath,
   toggleSpotlight,
 } from './cards.js';
-import { preference, takeKey } from './key.js';
+import { keepKey, keyFrom, preference, takeKey } from './key.js';
 import { drawMini } from './mini.js';
 import { pushForm } from './push.js';
 
@@ -251,13 +251,41 @@ function showKeyOnce() {
 
 const STREAM_TEXT = { open: 'Live', waiting: 'Connection lost: trying again…' };
 
+/** No key, or not this class's: say what is needed and take the link; nothing else shows. */
+function askForKey() {
+  $('#no-key').hidden = false;
+  $('#key-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = $('#key-link').value;
+    const pasted = keyFrom(text);
+    if (!pasted.key) {
+      $('#key-error').textContent =
+        'This is not a dashboard link: paste the whole address that ends in #key=….';
+      $('#key-error').hidden = false;
+      return;
+    }
+    if (pasted.classId && pasted.classId !== classId) {
+      window.location.assign(text.trim()); // another class's dashboard: open that one
+      return;
+    }
+    keepKey(classId, pasted.key);
+    window.location.reload();
+  });
+}
+
+/** The class's own controls, once the server took the key. */
+function showClass() {
+  showKeyOnce(); // a key the server refused is not worth keeping
+  $('#class-view').hidden = false;
+  $('#class-actions').hidden = false;
+}
+
 async function init() {
   if (!key) {
-    $('#no-key').hidden = false;
+    askForKey();
     return;
   }
   t = teacherApi(classId, key);
-  showKeyOnce();
   const server = await api.serverTime();
   if (server !== null) skew = Math.round(server - Date.now() / 1000); // whole seconds: Date has no more
   const refused = await guarded(async () => {
@@ -269,6 +297,7 @@ async function init() {
     $('#join-url').textContent = `${window.location.host}/join`;
     state = fromSnapshot(snapshot);
     renderAll();
+    showClass();
     const presets = await api.presets().catch(() => ({ presets: [] }));
     pushForm($('#push-form'), {
       presets: presets.presets || [],
@@ -300,7 +329,7 @@ async function init() {
   if (refused?.status === 401 || refused?.status === 403) {
     // a key of another class, or a mistyped one
     showError('');
-    $('#no-key').hidden = false;
+    askForKey();
   }
   if (!state) return;
   setInterval(() => {
