@@ -314,13 +314,15 @@ def reset(
 @router.get(
     "/api/classes/{class_id}/export.csv",
     responses={
-        200: {"content": {"text/csv": {}}, "description": "One row per student."},
+        200: {"content": {"text/csv": {}}, "description": "One row per student and activity."},
         **TEACHER,
     },
     summary="Export the class as CSV",
 )
 def export_csv(found: TeacherDep, classroom: ClassroomDep) -> Response:
-    """Columns number, name, network_id, updates, loss, answers_tried, answers_right."""
+    """One row per student and activity, by activity then student: number, name, activity,
+    activity_title, network_id, updates, loss, questions, answers_tried, answers_right,
+    answers_revealed."""
     return Response(
         classroom.export_csv(found),
         media_type="text/csv; charset=utf-8",
@@ -335,8 +337,22 @@ def export_csv(found: TeacherDep, classroom: ClassroomDep) -> Response:
     summary="Export the class and every network as JSON",
 )
 def export_json(found: TeacherDep, classroom: ClassroomDep) -> Response:
+    def shown(network: StoredNetwork | None) -> dict[str, Any] | None:
+        return None if network is None else state(network)
+
     rows = [
-        {"student": r["student"], "network": None if r["network"] is None else state(r["network"])}
-        for r in classroom.export_rows(found)
+        {
+            "student": row["student"],
+            "network": shown(row["activities"][-1]["network"]) if row["activities"] else None,
+            "activities": [
+                {**done, "network": shown(done["network"])} for done in row["activities"]
+            ],
+        }
+        for row in classroom.export_rows(found)
     ]
-    return json_response({"class": classroom.info(found), "students": rows})
+    activities = [
+        a.model_dump(mode="json", exclude_unset=True) for a in classroom.activities(found)
+    ]
+    return json_response(
+        {"class": classroom.info(found), "activities": activities, "students": rows}
+    )
