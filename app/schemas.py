@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from app import nn
 from app.config import LIMITS
@@ -132,22 +133,56 @@ class Dataset(Strict):
 Generator = Literal["circle", "gaussians", "spiral", "xor"]
 
 
+def _generate_schema(schema: dict[str, Any]) -> None:
+    """`shape` or, deprecated, its old name `generate`: exactly one of the two."""
+    shape = schema["properties"]["shape"]
+    schema["properties"]["generate"] = {
+        **{k: v for k, v in shape.items() if k != "description"},
+        "title": "Generate",
+        "deprecated": True,
+        "description": 'The old name of `shape` (`{"generate": {"generate": "spiral"}}`), '
+        "still read; send `shape`.",
+    }
+    schema["required"] = [name for name in schema.get("required", []) if name != "shape"]
+    if not schema["required"]:
+        del schema["required"]
+    schema["oneOf"] = [{"required": ["shape"]}, {"required": ["generate"]}]
+    schema["example"] = {"shape": "circle", "n": 200, "noise": 0.1, "test_fraction": 0.3}
+
+
 class Generate(Strict):
     """Points drawn by a generator (2 inputs in about [-1, 1]², classes 0 and 1), the same
     points for the same parameters."""
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={
-            "example": {"generate": "circle", "n": 200, "noise": 0.1, "test_fraction": 0.3}
-        },
+        json_schema_extra=_generate_schema,
     )
 
-    generate: Generator = Field(
+    shape: Generator = Field(
+        validation_alias=AliasChoices("shape", "generate"),
         description="circle: class 1 inside a disc of radius `radius`. gaussians: two "
         "clusters at ±(0.5, 0.5) with spread `noise`. spiral: two interleaved arms. xor: a "
-        "cloud over four quadrants, class 1 where the two inputs' signs differ."
+        "cloud over four quadrants, class 1 where the two inputs' signs differ.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object_with_one_shape(cls, data: Any) -> Any:
+        """A generator's name alone, or both names of its field: say what is expected."""
+        if isinstance(data, str):
+            raise PydanticCustomError(
+                "generator_object",
+                "must be an object naming the shape and, if wanted, n, noise, radius, "
+                'test_fraction, one_hot and seed, such as {"shape": "spiral", "n": 200}',
+            )
+        if isinstance(data, dict) and "shape" in data and "generate" in data:
+            raise PydanticCustomError(
+                "generator_shape_twice",
+                "give shape alone: generate is its old name, not another field",
+            )
+        return data
+
     n: Int = Field(
         100,
         ge=2,
