@@ -38,7 +38,7 @@ from app.classroom.schemas import (
 from app.classroom.service import Classroom
 from app.config import get_settings
 from app.events import CLASS_KINDS, Event, EventFeed
-from app.schemas import ErrorResponse, NetworkCreate
+from app.schemas import BackwardResponse, ErrorResponse, NetworkCreate
 from app.security import TokenBuckets
 from app.store import StoredNetwork
 from app.store.classroom import ClassRow
@@ -86,6 +86,7 @@ async def get_feed(request: Request) -> EventFeed:
 ClassroomDep = Annotated[Classroom, Depends(get_classroom)]
 FeedDep = Annotated[EventFeed, Depends(get_feed)]
 ClassPath = Annotated[ClassId, Path(description="The class's id, from POST /api/classes.")]
+StudentPath = Annotated[StudentId, Path(description="The student's id (from the card).")]
 Authorization = Annotated[
     str | None,
     Header(description="`Bearer <teacher_key>` (the key from POST /api/classes)", max_length=200),
@@ -302,13 +303,32 @@ def spotlight(body: SpotlightRequest, found: TeacherDep, classroom: ClassroomDep
     summary="Put a student's network back to the activity's start",
 )
 def reset(
-    student_id: Annotated[StudentId, Path(description="The student's id (from the card).")],
+    student_id: StudentPath,
     found: TeacherDep,
     classroom: ClassroomDep,
 ) -> Response:
     """The same numbers as when the network was made (the student's own, if the activity
     gives each student theirs); works while the class is paused."""
     return json_response(classroom.reset(found, student_id))
+
+
+@router.get(
+    "/api/classes/{class_id}/students/{student_id}/backward",
+    response_model=BackwardResponse,
+    responses={**TEACHER, **errors(409)},
+    summary="A student's network on its first example, for the projector",
+)
+def projected(
+    student_id: StudentPath,
+    found: TeacherDep,
+    classroom: ClassroomDep,
+) -> Response:
+    """As POST /api/networks/{id}/backward of the student's current network, on the first
+    example of its stored dataset: net, o and δ of every unit. Changes nothing, not even
+    the card's `phase` and `last_seen` (it is the teacher who looks). 409 `dataset` when
+    the network has no examples."""
+    result, split = classroom.projected(found, student_id)
+    return json_response(networks.backward_payload(result, split))
 
 
 @router.get(

@@ -12,7 +12,7 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from app import presets
+from app import nn, presets
 from app.classroom import activity as act
 from app.classroom import answers
 from app.classroom.errors import Forbidden, Invalid, Mismatch, Missing, NotAuthorized
@@ -218,6 +218,17 @@ class Classroom:
 
         self.store.modify(student.network_id, TeacherChange(change))
         return self.card(self.db.student(student.id))
+
+    def projected(self, found: ClassRow, student_id: str) -> tuple[nn.Backward, bool]:
+        """The backward pass of the student's current network on the first example of its
+        dataset, for the projector, and whether the network has an L2 term. A read by the
+        teacher: the student's card (what they did last, and when) stays as it was."""
+        network = self.store.read(self._student_of(found, student_id).network_id)
+        if network.dataset is None:
+            raise Mismatch("dataset", "the student's network has no examples to pass forward")
+        x, y = network.dataset
+        config = engine_config(network.settings)
+        return nn.backward(network.params, config, x[:1], y[:1]), network.settings.l2 > 0
 
     def _student_of(self, found: ClassRow, student_id: str) -> StudentRow:
         try:

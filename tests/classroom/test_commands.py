@@ -206,3 +206,32 @@ def test_a_network_in_no_class_has_no_classroom(make_client: MakeClient) -> None
     assert response.status_code == 404
     assert response.json()["errors"][0]["field"] == "id"
     assert client.get("/api/networks/nope/classroom").status_code == 404
+
+
+def test_the_projectors_numbers_leave_the_card_alone(make_client: MakeClient) -> None:
+    client = make_client()
+    created = open_class(client)
+    ada = join(client, created["join_code"], "Ada")
+    url = f"/api/classes/{created['id']}/students/{ada['student_id']}/backward"
+    before = snapshot(client, created)["students"]
+    response = client.get(url, headers=auth(created))
+    assert response.status_code == 200, response.text
+    numbers = response.json()
+    # Mazur's published forward and backward pass of his one example
+    assert numbers["activations"][2][0] == pytest.approx([0.75136507, 0.772928465], abs=1e-8)
+    assert numbers["deltas"][1][0] == pytest.approx([-0.138498562, 0.038098236], abs=1e-9)
+    assert numbers["deltas"][0][0] == pytest.approx([-0.008771354, -0.009954254], abs=1e-9)
+    # the teacher looked; the student did nothing
+    assert snapshot(client, created)["students"] == before
+
+
+def test_the_projectors_numbers_need_examples(make_client: MakeClient) -> None:
+    client = make_client()
+    created = open_class(client, {"layers": [2, 2, 1]})
+    ada = join(client, created["join_code"], "Ada")
+    url = f"/api/classes/{created['id']}/students/{ada['student_id']}/backward"
+    refused = client.get(url, headers=auth(created))
+    assert refused.status_code == 409
+    assert refused.json()["errors"][0]["field"] == "dataset"
+    client.delete(f"/api/networks/{ada['network_id']}")
+    assert client.get(url, headers=auth(created)).status_code == 404
