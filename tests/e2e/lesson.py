@@ -42,8 +42,8 @@ class Lesson:
         page.on("request", check)
         return page
 
-    def teacher(self, created: dict[str, Any]) -> Page:
-        page = self.page()
+    def teacher(self, created: dict[str, Any], **context_args: Any) -> Page:
+        page = self.page(**context_args)
         page.goto(f"{self.server.url}{created['teach_url']}#key={created['teacher_key']}")
         expect(page.locator("[data-join-code]")).to_have_text(created["join_code"])
         expect(page.locator("#stream-state")).to_have_text("Live")
