@@ -87,7 +87,10 @@ def parse(data: Any, name: str, source: Source) -> Preset:
         raise PresetError("layers: is required")
     dataset = body.get("dataset")
     if isinstance(dataset, Mapping) and ("shape" in dataset or "generate" in dataset):
-        body["dataset"] = generate(validated(Generate, dataset, "dataset"))
+        spec = validated(Generate, dataset, "dataset")
+        if spec.twice():
+            raise PresetError(f"dataset.generate: {spec.twice()}")
+        body["dataset"] = generate(spec)
     network = validated(NetworkCreate, {**body, "name": title.strip()}, "")
     check(network)
     return Preset(name, title.strip(), description.strip(), source, network)
