@@ -19,9 +19,19 @@ OpenAPI schema states them) and against the stored network in :mod:`app.api.vali
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from app import nn
 from app.config import LIMITS
@@ -132,22 +142,76 @@ class Dataset(Strict):
 Generator = Literal["circle", "gaussians", "spiral", "xor"]
 
 
+def _generate_schema(schema: dict[str, Any]) -> None:
+    """`shape`, or its old name `generate` (deprecated): one of the two, or both naming the
+    same shape (both naming different shapes is a 409)."""
+    shape = schema["properties"]["shape"]
+    schema["properties"]["generate"] = {
+        **{k: v for k, v in shape.items() if k != "description"},
+        "title": "Generate",
+        "deprecated": True,
+        "description": 'The old name of `shape` (`{"generate": {"generate": "spiral"}}`), '
+        "still read; send `shape`. Given with `shape`, it must name the same shape (409).",
+    }
+    schema["required"] = [name for name in schema.get("required", []) if name != "shape"]
+    if not schema["required"]:
+        del schema["required"]
+    schema["anyOf"] = [{"required": ["shape"]}, {"required": ["generate"]}]
+    schema["example"] = {"shape": "circle", "n": 200, "noise": 0.1, "test_fraction": 0.3}
+
+
 class Generate(Strict):
     """Points drawn by a generator (2 inputs in about [-1, 1]², classes 0 and 1), the same
     points for the same parameters."""
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={
-            "example": {"generate": "circle", "n": 200, "noise": 0.1, "test_fraction": 0.3}
-        },
+        json_schema_extra=_generate_schema,
     )
 
-    generate: Generator = Field(
+    shape: Generator = Field(
+        validation_alias=AliasChoices("shape", "generate"),
         description="circle: class 1 inside a disc of radius `radius`. gaussians: two "
         "clusters at ±(0.5, 0.5) with spread `noise`. spiral: two interleaved arms. xor: a "
-        "cloud over four quadrants, class 1 where the two inputs' signs differ."
+        "cloud over four quadrants, class 1 where the two inputs' signs differ.",
     )
+    _old_name: str | None = PrivateAttr(None)
+    """The shape `generate` named beside `shape`."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _shape_by_either_name(cls, data: Any, handler: ModelWrapValidatorHandler[Generate]) -> Any:
+        """A generator's name alone: say what is expected. `shape` and its old name together:
+        the old one is kept aside for `twice` (the schema allows the pair, so only a pair
+        that disagrees is refused, with a 409)."""
+        if isinstance(data, str):
+            raise PydanticCustomError(
+                "generator_object",
+                "must be an object naming the shape and, if wanted, n, noise, radius, "
+                'test_fraction, one_hot and seed, such as {"shape": "spiral", "n": 200}',
+            )
+        old = None
+        if isinstance(data, dict) and "shape" in data and "generate" in data:
+            old = data["generate"]
+            data = {k: v for k, v in data.items() if k != "generate"}
+        made = handler(data)
+        if old is not None and old not in get_args(Generator):
+            raise PydanticCustomError(
+                "generator_old_name",
+                "generate (the old name of shape) must be 'circle', 'gaussians', 'spiral' or 'xor'",
+            )
+        made._old_name = old
+        return made
+
+    def twice(self) -> str | None:
+        """What is wrong when `shape` and its old name `generate` name different shapes."""
+        if self._old_name is None or self._old_name == self.shape:
+            return None
+        return (
+            f"names {self._old_name!r} and shape names {self.shape!r}: send shape alone "
+            "(generate is its old name)"
+        )
+
     n: Int = Field(
         100,
         ge=2,

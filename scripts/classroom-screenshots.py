@@ -126,9 +126,9 @@ def lesson(shots: Shots) -> None:
         card.get_by_role("button", name=f"Spotlight {name}").click()
         expect(teacher.locator("#spotlight-state")).to_contain_text(name)
     projector = teacher.context.new_page()
-    projector.set_viewport_size({"width": 1440, "height": 760})
+    projector.set_viewport_size({"width": 1280, "height": 720})  # a projector's
     projector.goto(teacher.url + "/spotlight")
-    expect(projector.locator("[data-spot]")).to_have_count(2)
+    expect(projector.locator("[data-spot] [data-unit='2-0'][data-o]")).to_have_count(2)
     shots.shoot(projector, "05-spotlight")
     projector.close()
 
@@ -175,6 +175,12 @@ def lesson(shots: Shots) -> None:
     expect(teacher.locator("[data-student-name]").first).to_have_text("Student 1")
     teacher.evaluate("window.scrollTo(0, 0)")
     shots.shoot(teacher, "12-dashboard-anonymized")
+
+    # 9. the dashboard in a browser without its key: only the way in
+    stranger = shots.page()
+    stranger.goto(teacher.url)
+    expect(stranger.locator("#no-key")).to_be_visible()
+    shots.shoot(stranger, "13-dashboard-without-its-key")
 
 
 def main() -> None:

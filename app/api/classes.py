@@ -38,7 +38,7 @@ from app.classroom.schemas import (
 from app.classroom.service import Classroom
 from app.config import get_settings
 from app.events import CLASS_KINDS, Event, EventFeed
-from app.schemas import ErrorResponse, NetworkCreate
+from app.schemas import BackwardResponse, ErrorResponse, NetworkCreate
 from app.security import TokenBuckets
 from app.store import StoredNetwork
 from app.store.classroom import ClassRow
@@ -86,6 +86,7 @@ async def get_feed(request: Request) -> EventFeed:
 ClassroomDep = Annotated[Classroom, Depends(get_classroom)]
 FeedDep = Annotated[EventFeed, Depends(get_feed)]
 ClassPath = Annotated[ClassId, Path(description="The class's id, from POST /api/classes.")]
+StudentPath = Annotated[StudentId, Path(description="The student's id (from the card).")]
 Authorization = Annotated[
     str | None,
     Header(description="`Bearer <teacher_key>` (the key from POST /api/classes)", max_length=200),
@@ -302,7 +303,7 @@ def spotlight(body: SpotlightRequest, found: TeacherDep, classroom: ClassroomDep
     summary="Put a student's network back to the activity's start",
 )
 def reset(
-    student_id: Annotated[StudentId, Path(description="The student's id (from the card).")],
+    student_id: StudentPath,
     found: TeacherDep,
     classroom: ClassroomDep,
 ) -> Response:
@@ -312,15 +313,36 @@ def reset(
 
 
 @router.get(
+    "/api/classes/{class_id}/students/{student_id}/backward",
+    response_model=BackwardResponse,
+    responses={**TEACHER, **errors(409)},
+    summary="A student's network on its first example, for the projector",
+)
+def projected(
+    student_id: StudentPath,
+    found: TeacherDep,
+    classroom: ClassroomDep,
+) -> Response:
+    """As POST /api/networks/{id}/backward of the student's current network, on the first
+    example of its stored dataset: net, o and δ of every unit. Changes nothing, not even
+    the card's `phase` and `last_seen` (it is the teacher who looks). 409 `dataset` when
+    the network has no examples."""
+    result, split = classroom.projected(found, student_id)
+    return json_response(networks.backward_payload(result, split))
+
+
+@router.get(
     "/api/classes/{class_id}/export.csv",
     responses={
-        200: {"content": {"text/csv": {}}, "description": "One row per student."},
+        200: {"content": {"text/csv": {}}, "description": "One row per student and activity."},
         **TEACHER,
     },
     summary="Export the class as CSV",
 )
 def export_csv(found: TeacherDep, classroom: ClassroomDep) -> Response:
-    """Columns number, name, network_id, updates, loss, answers_tried, answers_right."""
+    """One row per student and activity, by activity then student: number, name, activity,
+    activity_title, network_id, updates, loss, questions, answers_tried, answers_right,
+    answers_revealed."""
     return Response(
         classroom.export_csv(found),
         media_type="text/csv; charset=utf-8",
@@ -335,8 +357,22 @@ def export_csv(found: TeacherDep, classroom: ClassroomDep) -> Response:
     summary="Export the class and every network as JSON",
 )
 def export_json(found: TeacherDep, classroom: ClassroomDep) -> Response:
+    def shown(network: StoredNetwork | None) -> dict[str, Any] | None:
+        return None if network is None else state(network)
+
     rows = [
-        {"student": r["student"], "network": None if r["network"] is None else state(r["network"])}
-        for r in classroom.export_rows(found)
+        {
+            "student": row["student"],
+            "network": shown(row["activities"][-1]["network"]) if row["activities"] else None,
+            "activities": [
+                {**done, "network": shown(done["network"])} for done in row["activities"]
+            ],
+        }
+        for row in classroom.export_rows(found)
     ]
-    return json_response({"class": classroom.info(found), "students": rows})
+    activities = [
+        a.model_dump(mode="json", exclude_unset=True) for a in classroom.activities(found)
+    ]
+    return json_response(
+        {"class": classroom.info(found), "activities": activities, "students": rows}
+    )

@@ -323,6 +323,8 @@ def new_dataset(
         return validate.dataset(dataset, layers, settings) if dataset else (None, None)
     if dataset is not None:
         raise ApiError(422, "generate", "give either dataset or generate, not both")
+    if spec.twice():
+        raise ApiError(409, "generate.generate", str(spec.twice()))
     outputs = 2 if spec.one_hot else 1
     if (layers[0], layers[-1]) != (2, outputs):
         raise ApiError(

@@ -319,18 +319,41 @@ class AnswerResult(BaseModel):
     expected: float | None = Field(description="Only once right or revealed.")
 
 
+class ExportedActivity(BaseModel):
+    """A student's network for one activity."""
+
+    activity: int = Field(description="The activity's number (1 for the first).")
+    network_id: str
+    updates: int | None = Field(description="Weight updates applied; null once deleted.")
+    loss: float | None = Field(description="J over its stored dataset; null without one.")
+    answers: AnswerProgress = Field(description="Answers to that activity's questions.")
+    network: NetworkState | None = Field(description="null once the student deleted it.")
+
+
 class ExportedStudent(BaseModel):
     student: Student
-    network: NetworkState | None = Field(description="null once the student deleted it.")
+    network: NetworkState | None = Field(
+        description="The current network (null once the student deleted it), as the last of "
+        "`activities` also gives it."
+    )
+    activities: list[ExportedActivity] = Field(
+        description="Every network the student had, one per activity they took part in, "
+        "oldest first."
+    )
 
 
 class ClassExport(BaseModel):
     """GET /api/classes/{id}/export.json."""
 
-    model_config = ConfigDict(json_schema_extra={"example": {"class": {}, "students": []}})
+    model_config = ConfigDict(
+        json_schema_extra={"example": {"class": {}, "activities": [], "students": []}}
+    )
 
     class_: ClassInfo = Field(
         alias="class",
         description="The class as GET gives it, without the cards (they are in `students`).",
+    )
+    activities: list[dict[str, Any]] = Field(
+        description="Every activity of the class as it was pushed, the first (number 1) first."
     )
     students: list[ExportedStudent]

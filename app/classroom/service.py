@@ -12,7 +12,7 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from app import presets
+from app import nn, presets
 from app.classroom import activity as act
 from app.classroom import answers
 from app.classroom.errors import Forbidden, Invalid, Mismatch, Missing, NotAuthorized
@@ -26,9 +26,22 @@ from app.store.classroom import (
     StudentRow,
     TeacherChange,
 )
+from app.store.history import dataset_loss
 
 Build = Callable[[NetworkCreate], StoredNetwork]
-CSV_COLUMNS = ("number", "name", "network_id", "updates", "loss", "answers_tried", "answers_right")
+CSV_COLUMNS = (
+    "number",
+    "name",
+    "activity",
+    "activity_title",
+    "network_id",
+    "updates",
+    "loss",
+    "questions",
+    "answers_tried",
+    "answers_right",
+    "answers_revealed",
+)
 RETRIES = 5
 """Times a join or push is tried again when the class changed under it."""
 
@@ -206,6 +219,17 @@ class Classroom:
         self.store.modify(student.network_id, TeacherChange(change))
         return self.card(self.db.student(student.id))
 
+    def projected(self, found: ClassRow, student_id: str) -> tuple[nn.Backward, bool]:
+        """The backward pass of the student's current network on the first example of its
+        dataset, for the projector, and whether the network has an L2 term. A read by the
+        teacher: the student's card (what they did last, and when) stays as it was."""
+        network = self.store.read(self._student_of(found, student_id).network_id)
+        if network.dataset is None:
+            raise Mismatch("dataset", "the student's network has no examples to pass forward")
+        x, y = network.dataset
+        config = engine_config(network.settings)
+        return nn.backward(network.params, config, x[:1], y[:1]), network.settings.l2 > 0
+
     def _student_of(self, found: ClassRow, student_id: str) -> StudentRow:
         try:
             student = self.db.student(student_id)
@@ -215,28 +239,64 @@ class Classroom:
             raise Missing("student_id", "no student of this class has this id")
         return student
 
-    def export_rows(self, found: ClassRow) -> list[dict[str, Any]]:
-        """One (card, network) per student, for the exports."""
+    def activities(self, found: ClassRow) -> list[Activity]:
+        """Every activity of the class, the first (number 1) first."""
         return [
-            {"student": card, "network": self._network(card["network_id"])}
-            for card in self.cards(found)
+            Activity.model_validate_json(self.db.activity(found.id, number))
+            for number in range(1, found.activity_number + 1)
         ]
 
+    def export_rows(self, found: ClassRow) -> list[dict[str, Any]]:
+        """Per student, in joining order: the card, and every network they had, one per
+        activity, oldest first: {activity (its number), network_id, network (None once
+        deleted), updates, loss (J on its dataset), answers (as a card's)}."""
+        questions = [activity.questions for activity in self.activities(found)]
+        rows = []
+        for card in self.cards(found):
+            owned = self.db.networks_of(card["student_id"])
+            stored = self.db.answers_of([network_id for network_id, _ in owned])
+            done = []
+            for network_id, number in owned:
+                network = self._network(network_id)
+                done.append(
+                    {
+                        "activity": number,
+                        "network_id": network_id,
+                        "network": network,
+                        "updates": None if network is None else network.updates,
+                        "loss": None if network is None else dataset_loss(network),
+                        "answers": progress(stored[network_id], questions[number - 1]),
+                    }
+                )
+            rows.append({"student": card, "activities": done})
+        return rows
+
     def export_csv(self, found: ClassRow) -> str:
+        """CSV_COLUMNS, one row per student and activity: by activity, then by student."""
+        titles = [activity.title or "" for activity in self.activities(found)]
+        lines = [
+            (done["activity"], row["student"]["number"], row["student"], done)
+            for row in self.export_rows(found)
+            for done in row["activities"]
+        ]
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(CSV_COLUMNS)
-        for row in self.export_rows(found):
-            card = row["student"]
+        for number, _, card, done in sorted(lines, key=lambda line: line[:2]):
+            answers = done["answers"]
             writer.writerow(
                 [
                     card["number"],
                     spreadsheet_text(card["name"]),
-                    card["network_id"],
-                    card["updates"],
-                    "" if card["loss"] is None else repr(card["loss"]),
-                    card["answers"]["tried"],
-                    card["answers"]["right"],
+                    number,
+                    spreadsheet_text(titles[number - 1]),
+                    done["network_id"],
+                    "" if done["updates"] is None else done["updates"],
+                    "" if done["loss"] is None else repr(done["loss"]),
+                    answers["total"],
+                    answers["tried"],
+                    answers["right"],
+                    answers["revealed"],
                 ]
             )
         return out.getvalue()

@@ -10,8 +10,10 @@ optional exact weights and biases, seed, dataset) plus a title and a short descr
       "hidden_activation": "tanh", "learning_rate": 1.0, ...   optional, as in the API
       "weights": [...], "biases": [...],          optional: exact initial values
       "dataset": {"x": [[...]], "y": [[...]]}     or a generator, see app/presets/datasets.py:
-      "dataset": {"generate": "circle", "n": 100, "noise": 0.1, "seed": 1}
+      "dataset": {"shape": "circle", "n": 100, "noise": 0.1, "seed": 1}
     }
+
+(`shape` was first called `generate`; files that use that name still load.)
 
 The preset's name is the file name without `.json` (letters, digits, `-`, `_`; at most 64),
 or a `"name"` field. The built-ins live in app/presets/builtin/. Files in BACKPROP_PRESETS_DIR
@@ -84,8 +86,11 @@ def parse(data: Any, name: str, source: Source) -> Preset:
     if body.get("layers") is None:
         raise PresetError("layers: is required")
     dataset = body.get("dataset")
-    if isinstance(dataset, Mapping) and "generate" in dataset:
-        body["dataset"] = generate(validated(Generate, dataset, "dataset"))
+    if isinstance(dataset, Mapping) and ("shape" in dataset or "generate" in dataset):
+        spec = validated(Generate, dataset, "dataset")
+        if spec.twice():
+            raise PresetError(f"dataset.generate: {spec.twice()}")
+        body["dataset"] = generate(spec)
     network = validated(NetworkCreate, {**body, "name": title.strip()}, "")
     check(network)
     return Preset(name, title.strip(), description.strip(), source, network)

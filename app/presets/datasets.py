@@ -1,9 +1,9 @@
 """Two-dimensional toy datasets, drawn deterministically from a seeded generator.
 
 A preset file may give its dataset as numbers (`{"x": [...], "y": [...]}`) or name one of
-these generators (`{"generate": "spiral", "n": 200, "noise": 0.1, "seed": 3}`), and so may
-POST and PATCH /api/networks (`"generate": {...}`). The same parameters always give the
-same points, rounded to 4 decimals so exports stay readable. Inputs lie roughly in
+these generators (`{"shape": "spiral", "n": 200, "noise": 0.1, "seed": 3}`), and so may
+POST and PATCH /api/networks (`"generate": {"shape": "spiral", ...}`). The same parameters
+always give the same points, rounded to 4 decimals so exports stay readable. Inputs lie roughly in
 [-1, 1]²; targets are one column of 0 and 1 (class 1 = "inside", "second cluster", "second
 arm", "signs differ"), or with `one_hot` two columns [1, 0] and [0, 1]. `test_fraction` of
 the examples, drawn at random, form the test part.
@@ -76,7 +76,7 @@ def generate(spec: Generate) -> dict[str, Any]:
     """The dataset `spec` names, as the API writes one ({"x", "y"} and maybe "test"),
     interleaved so that online updates alternate the classes."""
     rng = np.random.default_rng(spec.seed)
-    x, y = GENERATORS[spec.generate](rng, spec)
+    x, y = GENERATORS[spec.shape](rng, spec)
     order = np.argsort(np.arange(len(y)) % (len(y) // 2 or 1), kind="stable")
     x, y = np.clip(x[order], -1.5, 1.5).round(4), y[order]
     targets = np.stack([1 - y, y], axis=1) if spec.one_hot else y.reshape(-1, 1)

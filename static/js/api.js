@@ -87,6 +87,8 @@ export function teacherApi(id, key) {
     activity: (body) => call('POST', '/activity', body),
     spotlight: (ids) => call('POST', '/spotlight', { student_ids: ids }),
     reset: (studentId) => call('POST', `/students/${encodeURIComponent(studentId)}/reset`, {}),
+    /** The student's network on its first example (net, o, δ), for the projector. */
+    projected: (studentId) => call('GET', `/students/${encodeURIComponent(studentId)}/backward`),
     eventsUrl: `${cls(id)}/events`,
     headers: { Authorization: `Bearer ${key}` },
     /** An export (export.csv, export.json) as a Blob: the link needs the key, so it is fetched. */

@@ -11,7 +11,7 @@ const KINDS = [
   ['xor', 'XOR cloud'],
 ];
 const spec = {
-  generate: 'circle',
+  shape: 'circle',
   n: 200,
   noise: 0.1,
   test_fraction: 0.3,
@@ -68,12 +68,10 @@ export function generatorControls(generate) {
         {
           id: 'gen-kind',
           onchange: (e) => {
-            spec.generate = e.target.value;
+            spec.shape = e.target.value;
           },
         },
-        KINDS.map(([value, text]) =>
-          h('option', { value, text, selected: value === spec.generate }),
-        ),
+        KINDS.map(([value, text]) => h('option', { value, text, selected: value === spec.shape })),
       ),
     ),
     number('gen-n', 'Examples', 'n', 2, 5000),

@@ -151,7 +151,6 @@ export class Graph {
           'data-unit': u.id,
           role: 'button',
           tabindex: '0',
-          'aria-label': `unit ${name}`,
         },
         nodeLayer,
       );

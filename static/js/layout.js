@@ -91,19 +91,10 @@ export function labelBox(x, y, box = LABEL_BOX) {
   };
 }
 
-/**
- * Where each weight label goes: a point on its edge whose box overlaps no other label and no
- * unit (nor, when it can, a unit's name and numbers or a "+1" node). Each label in turn takes
- * its cheapest point along the edge (nearest the middle, among equals) given the others, steep
- * edges first (they have the fewest free points); then each is moved again, given all the
- * others, until no move helps. Returns a Map edge id → {x, y, t, box}. Quadratic in the edges:
- * for networks that show every label at once (showsAllLabels).
- */
-export function placeLabels(g, box = LABEL_BOX) {
-  const margin = 3;
-  const circles = g.units.map((u) => ({ x: u.x, y: u.y, r: g.radius + margin }));
-  const soft = [
-    // a unit's name above it and its lines of numbers below; the "+1" nodes
+/** The graph's text around its units: each unit's name above it and its lines of numbers
+ * below, and the "+1" nodes (boxes a weight label keeps clear of when it can). */
+export function textAround(g) {
+  return [
     ...g.units.map((u) => ({
       x1: u.x - 14,
       x2: u.x + 14,
@@ -118,6 +109,19 @@ export function placeLabels(g, box = LABEL_BOX) {
     })),
     ...g.biasNodes.map((b) => ({ x1: b.x - 15, x2: b.x + 15, y1: b.y - 12, y2: b.y + 12 })),
   ];
+}
+
+/**
+ * Where each weight label goes: a point on its edge whose box overlaps no other label and no
+ * unit (nor, when it can, the boxes in `soft`: the text around the units). Each label in turn
+ * takes its cheapest point along the edge (nearest the middle, among equals) given the others,
+ * steep edges first (they have the fewest free points); then each is moved again, given all
+ * the others, until no move helps. Returns a Map edge id → {x, y, t, box}. Quadratic in the
+ * edges: for networks that show every label at once (showsAllLabels).
+ */
+export function placeLabels(g, box = LABEL_BOX, soft = textAround(g)) {
+  const margin = 3;
+  const circles = g.units.map((u) => ({ x: u.x, y: u.y, r: g.radius + margin }));
   const ts = [0.5];
   for (let n = 1; n <= 15; n += 1) ts.push(0.5 - n * 0.025, 0.5 + n * 0.025);
   const spots = g.edges.map((e) =>

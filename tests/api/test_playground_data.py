@@ -88,7 +88,7 @@ def test_targets_that_are_not_classes_have_no_accuracy(client):
 
 def test_generate_replaces_the_dataset_with_a_split(client):
     state = create(client, dataset=TRAIN)
-    spec = {"generate": "xor", "n": 40, "noise": 0.0, "test_fraction": 0.25, "seed": 2}
+    spec = {"shape": "xor", "n": 40, "noise": 0.0, "test_fraction": 0.25, "seed": 2}
     data = client.patch(url(state), json={"generate": spec}).json()["dataset"]
     assert (len(data["x"]), len(data["test"]["x"])) == (30, 10)
     for x, y in zip(data["x"] + data["test"]["x"], data["y"] + data["test"]["y"], strict=True):

@@ -88,6 +88,7 @@ def test_teacher_calls_need_the_class_key(
         ("POST", base + "/activity", {"preset": "xor"}),
         ("POST", base + "/spotlight", {"student_ids": []}),
         ("POST", f"{base}/students/{student['student_id']}/reset", None),
+        ("GET", f"{base}/students/{student['student_id']}/backward", None),
         ("GET", base + "/export.csv", None),
         ("GET", base + "/export.json", None),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 
@@ -110,8 +111,10 @@ def test_spotlight(make_client: MakeClient) -> None:
     }
 
 
-def test_export_csv(make_client: MakeClient) -> None:
-    client = make_client()
+def lesson_of_two_activities(client: Any) -> dict[str, Any]:
+    """Mazur's exercise (titled, two questions): Ada steps twice and answers one question
+    wrong, Bo does nothing; then XOR, untitled, is pushed, Cy joins, and Ada steps once more.
+    The class, and each student's cards as they were before the push and at the end."""
     created = open_class(client)
     ada = join(client, created["join_code"], 'Ada, "the first"')
     join(client, created["join_code"], '=HYPERLINK("x")')
@@ -120,41 +123,80 @@ def test_export_csv(make_client: MakeClient) -> None:
         f"/api/networks/{ada['network_id']}/answers",
         json={"path": "deltas[1][0][0]", "value": 1},
     )
-    response = client.get(f"/api/classes/{created['id']}/export.csv", headers=auth(created))
+    before = snapshot(client, created)["students"]
+    pushed = client.post(
+        f"/api/classes/{created['id']}/activity", json={"preset": "xor"}, headers=auth(created)
+    )
+    assert pushed.status_code == 200, pushed.text
+    join(client, created["join_code"], "Cy")
+    now = snapshot(client, created)["students"]
+    client.post(f"/api/networks/{now[0]['network_id']}/step", json={})
+    return {"class": created, "before": before, "after": snapshot(client, created)["students"]}
+
+
+def test_export_csv_has_a_row_per_student_and_activity(make_client: MakeClient) -> None:
+    client = make_client()
+    lesson = lesson_of_two_activities(client)
+    response = client.get(
+        f"/api/classes/{lesson['class']['id']}/export.csv", headers=auth(lesson["class"])
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert list(rows[0]) == [
-        "number",
-        "name",
-        "network_id",
-        "updates",
-        "loss",
-        "answers_tried",
-        "answers_right",
+    assert response.text.splitlines()[0] == (
+        "number,name,activity,activity_title,network_id,updates,loss,"
+        "questions,answers_tried,answers_right,answers_revealed"
+    )
+    # by activity, then by student; Cy joined during the second activity only
+    assert [(r["activity"], r["number"]) for r in rows] == [
+        ("1", "1"),
+        ("1", "2"),
+        ("2", "1"),
+        ("2", "2"),
+        ("2", "3"),
     ]
     assert rows[0]["name"] == 'Ada, "the first"'
     assert rows[1]["name"] == '\'=HYPERLINK("x")'  # text, never a formula
-    assert (rows[0]["updates"], rows[0]["answers_tried"], rows[0]["answers_right"]) == (
+    ada_1, ada_2 = rows[0], rows[2]
+    assert ada_1["activity_title"] == "Exercise 1: Mazur by hand"
+    assert ada_2["activity_title"] == ""
+    assert ada_1["network_id"] == lesson["before"][0]["network_id"]
+    assert ada_2["network_id"] == lesson["after"][0]["network_id"] != ada_1["network_id"]
+    assert [ada_1[k] for k in ("updates", "questions", "answers_tried", "answers_right")] == [
+        "2",
         "2",
         "1",
         "0",
-    )
-    card = snapshot(client, created)["students"][0]
-    assert float(rows[0]["loss"]) == card["loss"]
+    ]
+    assert [ada_2[k] for k in ("updates", "questions", "answers_tried")] == ["1", "0", "0"]
+    # J as the card showed it: before the push for the first activity, at the end for the second
+    assert float(ada_1["loss"]) == lesson["before"][0]["loss"]
+    assert float(ada_2["loss"]) == lesson["after"][0]["loss"]
+    assert float(rows[1]["loss"]) == lesson["before"][1]["loss"]
 
 
-def test_export_json(make_client: MakeClient) -> None:
+def test_export_json_holds_every_activity(make_client: MakeClient) -> None:
     client = make_client()
-    created = open_class(client)
-    ada = join(client, created["join_code"], "Ada")
+    lesson = lesson_of_two_activities(client)
+    created = lesson["class"]
     response = client.get(f"/api/classes/{created['id']}/export.json", headers=auth(created))
     body = response.json()
     assert body["class"]["id"] == created["id"]
     assert "students" not in body["class"]
-    (row,) = body["students"]
-    assert row["student"] == snapshot(client, created)["students"][0]
-    assert row["network"] == client.get(f"/api/networks/{ada['network_id']}").json()
+    assert [a.get("title") for a in body["activities"]] == ["Exercise 1: Mazur by hand", None]
+    assert [a["preset"] for a in body["activities"]] == ["mazur", "xor"]
+    ada, bo, cy = body["students"]
+    assert [ada["student"], bo["student"], cy["student"]] == lesson["after"]
+    for row in (ada, bo, cy):
+        current = client.get(f"/api/networks/{row['student']['network_id']}").json()
+        assert row["network"] == current == row["activities"][-1]["network"]
+    assert [a["activity"] for a in ada["activities"]] == [1, 2]
+    assert [a["activity"] for a in cy["activities"]] == [2]
+    first = ada["activities"][0]
+    assert first["network_id"] == lesson["before"][0]["network_id"]
+    assert first["network"] == client.get(f"/api/networks/{first['network_id']}").json()
+    assert (first["updates"], first["loss"]) == (2, lesson["before"][0]["loss"])
+    assert first["answers"] == {"total": 2, "right": 0, "revealed": 0, "tried": 1, "current": 0}
 
 
 def test_a_network_in_no_class_has_no_classroom(make_client: MakeClient) -> None:
@@ -164,3 +206,32 @@ def test_a_network_in_no_class_has_no_classroom(make_client: MakeClient) -> None
     assert response.status_code == 404
     assert response.json()["errors"][0]["field"] == "id"
     assert client.get("/api/networks/nope/classroom").status_code == 404
+
+
+def test_the_projectors_numbers_leave_the_card_alone(make_client: MakeClient) -> None:
+    client = make_client()
+    created = open_class(client)
+    ada = join(client, created["join_code"], "Ada")
+    url = f"/api/classes/{created['id']}/students/{ada['student_id']}/backward"
+    before = snapshot(client, created)["students"]
+    response = client.get(url, headers=auth(created))
+    assert response.status_code == 200, response.text
+    numbers = response.json()
+    # Mazur's published forward and backward pass of his one example
+    assert numbers["activations"][2][0] == pytest.approx([0.75136507, 0.772928465], abs=1e-8)
+    assert numbers["deltas"][1][0] == pytest.approx([-0.138498562, 0.038098236], abs=1e-9)
+    assert numbers["deltas"][0][0] == pytest.approx([-0.008771354, -0.009954254], abs=1e-9)
+    # the teacher looked; the student did nothing
+    assert snapshot(client, created)["students"] == before
+
+
+def test_the_projectors_numbers_need_examples(make_client: MakeClient) -> None:
+    client = make_client()
+    created = open_class(client, {"layers": [2, 2, 1]})
+    ada = join(client, created["join_code"], "Ada")
+    url = f"/api/classes/{created['id']}/students/{ada['student_id']}/backward"
+    refused = client.get(url, headers=auth(created))
+    assert refused.status_code == 409
+    assert refused.json()["errors"][0]["field"] == "dataset"
+    client.delete(f"/api/networks/{ada['network_id']}")
+    assert client.get(url, headers=auth(created)).status_code == 404

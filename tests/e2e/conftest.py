@@ -9,11 +9,12 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from app.schemas import MAZUR_EXAMPLE
 from tests.conftest import LiveServer
 from tests.e2e.chromium import ARGS, CHROMIUM
+from tests.e2e.lesson import Lesson
 
 MAZUR: dict[str, Any] = {**MAZUR_EXAMPLE, "name": "Mazur"}
 
@@ -67,6 +68,14 @@ def watched(page: Page, live_server: LiveServer, allowed_errors: list[str]) -> I
     page.on("request", check)
     yield page
     assert [p for p in problems if not any(a in p for a in allowed_errors)] == []
+
+
+@pytest.fixture
+def lesson(browser: Browser, live_server: LiveServer) -> Iterator[Lesson]:
+    """A lesson's pages, closed at the end; their console errors fail the test."""
+    made = Lesson(browser, live_server)
+    yield made
+    made.close()
 
 
 def open_network(page: Page, live_server: LiveServer, network_id: str) -> None:

@@ -17,7 +17,7 @@ from tests.e2e.conftest import MAZUR, open_network
 
 pytestmark = pytest.mark.e2e
 
-SPLIT = {"generate": "xor", "n": 40, "noise": 0.0, "test_fraction": 0.25, "seed": 5}
+SPLIT = {"shape": "xor", "n": 40, "noise": 0.0, "test_fraction": 0.25, "seed": 5}
 BLUE, ORANGE = (0, 114, 178), (230, 159, 0)
 
 
@@ -256,7 +256,11 @@ def test_generated_one_hot_classes_get_a_legend(
     page.locator("#gen-n").fill("30")
     page.locator("#gen-n").dispatch_event("change")
     page.locator("#gen-one-hot").check()
-    page.get_by_role("button", name="Generate").click()
+    with page.expect_request(lambda r: r.method == "PATCH") as sent:
+        page.get_by_role("button", name="Generate").click()
+    # the shape by its name, not by the field's old one
+    asked = sent.value.post_data_json["generate"]
+    assert (asked["shape"], "generate" in asked) == ("gaussians", False)
     expect(page.locator("#heatmap-legend .class-key")).to_have_count(2)
     state = api.get(f"/api/networks/{net['id']}").json()
     assert state["layers"] == [2, 3, 2]

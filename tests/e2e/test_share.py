@@ -98,7 +98,7 @@ def test_a_test_part_and_the_l2_term_travel_too(
             "layers": [2, 3, 1],
             "l2": 0.03,
             "learning_rate": 0.7,
-            "generate": {"generate": "xor", "n": 30, "noise": 0.05, "test_fraction": 0.3},
+            "generate": {"shape": "xor", "n": 30, "noise": 0.05, "test_fraction": 0.3},
         },
     )
     assert made.status_code == 201, made.text

@@ -42,7 +42,13 @@ def test_head_answers_wherever_get_does_without_a_body(live_server_factory) -> N
     network_id = api.post("/api/networks", json={"layers": [2, 1]}).json()["id"]
     preset = api.get("/api/presets").json()["presets"][0]["name"]
     # a class id that is no class's: every class route (the event stream too) is a 404
-    values = {"network_id": network_id, "name": preset, "class_id": "A" * 16, "update": 0}
+    values = {
+        "network_id": network_id,
+        "name": preset,
+        "class_id": "A" * 16,
+        "student_id": "A" * 16,
+        "update": 0,
+    }
     document = api.get("/openapi.json").json()
     paths = [
         template.format(**values) for template, item in document["paths"].items() if "get" in item

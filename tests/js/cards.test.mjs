@@ -9,6 +9,7 @@ import {
   formatSeconds,
   fromSnapshot,
   ordered,
+  plural,
   progressText,
   sparklinePath,
   stuckReasons,
@@ -163,4 +164,10 @@ test('spotlight: a toggle adds or removes; a third student drops the oldest', ()
   assert.deepEqual(toggleSpotlight(['a'], 'b'), ['a', 'b']);
   assert.deepEqual(toggleSpotlight(['a', 'b'], 'c'), ['b', 'c']);
   assert.deepEqual(toggleSpotlight(['a', 'b'], 'a'), ['b']);
+});
+
+test('one update, one student; every other count takes the plural', () => {
+  assert.equal(plural(1, 'update'), 'update');
+  for (const n of [0, 2, 11, 101]) assert.equal(plural(n, 'update'), 'updates');
+  assert.equal(plural(1, 'student'), 'student');
 });

@@ -107,6 +107,11 @@ export function sparklinePath(losses, width, height, pad = 2) {
   return J.map((v, i) => `${i ? 'L' : 'M'}${r(x(i))} ${r(y(v))}`).join(' ');
 }
 
+/** The word for `n` of a thing: "1 update", "0 updates", "2 updates". */
+export function plural(n, word) {
+  return n === 1 ? word : `${word}s`;
+}
+
 /** "2 of 5 right · 1 revealed · 7 tries", or '' without questions. */
 export function progressText(answers) {
   if (!answers || !answers.total) return '';

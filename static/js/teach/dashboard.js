@@ -11,10 +11,11 @@ import {
   cardView,
   fromSnapshot,
   ordered,
+  plural,
   sparklinePath,
   toggleSpotlight,
 } from './cards.js';
-import { preference, takeKey } from './key.js';
+import { keepKey, keyFrom, preference, takeKey } from './key.js';
 import { drawMini } from './mini.js';
 import { pushForm } from './push.js';
 
@@ -56,6 +57,7 @@ function buildCard(id) {
     badge: h('p', { class: 'badge' }),
     loss: h('span', { class: 'big', 'data-student-loss': '' }),
     updates: h('span', { 'data-student-updates': '' }),
+    updatesWord: h('span', {}),
     phase: h('span', { class: 'phase-name' }),
     idle: h('span', { 'data-student-idle': '' }),
     progress: h('p', { class: 'progress', 'data-student-progress': '' }),
@@ -77,7 +79,18 @@ function buildCard(id) {
     h('header', {}, parts.name, parts.badge),
     mini,
     h('div', { class: 'loss-row' }, h('span', { class: 'label', text: 'J' }), parts.loss, spark),
-    h('p', { class: 'facts' }, parts.updates, ' updates · ', parts.phase, ' ', parts.idle, ' ago'),
+    h(
+      'p',
+      { class: 'facts' },
+      parts.updates,
+      ' ',
+      parts.updatesWord,
+      ' · ',
+      parts.phase,
+      ' ',
+      parts.idle,
+      ' ago',
+    ),
     parts.progress,
     h('footer', {}, parts.spot, parts.reset, parts.open),
   );
@@ -95,6 +108,7 @@ function fillCard(card, student) {
   p.loss.textContent = v.loss === null || v.loss === undefined ? '—' : fmt(v.loss);
   p.loss.dataset.value = v.loss === null || v.loss === undefined ? '' : full(v.loss);
   p.updates.textContent = String(v.updates);
+  p.updatesWord.textContent = plural(v.updates, 'update');
   p.phase.textContent = v.phase;
   p.progress.textContent = v.progress;
   p.progress.hidden = !v.progress;
@@ -118,20 +132,23 @@ function tickCard(card, student) {
   card.el.dataset.stuck = String(v.stuck);
 }
 
+/** The cards in order (every student of `state` has one: renderStudent made it first). */
 function placeCards() {
-  let list = ordered(state);
+  let list = ordered(state).map((s) => cards.get(s.student_id));
   if (stuckFirst.get())
     list = [
-      ...list.filter((s) => cards.get(s.student_id)?.el.classList.contains('stuck')),
-      ...list.filter((s) => !cards.get(s.student_id)?.el.classList.contains('stuck')),
+      ...list.filter((c) => c.el.classList.contains('stuck')),
+      ...list.filter((c) => !c.el.classList.contains('stuck')),
     ];
   const grid = $('#cards');
-  for (const s of list) grid.append(cards.get(s.student_id).el); // moves, in order
+  for (const c of list) grid.append(c.el); // moves, in order
   $('#no-students').hidden = list.length > 0;
   $('#student-count').textContent = String(list.length);
+  $('#students-word').textContent = plural(list.length, 'student');
 }
 
-function renderStudent(student) {
+/** Fill the student's card, making it first if new; `place`: put a new card in its place. */
+function renderStudent(student, place = true) {
   let card = cards.get(student.student_id);
   const isNew = !card;
   if (isNew) {
@@ -139,7 +156,7 @@ function renderStudent(student) {
     cards.set(student.student_id, card);
   }
   fillCard(card, student);
-  if (isNew) placeCards();
+  if (isNew && place) placeCards();
 }
 
 function renderClass() {
@@ -162,7 +179,8 @@ function renderClass() {
 }
 
 function renderAll() {
-  for (const s of state.students.values()) renderStudent(s);
+  // every card exists before any is placed: placing reads them all
+  for (const s of state.students.values()) renderStudent(s, false);
   placeCards();
   renderClass();
 }
@@ -233,13 +251,41 @@ function showKeyOnce() {
 
 const STREAM_TEXT = { open: 'Live', waiting: 'Connection lost: trying again…' };
 
+/** No key, or not this class's: say what is needed and take the link; nothing else shows. */
+function askForKey() {
+  $('#no-key').hidden = false;
+  $('#key-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = $('#key-link').value;
+    const pasted = keyFrom(text);
+    if (!pasted.key) {
+      $('#key-error').textContent =
+        'This is not a dashboard link: paste the whole address that ends in #key=….';
+      $('#key-error').hidden = false;
+      return;
+    }
+    if (pasted.classId && pasted.classId !== classId) {
+      window.location.assign(text.trim()); // another class's dashboard: open that one
+      return;
+    }
+    keepKey(classId, pasted.key);
+    window.location.reload();
+  });
+}
+
+/** The class's own controls, once the server took the key. */
+function showClass() {
+  showKeyOnce(); // a key the server refused is not worth keeping
+  $('#class-view').hidden = false;
+  $('#class-actions').hidden = false;
+}
+
 async function init() {
   if (!key) {
-    $('#no-key').hidden = false;
+    askForKey();
     return;
   }
   t = teacherApi(classId, key);
-  showKeyOnce();
   const server = await api.serverTime();
   if (server !== null) skew = Math.round(server - Date.now() / 1000); // whole seconds: Date has no more
   const refused = await guarded(async () => {
@@ -251,6 +297,7 @@ async function init() {
     $('#join-url').textContent = `${window.location.host}/join`;
     state = fromSnapshot(snapshot);
     renderAll();
+    showClass();
     const presets = await api.presets().catch(() => ({ presets: [] }));
     pushForm($('#push-form'), {
       presets: presets.presets || [],
@@ -282,7 +329,7 @@ async function init() {
   if (refused?.status === 401 || refused?.status === 403) {
     // a key of another class, or a mistyped one
     showError('');
-    $('#no-key').hidden = false;
+    askForKey();
   }
   if (!state) return;
   setInterval(() => {

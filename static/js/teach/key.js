@@ -32,6 +32,22 @@ export function takeKey(classId) {
   return { key: read(storageKey(classId)), fresh: false };
 }
 
+/** Keep `key` as this browser's key of the class (the dashboard's "paste the link" form). */
+export function keepKey(classId, key) {
+  write(storageKey(classId), key);
+}
+
+/**
+ * What a teacher pasted: a dashboard link (…/teach/<class id>#key=<key>) or the key alone.
+ * {classId: the link's class, or null; key, or null when the text holds none}.
+ */
+export function keyFrom(text) {
+  const s = String(text).trim();
+  const link = /\/teach\/([A-Za-z0-9_-]+)[^#]*#(?:.*&)?key=([^&\s]+)/.exec(s);
+  if (link) return { classId: link[1], key: decodeURIComponent(link[2]) };
+  return { classId: null, key: /^[A-Za-z0-9_-]{16,200}$/.test(s) ? s : null };
+}
+
 /** The dashboard's preferences per class (anonymize, stuck first), kept in storage too. */
 export function preference(classId, name) {
   const k = `backprop.teach.${classId}.${name}`;

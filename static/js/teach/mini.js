@@ -6,7 +6,8 @@ import { layoutNetwork } from '../layout.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-function el(tag, attrs, parent) {
+/** An SVG element with these attributes, appended to `parent`. */
+export function svgEl(tag, attrs, parent) {
   const e = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   parent.appendChild(e);
@@ -29,19 +30,19 @@ export function drawMini(svg, { layers, weights, biases }) {
     const top = Math.min(...ys) - g.radius - 8;
     const bottom = Math.max(...ys) + g.radius + 8;
     svg.setAttribute('viewBox', `0 ${top.toFixed(0)} ${g.width} ${(bottom - top).toFixed(0)}`);
-    const edges = el('g', { class: 'edges' }, svg);
+    const edges = svgEl('g', { class: 'edges' }, svg);
     svg._edges = g.edges.map((e) => ({
       e,
-      line: el('line', { x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, edges),
+      line: svgEl('line', { x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, edges),
     }));
     svg._bias = g.biasEdges.map((e) => ({
       e,
-      line: el('line', { class: 'bias', x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, edges),
+      line: svgEl('line', { class: 'bias', x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, edges),
     }));
-    const nodes = el('g', { class: 'nodes' }, svg);
-    for (const u of g.units) el('circle', { cx: u.x, cy: u.y, r: g.radius * 1.2 }, nodes);
+    const nodes = svgEl('g', { class: 'nodes' }, svg);
+    for (const u of g.units) svgEl('circle', { cx: u.x, cy: u.y, r: g.radius * 1.2 }, nodes);
     for (const b of g.biasNodes)
-      el('rect', { x: b.x - 12, y: b.y - 9, width: 24, height: 18, rx: 4 }, nodes);
+      svgEl('rect', { x: b.x - 12, y: b.y - 9, width: 24, height: 18, rx: 4 }, nodes);
   }
   if (!weights || !biases) return;
   let maxAbs = 1e-12;

@@ -1,66 +1,101 @@
 // The projector's view: the one or two students the teacher spotlit, side by side, live and
-// read-only, drawn as on the students' own page.
+// read-only, filling the screen, every number large enough to read from the back of a room:
+// w on the edges, and o, net and δ of the first example (the teacher's read of the
+// student's network: it leaves the student's card alone).
 
 import { teacherApi } from '../api.js';
 import { $, errorBox, h } from '../dom.js';
 import { fmt } from '../format.js';
-import { Graph } from '../graph.js';
 import { openStream } from '../stream.js';
-import { outputRange } from '../view.js';
-import { applyEvent, displayName, fromSnapshot } from './cards.js';
+import { applyEvent, displayName, fromSnapshot, plural } from './cards.js';
 import { preference, takeKey } from './key.js';
+import { Stage } from './stagegraph.js';
 
 const root = $('#spots');
 const classId = root.dataset.classId;
 const { key } = takeKey(classId);
 const anonymize = preference(classId, 'anonymize');
-const shown = new Map(); // student id → {el, graph, caption}
+const shown = new Map(); // student id → {el, stage, caption, numbers, asking, again}
 let state = null;
+let t = null;
 
 const showError = errorBox($('#error'));
 
-function render() {
+function figure(id) {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('class', 'stage');
+  svg.setAttribute('role', 'img');
+  const caption = h('figcaption', {});
+  return {
+    el: h('figure', { class: 'panel spot', 'data-spot': id }, caption, svg),
+    stage: new Stage(svg),
+    svg,
+    caption,
+    numbers: null,
+  };
+}
+
+function draw(item, s) {
+  const name = displayName(s, anonymize.get());
+  const j = s.loss === null || s.loss === undefined ? '' : ` · J = ${fmt(s.loss)}`;
+  const example = item.numbers ? ' · example 1' : ''; // o, net and δ are of the first example
+  item.caption.replaceChildren(
+    h('strong', { text: name }),
+    `${j} · ${s.updates} ${plural(s.updates, 'update')}${example}`,
+  );
+  item.svg.setAttribute('aria-label', `The network of ${name}, layers ${s.layers.join(', ')}`);
+  item.stage.build(s.layers);
+  item.stage.paint({
+    networkId: s.network_id,
+    weights: s.weights,
+    biases: s.biases,
+    numbers: item.numbers,
+  });
+}
+
+/** Fetch the student's numbers again; one request at a time, the latest change last. */
+async function ask(id) {
+  const item = shown.get(id);
+  if (!item) return;
+  if (item.asking) {
+    item.again = true;
+    return;
+  }
+  item.asking = true;
+  try {
+    item.numbers = await t.projected(id);
+  } catch {
+    item.numbers = null; // no examples, or the network is gone: the weights alone
+  }
+  item.asking = false;
+  if (item.again) {
+    item.again = false;
+    ask(id);
+  } else if (shown.get(id) === item && state.students.has(id)) {
+    draw(item, state.students.get(id));
+  }
+}
+
+function render(changed = null) {
   const ids = state.spotlight.filter((id) => state.students.get(id)?.layers.length > 1);
   for (const [id, item] of shown)
     if (!ids.includes(id)) {
       item.el.remove();
       shown.delete(id);
     }
+  root.classList.toggle('two', ids.length === 2); // before drawing: it sets their size
+  $('#no-spotlight').hidden = ids.length > 0;
   for (const id of ids) {
-    const s = state.students.get(id);
     let item = shown.get(id);
-    if (!item) {
-      const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-      svg.setAttribute('class', 'graph');
-      const caption = h('figcaption', {});
-      item = {
-        el: h('figure', { class: 'panel spot', 'data-spot': id }, caption, svg),
-        graph: new Graph(svg, () => {}),
-        caption,
-      };
+    const isNew = !item;
+    if (isNew) {
+      item = figure(id);
       shown.set(id, item);
     }
     root.append(item.el); // in spotlight order
-    const j = s.loss === null || s.loss === undefined ? '' : ` · J = ${fmt(s.loss)}`;
-    item.caption.replaceChildren(
-      h('strong', { text: displayName(s, anonymize.get()) }),
-      `${j} · ${s.updates} updates`,
-    );
-    item.graph.build(s.layers);
-    item.graph.render({
-      networkId: s.network_id,
-      weights: s.weights,
-      biases: s.biases,
-      units: new Map(),
-      edges: null,
-      edgeMode: 'gradient',
-      selected: null,
-      applied: false,
-      rangeFor: () => outputRange('sigmoid'),
-    });
+    draw(item, state.students.get(id));
+    if (isNew || id === changed) ask(id);
   }
-  root.classList.toggle('two', ids.length === 2);
-  $('#no-spotlight').hidden = ids.length > 0;
 }
 
 async function init() {
@@ -68,12 +103,13 @@ async function init() {
     showError('This browser has no key for this class: open the dashboard first.');
     return;
   }
-  const t = teacherApi(classId, key);
+  t = teacherApi(classId, key);
   try {
     const snapshot = await t.get();
     $('#class-title').textContent = snapshot.title;
     $('#join-code').textContent = snapshot.join_code;
     $('#join-url').textContent = `${window.location.host}/join`;
+    $('#join-small').hidden = false;
     state = fromSnapshot(snapshot);
     render();
   } catch (err) {
@@ -84,11 +120,13 @@ async function init() {
     headers: t.headers,
     onEvent: (e) => {
       if (e.type !== 'student' && e.type !== 'class') return;
-      state = applyEvent(state, e.type, JSON.parse(e.data));
-      render();
+      const data = JSON.parse(e.data);
+      state = applyEvent(state, e.type, data);
+      render(e.type === 'student' ? data.student_id : null);
     },
     onState: (s, detail) => showError(s === 'refused' ? detail : ''),
   });
   window.addEventListener('storage', () => render()); // the dashboard's Anonymize switch
+  window.addEventListener('resize', () => render());
 }
 init();
