@@ -22,24 +22,31 @@ export function toMathML(tree) {
 
 const tooLong = (kids) => kids.reduce((a, k) => a + toText(k).length + 1, 0) > LONG;
 
-/** Split a long run of tokens at the top-level · or + nearest its middle, recursively. */
+const BREAKS = new Set(['·', '+', '−']);
+const NO_OPERAND = new Set(['=', '(', '←', '−', '+', '·']); // a − after these is a sign
+
+/**
+ * Split a long run of tokens before a ·, + or binary −, recursively: outside parentheses if it
+ * can (a product of factors before the terms of a sum inside one), then nearest the middle.
+ */
 export function breakLong(kids) {
   const lengths = kids.map((k) => toText(k).length + 1);
   const total = lengths.reduce((a, b) => a + b, 0);
   if (total <= LONG) return [kids];
   let best = -1;
+  let bestScore = Infinity;
   let seen = 0;
-  let bestGap = Infinity;
+  let depth = 0;
   kids.forEach((k, n) => {
-    if (
-      n > 0 &&
-      k.tag === 'mo' &&
-      (k.text === '·' || k.text === '+') &&
-      Math.abs(seen - total / 2) < bestGap
-    ) {
+    const op = k.tag === 'mo' ? k.text : null;
+    if (op === ')') depth -= 1;
+    const score = depth * total + Math.abs(seen - total / 2);
+    const binary = n > 0 && !(kids[n - 1].tag === 'mo' && NO_OPERAND.has(kids[n - 1].text));
+    if (binary && BREAKS.has(op) && score < bestScore) {
       best = n;
-      bestGap = Math.abs(seen - total / 2);
+      bestScore = score;
     }
+    if (op === '(') depth += 1;
     seen += lengths[n];
   });
   if (best < 0) return [kids];
@@ -49,7 +56,8 @@ export function breakLong(kids) {
 /**
  * An equation chain "a = b = c = d" as lines of tokens: "a = b", then "= c", "= d"; a long
  * first line "a = b" as "a", then "= b", so that every line starts at its "=" (MathML's own line
- * breaking is not in Chromium); long lines broken again at an operator (kind "cont").
+ * breaking is not in Chromium); long lines (a long "a" too) broken again at an operator (kind
+ * "cont").
  * Pure: [{kind: 'first' | 'line' | 'cont', kids}].
  */
 export function lineParts(tree) {
@@ -63,7 +71,9 @@ export function lineParts(tree) {
     const end = n + 1 < starts.length ? starts[n + 1] : kids.length;
     const run = kids.slice(start, end);
     if (n === 0 && cuts.length > 0 && cuts[0] > 0 && tooLong(run)) {
-      out.push({ kind: 'first', kids: run.slice(0, cuts[0]) });
+      breakLong(run.slice(0, cuts[0])).forEach((part, p) =>
+        out.push({ kind: p === 0 ? 'first' : 'cont', kids: part }),
+      );
       breakLong(run.slice(cuts[0])).forEach((part, p) =>
         out.push({ kind: p === 0 ? 'line' : 'cont', kids: part }),
       );

@@ -20,8 +20,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Player {
   /**
-   * hooks: {train(epochs) → Promise of {loss, accuracy} after the request, onError(err),
-   * onChange(playing), onStopped(reason)?}
+   * hooks: {train(epochs) → Promise of {loss, accuracy} after the request (null: nothing was
+   * trained, Play stops), onError(err), onChange(playing), onStopped(reason)?}
    */
   constructor(hooks) {
     this.hooks = hooks;
@@ -66,6 +66,10 @@ export class Player {
         return;
       }
       if (run !== this.run) return; // paused and played again meanwhile: that run counts
+      if (status === null) {
+        this.stop();
+        return;
+      }
       this.done += asked;
       const reason = stopReason(this.conditions, {
         loss: status?.loss,

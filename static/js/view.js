@@ -55,3 +55,43 @@ export function exists(sel, layers) {
   if (sel.type === 'bias') return k >= 1 && inLayer(k, r);
   return k >= 1 && inLayer(k, r) && inLayer(k - 1, q);
 }
+
+/**
+ * The graph's numbers as table rows, for reading without the picture: every unit's net, o and
+ * δ (and y) for the example shown, and every weight's and bias's w, ∂J/∂w and Δw, each named
+ * as the graph names it. `shown`: what graph.render() is given ({weights, biases, units,
+ * edges}); a number not computed (yet) is undefined.
+ */
+export function numberRows(layers, shown, names) {
+  const units = [];
+  layers.forEach((n, k) => {
+    for (let r = 0; r < n; r += 1) {
+      const id = `${k}-${r}`;
+      units.push({ id, name: names.unit(k, r), ...(shown.units.get(id) || {}) });
+    }
+  });
+  const e = shown.edges;
+  const weights = [];
+  for (let k = 1; k < layers.length; k += 1) {
+    for (let r = 0; r < layers[k]; r += 1) {
+      for (let q = 0; q < layers[k - 1]; q += 1) {
+        weights.push({
+          id: `${k}-${r}-${q}`,
+          name: names.edge(k, r, q),
+          w: shown.weights[k - 1][r][q],
+          gradient: e?.gradients.weights[k - 1][r][q],
+          deltaW: e?.weight_deltas[k - 1][r][q],
+        });
+      }
+      weights.push({
+        id: `${k}-${r}`,
+        bias: true,
+        name: `bias of ${names.unit(k, r)}`,
+        w: shown.biases[k - 1][r],
+        gradient: e?.gradients.biases[k - 1][r],
+        deltaW: e?.bias_deltas[k - 1][r],
+      });
+    }
+  }
+  return { units, weights };
+}

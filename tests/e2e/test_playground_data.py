@@ -230,7 +230,7 @@ def test_the_card_shows_both_parts_of_the_gradient_with_l2(
     page.wait_for_selector("[data-unit='2-0'][data-delta]")
     page.click("[data-unit='2-0']")
     card = page.locator("#card")
-    card.get_by_role("button", name="w from unit 1 of layer 1").click()
+    card.get_by_role("button", name="w from h1").click()
     bwd = api.post(f"/api/networks/{net['id']}/backward", json={}).json()["gradients"]
     penalty = card.locator("[data-l2-penalty]")
     expect(penalty).to_be_visible()
