@@ -1,9 +1,31 @@
-// Formula trees (formulas.js) → MathML elements. textContent only: no markup strings.
-
-import { toText } from './formulas.js';
+// Formula trees (formulas.js) → MathML elements, one per line. textContent only: no markup strings.
 
 const NS = 'http://www.w3.org/1998/Math/MathML';
-const LONG = 34; // characters of a line before it is broken at an operator
+const LONG = 21; // a line's width (widthOf) before it is broken at an operator
+
+// widths, in digits, of operators with the space MathML puts around them
+const OP_WIDTH = { '=': 2.2, '+': 1.8, '−': 1.8, '·': 1.2, '←': 2.6, '(': 0.7, ')': 0.7 };
+
+/**
+ * About how wide a formula tree renders, in widths of a digit (Chromium's MathML, display
+ * style): subscripts and limits smaller, a fraction as wide as its wider part, operators with
+ * their spacing. What decides where a line breaks: characters alone misjudge wide numbers
+ * (×10⁻⁵) and narrow subscripts.
+ */
+export function widthOf(n, scale = 1) {
+  if (n.text !== undefined) {
+    if (n.tag === 'mo' && n.text in OP_WIDTH) return OP_WIDTH[n.text] * scale;
+    let w = 0;
+    for (const c of n.text) w += c === '.' ? 0.5 : 1;
+    return w * scale;
+  }
+  const kids = n.children;
+  if (n.tag === 'msub') return widthOf(kids[0], scale) + widthOf(kids[1], scale * 0.7);
+  if (n.tag === 'mfrac') return Math.max(widthOf(kids[0], scale), widthOf(kids[1], scale)) + 0.4;
+  if (n.tag === 'munder' || n.tag === 'munderover')
+    return Math.max(1.6 * scale, ...kids.slice(1).map((k) => widthOf(k, scale * 0.7)));
+  return kids.reduce((a, k) => a + widthOf(k, scale), 0);
+}
 
 export function toMathML(tree) {
   const el = document.createElementNS(NS, tree.tag);
@@ -20,17 +42,18 @@ export function toMathML(tree) {
   return el;
 }
 
-const tooLong = (kids) => kids.reduce((a, k) => a + toText(k).length + 1, 0) > LONG;
+const tooLong = (kids) => kids.reduce((a, k) => a + widthOf(k), 0) > LONG;
 
 const BREAKS = new Set(['·', '+', '−']);
 const NO_OPERAND = new Set(['=', '(', '←', '−', '+', '·']); // a − after these is a sign
 
 /**
  * Split a long run of tokens before a ·, + or binary −, recursively: outside parentheses if it
- * can (a product of factors before the terms of a sum inside one), then nearest the middle.
+ * can (a product of factors before the terms of a sum inside one), between terms before
+ * between factors, then nearest the middle.
  */
 export function breakLong(kids) {
-  const lengths = kids.map((k) => toText(k).length + 1);
+  const lengths = kids.map((k) => widthOf(k));
   const total = lengths.reduce((a, b) => a + b, 0);
   if (total <= LONG) return [kids];
   let best = -1;
@@ -40,7 +63,8 @@ export function breakLong(kids) {
   kids.forEach((k, n) => {
     const op = k.tag === 'mo' ? k.text : null;
     if (op === ')') depth -= 1;
-    const score = depth * total + Math.abs(seen - total / 2);
+    // outside parentheses first; between terms (+, −) before between factors (·)
+    const score = depth * 2 * total + (op === '·' ? total : 0) + Math.abs(seen - total / 2);
     const binary = n > 0 && !(kids[n - 1].tag === 'mo' && NO_OPERAND.has(kids[n - 1].text));
     if (binary && BREAKS.has(op) && score < bestScore) {
       best = n;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { edgeCard, toText, unitCard } from '../../static/js/formulas.js';
-import { lineParts } from '../../static/js/mathml.js';
+import { lineParts, widthOf } from '../../static/js/mathml.js';
 import { before, trace as mazur } from './mazur.mjs';
 
 // Mazur's 2-2-2 example after its forward and backward pass (the published numbers)
@@ -88,4 +88,27 @@ test('a hidden δ with its sum breaks inside the sum, every line short (Mazur’
     texts.some((t) => t.startsWith('+0.5·0.0381')),
     texts.join('\n'),
   );
+});
+
+test('a sum of products breaks between its terms, never inside a product', () => {
+  const mn = (t) => ({ tag: 'mn', text: t });
+  const mo = (t) => ({ tag: 'mo', text: t });
+  const neg = (t) => ({ tag: 'mrow', children: [mo('('), mn(t), mo(')')] });
+  // net = (−1.7957) · 0.6556 + 4.308 · (−0.6192) + (−1.7249), as a hidden unit's card has it
+  const kids = [{ tag: 'mi', text: 'net' }, mo('='), neg('−1.7957'), mo('·'), mn('0.6556')];
+  kids.push(mo('+'), mn('4.308'), mo('·'), neg('−0.6192'), mo('+'), neg('−1.7249'));
+  const lines = lineParts({ tag: 'mrow', children: kids }).map((l) => flat(l.kids));
+  assert.ok(lines.length >= 2, lines.join('\n'));
+  for (const line of lines.slice(1)) assert.ok(/^[=+]/.test(line), lines.join('\n'));
+});
+
+test('widths: a subscript is narrower than its base, a fraction as wide as its wider part', () => {
+  const mi = (t) => ({ tag: 'mi', text: t });
+  assert.equal(widthOf(mi('0.5933')), 5.5); // the point is half a digit
+  const sub = { tag: 'msub', children: [mi('w'), mi('h1→out1')] };
+  assert.ok(Math.abs(widthOf(sub) - (1 + 0.7 * 7)) < 1e-12);
+  const frac = { tag: 'mfrac', children: [mi('1'), mi('N')] };
+  assert.equal(widthOf(frac), 1.4);
+  // a long number in scientific notation is as wide as its characters, not one token
+  assert.ok(widthOf(mi('−8.968×10⁻⁵')) > 10);
 });
