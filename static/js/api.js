@@ -59,6 +59,8 @@ export const api = {
   recorded: (id, update, entry) => request('GET', `${net(id)}/history/${update}?entry=${entry}`),
   rewind: (id, body) => request('POST', `${net(id)}/rewind`, body),
   presets: () => request('GET', '/api/presets'),
+  /** One preset's full create body, dataset included. */
+  preset: (name) => request('GET', `/api/presets/${encodeURIComponent(name)}`),
   // the classroom, student side: the network id is the capability
   join: (body) => request('POST', '/api/join', body),
   classroom: (id) => request('GET', `${net(id)}/classroom`),

@@ -169,7 +169,7 @@ def test_test_examples_are_rings_with_their_own_curve_and_scores(
 
     page.locator("#stop-epochs").fill("60")
     page.get_by_role("button", name="Play", exact=True).click()
-    expect(page.locator("#stop-reason")).to_contain_text("60 epochs done")
+    expect(page.locator("#stop-reason")).to_contain_text("60 epochs done", timeout=30_000)
     stepped = api.get(f"/api/networks/{net['id']}").json()
     assert stepped["updates"] == 60
     # the scores beside J are the server's, for both sets, with the weights after Play
