@@ -1,9 +1,8 @@
 // The Data panel's generator: a data set drawn on the server (circle, gaussians, spiral, XOR
 // cloud) with noise and a test fraction, and by default the settings that train such data
-// (advice.js). Thin DOM: the values live here between rebuilds of the panel, the points come
-// back in the network's state.
+// (suitedFields, pure, with sizeAdvice). Thin DOM: the values live here between rebuilds of
+// the panel, the points come back in the network's state.
 
-import { SUITED } from './advice.js';
 import { h } from './dom.js';
 
 const KINDS = [
@@ -12,6 +11,46 @@ const KINDS = [
   ['spiral', 'Spiral'],
   ['xor', 'XOR cloud'],
 ];
+/**
+ * The settings a generated data set trains with (two classes in the plane), as the built-in
+ * circle and spiral presets have them: tanh hidden units, a sigmoid output read as a
+ * probability, cross-entropy (its δ = y − o does not vanish when o saturates) and the mean
+ * over the batch, so η does not grow with the number of examples.
+ */
+export const SUITED = {
+  hidden_activation: 'tanh',
+  output_activation: 'sigmoid',
+  loss: 'cross_entropy',
+  reduction: 'mean',
+  learning_rate: 1,
+};
+
+/** Hidden units (in all) each shape needs, roughly, to be learnt at all. */
+const NEEDS = { circle: 3, xor: 4, spiral: 16, gaussians: 1 };
+const TITLES = { circle: 'circle', xor: 'XOR cloud', spiral: 'spiral', gaussians: 'two Gaussians' };
+
+/**
+ * The PATCH fields beside `generate` that suit the generated data: weights drawn again (from
+ * the network's seed: a new data set is a new start, as in the playground), the settings
+ * above (those that differ from `net`'s) and a name that says what the data is. `kind`: the
+ * shape.
+ */
+export function suitedFields(kind, net) {
+  const fields = { seed: net.seed };
+  for (const [key, value] of Object.entries(SUITED)) if (net[key] !== value) fields[key] = value;
+  fields.name = `${TITLES[kind] ? TITLES[kind][0].toUpperCase() + TITLES[kind].slice(1) : kind} (generated)`;
+  return fields;
+}
+
+/** A sentence when the network's hidden layers look too small for the shape, else ''. */
+export function sizeAdvice(kind, layers) {
+  const hidden = layers.slice(1, -1).reduce((a, n) => a + n, 0);
+  const need = NEEDS[kind] ?? 0;
+  if (hidden >= need) return '';
+  const title = TITLES[kind] || kind;
+  return `A ${title} needs more hidden units than this network's ${hidden}: add some in the Network panel (at least ${need} in all).`;
+}
+
 const spec = {
   generate: 'circle',
   n: 200,
@@ -20,7 +59,7 @@ const spec = {
   one_hot: false,
   seed: 0,
 };
-let suited = true; // with the settings that suit the data (advice.js)
+let suited = true; // with the settings that suit the data (SUITED)
 let advice = ''; // about the last data set generated, kept across rebuilds of the panel
 const SUITED_TEXT = `Start afresh with settings that suit it: weights drawn again, ${SUITED.hidden_activation} hidden units, a ${SUITED.output_activation} output, cross-entropy, the mean over the batch, η = ${SUITED.learning_rate}`;
 

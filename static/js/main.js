@@ -1,29 +1,25 @@
 // Wiring: page state, the phase buttons, shortcuts, Play. Talks to the server only via api.js.
-// Every press that changes the network, or shows its new state, runs in one queue (queue.js):
+// Every press that changes the network, or shows its new state, runs in one queue (player.js):
 // page and server never disagree, and a press during another action waits its turn.
 
-import { sizeAdvice, suitedFields } from './advice.js';
-import { api } from './api.js';
+import { api, replaceBody } from './api.js';
 import { renderBuild } from './build.js';
 import { renderCard } from './card.js';
 import { joinClassroom } from './classroom.js';
 import { drawLoss } from './charts.js';
 import { renderData, renderOutputs } from './data.js';
 import { $, errorBox, guard } from './dom.js';
-import { adviseGenerated } from './generator.js';
+import { adviseGenerated, sizeAdvice, suitedFields } from './generator.js';
 import { Graph } from './graph.js';
 import { zoomable } from './graphzoom.js';
 import { Heatmap } from './heatmap.js';
 import { exportJson, openNew, readNetworkFile } from './io.js';
-import { NumberTables } from './numtable.js';
-import { Player, SPEEDS } from './player.js';
-import { ActionQueue, queueText } from './queue.js';
-import { replaceBody } from './replace.js';
+import { ActionQueue, Player, queueText, SPEEDS } from './player.js';
 import { saved } from './saved.js';
 import { Timeline } from './history.js';
 import { lossPoints } from './timeline.js';
 import { applyHide, wireShare } from './sharing.js';
-import { followScreen, renderExamples, renderStatus } from './status.js';
+import { followScreen, NumberTables, renderExamples, renderStatus } from './status.js';
 import { Stepper } from './stepper.js';
 import { parseConditions } from './stop.js';
 import { exists, outputRange, unitValues } from './view.js';
@@ -435,7 +431,7 @@ function generate(spec, suited) {
  * Load a preset or a network file. Outside a class: a new network at its own address. In a
  * class the student's network is their place in it (the teacher's card follows it), so the
  * body replaces that network's layers, settings, weights and examples by one PATCH
- * (replace.js); a teacher's lock refuses it (403, shown).
+ * (api.js's replaceBody); a teacher's lock refuses it (403, shown).
  */
 function load(name, body) {
   if (!inClass) return act(name, async () => openNew(await body()));

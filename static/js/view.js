@@ -95,3 +95,46 @@ export function numberRows(layers, shown, names) {
   }
   return { units, weights };
 }
+
+// -- saturated outputs ------------------------------------------------------------------
+const BOUNDS = { sigmoid: [0, 1], tanh: [-1, 1] };
+/** An output this close to a bound of its activation is saturated: f′(net) is about 0 there. */
+export const SATURATED = 1e-3;
+
+/**
+ * Saturated outputs in a pass (`output`: o per example and output unit; `y`: the targets):
+ * {saturated, wrong, total} counts of outputs within SATURATED of a bound, and of those on
+ * the wrong side of the middle; null for an activation without bounds (relu, linear).
+ */
+export function saturation(output, y, activation) {
+  const bounds = BOUNDS[activation];
+  if (!bounds || !output || !y || output.length !== y.length) return null;
+  const [lo, hi] = bounds;
+  const middle = (lo + hi) / 2;
+  let saturated = 0;
+  let wrong = 0;
+  let total = 0;
+  output.forEach((row, i) =>
+    row.forEach((o, l) => {
+      total += 1;
+      if (o - lo > SATURATED && hi - o > SATURATED) return;
+      saturated += 1;
+      if (o > middle !== y[i][l] > middle) wrong += 1;
+    }),
+  );
+  return { saturated, wrong, total };
+}
+
+/**
+ * The warning for a pass, or '': outputs pinned at a bound on the wrong side, for at least a
+ * tenth of them (a trained network's right answers may saturate too: that is no warning).
+ */
+export function saturationWarning(counts, loss) {
+  if (!counts || counts.wrong === 0 || counts.wrong < counts.total / 10) return '';
+  const head = `Saturated outputs: ${counts.saturated} of ${counts.total} are within ${SATURATED} of a bound of f, ${counts.wrong} of them on the wrong side.`;
+  const why =
+    loss === 'squared_error'
+      ? ' There f′(net) ≈ 0, so δ and every Δw are nearly 0 and J barely moves.'
+      : ' J is large and the steps overshoot.';
+  return `${head}${why} Try a smaller η, the mean over the batch, or cross-entropy (Network panel).`;
+}

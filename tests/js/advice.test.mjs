@@ -2,14 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import {
-  SATURATED,
-  saturation,
-  saturationWarning,
-  sizeAdvice,
-  suitedFields,
-  SUITED,
-} from '../../static/js/advice.js';
+import { sizeAdvice, suitedFields, SUITED } from '../../static/js/generator.js';
+import { SATURATED, saturation, saturationWarning } from '../../static/js/view.js';
 
 // the default network (the XOR preset): sigmoid, squared error, η = 2, J summed
 const xor = {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { ActionQueue, MAX_WAITING, queueText } from '../../static/js/queue.js';
+import { ActionQueue, MAX_WAITING, queueText } from '../../static/js/player.js';
 
 const later = () => new Promise((resolve) => setTimeout(resolve, 5));
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { CREATE_DEFAULTS, replaceBody } from '../../static/js/replace.js';
+import { CREATE_DEFAULTS, replaceBody } from '../../static/js/api.js';
 import { before, LAYERS } from './mazur.mjs';
 
 test('a preset’s full body (GET /api/presets/mazur) becomes a PATCH of every field', () => {
