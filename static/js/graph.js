@@ -105,6 +105,7 @@ export class Graph {
   build(layers) {
     if (this.layers && this.layers.join() === layers.join()) return;
     this.layers = layers.slice();
+    this.drawn = layers.join(); // as this.layers, but kept when setSize() asks for a new drawing
     const { w: width, h: height } = this.size;
     const textBelow = layers.every((n) => n <= 4) ? 72 : 30; // up to four lines of numbers
     // laid out for a box (setSize): the radius and the numbers below the lowest unit fit in it
@@ -231,6 +232,8 @@ export class Graph {
     const w = this.fitted ? Math.max(width, ((bottom - top) * width) / height) : width;
     this.base = { x: (width - w) / 2, y: top, w, h: bottom - top };
     this.svg.setAttribute('viewBox', `${this.base.x} ${top} ${w} ${bottom - top}`);
+    // drawn again at a new size, the units keep their pictures until the next ones come
+    if (this.shown?.layers === layers.join()) this.pictures(this.shown.grids, this.shown.n);
     if (this.onBuild) this.onBuild(); // zoom (graphzoom.js) starts from the new drawing
   }
 
@@ -347,6 +350,7 @@ export class Graph {
    * values row by row from the top), or null to take the pictures away.
    */
   pictures(grids, n) {
+    this.shown = grids ? { grids, n, layers: this.drawn } : null;
     this.svg.classList.toggle('pictured', Boolean(grids));
     for (const [id, item] of this.units) {
       if (!item.picture) continue;

@@ -101,6 +101,7 @@ function makeTimeline() {
     rewound: (state) => {
       live.network = null;
       S.at = null;
+      S.historyLoss = null; // until the history is read again (Timeline.rewind does)
       S.losses = S.losses.filter((p) => p.u <= state.updates); // the chart ends where J is now
       store.put('losses', S.losses);
       setNetwork(state, false);
@@ -222,6 +223,7 @@ function setNetwork(state, changed = true) {
   if (changed) {
     live.network = null;
     S.at = null;
+    S.historyLoss = null; // the history, read again, says J of the new state
     timeline.refresh();
   }
   if (!exists(S.selected, state.layers)) S.selected = null;

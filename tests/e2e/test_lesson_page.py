@@ -275,8 +275,10 @@ def test_one_screen_at_1280_by_800_and_on_a_phone(
     mazur = api.post("/api/networks", json=MAZUR).json()["id"]
     open_network(page, live_server, mazur)
     page.keyboard.press("f")
+    page.wait_for_selector("[data-unit='2-0'][data-o]")
     page.get_by_label("Step by step").check()
     page.keyboard.press("b")
+    expect(page.locator("#step-say")).to_have_attribute("data-steps", "16")  # Backward's run
     for step in range(1, 4):  # δ of out1, of out2, of h1
         expect(page.locator("#step-say")).to_have_attribute("data-step", str(step - 1))
         page.keyboard.press("ArrowRight")
