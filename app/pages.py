@@ -1,11 +1,13 @@
-"""HTML routes: `/` makes a network for a new visitor and sends them to its own address; the
-classroom's pages (join, open a class, the dashboard, the projector's spotlight) are each
-their template, with the data from the API.
+"""HTML routes: `/` is the page for a new visitor, whose script creates their network (POST
+/api/networks) and moves to its own address; `/n/{id}` shows a network. GET and HEAD of
+either store nothing, so a probe, a link preview or a prefetch (none runs scripts) makes no
+network and spends no address's creation allowance. The classroom's pages (join, open a
+class, the dashboard, the projector's spotlight) are each their template, with the data
+from the API.
 
 When these routes cannot answer, a browser (a request that accepts text/html) gets a page
-it can read, never the API's JSON: a missing network, a full class, an unavailable database,
-an address that is no network's, too many new networks from one address (the last one from
-app/security.py, which refuses before any route). Other clients keep the JSON.
+it can read, never the API's JSON: a missing network, an unavailable database, an address
+that is no network's. Other clients keep the JSON.
 """
 
 from __future__ import annotations
@@ -16,18 +18,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import Headers
 
 from app import presets
 from app.api.errors import known_error_response, standing_problem, validation_error_response
-from app.api.networks import IdPath, StoreDep, build
+from app.api.networks import IdPath, StoreDep
 from app.classroom.errors import Missing
 from app.classroom.service import Classroom
 from app.config import get_settings
-from app.schemas import NetworkCreate
-from app.store import NotFound, StoreFull, StoreUnavailable
+from app.store import NotFound, StoreUnavailable
 
 ROOT = FilePath(__file__).resolve().parent.parent
 templates = Jinja2Templates(directory=ROOT / "templates")
@@ -53,19 +54,6 @@ def wants_page(path: str, headers: Headers) -> bool:
     """A browser opening one of these routes: it accepts HTML (a program sends */* or JSON)."""
     is_page = path == "/" or path.startswith("/n/")
     return is_page and "text/html" in headers.get("accept", "").lower()
-
-
-def too_many_page(seconds: int) -> Response:
-    return problem(
-        429,
-        "Too many new networks from here",
-        f"This address has made many networks in a short time. Try again in {seconds} s. "
-        "A whole class behind one school connection counts as one address: if that is "
-        "you, ask your teacher to raise the limit (BACKPROP_CREATE_BURST, "
-        "BACKPROP_CREATE_PER_MINUTE).",
-        retry=False,
-        retry_after=seconds,
-    )
 
 
 def unavailable_page() -> Response:
@@ -104,36 +92,12 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StoreUnavailable, unavailable)  # type: ignore[arg-type]
 
 
-@router.get("/")
-def home(request: Request, store: StoreDep) -> Response:
-    network = build(NetworkCreate(preset=presets.DEFAULT))
-    try:
-        store.create(network)
-    except StoreFull:
-        return problem(
-            503,
-            "The class is full",
-            "This server holds as many networks as its teacher allowed. Ask your "
-            "teacher, or try again later.",
-            retry=False,
-        )
-    except StoreUnavailable:
-        return problem(
-            503,
-            "The server cannot save right now",
-            "Its database is not taking changes. Try again in a minute.",
-            retry=True,
-        )
-    return RedirectResponse(f"/n/{network.id}", status_code=303)
-
-
-@router.head("/")
-def home_head() -> Response:
-    """HEAD of `/`: the headers of a page, without the network a GET would make (and so no
-    Location either). No Content-Length: there is no one page whose length it would be."""
-    response = Response(media_type="text/html")
-    del response.headers["content-length"]
-    return response
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    """The page without a network: its script creates one from the default preset (the
+    server's errors, a full store or too many new networks, show on the page)."""
+    context = {"network_id": "", "in_class": False, "default_preset": presets.DEFAULT}
+    return templates.TemplateResponse(request, "index.html", context)
 
 
 @router.get("/share", response_class=HTMLResponse)
@@ -163,7 +127,7 @@ def simulator(request: Request, network_id: IdPath, store: StoreDep) -> Response
         in_class = True
     except Missing:
         in_class = False
-    context = {"network_id": network_id, "in_class": in_class}
+    context = {"network_id": network_id, "in_class": in_class, "default_preset": presets.DEFAULT}
     return templates.TemplateResponse(request, "index.html", context)
 
 

@@ -6,7 +6,7 @@ Three pure ASGI middlewares, outermost first (see `install`):
   no framing, on every response (pages, API, static files, errors); a 405 lists every
   method of its path (Starlette names one route's only); HEAD works wherever GET does.
 - `CreateRateLimit`: a token bucket per client address on the requests that create a
-  network (`POST /api/networks`, `…/import`, `GET /`). In process, so per worker: with N
+  network (`POST /api/networks`, `…/import`). In process, so per worker: with N
   workers an address may create up to N times the rate. Refusals are 429 with Retry-After.
 - `BodyGuard`: bodies of POST/PUT/PATCH requests are read here, at most `max_body_bytes`
   (413 naming "body"); under /api/ they must be JSON (415), UTF-8 and nest no deeper than
@@ -35,7 +35,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.errors import error_response
 from app.config import LIMITS, Settings
-from app.pages import too_many_page, wants_page
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -59,7 +58,6 @@ CREATES: frozenset[tuple[str, str]] = frozenset(
     {
         ("POST", "/api/networks"),
         ("POST", "/api/networks/import"),
-        ("GET", "/"),
         ("POST", "/api/classes"),
     }
 )
@@ -72,9 +70,9 @@ class SecurityHeaders:
     path, not just the first route's (Starlette stops at the first route whose path matches,
     so for /api/networks/{id}, three routes, it would say `Allow: GET`); and HEAD is answered
     wherever GET is, as HTTP requires (FastAPI's routes take only the methods they name): the
-    request goes on as a GET and its body is dropped. Not for a GET that creates something
-    (`GET /`, in CREATES): that path answers HEAD with a route of its own. One layer for
-    all three, since every request passes through it."""
+    request goes on as a GET and its body is dropped (no GET route stores anything, so a
+    HEAD never does either). One layer for all three, since every request passes through
+    it."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -83,7 +81,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        head = scope["method"] == "HEAD" and ("GET", scope["path"]) not in CREATES
+        head = scope["method"] == "HEAD"
         if head:  # a copy: the server keeps its own scope, which still says HEAD
             scope = {**scope, "method": "GET"}
         ended = False
@@ -189,11 +187,9 @@ class CreateRateLimit:
         self.app, self.buckets, self.creates = app, buckets, frozenset(creates)
 
     @staticmethod
-    def _refuse(seconds: int, scope: Scope) -> Response:
-        """A page for a browser opening `/`, the API's error for everyone else; both say how
-        the limit is raised, since a class behind one address shares one bucket."""
-        if wants_page(scope["path"], Headers(scope=scope)):
-            return too_many_page(seconds)
+    def _refuse(seconds: int) -> Response:
+        """The API's error, saying how the limit is raised, since a class behind one address
+        shares one bucket."""
         response = error_response(
             429,
             [
@@ -215,7 +211,7 @@ class CreateRateLimit:
             wait = self.buckets.take(client[0] if client else "unknown")
             if wait > 0:
                 seconds = math.ceil(wait) if math.isfinite(wait) else 3600
-                await self._refuse(seconds, scope)(scope, receive, send)
+                await self._refuse(seconds)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 

@@ -1,5 +1,7 @@
-"""Make docs/screenshot.png for the README: Mazur's 2-2-2 network after Forward and Backward,
-with the formula card of output unit 1 open.
+"""Make the page's pictures for the README and docs/page.md: docs/screenshot.png, Mazur's 2-2-2
+network at 1280 × 800 after Forward and Backward with the formula card of output unit 1 open;
+docs/page-trained.png, a circle data set generated and trained at 1280 × 800, a hidden unit's
+card with its own picture; docs/page-phone.png, XOR after Forward on a 375 × 667 phone.
 
     .venv/bin/python scripts/screenshot.py            # starts its own server on a temp database
     .venv/bin/python scripts/screenshot.py --url http://127.0.0.1:8000
@@ -57,7 +59,11 @@ def start_server(database: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("the server did not start")
 
 
-def shoot(url: str, out: Path, size: tuple[int, int] = (1440, 900)) -> None:
+IDLE = "() => !document.body.hasAttribute('data-busy')"
+
+
+def shoot(url: str, out: Path, size: tuple[int, int] = (1280, 800)) -> None:
+    """Mazur's network after Forward and Backward, the card of output unit 1 open."""
     network = httpx.post(url + "/api/networks", json={"preset": "mazur"}, timeout=10)
     network.raise_for_status()
     with sync_playwright() as p:
@@ -78,26 +84,79 @@ def shoot(url: str, out: Path, size: tuple[int, int] = (1440, 900)) -> None:
         browser.close()
 
 
+def shoot_trained(url: str, out: Path) -> None:
+    """A circle generated on the default network, trained by Play, h2's card and picture."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
+        page.goto(f"{url}/")
+        page.wait_for_selector("svg[data-network-id] [data-unit='0-0']")
+        page.get_by_role("button", name="Add a unit to hidden layer 1").click()
+        page.wait_for_selector("[data-unit='1-2']")
+        page.get_by_role("button", name="Generate").click()
+        page.wait_for_selector("#network-name:text('Circle (generated)')")
+        page.fill("#stop-epochs", "300")
+        page.get_by_role("button", name="Play").click()
+        page.wait_for_selector("#stop-reason:text('Play stopped')", timeout=60_000)
+        page.wait_for_function(IDLE)
+        page.get_by_role("button", name="Backward", exact=True).click()
+        page.wait_for_selector("[data-unit='1-1'][data-delta]")
+        page.click("[data-unit='1-1'] circle")
+        page.evaluate(
+            "() => { window.scrollTo(0, 0); document.querySelector('.charts').scrollTo(0, 0); }"
+        )
+        page.mouse.move(0, 0)
+        page.wait_for_timeout(900)
+        page.screenshot(path=str(out))
+        browser.close()
+
+
+def shoot_phone(url: str, out: Path) -> None:
+    """XOR after Forward on a phone: the phase buttons and the whole network on one screen."""
+    network = httpx.post(url + "/api/networks", json={"preset": "xor"}, timeout=10)
+    network.raise_for_status()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(
+            viewport={"width": 375, "height": 667},
+            device_scale_factor=2,
+            has_touch=True,
+            is_mobile=True,
+        )
+        page = context.new_page()
+        page.goto(f"{url}/n/{network.json()['id']}")
+        page.wait_for_selector("[data-unit='0-0']")
+        page.locator("#forward").tap()
+        page.wait_for_selector("[data-unit='2-0'][data-o]")
+        page.wait_for_timeout(600)
+        page.screenshot(path=str(out))
+        browser.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running server; default: start one")
-    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshot.png"))
-    parser.add_argument("--size", default="1440x900", help="viewport, e.g. 1280x800 or 1920x1080")
+    parser.add_argument("--docs", default=str(ROOT / "docs"), help="where the pictures go")
     args = parser.parse_args()
-    width, height = (int(v) for v in args.size.lower().split("x"))
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    docs = Path(args.docs)
+    docs.mkdir(parents=True, exist_ok=True)
+
+    def all_three(url: str) -> None:
+        shoot(url, docs / "screenshot.png")
+        shoot_trained(url, docs / "page-trained.png")
+        shoot_phone(url, docs / "page-phone.png")
+
     if args.url:
-        shoot(args.url.rstrip("/"), out, (width, height))
+        all_three(args.url.rstrip("/"))
     else:
         with tempfile.TemporaryDirectory() as tmp:
             process, url = start_server(Path(tmp) / "shot.sqlite3")
             try:
-                shoot(url, out, (width, height))
+                all_three(url)
             finally:
                 process.terminate()
                 process.wait(10)
-    print(f"wrote {out}")
+    print(f"wrote screenshot.png, page-trained.png and page-phone.png in {docs}")
 
 
 if __name__ == "__main__":

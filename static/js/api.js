@@ -59,6 +59,8 @@ export const api = {
   recorded: (id, update, entry) => request('GET', `${net(id)}/history/${update}?entry=${entry}`),
   rewind: (id, body) => request('POST', `${net(id)}/rewind`, body),
   presets: () => request('GET', '/api/presets'),
+  /** One preset's full create body, dataset included. */
+  preset: (name) => request('GET', `/api/presets/${encodeURIComponent(name)}`),
   // the classroom, student side: the network id is the capability
   join: (body) => request('POST', '/api/join', body),
   classroom: (id) => request('GET', `${net(id)}/classroom`),
@@ -131,4 +133,42 @@ export function toCreateBody(state) {
     if (state[key] !== undefined && state[key] !== null) body[key] = state[key];
   }
   return body;
+}
+
+// -- loading into the network a student already has -----------------------------------------
+// In a class the network's address is the student's place in it (the teacher's card follows
+// it), so a preset or an imported file replaces what the network holds, by one PATCH, instead
+// of making a new network elsewhere.
+
+/**
+ * The settings a create body gets when it leaves them out (app/schemas.py, NetworkSettings):
+ * a PATCH keeps the network's own instead, so they are sent.
+ */
+export const CREATE_DEFAULTS = {
+  name: null,
+  hidden_activation: 'sigmoid',
+  output_activation: 'sigmoid',
+  loss: 'squared_error',
+  learning_rate: 0.5,
+  reduction: 'sum',
+  train_biases: true,
+  l2: 0,
+  seed: 0,
+};
+
+/**
+ * The PATCH body that makes a network what POST /api/networks would make of `body` (a preset's
+ * full body from GET /api/presets/{name}, or an exported file): every setting, the layers,
+ * the weights (exact, or drawn from the seed), and the examples (none: `dataset: null`).
+ */
+export function replaceBody(body) {
+  const patch = { ...CREATE_DEFAULTS };
+  for (const key of Object.keys(CREATE_DEFAULTS)) if (body[key] != null) patch[key] = body[key];
+  if (patch.name === null) delete patch.name; // PATCH has no way to clear a name
+  patch.layers = body.layers;
+  if (body.weights) patch.weights = body.weights;
+  if (body.biases) patch.biases = body.biases;
+  if (body.generate) patch.generate = body.generate;
+  else patch.dataset = body.dataset || null;
+  return patch;
 }

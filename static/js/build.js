@@ -4,6 +4,18 @@
 import { h, refresh } from './dom.js';
 
 const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'linear'];
+const LOSSES = [
+  ['squared_error', 'squared error ½Σ(y − o)²'],
+  ['cross_entropy', 'cross-entropy'],
+];
+const REDUCTIONS = [
+  ['sum', 'sum Σ_i J_i'],
+  ['mean', 'mean (1/N) Σ_i J_i'],
+];
+const MODES = [
+  ['batch', 'batch: one update per pass'],
+  ['online', 'online: one per example'],
+];
 
 function select(id, label, options, value, onchange) {
   const s = h(
@@ -45,141 +57,112 @@ export function renderBuild(root, s, act) {
   );
 }
 
+/** The panel: a list of small builders, one per section. */
 function build(root, s, act) {
-  const net = s.network;
-  const layers = net.layers;
+  root.replaceChildren(
+    h('h2', { text: 'Network' }),
+    ...layersSection(s.network.layers, act),
+    settingsSection(s, act),
+    seedSection(s.network, act),
+  );
+  listen(root);
+}
+
+/** One hidden layer's line: its size, and buttons for a unit less, a unit more, no layer. */
+function hiddenLayer(k, n, change, remove) {
+  const button = (label, text, disabled, onclick) =>
+    h('button', { type: 'button', class: 'small', 'aria-label': label, text, disabled, onclick });
+  return h(
+    'li',
+    {},
+    h('span', { class: 'layer-name', text: `Hidden layer ${k}: ${n} unit${n === 1 ? '' : 's'}` }),
+    h(
+      'span',
+      { class: 'layer-buttons' },
+      button(`Remove a unit from hidden layer ${k}`, '−', n <= 1, () => change(-1)),
+      button(`Add a unit to hidden layer ${k}`, '+', n >= 16, () => change(1)),
+      button(`Remove hidden layer ${k}`, '×', false, remove),
+    ),
+  );
+}
+
+/** The layers, inputs to outputs (hidden ones editable), and "Add hidden layer". */
+function layersSection(layers, act) {
   const hidden = layers.slice(1, -1);
-  root.replaceChildren(h('h2', { text: 'Network' }));
   const setHidden = (next) => act.setLayers([layers[0], ...next, layers[layers.length - 1]]);
   const list = h('ol', { class: 'layers' });
   list.append(h('li', { class: 'fixed', text: `Inputs: ${layers[0]} (set by the data)` }));
   hidden.forEach((n, idx) => {
-    const k = idx + 1;
-    const change = (d) => {
-      const next = hidden.slice();
-      next[idx] = n + d;
-      setHidden(next);
-    };
-    list.append(
-      h(
-        'li',
-        {},
-        h('span', {
-          class: 'layer-name',
-          text: `Hidden layer ${k}: ${n} unit${n === 1 ? '' : 's'}`,
-        }),
-        h(
-          'span',
-          { class: 'layer-buttons' },
-          h('button', {
-            type: 'button',
-            class: 'small',
-            'aria-label': `Remove a unit from hidden layer ${k}`,
-            text: '−',
-            disabled: n <= 1,
-            onclick: () => change(-1),
-          }),
-          h('button', {
-            type: 'button',
-            class: 'small',
-            'aria-label': `Add a unit to hidden layer ${k}`,
-            text: '+',
-            disabled: n >= 16,
-            onclick: () => change(1),
-          }),
-          h('button', {
-            type: 'button',
-            class: 'small',
-            'aria-label': `Remove hidden layer ${k}`,
-            text: '×',
-            onclick: () => setHidden(hidden.filter((_, j) => j !== idx)),
-          }),
-        ),
-      ),
-    );
+    const change = (d) => setHidden(hidden.map((m, j) => (j === idx ? n + d : m)));
+    const remove = () => setHidden(hidden.filter((_, j) => j !== idx));
+    list.append(hiddenLayer(idx + 1, n, change, remove));
   });
   list.append(
     h('li', { class: 'fixed', text: `Outputs: ${layers[layers.length - 1]} (set by the data)` }),
   );
-  root.append(
-    list,
-    h('button', {
-      type: 'button',
-      text: 'Add hidden layer',
-      disabled: layers.length >= 8,
-      onclick: () => setHidden([...hidden, hidden.length ? hidden[hidden.length - 1] : 2]),
+  const add = h('button', {
+    type: 'button',
+    text: 'Add hidden layer',
+    disabled: layers.length >= 8,
+    onclick: () => setHidden([...hidden, hidden.length ? hidden[hidden.length - 1] : 2]),
+  });
+  return [list, add];
+}
+
+/** A number field sending its value as `field` when changed. */
+function numberField(id, label, value, send, title = undefined) {
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id, text: label, title }),
+    h('input', {
+      id,
+      type: 'number',
+      min: '0',
+      step: 'any',
+      value,
+      onchange: (e) => send(Number(e.target.value)),
     }),
   );
+}
 
+/** f, J, the batch's sum or mean, the update mode, η, λ and whether biases train. */
+function settingsSection(s, act) {
+  const net = s.network;
   const acts = ACTIVATIONS.map((a) => [a, a]);
-  const grid = h(
+  const patch = (key) => (v) => act.patch({ [key]: v });
+  return h(
     'div',
     { class: 'settings' },
-    select('hidden-activation', 'Hidden activation f', acts, net.hidden_activation, (v) =>
-      act.patch({ hidden_activation: v }),
-    ),
-    select('output-activation', 'Output activation f', acts, net.output_activation, (v) =>
-      act.patch({ output_activation: v }),
+    select(
+      'hidden-activation',
+      'Hidden activation f',
+      acts,
+      net.hidden_activation,
+      patch('hidden_activation'),
     ),
     select(
-      'loss',
-      'Loss J',
-      [
-        ['squared_error', 'squared error ½Σ(y − o)²'],
-        ['cross_entropy', 'cross-entropy'],
-      ],
-      net.loss,
-      (v) => act.patch({ loss: v }),
+      'output-activation',
+      'Output activation f',
+      acts,
+      net.output_activation,
+      patch('output_activation'),
     ),
-    select(
-      'reduction',
-      'Over the batch',
-      [
-        ['sum', 'sum Σ_i J_i'],
-        ['mean', 'mean (1/N) Σ_i J_i'],
-      ],
-      net.reduction,
-      (v) => act.patch({ reduction: v }),
+    select('loss', 'Loss J', LOSSES, net.loss, patch('loss')),
+    select('reduction', 'Over the batch', REDUCTIONS, net.reduction, patch('reduction')),
+    select('mode', 'Update mode', MODES, s.mode, (v) => act.setMode(v)),
+    numberField(
+      'learning-rate',
+      'Learning rate η',
+      String(net.learning_rate),
+      patch('learning_rate'),
     ),
-    select(
-      'mode',
-      'Update mode',
-      [
-        ['batch', 'batch: one update per pass'],
-        ['online', 'online: one per example'],
-      ],
-      s.mode,
-      (v) => act.setMode(v),
-    ),
-    h(
-      'div',
-      { class: 'field' },
-      h('label', { for: 'learning-rate', text: 'Learning rate η' }),
-      h('input', {
-        id: 'learning-rate',
-        type: 'number',
-        min: '0',
-        step: 'any',
-        value: String(net.learning_rate),
-        onchange: (e) => act.patch({ learning_rate: Number(e.target.value) }),
-      }),
-    ),
-    h(
-      'div',
-      { class: 'field' },
-      h('label', {
-        for: 'l2',
-        text: 'L2 λ',
-        title: 'J = Σ_i J_i + (λ/2) Σ w² over the weights (not the biases); 0 leaves it out',
-      }),
-      h('input', {
-        id: 'l2',
-        type: 'number',
-        min: '0',
-        step: 'any',
-        value: String(net.l2 ?? 0),
-        onchange: (e) => act.patch({ l2: Number(e.target.value) }),
-      }),
+    numberField(
+      'l2',
+      'L2 λ',
+      String(net.l2 ?? 0),
+      patch('l2'),
+      'J = Σ_i J_i + (λ/2) Σ w² over the weights (not the biases); 0 leaves it out',
     ),
     h(
       'div',
@@ -193,6 +176,10 @@ function build(root, s, act) {
       h('label', { for: 'train-biases', text: 'Train biases' }),
     ),
   );
+}
+
+/** The seed, and "Draw weights" from it. */
+function seedSection(net, act) {
   const seed = h('input', {
     id: 'seed',
     type: 'number',
@@ -200,7 +187,7 @@ function build(root, s, act) {
     step: '1',
     value: String(net.seed),
   });
-  const seedRow = h(
+  return h(
     'div',
     { class: 'field seed' },
     h('label', { for: 'seed', text: 'Seed' }),
@@ -211,8 +198,11 @@ function build(root, s, act) {
       onclick: () => act.redraw(Number(seed.value)),
     }),
   );
-  root.append(grid, seedRow);
-  if (root.dataset.listening) return; // root outlives rebuilds: listen once
+}
+
+/** Typing marks a field dirty (its value wins over the stored one until sent); root outlives rebuilds: listen once. */
+function listen(root) {
+  if (root.dataset.listening) return;
   root.dataset.listening = '1';
   root.addEventListener('input', (e) => {
     if (e.target.matches('input[type="number"]')) e.target.dataset.dirty = '1';

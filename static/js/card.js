@@ -6,16 +6,21 @@ import { fmt, full } from './format.js';
 import { perExample } from './grads.js';
 import { mathLines } from './mathml.js';
 import { h } from './dom.js';
+import { unitName } from './layout.js';
 
 const HINT = 'Hover over a symbol to see what it means.';
 
+/** The line that names the symbol under the pointer; the card listens once, for every render. */
 function explainer(root) {
-  const line = h('p', { class: 'explain', 'aria-live': 'polite', text: HINT });
-  root.addEventListener('mouseover', (e) => {
-    const t = e.target.closest('[data-explain]');
-    line.textContent = t ? t.getAttribute('data-explain') : HINT;
-  });
-  return line;
+  if (!root.dataset.explains) {
+    root.dataset.explains = '1';
+    root.addEventListener('mouseover', (e) => {
+      const line = root.querySelector('.explain');
+      const t = e.target.closest('[data-explain]');
+      if (line) line.textContent = t ? t.getAttribute('data-explain') : HINT;
+    });
+  }
+  return h('p', { class: 'explain', 'aria-live': 'polite', text: HINT });
 }
 
 function batchTable(trace, k, r, q, reduction, apiGradient, label0 = 'API gradient ∂J/∂w') {
@@ -70,13 +75,12 @@ function batchTable(trace, k, r, q, reduction, apiGradient, label0 = 'API gradie
 function incoming(layers, id, select) {
   const [k, r] = id.split('-').map(Number);
   if (k === 0) return h('span');
-  const name = (kk, rr) => (kk === 0 ? `x${rr + 1}` : `unit ${rr + 1} of layer ${kk}`);
   const shown = Math.min(layers[k - 1], 32);
   const buttons = [...Array(shown)].map((_, q) =>
     h('button', {
       type: 'button',
       class: 'small',
-      text: `w from ${name(k - 1, q)}`,
+      text: `w from ${unitName(layers, k - 1, q)}`,
       onclick: () => select({ type: 'edge', id: `${k}-${r}-${q}` }),
     }),
   );
@@ -95,41 +99,38 @@ function incoming(layers, id, select) {
   return h('div', { class: 'incoming' }, h('h3', { text: 'Weights into this unit' }), buttons);
 }
 
-/**
- * Render the card. s: the page state (s.hint, if given, replaces the "Press …" notes);
- * actions: {setWeight(sel, value), gradientCheck(), select(sel)}.
- */
-export function renderCard(root, s, actions) {
-  root.replaceChildren();
-  const sel = s.selected;
-  if (!sel) {
-    root.append(
-      h('h2', { text: 'Formula card' }),
-      h('p', {
-        class: 'empty',
-        text: 'Click a unit or an edge in the graph (or Tab to it and press Enter) to see its equations with the live numbers.',
+/** With nothing selected: how to begin, the three phases, and the notation. */
+function emptyCard() {
+  return [
+    h('h2', { text: 'Formula card' }),
+    h('p', {
+      class: 'empty',
+      text: 'Click a unit or an edge in the graph (or Tab to it and press Enter) to see its equations with the live numbers.',
+    }),
+    h(
+      'ol',
+      { class: 'steps' },
+      h('li', { text: 'Forward: every unit computes net = Σ w u + b and o = f(net).' }),
+      h('li', {
+        text: 'Backward: δ = −∂J/∂net starts at the outputs and flows back; each weight gets ∂J/∂w = −Σ_i δ u.',
       }),
-      h(
-        'ol',
-        { class: 'steps' },
-        h('li', { text: 'Forward: every unit computes net = Σ w u + b and o = f(net).' }),
-        h('li', {
-          text: 'Backward: δ = −∂J/∂net starts at the outputs and flows back; each weight gets ∂J/∂w = −Σ_i δ u.',
-        }),
-        h('li', { text: 'Update: every weight moves at once by Δw = −η ∂J/∂w.' }),
-      ),
-      h('h3', { text: 'Notation' }),
-      h(
-        'dl',
-        { class: 'notation' },
-        Object.values(WORDS).flatMap((w) => {
-          const [sym, ...rest] = w.split(': ');
-          return [h('dt', { text: sym }), h('dd', { text: rest.join(': ') })];
-        }),
-      ),
-    );
-    return;
-  }
+      h('li', { text: 'Update: every weight moves at once by Δw = −η ∂J/∂w.' }),
+    ),
+    h('h3', { text: 'Notation' }),
+    h(
+      'dl',
+      { class: 'notation' },
+      Object.values(WORDS).flatMap((w) => {
+        const [sym, ...rest] = w.split(': ');
+        return [h('dt', { text: sym }), h('dd', { text: rest.join(': ') })];
+      }),
+    ),
+  ];
+}
+
+/** The card's equations (formulas.js) for the selection, and `edge` for an edge or a bias. */
+function cardFor(s) {
+  const sel = s.selected;
   const net = s.network;
   const before = s.before || net;
   const trace = s.trace && s.i < s.trace.activations[0].length ? s.trace : null;
@@ -143,29 +144,26 @@ export function renderCard(root, s, actions) {
     i: s.i,
     mode: s.mode,
   };
-  let card;
-  let edge = null;
-  if (sel.type === 'unit') {
-    const [k, r] = sel.id.split('-').map(Number);
-    card = unitCard(ctx, k, r);
-  } else {
-    const parts = sel.id.split('-').map(Number);
-    const [k, r] = parts;
-    const q = sel.type === 'bias' ? null : parts[2];
-    const wBefore = q === null ? before.biases[k - 1][r] : before.weights[k - 1][r][q];
-    const wNow = q === null ? net.biases[k - 1][r] : net.weights[k - 1][r][q];
-    card = edgeCard({ ...ctx, wBefore, wAfter: wNow }, k, r, q);
-    edge = { k, r, q, wNow };
-  }
-  const body = h('div', { class: 'card-body' });
-  root.append(h('h2', { text: card.title, tabindex: '-1' }), body);
-  if (!trace) {
-    body.append(
-      h('p', { class: 'empty', text: s.hint || 'Press Forward to fill in the numbers.' }),
-    );
-  }
-  for (const row of card.rows) {
-    body.append(
+  const parts = sel.id.split('-').map(Number);
+  const [k, r] = parts;
+  if (sel.type === 'unit') return { card: unitCard(ctx, k, r), edge: null, trace };
+  const q = sel.type === 'bias' ? null : parts[2];
+  const wBefore = q === null ? before.biases[k - 1][r] : before.weights[k - 1][r][q];
+  const wNow = q === null ? net.biases[k - 1][r] : net.weights[k - 1][r][q];
+  return {
+    card: edgeCard({ ...ctx, wBefore, wAfter: wNow }, k, r, q),
+    edge: { k, r, q, wNow },
+    trace,
+  };
+}
+
+/** The equations, one labelled block each, and the notes on what is still to come. */
+function equations(card, trace, hint) {
+  const out = [];
+  if (!trace)
+    out.push(h('p', { class: 'empty', text: hint || 'Press Forward to fill in the numbers.' }));
+  for (const row of card.rows)
+    out.push(
       h(
         'div',
         { class: 'eq' },
@@ -173,61 +171,104 @@ export function renderCard(root, s, actions) {
         mathLines(row.math),
       ),
     );
-  }
-  if (trace && !trace.deltas && card.rows.length) {
-    body.append(
-      h('p', { class: 'empty', text: s.hint || 'Press Backward for δ and the gradients.' }),
+  if (trace && !trace.deltas && card.rows.length)
+    out.push(h('p', { class: 'empty', text: hint || 'Press Backward for δ and the gradients.' }));
+  return out;
+}
+
+/**
+ * The unit's o over the input plane, beside its equations (2-input networks): the large
+ * picture in the Charts panel stays the output's, so the two are never mistaken.
+ */
+function unitPicture(layers, id, paint) {
+  const [k, r] = id.split('-').map(Number);
+  if (k === 0 || !paint) return null;
+  const canvas = h('canvas', {
+    class: 'unit-picture',
+    width: '112',
+    height: '112',
+    'data-card-picture': id,
+    role: 'img',
+    'aria-label': `o of ${unitName(layers, k, r)} over the input plane`,
+  });
+  if (!paint(canvas, id)) return null;
+  return h(
+    'figure',
+    { class: 'unit-picture-box' },
+    canvas,
+    h('figcaption', {
+      class: 'note',
+      text: `o of ${unitName(layers, k, r)} over the input plane, this unit alone (the Charts panel shows the output).`,
+    }),
+  );
+}
+
+/** The batch view of an edge and, with an L2 term, the API's two parts of its gradient. */
+function batchParts(s, trace, edge) {
+  const { k, r, q } = edge;
+  const net = s.network;
+  // the browser's Σ is the data part; with an L2 term the API's total also holds λ w
+  const gr = trace.gradients;
+  const split = q !== null && net.l2 > 0 && gr.weights_data;
+  const g = q === null ? gr.biases[k - 1][r] : (split ? gr.weights_data : gr.weights)[k - 1][r][q];
+  const out = [
+    batchTable(trace, k, r, q, net.reduction, g, split ? 'API gradient, data part' : undefined),
+  ];
+  if (split) {
+    out.push(
+      h(
+        'p',
+        { class: 'note l2-parts', 'data-l2-penalty': full(gr.weights_penalty[k - 1][r][q]) },
+        h('span', {
+          text: `API: data part ${fmt(gr.weights_data[k - 1][r][q])} + penalty λw ${fmt(gr.weights_penalty[k - 1][r][q])} = ∂J/∂w ${fmt(gr.weights[k - 1][r][q])}`,
+        }),
+      ),
     );
   }
-  body.append(explainer(root));
-  if (!edge) {
-    if (sel.type === 'unit') body.append(incoming(net.layers, sel.id, actions.select));
-    return;
-  }
-  const { k, r, q, wNow } = edge;
-  if (trace?.deltas) {
-    // the browser's Σ is the data part; with an L2 term the API's total also holds λ w
-    const gr = trace.gradients;
-    const split = q !== null && net.l2 > 0 && gr.weights_data;
-    const g =
-      q === null ? gr.biases[k - 1][r] : (split ? gr.weights_data : gr.weights)[k - 1][r][q];
-    const label = split ? 'API gradient, data part' : undefined;
-    body.append(batchTable(trace, k, r, q, net.reduction, g, label));
-    if (split) {
-      body.append(
-        h(
-          'p',
-          { class: 'note l2-parts', 'data-l2-penalty': full(gr.weights_penalty[k - 1][r][q]) },
-          h('span', {
-            text: `API: data part ${fmt(gr.weights_data[k - 1][r][q])} + penalty λw ${fmt(gr.weights_penalty[k - 1][r][q])} = ∂J/∂w ${fmt(gr.weights[k - 1][r][q])}`,
-          }),
-        ),
-      );
-    }
-  }
-  const input = h('input', { type: 'number', step: 'any', id: 'weight-input', value: full(wNow) });
-  const form = h(
+  return out;
+}
+
+/** A field to type the weight's exact value (PATCH weights or biases). */
+function weightForm(sel, edge, setWeight) {
+  const input = h('input', {
+    type: 'number',
+    step: 'any',
+    id: 'weight-input',
+    value: full(edge.wNow),
+  });
+  return h(
     'form',
     {
       class: 'weight-form',
       onsubmit: (e) => {
         e.preventDefault();
-        actions.setWeight(sel, Number(input.value));
+        setWeight(sel, Number(input.value));
       },
     },
-    h('label', { for: 'weight-input', text: q === null ? 'Exact bias' : 'Exact weight' }),
+    h('label', { for: 'weight-input', text: edge.q === null ? 'Exact bias' : 'Exact weight' }),
     input,
     h('button', { type: 'submit', text: 'Set' }),
   );
-  body.append(form);
+}
+
+/** Check gradient: the server's centred finite difference beside the backprop value. */
+function gradientCheck(edge, check) {
+  const { k, r, q } = edge;
   const result = h('div', { class: 'gradcheck-result', 'aria-live': 'polite' });
-  const check = h('button', {
+  const row = (label, value, attr) =>
+    h(
+      'tr',
+      {},
+      h('th', { text: label }),
+      h('td', { text: value, ...(attr ? { [attr]: value } : {}) }),
+    );
+  const button = h('button', {
     type: 'button',
     text: 'Check gradient',
     onclick: async () => {
       result.textContent = 'Computing…';
       try {
-        const res = await actions.gradientCheck();
+        const res = await check();
         const pick = (gr) => (q === null ? gr.biases[k - 1][r] : gr.weights[k - 1][r][q]);
         const bp = pick(res.backprop);
         const nu = pick(res.numerical);
@@ -236,19 +277,9 @@ export function renderCard(root, s, actions) {
           h(
             'table',
             { class: 'gradcheck' },
-            h(
-              'tr',
-              {},
-              h('th', { text: 'Backprop ∂J/∂w' }),
-              h('td', { text: full(bp), 'data-backprop': full(bp) }),
-            ),
-            h(
-              'tr',
-              {},
-              h('th', { text: `Finite difference, ε = ${res.epsilon}` }),
-              h('td', { text: full(nu), 'data-numerical': full(nu) }),
-            ),
-            h('tr', {}, h('th', { text: 'Relative error' }), h('td', { text: fmt(rel, 2) })),
+            row('Backprop ∂J/∂w', full(bp), 'data-backprop'),
+            row(`Finite difference, ε = ${res.epsilon}`, full(nu), 'data-numerical'),
+            row('Relative error', fmt(rel, 2)),
           ),
           h('p', {
             class: 'note',
@@ -260,5 +291,30 @@ export function renderCard(root, s, actions) {
       }
     },
   });
-  body.append(h('div', { class: 'gradcheck-box' }, check, result));
+  return h('div', { class: 'gradcheck-box' }, button, result);
+}
+
+/**
+ * Render the card. s: the page state (s.hint, if given, replaces the "Press …" notes);
+ * actions: {setWeight(sel, value), gradientCheck(), select(sel), paint(canvas, id) → draws
+ * a unit's picture, false when it has none}.
+ */
+export function renderCard(root, s, actions) {
+  const sel = s.selected;
+  if (!sel) {
+    root.replaceChildren(...emptyCard());
+    return;
+  }
+  const { card, edge, trace } = cardFor(s);
+  const body = h('div', { class: 'card-body' });
+  root.replaceChildren(h('h2', { text: card.title, tabindex: '-1' }), body);
+  const picture = sel.type === 'unit' && unitPicture(s.network.layers, sel.id, actions.paint);
+  if (picture) body.append(picture);
+  body.append(...equations(card, trace, s.hint), explainer(root));
+  if (!edge) {
+    if (sel.type === 'unit') body.append(incoming(s.network.layers, sel.id, actions.select));
+    return;
+  }
+  if (trace?.deltas) body.append(...batchParts(s, trace, edge));
+  body.append(weightForm(sel, edge, actions.setWeight), gradientCheck(edge, actions.gradientCheck));
 }

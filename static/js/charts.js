@@ -54,7 +54,7 @@ export function drawLoss(canvas, points, log = false, marked = undefined) {
   ctx.lineTo(right, bottom);
   ctx.stroke();
   if (points.length === 0) {
-    ctx.fillText('Run Update, Step or Play to see J fall.', left + 10, (top + bottom) / 2);
+    ctx.fillText('Step or Play: J falls here', left + 8, (top + bottom) / 2);
     return;
   }
   const u0 = points[0].u;

@@ -36,18 +36,25 @@ export async function joinClassroom(id, hooks) {
   const isCurrent = info.current_network_id === id;
   let questions = info.questions || [];
   let live = { paused: info.paused, lock: info.lock || [] };
-  const masker = new Masker(['#card', '#graph', '#loss-now', '#data', '#step-say'], () => {
-    const s = hooks.state();
-    return { strings: maskStrings(questions, s.trace, s.before), units: maskedUnits(questions) };
-  });
+  const masker = new Masker(
+    ['#card', '#graph', '#loss-now', '#data', '#step-say', '#numbers-tables'],
+    () => {
+      const s = hooks.state();
+      // without a pass shown, J may still show: the history's, of the state the network is at
+      const trace = s.trace || (s.historyLoss != null ? { loss: s.historyLoss } : null);
+      return { strings: maskStrings(questions, trace, s.before), units: maskedUnits(questions) };
+    },
+  );
 
   renderBanner(id, info);
   const controls = new Disabler(hooks);
   controls.apply(live.paused, live.lock);
   showPaused(live.paused);
+  showLock(live.lock);
   blockShortcuts();
 
   const box = $('#question-box');
+  const typed = new Map(); // path → what the student typed: a wrong answer stays, to correct
   async function answer(path, body) {
     try {
       const res = await api.answer(id, { path, ...body });
@@ -66,7 +73,7 @@ export async function joinClassroom(id, hooks) {
     box.hidden = questions.length === 0;
     if (!questions.length) return;
     const layers = hooks.state().network?.layers || [];
-    renderQuestionBox(box, questions, layers, answer);
+    renderQuestionBox(box, questions, layers, answer, typed);
     controls.apply(live.paused, live.lock); // the new inputs, too
   }
   renderQuestions();
@@ -99,6 +106,7 @@ export async function joinClassroom(id, hooks) {
       live = { paused: Boolean(data.paused), lock };
       controls.apply(live.paused, live.lock);
       showPaused(live.paused);
+      showLock(live.lock);
       if (news && !changed) hooks.reload(); // neither pause nor lock: the teacher reset this network
     },
   });
@@ -139,6 +147,11 @@ function renderBanner(id, info) {
   banner.replaceChildren(h('p', { class: 'banner-text' }, ...parts), ...links);
   banner.hidden = false;
   document.body.classList.add('in-class');
+}
+
+/** The teacher's locks on the body (data-lock="settings data"), for what the page sends. */
+function showLock(lock) {
+  document.body.dataset.lock = lock.join(' ');
 }
 
 function showPaused(paused) {
@@ -241,7 +254,81 @@ async function revealCard(path, hooks) {
   hooks.show(t.sel, t.i);
 }
 
-function renderQuestionBox(box, questions, layers, answer) {
+const tries = (n) => `${n} ${n === 1 ? 'try' : 'tries'}`;
+
+/** A question answered or revealed: its prompt and the expected number. */
+function closedQuestion(li, q, prompt) {
+  const how = q.state === 'right' ? 'Right' : 'Answer shown';
+  li.append(
+    h('span', { class: 'prompt', text: prompt }),
+    h('span', { class: 'verdict', text: `${how}: ${fmt(q.expected)}` }),
+  );
+}
+
+/**
+ * An open question: a field (it keeps what was typed, a wrong answer too, to be corrected),
+ * Check and Show the answer. After a wrong answer the box is drawn again: its feedback and
+ * the focus go to the new field.
+ */
+function openQuestion(li, q, n, prompt, { box, answer, typed }) {
+  const inputId = `answer-${n}`;
+  const input = h('input', {
+    id: inputId,
+    inputmode: 'decimal',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    placeholder: 'your number',
+    oninput: (e) => typed.set(q.path, e.target.value),
+  });
+  input.value = typed.get(q.path) || '';
+  const feedback = h('p', {
+    class: 'feedback',
+    'data-question-feedback': '',
+    'aria-live': 'polite',
+    text: q.attempts ? `${tries(q.attempts)} so far.` : '',
+  });
+  const check = async (e) => {
+    e.preventDefault();
+    const value = readNumber(input.value);
+    if (value === null) {
+      feedback.textContent = 'Type a number, e.g. −0.1385 or 1.2e-3.';
+      return;
+    }
+    const res = await answer(q.path, { value });
+    if (!res || res.correct) return;
+    const again = box.querySelector(`[data-question="${n}"]`);
+    const fb = again?.querySelector('[data-question-feedback]');
+    if (fb) {
+      fb.textContent = `Not quite: ${fmt(value)} is not it. Try again (${tries(res.attempts)}).`;
+      fb.classList.add('wrong');
+    }
+    again?.setAttribute('data-question-result', 'wrong');
+    again?.querySelector('input')?.focus();
+  };
+  li.append(
+    h(
+      'form',
+      { class: 'answer', onsubmit: check },
+      h('label', { for: inputId, class: 'prompt', text: prompt }),
+      h(
+        'div',
+        { class: 'row' },
+        input,
+        h('button', { type: 'submit', class: 'primary', text: 'Check' }),
+        h('button', {
+          type: 'button',
+          class: 'reveal',
+          text: 'Show the answer',
+          onclick: () => answer(q.path, { reveal: true }),
+        }),
+      ),
+    ),
+    feedback,
+  );
+}
+
+/** The exercise: a heading with the progress, and the questions, the open ones one at a time. */
+function renderQuestionBox(box, questions, layers, answer, typed) {
   const p = progress(questions);
   const heading = h('h2', {
     text: p.done
@@ -256,68 +343,11 @@ function renderQuestionBox(box, questions, layers, answer) {
       'data-question-state': q.state,
       class: `question ${q.state}`,
     });
-    if (q.state !== 'open') {
-      const how = q.state === 'right' ? 'Right' : 'Answer shown';
-      li.append(
-        h('span', { class: 'prompt', text: prompt }),
-        h('span', { class: 'verdict', text: `${how}: ${fmt(q.expected)}` }),
-      );
-      return li;
+    if (q.state !== 'open') closedQuestion(li, q, prompt);
+    else {
+      li.hidden = n !== p.current; // one at a time
+      openQuestion(li, q, n, prompt, { box, answer, typed });
     }
-    li.hidden = n !== p.current; // one at a time
-    const inputId = `answer-${n}`;
-    const input = h('input', {
-      id: inputId,
-      inputmode: 'decimal',
-      autocomplete: 'off',
-      spellcheck: 'false',
-      placeholder: 'your number',
-    });
-    const feedback = h('p', {
-      class: 'feedback',
-      'data-question-feedback': '',
-      'aria-live': 'polite',
-      text: q.attempts ? `${q.attempts} ${q.attempts === 1 ? 'try' : 'tries'} so far.` : '',
-    });
-    const check = async (e) => {
-      e.preventDefault();
-      const value = readNumber(input.value);
-      if (value === null) {
-        feedback.textContent = 'Type a number, e.g. −0.1385 or 1.2e-3.';
-        return;
-      }
-      const res = await answer(q.path, { value });
-      if (res && !res.correct) {
-        const again = box.querySelector(`[data-question="${n}"]`);
-        const fb = again?.querySelector('[data-question-feedback]');
-        if (fb) {
-          fb.textContent = `Not quite: ${fmt(value)} is not it. Try again (${res.attempts} ${res.attempts === 1 ? 'try' : 'tries'}).`;
-          fb.classList.add('wrong');
-        }
-        again?.setAttribute('data-question-result', 'wrong');
-        again?.querySelector('input')?.focus();
-      }
-    };
-    li.append(
-      h(
-        'form',
-        { class: 'answer', onsubmit: check },
-        h('label', { for: inputId, class: 'prompt', text: prompt }),
-        h(
-          'div',
-          { class: 'row' },
-          input,
-          h('button', { type: 'submit', class: 'primary', text: 'Check' }),
-          h('button', {
-            type: 'button',
-            class: 'reveal',
-            text: 'Show the answer',
-            onclick: () => answer(q.path, { reveal: true }),
-          }),
-        ),
-      ),
-      feedback,
-    );
     return li;
   });
   const focused = document.activeElement && box.contains(document.activeElement);

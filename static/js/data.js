@@ -6,14 +6,22 @@ import { fmt, full } from './format.js';
 import { generatorControls } from './generator.js';
 
 /**
- * act: {loadPreset(name), saveDataset(x, y, layersChange), generate(spec), error(message)}
+ * act: {loadPreset(name), loadNote (what loading does here, or ''), saveDataset(x, y),
+ * generate(spec, suited), error(message)}
  */
 export function renderData(root, s, presets, act) {
   const { dataset, layers } = s.network;
   // rebuilt only when the data, the layer shape or the presets change: typing is never lost
   refresh(
     root,
-    JSON.stringify([dataset, layers[0], layers[layers.length - 1], presets.length]),
+    JSON.stringify([
+      dataset,
+      layers[0],
+      layers[layers.length - 1],
+      presets.length,
+      s.network.name,
+      act.loadNote,
+    ]),
     () => build(root, s, presets, act),
   );
   renderOutputs(root, s);
@@ -30,60 +38,125 @@ export function renderOutputs(root, s) {
   });
 }
 
+/** The panel: a list of small builders, one per section. */
 function build(root, s, presets, act) {
   const net = s.network;
+  const shape = { nIn: net.layers[0], nOut: net.layers[net.layers.length - 1] };
   const data = net.dataset || { x: [], y: [] };
-  const nIn = net.layers[0];
-  const nOut = net.layers[net.layers.length - 1];
-  root.replaceChildren(h('h2', { text: 'Data' }));
-
-  if (presets.length) {
-    const current = presets.find((p) => p.title === net.name || p.name === net.name);
-    const sel = h(
-      'select',
-      { id: 'preset' },
-      presets.map((p) =>
-        h('option', { value: p.name, text: p.title || p.name, selected: p === current }),
-      ),
-    );
-    const desc = h('p', { class: 'note preset-desc' });
-    const describe = () => {
-      desc.textContent = presets.find((p) => p.name === sel.value)?.description || '';
-    };
-    sel.addEventListener('change', describe);
-    describe();
-    root.append(
-      h(
-        'div',
-        { class: 'field preset' },
-        h('label', { for: 'preset', text: 'Preset' }),
-        sel,
-        h('button', {
-          type: 'button',
-          text: 'Load preset',
-          onclick: () => act.loadPreset(sel.value),
-        }),
-      ),
-      desc,
-    );
-  }
-
-  root.append(generatorControls(act.generate));
-  const nTest = data.test ? data.test.x.length : 0;
-  root.append(
-    h('p', {
-      class: 'note split',
-      'data-train': String(data.x.length),
-      'data-test': String(nTest),
-      text: `${data.x.length} training example${data.x.length === 1 ? '' : 's'}${
-        nTest
-          ? `, ${nTest} test example${nTest === 1 ? '' : 's'} (kept when the table is saved)`
-          : ''
-      }. The table lists the training examples.`,
-    }),
+  root.replaceChildren(
+    h('h2', { text: 'Data' }),
+    ...presetSection(net, presets, act),
+    generatorControls(act.generate),
+    splitNote(data),
+    ...tableSection(data, shape, act),
+    csvSection(data, shape, act),
   );
+}
 
-  // the table: one row per example, inputs then targets, every cell an input
+/**
+ * The preset menu, on the network's own preset when its name is one, else on "none" (a
+ * generated or hand-made network is no preset); and what loading does (act.loadNote).
+ */
+function presetSection(net, presets, act) {
+  if (!presets.length) return [];
+  const current = presets.find((p) => p.title === net.name || p.name === net.name);
+  const sel = h(
+    'select',
+    { id: 'preset' },
+    current ? [] : h('option', { value: '', text: 'none: choose one', selected: true }),
+    presets.map((p) =>
+      h('option', { value: p.name, text: p.title || p.name, selected: p === current }),
+    ),
+  );
+  const desc = h('p', { class: 'note preset-desc' });
+  const describe = () => {
+    desc.textContent = presets.find((p) => p.name === sel.value)?.description || '';
+  };
+  sel.addEventListener('change', describe);
+  describe();
+  const load = h('button', {
+    type: 'button',
+    id: 'preset-load',
+    text: 'Load preset',
+    onclick: () => sel.value && act.loadPreset(sel.value),
+  });
+  const note = act.loadNote ? h('p', { class: 'note load-here', text: act.loadNote }) : null;
+  return [
+    h('div', { class: 'field preset' }, h('label', { for: 'preset', text: 'Preset' }), sel, load),
+    desc,
+    note,
+  ].filter(Boolean);
+}
+
+/** How many training and test examples there are. */
+function splitNote(data) {
+  const nTest = data.test ? data.test.x.length : 0;
+  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return h('p', {
+    class: 'note split',
+    'data-train': String(data.x.length),
+    'data-test': String(nTest),
+    text: `${plural(data.x.length, 'training example')}${
+      nTest ? `, ${plural(nTest, 'test example')} (kept when the table is saved)` : ''
+    }. The table lists the training examples.`,
+  });
+}
+
+/** One row of the table: the example's inputs and targets, each a field, and its output. */
+function exampleRow(body, x, y) {
+  const n = body.children.length + 1;
+  const cell = (v, label) =>
+    h(
+      'td',
+      {},
+      h('input', {
+        type: 'number',
+        step: 'any',
+        value: v === undefined ? '0' : full(v),
+        'aria-label': `${label} of example ${n}`,
+      }),
+    );
+  const tr = h(
+    'tr',
+    {},
+    h('td', { class: 'idx', text: String(n) }),
+    x.map((v, j) => cell(v, `x${j + 1}`)),
+    y.map((v, j) => cell(v, `y${j + 1}`)),
+    h('td', { class: 'out' }),
+    h(
+      'td',
+      {},
+      h('button', {
+        type: 'button',
+        class: 'small',
+        text: '×',
+        'aria-label': `Remove example ${n}`,
+        onclick: () => tr.remove(),
+      }),
+    ),
+  );
+  body.append(tr);
+}
+
+/** The table's fields as a dataset, or an error naming the first field that is no number. */
+function readTable(body, nIn) {
+  const bad = [...body.querySelectorAll('input')].find(
+    (inp) => inp.value === '' || !Number.isFinite(Number(inp.value)),
+  );
+  if (body.children.length === 0) return { error: 'The dataset needs at least one example.' };
+  if (bad) return { error: `${bad.getAttribute('aria-label')} is not a number.` };
+  const x = [];
+  const y = [];
+  for (const tr of body.children) {
+    const v = [...tr.querySelectorAll('input')].map((inp) => Number(inp.value));
+    x.push(v.slice(0, nIn));
+    y.push(v.slice(nIn));
+  }
+  return { x, y };
+}
+
+/** The editable table (one row per example, inputs then targets) and its buttons. */
+function tableSection(data, { nIn, nOut }, act) {
   const head = h(
     'tr',
     {},
@@ -98,63 +171,13 @@ function build(root, s, presets, act) {
     h('th', { text: '' }),
   );
   const body = h('tbody');
-  const addRow = (x, y) => {
-    const n = body.children.length + 1;
-    const cell = (v, label) =>
-      h(
-        'td',
-        {},
-        h('input', {
-          type: 'number',
-          step: 'any',
-          value: v === undefined ? '0' : full(v),
-          'aria-label': `${label} of example ${n}`,
-        }),
-      );
-    const tr = h(
-      'tr',
-      {},
-      h('td', { class: 'idx', text: String(n) }),
-      x.map((v, j) => cell(v, `x${j + 1}`)),
-      y.map((v, j) => cell(v, `y${j + 1}`)),
-      h('td', { class: 'out' }),
-      h(
-        'td',
-        {},
-        h('button', {
-          type: 'button',
-          class: 'small',
-          text: '×',
-          'aria-label': `Remove example ${n}`,
-          onclick: () => tr.remove(),
-        }),
-      ),
-    );
-    body.append(tr);
-  };
-  data.x.forEach((x, i) => addRow(x, data.y[i]));
+  data.x.forEach((x, i) => exampleRow(body, x, data.y[i]));
   const save = () => {
-    const x = [];
-    const y = [];
-    [...body.children].forEach((tr) => {
-      const v = [...tr.querySelectorAll('input')].map((inp) => Number(inp.value));
-      x.push(v.slice(0, nIn));
-      y.push(v.slice(nIn));
-    });
-    if (x.length === 0) {
-      act.error('The dataset needs at least one example.');
-      return;
-    }
-    const bad = [...body.querySelectorAll('input')].find(
-      (inp) => inp.value === '' || !Number.isFinite(Number(inp.value)),
-    );
-    if (bad) {
-      act.error(`${bad.getAttribute('aria-label')} is not a number.`);
-      return;
-    }
-    act.saveDataset(x, y);
+    const read = readTable(body, nIn);
+    if (read.error) act.error(read.error);
+    else act.saveDataset(read.x, read.y);
   };
-  root.append(
+  return [
     h(
       'div',
       { class: 'table-wrap' },
@@ -166,13 +189,15 @@ function build(root, s, presets, act) {
       h('button', {
         type: 'button',
         text: 'Add example',
-        onclick: () => addRow(Array(nIn).fill(0), Array(nOut).fill(0)),
+        onclick: () => exampleRow(body, Array(nIn).fill(0), Array(nOut).fill(0)),
       }),
       h('button', { type: 'button', text: 'Save examples', onclick: save }),
     ),
-  );
+  ];
+}
 
-  // CSV
+/** CSV: paste or import a file; errors name the row and the column. */
+function csvSection(data, { nIn, nOut }, act) {
   const area = h('textarea', { id: 'csv', rows: '5', spellcheck: 'false' });
   area.value = toCsv(data.x, data.y);
   const errors = h('ul', { class: 'csv-errors', 'aria-live': 'polite' });
@@ -195,24 +220,22 @@ function build(root, s, presets, act) {
       }
     },
   });
-  root.append(
+  return h(
+    'details',
+    { class: 'csv' },
+    h('summary', { text: 'CSV: paste or import' }),
+    h('label', {
+      for: 'csv',
+      text: 'One example per row: inputs, then targets. A header names targets y1, y2, …',
+    }),
+    area,
+    errors,
     h(
-      'details',
-      { class: 'csv' },
-      h('summary', { text: 'CSV: paste or import' }),
-      h('label', {
-        for: 'csv',
-        text: 'One example per row: inputs, then targets. A header names targets y1, y2, …',
-      }),
-      area,
-      errors,
-      h(
-        'div',
-        { class: 'row' },
-        h('button', { type: 'button', text: 'Import CSV', onclick: importCsv }),
-        file,
-        h('label', { for: 'csv-file', class: 'button', text: 'CSV file…' }),
-      ),
+      'div',
+      { class: 'row' },
+      h('button', { type: 'button', text: 'Import CSV', onclick: importCsv }),
+      file,
+      h('label', { for: 'csv-file', class: 'button', text: 'CSV file…' }),
     ),
   );
 }

@@ -196,9 +196,12 @@ export function readNumber(text) {
 }
 
 // The controls each lock turns off (ids from index.html, build.js, data.js and card.js). Forward
-// and Backward stay: they change nothing. `mode` stays: it lives in the browser only.
+// and Backward stay: they change nothing. `mode` stays: it lives in the browser only. Loading
+// a preset or a file replaces every field of the network, so every lock turns it off; Start
+// again (#new-network in a class) changes the weights back.
+const LOADS = ['#preset-load', '#import-file'];
 const LOCKED = {
-  architecture: ['#build .layers button', '#build > button'],
+  architecture: ['#build .layers button', '#build > button', ...LOADS],
   settings: [
     '#hidden-activation',
     '#output-activation',
@@ -206,9 +209,19 @@ const LOCKED = {
     '#reduction',
     '#learning-rate',
     '#train-biases',
+    '#l2',
+    ...LOADS,
   ],
-  data: ['#data button', '#data input', '#data textarea', '#data select'],
-  weights: ['#seed', '#build .seed button', '#weight-input', '.weight-form button', '#reset'],
+  data: ['#data button', '#data input', '#data textarea', '#data select', ...LOADS],
+  weights: [
+    '#seed',
+    '#build .seed button',
+    '#weight-input',
+    '.weight-form button',
+    '#reset',
+    '#new-network',
+    ...LOADS,
+  ],
 };
 const TRAINING = ['#update', '#step', '#play', '#question-box input', '#question-box button'];
 

@@ -5,6 +5,7 @@
 
 import { fmt } from './format.js';
 import { backSum, fPrime, input, outputDelta, perExample } from './grads.js';
+import { unitName } from './layout.js';
 
 export const WORDS = {
   net: 'net: the net input of the unit, the weighted sum of its inputs plus its bias',
@@ -204,7 +205,9 @@ function hiddenDeltaRow(ctx, k, r, s) {
     eq,
     fp.nums,
     times,
-    row(mo('('), shown, mo(')')),
+    mo('('), // the sum's terms stay top-level tokens: a long line may break between them
+    shown,
+    mo(')'),
     eq,
     mn(trace.deltas[k - 1][i][r]),
   );
@@ -234,7 +237,8 @@ export function unitCard(ctx, k, r) {
   }
   const output = k === L;
   const s = output ? 'l' : 'j';
-  const title = `${output ? 'Output' : 'Hidden'} unit ${r + 1} of layer ${k} (${s} = ${r + 1})`;
+  const name = unitName(ctx.layers, k, r);
+  const title = `${output ? 'Output' : 'Hidden'} unit ${r + 1} of layer ${k}: ${name} (${s} = ${r + 1})`;
   if (!ctx.trace) return { title, rows, values };
   const act = output ? ctx.settings.output_activation : ctx.settings.hidden_activation;
   values.net = ctx.trace.net[k - 1][ctx.i][r];
@@ -263,34 +267,21 @@ export function unitCard(ctx, k, r) {
   return { title, rows, values };
 }
 
-/**
- * The card for the edge into unit r of layer k from unit q of layer k−1 (q === null: bias).
- * ctx as for unitCard, plus wBefore (the weight the trace was computed with) and wAfter
- * (the weight after the update, when one has been applied).
- */
-export function edgeCard(ctx, k, r, q) {
-  const bias = q === null;
-  const s = bias ? `${r + 1}` : `${r + 1}${q + 1}`;
-  const w = bias ? sym.b : sym.w;
-  const title = bias
-    ? `Bias of unit ${r + 1} in layer ${k}`
-    : `Weight into unit ${r + 1} of layer ${k} from unit ${q + 1} of layer ${k - 1} (r = ${r + 1}, q = ${q + 1})`;
-  const rows = [];
-  const values = { w: ctx.wBefore };
-  rows.push({ label: 'Current value', math: row(w(s), eq, mn(ctx.wAfter ?? ctx.wBefore)) });
-  if (!ctx.trace || !ctx.trace.deltas) return { title, rows, values };
-  const { i, trace, settings } = ctx;
+/** ∂J_i/∂w = −δ_r u_rq for the example shown (Observation 1 of the lecture notes). */
+function exampleRow(e) {
+  const { ctx, k, r, q, w, s, values } = e;
+  const { i, trace } = ctx;
   const delta = trace.deltas[k - 1][i][r];
   const u = input(trace, k, i, q);
   values.gradientI = -delta * u;
-  const uSym = bias ? [times, mn('1')] : sym.u(s);
-  rows.push({
+  const uSym = q === null ? [times, mn('1')] : sym.u(s);
+  return {
     label: `Example ${i + 1} (lecture notes, Observation 1: ∂net/∂w = u)`,
     math: row(
       sym.d(sym.Ji(), w(s)),
       eq,
       mo('−'),
-      sym.delta(`${r + 1}`),
+      sym.delta(e.into),
       uSym,
       eq,
       mo('−'),
@@ -300,30 +291,32 @@ export function edgeCard(ctx, k, r, q) {
       eq,
       mn(values.gradientI),
     ),
-  });
-  const batch = perExample(trace, k, r, q, settings.reduction);
-  const mean = settings.reduction === 'mean';
-  const dataPart = [
-    ...(mean ? [frac(mn('1'), mi('N', WORDS.N))] : []),
-    sym.sumN(),
-    sym.d(sym.Ji(), w(s)),
+  };
+}
+
+/** The batch's Σ_i (or its mean), and with an L2 term λ w and the sum of both. */
+function gradientRows(e) {
+  const { ctx, k, r, q, w, s, values, dataPart } = e;
+  const batch = perExample(ctx.trace, k, r, q, ctx.settings.reduction);
+  const lambda = q === null ? 0 : ctx.settings.l2 || 0; // the L2 term covers the weights, not the biases
+  const rows = [
+    {
+      label: `Whole batch, N = ${batch.n} (Σ computed in the browser from δ and u)`,
+      math: row(lambda ? mi('data part') : sym.d(sym.J(), w(s)), eq, dataPart, eq, mn(batch.total)),
+    },
   ];
-  const lambda = bias ? 0 : settings.l2 || 0; // the L2 term covers the weights, not the biases
-  rows.push({
-    label: `Whole batch, N = ${batch.n} (Σ computed in the browser from δ and u)`,
-    math: row(lambda ? mi('data part') : sym.d(sym.J(), w(s)), eq, dataPart, eq, mn(batch.total)),
-  });
   values.gradientData = batch.total;
   values.gradient = batch.total;
-  if (lambda) {
-    const lam = mi('λ', WORDS.lambda);
-    values.penalty = lambda * ctx.wBefore;
-    values.gradient = batch.total + values.penalty;
-    rows.push({
+  if (!lambda) return rows;
+  const lam = mi('λ', WORDS.lambda);
+  values.penalty = lambda * ctx.wBefore;
+  values.gradient = batch.total + values.penalty;
+  rows.push(
+    {
       label: `L2 term, λ = ${fmt(lambda)}: ∂/∂w of (λ/2) Σ w² is λ w (δ is unchanged)`,
       math: row(lam, w(s), eq, mn(lambda), times, num(ctx.wBefore), eq, mn(values.penalty)),
-    });
-    rows.push({
+    },
+    {
       label: 'Both parts: the gradient the update uses',
       math: row(
         sym.d(sym.J(), w(s)),
@@ -339,20 +332,29 @@ export function edgeCard(ctx, k, r, q) {
         eq,
         mn(values.gradient),
       ),
-    });
-  }
+    },
+  );
+  return rows;
+}
+
+/** Δw = −η ∂J/∂w and the update rule; a frozen bias stays. */
+function updateRows(e) {
+  const { ctx, q, w, s, values, dataPart } = e;
+  const { settings } = ctx;
   const eta = settings.learning_rate;
-  const frozen = bias && !settings.train_biases;
+  const lambda = q === null ? 0 : settings.l2 || 0;
+  const frozen = q === null && !settings.train_biases;
   values.deltaW = frozen ? 0 : -eta * values.gradient;
   values.newW = ctx.wBefore + values.deltaW;
   if (frozen) {
-    rows.push({
-      label: 'Biases are frozen (train biases is off)',
-      math: row(w(s), mo('←'), w(s), eq, mn(ctx.wBefore)),
-    });
-    return { title, rows, values };
+    return [
+      {
+        label: 'Biases are frozen (train biases is off)',
+        math: row(w(s), mo('←'), w(s), eq, mn(ctx.wBefore)),
+      },
+    ];
   }
-  rows.push({
+  const change = {
     label: 'Weight change',
     math: row(
       sym.dw(s),
@@ -368,12 +370,12 @@ export function edgeCard(ctx, k, r, q) {
       eq,
       mn(values.deltaW),
     ),
-  });
+  };
   const label =
     ctx.mode === 'online'
       ? 'Update by the batch rule (online mode instead applies each example’s ∂J_i/∂w in turn)'
       : 'Update (the lecture notes’ rule, every weight at once)';
-  rows.push({
+  const update = {
     label,
     math: row(
       w(s),
@@ -391,6 +393,35 @@ export function edgeCard(ctx, k, r, q) {
       eq,
       mn(values.newW),
     ),
-  });
+  };
+  return [change, update];
+}
+
+/**
+ * The card for the edge into unit r of layer k from unit q of layer k−1 (q === null: bias).
+ * ctx as for unitCard, plus wBefore (the weight the trace was computed with) and wAfter
+ * (the weight after the update, when one has been applied). Symbols carry the graph's names:
+ * w_h1→out1 is the weight the graph draws from h1 to out1 (w_rq with r = out1, q = h1).
+ */
+export function edgeCard(ctx, k, r, q) {
+  const bias = q === null;
+  const into = unitName(ctx.layers, k, r);
+  const from = bias ? null : unitName(ctx.layers, k - 1, q);
+  const s = bias ? into : `${from}→${into}`;
+  const w = bias ? sym.b : sym.w;
+  const title = bias
+    ? `Bias of ${into}: unit ${r + 1} of layer ${k}`
+    : `Weight ${from} → ${into}: into unit ${r + 1} of layer ${k} from unit ${q + 1} of layer ${k - 1}`;
+  const values = { w: ctx.wBefore };
+  const rows = [{ label: 'Current value', math: row(w(s), eq, mn(ctx.wAfter ?? ctx.wBefore)) }];
+  if (!ctx.trace || !ctx.trace.deltas) return { title, rows, values };
+  const mean = ctx.settings.reduction === 'mean';
+  const dataPart = [
+    ...(mean ? [frac(mn('1'), mi('N', WORDS.N))] : []),
+    sym.sumN(),
+    sym.d(sym.Ji(), w(s)),
+  ];
+  const e = { ctx, k, r, q, w, s, into, values, dataPart };
+  rows.push(exampleRow(e), ...gradientRows(e), ...updateRows(e));
   return { title, rows, values };
 }

@@ -3,7 +3,14 @@
 
 import { edgeWidth, signColor, divergingRgb, rgbString } from './colors.js';
 import { fmt, full } from './format.js';
-import { layoutNetwork, placeLabels, pointAlong, showsAllLabels, unitName } from './layout.js';
+import {
+  edgeName,
+  layoutNetwork,
+  placeLabels,
+  pointAlong,
+  showsAllLabels,
+  unitName,
+} from './layout.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 let graphs = 0; // clip-path ids stay unique when a page draws several graphs
@@ -58,6 +65,8 @@ export class Graph {
     this.layers = null;
     this.frame = null;
     this.prefix = `g${(graphs += 1)}`;
+    this.size = { w: W, h: H }; // the drawing's units; setSize() makes them the screen's pixels
+    this.fitted = false;
     svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
     svg.addEventListener('click', (e) => this.pick(e));
     svg.addEventListener('keydown', (e) => {
@@ -69,9 +78,22 @@ export class Graph {
     });
   }
 
+  /**
+   * Lay the network out for a box of w × h CSS pixels, so that text drawn at 12 px shows at
+   * about 12 px on any screen (a phone's 340 px as a desktop's 900). The next build() draws
+   * it anew; false when the size barely changed (nothing to draw again).
+   */
+  setSize(w, h) {
+    const size = { w: Math.floor(Math.max(300, w)), h: Math.floor(Math.max(220, h)) };
+    const same = Math.abs(size.w - this.size.w) < 6 && Math.abs(size.h - this.size.h) < 6;
+    if (this.fitted && same) return false;
+    this.size = size;
+    this.fitted = true;
+    this.layers = null;
+    return true;
+  }
+
   pick(event) {
-    const picture = event.target.closest('[data-unit-heatmap]');
-    if (picture && this.onPicture) this.onPicture(picture.dataset.unitHeatmap);
     const target = event.target.closest('[data-unit],[data-weight-id],[data-bias-id]');
     if (!target) return;
     if (target.dataset.unit) this.onSelect({ type: 'unit', id: target.dataset.unit });
@@ -83,7 +105,18 @@ export class Graph {
   build(layers) {
     if (this.layers && this.layers.join() === layers.join()) return;
     this.layers = layers.slice();
-    const g = layoutNetwork(layers, { width: W, height: H });
+    this.drawn = layers.join(); // as this.layers, but kept when setSize() asks for a new drawing
+    const { w: width, h: height } = this.size;
+    const textBelow = layers.every((n) => n <= 4) ? 72 : 30; // up to four lines of numbers
+    // laid out for a box (setSize): the radius and the numbers below the lowest unit fit in it
+    // too (the layout keeps 28 below a unit's centre; a radius is 24 at most)
+    // and never closer than a unit and its numbers need: a box too short for them gets a
+    // taller drawing, shown whole and smaller (the view is widened to the box's shape below)
+    const least = 128 + (Math.max(...layers) - 1) * (textBelow > 30 ? 96 : 24);
+    const g = layoutNetwork(layers, {
+      width,
+      height: this.fitted ? Math.max(least, height - (textBelow - 4)) : height,
+    });
     this.geo = g;
     this.allLabels = showsAllLabels(layers);
     // labels shown all at once are placed apart; a hover label shows alone
@@ -107,6 +140,7 @@ export class Graph {
       el('polygon', { class: 'hit', points: hitArea(e, 6) }, group);
       const line = el('line', { class: 'stroke', x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, group);
       const title = el('title', {}, group);
+      const name = bias ? `bias of ${unitName(layers, e.k, e.r)}` : edgeName(layers, e.k, e.r, e.q);
       const p =
         bias || !spots ? pointAlong(e, bias ? 0.5 : 0.25 + 0.2 * (e.q % 2)) : spots.get(e.id);
       const label = el(
@@ -120,7 +154,7 @@ export class Graph {
       );
       const value = text(label, 'wvalue', 0, 4);
       const extra = text(label, 'wextra', 0, 17);
-      const item = { group, line, title, label, value, extra, e };
+      const item = { group, line, title, label, value, extra, e, name };
       const show = () => {
         label.classList.add('hover');
         this.labelEdge(item);
@@ -177,23 +211,29 @@ export class Graph {
         );
         picture.setAttribute('hidden', '');
       }
+      // the <title> is the unit's name for assistive technology (its name and numbers), so
+      // the drawn texts, the same numbers, are hidden from it
+      const title = el('title', {}, group);
       const inside = text(group, 'uvalue', u.x, u.y + 4);
       const nameText = text(group, 'uname', u.x, u.y - g.radius - 6);
       nameText.textContent = name;
       const below = [0, 1, 2, 3].map((n) =>
         text(group, 'uextra', u.x, u.y + g.radius + 14 + n * 13),
       );
-      const title = el('title', {}, group);
+      for (const t of [inside, nameText, ...below]) t.setAttribute('aria-hidden', 'true');
       this.units.set(u.id, { group, circle, picture, inside, below, title, name, u });
     }
     this.svg.appendChild(labelLayer);
     // crop the view to what is drawn, so small networks do not float in empty space
     const ys = [...g.units.map((u) => u.y), ...g.biasNodes.map((b) => b.y)];
-    const top = Math.max(0, Math.min(...ys) - g.radius - 26);
-    const textBelow = layers.every((n) => n <= 4) ? 72 : 30; // up to four lines of numbers
-    const bottom = Math.min(H + 90, Math.max(...ys) + g.radius + textBelow);
-    this.base = { x: 0, y: Math.round(top), w: W, h: Math.round(bottom - top) };
-    this.svg.setAttribute('viewBox', `0 ${top.toFixed(0)} ${W} ${(bottom - top).toFixed(0)}`);
+    const top = Math.round(Math.max(0, Math.min(...ys) - g.radius - 26));
+    const bottom = Math.round(Math.min(height + 90, Math.max(...ys) + g.radius + textBelow));
+    // a drawing taller than its box is seen whole (Fit) in a view widened to the box's shape
+    const w = this.fitted ? Math.max(width, ((bottom - top) * width) / height) : width;
+    this.base = { x: (width - w) / 2, y: top, w, h: bottom - top };
+    this.svg.setAttribute('viewBox', `${this.base.x} ${top} ${w} ${bottom - top}`);
+    // drawn again at a new size, the units keep their pictures until the next ones come
+    if (this.shown?.layers === layers.join()) this.pictures(this.shown.grids, this.shown.n);
     if (this.onBuild) this.onBuild(); // zoom (graphzoom.js) starts from the new drawing
   }
 
@@ -310,6 +350,7 @@ export class Graph {
    * values row by row from the top), or null to take the pictures away.
    */
   pictures(grids, n) {
+    this.shown = grids ? { grids, n, layers: this.drawn } : null;
     this.svg.classList.toggle('pictured', Boolean(grids));
     for (const [id, item] of this.units) {
       if (!item.picture) continue;
@@ -356,7 +397,7 @@ export class Graph {
     item.extra.classList.toggle('applied', view.applied === true && view.edgeMode === 'delta');
     setText(
       item.title,
-      `${sym} = ${fmt(w)}${g === undefined ? '' : `\n∂J/∂${sym} = ${fmt(g)}\nΔ${sym} = ${fmt(dw)}`}`,
+      `${item.name}: ${sym} = ${fmt(w)}${g === undefined ? '' : `\n∂J/∂${sym} = ${fmt(g)}\nΔ${sym} = ${fmt(dw)}`}`,
     );
   }
 

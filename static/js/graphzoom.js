@@ -1,10 +1,8 @@
 // Zoom and pan of the graph (the views are zoom.js's): the −, + and Fit buttons, a pinch with
 // two fingers, a drag with one once zoomed in. A drag does not count as a click on what it
-// started on. A phone (a narrow screen) opens at the zoom that fills the graph's height.
+// started on. Every drawing opens whole (Fit): it is laid out for its box's size (graph.js).
 
-import { fillZoom, fitView, panBy, viewAt, viewBox, zoomAround } from './zoom.js';
-
-const NARROW = '(max-width: 600px)';
+import { fitView, panBy, viewAt, viewBox, zoomAround } from './zoom.js';
 
 export function zoomable(svg, graph, { zoomIn, zoomOut, fit }) {
   let view = null;
@@ -19,12 +17,7 @@ export function zoomable(svg, graph, { zoomIn, zoomOut, fit }) {
     svg.classList.toggle('zoomed', v.zoom > 1.001);
     svg.dataset.zoom = v.zoom.toFixed(2);
   };
-  const start = () => {
-    const b = base();
-    const a = aspect();
-    if (window.matchMedia(NARROW).matches) show(viewAt(b, a, fillZoom(b, a), b.x, b.y + b.h / 2));
-    else show(fitView(b, a));
-  };
+  const start = () => show(fitView(base(), aspect()));
   graph.onBuild = start;
   if (graph.base) start();
   window.addEventListener('resize', () => {

@@ -1,10 +1,10 @@
 // The output over the input plane for 2-input networks: one POST /predict with a 25 × 25 grid
 // (asking for every hidden unit's o too when the units get pictures, unitmaps.js), throttled so
-// that Play never sends more than one grid request at a time, nor too often. The canvas shows
-// output 1 (with several outputs and one-hot targets, the class of the largest o), or the unit
-// whose picture was clicked (show()); onUnits gets every unit's grid. Training examples are
-// dots, test examples rings. Clicks add and remove examples on the server (points.js says
-// which).
+// that Play never sends more than one grid request at a time, nor too often. The canvas always
+// shows output 1 (with several outputs and one-hot targets, the class of the largest o); a
+// unit's own picture is drawn apart (paintUnit, beside its formula card); onUnits gets every
+// unit's grid. Training examples are dots, test examples rings. Clicks add and remove
+// examples on the server (points.js says which), in the page's turn (act).
 
 import { api } from './api.js';
 import { drawHeatmap, gridInputs } from './charts.js';
@@ -20,23 +20,27 @@ const EVERY_MS = 400;
 export class Heatmap {
   /**
    * legend: the element for the class legend; onUnits(grids, n): every unit's grid;
-   * nameOf(id): a unit's name; changed(state) and error(message): after a click changed the
-   * dataset, or failed.
+   * changed(state) and error(message): after a click changed the dataset, or failed;
+   * act(name, fn): runs a change in the page's turn.
    */
   constructor(
     canvas,
     note,
     state,
-    { legend, onUnits = () => {}, nameOf = (id) => id, changed = () => {}, error = () => {} } = {},
+    {
+      legend,
+      onUnits = () => {},
+      changed = () => {},
+      error = () => {},
+      act = (name, fn) => fn(),
+    } = {},
   ) {
     this.canvas = canvas;
     this.note = note;
     this.legend = legend;
     this.S = state;
     this.onUnits = onUnits;
-    this.nameOf = nameOf;
-    this.hooks = { changed, error };
-    this.shown = null; // unit id "k-r" shown large; null: output 1
+    this.hooks = { changed, error, act };
     this.grids = null;
     this.busy = false;
     this.due = false;
@@ -56,13 +60,25 @@ export class Heatmap {
     }, wait);
   }
 
-  /** Show unit `id`'s o large (null: output 1), from the last answer: no new request. */
-  show(id) {
-    this.shown = id;
-    this.paint();
+  /**
+   * Unit `id`'s o over the plane on `canvas`, with the examples, from the last answer (no new
+   * request); false when there is no picture of it.
+   */
+  paintUnit(canvas, id) {
+    const grid = this.grids?.units.get(id);
+    if (!grid || !picturesUnits(this.grids.layers)) return false;
+    const { bounds, data, test } = this.grids;
+    drawHeatmap(
+      canvas,
+      grid.values.map((v) => divergingRgb(v, grid.range[0], grid.range[1])),
+      N,
+      bounds,
+      this.points(data, test),
+    );
+    return true;
   }
 
-  async click(e) {
+  click(e) {
     const net = this.S.network;
     if (!this.grids || net.layers[0] !== 2) return;
     e.preventDefault();
@@ -71,18 +87,21 @@ export class Heatmap {
     const c = this.canvas;
     const x = toInput(e.offsetX, e.offsetY, c.clientWidth, c.clientHeight, this.grids.bounds);
     const action = clickAction(e);
-    try {
-      const state =
-        action === 'remove'
-          ? await api.removeExample(this.S.id, { nearest: x })
-          : await api.addExamples(this.S.id, {
-              x: [x],
-              y: [targetFor(action === 'add1' ? 1 : 0, net.layers[net.layers.length - 1])],
-            });
-      this.hooks.changed(state);
-    } catch (err) {
-      this.hooks.error(err.detail || String(err));
-    }
+    const nOut = net.layers[net.layers.length - 1];
+    this.hooks.act(action === 'remove' ? 'Remove an example' : 'Add an example', async () => {
+      try {
+        const state =
+          action === 'remove'
+            ? await api.removeExample(this.S.id, { nearest: x })
+            : await api.addExamples(this.S.id, {
+                x: [x],
+                y: [targetFor(action === 'add1' ? 1 : 0, nOut)],
+              });
+        this.hooks.changed(state);
+      } catch (err) {
+        this.hooks.error(err.detail || String(err));
+      }
+    });
   }
 
   async draw() {
@@ -121,46 +140,49 @@ export class Heatmap {
     }
   }
 
-  paint() {
-    if (!this.grids) return;
-    const { bounds, data, test, units, output, layers } = this.grids;
-    const outputId = `${layers.length - 1}-0`;
-    const id = this.shown && units.has(this.shown) ? this.shown : outputId;
-    const { values, range } = units.get(id);
-    const nOut = layers[layers.length - 1];
-    const classes = nOut > 1 && isOneHot(data.y);
-    // a linear or relu output is coloured over the targets' range, as the examples are
-    const ys = data.y.map((r) => r[0]);
+  /** The output's range [lo, hi] for colours: a linear or relu output's is the targets'. */
+  outputRange() {
+    const { data, units, layers } = this.grids;
     const act = this.S.network.output_activation;
-    const [lo, hi] =
-      act === 'sigmoid' || act === 'tanh'
-        ? units.get(outputId).range
-        : [Math.min(...ys), Math.max(...ys)];
-    const regions = id === outputId && classes;
-    const [a, b] = id === outputId ? [lo, hi] : range;
-    const cells = regions
-      ? output.map((o) => regionRgb(o, hi - lo))
-      : values.map((v) => divergingRgb(v, a, b));
+    if (act === 'sigmoid' || act === 'tanh') return units.get(`${layers.length - 1}-0`).range;
+    const ys = data.y.map((r) => r[0]);
+    return [Math.min(...ys), Math.max(...ys)];
+  }
+
+  /** The examples as drawn: training examples as dots, test examples as rings, by target. */
+  points(data, test) {
+    const { layers } = this.grids;
+    const classes = layers[layers.length - 1] > 1 && isOneHot(data.y);
+    const [lo, hi] = this.outputRange();
     const color = (y) => {
       if (classes) return CLASS_COLORS[argmax(y) % CLASS_COLORS.length];
       return y[0] >= (lo + hi) / 2 ? POSITIVE : NEGATIVE;
     };
-    const points = [
+    return [
       ...data.x.map((x, i) => ({ x, color: color(data.y[i]), hollow: false })),
       ...test.x.map((x, i) => ({ x, color: color(test.y[i]), hollow: true })),
     ];
+  }
+
+  paint() {
+    if (!this.grids) return;
+    const { bounds, data, test, units, output, layers } = this.grids;
+    const outputId = `${layers.length - 1}-0`;
+    const nOut = layers[layers.length - 1];
+    const regions = nOut > 1 && isOneHot(data.y);
+    const [lo, hi] = this.outputRange();
+    const cells = regions
+      ? output.map((o) => regionRgb(o, hi - lo))
+      : units.get(outputId).values.map((v) => divergingRgb(v, lo, hi));
+    const points = this.points(data, test);
     drawHeatmap(this.canvas, cells, N, bounds, points);
-    this.canvas.dataset.heatmapUnit = id;
+    this.canvas.dataset.heatmapUnit = outputId;
     this.canvas.dataset.bounds = JSON.stringify(bounds);
     this.canvas.dataset.points = String(points.length);
-    const what =
-      id !== outputId
-        ? `o of unit ${this.nameOf(id)} over the input plane`
-        : regions
-          ? 'Each region: the output with the largest o'
-          : 'Output 1 over the input plane';
-    const back = id === outputId ? '' : " Click output 1's picture to go back.";
-    this.note.textContent = `${what}; dots are training examples, rings test examples (never trained on), coloured by target. Click: add class 1, shift-click: class 0, alt-click: remove the nearest.${back}`;
+    const what = regions
+      ? 'Each region: the output with the largest o'
+      : 'Output 1 over the input plane';
+    this.note.textContent = `${what}. Dots: training examples, rings: test examples (never trained on), coloured by target. Click: add class 1, shift-click: class 0, alt-click: remove the nearest.`;
     this.legend.replaceChildren(
       ...(regions
         ? classLegend(nOut).map((entry) => {

@@ -1,16 +1,24 @@
 // The timeline under the loss chart: drag it to see the network as it was after any recorded
 // update (nothing changes on the server), "Continue from here" rewinds to it, Ctrl+Z undoes
-// the last update or edit. The logic is in timeline.js; this module only draws and listens.
+// the last update or edit. Both changes run through the page's queue (on.act), after every
+// action pressed before them. The logic is in timeline.js; this module draws and listens.
 
 import { api } from './api.js';
 import { h } from './dom.js';
-import { describe, indexOf, startEntry, undoTarget } from './timeline.js';
+import {
+  activityStart,
+  currentLoss,
+  describe,
+  indexOf,
+  startEntry,
+  undoTarget,
+} from './timeline.js';
 
 export class Timeline {
   /**
    * on.show(state, entry): show a past state (or the network's own: `null`) without keeping it;
    * on.rewound(state): the network after a rewind; on.loaded(entries): the history, read
-   * again; on.error(err).
+   * again; on.error(err); on.act(name, fn): run a change in the page's turn (Ctrl+Z, Continue).
    */
   constructor(root, networkId, on) {
     this.id = networkId;
@@ -30,13 +38,21 @@ export class Timeline {
     this.range.addEventListener('input', () =>
       this.preview(this.entries[this.range.valueAsNumber]),
     );
-    this.go.addEventListener('click', () => this.shown && this.rewind(this.shown));
+    this.go.addEventListener('click', () => {
+      const entry = this.shown;
+      if (entry) on.act('Continue from here', () => this.rewind(entry));
+    });
     document.addEventListener('keydown', (e) => {
       if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z' || e.shiftKey) return;
       if (e.target.closest('textarea, input:not([type="range"]), select')) return; // the field's own undo
       e.preventDefault();
-      this.undo();
+      on.act('Undo', () => this.undo());
     });
+  }
+
+  /** J of the state the network is at, from its history (null when unknown). */
+  loss() {
+    return currentLoss(this.entries, this.current);
   }
 
   /** Milliseconds since the history was last asked for. */
@@ -105,9 +121,20 @@ export class Timeline {
     }
   }
 
-  undo() {
+  /** Back one entry from where the server's history says the network is now. */
+  async undo() {
+    await this.refresh(); // the page may not have read the history since the last change
     const target = undoTarget(this.entries, this.current);
-    return target ? this.rewind(target) : Promise.resolve();
+    if (target) await this.rewind(target);
+  }
+
+  /** A class network back to the activity's start (activityStart); false when there is none. */
+  async startAgain() {
+    await this.refresh();
+    const start = activityStart(this.entries);
+    if (!start) return false;
+    await this.rewind(start);
+    return true;
   }
 
   /**

@@ -1,4 +1,4 @@
-// Networks in and out: open a new one (preset, import), export this one as JSON.
+// Networks in and out: open a new one (preset, import), export this one as JSON, read a file.
 
 import { api, toCreateBody } from './api.js';
 import { h } from './dom.js';
@@ -34,8 +34,8 @@ export function saveBlob(blob, name) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** A file made by exportJson (or by hand, with the create fields) becomes a new network. */
-export async function importJson(file) {
+/** The create body in a file made by exportJson (or by hand, with the create fields). */
+export async function readNetworkFile(file) {
   let body;
   try {
     body = JSON.parse(await file.text());
@@ -44,5 +44,5 @@ export async function importJson(file) {
   }
   if (!body || typeof body !== 'object' || Array.isArray(body))
     throw new Error(`${file.name} does not hold a network.`);
-  await openNew(toCreateBody(body));
+  return toCreateBody(body);
 }

@@ -12,7 +12,8 @@
 export function layoutNetwork(layers, box = {}) {
   const width = box.width ?? 900;
   const height = box.height ?? 520;
-  const pad = box.pad ?? 70;
+  // room either side for an input's or an output's name and numbers, less on a narrow screen
+  const pad = box.pad ?? Math.min(70, Math.max(42, width * 0.08));
   const top = box.top ?? 56; // row of the bias nodes
   const widest = Math.max(...layers);
   const areaTop = top + 44;
@@ -178,4 +179,9 @@ export function unitName(layers, k, r) {
   if (k === 0) return `x${r + 1}`;
   if (k === layers.length - 1) return `out${r + 1}`;
   return layers.length > 3 ? `h${k}.${r + 1}` : `h${r + 1}`;
+}
+
+/** A weight's name as the graph shows its edge: "h1 → out1" (from unit q into unit r of layer k). */
+export function edgeName(layers, k, r, q) {
+  return `${unitName(layers, k - 1, q)} → ${unitName(layers, k, r)}`;
 }

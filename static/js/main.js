@@ -1,31 +1,33 @@
 // Wiring: page state, the phase buttons, shortcuts, Play. Talks to the server only via api.js.
+// Every press that changes the network, or shows its new state, runs in one queue (player.js):
+// page and server never disagree, and a press during another action waits its turn.
 
-import { api } from './api.js';
+import { api, replaceBody } from './api.js';
 import { renderBuild } from './build.js';
 import { renderCard } from './card.js';
 import { joinClassroom } from './classroom.js';
 import { drawLoss } from './charts.js';
 import { renderData, renderOutputs } from './data.js';
-import { $, errorBox, guard, h } from './dom.js';
-import { fmt } from './format.js';
+import { $, errorBox, guard } from './dom.js';
+import { adviseGenerated, sizeAdvice, suitedFields } from './generator.js';
 import { Graph } from './graph.js';
-import { unitName } from './layout.js';
 import { zoomable } from './graphzoom.js';
 import { Heatmap } from './heatmap.js';
-import { exportJson, importJson, openNew } from './io.js';
-import { Player, SPEEDS } from './player.js';
+import { exportJson, openNew, readNetworkFile } from './io.js';
+import { ActionQueue, Player, queueText, SPEEDS } from './player.js';
 import { saved } from './saved.js';
 import { Timeline } from './history.js';
 import { lossPoints } from './timeline.js';
-import { scoreText } from './scores.js';
 import { applyHide, wireShare } from './sharing.js';
+import { followScreen, NumberTables, renderExamples, renderStatus } from './status.js';
 import { Stepper } from './stepper.js';
 import { parseConditions } from './stop.js';
 import { exists, outputRange, unitValues } from './view.js';
 
 const svg = $('#graph');
+const inClass = document.body.dataset.inClass === '1';
 const S = {
-  id: svg.dataset.networkId,
+  id: svg.dataset.networkId, // '' on `/` until the page has made the network (init)
   network: null, // the state from the API
   trace: null, // the last forward / backward / step payload
   before: null, // {weights, biases} the trace was computed with
@@ -38,8 +40,22 @@ const S = {
   losses: [],
   scores: null, // the last step's evaluation: J and accuracy on the training and test sets
   at: null, // {update, entry} while the timeline shows a recorded state
+  historyLoss: null, // J of the state the network is at, from its history
 };
 let presets = [];
+let store = null; // this browser's memory of the network (saved.js), once its id is known
+let timeline = null;
+const showError = errorBox($('#error'));
+const queue = new ActionQueue((status) => {
+  $('#queue-note').textContent = queueText(status);
+  document.body.toggleAttribute('data-busy', !queue.idle());
+});
+/** A press: Play stops (the press is the student's next move), then fn runs in its turn. */
+const act = (name, fn) => {
+  player.stop();
+  if (!S.network) return Promise.resolve(null); // none made (the error box says why)
+  return queue.run(name, () => guarded(fn));
+};
 const select = (sel) => {
   S.selected = sel;
   render();
@@ -47,49 +63,63 @@ const select = (sel) => {
 const graph = new Graph(svg, select);
 const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S, {
   legend: $('#heatmap-legend'),
-  onUnits: (grids, n) => graph.pictures(grids, n),
-  nameOf: (id) => unitName(S.network.layers, ...id.split('-').map(Number)),
+  onUnits: (grids, n) => {
+    graph.pictures(grids, n);
+    const picture = $('#card [data-card-picture]');
+    if (picture) heatmap.paintUnit(picture, picture.dataset.cardPicture);
+  },
   changed: (state) => {
-    present(); // a click edits the network as it is now, not a past state on show
     setNetwork(state);
     render();
-    timeline.refresh();
   },
   error: (message) => showError(message),
+  act,
 });
-graph.onPicture = (id) => heatmap.show(id);
 zoomable(svg, graph, { zoomIn: $('#zoom-in'), zoomOut: $('#zoom-out'), fit: $('#zoom-fit') });
-const store = saved(S.id);
-/** While playing, the timeline is read again at most this often (ms). */
-const TIMELINE_EVERY = 10000; // a long history costs about two Play ticks to read (bench.history_read)
+const tables = new NumberTables($('#numbers-box'), $('#numbers-tables'));
+/**
+ * While playing, the history is read again at most this often (ms): reading a long history
+ * costs the server more than a Play tick, so reading it after every tick would add a large
+ * share to a playing student's load (bench.history_read in docs/benchmarks.md).
+ */
+const TIMELINE_EVERY = 10000;
 const live = { network: null }; // the network as it is, while the timeline shows a past state
 let chartFromHistory = true; // on opening without a record of its own: the history's J
-const timeline = new Timeline($('#timeline'), S.id, {
-  show: (state, entry) => {
-    if (state && !live.network) live.network = S.network;
-    const shown = state || live.network;
-    if (!state) live.network = null;
-    if (!shown) return;
-    S.at = state ? { update: entry.update, entry: entry.entry } : null; // the heatmap's weights
-    setNetwork(shown, false);
-    render();
-    if (state && state.dataset) showRecordedNumbers(S.at);
-  },
-  rewound: (state) => {
-    live.network = null;
-    S.at = null;
-    setNetwork(state, false);
-    render();
-  },
-  loaded: (entries) => {
-    if (!chartFromHistory) return;
-    chartFromHistory = false;
-    if (S.losses.length > 0) return; // this browser's own record, epoch by epoch
-    S.losses = lossPoints(entries);
-    if (S.losses.length) drawChart();
-  },
-  error: (err) => showError(err.detail || err.message || String(err)),
-});
+
+function makeTimeline() {
+  return new Timeline($('#timeline'), S.id, {
+    show: (state, entry) => {
+      if (state && !live.network) live.network = S.network;
+      const shown = state || live.network;
+      if (!state) live.network = null;
+      if (!shown) return;
+      S.at = state ? { update: entry.update, entry: entry.entry } : null; // the heatmap's weights
+      setNetwork(shown, false);
+      render();
+      if (state && state.dataset) showRecordedNumbers(S.at);
+    },
+    rewound: (state) => {
+      live.network = null;
+      S.at = null;
+      S.historyLoss = null; // until the history is read again (Timeline.rewind does)
+      S.losses = S.losses.filter((p) => p.u <= state.updates); // the chart ends where J is now
+      store.put('losses', S.losses);
+      setNetwork(state, false);
+      render();
+    },
+    loaded: (entries) => {
+      S.historyLoss = timeline.loss();
+      if (S.network) renderStatus(S, stepper.trace(S));
+      if (!chartFromHistory) return;
+      chartFromHistory = false;
+      if (S.losses.length > 0) return; // this browser's own record, epoch by epoch
+      S.losses = lossPoints(entries);
+      if (S.losses.length) drawChart();
+    },
+    error: (err) => showError(err.detail || err.message || String(err)),
+    act,
+  });
+}
 /** A past state's net and o for every example (its own forward pass), while it is on show. */
 async function showRecordedNumbers(at) {
   try {
@@ -108,16 +138,6 @@ function present() {
 const stepper = new Stepper(svg, { state: () => S, select, render: () => render() });
 const hidden = applyHide();
 
-const PHASE_TEXT = {
-  idle: 'Press Forward (F) to run the examples through the network.',
-  forward: 'Forward pass: each unit shows net and o = f(net) for the selected example.',
-  backward: 'Backward pass: each unit shows δ = −∂J/∂net; edges show ∂J/∂w (or Δw).',
-  update:
-    'Update: every weight moved by Δw = −η ∂J/∂w at once. Numbers on the units are those that produced it.',
-};
-
-const showError = errorBox($('#error'));
-
 const NO_DATA = 'This network has no examples yet: add some in the Data panel, or load a preset.';
 
 async function guarded(fn) {
@@ -130,7 +150,7 @@ function renderGraph() {
   graph.build(net.layers);
   const y = net.dataset?.y;
   const trace = stepper.trace(S); // step by step: only what is computed so far
-  graph.render({
+  const view = {
     networkId: S.id,
     weights: net.weights,
     biases: net.biases,
@@ -140,52 +160,10 @@ function renderGraph() {
     selected: S.selected,
     applied: S.applied,
     rangeFor: (k) => outputRange(k === L ? net.output_activation : net.hidden_activation, y),
-  });
+  };
+  graph.render(view);
   stepper.mark();
-}
-
-function renderStatus() {
-  for (const radio of document.querySelectorAll('input[name="edge-mode"]'))
-    radio.checked = radio.value === S.edgeMode;
-  const t = stepper.trace(S);
-  const online =
-    S.phase === 'update' && S.mode === 'online'
-      ? ' Online mode: one update per example, in order; shown is the first, made from example 1 alone.'
-      : '';
-  $('#phase').textContent = PHASE_TEXT[S.phase] + online;
-  const after =
-    S.phase === 'update' && S.losses.length ? ` → ${fmt(S.losses[S.losses.length - 1].J)}` : '';
-  const loss = t?.loss != null ? `J = ${fmt(t.loss)}${after}` : '';
-  const n = S.network.updates;
-  $('#loss-now').textContent = [loss, `${n} update${n === 1 ? '' : 's'}`]
-    .filter(Boolean)
-    .join(' · ');
-  const scores = $('#scores');
-  scores.textContent = scoreText(S.scores);
-  for (const part of ['train', 'test']) {
-    const sc = S.scores?.[part];
-    scores.dataset[`${part}Loss`] = sc ? String(sc.loss) : '';
-    scores.dataset[`${part}Accuracy`] = sc && sc.accuracy !== null ? String(sc.accuracy) : '';
-  }
-  document.body.dataset.phase = S.phase;
-}
-
-function renderExamples() {
-  const sel = $('#example');
-  const d = S.network.dataset;
-  const n = d ? d.x.length : 0;
-  if (S.i >= n) S.i = 0;
-  sel.replaceChildren(
-    ...(d
-      ? d.x.slice(0, 500).map((x, i) =>
-          h('option', {
-            value: String(i),
-            text: `${i + 1}: x = (${x.map((v) => fmt(v, 3)).join(', ')}) → y = (${d.y[i].map((v) => fmt(v, 3)).join(', ')})`,
-          }),
-        )
-      : []),
-  );
-  sel.value = String(S.i);
+  return view;
 }
 
 /** The loss chart: this browser's J, with the update the timeline shows marked. */
@@ -193,26 +171,31 @@ function drawChart() {
   drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked, S.at?.update);
 }
 
+const CARD_ACTIONS = {
+  setWeight: (sel, value) => setWeight(sel, value),
+  gradientCheck: () => api.gradientCheck(S.id, {}),
+  select: (sel) => {
+    select(sel);
+    $('#card h2').focus();
+  },
+  paint: (canvas, id) => heatmap.paintUnit(canvas, id),
+};
+
 let cardTimer = 0;
+/** Everything from S; `full` false (a frame of an animation or of Play): the panels that change. */
 function render(full = true) {
-  renderGraph();
-  renderStatus();
+  const shown = renderGraph();
+  renderStatus(S, stepper.trace(S));
   const now = performance.now();
   if (full || now - cardTimer > 300) {
     cardTimer = now;
-    renderCard($('#card'), stepper.card(S), {
-      setWeight,
-      gradientCheck: () => api.gradientCheck(S.id, {}),
-      select: (sel) => {
-        select(sel);
-        $('#card h2').focus();
-      },
-    });
+    renderCard($('#card'), stepper.card(S), CARD_ACTIONS);
+    tables.update(S.network.layers, shown, S.i);
     if (!full) renderOutputs($('#data'), { ...S, trace: stepper.trace(S) });
   }
   drawChart();
   if (full) {
-    renderExamples();
+    renderExamples(S);
     $('#network-name').textContent = S.network.name || 'Untitled network';
     renderBuild($('#build'), S, {
       setLayers,
@@ -225,6 +208,9 @@ function render(full = true) {
     });
     renderData($('#data'), { ...S, trace: stepper.trace(S) }, presets, {
       loadPreset,
+      loadNote: inClass
+        ? 'You are in a class: a preset replaces the layers, settings, weights and examples of your class network, and you stay in the class (Ctrl+Z undoes it).'
+        : '',
       saveDataset,
       generate,
       error: showError,
@@ -237,6 +223,7 @@ function setNetwork(state, changed = true) {
   if (changed) {
     live.network = null;
     S.at = null;
+    S.historyLoss = null; // the history, read again, says J of the new state
     timeline.refresh();
   }
   if (!exists(S.selected, state.layers)) S.selected = null;
@@ -247,17 +234,16 @@ function setNetwork(state, changed = true) {
 // -- the phases --------------------------------------------------------------------------
 /** Forward or Backward: ask the API, keep what it returned, show it. Changes nothing. */
 function pass(phase, call) {
-  return () =>
-    guarded(async () => {
-      present();
-      if (!S.network.dataset) throw new Error(NO_DATA); // asked here, not refused by the server
-      S.trace = await call(S.id, {});
-      S.before = { weights: S.network.weights, biases: S.network.biases };
-      Object.assign(S, { phase, applied: false });
-      const stepwise = stepper.start(phase);
-      render();
-      if (!stepwise) graph.pulse(phase);
-    });
+  return async () => {
+    present();
+    if (!S.network.dataset) throw new Error(NO_DATA); // asked here, not refused by the server
+    S.trace = await call(S.id, {});
+    S.before = { weights: S.network.weights, biases: S.network.biases };
+    Object.assign(S, { phase, applied: false });
+    const stepwise = stepper.start(phase);
+    render();
+    if (!stepwise) graph.pulse(phase);
+  };
 }
 const forward = pass('forward', api.forward);
 const backward = pass('backward', api.backward);
@@ -281,6 +267,20 @@ const pause = (ms) =>
     setTimeout(resolve, ms);
   });
 
+/** Step's forward and backward pass, one after the other, from the one /step response. */
+async function stage(trace) {
+  const { net, activations, output, loss } = trace;
+  for (const [phase, shown] of [
+    ['forward', { net, activations, output, loss }],
+    ['backward', trace],
+  ]) {
+    Object.assign(S, { phase, trace: shown, applied: false });
+    render(false);
+    graph.pulse(phase);
+    await pause(queue.waiting.length ? 150 : 450); // quicker while more presses wait
+  }
+}
+
 /**
  * One /step request: `epochs` passes. Update and Step animate the edges (Play does not);
  * Step first shows the forward and the backward pass of the same response, one after the other.
@@ -289,27 +289,17 @@ async function train(epochs, animate, staged = false) {
   present();
   if (!S.network.dataset) throw new Error(NO_DATA);
   const old = { weights: S.network.weights, biases: S.network.biases };
+  const updatesBefore = S.network.updates;
   const res = await api.step(S.id, { mode: S.mode, epochs });
   const { network, losses, test_losses: testLosses, evaluation, ...trace } = res;
   S.before = old;
   if (S.mode === 'online') S.i = 0; // the payload is the first update's: example 1 alone
-  if (staged) {
-    const { net, activations, output, loss } = trace;
-    for (const [phase, shown] of [
-      ['forward', { net, activations, output, loss }],
-      ['backward', trace],
-    ]) {
-      Object.assign(S, { phase, trace: shown, applied: false });
-      render(false);
-      graph.pulse(phase);
-      await pause(450);
-    }
-  }
-  recordLosses(res, S.network.updates);
-  S.scores = evaluation;
-  S.network = network;
-  S.trace = trace;
-  Object.assign(S, { phase: 'update', applied: true });
+  if (staged) await stage(trace);
+  recordLosses(res, updatesBefore);
+  present(); // a past state looked at meanwhile: the network is this step's now
+  Object.assign(S, { network, trace, before: old, scores: evaluation, phase: 'update' });
+  S.applied = true;
+  S.historyLoss = losses[losses.length - 1];
   if (animate && S.edgeMode !== 'delta') S.edgeMode = 'delta';
   render(animate);
   if (animate) graph.animate(old, network);
@@ -322,10 +312,9 @@ async function train(epochs, animate, staged = false) {
   };
 }
 
-const update = () => guarded(() => train(1, true));
-const step = () => guarded(() => train(1, true, true));
 const player = new Player({
-  train: (epochs) => train(epochs, false),
+  // a tick waits for any action pressed before it; a press stops Play first (act)
+  train: (epochs) => queue.run('Play', () => train(epochs, false)),
   onError: (err) => showError(err.detail || err.message || String(err)),
   onChange: (playing) => {
     const b = $('#play');
@@ -333,7 +322,7 @@ const player = new Player({
     b.setAttribute('aria-pressed', String(playing));
     document.body.classList.toggle('playing', playing);
     if (playing) $('#stop-reason').textContent = '';
-    if (!playing) {
+    if (!playing && S.network) {
       render();
       timeline.refresh();
     }
@@ -350,31 +339,29 @@ const readStops = () => {
 for (const sel of stopInputs) $(sel).addEventListener('input', readStops);
 readStops();
 
-function reset() {
-  return guarded(async () => {
-    player.stop();
-    present();
-    S.losses = [];
-    store.put('losses', []);
-    if (await timeline.reset(S.network.layers)) return; // before its first update, from its history
-    // else (a network from an older release) the weights this browser first saw, or those
-    // the seed draws (PATCH with a seed)
-    const start = store.get('start');
-    const fields = start
-      ? { weights: start.weights, biases: start.biases }
-      : { seed: S.network.seed };
-    setNetwork(await api.patch(S.id, fields));
-    render();
-  });
+async function reset() {
+  present();
+  S.losses = [];
+  store.put('losses', []);
+  if (await timeline.reset(S.network.layers)) return; // before its first update, from its history
+  // else (a network from an older release) the weights this browser first saw, or those
+  // the seed draws (PATCH with a seed)
+  const start = store.get('start');
+  const fields = start
+    ? { weights: start.weights, biases: start.biases }
+    : { seed: S.network.seed };
+  setNetwork(await api.patch(S.id, fields));
+  render();
 }
 
 // -- building and data --------------------------------------------------------------------
+/** PATCH fields; on a refusal too the panels are drawn again, back to the stored settings. */
 function patch(fields) {
-  return guarded(async () => {
+  return act('Edit', async () => {
     try {
       setNetwork(await api.patch(S.id, fields));
     } finally {
-      render(); // on a refusal too: the inputs go back to the stored settings
+      render();
     }
   });
 }
@@ -385,26 +372,19 @@ function remember(state) {
   store.put('losses', []);
 }
 
-function setLayers(layers) {
-  return guarded(async () => {
-    const st = await api.patch(S.id, { layers });
-    remember(st);
-    setNetwork(st);
-    render();
-  });
+/** A state whose weights are new (new layers, a seed, a preset): this browser's record starts again. */
+function adoptAnew(state) {
+  remember(state);
+  S.scores = null;
+  setNetwork(state);
+  render();
 }
-
-function redraw(seed) {
-  return guarded(async () => {
-    const st = await api.patch(S.id, { seed }); // a seed draws the weights again
-    remember(st);
-    setNetwork(st);
-    render();
-  });
-}
+const patchAnew = (name, fields) => act(name, async () => adoptAnew(await api.patch(S.id, fields)));
+const setLayers = (layers) => patchAnew('Edit', { layers });
+const redraw = (seed) => patchAnew('Draw weights', { seed }); // a seed draws the weights again
 
 function setWeight(sel, value) {
-  return guarded(async () => {
+  return act('Edit', async () => {
     const [k, r, q] = sel.id.split('-').map(Number);
     const body = {};
     if (sel.type === 'bias') {
@@ -419,64 +399,78 @@ function setWeight(sel, value) {
   });
 }
 
-/** PATCH a new dataset (or a generator), with new layers when its shape needs them. */
-function sendData(body, shape) {
-  return guarded(async () => {
-    const { layers } = S.network;
-    if (shape[0] !== layers[0] || shape[1] !== layers[layers.length - 1])
-      body.layers = [shape[0], ...layers.slice(1, -1), shape[1]];
-    const st = await api.patch(S.id, body);
-    if (body.layers) remember(st);
-    S.scores = null;
-    setNetwork(st);
-    render();
-  });
+/** The body with new layers too when the data's shape needs them. */
+function withShape(body, shape) {
+  const { layers } = S.network;
+  if (shape[0] !== layers[0] || shape[1] !== layers[layers.length - 1])
+    return { ...body, layers: [shape[0], ...layers.slice(1, -1), shape[1]] };
+  return body;
 }
 
 function saveDataset(x, y) {
   const shape = [x[0].length, y[0].length];
   const test = S.network.dataset?.test; // the table holds the training examples: keep the test part
   const keep = test && test.x[0].length === shape[0] && test.y[0].length === shape[1];
-  return sendData({ dataset: keep ? { x, y, test } : { x, y } }, shape);
+  return patchAnew(
+    'Save examples',
+    withShape({ dataset: keep ? { x, y, test } : { x, y } }, shape),
+  );
 }
 
-const generate = (spec) => sendData({ generate: spec }, [2, spec.one_hot ? 2 : 1]);
+/** Generated data, with the settings that suit it unless the student (or a lock) says not. */
+function generate(spec, suited) {
+  const kind = spec.shape;
+  const locked = (document.body.dataset.lock || '').split(' ');
+  const fit = suited && !locked.includes('settings') ? suitedFields(kind, S.network) : {};
+  const body = withShape({ generate: spec, ...fit }, [2, spec.one_hot ? 2 : 1]);
+  return act('Generate', async () => {
+    adoptAnew(await api.patch(S.id, body));
+    adviseGenerated(sizeAdvice(kind, S.network.layers));
+  });
+}
 
-const loadPreset = (name) => guarded(() => openNew({ preset: name }));
+/**
+ * Load a preset or a network file. Outside a class: a new network at its own address. In a
+ * class the student's network is their place in it (the teacher's card follows it), so the
+ * body replaces that network's layers, settings, weights and examples by one PATCH
+ * (api.js's replaceBody); a teacher's lock refuses it (403, shown).
+ */
+function load(name, body) {
+  if (!inClass) return act(name, async () => openNew(await body()));
+  return act(name, async () => adoptAnew(await api.patch(S.id, replaceBody(await body()))));
+}
+const loadPreset = (name) =>
+  load('Load preset', () => (inClass ? api.preset(name) : { preset: name }));
+const importFile = (file) => load('Import JSON', () => readNetworkFile(file));
+
+/** New network: elsewhere, a new one (the page at `/` makes it); in a class, the activity again. */
+function newNetwork() {
+  if (!inClass) {
+    window.location.assign('/');
+    return;
+  }
+  act('Start again', async () => {
+    S.losses = [];
+    store.put('losses', []);
+    if (!(await timeline.startAgain())) throw new Error('This network has no start to go back to.');
+  });
+}
 
 // -- controls -----------------------------------------------------------------------------
-let busy = false;
-/** A phase at a time: a second press while one is on its way (or on show, for Step) waits out. */
-const single = (fn) => async () => {
-  if (busy) return;
-  busy = true;
-  try {
-    await fn();
-  } finally {
-    busy = false;
-  }
-};
 const ACTIONS = {
-  forward: single(forward),
-  backward: single(backward),
-  update: single(update),
-  step: single(step),
-  reset: single(reset),
-  play: () => player.toggle(),
+  forward: () => act('Forward', forward),
+  backward: () => act('Backward', backward),
+  update: () => act('Update', () => train(1, true)),
+  step: () => act('Step', () => train(1, true, true)),
+  reset: () => act('Reset', reset),
+  play: () => S.network && player.toggle(),
 };
 for (const [name, fn] of Object.entries(ACTIONS)) $(`#${name}`).addEventListener('click', fn);
-$('#new-network').addEventListener('click', () => window.location.assign('/'));
-$('#export').addEventListener('click', () => guarded(() => exportJson(S.id)));
+$('#new-network').addEventListener('click', newNetwork);
+$('#export').addEventListener('click', () => act('Export JSON', () => exportJson(S.id)));
 $('#import-file').addEventListener('change', (e) => {
-  if (e.target.files[0]) guarded(() => importJson(e.target.files[0]));
-});
-wireShare({
-  button: $('#share'),
-  box: $('#share-box'),
-  output: $('#share-note'),
-  id: S.id,
-  page: () => ({ mode: S.mode }),
-  hide: hidden.hide,
+  if (e.target.files[0]) importFile(e.target.files[0]);
+  e.target.value = ''; // the same file again is a new choice
 });
 $('#example').addEventListener('change', (e) => {
   S.i = Number(e.target.value);
@@ -500,7 +494,7 @@ const KEYS = {
   b: ACTIONS.backward,
   u: ACTIONS.update,
   s: ACTIONS.step,
-  ' ': () => player.toggle(),
+  ' ': ACTIONS.play,
 };
 document.addEventListener('keydown', (e) => {
   const typing =
@@ -508,25 +502,65 @@ document.addEventListener('keydown', (e) => {
   if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest(typing)) return;
   if (e.key === ' ' && e.target.closest('button, [role="button"], summary, a, input')) return; // space clicks it
   const fn = KEYS[e.key.toLowerCase()];
-  if (fn) {
+  if (fn && S.network) {
     e.preventDefault();
     fn();
   }
 });
+$('#menu-toggle').addEventListener('click', (e) => {
+  const open = e.currentTarget.getAttribute('aria-expanded') !== 'true';
+  e.currentTarget.setAttribute('aria-expanded', String(open));
+});
+
+/** The page's network: the address's, or on `/` one made now from the default preset. */
+async function networkHere() {
+  if (S.id) return api.get(S.id);
+  let created;
+  try {
+    created = await api.create({ preset: document.body.dataset.defaultPreset });
+  } catch (err) {
+    throw new Error(`No network could be made for you: ${err.detail || err.message}`);
+  }
+  S.id = created.id;
+  svg.dataset.networkId = created.id;
+  window.history.replaceState(null, '', `/n/${encodeURIComponent(created.id)}${location.search}`);
+  return created;
+}
 
 async function init() {
+  // the graph drawn for its box's size in CSS pixels, so its text reads the same on any screen
+  followScreen((width, height) => {
+    if (graph.setSize(width, height) && S.network) render(false);
+  });
+  showSpeed();
   await guarded(async () => {
-    const [state, list] = await Promise.all([api.get(S.id), api.presets().catch(() => [])]);
+    const [state, list] = await Promise.all([networkHere(), api.presets().catch(() => [])]);
     presets = Array.isArray(list) ? list : list.presets || [];
+    store = saved(S.id);
+    timeline = makeTimeline();
     if (!store.get('start')) store.put('start', { weights: state.weights, biases: state.biases });
     S.losses = store.get('losses') || [];
     S.mode = store.get('mode') || 'batch';
-    showSpeed();
     setNetwork(state);
     render();
+    wireShare({
+      button: $('#share'),
+      box: $('#share-box'),
+      output: $('#share-note'),
+      id: S.id,
+      page: () => ({ mode: S.mode }),
+      hide: hidden.hide,
+    });
     if (hidden.message) throw new Error(hidden.message);
   });
-  // a network in a class: the banner, the teacher's pause and locks, the exercise
+  if (S.network && inClass) joinClass(); // without a network the error box says why
+}
+
+/** A network in a class: the banner, the teacher's pause and locks, the exercise. */
+function joinClass() {
+  $('#new-network').textContent = 'Start again';
+  $('#load-note').textContent =
+    'You are in a class: Start again goes back to the activity as your teacher gave it; Import JSON replaces your class network, and you stay in the class.';
   joinClassroom(S.id, {
     state: () => S,
     backward: ACTIONS.backward,
@@ -536,16 +570,18 @@ async function init() {
       select(sel);
     },
     reload: () =>
-      guarded(async () => {
-        const st = await api.get(S.id);
-        if (
-          JSON.stringify([st.weights, st.biases]) !==
-          JSON.stringify([S.network.weights, S.network.biases])
-        ) {
-          setNetwork(st);
-          render();
-        }
-      }),
+      queue.run('Reload', () =>
+        guarded(async () => {
+          const st = await api.get(S.id);
+          if (
+            JSON.stringify([st.weights, st.biases]) !==
+            JSON.stringify([S.network.weights, S.network.biases])
+          ) {
+            setNetwork(st);
+            render();
+          }
+        }),
+      ),
   });
 }
 init();

@@ -1,9 +1,31 @@
-// Formula trees (formulas.js) → MathML elements. textContent only: no markup strings.
-
-import { toText } from './formulas.js';
+// Formula trees (formulas.js) → MathML elements, one per line. textContent only: no markup strings.
 
 const NS = 'http://www.w3.org/1998/Math/MathML';
-const LONG = 34; // characters of a line before it is broken at an operator
+const LONG = 21; // a line's width (widthOf) before it is broken at an operator
+
+// widths, in digits, of operators with the space MathML puts around them
+const OP_WIDTH = { '=': 2.2, '+': 1.8, '−': 1.8, '·': 1.2, '←': 2.6, '(': 0.7, ')': 0.7 };
+
+/**
+ * About how wide a formula tree renders, in widths of a digit (Chromium's MathML, display
+ * style): subscripts and limits smaller, a fraction as wide as its wider part, operators with
+ * their spacing. What decides where a line breaks: characters alone misjudge wide numbers
+ * (×10⁻⁵) and narrow subscripts.
+ */
+export function widthOf(n, scale = 1) {
+  if (n.text !== undefined) {
+    if (n.tag === 'mo' && n.text in OP_WIDTH) return OP_WIDTH[n.text] * scale;
+    let w = 0;
+    for (const c of n.text) w += c === '.' ? 0.5 : 1;
+    return w * scale;
+  }
+  const kids = n.children;
+  if (n.tag === 'msub') return widthOf(kids[0], scale) + widthOf(kids[1], scale * 0.7);
+  if (n.tag === 'mfrac') return Math.max(widthOf(kids[0], scale), widthOf(kids[1], scale)) + 0.4;
+  if (n.tag === 'munder' || n.tag === 'munderover')
+    return Math.max(1.6 * scale, ...kids.slice(1).map((k) => widthOf(k, scale * 0.7)));
+  return kids.reduce((a, k) => a + widthOf(k, scale), 0);
+}
 
 export function toMathML(tree) {
   const el = document.createElementNS(NS, tree.tag);
@@ -20,26 +42,35 @@ export function toMathML(tree) {
   return el;
 }
 
-const tooLong = (kids) => kids.reduce((a, k) => a + toText(k).length + 1, 0) > LONG;
+const tooLong = (kids) => kids.reduce((a, k) => a + widthOf(k), 0) > LONG;
 
-/** Split a long run of tokens at the top-level · or + nearest its middle, recursively. */
+const BREAKS = new Set(['·', '+', '−']);
+const NO_OPERAND = new Set(['=', '(', '←', '−', '+', '·']); // a − after these is a sign
+
+/**
+ * Split a long run of tokens before a ·, + or binary −, recursively: outside parentheses if it
+ * can (a product of factors before the terms of a sum inside one), between terms before
+ * between factors, then nearest the middle.
+ */
 export function breakLong(kids) {
-  const lengths = kids.map((k) => toText(k).length + 1);
+  const lengths = kids.map((k) => widthOf(k));
   const total = lengths.reduce((a, b) => a + b, 0);
   if (total <= LONG) return [kids];
   let best = -1;
+  let bestScore = Infinity;
   let seen = 0;
-  let bestGap = Infinity;
+  let depth = 0;
   kids.forEach((k, n) => {
-    if (
-      n > 0 &&
-      k.tag === 'mo' &&
-      (k.text === '·' || k.text === '+') &&
-      Math.abs(seen - total / 2) < bestGap
-    ) {
+    const op = k.tag === 'mo' ? k.text : null;
+    if (op === ')') depth -= 1;
+    // outside parentheses first; between terms (+, −) before between factors (·)
+    const score = depth * 2 * total + (op === '·' ? total : 0) + Math.abs(seen - total / 2);
+    const binary = n > 0 && !(kids[n - 1].tag === 'mo' && NO_OPERAND.has(kids[n - 1].text));
+    if (binary && BREAKS.has(op) && score < bestScore) {
       best = n;
-      bestGap = Math.abs(seen - total / 2);
+      bestScore = score;
     }
+    if (op === '(') depth += 1;
     seen += lengths[n];
   });
   if (best < 0) return [kids];
@@ -49,7 +80,8 @@ export function breakLong(kids) {
 /**
  * An equation chain "a = b = c = d" as lines of tokens: "a = b", then "= c", "= d"; a long
  * first line "a = b" as "a", then "= b", so that every line starts at its "=" (MathML's own line
- * breaking is not in Chromium); long lines broken again at an operator (kind "cont").
+ * breaking is not in Chromium); long lines (a long "a" too) broken again at an operator (kind
+ * "cont").
  * Pure: [{kind: 'first' | 'line' | 'cont', kids}].
  */
 export function lineParts(tree) {
@@ -63,7 +95,9 @@ export function lineParts(tree) {
     const end = n + 1 < starts.length ? starts[n + 1] : kids.length;
     const run = kids.slice(start, end);
     if (n === 0 && cuts.length > 0 && cuts[0] > 0 && tooLong(run)) {
-      out.push({ kind: 'first', kids: run.slice(0, cuts[0]) });
+      breakLong(run.slice(0, cuts[0])).forEach((part, p) =>
+        out.push({ kind: p === 0 ? 'first' : 'cont', kids: part }),
+      );
       breakLong(run.slice(cuts[0])).forEach((part, p) =>
         out.push({ kind: p === 0 ? 'line' : 'cont', kids: part }),
       );

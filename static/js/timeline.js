@@ -29,6 +29,22 @@ export function startEntry(entries) {
 }
 
 /**
+ * The entry a class network starts again from: the last one that made the network anew (the
+ * activity as the teacher gave it, or as the teacher last reset it), on the current line.
+ */
+export function activityStart(entries) {
+  let start = null;
+  for (const e of entries) if (e.kind === 'create' && !e.branch) start = e;
+  return start;
+}
+
+/** J of the entry the network is at (null when unknown): the loss of the state shown. */
+export function currentLoss(entries, current) {
+  const at = entries[indexOf(entries, current)];
+  return at && at.loss !== undefined ? at.loss : null;
+}
+
+/**
  * The loss chart's points from the history, for a browser that has none of its own (the
  * network trained elsewhere, or through the API): J of each entry on the line up to the
  * current one, [{u, J}]. Empty unless the line has an update beyond 0 with a J.

@@ -32,9 +32,6 @@ export function viewAt(base, aspect, z, cx, cy) {
 export const fitView = (base, aspect) =>
   viewAt(base, aspect, 1, base.x + base.w / 2, base.y + base.h / 2);
 
-/** The zoom at which the drawing fills the element's height (a phone's tall graph): ≥ 1. */
-export const fillZoom = (base, aspect) => clampZoom((base.w * aspect) / base.h);
-
 /** Zoom by `factor` keeping the drawing's point (px, py) where it is on the screen. */
 export function zoomAround(view, base, aspect, factor, px, py) {
   const next = viewAt(base, aspect, view.zoom * factor, 0, 0);

@@ -1,5 +1,6 @@
-"""The two routes a browser opens: `/` makes a network and redirects; `/n/{id}` shows it, or a
-readable page (not JSON) when the network is gone or the class is full."""
+"""The two routes a browser opens: `/` is the page whose script makes a network; `/n/{id}`
+shows one, or a readable page (not JSON) when the network is gone. Neither stores anything
+for GET or HEAD: a probe, a link preview or a prefetch runs no script."""
 
 from __future__ import annotations
 
@@ -7,15 +8,33 @@ import pytest
 from fastapi.testclient import TestClient
 
 
-def test_home_creates_a_network_and_redirects_to_it(client):
-    response = client.get("/", follow_redirects=False)
-    assert response.status_code == 303
-    address = response.headers["location"]
-    network_id = address.removeprefix("/n/")
-    assert client.get(f"/api/networks/{network_id}").status_code == 200
-    page = client.get(address)
+def count(client: TestClient) -> int:
+    """The networks stored, as the store counts them."""
+    n: int = client.app.state.store.count()  # type: ignore[attr-defined]
+    return n
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_the_page_addresses_store_nothing(client: TestClient, method: str) -> None:
+    made = client.post("/api/networks", json={"preset": "xor"}).json()["id"]
+    assert count(client) == 1
+    for address in ("/", f"/n/{made}", "/?hide=build", "/n/" + "A" * 32):
+        for _ in range(3):
+            response = client.request(method, address, follow_redirects=False)
+            assert response.status_code in (200, 404), (address, response.status_code)
+            assert response.headers["content-type"].startswith("text/html")
+            assert "location" not in response.headers
+    assert count(client) == 1
+
+
+def test_home_is_the_page_that_makes_the_network(client: TestClient) -> None:
+    page = client.get("/", follow_redirects=False)
     assert page.status_code == 200
-    assert f'data-network-id="{network_id}"' in page.text
+    assert 'data-network-id=""' in page.text  # none yet: the script makes it
+    assert 'data-default-preset="xor"' in page.text
+    assert client.get("/api/presets").json()["default"] == "xor"
+    made = client.post("/api/networks", json={"preset": "xor"}).json()["id"]
+    assert f'data-network-id="{made}"' in client.get(f"/n/{made}").text
 
 
 def test_an_unknown_network_gets_a_page_that_says_so(client):
@@ -24,21 +43,3 @@ def test_an_unknown_network_gets_a_page_that_says_so(client):
     assert response.headers["content-type"].startswith("text/html")
     assert "No network at this address" in response.text
     assert 'href="/"' in response.text
-
-
-def test_a_full_class_gets_a_page_not_json(tmp_path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("BACKPROP_DATABASE", str(tmp_path / "full.sqlite3"))
-    monkeypatch.setenv("BACKPROP_MAX_NETWORKS", "1")
-    from app.config import get_settings
-    from app.main import create_app
-
-    get_settings.cache_clear()
-    try:
-        with TestClient(create_app()) as c:
-            assert c.get("/", follow_redirects=False).status_code == 303
-            response = c.get("/", follow_redirects=False)
-            assert response.status_code == 503
-            assert response.headers["content-type"].startswith("text/html")
-            assert "The class is full" in response.text
-    finally:
-        get_settings.cache_clear()

@@ -120,7 +120,7 @@ def test_step_by_step_backward_on_mazurs_network(
     has_no(page, "[data-weight-id='2-0-1']", "data-gradient")
     has_no(page, "[data-bias-id='2-0']", "data-gradient")
     expect(say).to_have_text("∂J/∂w from h1 to out1 = 0.08217 (step 5 of 16).")
-    expect(card.locator("h2")).to_contain_text("Weight into unit 1 of layer 2 from unit 1")
+    expect(card.locator("h2")).to_contain_text("Weight h1 → out1: into unit 1 of layer 2")
 
     # to the end: every gradient is the API's, and there is no step after the last
     for _ in range(11):

@@ -139,8 +139,8 @@ def test_formula_card_for_an_output_and_a_hidden_unit(
     page.click("[data-unit='2-0']")
     # an edge, reached from its unit's card (so by keyboard too, on any size of network):
     # the batch view sums −δ u in the browser, and equals the API's gradient
-    card.get_by_role("button", name="w from unit 1 of layer 1").click()
-    expect(card.locator("h2")).to_contain_text("Weight into unit 1 of layer 2 from unit 1")
+    card.get_by_role("button", name="w from h1").click()
+    expect(card.locator("h2")).to_contain_text("Weight h1 → out1")
     expect(card.locator("h2")).to_be_focused()
     batch_sum = float(card.locator("[data-batch-sum]").get_attribute("data-batch-sum") or "nan")
     assert batch_sum == pytest.approx(bwd["gradients"]["weights"][1][0][0], rel=1e-12)

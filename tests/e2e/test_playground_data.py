@@ -169,7 +169,7 @@ def test_test_examples_are_rings_with_their_own_curve_and_scores(
 
     page.locator("#stop-epochs").fill("60")
     page.get_by_role("button", name="Play", exact=True).click()
-    expect(page.locator("#stop-reason")).to_contain_text("60 epochs done")
+    expect(page.locator("#stop-reason")).to_contain_text("60 epochs done", timeout=30_000)
     stepped = api.get(f"/api/networks/{net['id']}").json()
     assert stepped["updates"] == 60
     # the scores beside J are the server's, for both sets, with the weights after Play
@@ -230,7 +230,7 @@ def test_the_card_shows_both_parts_of_the_gradient_with_l2(
     page.wait_for_selector("[data-unit='2-0'][data-delta]")
     page.click("[data-unit='2-0']")
     card = page.locator("#card")
-    card.get_by_role("button", name="w from unit 1 of layer 1").click()
+    card.get_by_role("button", name="w from h1").click()
     bwd = api.post(f"/api/networks/{net['id']}/backward", json={}).json()["gradients"]
     penalty = card.locator("[data-l2-penalty]")
     expect(penalty).to_be_visible()

@@ -192,7 +192,15 @@ test('pause turns off every changing control; locks only theirs; Forward and Bac
   assert.deepEqual(disabledSelectors(false, ['architecture']), [
     '#build .layers button',
     '#build > button',
+    '#preset-load',
+    '#import-file',
   ]);
+  // a preset or a file replaces every field: each lock turns loading off; Start again (a
+  // class's New network) puts the weights back, so the weights' lock turns it off too
+  for (const lock of ['architecture', 'settings', 'data', 'weights'])
+    assert.ok(disabledSelectors(false, [lock]).includes('#preset-load'), lock);
+  assert.ok(weights.includes('#new-network'));
+  assert.ok(disabledSelectors(false, ['settings']).includes('#l2'));
   assert.deepEqual(disabledSelectors(false, ['nonsense']), []);
 });
 

@@ -86,12 +86,20 @@ test('other activations use f′(net); cross-entropy with sigmoid gives δ = y �
 test('edge w5 (into o1 from h1): ∂J/∂w = −δ u, Δw, and the published new weight', () => {
   const card = edgeCard({ ...ctx, wBefore: 0.4 }, 2, 0, 0);
   const t = text(card);
-  has(t, '∂J_i/∂w_11 = −δ_1 u_11 = −(−0.1385) · 0.5933 = 0.08217');
-  has(t, '∂J/∂w_11 = Σ_i=1^N ∂J_i/∂w_11 = 0.08217');
-  has(t, 'Δw_11 = −η ∂J/∂w_11 = −0.5 · 0.08217 = −0.04108');
+  has(t, '∂J_i/∂w_h1→out1 = −δ_out1 u_h1→out1 = −(−0.1385) · 0.5933 = 0.08217');
+  has(t, '∂J/∂w_h1→out1 = Σ_i=1^N ∂J_i/∂w_h1→out1 = 0.08217');
+  has(t, 'Δw_h1→out1 = −η ∂J/∂w_h1→out1 = −0.5 · 0.08217 = −0.04108');
   assert.ok(Math.abs(card.values.gradient - 0.082167041) < 1e-9);
   assert.ok(Math.abs(card.values.newW - 0.35891648) < 1e-8, `w5+ = ${card.values.newW}`);
-  has(t, 'w_11 ← w_11 − η Σ_i=1^N ∂J_i/∂w_11 = 0.4 + (−0.04108) = 0.3589');
+  has(t, 'w_h1→out1 ← w_h1→out1 − η Σ_i=1^N ∂J_i/∂w_h1→out1 = 0.4 + (−0.04108) = 0.3589');
+});
+
+test('a weight is named as the graph draws it: Mazur’s w5 is h1 → out1', () => {
+  const card = edgeCard({ ...ctx, wBefore: 0.4 }, 2, 0, 0);
+  assert.match(card.title, /^Weight h1 → out1: into unit 1 of layer 2 from unit 1 of layer 1$/);
+  assert.match(edgeCard({ ...ctx, wBefore: 0.15 }, 1, 1, 0).title, /^Weight x1 → h2:/);
+  assert.match(edgeCard({ ...ctx, wBefore: 0.6 }, 2, 1, null).title, /^Bias of out2:/);
+  assert.match(unitCard(ctx, 1, 0).title, /^Hidden unit 1 of layer 1: h1 \(j = 1\)$/);
 });
 
 test('edge w1 (into h1 from x1) gives Mazur’s 0.149780716', () => {
@@ -102,8 +110,8 @@ test('edge w1 (into h1 from x1) gives Mazur’s 0.149780716', () => {
 test('frozen bias: the card says it stays', () => {
   const card = edgeCard({ ...ctx, wBefore: 0.6 }, 2, 0, null);
   assert.equal(card.values.deltaW, 0);
-  has(text(card), 'b_1 ← b_1 = 0.6');
-  has(text(card), '∂J_i/∂b_1 = −δ_1 · 1 = −(−0.1385) · 1 = 0.1385');
+  has(text(card), 'b_out1 ← b_out1 = 0.6');
+  has(text(card), '∂J_i/∂b_out1 = −δ_out1 · 1 = −(−0.1385) · 1 = 0.1385');
 });
 
 test('batch view: Σ_i of −δ u over examples; mean divides by N', () => {
@@ -151,9 +159,9 @@ test('the L2 term on an edge card: data part + λ w, by hand for w5 with λ = 0.
   assert.ok(Math.abs(card.values.penalty - 0.04) < 1e-15);
   assert.ok(Math.abs(card.values.gradient - 0.122167041) < 1e-9);
   assert.ok(Math.abs(card.values.newW - (0.4 - 0.5 * 0.122167041)) < 1e-9);
-  has(t, 'λ w_11 = 0.1 · 0.4 = 0.04');
-  has(t, '∂J/∂w_11 = Σ_i=1^N ∂J_i/∂w_11 + λ w_11 = 0.08217 + 0.04 = 0.1222');
-  has(t, 'Δw_11 = −η ∂J/∂w_11 = −0.5 · 0.1222 = −0.06108');
+  has(t, 'λ w_h1→out1 = 0.1 · 0.4 = 0.04');
+  has(t, '∂J/∂w_h1→out1 = Σ_i=1^N ∂J_i/∂w_h1→out1 + λ w_h1→out1 = 0.08217 + 0.04 = 0.1222');
+  has(t, 'Δw_h1→out1 = −η ∂J/∂w_h1→out1 = −0.5 · 0.1222 = −0.06108');
   // the bias carries no penalty
   const bias = edgeCard(
     { ...l2, settings: { ...l2.settings, train_biases: true }, wBefore: 0.6 },

@@ -98,3 +98,18 @@ test('Play stops at a target J and at a target accuracy', async () => {
     assert.equal(stopped, expected);
   }
 });
+
+test('a tick that trained nothing (its press refused by the queue) stops Play', async () => {
+  let changes = 0;
+  const player = new Player({
+    train: async () => null,
+    onError: (err) => {
+      throw err;
+    },
+    onChange: () => (changes += 1),
+  });
+  player.start();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(player.playing, false);
+  assert.equal(changes, 2);
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scoreText } from '../../static/js/scores.js';
+import { scoreText } from '../../static/js/status.js';
 
 test('both sets with their J and accuracy; accuracy left out where there is none', () => {
   assert.equal(scoreText(null), '');

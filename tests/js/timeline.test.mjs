@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { describe, indexOf, lossPoints, startEntry, undoTarget } from '../../static/js/timeline.js';
+import {
+  activityStart,
+  currentLoss,
+  describe,
+  indexOf,
+  lossPoints,
+  startEntry,
+  undoTarget,
+} from '../../static/js/timeline.js';
 
 const entries = [
   { entry: 0, update: 0, kind: 'create', loss: 0.2983711087600026, branch: false },
@@ -52,4 +60,20 @@ test('the loss chart from the history: the line up to the current entry, not the
   // nothing to draw before the first update, or without J
   assert.deepEqual(lossPoints(entries.slice(0, 1)), []);
   assert.deepEqual(lossPoints([{ ...entries[0] }, { ...entries[1], loss: null }]), []);
+});
+
+test('Start again (a class) goes to the last entry that made the network anew', () => {
+  const reset = [
+    ...entries.slice(0, 3),
+    { entry: 4, update: 0, kind: 'create', loss: 0.3, branch: false }, // the teacher's reset
+    { entry: 5, update: 1, kind: 'step', loss: 0.29, branch: false },
+    { entry: 6, update: 0, kind: 'create', loss: 0.5, branch: true }, // undone: not the line
+  ];
+  assert.equal(activityStart(reset).entry, 4);
+  assert.equal(activityStart([]), null);
+});
+
+test('J of the state the network is at: its history entry’s (after Ctrl+Z, say)', () => {
+  assert.equal(currentLoss(entries, 1), 0.2910277736935993);
+  assert.equal(currentLoss(entries, 9), null);
 });

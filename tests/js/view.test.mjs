@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { exists, lossScale, outputRange, unitValues } from '../../static/js/view.js';
+import { edgeName, unitName } from '../../static/js/layout.js';
+import { exists, lossScale, numberRows, outputRange, unitValues } from '../../static/js/view.js';
 
 const trace = {
   activations: [
@@ -59,4 +60,48 @@ test('a selection survives only while its unit or edge exists', () => {
   assert.equal(exists({ type: 'bias', id: '0-0' }, [2, 3, 2]), false);
   assert.equal(exists({ type: 'edge', id: '3-0-0' }, [2, 3, 2]), false);
   assert.equal(exists(null, [2, 1]), false);
+});
+
+test('the graph as tables: every unit and weight, named as the graph names them', () => {
+  const layers = [2, 1];
+  const names = {
+    unit: (k, r) => unitName(layers, k, r),
+    edge: (k, r, q) => edgeName(layers, k, r, q),
+  };
+  const shown = {
+    weights: [[[0.5, -0.25]]],
+    biases: [[0.1]],
+    units: unitValues(layers, trace, 1, [[0], [1]]),
+    edges: {
+      gradients: { weights: [[[0.01, 0.02]]], biases: [[0.03]] },
+      weight_deltas: [[[-0.1, -0.2]]],
+      bias_deltas: [[-0.3]],
+    },
+  };
+  const rows = numberRows(layers, shown, names);
+  assert.deepEqual(
+    rows.units.map((u) => [u.name, u.net, u.o, u.delta, u.y]),
+    [
+      ['x1', undefined, 1, undefined, undefined],
+      ['x2', undefined, 1, undefined, undefined],
+      ['out1', 1.1, 0.75, -0.2, 1],
+    ],
+  );
+  assert.deepEqual(
+    rows.weights.map((w) => [w.name, w.w, w.gradient, w.deltaW]),
+    [
+      ['x1 → out1', 0.5, 0.01, -0.1],
+      ['x2 → out1', -0.25, 0.02, -0.2],
+      ['bias of out1', 0.1, 0.03, -0.3],
+    ],
+  );
+  // before Backward: the weights alone
+  const before = numberRows(layers, { ...shown, edges: null }, names);
+  assert.deepEqual(before.weights[0], {
+    id: '1-0-0',
+    name: 'x1 → out1',
+    w: 0.5,
+    gradient: undefined,
+    deltaW: undefined,
+  });
 });
