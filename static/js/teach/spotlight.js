@@ -23,7 +23,7 @@ const showError = errorBox($('#error'));
 
 function figure(id) {
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('class', 'stage');
+  svg.setAttribute('class', 'projection');
   svg.setAttribute('role', 'img');
   const caption = h('figcaption', {});
   return {
