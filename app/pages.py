@@ -110,7 +110,8 @@ def share(request: Request) -> Response:
 @router.get("/n/{network_id}", response_class=HTMLResponse)
 def simulator(request: Request, network_id: IdPath, store: StoreDep) -> Response:
     try:
-        store.get(network_id)  # an unknown id is answered before any page is drawn
+        # an unknown id is answered before any page is drawn; a look is not a use (read, not get)
+        store.read(network_id)
     except NotFound:
         days = get_settings().expire_after_days
         return problem(

@@ -4,6 +4,9 @@ for GET or HEAD: a probe, a link preview or a prefetch runs no script."""
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -15,9 +18,13 @@ def count(client: TestClient) -> int:
 
 
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
-def test_the_page_addresses_store_nothing(client: TestClient, method: str) -> None:
+def test_the_page_addresses_store_nothing(client: TestClient, method: str, tmp_path: Path) -> None:
     made = client.post("/api/networks", json={"preset": "xor"}).json()["id"]
     assert count(client) == 1
+    # a network last used an hour ago: a look at its page does not count as a use
+    database = sqlite3.connect(tmp_path / "test.sqlite3", isolation_level=None)
+    database.execute("UPDATE networks SET last_used = last_used - 3600")
+    used = database.execute("SELECT last_used FROM networks").fetchone()
     for address in ("/", f"/n/{made}", "/?hide=build", "/n/" + "A" * 32):
         for _ in range(3):
             response = client.request(method, address, follow_redirects=False)
@@ -25,6 +32,8 @@ def test_the_page_addresses_store_nothing(client: TestClient, method: str) -> No
             assert response.headers["content-type"].startswith("text/html")
             assert "location" not in response.headers
     assert count(client) == 1
+    assert database.execute("SELECT last_used FROM networks").fetchone() == used
+    database.close()
 
 
 def test_home_is_the_page_that_makes_the_network(client: TestClient) -> None:
