@@ -68,7 +68,7 @@ export function drawLoss(canvas, points, log = false, marked = undefined) {
   ctx.textAlign = 'left';
   ctx.fillText(String(u0), left, bottom + 16);
   ctx.textAlign = 'right';
-  ctx.fillText(`${u1} updates`, right, bottom + 16);
+  ctx.fillText(`${u1} ${u1 === 1 ? 'update' : 'updates'}`, right, bottom + 16);
   const curve = (pts, value, color, dash) => {
     ctx.strokeStyle = color;
     ctx.lineWidth = 2;
