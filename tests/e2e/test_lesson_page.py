@@ -108,6 +108,9 @@ def test_a_lesson_by_keyboard_alone_and_a_preset_that_keeps_the_class(
     tab_to(page, "#step-by-step")
     page.keyboard.press("Space")
     page.keyboard.press("b")
+    # the toggle began a run on the forward pass shown; wait for Backward's own run
+    page.wait_for_function(IDLE)
+    expect(page.locator("#step-say")).to_contain_text("Backward pass, step by step")
     expect(page.locator("#step-say")).to_have_attribute("data-step", "0")
     page.keyboard.press("ArrowRight")
     expect(page.locator("#step-say")).to_have_text("δ of out1 = ? (step 1 of 16).")

@@ -194,6 +194,8 @@ def test_building_a_network(watched: Page, live_server: LiveServer, api: httpx.C
     assert state["hidden_activation"] == "tanh"
     assert state["learning_rate"] == 0.25
     assert state["train_biases"] is False
+    # the page redraws the graph when its answer comes; focus an edge of the new drawing
+    page.wait_for_function("() => !document.body.hasAttribute('data-busy')")
 
     # type an exact weight on an edge, reached by keyboard (its middle crosses another edge)
     page.focus("[data-weight-id='1-0-1']")
