@@ -40,7 +40,7 @@ from app.config import get_settings
 from app.events import CLASS_KINDS, Event, EventFeed
 from app.schemas import BackwardResponse, ErrorResponse, NetworkCreate
 from app.security import TokenBuckets
-from app.store import StoredNetwork
+from app.store import StoredNetwork, StoreUnavailable
 from app.store.classroom import ClassRow
 
 router = APIRouter(tags=["classes"])
@@ -223,33 +223,58 @@ async def class_events(found: TeacherDep, classroom: ClassroomDep, feed: FeedDep
     change as it happens: a `student` event with the card after every join, step, edit,
     forward or backward, answer and reset, a `class` event after pause, resume, spotlight
     and activity push (then every card again). `id:` is the feed's sequence number; a
-    comment `: ping` comes every 15 s."""
+    comment `: ping` comes every 15 s. While the database or the feed is down, one
+    `event: unavailable` (data {detail}) says so; once they are back, the stream starts
+    again with the class and every card."""
 
     async def stream() -> AsyncIterator[bytes]:
-        subscription = await feed.subscribe(found.id)
-        try:
-            # read after subscribing (not `found`, read before): no change falls in between
-            first = await asyncio.to_thread(classroom.fresh_snapshot, found.id)
-            state = {k: first[k] for k in ("paused", "activity_number", "spotlight")}
-            since = subscription.since
-            yield b"".join(
-                [sse.frame("class", state, since)]
-                + [sse.frame("student", card, since) for card in first["students"]]
-            )
-            async for batch in sse.batches(subscription):
-                if batch is None:
-                    yield sse.PING
-                    continue
-                try:
-                    chunk = await asyncio.to_thread(teacher_events, classroom, found.id, batch)
-                except Missing:  # the class expired while watched: the stream ends
-                    return
-                if chunk:
+        down = False  # an outage was announced: say so once, then once it is over resume
+        while not feed.closing:
+            try:
+                async for chunk in follow(found.id, classroom, feed):
+                    down = False
                     yield chunk
-        finally:
-            feed.unsubscribe(subscription)
+                if feed.closing:
+                    return
+                detail = "the class's live events were interrupted"
+            except StoreUnavailable as error:
+                detail = str(error)
+            except Missing:  # the class expired while watched: the stream ends
+                return
+            if not down:
+                down = True
+                yield sse.frame("unavailable", {"detail": detail})
+            await asyncio.sleep(RESUME_EVERY)
 
     return sse.event_stream(stream())
+
+
+RESUME_EVERY = 1.0
+"""Seconds between attempts to follow the class again after the database or the feed failed."""
+
+
+async def follow(class_id: str, classroom: Classroom, feed: EventFeed) -> AsyncIterator[bytes]:
+    """The class's snapshot, then its changes, until the feed ends (shutdown, or its
+    connection lost) or the database fails (StoreUnavailable)."""
+    subscription = await feed.subscribe(class_id)
+    try:
+        # read after subscribing (not the class read before): no change falls in between
+        first = await asyncio.to_thread(classroom.fresh_snapshot, class_id)
+        state = {k: first[k] for k in ("paused", "activity_number", "spotlight")}
+        since = subscription.since
+        yield b"".join(
+            [sse.frame("class", state, since)]
+            + [sse.frame("student", card, since) for card in first["students"]]
+        )
+        async for batch in sse.batches(subscription):
+            if batch is None:
+                yield sse.PING
+                continue
+            chunk = await asyncio.to_thread(teacher_events, classroom, class_id, batch)
+            if chunk:
+                yield chunk
+    finally:
+        feed.unsubscribe(subscription)
 
 
 # -- the teacher's commands ------------------------------------------------------------------

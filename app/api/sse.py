@@ -30,8 +30,10 @@ DOCUMENTED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def frame(kind: str, data: Any, seq: int) -> bytes:
-    return format_sse_event(data_str=orjson_bytes(data).decode(), event=kind, id=str(seq))
+def frame(kind: str, data: Any, seq: int | None = None) -> bytes:
+    """An event; without `seq`, no `id:` (the client's last id stays the last change's)."""
+    data_str = orjson_bytes(data).decode()
+    return format_sse_event(data_str=data_str, event=kind, id=None if seq is None else str(seq))
 
 
 async def batches(subscription: Subscription) -> AsyncIterator[list[Event] | None]:

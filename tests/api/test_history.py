@@ -10,6 +10,7 @@ import math
 import pandas as pd
 import pytest
 
+from app.api import history as history_routes
 from app.schemas import MAZUR_EXAMPLE
 
 
@@ -164,6 +165,21 @@ def test_the_trace_is_a_table_pandas_reads(client, mazur):
     client.post(f"/api/networks/{mazur}/rewind", json={"update": 1})
     rewound = client.get(f"/api/networks/{mazur}/trace.csv").text
     assert list(pd.read_csv(io.StringIO(rewound))["update"]) == [0, 1]  # up to the current
+
+
+def test_the_trace_csv_streamed_in_chunks_holds_the_json_trace_s_numbers_exactly(
+    client, mazur, monkeypatch
+):
+    """trace.csv is formatted a few rows at a time off the event loop; every chunk joined is
+    the table trace.json holds, each number written as Python's repr (round-trips exactly)."""
+    monkeypatch.setattr(history_routes, "CSV_ROWS", 2)  # 5 rows: chunks of 2, 2 and 1
+    steps(client, mazur, 4)
+    table = client.get(f"/api/networks/{mazur}/trace.json").json()
+    lines = [",".join(table["columns"])]
+    lines += [",".join("" if v is None else repr(v) for v in row) for row in table["data"]]
+    got = client.get(f"/api/networks/{mazur}/trace.csv")
+    assert len(table["data"]) == 5
+    assert got.content.decode() == "\n".join(lines) + "\n"
 
 
 @pytest.mark.parametrize(
