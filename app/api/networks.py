@@ -152,6 +152,7 @@ def changed(
 
     def change(network: StoredNetwork) -> StoredNetwork:
         edit(network)
+        validate.saved_work(network)
         return network
 
     return json_response(state(store.modify(network_id, change)))

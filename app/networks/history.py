@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from app.networks import validate
 from app.networks.errors import Mismatch, Missing, NetworkError
 from app.nn import Params
 from app.schemas import NetworkSettings
@@ -100,6 +101,7 @@ def back_to(past: StoredNetwork, version: int) -> Callable[[StoredNetwork], Stor
             network.dataset, network.test = past.dataset, past.test
         network.settings, network.seed, network.params = past.settings, past.seed, past.params
         network.updates, network.rewound = past.updates, past.head
+        validate.saved_work(network)
         return network
 
     return change

@@ -18,6 +18,7 @@ from app.config import LIMITS
 from app.networks.errors import Mismatch
 from app.nn import Array, Params
 from app.schemas import Dataset, NetworkSettings
+from app.store.base import StoredNetwork
 
 
 def layer_name(k: int, depth: int) -> str:
@@ -165,6 +166,14 @@ def work(
             f"multiply-adds, over the limit of {LIMITS.max_work:,} per request; ask for fewer",
         )
     return cost
+
+
+def saved_work(network: StoredNetwork) -> None:
+    """A changed network is saved with J over its stored dataset, a forward pass computed
+    before the write: bounded by `work` as a step's passes are, so a PATCH, an edit of the
+    examples or a rewind that a step's bound would refuse is refused too (nothing saved)."""
+    if network.dataset is not None:
+        work(network.layers, len(network.dataset[0]), field="dataset")
 
 
 Payload = Literal["forward", "predict", "predict_hidden", "backward", "step", "gradient_check"]

@@ -15,6 +15,7 @@ import pytest
 
 from app import nn
 from app.events.sqlite import SQLiteFeed
+from app.networks.history import rewind
 from app.schemas import engine_config
 from app.store.classroom import ClassroomDB
 from tests.store.test_contract import bump, network
@@ -140,3 +141,15 @@ def test_a_class_network_s_j_is_computed_once_outside_the_transaction(
     card, entry = db.student("s"), store.history("n2")[1][-1]
     assert card.loss == entry.loss == j
     assert card.losses[-1] == j and card.updates == entry.updates == 1
+
+
+def test_a_rewind_s_j_is_computed_outside_the_transaction(make_store, monkeypatch):
+    """A rewind reads the recorded state, then saves it as a change: its J, a forward pass
+    over the restored dataset, runs before the write transaction, as a step's does."""
+    store = make_store()
+    store.create(network("n", examples=30))
+    store.modify("n", bump)
+    with spying(store, monkeypatch) as calls:
+        rewound = rewind(store, "n", 0, None, lambda fields: None)
+    assert rewound.updates == 0 and store.get("n").updates == 0
+    assert calls == [False]
