@@ -59,10 +59,25 @@ STORED_BYTES = {
     "sqlite": "SELECT (c.page_count - f.freelist_count) * s.page_size "
     "FROM pragma_page_count c, pragma_freelist_count f, pragma_page_size s",
     # the rows' blobs as stored (pg_column_size reads no blob), their text and 64 bytes of
-    # row overhead: unlike pg_total_relation_size, less as soon as a row is deleted
-    "postgres": "SELECT COALESCE(SUM(pg_column_size(params) + "
-    "COALESCE(pg_column_size(dataset), 0) + octet_length(settings) + octet_length(layers) "
-    "+ 64), 0) FROM networks",
+    # row overhead, the networks' and their histories': unlike pg_total_relation_size, less
+    # as soon as a row is deleted
+    "postgres": "SELECT "
+    + " + ".join(
+        f"(SELECT COALESCE(SUM({size} + 64), 0) FROM {table})"
+        for table, size in (
+            (
+                "networks",
+                "pg_column_size(params) + COALESCE(pg_column_size(dataset), 0) "
+                "+ octet_length(settings) + octet_length(layers)",
+            ),
+            ("history", "pg_column_size(params)"),
+            (
+                "history_configs",
+                "COALESCE(pg_column_size(dataset), 0) + octet_length(settings) "
+                "+ octet_length(layers)",
+            ),
+        )
+    ),
 }
 
 
@@ -324,10 +339,10 @@ class Store(ABC):
             hook = self.hook
             token = hook.before(conn, network.id, updates, change) if hook else None
             conn.update("networks", row)
+            self._history.write(conn, network, step, params, config, old_dataset)
             if not kept:
                 self.lock(conn, "networks")  # the quota, across servers
                 self._check_quota(conn)
-            self._history.write(conn, network, step, params, config, old_dataset)
             if token is not None and hook:
                 hook.after(conn, token, network)
 

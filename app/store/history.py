@@ -27,6 +27,9 @@ WINDOW = 1000
 MIN_WINDOW = 10
 HISTORY_BYTES = 8 * 2**20
 """The bytes of weights a network's history may hold (its bound; docs/storage.md)."""
+DATASET_BYTES = 8 * 2**20
+"""The bytes of earlier datasets (as stored, compressed) a network's history may hold: past
+it, the oldest entries that had one go, with their dataset."""
 LEVELS = (10, 100, 1000)
 """Beyond the window, every 10th entry is kept up to 10 windows back, every 100th up to
 100 windows back, and every 1000th beyond (at most one window of those)."""
@@ -170,6 +173,8 @@ class HistorySQL:
             row = dict(network_id=nid, seq=seq, layers=layers, settings=settings, seed=seed)
             conn.insert("history_configs", row | {"shared": 1})
             conn.insert("history", entry)
+        if old_dataset is not None:
+            self.drop_datasets(conn, nid, seq)
         size = window(sum(int(a.size) for a in [*network.params.weights, *network.params.biases]))
         if seq % max(1, size // THIN_SHARE) == 0:
             self.thin(conn, nid, seq, size)
@@ -194,6 +199,28 @@ class HistorySQL:
                 id=network_id,
             )
         return len(drop)
+
+    def drop_datasets(self, conn: Conn, network_id: str, head: int) -> None:
+        """Keep DATASET_BYTES of earlier datasets: remove the oldest entries whose config
+        holds a copy of one (never the head's), with that config, until the rest fit."""
+        rows = conn.all(
+            "SELECT seq, length(dataset) FROM history_configs WHERE network_id = :id "
+            "AND shared = 0 AND dataset IS NOT NULL AND seq <> "
+            "(SELECT config FROM history WHERE network_id = :id AND seq = :head) ORDER BY seq",
+            id=network_id,
+            head=head,
+        )
+        total, drop = sum(int(r[1]) for r in rows), []
+        for seq, size in rows:
+            if total <= DATASET_BYTES:
+                break
+            total -= int(size)
+            drop.append(int(seq))
+        if drop:
+            marks, seqs = listed("seq", drop)
+            for table, column in (("history", "config"), ("history_configs", "seq")):
+                sql = f"DELETE FROM {table} WHERE network_id = :id AND {column} IN ({marks})"
+                conn.run(sql, id=network_id, **seqs)
 
     # -- reading (each one statement, so it sees one committed state) --------------------------
     def entries(self, conn: Conn, network_id: str, cutoff: float) -> tuple[int | None, list[Entry]]:
