@@ -153,19 +153,24 @@ class Store(ABC):
             setting="BACKPROP_MAX_NETWORKS",
         )
 
-    def stage(self, network: StoredNetwork) -> bytes:
+    def stage(self, network: StoredNetwork) -> dict[str, Any]:
         """What `insert` computes, computed before the transaction: J (`network.loss`) and
-        the weights as stored."""
+        the row as stored (the weights encoded, the dataset compressed)."""
         if network.loss is None:
             network.loss = dataset_loss(network)
-        return rows.encode_params(network.params)
+        network.last_used = now = time.time()
+        network.created_at = network.created_at or now
+        plan(network, network.updates, created=True)  # the history's head and tip: entry 0
+        return rows.encode_network(network, rows.encode_params(network.params))
 
-    def insert(self, conn: Conn, network: StoredNetwork, staged: bytes | None = None) -> bool:
+    def insert(
+        self, conn: Conn, network: StoredNetwork, staged: dict[str, Any] | None = None
+    ) -> bool:
         """`create` in the caller's write transaction: False, and nothing inserted, at the
         cap; StoreFull (the transaction rolls back) over the quota. Expired networks go
         first; a network in use never does. The count and the insert share a lock."""
-        network.last_used = now = time.time()
-        network.created_at = network.created_at or now
+        row = staged if staged is not None else self.stage(network)
+        now = time.time()
         self.lock(conn, "networks")
         if now >= self._next_sweep:
             self._sweep(conn, now)
@@ -173,10 +178,9 @@ class Store(ABC):
             count = int(conn.one("SELECT COUNT(*) FROM networks")[0])
             if count >= self.max_networks and count - self._sweep(conn, now) >= self.max_networks:
                 return False
-        params = staged if staged is not None else self.stage(network)
         step = plan(network, network.updates, created=True)
-        conn.insert("networks", rows.encode_network(network, params))
-        self._history.write(conn, network, step, params, rows.config_of(network), None)
+        conn.insert("networks", row)
+        self._history.write(conn, network, step, row["params"], rows.config_of(network), None)
         if self.max_stored_bytes and self._stored_bytes(conn) > self.max_stored_bytes:
             self._sweep(conn, now)  # expired networks go before the quota refuses
         self._check_quota(conn)
@@ -319,7 +323,9 @@ class Store(ABC):
         result = change(network)
         network.version, network.last_used = loaded + 1, time.time()
         step = plan(network, updates)
-        params = self.stage(network)
+        if network.loss is None:
+            network.loss = dataset_loss(network)
+        params = rows.encode_params(network.params)
         moved = network.dataset is not dataset or network.test is not test
         same = not moved and (network.seed, network.layers) == (seed, layers)
         kept = same and network.settings is settings  # a step: the dataset is not encoded again
