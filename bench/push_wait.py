@@ -43,7 +43,10 @@ def writer(url: str, stop: threading.Event, out: list[tuple[float, float]]) -> N
 def measure(cwd: Path, students: int, examples: int, database_url: str) -> dict[str, float]:
     rng = np.random.default_rng(0)
     x = rng.random((examples, 2)).round(4)
-    activity = {"layers": [2, 8, 1], "dataset": {"x": x.tolist(), "y": (x[:, :1] > 0.5).tolist()}}
+    activity = {
+        "layers": [2, 8, 1],
+        "dataset": {"x": x.tolist(), "y": (x[:, :1] > 0.5).astype(float).tolist()},
+    }
     env = {"BACKPROP_MAX_STUDENTS_PER_CLASS": str(students)}
     if database_url:
         env["BACKPROP_DATABASE_URL"] = database_url
