@@ -41,6 +41,10 @@ def serve() -> int:
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
+        # X-Forwarded-For is believed from the configured proxies only (uvicorn's own
+        # default believes 127.0.0.1, so any local client could pick its rate-limit key)
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
     )
     return 0
 

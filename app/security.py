@@ -19,6 +19,7 @@ Every refusal has the API's error body: {"detail": "<field>: <problem>", "errors
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 import threading
@@ -125,6 +126,23 @@ HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "pa
 
 
 # -- rate limit ------------------------------------------------------------------------------
+def client_key(scope: Scope) -> str:
+    """The key a client's rate limits count under: its address as uvicorn reports it (the
+    proxy's X-Forwarded-For only when the proxy is in BACKPROP_FORWARDED_ALLOW_IPS), and for
+    IPv6 its /64, since one subscriber is usually given a whole /64 to pick addresses from."""
+    client = scope.get("client")
+    host = client[0] if client else ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host or "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 @dataclass
 class Bucket:
     tokens: float
@@ -207,8 +225,7 @@ class CreateRateLimit:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and (scope["method"], scope["path"]) in self.creates:
-            client = scope.get("client")
-            wait = self.buckets.take(client[0] if client else "unknown")
+            wait = self.buckets.take(client_key(scope))
             if wait > 0:
                 seconds = math.ceil(wait) if math.isfinite(wait) else 3600
                 await self._refuse(seconds)(scope, receive, send)

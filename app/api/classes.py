@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import secrets
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -35,11 +36,11 @@ from app.classroom.schemas import (
     Student,
     StudentId,
 )
-from app.classroom.service import Classroom
+from app.classroom.service import Classroom, JoinLimits
 from app.config import get_settings
 from app.events import CLASS_KINDS, Event, EventFeed
 from app.schemas import BackwardResponse, ErrorResponse, NetworkCreate
-from app.security import TokenBuckets
+from app.security import TokenBuckets, client_key
 from app.store import StoredNetwork
 from app.store.classroom import ClassRow
 
@@ -122,31 +123,79 @@ def require_admin(authorization: str | None) -> None:
     summary="Open a class",
 )
 def create_class(
-    body: ClassCreate, classroom: ClassroomDep, authorization: Authorization = None
+    body: ClassCreate,
+    request: Request,
+    classroom: ClassroomDep,
+    authorization: Authorization = None,
 ) -> Response:
     """A class with its first activity. The answer holds the teacher key, once: the server
-    keeps only its hash. Rate-limited per address as network creation is."""
+    keeps only its hash. With BACKPROP_TEACHER_PASSWORD set, `teacher_password` must be it
+    (401 without, 403 wrong; wrong ones are limited per address); without it, each address
+    may open `class_burst` classes, then one per hour per worker (429)."""
     settings = get_settings()
     if settings.classes_need_admin:
         require_admin(authorization)
-    return json_response(classroom.create(body, settings.max_classes), 201)
+    address = client_key(request.scope)
+    if settings.teacher_password:
+        check_password(request, body.teacher_password, settings.teacher_password, address)
+    elif settings.class_burst > 0:
+        wait = buckets(request, "classes", settings.class_burst, settings.classes_per_hour / 60)
+        if (seconds := waited(wait.take(address))) is not None:
+            raise ApiError(
+                429,
+                "request",
+                f"too many classes opened from this address; try again in {seconds} s. The "
+                "server's operator can set BACKPROP_TEACHER_PASSWORD (teachers who know it "
+                "are not limited) or raise BACKPROP_CLASS_BURST",
+                headers={"Retry-After": str(seconds)},
+            )
+    return json_response(classroom.create(body, settings.max_classes, address), 201)
 
 
-def join_buckets(request: Request) -> TokenBuckets:
-    buckets: TokenBuckets | None = getattr(request.app.state, "join_buckets", None)
-    if buckets is None:
-        settings = get_settings()
-        buckets = TokenBuckets(settings.join_failures_burst, settings.join_failures_per_minute)
-        request.app.state.join_buckets = buckets
-    return buckets
+def check_password(request: Request, sent: str | None, password: str, address: str) -> None:
+    """The teacher password, compared in constant time; wrong ones count as unknown join
+    codes do, per address, so it cannot be guessed fast."""
+    if not sent:
+        raise ApiError(
+            401, "teacher_password", "is required: this server lets only its teachers open classes"
+        )
+    failures = failure_buckets(request)
+    if (seconds := waited(failures.wait("password:" + address))) is not None:
+        raise too_many(seconds, "teacher_password", "wrong passwords")
+    if not secrets.compare_digest(sent.encode(), password.encode()):
+        if (seconds := waited(failures.take("password:" + address))) is not None:
+            raise too_many(seconds, "teacher_password", "wrong passwords")
+        raise ApiError(403, "teacher_password", "is not this server's teacher password")
 
 
-def too_many(wait: float) -> ApiError:
-    seconds = math.ceil(wait) if math.isfinite(wait) else 3600
+def buckets(request: Request, name: str, burst: int, per_minute: float) -> TokenBuckets:
+    """The worker's token buckets called `name`, made at first use."""
+    made: dict[str, TokenBuckets] = request.app.state.__dict__.setdefault("buckets", {})
+    if name not in made:
+        made[name] = TokenBuckets(burst, per_minute)
+    return made[name]
+
+
+def failure_buckets(request: Request) -> TokenBuckets:
+    """Unknown join codes and wrong teacher passwords, per address."""
+    settings = get_settings()
+    return buckets(
+        request, "failures", settings.join_failures_burst, settings.join_failures_per_minute
+    )
+
+
+def waited(wait: float) -> int | None:
+    """None for no wait, else the whole seconds to say in Retry-After."""
+    if wait <= 0:
+        return None
+    return math.ceil(wait) if math.isfinite(wait) else 3600
+
+
+def too_many(seconds: int, field: str = "code", what: str = "unknown codes") -> ApiError:
     return ApiError(
         429,
-        "code",
-        f"too many unknown codes tried from this address; try again in {seconds} s",
+        field,
+        f"too many {what} tried from this address; try again in {seconds} s",
         headers={"Retry-After": str(seconds)},
     )
 
@@ -164,17 +213,43 @@ def too_many(wait: float) -> ApiError:
 def join(body: JoinRequest, request: Request, classroom: ClassroomDep) -> Response:
     """A new student (201) with a network of their own made from the class's activity, or,
     with the `student_key` of an earlier join, the same student and network (200). Does not
-    count against the network-creation limit; unknown codes are limited per address."""
-    buckets = join_buckets(request)
-    address = request.client.host if request.client else "unknown"
-    wait = buckets.wait(address)
-    if wait > 0:
-        raise too_many(wait)
-    joined = classroom.join(body, get_settings().max_students_per_class)
+    count against the network-creation limit. Unknown codes are limited per address and
+    for all addresses together; past either limit a code is still let in when its class
+    knows the address (the teacher opened it, or a student joined it, from there), so one
+    guesser behind a school's NAT locks nobody out of their own class. New students are
+    limited per address and class (`join_burst`, then `joins_per_minute`)."""
+    settings = get_settings()
+    address = client_key(request.scope)
+    failures = failure_buckets(request)
+    total = buckets(
+        request,
+        "failures-total",
+        settings.join_failures_total_burst,
+        settings.join_failures_total_per_minute,
+    )
+    over = waited(max(failures.wait(address), total.wait("*")))
+    new_students = buckets(request, "joins", settings.join_burst, settings.joins_per_minute)
+
+    def before_new(class_id: str) -> None:
+        if (seconds := waited(new_students.take(f"{class_id}:{address}"))) is not None:
+            raise ApiError(
+                429,
+                "code",
+                f"many students joined this class from this address just now; try again in "
+                f"{seconds} s (the class's teacher can ask the operator to raise "
+                "BACKPROP_JOIN_BURST)",
+                headers={"Retry-After": str(seconds)},
+            )
+
+    limits = JoinLimits(settings.max_students_per_class, settings.max_class_networks)
+    joined = classroom.join(body, limits, address, over is not None, before_new)
     if joined is None:
-        wait = buckets.take(address)
-        if wait > 0:
-            raise too_many(wait)
+        if over is not None:
+            raise too_many(over)
+        if (seconds := waited(failures.take(address))) is not None or (
+            seconds := waited(total.take("*"))
+        ) is not None:
+            raise too_many(seconds)
         raise ApiError(404, "code", "no class has this code")
     payload, new = joined
     payload["network"] = state(payload["network"])
@@ -260,8 +335,10 @@ async def class_events(found: TeacherDep, classroom: ClassroomDep, feed: FeedDep
     summary="Push the next activity",
 )
 def push_activity(body: Activity, found: TeacherDep, classroom: ClassroomDep) -> Response:
-    """Every student gets a new network made from it; their earlier networks stay theirs."""
-    return json_response(classroom.push(found, body))
+    """Every student gets a new network made from it; their earlier networks stay theirs.
+    409 `activity` when the class cannot hold one more network per student
+    (BACKPROP_MAX_CLASS_NETWORKS)."""
+    return json_response(classroom.push(found, body, get_settings().max_class_networks))
 
 
 @router.post(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from app import nn, presets
@@ -46,6 +47,14 @@ RETRIES = 5
 """Times a join or push is tried again when the class changed under it."""
 
 
+@dataclass(frozen=True)
+class JoinLimits:
+    max_students: int
+    """Students one class may have."""
+    max_networks: int
+    """Networks one class may hold (students × activities)."""
+
+
 class Classroom:
     def __init__(self, db: ClassroomDB, build: Build) -> None:
         self.db, self.build = db, build
@@ -76,7 +85,8 @@ class Classroom:
         return Activity.model_validate_json(self.db.activity(found.id, found.activity_number))
 
     # -- teacher -----------------------------------------------------------------------------
-    def create(self, body: ClassCreate, max_classes: int) -> dict[str, Any]:
+    def create(self, body: ClassCreate, max_classes: int, address: str = "") -> dict[str, Any]:
+        """Open the class; it knows `address` (its teacher's) from the start."""
         self.check_activity(body.activity)
         class_id, key = act.new_id(), act.new_key()
         code = act.new_code()
@@ -86,6 +96,7 @@ class Classroom:
             {"id": class_id, "title": body.title, "join_code": code, "key_hash": act.key_hash(key)},
             body.activity.model_dump_json(exclude_unset=True),
             max_classes,
+            act.address_hash(address) if address else "",
         )
         return {
             "id": class_id,
@@ -177,16 +188,16 @@ class Classroom:
         except NotFound:
             return None
 
-    def push(self, found: ClassRow, activity: Activity) -> dict[str, Any]:
+    def push(self, found: ClassRow, activity: Activity, max_networks: int) -> dict[str, Any]:
         self.check_activity(activity)
         body = activity.model_dump_json(exclude_unset=True)
         for _ in range(RETRIES):
             number = found.activity_number + 1
-            networks = {
-                s.id: self.student_network(found, number, s.id, body)
-                for s in self.db.students(found.id)
-            }
-            if self.db.push_activity(found, body, networks):
+            students = self.db.students(found.id)
+            # refused before any network is built; checked again in the push's transaction
+            self.db.check_room(found.id, len(students), max_networks, "activity")
+            networks = {s.id: self.student_network(found, number, s.id, body) for s in students}
+            if self.db.push_activity(found, body, networks, max_networks):
                 break
             found = self.db.get_class(found.id)
         else:
@@ -302,8 +313,18 @@ class Classroom:
         return out.getvalue()
 
     # -- students ----------------------------------------------------------------------------
-    def join(self, body: JoinRequest, max_students: int) -> tuple[dict[str, Any], bool] | None:
-        """The joined student and whether they are new; None for an unknown code."""
+    def join(
+        self,
+        body: JoinRequest,
+        limits: JoinLimits,
+        address: str = "",
+        known_only: bool = False,
+        before_new: Callable[[str], None] = lambda class_id: None,
+    ) -> tuple[dict[str, Any], bool] | None:
+        """The joined student and whether they are new; None for an unknown code, and, when
+        `known_only` (the address used up its allowance of unknown codes), for a class that
+        does not know `address` either, so a guesser learns nothing more from a refusal.
+        `before_new(class_id)` runs before a new student is added (a limit may refuse)."""
         found = self.db.class_by_code(act.normal_code(body.code))
         if found is None:
             return None
@@ -312,7 +333,11 @@ class Classroom:
             if student is not None:
                 self.db.seen(student)
                 return self.joined(found, student, body.student_key), False
+        hashed = act.address_hash(address) if address else ""
+        if known_only and not self.db.knows(found.id, hashed):
+            return None
         act.student_name(body.name, 1)  # refuse a bad name before any work
+        before_new(found.id)
         key = act.new_key()
         for _ in range(RETRIES):
             student_id = act.new_id()
@@ -324,7 +349,9 @@ class Classroom:
                 lambda number: act.student_name(body.name, number),
                 act.key_hash(key),
                 network,
-                max_students,
+                limits.max_students,
+                limits.max_networks,
+                hashed,
             )
             if student is not None:
                 return self.joined(found, student, key), True
