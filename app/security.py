@@ -19,6 +19,7 @@ Every refusal has the API's error body: {"detail": "<field>: <problem>", "errors
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import math
 import re
@@ -322,8 +323,10 @@ class BodyGuard:
         app: ASGIApp,
         max_bytes: int,
         max_depth: int = MAX_JSON_DEPTH,
+        timeout: float = 30.0,
     ) -> None:
         self.app, self.max_bytes, self.max_depth = app, max_bytes, max_depth
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
@@ -335,9 +338,15 @@ class BodyGuard:
             await self._refuse(scope, receive, send, 413, self._too_large())
             return
         try:
-            body = await read_body(receive, self.max_bytes)
+            # a body sent a byte at a time would hold its connection and its memory forever
+            async with asyncio.timeout(self.timeout):
+                body = await read_body(receive, self.max_bytes)
         except BodyTooLarge:
             await self._refuse(scope, receive, send, 413, self._too_large())
+            return
+        except TimeoutError:
+            text = f"was not sent within {self.timeout:g} s (BACKPROP_BODY_TIMEOUT)"
+            await self._refuse(scope, receive, send, 408, text)
             return
         problem = self._check(scope["path"], headers.get("content-type", ""), body)
         if problem is not None:
@@ -376,7 +385,7 @@ class BodyGuard:
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the middlewares; the last added runs first, so add them innermost first."""
     # JSON only: the page parses CSV itself and sends JSON (one parser, not two)
-    app.add_middleware(BodyGuard, max_bytes=LIMITS.max_body_bytes)
+    app.add_middleware(BodyGuard, max_bytes=LIMITS.max_body_bytes, timeout=settings.body_timeout)
     if settings.create_burst > 0:
         app.add_middleware(
             CreateRateLimit,

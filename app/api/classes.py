@@ -9,9 +9,10 @@ The domain is app/classroom/; these routes validate, call it and respond.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import math
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Request
@@ -267,56 +268,74 @@ def get_class(found: TeacherDep, classroom: ClassroomDep) -> Response:
     return json_response(classroom.snapshot(found))
 
 
-def teacher_events(classroom: Classroom, class_id: str, batch: list[Event]) -> bytes:
+def teacher_events(
+    classroom: Classroom, class_id: str, batch: list[Event], ids: Iterator[int]
+) -> bytes:
     """What a batch of the feed's events becomes on the teacher's stream: the class's state
     once, and the current card of each student concerned (once, however many events)."""
     found = classroom.db.get_class(class_id)
-    last = batch[-1].seq
     if any(e.kind == "activity" for e in batch):  # every card changed
         cards = classroom.cards(found)
-        frames = [sse.frame("class", classroom.class_state(found), last)]
-        return b"".join([*frames, *(sse.frame("student", card, last) for card in cards)])
+        frames = [sse.frame("class", classroom.class_state(found), ids)]
+        return b"".join([*frames, *(sse.frame("student", card, ids) for card in cards)])
     out = []
-    class_seq = [e.seq for e in batch if e.kind in CLASS_KINDS]
-    if class_seq:
-        out.append(sse.frame("class", classroom.class_state(found), class_seq[-1]))
-    seqs = {e.student_id: e.seq for e in batch if e.student_id and e.kind not in CLASS_KINDS}
-    for card in classroom.cards(found, seqs):
-        out.append(sse.frame("student", card, seqs[card["student_id"]]))
+    if any(e.kind in CLASS_KINDS for e in batch):
+        out.append(sse.frame("class", classroom.class_state(found), ids))
+    concerned = {e.student_id for e in batch if e.student_id and e.kind not in CLASS_KINDS}
+    for card in classroom.cards(found, concerned):
+        out.append(sse.frame("student", card, ids))
     return b"".join(out)
+
+
+def stream_slots(request: Request) -> sse.Slots:
+    slots: sse.Slots = request.app.state.__dict__.setdefault("stream_slots", sse.Slots())
+    return slots
 
 
 @router.get(
     "/api/classes/{class_id}/events",
     response_class=Response,
-    responses={**sse.DOCUMENTED, **TEACHER},
+    responses={**sse.DOCUMENTED, **TEACHER, **errors(429)},
     summary="Follow the class live (Server-Sent Events)",
 )
-async def class_events(found: TeacherDep, classroom: ClassroomDep, feed: FeedDep) -> Response:
+async def class_events(
+    found: TeacherDep, classroom: ClassroomDep, feed: FeedDep, request: Request
+) -> Response:
     """First `event: class` (data {paused, activity_number, spotlight}) and one
     `event: student` per student (data: the card, as in GET /api/classes/{id}); then each
     change as it happens: a `student` event with the card after every join, step, edit,
     forward or backward, answer and reset, a `class` event after pause, resume, spotlight
-    and activity push (then every card again). `id:` is the feed's sequence number; a
-    comment `: ping` comes every 15 s."""
+    and activity push (then every card again). `id:` counts the stream's events (1, 2, …);
+    a comment `: ping` comes every 15 s. 429 past `max_teacher_streams` open streams of the
+    class, or `max_streams_per_address` of the address, in this worker."""
+    settings = get_settings()
+    release = stream_slots(request).take(
+        {
+            f"address:{client_key(request.scope)}": (
+                settings.max_streams_per_address,
+                "this address",
+            ),
+            f"teacher:{found.id}": (settings.max_teacher_streams, "this class's teacher"),
+        }
+    )
 
     async def stream() -> AsyncIterator[bytes]:
         subscription = await feed.subscribe(found.id)
+        ids = itertools.count(1)
         try:
             # read after subscribing (not `found`, read before): no change falls in between
             first = await asyncio.to_thread(classroom.fresh_snapshot, found.id)
             state = {k: first[k] for k in ("paused", "activity_number", "spotlight")}
-            since = subscription.since
             yield b"".join(
-                [sse.frame("class", state, since)]
-                + [sse.frame("student", card, since) for card in first["students"]]
+                [sse.frame("class", state, ids)]
+                + [sse.frame("student", card, ids) for card in first["students"]]
             )
             async for batch in sse.batches(subscription):
                 if batch is None:
                     yield sse.PING
                     continue
                 try:
-                    chunk = await asyncio.to_thread(teacher_events, classroom, found.id, batch)
+                    chunk = await asyncio.to_thread(teacher_events, classroom, found.id, batch, ids)
                 except Missing:  # the class expired while watched: the stream ends
                     return
                 if chunk:
@@ -324,7 +343,7 @@ async def class_events(found: TeacherDep, classroom: ClassroomDep, feed: FeedDep
         finally:
             feed.unsubscribe(subscription)
 
-    return sse.event_stream(stream())
+    return sse.event_stream(stream(), release)
 
 
 # -- the teacher's commands ------------------------------------------------------------------

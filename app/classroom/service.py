@@ -444,7 +444,18 @@ class Classroom:
         if fields:
             act.refuse_locked(self.lock_of(network_id), fields)
 
-    def answer(self, network_id: str, body: AnswerRequest) -> dict[str, Any]:
+    def answer(
+        self,
+        network_id: str,
+        body: AnswerRequest,
+        bound: Callable[[StoredNetwork], None] = lambda network: None,
+        max_paths: int = 20,
+    ) -> dict[str, Any]:
+        """Check the answer; `bound(network)` refuses first what would cost more than a
+        backward pass may. Kept for later (attempts, the card's progress): an answer to a
+        question of the network's activity, or, outside a class, to one of the first
+        `max_paths` paths the network was asked about; any other is checked and not kept,
+        so the answers table grows only with what the activities ask."""
         if body.value is None and not body.reveal:
             raise Invalid("value", "is required unless reveal is true")
         network = self.store.get(network_id)
@@ -454,8 +465,15 @@ class Classroom:
             )
         x, y = network.dataset
         parsed = answers.check(body.path, network.layers, len(x))
+        bound(network)
         target = answers.expected(network.params, engine_config(network.settings), x, y, parsed)
-        tolerance = self._tolerance(network_id)
+        activity = self._activity_of(network_id)
+        tolerance = (
+            Activity.model_fields["tolerance"].get_default(call_default_factory=True)
+            if activity is None
+            else activity.tolerance
+        )
+        asked = None if activity is None else {answers_key(q.path) for q in activity.questions}
         correct = body.value is not None and answers.is_right(
             body.value, target, tolerance.relative, tolerance.absolute
         )
@@ -473,7 +491,7 @@ class Classroom:
                     state, shown = "right", target
             return AnswerRow(answers_key(body.path), attempts, state, shown)
 
-        row = self.db.record_answer(network_id, answers_key(body.path), decide)
+        row = self.db.record_answer(network_id, answers_key(body.path), decide, asked, max_paths)
         return {
             "path": body.path,
             "correct": correct and not body.reveal,
@@ -482,12 +500,14 @@ class Classroom:
             "expected": row.expected if row.state != "open" else None,
         }
 
-    def _tolerance(self, network_id: str) -> Any:
+    def _activity_of(self, network_id: str) -> Activity | None:
+        """The activity the network was made from; None outside a class."""
         member = self.db.member(network_id)
         if member is None:
-            return Activity.model_fields["tolerance"].get_default(call_default_factory=True)
-        body = self.db.activity(member.class_id, member.activity_number)
-        return Activity.model_validate_json(body).tolerance
+            return None
+        return Activity.model_validate_json(
+            self.db.activity(member.class_id, member.activity_number)
+        )
 
 
 def progress(stored: dict[str, AnswerRow], questions: list[Any]) -> dict[str, Any]:

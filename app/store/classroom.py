@@ -443,10 +443,18 @@ class ClassroomDB:
         return found
 
     def record_answer(
-        self, network_id: str, path: str, decide: Callable[[AnswerRow | None], AnswerRow]
+        self,
+        network_id: str,
+        path: str,
+        decide: Callable[[AnswerRow | None], AnswerRow],
+        asked: set[str] | None = None,
+        max_paths: int = 20,
     ) -> AnswerRow:
         """Write the answer `decide` makes of the one stored (None the first time), in one
-        transaction that a pause refuses; the card's progress follows in an event."""
+        transaction that a pause refuses; the card's progress follows in an event. Written
+        only for a path in `asked` (the activity's questions), or, when `asked` is None, a
+        path already stored or one of the network's first `max_paths`; otherwise only
+        decided, so one network's answers stay bounded."""
         with self.store.writing() as conn:
             self.store.lock(conn, f"answer:{network_id}")  # attempts counted one at a time
             member = self.membership(conn, network_id, gate=True)
@@ -459,6 +467,13 @@ class ClassroomDB:
                 path=path,
             )
             new = decide(None if row is None else AnswerRow(*row))
+            if asked is not None:
+                keep = path in asked
+            else:
+                sql = "SELECT COUNT(*) FROM answers WHERE network_id = :id"
+                keep = row is not None or conn.one(sql, id=network_id)[0] < max_paths
+            if not keep:
+                return new
             conn.run(ANSWER, network_id=network_id, **asdict(new))
             if member is not None:
                 conn.update("students", dict(id=member.student_id, last_seen=time.time()))
