@@ -6,11 +6,13 @@ network's endpoints."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -40,7 +42,7 @@ def test_schemathesis_all_checks_pass(live_server_factory, tmp_path: Path) -> No
         "--request-timeout",
         "30",
         "--report",
-        "junit",
+        "junit,har",
         "--report-dir",
         str(tmp_path),
     ]
@@ -56,6 +58,22 @@ def test_schemathesis_all_checks_pass(live_server_factory, tmp_path: Path) -> No
     # 11 to 19 of the links in seeded runs (the classroom's routes are left out of them);
     # the floor says the sequences really went from create to the network's endpoints
     assert links and int(links.group(1)) >= 8, result.stdout[-5000:]
+    # With creation unlimited the sequences reach the network's own routes: each answered
+    # at least one request with a 2xx (not only 404s for made-up ids and 429s)
+    reached = answered_2xx(next(tmp_path.glob("*.har")))
+    print(sorted(reached))
+    for route in ("history", "answers", "backward", "gradient-check", "predict", "step"):
+        assert any(path.endswith(f"/{route}") for path in reached), (route, sorted(reached))
+
+
+def answered_2xx(har: Path) -> set[str]:
+    """The paths (network ids as {id}) that answered a 2xx in a schemathesis HAR file."""
+    entries = json.loads(har.read_text())["log"]["entries"]
+    return {
+        re.sub(r"/api/networks/[^/]+", "/api/networks/{id}", urlsplit(e["request"]["url"]).path)
+        for e in entries
+        if 200 <= e["response"]["status"] < 300
+    }
 
 
 def test_every_numeric_limit_is_written_in_json_schema_terms(client) -> None:
