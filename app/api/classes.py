@@ -279,7 +279,7 @@ def teacher_events(
         frames = [sse.frame("class", classroom.class_state(found), ids)]
         return b"".join([*frames, *(sse.frame("student", card, ids) for card in cards)])
     out = []
-    if any(e.kind in CLASS_KINDS for e in batch):
+    if any(e.kind in CLASS_KINDS or e.kind == "join" for e in batch):  # join: networks_left
         out.append(sse.frame("class", classroom.class_state(found), ids))
     concerned = {e.student_id for e in batch if e.student_id and e.kind not in CLASS_KINDS}
     for card in classroom.cards(found, concerned):
@@ -356,8 +356,9 @@ async def class_events(
 def push_activity(body: Activity, found: TeacherDep, classroom: ClassroomDep) -> Response:
     """Every student gets a new network made from it; their earlier networks stay theirs.
     409 `activity` when the class cannot hold one more network per student
-    (BACKPROP_MAX_CLASS_NETWORKS)."""
-    return json_response(classroom.push(found, body, get_settings().max_class_networks))
+    (BACKPROP_MAX_CLASS_NETWORKS; `networks_left` in the class's state says how many
+    more it holds)."""
+    return json_response(classroom.push(found, body))
 
 
 @router.post(

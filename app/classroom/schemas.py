@@ -235,6 +235,11 @@ class ClassState(BaseModel):
     paused: bool
     activity_number: int = Field(description="1 for the first activity, +1 per push.")
     spotlight: list[str] = Field(description="Student ids shown on the projector.")
+    networks_left: int = Field(
+        description="Networks the class may still hold (BACKPROP_MAX_CLASS_NETWORKS less one "
+        "per student and activity): a join takes one, a push one per student. Sent again "
+        "after every join."
+    )
 
 
 class ClassInfo(ClassState):

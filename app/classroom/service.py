@@ -56,8 +56,10 @@ class JoinLimits:
 
 
 class Classroom:
-    def __init__(self, db: ClassroomDB, build: Build) -> None:
+    def __init__(self, db: ClassroomDB, build: Build, max_networks: int = 1000) -> None:
         self.db, self.build = db, build
+        self.max_networks = max_networks
+        """Networks one class may hold (students × activities)."""
         self.store = db.store
 
     # -- activities --------------------------------------------------------------------------
@@ -124,6 +126,7 @@ class Classroom:
             "paused": found.paused,
             "activity_number": found.activity_number,
             "spotlight": found.spotlight,
+            "networks_left": max(0, self.max_networks - self.db.network_count(found.id)),
         }
 
     def info(self, found: ClassRow) -> dict[str, Any]:
@@ -188,7 +191,8 @@ class Classroom:
         except NotFound:
             return None
 
-    def push(self, found: ClassRow, activity: Activity, max_networks: int) -> dict[str, Any]:
+    def push(self, found: ClassRow, activity: Activity) -> dict[str, Any]:
+        max_networks = self.max_networks
         self.check_activity(activity)
         body = activity.model_dump_json(exclude_unset=True)
         for _ in range(RETRIES):

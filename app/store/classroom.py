@@ -255,6 +255,11 @@ class ClassroomDB:
         sql = "SELECT 1 FROM class_addresses WHERE class_id = :id AND address = :address"
         return bool(self._all(sql, id=class_id, address=address))
 
+    def network_count(self, class_id: str) -> int:
+        """The networks the class holds: one per student and activity they had."""
+        sql = "SELECT COUNT(*) FROM class_networks WHERE class_id = :id"
+        return int(self._all(sql, id=class_id)[0][0])
+
     def check_room(self, class_id: str, more: int, max_networks: int, field: str) -> None:
         """LimitReached naming `field` unless the class can hold `more` networks now."""
         with self.store.reading() as conn:

@@ -54,6 +54,7 @@ def test_one_class_cannot_fill_the_servers_network_cap(live_server_factory, stor
         # the teacher's class is as it was: 30 students on the first activity
         class_now = http.get(f"/api/classes/{created['id']}", headers=auth(created)).json()
         assert (len(class_now["students"]), class_now["activity_number"]) == (30, 1)
+        assert class_now["networks_left"] == 0  # what the dashboard tells the teacher
         assert posted(http, "/api/networks", {"preset": "xor"}).status_code == 201
 
 
