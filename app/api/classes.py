@@ -29,6 +29,7 @@ from app.classroom.schemas import (
     ClassExport,
     ClassId,
     ClassSnapshot,
+    ClassState,
     Joined,
     JoinRequest,
     PauseState,
@@ -325,7 +326,7 @@ async def class_events(
         try:
             # read after subscribing (not `found`, read before): no change falls in between
             first = await asyncio.to_thread(classroom.fresh_snapshot, found.id)
-            state = {k: first[k] for k in ("paused", "activity_number", "spotlight")}
+            state = {k: first[k] for k in ClassState.model_fields}
             yield b"".join(
                 [sse.frame("class", state, ids)]
                 + [sse.frame("student", card, ids) for card in first["students"]]
