@@ -16,13 +16,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from app.api import sse, validate
-from app.api.classes import ClassroomDep, FeedDep, errors, stream_slots
-from app.api.networks import IdPath, json_response
+from app.api import sse
+from app.api.classes import stream_slots
+from app.api.deps import ClassroomDep, FeedDep, IdPath, json_response
+from app.api.deps import class_errors as errors
 from app.classroom.schemas import AnswerRequest, AnswerResult, StudentClassroom
 from app.config import LIMITS, get_settings
 from app.security import client_key
-from app.store import StoredNetwork
 
 router = APIRouter(prefix="/api/networks", tags=["classroom"])
 
@@ -108,9 +108,4 @@ def answer(network_id: IdPath, body: AnswerRequest, classroom: ClassroomDep) -> 
     bound as POST …/backward applies (409 naming `dataset`). Kept (attempts, the card):
     answers to the activity's questions, or outside a class to the network's first
     `max_questions` paths; others are checked and not kept."""
-
-    def bound(network: StoredNetwork) -> None:
-        assert network.dataset is not None
-        validate.work(network.layers, len(network.dataset[0]), passes=2, field="dataset")
-
-    return json_response(classroom.answer(network_id, body, bound, LIMITS.max_questions))
+    return json_response(classroom.answer(network_id, body, LIMITS.max_questions))

@@ -18,8 +18,9 @@ from fastapi.responses import StreamingResponse
 from fastapi.sse import KEEPALIVE_COMMENT, format_sse_event
 from starlette.background import BackgroundTask
 
-from app.api.errors import ApiError, orjson_bytes
+from app.api.errors import ApiError
 from app.events import Event, Subscription
+from app.networks.views import to_json
 
 PING_EVERY = 15.0
 """Seconds of silence before a `: ping` comment (proxies close quiet connections)."""
@@ -35,7 +36,7 @@ def frame(kind: str, data: Any, ids: Iterator[int]) -> bytes:
     """One event; its `id:` is the next of the stream's own count (1, 2, 3…), so an id says
     nothing of other classes or other streams (the feed's sequence numbers are server-wide).
     A reconnecting client starts from a full snapshot, so Last-Event-ID is not read."""
-    return format_sse_event(data_str=orjson_bytes(data).decode(), event=kind, id=str(next(ids)))
+    return format_sse_event(data_str=to_json(data).decode(), event=kind, id=str(next(ids)))
 
 
 class Slots:

@@ -1,8 +1,8 @@
 """The classroom's verbs: open a class, join it, read it, push an activity, pause, spotlight,
 reset, answer, export. Each checks, then reads or writes through ClassroomDB (one
 transaction per verb) and returns the JSON the contract (app/classroom/schemas.py) gives.
-Networks are built by the caller's `build` (the same function that serves POST
-/api/networks), so a student's network is checked exactly as any other.
+Networks are built by app/networks' `build` (the one that serves POST /api/networks), so a
+student's network is checked exactly as any other; its refusals name the activity's fields.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from app.classroom import activity as act
 from app.classroom import answers
 from app.classroom.errors import Forbidden, Invalid, Mismatch, Missing, NotAuthorized
 from app.classroom.schemas import Activity, AnswerRequest, ClassCreate, JoinRequest
+from app.networks import edits, validate
+from app.networks.errors import NetworkError
 from app.schemas import NetworkCreate, engine_config
 from app.store.base import NotFound, StoredNetwork
 from app.store.classroom import (
@@ -29,7 +31,6 @@ from app.store.classroom import (
 )
 from app.store.history import dataset_loss
 
-Build = Callable[[NetworkCreate], StoredNetwork]
 CSV_COLUMNS = (
     "number",
     "name",
@@ -56,11 +57,19 @@ class JoinLimits:
 
 
 class Classroom:
-    def __init__(self, db: ClassroomDB, build: Build, max_networks: int = 1000) -> None:
-        self.db, self.build = db, build
+    def __init__(self, db: ClassroomDB, max_networks: int = 1000) -> None:
+        self.db = db
         self.max_networks = max_networks
         """Networks one class may hold (students × activities)."""
         self.store = db.store
+
+    @staticmethod
+    def build(body: NetworkCreate) -> StoredNetwork:
+        """edits.build, its refusals naming the activity's fields (`activity.layers`)."""
+        try:
+            return edits.build(body)
+        except NetworkError as error:
+            raise error.under("activity") from error
 
     # -- activities --------------------------------------------------------------------------
     def check_activity(self, activity: Activity) -> None:
@@ -452,14 +461,14 @@ class Classroom:
         self,
         network_id: str,
         body: AnswerRequest,
-        bound: Callable[[StoredNetwork], None] = lambda network: None,
         max_paths: int = 20,
     ) -> dict[str, Any]:
-        """Check the answer; `bound(network)` refuses first what would cost more than a
-        backward pass may. Kept for later (attempts, the card's progress): an answer to a
-        question of the network's activity, or, outside a class, to one of the first
-        `max_paths` paths the network was asked about; any other is checked and not kept,
-        so the answers table grows only with what the activities ask."""
+        """Check the answer: a backward pass over the stored dataset, so first the work
+        bound of POST …/backward (a refusal naming `dataset`). Kept for later (attempts,
+        the card's progress): an answer to a question of the network's activity, or,
+        outside a class, to one of the first `max_paths` paths the network was asked
+        about; any other is checked and not kept, so the answers table grows only with
+        what the activities ask."""
         if body.value is None and not body.reveal:
             raise Invalid("value", "is required unless reveal is true")
         network = self.store.get(network_id)
@@ -469,7 +478,7 @@ class Classroom:
             )
         x, y = network.dataset
         parsed = answers.check(body.path, network.layers, len(x))
-        bound(network)
+        validate.work(network.layers, len(x), passes=2, field="dataset")
         target = answers.expected(network.params, engine_config(network.settings), x, y, parsed)
         activity = self._activity_of(network_id)
         tolerance = (
