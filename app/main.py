@@ -56,7 +56,7 @@ def open_classroom(store: SharedStore, settings: Settings) -> tuple[EventFeed, C
     else:
         feed = SQLiteFeed(store)
     db = ClassroomDB(store, feed, expire_after=settings.expire_after_days * 86400)
-    return feed, Classroom(db)
+    return feed, Classroom(db, settings.max_class_networks)
 
 
 def end_streams_on_signal(app: FastAPI) -> None:
