@@ -65,9 +65,7 @@ def history_state(
     responses={**ERRORS, **CLASS_ERRORS},
     summary="Go back (or forward) to a recorded state",
 )
-def rewind(
-    network_id: IdPath, body: RewindRequest, store: StoreDep, request: Request
-) -> Response:
+def rewind(network_id: IdPath, body: RewindRequest, store: StoreDep, request: Request) -> Response:
     """The network becomes the state after update `update`, bit for bit. The entries after
     it stay, as a branch a later rewind can return to, until the next step or edit replaces
     them. In a class, a rewind that changes a locked field is refused (403), and nothing
