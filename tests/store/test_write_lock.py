@@ -125,11 +125,11 @@ def test_a_class_network_s_j_is_computed_once_outside_the_transaction(
     db = ClassroomDB(store, feed)
     db.create_class(dict(id="c", title="T", join_code="ABCDEF", key_hash="k"), "{}", 10)
     with spying(store, monkeypatch) as calls:
-        db.add_student(db.get_class("c"), "s", str, "key", network("n1", examples=20), 10)
+        db.add_student(db.get_class("c"), "s", str, "key", network("n1", examples=20), 10, 10)
         assert calls == [False]
         store.modify("n1", bump)
         assert calls == [False, False]
-        db.push_activity(db.get_class("c"), "{}", {"s": network("n2", examples=20)})
+        db.push_activity(db.get_class("c"), "{}", {"s": network("n2", examples=20)}, 10)
         assert calls == [False, False, False]
         store.modify("n2", bump)
         assert calls == [False, False, False, False]
@@ -174,7 +174,7 @@ def test_a_push_writes_its_networks_in_bounded_transactions(make_store, backend,
     db.create_class(dict(id="c", title="T", join_code="ABCDEF", key_hash="k"), "{}", 10)
     for k in range(25):
         made = network(f"a{k}", examples=5)
-        assert db.add_student(db.get_class("c"), f"s{k}", str, f"key{k}", made, 100)
+        assert db.add_student(db.get_class("c"), f"s{k}", str, f"key{k}", made, 100, 1000)
     inserted: list[list[str]] = []
     writing, insert = store.writing, store.insert
 
@@ -191,14 +191,14 @@ def test_a_push_writes_its_networks_in_bounded_transactions(make_store, backend,
     monkeypatch.setattr(store, "writing", counted)
     monkeypatch.setattr(store, "insert", counted_insert)
     pushed = {f"s{k}": network(f"b{k}", examples=5) for k in range(25)}
-    assert db.push_activity(db.get_class("c"), "{}", pushed)
+    assert db.push_activity(db.get_class("c"), "{}", pushed, 1000)
     assert [len(t) for t in inserted] == [10, 10, 5, 0]
     assert {s.network_id for s in db.students("c")} == {f"b{k}" for k in range(25)}
     assert db.get_class("c").activity_number == 2
 
     stale = db.get_class("c")
-    db.add_student(stale, "late", str, "key-late", network("late", examples=5), 100)
+    db.add_student(stale, "late", str, "key-late", network("late", examples=5), 100, 1000)
     again = {f"s{k}": network(f"c{k}", examples=5) for k in range(25)}
-    assert not db.push_activity(stale, "{}", again)
+    assert not db.push_activity(stale, "{}", again, 1000)
     assert store.count() == 51  # a…, b… and the late student's: no c… left
     assert db.get_class("c").activity_number == 2
