@@ -27,6 +27,7 @@ from app import nn, presets
 from app.api import validate
 from app.api.errors import ApiError, orjson_bytes
 from app.config import LIMITS
+from app.networks import frames
 from app.nn import Array
 from app.presets.datasets import generate
 from app.schemas import (
@@ -521,7 +522,18 @@ def step_cost(network: StoredNetwork, body: StepRequest, n: int) -> int:
     updates = body.epochs * (n if body.mode == "online" else 1)
     test = held_out(network, body)
     n += 0 if test is None else len(test[0])
-    return validate.work(network.layers, n, body.epochs, passes=3, updates=updates)
+    cost = validate.work(network.layers, n, body.epochs, passes=3, updates=updates)
+    if body.grid is None:
+        return cost
+    grid = validate.work(network.layers, frames.grid_work(body), field="grid")
+    if cost + grid > LIMITS.max_work:
+        raise ApiError(
+            409,
+            "grid",
+            f"the step's {cost:,} multiply-adds and the grid's {grid:,} are over the limit "
+            f"of {LIMITS.max_work:,} per request; ask for fewer epochs or a smaller grid",
+        )
+    return cost + grid
 
 
 def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[StoredNetwork], bytes]:
@@ -531,6 +543,7 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
     def change(network: StoredNetwork) -> bytes:
         x, y = examples(network, body.x, body.y, need_y=True)
         assert y is not None
+        refused(frames.check, body, network.layers)
         step_cost(network, body, len(x))
         stored = sum(a.size for a in (*(network.dataset or ()), *(network.test or ())))
         field = "x" if body.x else "dataset"
@@ -545,17 +558,21 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
             split=split,
             tested=test is not None,
             scores=score_numbers(sets),
+            extra=frames.extra_numbers(body, network.layers),
         )
+        cfg, before = engine_config(network.settings), network.updates
         result = nn.train(
             network.params,
-            engine_config(network.settings),
+            cfg,
             x,
             y,
             mode=body.mode,
             epochs=body.epochs,
+            frames=body.frames or 1,
             stop=stop,
             test=test,
         )
+        shown = frames.shown_examples(network.dataset, network.test, x)
         network.params = result.params
         network.updates += result.updates
         if body.x is None:  # trained on the stored dataset: J after it is the history's
@@ -567,10 +584,19 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
                 "losses": result.losses,
                 "test_losses": None if test is None else result.test_losses,
                 "evaluation": evaluation(network, sets),
+                **frames.answer(body, before, result, cfg, shown),
             }
         )
 
     return change
+
+
+def refused(check: Callable[[StepRequest, list[int]], None], *args: Any) -> None:
+    """Run a check of app/networks, its refusal as the API's (422 or 409, naming the field)."""
+    try:
+        check(*args)
+    except frames.Refused as e:
+        raise ApiError(422 if e.invalid else 409, e.field, e.message) from e
 
 
 @router.post(
@@ -588,6 +614,7 @@ async def step(
     body = body or StepRequest()
     network = store.get(network_id)
     x, _ = examples(network, body.x, body.y, need_y=True)
+    refused(frames.check, body, network.layers)
     cost = step_cost(network, body, len(x))
     content = await run(
         request, cost, lambda stop: store.modify(network_id, step_change(body, stop))
