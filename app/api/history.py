@@ -161,13 +161,19 @@ async def rewind(
     classroom_hook(request).check_patch(network_id, changed_fields(store.get(network_id), past))
 
     def change(network: StoredNetwork) -> StoredNetwork:
-        then = recorded(store, network_id, body.update, past.head, status=409)
+        # a recomputed state is found the same way again: by its update count alone
+        entry = past.head if past.resumed is None else None
+        then = recorded(store, network_id, body.update, entry, status=409)
         if not same_dataset(network.dataset, then.dataset) or not same_dataset(
             network.test, then.test
         ):  # else kept: the history shares its bytes
             network.dataset, network.test = then.dataset, then.test
         network.settings, network.seed, network.params = then.settings, then.seed, then.params
-        network.updates, network.rewound = then.updates, then.head
+        network.updates = then.updates
+        if then.resumed is None:
+            network.rewound = then.head
+        else:  # the step again, as far as the state recomputed: it replaces what followed
+            network.resumed, network.trained = then.resumed, then.trained
         return network
 
     return json_response(state(store.modify(network_id, change)))

@@ -27,7 +27,7 @@ from app import nn, presets
 from app.api import validate
 from app.api.errors import ApiError, orjson_bytes
 from app.config import LIMITS
-from app.networks import frames
+from app.networks import frames, replay
 from app.nn import Array
 from app.presets.datasets import generate
 from app.schemas import (
@@ -135,7 +135,7 @@ def recorded(
     """The state after update `update` (entry `entry` if given), or a `status` naming it:
     404 where the state is what is asked for, 409 where a change needs it (a rewind)."""
     try:
-        return store.recorded(network_id, update, entry)
+        return replay.state_at(store, network_id, update, entry)
     except NotRecorded as missing:
         if entry is not None:
             raise ApiError(
@@ -144,8 +144,8 @@ def recorded(
         raise ApiError(
             status,
             "update",
-            f"update {update} is not in the history (not reached, inside a step of several "
-            "updates, or thinned away); GET …/history lists the states kept",
+            f"update {update} is not in the history (not reached, thinned away, or inside a "
+            "step that cannot be recomputed: docs/api.md); GET …/history lists the states kept",
         ) from missing
 
 
@@ -575,8 +575,9 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
         shown = frames.shown_examples(network.dataset, network.test, x)
         network.params = result.params
         network.updates += result.updates
-        if body.x is None:  # trained on the stored dataset: J after it is the history's
-            network.loss = result.losses[-1]
+        if body.x is None:  # trained on the stored dataset: J after it is the history's,
+            network.loss = result.losses[-1]  # and the step can be replayed (replay.py)
+            network.trained = body.mode
         return orjson_bytes(
             {
                 **backward_payload(result.first, split),

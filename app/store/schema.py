@@ -137,6 +137,10 @@ MIGRATIONS: list[Sequence[Statement]] = [
     # outside this sequence when missing (hence IF NOT EXISTS)
     CLASSROOM,
     EVENTS,
+    # 12: how a step entry trained ('batch' or 'online' on the stored dataset; NULL: an edit,
+    # a step on examples sent with it, or an entry of an earlier release), so a state inside
+    # the step can be recomputed (app/networks/replay.py)
+    ["ALTER TABLE history ADD COLUMN trained TEXT"],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
