@@ -55,7 +55,7 @@ def opened(path: str, mode: str) -> Iterator[IO[bytes]]:
 
 
 def export(store: NetworkStore, path: str) -> int:
-    from app.api.transfer import document
+    from app.networks.transfer import document
 
     count = 0
     with opened(path, "wb") as out:
@@ -71,8 +71,8 @@ def import_(store: NetworkStore, path: str) -> int:
     as it is, so an interrupted import can simply run again. Exit 1 if any line failed."""
     from pydantic import ValidationError
 
-    from app.api.errors import ApiError
-    from app.api.transfer import restore
+    from app.networks.errors import NetworkError
+    from app.networks.transfer import restore
 
     added = kept = failed = 0
     with opened(path, "rb") as source:
@@ -81,7 +81,7 @@ def import_(store: NetworkStore, path: str) -> int:
                 continue
             try:
                 network = restore(line)
-            except (ValidationError, ApiError) as error:
+            except (ValidationError, NetworkError) as error:
                 print(f"line {number}: not a network: {error}", file=sys.stderr)
                 failed += 1
                 continue

@@ -23,8 +23,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import Headers
 
 from app import presets
+from app.api.deps import IdPath, StoreDep
 from app.api.errors import known_error_response, standing_problem, validation_error_response
-from app.api.networks import IdPath, StoreDep
 from app.classroom.errors import Missing
 from app.classroom.service import Classroom
 from app.config import get_settings

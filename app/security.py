@@ -33,8 +33,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.errors import error_response
 from app.config import LIMITS, Settings
+from app.schemas import error_body
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -63,6 +63,11 @@ CREATES: frozenset[tuple[str, str]] = frozenset(
 )
 """(method, path) of the requests that create a network or a class, and so are rate-limited.
 Joining a class (POST /api/join) is not one: a class behind one address joins at once."""
+
+
+def _refusal(status: int, problems: list[tuple[str, str]]) -> Response:
+    """A refusal with the API's error body (app/schemas.py's ErrorResponse)."""
+    return Response(error_body(problems), status, media_type="application/json")
 
 
 class SecurityHeaders:
@@ -190,7 +195,7 @@ class CreateRateLimit:
     def _refuse(seconds: int) -> Response:
         """The API's error, saying how the limit is raised, since a class behind one address
         shares one bucket."""
-        response = error_response(
+        response = _refusal(
             429,
             [
                 (
@@ -353,7 +358,7 @@ class BodyGuard:
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, text: str) -> None:
-        await error_response(status, [("body", text)])(scope, receive, send)
+        await _refusal(status, [("body", text)])(scope, receive, send)
 
 
 def install(app: FastAPI, settings: Settings) -> None:

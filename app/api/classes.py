@@ -16,9 +16,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Path, Request
 from fastapi.responses import Response
 
-from app.api import networks, sse
+from app.api import sse
+from app.api.deps import (
+    ClassroomDep,
+    FeedDep,
+    class_errors,
+    json_response,
+    require_token,
+)
 from app.api.errors import ApiError
-from app.api.networks import json_response, state
 from app.classroom.errors import Missing
 from app.classroom.schemas import (
     Activity,
@@ -37,54 +43,16 @@ from app.classroom.schemas import (
 )
 from app.classroom.service import Classroom
 from app.config import get_settings
-from app.events import CLASS_KINDS, Event, EventFeed
-from app.schemas import BackwardResponse, ErrorResponse, NetworkCreate
+from app.events import CLASS_KINDS, Event
+from app.networks.views import backward_payload, state
+from app.schemas import BackwardResponse
 from app.security import TokenBuckets
 from app.store import StoredNetwork
 from app.store.classroom import ClassRow
 
 router = APIRouter(tags=["classes"])
 
-
-def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    text = {
-        401: "No teacher key was sent (`Authorization: Bearer <teacher_key>`).",
-        403: "The key is not this class's.",
-        404: "No class (or student, or preset) has this name or id.",
-        409: "A limit is reached, or the request does not fit the network or the class; "
-        "the message names the field.",
-        422: "A field is invalid; the message names it. Nothing changed.",
-        423: "The teacher paused the class. Nothing changed.",
-        429: "Too many tries from this address; see Retry-After.",
-        503: "The database cannot take the change now. Nothing changed.",
-    }
-    return {code: {"model": ErrorResponse, "description": text[code]} for code in codes}
-
-
-TEACHER = errors(401, 403, 404, 422, 503)
-
-
-def build(body: NetworkCreate) -> StoredNetwork:
-    """networks.build, its refusals naming the activity's fields (`activity.layers`)."""
-    try:
-        return networks.build(body)
-    except ApiError as error:
-        field = error.field if error.field.startswith("activity") else f"activity.{error.field}"
-        raise ApiError(error.status, field, error.message) from error
-
-
-async def get_classroom(request: Request) -> Classroom:
-    classroom: Classroom = request.app.state.classroom
-    return classroom
-
-
-async def get_feed(request: Request) -> EventFeed:
-    feed: EventFeed = request.app.state.feed
-    return feed
-
-
-ClassroomDep = Annotated[Classroom, Depends(get_classroom)]
-FeedDep = Annotated[EventFeed, Depends(get_feed)]
+TEACHER = class_errors(401, 403, 404, 422, 503)
 ClassPath = Annotated[ClassId, Path(description="The class's id, from POST /api/classes.")]
 StudentPath = Annotated[StudentId, Path(description="The student's id (from the card).")]
 Authorization = Annotated[
@@ -104,8 +72,6 @@ TeacherDep = Annotated[ClassRow, Depends(teacher)]
 
 def require_admin(authorization: str | None) -> None:
     """With BACKPROP_CLASSES_NEED_ADMIN=true, opening a class takes the admin token."""
-    from app.api.admin import require_token  # the admin view's own check
-
     if not get_settings().admin_token:
         raise ApiError(
             403, "authorization", "opening classes needs the admin token, and none is set"
@@ -118,7 +84,7 @@ def require_admin(authorization: str | None) -> None:
     "/api/classes",
     status_code=201,
     response_model=ClassCreated,
-    responses=errors(401, 403, 404, 409, 422, 429, 503),
+    responses=class_errors(401, 403, 404, 409, 422, 429, 503),
     summary="Open a class",
 )
 def create_class(
@@ -157,7 +123,7 @@ def too_many(wait: float) -> ApiError:
     response_model=Joined,
     responses={
         200: {"model": Joined, "description": "The same student again (their student_key)."},
-        **errors(404, 409, 422, 429, 503),
+        **class_errors(404, 409, 422, 429, 503),
     },
     summary="Join a class with its code",
 )
@@ -256,7 +222,7 @@ async def class_events(found: TeacherDep, classroom: ClassroomDep, feed: FeedDep
 @router.post(
     "/api/classes/{class_id}/activity",
     response_model=ClassSnapshot,
-    responses={**TEACHER, **errors(409)},
+    responses={**TEACHER, **class_errors(409)},
     summary="Push the next activity",
 )
 def push_activity(body: Activity, found: TeacherDep, classroom: ClassroomDep) -> Response:
@@ -289,7 +255,7 @@ def resume(found: TeacherDep, classroom: ClassroomDep) -> Response:
 @router.post(
     "/api/classes/{class_id}/spotlight",
     response_model=SpotlightState,
-    responses={**TEACHER, **errors(409)},
+    responses={**TEACHER, **class_errors(409)},
     summary="Show one or two students on the projector",
 )
 def spotlight(body: SpotlightRequest, found: TeacherDep, classroom: ClassroomDep) -> Response:
@@ -315,7 +281,7 @@ def reset(
 @router.get(
     "/api/classes/{class_id}/students/{student_id}/backward",
     response_model=BackwardResponse,
-    responses={**TEACHER, **errors(409)},
+    responses={**TEACHER, **class_errors(409)},
     summary="A student's network on its first example, for the projector",
 )
 def projected(
@@ -328,7 +294,7 @@ def projected(
     the card's `phase` and `last_seen` (it is the teacher who looks). 409 `dataset` when
     the network has no examples."""
     result, split = classroom.projected(found, student_id)
-    return json_response(networks.backward_payload(result, split))
+    return json_response(backward_payload(result, split))
 
 
 @router.get(

@@ -16,8 +16,8 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from app.api import sse
-from app.api.classes import ClassroomDep, FeedDep, errors
-from app.api.networks import IdPath, json_response
+from app.api.deps import ClassroomDep, FeedDep, IdPath, json_response
+from app.api.deps import class_errors as errors
 from app.classroom.schemas import AnswerRequest, AnswerResult, StudentClassroom
 
 router = APIRouter(prefix="/api/networks", tags=["classroom"])

@@ -17,8 +17,8 @@ from typing import Any
 from fastapi.responses import StreamingResponse
 from fastapi.sse import KEEPALIVE_COMMENT, format_sse_event
 
-from app.api.errors import orjson_bytes
 from app.events import Event, Subscription
+from app.networks.views import to_json
 
 PING_EVERY = 15.0
 """Seconds of silence before a `: ping` comment (proxies close quiet connections)."""
@@ -31,7 +31,7 @@ DOCUMENTED: dict[int | str, dict[str, Any]] = {
 
 
 def frame(kind: str, data: Any, seq: int) -> bytes:
-    return format_sse_event(data_str=orjson_bytes(data).decode(), event=kind, id=str(seq))
+    return format_sse_event(data_str=to_json(data).decode(), event=kind, id=str(seq))
 
 
 async def batches(subscription: Subscription) -> AsyncIterator[list[Event] | None]:

@@ -1,15 +1,15 @@
 """The classroom's verbs: open a class, join it, read it, push an activity, pause, spotlight,
 reset, answer, export. Each checks, then reads or writes through ClassroomDB (one
 transaction per verb) and returns the JSON the contract (app/classroom/schemas.py) gives.
-Networks are built by the caller's `build` (the same function that serves POST
-/api/networks), so a student's network is checked exactly as any other.
+Networks are built by app/networks' `build` (the one that serves POST /api/networks), so a
+student's network is checked exactly as any other; its refusals name the activity's fields.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from app import nn, presets
@@ -17,6 +17,8 @@ from app.classroom import activity as act
 from app.classroom import answers
 from app.classroom.errors import Forbidden, Invalid, Mismatch, Missing, NotAuthorized
 from app.classroom.schemas import Activity, AnswerRequest, ClassCreate, JoinRequest
+from app.networks import edits
+from app.networks.errors import NetworkError
 from app.schemas import NetworkCreate, engine_config
 from app.store.base import NotFound, StoredNetwork
 from app.store.classroom import (
@@ -28,7 +30,6 @@ from app.store.classroom import (
 )
 from app.store.history import dataset_loss
 
-Build = Callable[[NetworkCreate], StoredNetwork]
 CSV_COLUMNS = (
     "number",
     "name",
@@ -47,9 +48,17 @@ RETRIES = 5
 
 
 class Classroom:
-    def __init__(self, db: ClassroomDB, build: Build) -> None:
-        self.db, self.build = db, build
+    def __init__(self, db: ClassroomDB) -> None:
+        self.db = db
         self.store = db.store
+
+    @staticmethod
+    def build(body: NetworkCreate) -> StoredNetwork:
+        """edits.build, its refusals naming the activity's fields (`activity.layers`)."""
+        try:
+            return edits.build(body)
+        except NetworkError as error:
+            raise error.under("activity") from error
 
     # -- activities --------------------------------------------------------------------------
     def check_activity(self, activity: Activity) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from app import nn
+from app.networks.errors import Invalid, Mismatch
 from app.nn import Array
 from app.nn.plane import Bounds
 from app.schemas import StepRequest
@@ -25,30 +26,19 @@ GENERATED = 1.2
 """The half side of the plane the dataset generators draw in (static/js/points.js)."""
 
 
-class Refused(Exception):
-    """The frames or grid asked for do not fit: `invalid` when the request contradicts
-    itself (422), else when it does not fit the network (409). Nothing is changed."""
-
-    def __init__(self, field: str, message: str, *, invalid: bool) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field, self.message, self.invalid = field, message, invalid
-
-
 def check(body: StepRequest, layers: list[int]) -> None:
     """Refuse frames that do not split the epochs equally, and a grid of a network whose
     input plane is not 2-dimensional."""
     if body.frames is not None and body.epochs % body.frames:
-        raise Refused(
+        raise Invalid(
             "frames",
             f"{body.frames} frames cannot split {body.epochs} epochs equally: "
             "epochs must be a multiple of frames",
-            invalid=True,
         )
     if body.grid is not None and layers[0] != 2:
-        raise Refused(
+        raise Mismatch(
             "grid",
             f"needs a network with 2 inputs (the page's plane); layers {layers} have {layers[0]}",
-            invalid=False,
         )
 
 

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.api import validate
 from app.config import LIMITS
+from app.networks import validate
 
 
 def count_validation_errors(client: TestClient) -> list[int]:

@@ -2,8 +2,8 @@
 
 The schema (app/schemas.py) already refused what is wrong on its own (NaN, wrong types,
 out-of-range numbers) with 422. What passes the schema but does not fit the network (its
-layers, its settings, its dataset, the work and answer size its layers allow) is a 409
-naming the field, here: a request the OpenAPI document allows is never a 422.
+layers, its settings, its dataset, the work and answer size its layers allow) is a Mismatch
+naming the field, here (a 409): a request the OpenAPI document allows is never a 422.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Literal
 
 import numpy as np
 
-from app.api.errors import ApiError
 from app.config import LIMITS
+from app.networks.errors import Mismatch
 from app.nn import Array, Params
 from app.schemas import Dataset, NetworkSettings
 
@@ -30,7 +30,7 @@ def matrix(rows: Sequence[Sequence[float]], width: int, field: str, what: str) -
     """Rows of exactly `width` numbers, as a float64 array."""
     for i, row in enumerate(rows):
         if len(row) != width:
-            raise ApiError(409, f"{field}[{i}]", f"has {len(row)} values; {what} has {width} units")
+            raise Mismatch(f"{field}[{i}]", f"has {len(row)} values; {what} has {width} units")
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), width)
 
 
@@ -46,11 +46,11 @@ def batch(
     if y_rows is None:
         return x, None
     if len(y_rows) != len(x_rows):
-        raise ApiError(409, prefix + "y", f"has {len(y_rows)} examples; x has {len(x_rows)}")
+        raise Mismatch(prefix + "y", f"has {len(y_rows)} examples; x has {len(x_rows)}")
     y = matrix(y_rows, layers[-1], prefix + "y", layer_name(depth, depth))
     if settings.loss == "cross_entropy" and (at := outside_0_1(y)) is not None:
-        raise ApiError(
-            409, f"{prefix}y[{at[0]}][{at[1]}]", "cross_entropy targets must lie between 0 and 1"
+        raise Mismatch(
+            f"{prefix}y[{at[0]}][{at[1]}]", "cross_entropy targets must lie between 0 and 1"
         )
     return x, y
 
@@ -85,8 +85,7 @@ def stored_dataset(
     network already holds."""
     x, y = data
     if (x.shape[1], y.shape[1]) != (layers[0], layers[-1]):
-        raise ApiError(
-            409,
+        raise Mismatch(
             "dataset",
             f"the stored dataset has {x.shape[1]} inputs and {y.shape[1]} outputs; "
             f"layers {layers} need {layers[0]} and {layers[-1]}: send a new dataset too",
@@ -95,8 +94,7 @@ def stored_dataset(
         if targets is None or settings.loss != "cross_entropy":
             continue
         if (at := outside_0_1(targets)) is not None:
-            raise ApiError(
-                409,
+            raise Mismatch(
                 "loss",
                 f"cross_entropy needs targets between 0 and 1, and the stored dataset's "
                 f"{part}y[{at[0]}][{at[1]}] is {targets[at]:g}: send a new dataset too",
@@ -108,23 +106,21 @@ def params(
 ) -> Params:
     depth = len(layers) - 1
     if len(weights) != depth:
-        raise ApiError(409, "weights", f"has {len(weights)} matrices; layers {layers} need {depth}")
+        raise Mismatch("weights", f"has {len(weights)} matrices; layers {layers} need {depth}")
     if len(biases) != depth:
-        raise ApiError(409, "biases", f"has {len(biases)} rows; layers {layers} need {depth}")
+        raise Mismatch("biases", f"has {len(biases)} rows; layers {layers} need {depth}")
     ws: list[Array] = []
     bs: list[Array] = []
     for k in range(depth):
         n_in, n_out = layers[k], layers[k + 1]
         if len(weights[k]) != n_out:
-            raise ApiError(
-                409,
+            raise Mismatch(
                 f"weights[{k}]",
                 f"has {len(weights[k])} rows; {layer_name(k + 1, depth)} has {n_out} units",
             )
         ws.append(matrix(weights[k], n_in, f"weights[{k}]", layer_name(k, depth)))
         if len(biases[k]) != n_out:
-            raise ApiError(
-                409,
+            raise Mismatch(
                 f"biases[{k}]",
                 f"has {len(biases[k])} values; {layer_name(k + 1, depth)} has {n_out} units",
             )
@@ -134,8 +130,7 @@ def params(
 
 def settings(s: NetworkSettings) -> None:
     if s.loss == "cross_entropy" and s.output_activation != "sigmoid":
-        raise ApiError(
-            409,
+        raise Mismatch(
             "loss",
             f"cross_entropy needs output_activation 'sigmoid' (outputs in (0, 1)), "
             f"not '{s.output_activation}'",
@@ -163,8 +158,7 @@ def work(
     cost = products + updates * LIMITS.update_cost
     if cost > LIMITS.max_work:
         per_update = f" + {updates:,} updates × {LIMITS.update_cost:,}" if updates else ""
-        raise ApiError(
-            409,
+        raise Mismatch(
             field,
             f"{examples} examples × {epochs} epochs × {weights} weights"
             f"{f' × {passes} passes' if passes > 1 else ''}{per_update} = {cost:,} "
@@ -244,8 +238,7 @@ def response(
     limit = LIMITS.max_response_bytes // BYTES_PER_NUMBER  # in numbers
     if rest <= limit < rest + extra[1]:
         total = rest + extra[1]
-        raise ApiError(
-            409,
+        raise Mismatch(
             extra[0],
             f"adds {extra[1]:,} numbers to the answer: {total:,} numbers, about "
             f"{total * BYTES_PER_NUMBER / 1e6:,.0f} MB, over the limit of "
@@ -258,8 +251,7 @@ def response(
     size = f"about {numbers * BYTES_PER_NUMBER / 1e6:,.0f} MB ({numbers:,} numbers)"
     over = f"over the limit of {LIMITS.max_response_bytes / 1e6:g} MB per response"
     if rest > limit:  # the network's own numbers: no batch is small enough
-        raise ApiError(
-            409,
+        raise Mismatch(
             "layers",
             f"layers {layers} make a {payload} answer of {size} even for one example, {over}; "
             "use fewer or smaller layers" + (" or a smaller dataset" if stored else ""),
@@ -269,4 +261,4 @@ def response(
     ask = f"send at most {fits} examples per request as x"
     if payload == "forward":
         ask += ", or ask /predict for the outputs alone"
-    raise ApiError(409, field, f"{what} would make a {payload} answer of {size}, {over}; {ask}")
+    raise Mismatch(field, f"{what} would make a {payload} answer of {size}, {over}; {ask}")
