@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from app import nn
-from app.networks.errors import Invalid, Mismatch
+from app.networks.errors import Mismatch
 from app.nn import Array
 from app.nn.plane import Bounds
 from app.schemas import StepRequest
@@ -30,7 +30,7 @@ def check(body: StepRequest, layers: list[int]) -> None:
     """Refuse frames that do not split the epochs equally, and a grid of a network whose
     input plane is not 2-dimensional."""
     if body.frames is not None and body.epochs % body.frames:
-        raise Invalid(
+        raise Mismatch(  # the schema cannot say it: a 409, as what does not fit the network
             "frames",
             f"{body.frames} frames cannot split {body.epochs} epochs equally: "
             "epochs must be a multiple of frames",
