@@ -157,7 +157,9 @@ def join_with_code(request: Request, code: CodeText) -> Response:
 
 @router.get("/teach/new", response_class=HTMLResponse)
 def new_class(request: Request) -> Response:
-    return templates.TemplateResponse(request, "teach_new.html", {"locks": LOCKS})
+    needs_password = bool(get_settings().teacher_password)
+    context = {"locks": LOCKS, "needs_password": needs_password}
+    return templates.TemplateResponse(request, "teach_new.html", context)
 
 
 @router.get("/teach/{class_id}", response_class=HTMLResponse)

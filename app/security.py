@@ -19,6 +19,8 @@ Every refusal has the API's error body: {"detail": "<field>: <problem>", "errors
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import math
 import re
 import threading
@@ -130,6 +132,23 @@ HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "pa
 
 
 # -- rate limit ------------------------------------------------------------------------------
+def client_key(scope: Scope) -> str:
+    """The key a client's rate limits count under: its address as uvicorn reports it (the
+    proxy's X-Forwarded-For only when the proxy is in BACKPROP_FORWARDED_ALLOW_IPS), and for
+    IPv6 its /64, since one subscriber is usually given a whole /64 to pick addresses from."""
+    client = scope.get("client")
+    host = client[0] if client else ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host or "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 @dataclass
 class Bucket:
     tokens: float
@@ -212,8 +231,7 @@ class CreateRateLimit:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and (scope["method"], scope["path"]) in self.creates:
-            client = scope.get("client")
-            wait = self.buckets.take(client[0] if client else "unknown")
+            wait = self.buckets.take(client_key(scope))
             if wait > 0:
                 seconds = math.ceil(wait) if math.isfinite(wait) else 3600
                 await self._refuse(seconds)(scope, receive, send)
@@ -310,8 +328,10 @@ class BodyGuard:
         app: ASGIApp,
         max_bytes: int,
         max_depth: int = MAX_JSON_DEPTH,
+        timeout: float = 30.0,
     ) -> None:
         self.app, self.max_bytes, self.max_depth = app, max_bytes, max_depth
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
@@ -323,9 +343,15 @@ class BodyGuard:
             await self._refuse(scope, receive, send, 413, self._too_large())
             return
         try:
-            body = await read_body(receive, self.max_bytes)
+            # a body sent a byte at a time would hold its connection and its memory forever
+            async with asyncio.timeout(self.timeout):
+                body = await read_body(receive, self.max_bytes)
         except BodyTooLarge:
             await self._refuse(scope, receive, send, 413, self._too_large())
+            return
+        except TimeoutError:
+            text = f"was not sent within {self.timeout:g} s (BACKPROP_BODY_TIMEOUT)"
+            await self._refuse(scope, receive, send, 408, text)
             return
         problem = self._check(scope["path"], headers.get("content-type", ""), body)
         if problem is not None:
@@ -364,7 +390,7 @@ class BodyGuard:
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the middlewares; the last added runs first, so add them innermost first."""
     # JSON only: the page parses CSV itself and sends JSON (one parser, not two)
-    app.add_middleware(BodyGuard, max_bytes=LIMITS.max_body_bytes)
+    app.add_middleware(BodyGuard, max_bytes=LIMITS.max_body_bytes, timeout=settings.body_timeout)
     if settings.create_burst > 0:
         app.add_middleware(
             CreateRateLimit,

@@ -137,7 +137,15 @@ MIGRATIONS: list[Sequence[Statement]] = [
     # outside this sequence when missing (hence IF NOT EXISTS)
     CLASSROOM,
     EVENTS,
-    # 12: how a step entry trained ('batch' or 'online' on the stored dataset; NULL: an edit,
+    # 12: the client addresses (hashed) each class knows: its teacher's and its students'
+    [
+        """CREATE TABLE IF NOT EXISTS class_addresses (
+            class_id TEXT NOT NULL,
+            address  TEXT NOT NULL,
+            PRIMARY KEY (class_id, address)
+        )"""
+    ],
+    # 13: how a step entry trained ('batch' or 'online' on the stored dataset; NULL: an edit,
     # a step on examples sent with it, or an entry of an earlier release), so a state inside
     # the step can be recomputed (app/networks/replay.py)
     ["ALTER TABLE history ADD COLUMN trained TEXT"],
