@@ -254,6 +254,14 @@ class Store(ABC):
             raise NotRecorded(updates)
         return state
 
+    def step_start(self, network_id: str, updates: int) -> tuple[StoredNetwork, str] | None:
+        """The recorded state a step on the stored dataset started from, for the newest such
+        step that passed update `updates` without stopping there, and its mode; None when no
+        kept entry is one (app/store/history.py `step_start`)."""
+        with self.reading() as conn:
+            self._load(conn, network_id)
+            return self._history.step_start(conn, network_id, updates)
+
     def trace(self, network_id: str) -> list[tuple[int, float | None, Params]]:
         """(updates, J, weights) of each entry from the first to the current one that has
         the network's layers, oldest first."""
@@ -316,7 +324,7 @@ class Store(ABC):
         """Run the change and compute everything its write needs; the write, to run in the
         transaction: the version check, the hook's `before`, the row, the history entry,
         the hook's `after`."""
-        network.loss = network.rewound = None
+        network.loss = network.rewound = network.trained = network.resumed = None
         loaded, updates = network.version, network.updates
         seed, layers, settings = network.seed, network.layers, network.settings
         dataset, test = network.dataset, network.test

@@ -80,6 +80,8 @@ def plan(network: StoredNetwork, updates_before: int, created: bool = False) -> 
     kind: Kind = "step" if network.updates > updates_before else "edit"
     if network.rewound is not None:
         result = Plan(network.rewound, "edit", append=False)
+    elif network.resumed is not None:  # a state inside a step: that step again, shorter
+        result = Plan(network.resumed + 1, "step", branch=True)
     elif created or network.updates < updates_before:  # new, or the teacher's reset
         result = Plan(0, "create", restart=True)
     elif network.head is None:  # saved by an earlier release: its history starts here
@@ -128,8 +130,8 @@ UNSHARE = (
 )
 """The configs that read the network's dataset get their own copy: it is being replaced."""
 APPEND = (
-    "INSERT INTO history (network_id, seq, updates, kind, loss, params, config) "
-    "SELECT :network_id, :seq, :updates, :kind, :loss, :params, config FROM history "
+    "INSERT INTO history (network_id, seq, updates, kind, loss, params, config, trained) "
+    "SELECT :network_id, :seq, :updates, :kind, :loss, :params, config, :trained FROM history "
     "WHERE network_id = :network_id AND seq = :seq - 1"
 )
 """An entry with the config of the one before it (a step: one row of weights)."""
@@ -164,7 +166,7 @@ class HistorySQL:
             if deleted or step.restart:
                 conn.run(f"DELETE FROM history_configs WHERE {where}", id=nid, seq=seq)
         entry = dict(network_id=nid, seq=seq, updates=network.updates, kind=step.kind)
-        entry |= dict(loss=network.loss, params=encoded, config=seq)
+        entry |= dict(loss=network.loss, params=encoded, config=seq, trained=network.trained)
         if config is None:  # the head entry's config
             if conn.run(APPEND, **entry).rowcount != 1:
                 raise LookupError(f"history entry {seq - 1} of {nid} is missing")
@@ -262,6 +264,25 @@ class HistorySQL:
             return None
         head, updates, params, *config = row[:6]
         return decode(network_id, config, params, row[6:], updates=int(updates), head=int(head))
+
+    def step_start(
+        self, conn: Conn, network_id: str, updates: int
+    ) -> tuple[StoredNetwork, str] | None:
+        """Entry n − 1's state and entry n's mode, for the newest step entry n on the stored
+        dataset whose start (entry n − 1, kept) is before update `updates` and whose end is
+        after it; None if there is none."""
+        row = conn.one(
+            "SELECT p.seq, p.updates, h.trained FROM history h JOIN history p "
+            "ON p.network_id = h.network_id AND p.seq = h.seq - 1 "
+            "WHERE h.network_id = :id AND h.trained IS NOT NULL "
+            "AND p.updates < :updates AND h.updates > :updates ORDER BY h.seq DESC LIMIT 1",
+            id=network_id,
+            updates=updates,
+        )
+        if row is None:
+            return None
+        start = self.state(conn, network_id, int(row[1]), int(row[0]))
+        return None if start is None else (start, str(row[2]))
 
     def trace(self, conn: Conn, network_id: str) -> list[tuple[int, float | None, Params]]:
         """(updates, J, weights) of the entries from the first to the head that have the
