@@ -495,19 +495,15 @@ class StepRequest(BackwardRequest):
         "'online': one update per example, in the order given.",
     )
     epochs: Int = Field(1, ge=1, le=LIMITS.max_epochs, description="Passes over the batch.")
-    frames: Int | None = Field(
+    frames: Annotated[int, Field(ge=1, le=MAX_FRAMES), BeforeValidator(_integral)] | None = Field(
         None,
-        ge=1,
-        le=MAX_FRAMES,
         description="Split the epochs into this many equal frames (epochs must be a multiple "
         "of it) and answer with the state after each (`frames`): what the page animates "
         "while it asks for the next batch. Absent: no `frames` in the answer.",
         examples=[10],
     )
-    grid: Int | None = Field(
+    grid: Annotated[int, Field(ge=2, le=MAX_GRID), BeforeValidator(_integral)] | None = Field(
         None,
-        ge=2,
-        le=MAX_GRID,
         description="A 2-input network only: answer with `grid`, o of every output unit at "
         "the n × n points of the page's input plane after the step (the page's heatmap, "
         "without a separate /predict).",
