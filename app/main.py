@@ -19,6 +19,7 @@ from app.api import (
     admin,
     classes,
     classroom,
+    code,
     errors,
     health,
     history,
@@ -133,6 +134,7 @@ def create_app() -> FastAPI:
     app.include_router(transfer.router)
     app.include_router(networks.router)
     app.include_router(history.router)
+    app.include_router(code.router)
     app.include_router(classroom.router)
     app.include_router(classes.router)
     app.include_router(presets.router)

@@ -537,6 +537,11 @@ async function init() {
     const [state, list] = await Promise.all([networkHere(), api.presets().catch(() => [])]);
     presets = Array.isArray(list) ? list : list.presets || [];
     store = saved(S.id);
+    for (const [link, suffix] of [
+      ['#download-code', 'py'],
+      ['#download-notebook', 'ipynb'],
+    ])
+      $(link).href = `/api/networks/${encodeURIComponent(S.id)}/code.${suffix}`;
     timeline = makeTimeline();
     if (!store.get('start')) store.put('start', { weights: state.weights, biases: state.biases });
     S.losses = store.get('losses') || [];
