@@ -25,6 +25,7 @@ from app.api import (
     history,
     networks,
     presets,
+    surface,
     transfer,
 )
 from app.classroom.service import Classroom
@@ -135,6 +136,7 @@ def create_app() -> FastAPI:
     app.include_router(networks.router)
     app.include_router(history.router)
     app.include_router(code.router)
+    app.include_router(surface.router)
     app.include_router(classroom.router)
     app.include_router(classes.router)
     app.include_router(presets.router)

@@ -20,6 +20,7 @@ from app.nn.network import (
     penalty,
 )
 from app.nn.plane import Grid, grid, plane
+from app.nn.surface import Where, axis, locate, surface
 from app.nn.train import Frame, Stopped, TrainResult, train
 
 __all__ = [
@@ -35,14 +36,17 @@ __all__ = [
     "Stopped",
     "Trace",
     "TrainResult",
+    "Where",
     "accuracy",
     "apply",
+    "axis",
     "backward",
     "evaluate",
     "forward",
     "grid",
     "init_params",
     "is_classes",
+    "locate",
     "loss",
     "loss_per_example",
     "numerical_gradients",
@@ -50,5 +54,6 @@ __all__ = [
     "output_delta",
     "penalty",
     "plane",
+    "surface",
     "train",
 ]
