@@ -58,6 +58,10 @@ export const api = {
   history: (id) => request('GET', `${net(id)}/history`),
   recorded: (id, update, entry) => request('GET', `${net(id)}/history/${update}?entry=${entry}`),
   rewind: (id, body) => request('POST', `${net(id)}/rewind`, body),
+  /** J over a grid of two parameters' values (the loss surface panel). */
+  surface: (id, body) => request('POST', `${net(id)}/surface`, body),
+  /** Every recorded state's weights as a table: {columns, data}. */
+  trace: (id) => request('GET', `${net(id)}/trace.json`),
   presets: () => request('GET', '/api/presets'),
   /** One preset's full create body, dataset included. */
   preset: (name) => request('GET', `/api/presets/${encodeURIComponent(name)}`),

@@ -21,6 +21,7 @@ import { lossPoints } from './timeline.js';
 import { applyHide, wireShare } from './sharing.js';
 import { followScreen, NumberTables, renderExamples, renderStatus } from './status.js';
 import { Stepper } from './stepper.js';
+import { SurfaceView } from './surface.js';
 import { parseConditions } from './stop.js';
 import { exists, outputRange, unitValues } from './view.js';
 
@@ -77,6 +78,12 @@ const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S, {
 });
 zoomable(svg, graph, { zoomIn: $('#zoom-in'), zoomOut: $('#zoom-out'), fit: $('#zoom-fit') });
 const tables = new NumberTables($('#numbers-box'), $('#numbers-tables'));
+const surface = new SurfaceView(
+  $('#surface-box'),
+  $('#surface'),
+  () => S,
+  (m) => showError(m),
+);
 /**
  * While playing, the history is read again at most this often (ms): reading a long history
  * costs the server more than a Play tick, so reading it after every tick would add a large
@@ -229,6 +236,7 @@ function setNetwork(state, changed = true) {
   if (!exists(S.selected, state.layers)) S.selected = null;
   Object.assign(S, { trace: null, before: null, phase: 'idle', applied: false }); // numbers of old weights
   heatmap.schedule();
+  if (changed) surface.changed();
 }
 
 // -- the phases --------------------------------------------------------------------------
@@ -304,6 +312,7 @@ async function train(epochs, animate, staged = false) {
   render(animate);
   if (animate) graph.animate(old, network);
   heatmap.schedule();
+  surface.changed(player.playing);
   if (!player.playing || timeline.age() > TIMELINE_EVERY) timeline.refresh();
   return {
     loss: losses[losses.length - 1],

@@ -66,7 +66,7 @@ def test_each_point_is_j_with_those_two_set(client, body, paths, n, span):
     assert [len(a) for a in got["axes"]] == [n, n]
     assert len(got["loss"]) == n and all(len(row) == n for row in got["loss"])
     probe = copy.deepcopy(state)
-    for p, axis in zip(paths, got["axes"], strict=True):
+    for axis in got["axes"]:
         assert axis[0] == pytest.approx(axis[n // 2] - span * (1 if n % 2 else 1 + 1 / (n - 1)))
         assert axis[-1] - axis[0] == pytest.approx(2 * span)
     for i, a in enumerate(got["axes"][0]):
