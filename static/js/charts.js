@@ -33,6 +33,34 @@ function prepare(canvas) {
   return { ctx, w, h };
 }
 
+/** A curve through [x, y] points, with a dot on its last point. */
+function strokeCurve(ctx, xy, color, dash) {
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 2;
+  ctx.setLineDash(dash);
+  ctx.beginPath();
+  xy.forEach(([px, py], n) => (n === 0 ? ctx.moveTo(px, py) : ctx.lineTo(px, py)));
+  ctx.stroke();
+  ctx.setLineDash([]);
+  const [lx, ly] = xy[xy.length - 1];
+  ctx.fillStyle = color;
+  ctx.beginPath();
+  ctx.arc(lx, ly, 3, 0, 2 * Math.PI);
+  ctx.fill();
+}
+
+/** A thin dashed vertical line at x from top to bottom. */
+function dashedLine(ctx, x, top, bottom) {
+  ctx.strokeStyle = '#55606b';
+  ctx.lineWidth = 1;
+  ctx.setLineDash([3, 3]);
+  ctx.beginPath();
+  ctx.moveTo(x, top);
+  ctx.lineTo(x, bottom);
+  ctx.stroke();
+  ctx.setLineDash([]);
+}
+
 /**
  * points: [{u: updates so far, J, T?: J on the test examples}]; marked: the update to mark
  * (the timeline shows it).
@@ -69,33 +97,17 @@ export function drawLoss(canvas, points, log = false, marked = undefined) {
   ctx.fillText(String(u0), left, bottom + 16);
   ctx.textAlign = 'right';
   ctx.fillText(`${u1} ${u1 === 1 ? 'update' : 'updates'}`, right, bottom + 16);
-  const curve = (pts, value, color, dash) => {
-    ctx.strokeStyle = color;
-    ctx.lineWidth = 2;
-    ctx.setLineDash(dash);
-    ctx.beginPath();
-    pts.forEach((p, n) =>
-      n === 0 ? ctx.moveTo(x(p.u), y(value(p))) : ctx.lineTo(x(p.u), y(value(p))),
-    );
-    ctx.stroke();
-    ctx.setLineDash([]);
-    const last = pts[pts.length - 1];
-    ctx.fillStyle = color;
-    ctx.beginPath();
-    ctx.arc(x(last.u), y(value(last)), 3, 0, 2 * Math.PI);
-    ctx.fill();
-  };
   if (marked !== undefined && marked >= u0 && marked <= u1) {
     // the update the timeline shows
-    ctx.strokeStyle = '#55606b';
-    ctx.lineWidth = 1;
-    ctx.setLineDash([3, 3]);
-    ctx.beginPath();
-    ctx.moveTo(x(marked), top);
-    ctx.lineTo(x(marked), bottom);
-    ctx.stroke();
-    ctx.setLineDash([]);
+    dashedLine(ctx, x(marked), top, bottom);
   }
+  const curve = (pts, value, color, dash) =>
+    strokeCurve(
+      ctx,
+      pts.map((p) => [x(p.u), y(value(p))]),
+      color,
+      dash,
+    );
   curve(points, (p) => p.J, POSITIVE, []);
   if (tested.length) {
     curve(tested, (p) => p.T, NEGATIVE, [6, 4]);

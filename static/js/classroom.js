@@ -35,7 +35,7 @@ export async function joinClassroom(id, hooks) {
   }
   const isCurrent = info.current_network_id === id;
   let questions = info.questions || [];
-  let live = { paused: info.paused, lock: info.lock || [] };
+  const live = { paused: info.paused, lock: info.lock || [] };
   const masker = new Masker(
     ['#card', '#graph', '#loss-now', '#data', '#step-say', '#numbers-tables'],
     () => {
@@ -79,6 +79,14 @@ export async function joinClassroom(id, hooks) {
   renderQuestions();
   masker.update();
 
+  followClass(id, { info, live, isCurrent, hooks, controls });
+}
+
+/**
+ * The class's live events: the teacher moved the class on (the page follows, or the banner's
+ * link does), paused, locked, or reset this network (the page fetches it again).
+ */
+function followClass(id, c) {
   let first = true; // the stream's first event says what the page already knows
   openStream(`/api/networks/${encodeURIComponent(id)}/classroom/events`, {
     onEvent: (e) => {
@@ -86,28 +94,26 @@ export async function joinClassroom(id, hooks) {
       const data = JSON.parse(e.data);
       const news = !first;
       first = false;
-      if (isCurrent && data.current_network_id && data.current_network_id !== id) {
-        hooks.stop();
-        window.location.assign(`/n/${encodeURIComponent(data.current_network_id)}`);
+      const moved = data.current_network_id;
+      if (c.isCurrent && moved && moved !== id) {
+        c.hooks.stop();
+        window.location.assign(`/n/${encodeURIComponent(moved)}`);
         return;
       }
-      if (
-        !isCurrent &&
-        data.current_network_id &&
-        data.current_network_id !== info.current_network_id
-      ) {
-        info = { ...info, current_network_id: data.current_network_id }; // the banner's link follows
-        renderBanner(id, info);
+      if (!c.isCurrent && moved && moved !== c.info.current_network_id) {
+        c.info = { ...c.info, current_network_id: moved }; // the banner's link follows
+        renderBanner(id, c.info);
       }
       // the locks sent are the current activity's; an earlier network keeps its own
-      const lock = isCurrent ? data.lock || [] : live.lock;
+      const lock = c.isCurrent ? data.lock || [] : c.live.lock;
       const changed =
-        data.paused !== live.paused || JSON.stringify(lock) !== JSON.stringify(live.lock);
-      live = { paused: Boolean(data.paused), lock };
-      controls.apply(live.paused, live.lock);
-      showPaused(live.paused);
-      showLock(live.lock);
-      if (news && !changed) hooks.reload(); // neither pause nor lock: the teacher reset this network
+        data.paused !== c.live.paused || JSON.stringify(lock) !== JSON.stringify(c.live.lock);
+      c.live.paused = Boolean(data.paused);
+      c.live.lock = lock;
+      c.controls.apply(c.live.paused, c.live.lock);
+      showPaused(c.live.paused);
+      showLock(c.live.lock);
+      if (news && !changed) c.hooks.reload(); // neither pause nor lock: the teacher reset this network
     },
   });
 }

@@ -106,22 +106,12 @@ export class Graph {
     if (this.layers && this.layers.join() === layers.join()) return;
     this.layers = layers.slice();
     this.drawn = layers.join(); // as this.layers, but kept when setSize() asks for a new drawing
-    const { w: width, h: height } = this.size;
     const textBelow = layers.every((n) => n <= 4) ? 72 : 30; // up to four lines of numbers
-    // laid out for a box (setSize): the radius and the numbers below the lowest unit fit in it
-    // too (the layout keeps 28 below a unit's centre; a radius is 24 at most)
-    // and never closer than a unit and its numbers need: a box too short for them gets a
-    // taller drawing, shown whole and smaller (the view is widened to the box's shape below)
-    const least = 128 + (Math.max(...layers) - 1) * (textBelow > 30 ? 96 : 24);
-    const g = layoutNetwork(layers, {
-      width,
-      height: this.fitted ? Math.max(least, height - (textBelow - 4)) : height,
-    });
+    const g = this.layout(layers, textBelow);
     this.geo = g;
     this.allLabels = showsAllLabels(layers);
     // labels shown all at once are placed apart; a hover label shows alone
     const spots = this.allLabels ? placeLabels(g) : null;
-    const nEdges = g.edges.length + g.biasEdges.length;
     this.svg.classList.toggle('compact', !this.allLabels);
     this.svg.classList.toggle('crowded', g.spacing < 2 * g.radius + 30);
     this.svg.replaceChildren();
@@ -130,43 +120,10 @@ export class Graph {
     const labelLayer = el('g', { class: 'labels' });
     this.edges = new Map();
     this.biasEdges = new Map();
-    const makeEdge = (e, bias) => {
-      const group = el(
-        'g',
-        { class: bias ? 'edge bias' : 'edge', role: 'button', tabindex: nEdges <= 40 ? '0' : '-1' },
-        edgeLayer,
-      );
-      group.setAttribute(bias ? 'data-bias-id' : 'data-weight-id', e.id);
-      el('polygon', { class: 'hit', points: hitArea(e, 6) }, group);
-      const line = el('line', { class: 'stroke', x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, group);
-      const title = el('title', {}, group);
-      const name = bias ? `bias of ${unitName(layers, e.k, e.r)}` : edgeName(layers, e.k, e.r, e.q);
-      const p =
-        bias || !spots ? pointAlong(e, bias ? 0.5 : 0.25 + 0.2 * (e.q % 2)) : spots.get(e.id);
-      const label = el(
-        'g',
-        {
-          class: bias ? 'wlabel bias-label' : 'wlabel',
-          'data-label-for': e.id,
-          transform: `translate(${p.x.toFixed(1)} ${p.y.toFixed(1)})`,
-        },
-        labelLayer,
-      );
-      const value = text(label, 'wvalue', 0, 4);
-      const extra = text(label, 'wextra', 0, 17);
-      const item = { group, line, title, label, value, extra, e, name };
-      const show = () => {
-        label.classList.add('hover');
-        this.labelEdge(item);
-      };
-      group.addEventListener('mouseenter', show);
-      group.addEventListener('focus', show);
-      group.addEventListener('blur', () => label.classList.remove('hover'));
-      group.addEventListener('mouseleave', () => label.classList.remove('hover'));
-      (bias ? this.biasEdges : this.edges).set(e.id, item);
-    };
-    g.edges.forEach((e) => makeEdge(e, false));
-    g.biasEdges.forEach((e) => makeEdge(e, true));
+    const focusable = g.edges.length + g.biasEdges.length <= 40;
+    const layersOf = { edgeLayer, labelLayer, spots, focusable };
+    g.edges.forEach((e) => this.drawEdge(layers, e, false, layersOf));
+    g.biasEdges.forEach((e) => this.drawEdge(layers, e, true, layersOf));
     const nodeLayer = el('g', { class: 'nodes' }, this.svg);
     for (const b of g.biasNodes) {
       const bg = el('g', { class: 'bias-node' }, nodeLayer);
@@ -176,65 +133,124 @@ export class Graph {
         `The constant input 1 that carries the biases of layer ${b.k}`;
     }
     this.units = new Map();
-    for (const u of g.units) {
-      const name = unitName(layers, u.k, u.r);
-      const group = el(
-        'g',
-        {
-          class: u.k === 0 ? 'unit input' : 'unit',
-          'data-unit': u.id,
-          role: 'button',
-          tabindex: '0',
-        },
-        nodeLayer,
-      );
-      const circle = el('circle', { cx: u.x, cy: u.y, r: g.radius }, group);
-      let picture = null;
-      if (u.k > 0) {
-        // o over the input plane, inside a band of the fill (o for the example shown)
-        const clip = el('clipPath', { id: `${this.prefix}-clip-${u.id}` }, defs);
-        const inner = g.radius * 0.78;
-        el('circle', { cx: u.x, cy: u.y, r: inner }, clip);
-        picture = el(
-          'image',
-          {
-            class: 'unit-heatmap',
-            'data-unit-heatmap': u.id,
-            x: u.x - inner,
-            y: u.y - inner,
-            width: 2 * inner,
-            height: 2 * inner,
-            preserveAspectRatio: 'none',
-            'clip-path': `url(#${this.prefix}-clip-${u.id})`,
-          },
-          group,
-        );
-        picture.setAttribute('hidden', '');
-      }
-      // the <title> is the unit's name for assistive technology (its name and numbers), so
-      // the drawn texts, the same numbers, are hidden from it
-      const title = el('title', {}, group);
-      const inside = text(group, 'uvalue', u.x, u.y + 4);
-      const nameText = text(group, 'uname', u.x, u.y - g.radius - 6);
-      nameText.textContent = name;
-      const below = [0, 1, 2, 3].map((n) =>
-        text(group, 'uextra', u.x, u.y + g.radius + 14 + n * 13),
-      );
-      for (const t of [inside, nameText, ...below]) t.setAttribute('aria-hidden', 'true');
-      this.units.set(u.id, { group, circle, picture, inside, below, title, name, u });
-    }
+    for (const u of g.units) this.drawUnit(layers, u, g.radius, nodeLayer, defs);
     this.svg.appendChild(labelLayer);
-    // crop the view to what is drawn, so small networks do not float in empty space
-    const ys = [...g.units.map((u) => u.y), ...g.biasNodes.map((b) => b.y)];
-    const top = Math.round(Math.max(0, Math.min(...ys) - g.radius - 26));
-    const bottom = Math.round(Math.min(height + 90, Math.max(...ys) + g.radius + textBelow));
-    // a drawing taller than its box is seen whole (Fit) in a view widened to the box's shape
-    const w = this.fitted ? Math.max(width, ((bottom - top) * width) / height) : width;
-    this.base = { x: (width - w) / 2, y: top, w, h: bottom - top };
-    this.svg.setAttribute('viewBox', `${this.base.x} ${top} ${w} ${bottom - top}`);
+    this.crop(g, textBelow);
     // drawn again at a new size, the units keep their pictures until the next ones come
     if (this.shown?.layers === layers.join()) this.pictures(this.shown.grids, this.shown.n);
     if (this.onBuild) this.onBuild(); // zoom (graphzoom.js) starts from the new drawing
+  }
+
+  /**
+   * The geometry for the box (setSize): the radius and the numbers below the lowest unit fit
+   * in it, and units are never closer than a unit and its numbers need: a box too short for
+   * them gets a taller drawing, shown whole and smaller (crop() widens the view to the box).
+   */
+  layout(layers, textBelow) {
+    const { w: width, h: height } = this.size;
+    const least = 128 + (Math.max(...layers) - 1) * (textBelow > 30 ? 96 : 24);
+    return layoutNetwork(layers, {
+      width,
+      height: this.fitted ? Math.max(least, height - (textBelow - 4)) : height,
+    });
+  }
+
+  /** One edge (a weight, or a bias from the +1 node): its line, hit area, title and label. */
+  drawEdge(layers, e, bias, { edgeLayer, labelLayer, spots, focusable }) {
+    const group = el(
+      'g',
+      { class: bias ? 'edge bias' : 'edge', role: 'button', tabindex: focusable ? '0' : '-1' },
+      edgeLayer,
+    );
+    group.setAttribute(bias ? 'data-bias-id' : 'data-weight-id', e.id);
+    el('polygon', { class: 'hit', points: hitArea(e, 6) }, group);
+    const line = el('line', { class: 'stroke', x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 }, group);
+    const title = el('title', {}, group);
+    const name = bias ? `bias of ${unitName(layers, e.k, e.r)}` : edgeName(layers, e.k, e.r, e.q);
+    const p = bias || !spots ? pointAlong(e, bias ? 0.5 : 0.25 + 0.2 * (e.q % 2)) : spots.get(e.id);
+    const label = el(
+      'g',
+      {
+        class: bias ? 'wlabel bias-label' : 'wlabel',
+        'data-label-for': e.id,
+        transform: `translate(${p.x.toFixed(1)} ${p.y.toFixed(1)})`,
+      },
+      labelLayer,
+    );
+    const value = text(label, 'wvalue', 0, 4);
+    const extra = text(label, 'wextra', 0, 17);
+    const item = { group, line, title, label, value, extra, e, name };
+    const show = () => {
+      label.classList.add('hover');
+      this.labelEdge(item);
+    };
+    const hide = () => label.classList.remove('hover');
+    group.addEventListener('mouseenter', show);
+    group.addEventListener('focus', show);
+    group.addEventListener('blur', hide);
+    group.addEventListener('mouseleave', hide);
+    (bias ? this.biasEdges : this.edges).set(e.id, item);
+  }
+
+  /** One unit: its circle, its picture over the input plane (hidden until it has one), texts. */
+  drawUnit(layers, u, radius, nodeLayer, defs) {
+    const name = unitName(layers, u.k, u.r);
+    const group = el(
+      'g',
+      {
+        class: u.k === 0 ? 'unit input' : 'unit',
+        'data-unit': u.id,
+        role: 'button',
+        tabindex: '0',
+      },
+      nodeLayer,
+    );
+    const circle = el('circle', { cx: u.x, cy: u.y, r: radius }, group);
+    let picture = null;
+    if (u.k > 0) {
+      // o over the input plane, inside a band of the fill (o for the example shown)
+      const clip = el('clipPath', { id: `${this.prefix}-clip-${u.id}` }, defs);
+      const inner = radius * 0.78;
+      el('circle', { cx: u.x, cy: u.y, r: inner }, clip);
+      picture = el(
+        'image',
+        {
+          class: 'unit-heatmap',
+          'data-unit-heatmap': u.id,
+          x: u.x - inner,
+          y: u.y - inner,
+          width: 2 * inner,
+          height: 2 * inner,
+          preserveAspectRatio: 'none',
+          'clip-path': `url(#${this.prefix}-clip-${u.id})`,
+        },
+        group,
+      );
+      picture.setAttribute('hidden', '');
+    }
+    // the <title> is the unit's name for assistive technology (its name and numbers), so
+    // the drawn texts, the same numbers, are hidden from it
+    const title = el('title', {}, group);
+    const inside = text(group, 'uvalue', u.x, u.y + 4);
+    const nameText = text(group, 'uname', u.x, u.y - radius - 6);
+    nameText.textContent = name;
+    const below = [0, 1, 2, 3].map((n) => text(group, 'uextra', u.x, u.y + radius + 14 + n * 13));
+    for (const t of [inside, nameText, ...below]) t.setAttribute('aria-hidden', 'true');
+    this.units.set(u.id, { group, circle, picture, inside, below, title, name, u });
+  }
+
+  /**
+   * Crops the view to what is drawn, so small networks do not float in empty space; a drawing
+   * taller than its box is seen whole (Fit) in a view widened to the box's shape.
+   */
+  crop(g, textBelow) {
+    const { w: width, h: height } = this.size;
+    const ys = [...g.units.map((u) => u.y), ...g.biasNodes.map((b) => b.y)];
+    const top = Math.round(Math.max(0, Math.min(...ys) - g.radius - 26));
+    const bottom = Math.round(Math.min(height + 90, Math.max(...ys) + g.radius + textBelow));
+    const w = this.fitted ? Math.max(width, ((bottom - top) * width) / height) : width;
+    this.base = { x: (width - w) / 2, y: top, w, h: bottom - top };
+    this.svg.setAttribute('viewBox', `${this.base.x} ${top} ${w} ${bottom - top}`);
   }
 
   /**

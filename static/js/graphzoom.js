@@ -32,8 +32,14 @@ export function zoomable(svg, graph, { zoomIn, zoomOut, fit }) {
   );
   fit.addEventListener('click', () => show(fitView(base(), aspect())));
 
+  gestures(svg, () => view, show, base, aspect);
+}
+
+/** Pinch with two fingers, drag with one once zoomed in; a drag is not a click. */
+function gestures(svg, current, show, base, aspect) {
   // the drawing's point under a screen point
   const toDrawing = (cx, cy) => {
+    const view = current();
     const r = svg.getBoundingClientRect();
     return [
       view.x + ((cx - r.left) / r.width) * view.w,
@@ -48,6 +54,7 @@ export function zoomable(svg, graph, { zoomIn, zoomOut, fit }) {
   });
   svg.addEventListener('pointermove', (e) => {
     const before = pointers.get(e.pointerId);
+    const view = current();
     if (!before || !view) return;
     const now = [e.clientX, e.clientY];
     if (pointers.size === 2) {
