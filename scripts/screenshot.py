@@ -2,7 +2,8 @@
 network at 1280 × 800 after Forward and Backward with the formula card of output unit 1 open;
 docs/page-trained.png, a circle data set generated and trained at 1280 × 800, a hidden unit's
 card with its own picture; docs/page-phone.png, XOR after Forward on a 375 × 667 phone;
-docs/page-surface.png, the loss surface panel (`--views`: only the panels' pictures).
+docs/page-surface.png, the loss surface panel; docs/page-chain.png, a unit's chain rule
+(`--views`: only these last two).
 
     .venv/bin/python scripts/screenshot.py            # starts its own server on a temp database
     .venv/bin/python scripts/screenshot.py --url http://127.0.0.1:8000
@@ -155,6 +156,27 @@ def shoot_surface(url: str, out: Path) -> None:
         browser.close()
 
 
+def shoot_chain(url: str, out: Path) -> None:
+    """Mazur's output unit 1 opened into its scalar graph after Backward, walked to net."""
+    network = httpx.post(url + "/api/networks", json={"preset": "mazur"}, timeout=10)
+    network.raise_for_status()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
+        page.goto(f"{url}/n/{network.json()['id']}")
+        page.wait_for_selector("[data-unit='0-0']")
+        page.get_by_role("button", name="Backward", exact=True).click()
+        page.wait_for_selector("[data-unit='2-0'][data-delta]")
+        page.click("[data-unit='2-0']")
+        page.locator(".chain summary").click()
+        page.get_by_role("button", name="Walk Backward").click()
+        for _ in range(2):
+            page.get_by_role("button", name="Next node").click()
+        page.wait_for_function(IDLE)
+        page.locator(".chain").screenshot(path=str(out))
+        browser.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running server; default: start one")
@@ -168,6 +190,7 @@ def main() -> None:
 
     def all_three(url: str) -> None:
         shoot_surface(url, docs / "page-surface.png")
+        shoot_chain(url, docs / "page-chain.png")
         if args.views:
             return
         shoot(url, docs / "screenshot.png")
