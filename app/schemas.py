@@ -42,6 +42,8 @@ Activation = Literal["sigmoid", "tanh", "relu", "linear"]
 Loss = Literal["squared_error", "cross_entropy"]
 Reduction = Literal["sum", "mean"]
 Mode = Literal["batch", "online"]
+Init = Literal["glorot_uniform", "glorot_normal", "he_normal", "uniform", "normal"]
+MAX_INIT_SCALE = 100.0
 
 
 def _integral(value: Any) -> Any:
@@ -288,6 +290,20 @@ class NetworkSettings(Strict):
         description="λ of the L2 term: J = Σ_i J_i + (λ/2) Σ w² over the weights (not the "
         "biases), so ∂J/∂w gains λ w; δ is unchanged. 0 (the lecture notes') leaves it out.",
     )
+    init: Init = Field(
+        "glorot_uniform",
+        description="How the weights are drawn from the seed (biases start at 0): "
+        "glorot_uniform U(−a, a) with a = √(6 / (n_in + n_out)); glorot_normal "
+        "N(0, 2 / (n_in + n_out)); he_normal N(0, 2 / n_in); uniform U(−s, s); normal "
+        "N(0, s²), s being init_scale. Changing it draws the weights again.",
+    )
+    init_scale: float = Field(
+        1.0,
+        gt=0,
+        le=MAX_INIT_SCALE,
+        allow_inf_nan=False,
+        description="s of the uniform and normal schemes (the others ignore it).",
+    )
 
 
 def engine_config(settings: NetworkSettings) -> nn.Config:
@@ -367,6 +383,16 @@ class NetworkPatch(Strict):
         le=LIMITS.max_l2,
         allow_inf_nan=False,
         description="λ of the L2 term (λ/2) Σ w²; 0 leaves it out.",
+    )
+    init: Init | None = Field(
+        None, description="How weights are drawn; a change draws them again from the seed."
+    )
+    init_scale: float | None = Field(
+        None,
+        gt=0,
+        le=MAX_INIT_SCALE,
+        allow_inf_nan=False,
+        description="s of the uniform and normal schemes; a change draws the weights again.",
     )
     seed: Seed | None = Field(
         None,

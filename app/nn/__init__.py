@@ -4,6 +4,7 @@ from app.nn.activations import ACTIVATIONS, Array
 from app.nn.losses import loss_per_example, output_delta
 from app.nn.metrics import accuracy, evaluate, is_classes
 from app.nn.network import (
+    INITS,
     Backward,
     Config,
     NonFinite,
@@ -14,6 +15,7 @@ from app.nn.network import (
     backward,
     forward,
     init_params,
+    init_variance,
     loss,
     numerical_gradients,
     objective,
@@ -25,6 +27,7 @@ from app.nn.train import Frame, Stopped, TrainResult, train
 
 __all__ = [
     "ACTIVATIONS",
+    "INITS",
     "Array",
     "Backward",
     "Config",
@@ -45,6 +48,7 @@ __all__ = [
     "forward",
     "grid",
     "init_params",
+    "init_variance",
     "is_classes",
     "locate",
     "loss",

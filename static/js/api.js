@@ -125,6 +125,8 @@ export const CREATE_FIELDS = [
   'reduction',
   'train_biases',
   'l2',
+  'init',
+  'init_scale',
   'weights',
   'biases',
   'seed',
@@ -157,6 +159,8 @@ export const CREATE_DEFAULTS = {
   reduction: 'sum',
   train_biases: true,
   l2: 0,
+  init: 'glorot_uniform',
+  init_scale: 1,
   seed: 0,
 };
 

@@ -22,6 +22,7 @@ import { applyHide, wireShare } from './sharing.js';
 import { followScreen, NumberTables, renderExamples, renderStatus } from './status.js';
 import { Stepper } from './stepper.js';
 import { SurfaceView } from './surface.js';
+import { LayerChart } from './layerchart.js';
 import { parseConditions } from './stop.js';
 import { exists, outputRange, unitValues } from './view.js';
 
@@ -78,6 +79,7 @@ const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S, {
 });
 zoomable(svg, graph, { zoomIn: $('#zoom-in'), zoomOut: $('#zoom-out'), fit: $('#zoom-fit') });
 const tables = new NumberTables($('#numbers-box'), $('#numbers-tables'));
+const layerChart = new LayerChart($('#layers-box'), $('#layer-chart'), $('#layer-note'));
 const surface = new SurfaceView(
   $('#surface-box'),
   $('#surface'),
@@ -192,6 +194,7 @@ let cardTimer = 0;
 /** Everything from S; `full` false (a frame of an animation or of Play): the panels that change. */
 function render(full = true) {
   const shown = renderGraph();
+  layerChart.draw(stepper.trace(S));
   renderStatus(S, stepper.trace(S));
   const now = performance.now();
   if (full || now - cardTimer > 300) {
