@@ -18,8 +18,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from app.config import LIMITS
+from app.networks import recipe
+from app.networks.errors import Mismatch
 from app.networks.recipe import Recipe
+from app.networks.validate import BYTES_PER_NUMBER, parameter_count
 from app.nn import Array
+from app.store import StoredNetwork
 
 CellKind = Literal["markdown", "code"]
 
@@ -212,6 +217,21 @@ def cells(recipe: Recipe) -> list[Cell]:
         Cell("code", FUNCTIONS.rstrip("\n")),
         Cell("code", TRAIN.rstrip("\n")),
     ]
+
+
+def program(store: recipe.History, network: StoredNetwork) -> list[Cell]:
+    """The program's parts for `network` as loaded now, within the response bound (the
+    numbers it holds: Mismatch naming `dataset`) and the work bound (the training it replays
+    to find its runs)."""
+    numbers = parameter_count(network.layers) + sum(a.size for a in network.dataset or ())
+    if numbers * BYTES_PER_NUMBER > LIMITS.max_response_bytes:
+        raise Mismatch(
+            "dataset",
+            f"the program would hold {numbers:,} numbers, about "
+            f"{numbers * BYTES_PER_NUMBER / 1e6:,.0f} MB, over the limit of "
+            f"{LIMITS.max_response_bytes / 1e6:g} MB per response; use a smaller dataset",
+        )
+    return cells(recipe.find(store, network, LIMITS.max_work, LIMITS.update_cost))
 
 
 def script(parts: list[Cell]) -> str:

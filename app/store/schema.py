@@ -137,6 +137,14 @@ MIGRATIONS: list[Sequence[Statement]] = [
     # outside this sequence when missing (hence IF NOT EXISTS)
     CLASSROOM,
     EVENTS,
+    # 12: the client addresses (hashed) each class knows: its teacher's and its students'
+    [
+        """CREATE TABLE IF NOT EXISTS class_addresses (
+            class_id TEXT NOT NULL,
+            address  TEXT NOT NULL,
+            PRIMARY KEY (class_id, address)
+        )"""
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

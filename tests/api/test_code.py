@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-import app.api.code as code_api
+import app.networks.code as code_api
 from app.config import LIMITS
 from app.schemas import MAZUR_EXAMPLE
 
