@@ -2,8 +2,8 @@
 network at 1280 × 800 after Forward and Backward with the formula card of output unit 1 open;
 docs/page-trained.png, a circle data set generated and trained at 1280 × 800, a hidden unit's
 card with its own picture; docs/page-phone.png, XOR after Forward on a 375 × 667 phone;
-docs/page-surface.png, the loss surface panel; docs/page-chain.png, a unit's chain rule
-(`--views`: only these last two).
+docs/page-surface.png, the loss surface panel; docs/page-chain.png, a unit's chain rule;
+docs/page-layers.png, the per-layer chart (`--views`: only these last three).
 
     .venv/bin/python scripts/screenshot.py            # starts its own server on a temp database
     .venv/bin/python scripts/screenshot.py --url http://127.0.0.1:8000
@@ -177,6 +177,23 @@ def shoot_chain(url: str, out: Path) -> None:
         browser.close()
 
 
+def shoot_layers(url: str, out: Path) -> None:
+    """The deep sigmoid preset after Backward: |δ| and |∂J/∂w| of each layer, log scale."""
+    network = httpx.post(url + "/api/networks", json={"preset": "deep-sigmoid"}, timeout=10)
+    network.raise_for_status()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
+        page.goto(f"{url}/n/{network.json()['id']}")
+        page.wait_for_selector("[data-unit='0-0']")
+        page.locator("#layers-box summary").click()
+        page.get_by_role("button", name="Backward", exact=True).click()
+        page.wait_for_selector("[data-series='deltaMean']")
+        page.wait_for_function(IDLE)
+        page.locator("#layers-box").screenshot(path=str(out))
+        browser.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running server; default: start one")
@@ -191,6 +208,7 @@ def main() -> None:
     def all_three(url: str) -> None:
         shoot_surface(url, docs / "page-surface.png")
         shoot_chain(url, docs / "page-chain.png")
+        shoot_layers(url, docs / "page-layers.png")
         if args.views:
             return
         shoot(url, docs / "screenshot.png")

@@ -7,7 +7,7 @@ import { layerMagnitudes, logRange } from './magnitudes.js';
 const NS = 'http://www.w3.org/2000/svg';
 const WIDTH = 420;
 const HEIGHT = 220;
-const PAD = { left: 52, right: 12, top: 10, bottom: 30 };
+const PAD = { left: 52, right: 30, top: 10, bottom: 30 };
 const SERIES = [
   ['deltaMean', 'mean |δ|', '#0072B2', ''],
   ['deltaMax', 'largest |δ|', '#0072B2', '4 3'],
