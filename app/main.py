@@ -19,11 +19,13 @@ from app.api import (
     admin,
     classes,
     classroom,
+    code,
     errors,
     health,
     history,
     networks,
     presets,
+    surface,
     transfer,
 )
 from app.classroom.service import Classroom
@@ -133,6 +135,8 @@ def create_app() -> FastAPI:
     app.include_router(transfer.router)
     app.include_router(networks.router)
     app.include_router(history.router)
+    app.include_router(code.router)
+    app.include_router(surface.router)
     app.include_router(classroom.router)
     app.include_router(classes.router)
     app.include_router(presets.router)

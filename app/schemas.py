@@ -30,12 +30,14 @@ from pydantic import (
     Field,
     ModelWrapValidatorHandler,
     PrivateAttr,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from app import nn
 from app.config import LIMITS
+from app.nn.surface import PATH as SURFACE_PATH
 
 Activation = Literal["sigmoid", "tanh", "relu", "linear"]
 Loss = Literal["squared_error", "cross_entropy"]
@@ -45,6 +47,8 @@ MAX_FRAMES = 50
 """The most frames one step answers with (about 5 s of the page's Play at 10 a second)."""
 MAX_GRID = 50
 """The most points a side of a step's grid."""
+Init = Literal["glorot_uniform", "glorot_normal", "he_normal", "uniform", "normal"]
+MAX_INIT_SCALE = 100.0
 
 
 def _integral(value: Any) -> Any:
@@ -291,6 +295,20 @@ class NetworkSettings(Strict):
         description="λ of the L2 term: J = Σ_i J_i + (λ/2) Σ w² over the weights (not the "
         "biases), so ∂J/∂w gains λ w; δ is unchanged. 0 (the lecture notes') leaves it out.",
     )
+    init: Init = Field(
+        "glorot_uniform",
+        description="How the weights are drawn from the seed (biases start at 0): "
+        "glorot_uniform U(−a, a) with a = √(6 / (n_in + n_out)); glorot_normal "
+        "N(0, 2 / (n_in + n_out)); he_normal N(0, 2 / n_in); uniform U(−s, s); normal "
+        "N(0, s²), s being init_scale. Changing it draws the weights again.",
+    )
+    init_scale: float = Field(
+        1.0,
+        gt=0,
+        le=MAX_INIT_SCALE,
+        allow_inf_nan=False,
+        description="s of the uniform and normal schemes (the others ignore it).",
+    )
 
 
 def engine_config(settings: NetworkSettings) -> nn.Config:
@@ -370,6 +388,16 @@ class NetworkPatch(Strict):
         le=LIMITS.max_l2,
         allow_inf_nan=False,
         description="λ of the L2 term (λ/2) Σ w²; 0 leaves it out.",
+    )
+    init: Init | None = Field(
+        None, description="How weights are drawn; a change draws them again from the seed."
+    )
+    init_scale: float | None = Field(
+        None,
+        gt=0,
+        le=MAX_INIT_SCALE,
+        allow_inf_nan=False,
+        description="s of the uniform and normal schemes; a change draws the weights again.",
     )
     seed: Seed | None = Field(
         None,
@@ -774,3 +802,60 @@ class TraceResponse(BaseModel):
             }
         }
     )
+
+
+MAX_SURFACE_N = 61
+MAX_SURFACE_SPAN = 1000.0
+
+
+class SurfaceRequest(Strict):
+    """Body of POST …/surface: J over a grid of two parameters' values."""
+
+    weights: Annotated[
+        list[Annotated[str, Field(pattern=SURFACE_PATH, max_length=40)]],
+        Field(min_length=2, max_length=2, json_schema_extra={"uniqueItems": True}),
+    ] = Field(
+        description="The two parameters, by their JSON paths: 'weights[k][r][q]' is w_rq "
+        "of layer k + 1, 'biases[k][r]' its b_r. Two different ones of this network."
+    )
+    n: Int = Field(
+        41,
+        ge=3,
+        le=MAX_SURFACE_N,
+        description="Points on each axis; odd n puts the current values at the centre.",
+    )
+    span: float = Field(
+        2.0,
+        gt=0,
+        le=MAX_SURFACE_SPAN,
+        allow_inf_nan=False,
+        description="Each axis runs from the parameter's current value − span to + span.",
+    )
+
+    @field_validator("weights")
+    @classmethod
+    def _different(cls, paths: list[str]) -> list[str]:
+        if paths[0] == paths[1]:
+            raise ValueError("the two parameters must differ")
+        return paths
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {"weights": ["weights[1][0][0]", "weights[1][0][1]"], "n": 41, "span": 2.0}
+        },
+    )
+
+
+class SurfaceResponse(BaseModel):
+    """J over the grid, every other weight and bias held at its current value."""
+
+    weights: list[str] = Field(description="The two parameters, as asked.")
+    axes: list[list[float]] = Field(
+        description="axes[0]: the n values of the first parameter, axes[1] of the second."
+    )
+    loss: list[list[float | None]] = Field(
+        description="loss[i][j]: J over the stored training examples (with its L2 term) "
+        "at (axes[0][i], axes[1][j]); null where it overflows float64."
+    )
+    at: list[float] = Field(description="The two parameters' current values (the centre).")

@@ -1,7 +1,9 @@
 """Make the page's pictures for the README and docs/page.md: docs/screenshot.png, Mazur's 2-2-2
 network at 1280 × 800 after Forward and Backward with the formula card of output unit 1 open;
 docs/page-trained.png, a circle data set generated and trained at 1280 × 800, a hidden unit's
-card with its own picture; docs/page-phone.png, XOR after Forward on a 375 × 667 phone.
+card with its own picture; docs/page-phone.png, XOR after Forward on a 375 × 667 phone;
+docs/page-surface.png, the loss surface panel; docs/page-chain.png, a unit's chain rule;
+docs/page-layers.png, the per-layer chart (`--views`: only these last three).
 
     .venv/bin/python scripts/screenshot.py            # starts its own server on a temp database
     .venv/bin/python scripts/screenshot.py --url http://127.0.0.1:8000
@@ -133,15 +135,82 @@ def shoot_phone(url: str, out: Path) -> None:
         browser.close()
 
 
+def shoot_surface(url: str, out: Path) -> None:
+    """XOR trained for 300 epochs, its loss surface over the output unit's first two weights."""
+    network = httpx.post(url + "/api/networks", json={"preset": "xor"}, timeout=10)
+    network.raise_for_status()
+    network_id = network.json()["id"]
+    for _ in range(30):
+        httpx.post(f"{url}/api/networks/{network_id}/step", json={"epochs": 10}, timeout=10)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
+        page.goto(f"{url}/n/{network_id}")
+        page.wait_for_selector("[data-unit='0-0']")
+        page.locator("#surface-box summary").click()
+        page.fill("#surface-span", "6")
+        page.get_by_role("button", name="Draw", exact=True).click()
+        page.wait_for_selector(".surface-path[points*=' ']")
+        page.wait_for_function(IDLE)
+        page.locator("#views").screenshot(path=str(out))
+        browser.close()
+
+
+def shoot_chain(url: str, out: Path) -> None:
+    """Mazur's output unit 1 opened into its scalar graph after Backward, walked to net."""
+    network = httpx.post(url + "/api/networks", json={"preset": "mazur"}, timeout=10)
+    network.raise_for_status()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
+        page.goto(f"{url}/n/{network.json()['id']}")
+        page.wait_for_selector("[data-unit='0-0']")
+        page.get_by_role("button", name="Backward", exact=True).click()
+        page.wait_for_selector("[data-unit='2-0'][data-delta]")
+        page.click("[data-unit='2-0']")
+        page.locator(".chain summary").click()
+        page.get_by_role("button", name="Walk Backward").click()
+        for _ in range(2):
+            page.get_by_role("button", name="Next node").click()
+        page.wait_for_function(IDLE)
+        page.locator(".chain").screenshot(path=str(out))
+        browser.close()
+
+
+def shoot_layers(url: str, out: Path) -> None:
+    """The deep sigmoid preset after Backward: |δ| and |∂J/∂w| of each layer, log scale."""
+    network = httpx.post(url + "/api/networks", json={"preset": "deep-sigmoid"}, timeout=10)
+    network.raise_for_status()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
+        page.goto(f"{url}/n/{network.json()['id']}")
+        page.wait_for_selector("[data-unit='0-0']")
+        page.locator("#layers-box summary").click()
+        page.get_by_role("button", name="Backward", exact=True).click()
+        page.wait_for_selector("[data-series='deltaMean']")
+        page.wait_for_function(IDLE)
+        page.locator("#layers-box").screenshot(path=str(out))
+        browser.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running server; default: start one")
     parser.add_argument("--docs", default=str(ROOT / "docs"), help="where the pictures go")
+    parser.add_argument(
+        "--views", action="store_true", help="only the pictures of the panel of more views"
+    )
     args = parser.parse_args()
     docs = Path(args.docs)
     docs.mkdir(parents=True, exist_ok=True)
 
     def all_three(url: str) -> None:
+        shoot_surface(url, docs / "page-surface.png")
+        shoot_chain(url, docs / "page-chain.png")
+        shoot_layers(url, docs / "page-layers.png")
+        if args.views:
+            return
         shoot(url, docs / "screenshot.png")
         shoot_trained(url, docs / "page-trained.png")
         shoot_phone(url, docs / "page-phone.png")
@@ -156,7 +225,7 @@ def main() -> None:
             finally:
                 process.terminate()
                 process.wait(10)
-    print(f"wrote screenshot.png, page-trained.png and page-phone.png in {docs}")
+    print(f"wrote the pictures in {docs}")
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ def build(body: NetworkCreate) -> StoredNetwork:
     )
     validate.settings(settings)
     layers = body.layers
-    params = nn.init_params(layers, body.seed)
+    params = nn.init_params(layers, body.seed, settings.init, settings.init_scale)
     if body.weights is not None or body.biases is not None:
         params = validate.params(
             layers,
@@ -108,8 +108,17 @@ def patch(network: StoredNetwork, body: NetworkPatch) -> None:
     layers = body.layers or network.layers
     seed = body.seed if body.seed is not None else network.seed
     params = network.params
-    if (body.layers is not None and body.layers != network.layers) or body.seed is not None:
-        params = nn.init_params(layers, seed)  # new layers, or a seed given: draw again
+    drawn = (network.settings.init, network.settings.init_scale) != (
+        settings.init,
+        settings.init_scale,
+    )
+    if (
+        (body.layers is not None and body.layers != network.layers)
+        or body.seed is not None
+        or drawn
+    ):
+        # new layers, a seed given, or another way of drawing: draw again
+        params = nn.init_params(layers, seed, settings.init, settings.init_scale)
     if body.weights is not None or body.biases is not None:
         params = validate.params(
             layers,

@@ -4,6 +4,7 @@ from app.nn.activations import ACTIVATIONS, Array
 from app.nn.losses import loss_per_example, output_delta
 from app.nn.metrics import accuracy, evaluate, is_classes
 from app.nn.network import (
+    INITS,
     Backward,
     Config,
     NonFinite,
@@ -14,16 +15,19 @@ from app.nn.network import (
     backward,
     forward,
     init_params,
+    init_variance,
     loss,
     numerical_gradients,
     objective,
     penalty,
 )
 from app.nn.plane import Grid, grid, plane
+from app.nn.surface import Where, axis, locate, surface
 from app.nn.train import Frame, Stopped, TrainResult, train
 
 __all__ = [
     "ACTIVATIONS",
+    "INITS",
     "Array",
     "Backward",
     "Config",
@@ -35,14 +39,18 @@ __all__ = [
     "Stopped",
     "Trace",
     "TrainResult",
+    "Where",
     "accuracy",
     "apply",
+    "axis",
     "backward",
     "evaluate",
     "forward",
     "grid",
     "init_params",
+    "init_variance",
     "is_classes",
+    "locate",
     "loss",
     "loss_per_example",
     "numerical_gradients",
@@ -50,5 +58,6 @@ __all__ = [
     "output_delta",
     "penalty",
     "plane",
+    "surface",
     "train",
 ]

@@ -127,13 +127,43 @@ class Backward:
     """(λ/2) Σ w² over the weights."""
 
 
-def init_params(layers: list[int], seed: int) -> Params:
-    """Glorot-uniform weights from a seeded generator, zero biases: same seed, same network."""
+INITS: dict[str, str] = {
+    "glorot_uniform": "w ~ U(−a, a), a = √(6 / (n_in + n_out)): Var w = 2 / (n_in + n_out)",
+    "glorot_normal": "w ~ N(0, 2 / (n_in + n_out))",
+    "he_normal": "w ~ N(0, 2 / n_in)",
+    "uniform": "w ~ U(−s, s): Var w = s² / 3",
+    "normal": "w ~ N(0, s²)",
+}
+"""How the weights are drawn (s: the scale); every bias starts at 0."""
+
+
+def init_variance(scheme: str, n_in: int, n_out: int, scale: float = 1.0) -> float:
+    """Var w of a weight from unit q of a layer of n_in units to one of n_out (INITS)."""
+    return {
+        "glorot_uniform": 2.0 / (n_in + n_out),
+        "glorot_normal": 2.0 / (n_in + n_out),
+        "he_normal": 2.0 / n_in,
+        "uniform": scale * scale / 3.0,
+        "normal": scale * scale,
+    }[scheme]
+
+
+def init_params(
+    layers: list[int], seed: int, scheme: str = "glorot_uniform", scale: float = 1.0
+) -> Params:
+    """Weights drawn by `scheme` (INITS) from a seeded generator, zero biases: same seed,
+    same scheme, same network. glorot_uniform is what every network had before schemes."""
     rng = np.random.default_rng(seed)
     weights, biases = [], []
     for n_in, n_out in itertools.pairwise(layers):
-        limit = np.sqrt(6.0 / (n_in + n_out))
-        weights.append(rng.uniform(-limit, limit, size=(n_out, n_in)))
+        size = (n_out, n_in)
+        if scheme in ("glorot_uniform", "uniform"):
+            limit = np.sqrt(6.0 / (n_in + n_out)) if scheme == "glorot_uniform" else scale
+            weights.append(rng.uniform(-limit, limit, size=size))
+        else:
+            weights.append(
+                rng.normal(0.0, np.sqrt(init_variance(scheme, n_in, n_out, scale)), size)
+            )
         biases.append(np.zeros(n_out))
     return Params(weights, biases)
 

@@ -45,7 +45,7 @@ log = logging.getLogger("backprop.presets")
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 DEFAULT = "xor"
-ORDER = ("xor", "and", "or", "mazur", "circle", "gaussians", "spiral")
+ORDER = ("xor", "and", "or", "mazur", "circle", "gaussians", "spiral", "deep-sigmoid")
 """The built-ins in the order the preset list shows them; a teacher's files follow, by title."""
 NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 MAX_FILE_BYTES = 5_000_000

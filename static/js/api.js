@@ -58,6 +58,10 @@ export const api = {
   history: (id) => request('GET', `${net(id)}/history`),
   recorded: (id, update, entry) => request('GET', `${net(id)}/history/${update}?entry=${entry}`),
   rewind: (id, body) => request('POST', `${net(id)}/rewind`, body),
+  /** J over a grid of two parameters' values (the loss surface panel). */
+  surface: (id, body) => request('POST', `${net(id)}/surface`, body),
+  /** Every recorded state's weights as a table: {columns, data}. */
+  trace: (id) => request('GET', `${net(id)}/trace.json`),
   presets: () => request('GET', '/api/presets'),
   /** One preset's full create body, dataset included. */
   preset: (name) => request('GET', `/api/presets/${encodeURIComponent(name)}`),
@@ -121,6 +125,8 @@ export const CREATE_FIELDS = [
   'reduction',
   'train_biases',
   'l2',
+  'init',
+  'init_scale',
   'weights',
   'biases',
   'seed',
@@ -153,6 +159,8 @@ export const CREATE_DEFAULTS = {
   reduction: 'sum',
   train_biases: true,
   l2: 0,
+  init: 'glorot_uniform',
+  init_scale: 1,
   seed: 0,
 };
 

@@ -12,6 +12,13 @@ const REDUCTIONS = [
   ['sum', 'sum Σ_i J_i'],
   ['mean', 'mean (1/N) Σ_i J_i'],
 ];
+const INITS = [
+  ['glorot_uniform', 'Glorot uniform (a = √(6 / (n_in + n_out)))'],
+  ['glorot_normal', 'Glorot normal (σ² = 2 / (n_in + n_out))'],
+  ['he_normal', 'He normal (σ² = 2 / n_in)'],
+  ['uniform', 'Uniform U(−s, s)'],
+  ['normal', 'Normal N(0, s²)'],
+];
 const MODES = [
   ['batch', 'batch: one update per pass'],
   ['online', 'online: one per example'],
@@ -40,6 +47,8 @@ export function renderBuild(root, s, act) {
     'learning-rate': String(net.learning_rate),
     l2: String(net.l2 ?? 0),
     seed: String(net.seed),
+    init: net.init ?? 'glorot_uniform',
+    'init-scale': String(net.init_scale ?? 1),
   };
   // the stored values win (a refused one included), except in a field being typed into:
   // `dirty` is set by typing and cleared when the change is sent
@@ -63,6 +72,7 @@ function build(root, s, act) {
     h('h2', { text: 'Network' }),
     ...layersSection(s.network.layers, act),
     settingsSection(s, act),
+    initSection(s.network, act),
     seedSection(s.network, act),
   );
   listen(root);
@@ -174,6 +184,20 @@ function settingsSection(s, act) {
         onchange: (e) => act.patch({ train_biases: e.target.checked }),
       }),
       h('label', { for: 'train-biases', text: 'Train biases' }),
+    ),
+  );
+}
+
+/** How the weights are drawn (a change draws them again) and the scale s of two schemes. */
+function initSection(net, act) {
+  return h(
+    'div',
+    { class: 'settings init' },
+    select('init', 'Initial weights', INITS, net.init ?? 'glorot_uniform', (v) =>
+      act.patch({ init: v }),
+    ),
+    numberField('init-scale', 'Scale s', String(net.init_scale ?? 1), (v) =>
+      act.patch({ init_scale: v }),
     ),
   );
 }

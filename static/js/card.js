@@ -1,6 +1,7 @@
 // The formula card: the lecture notes' equations for the selected unit or edge with the live numbers,
 // the batch view (each example's ∂J_i/∂w next to Σ_i), the gradient check and exact weights.
 
+import { chainSection } from './chainview.js';
 import { edgeCard, unitCard, WORDS } from './formulas.js';
 import { fmt, full } from './format.js';
 import { perExample } from './grads.js';
@@ -146,7 +147,7 @@ function cardFor(s) {
   };
   const parts = sel.id.split('-').map(Number);
   const [k, r] = parts;
-  if (sel.type === 'unit') return { card: unitCard(ctx, k, r), edge: null, trace };
+  if (sel.type === 'unit') return { card: unitCard(ctx, k, r), edge: null, trace, ctx };
   const q = sel.type === 'bias' ? null : parts[2];
   const wBefore = q === null ? before.biases[k - 1][r] : before.weights[k - 1][r][q];
   const wNow = q === null ? net.biases[k - 1][r] : net.weights[k - 1][r][q];
@@ -305,14 +306,17 @@ export function renderCard(root, s, actions) {
     root.replaceChildren(...emptyCard());
     return;
   }
-  const { card, edge, trace } = cardFor(s);
+  const { card, edge, trace, ctx } = cardFor(s);
   const body = h('div', { class: 'card-body' });
   root.replaceChildren(h('h2', { text: card.title, tabindex: '-1' }), body);
   const picture = sel.type === 'unit' && unitPicture(s.network.layers, sel.id, actions.paint);
   if (picture) body.append(picture);
   body.append(...equations(card, trace, s.hint), explainer(root));
   if (!edge) {
-    if (sel.type === 'unit') body.append(incoming(s.network.layers, sel.id, actions.select));
+    if (sel.type !== 'unit') return;
+    const chain = trace && chainSection({ ...ctx, y: ctx.y ?? null }, sel.id);
+    if (chain) body.append(chain);
+    body.append(incoming(s.network.layers, sel.id, actions.select));
     return;
   }
   if (trace?.deltas) body.append(...batchParts(s, trace, edge));

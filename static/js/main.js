@@ -22,6 +22,8 @@ import { lossPoints } from './timeline.js';
 import { applyHide, wireShare } from './sharing.js';
 import { followScreen, NumberTables, renderExamples, renderStatus } from './status.js';
 import { Stepper } from './stepper.js';
+import { SurfaceView } from './surface.js';
+import { LayerChart } from './layerchart.js';
 import { parseConditions } from './stop.js';
 import { exists, outputRange, unitValues } from './view.js';
 
@@ -78,6 +80,13 @@ const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S, {
 });
 zoomable(svg, graph, { zoomIn: $('#zoom-in'), zoomOut: $('#zoom-out'), fit: $('#zoom-fit') });
 const tables = new NumberTables($('#numbers-box'), $('#numbers-tables'));
+const layerChart = new LayerChart($('#layers-box'), $('#layer-chart'), $('#layer-note'));
+const surface = new SurfaceView(
+  $('#surface-box'),
+  $('#surface'),
+  () => S,
+  (m) => showError(m),
+);
 /**
  * While playing, the history is read again at most this often (ms): reading a long history
  * costs the server more than a Play tick, so reading it after every tick would add a large
@@ -186,6 +195,7 @@ let cardTimer = 0;
 /** Everything from S; `full` false (a frame of an animation or of Play): the panels that change. */
 function render(full = true) {
   const shown = renderGraph();
+  layerChart.draw(stepper.trace(S));
   renderStatus(S, stepper.trace(S));
   const now = performance.now();
   if (full || now - cardTimer > 300) {
@@ -230,6 +240,7 @@ function setNetwork(state, changed = true) {
   if (!exists(S.selected, state.layers)) S.selected = null;
   Object.assign(S, { trace: null, before: null, phase: 'idle', applied: false }); // numbers of old weights
   heatmap.schedule();
+  if (changed) surface.changed();
 }
 
 // -- the phases --------------------------------------------------------------------------
@@ -310,6 +321,7 @@ async function train(epochs, animate, staged = false) {
   render(animate);
   if (animate) graph.animate(old, network);
   heatmap.schedule();
+  surface.changed(false);
   timeline.refresh();
 }
 
@@ -333,6 +345,7 @@ function showFrame(item) {
   if (last) {
     S.scores = answer.evaluation;
     heatmap.useGrid(answer.grid);
+    surface.changed(true);
     if (timeline.age() > TIMELINE_EVERY) timeline.refresh();
   }
   render(false);
@@ -349,6 +362,7 @@ function settle(answer) {
   Object.assign(S, { trace: null, before: null, phase: 'idle', applied: false });
   heatmap.useGrid(answer.grid);
   render();
+  surface.changed(false);
   timeline.refresh();
 }
 
@@ -577,6 +591,11 @@ async function init() {
     const [state, list] = await Promise.all([networkHere(), api.presets().catch(() => [])]);
     presets = Array.isArray(list) ? list : list.presets || [];
     store = saved(S.id);
+    for (const [link, suffix] of [
+      ['#download-code', 'py'],
+      ['#download-notebook', 'ipynb'],
+    ])
+      $(link).href = `/api/networks/${encodeURIComponent(S.id)}/code.${suffix}`;
     timeline = makeTimeline();
     if (!store.get('start')) store.put('start', { weights: state.weights, biases: state.biases });
     S.losses = store.get('losses') || [];

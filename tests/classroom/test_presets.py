@@ -1,4 +1,4 @@
-"""Presets: the seven built-ins, files from BACKPROP_PRESETS_DIR, and bad files skipped."""
+"""Presets: the eight built-ins, files from BACKPROP_PRESETS_DIR, and bad files skipped."""
 
 from __future__ import annotations
 
@@ -14,17 +14,18 @@ from app.presets.datasets import generate
 from app.schemas import MAZUR_EXAMPLE, Generate, engine_config
 from tests.classroom.conftest import MakeClient
 
-BUILTINS = ["xor", "and", "or", "mazur", "circle", "gaussians", "spiral"]
+BUILTINS = ["xor", "and", "or", "mazur", "circle", "gaussians", "spiral", "deep-sigmoid"]
 
 
-def test_the_list_shows_the_seven_builtins_in_order(make_client: MakeClient) -> None:
+def test_the_list_shows_the_eight_builtins_in_order(make_client: MakeClient) -> None:
     body = make_client().get("/api/presets").json()
     assert [p["name"] for p in body["presets"]] == BUILTINS
     assert body["default"] == "xor"
-    spiral = body["presets"][-1]
+    spiral = body["presets"][BUILTINS.index("spiral")]
     assert spiral["layers"] == [2, 12, 12, 1]
     assert spiral["examples"] == 200
     assert spiral["source"] == "builtin"
+    assert body["presets"][-1]["layers"] == [2, 8, 8, 8, 8, 8, 1]  # deep sigmoid, on the circle
     assert all(p["title"] and p["description"] for p in body["presets"])
 
 
