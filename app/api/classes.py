@@ -200,7 +200,9 @@ def teacher_events(classroom: Classroom, class_id: str, batch: list[Event]) -> b
     if any(e.kind == "activity" for e in batch):  # every card changed
         cards = classroom.cards(found)
         frames = [sse.frame("class", classroom.class_state(found), last)]
-        return b"".join([*frames, *(sse.frame("student", card, last) for card in cards)])
+        frames += [sse.frame("student", card, last) for card in cards]
+        frames.append(sse.frame("diagnoses", classroom.diagnoses(found), last))
+        return b"".join(frames)
     out = []
     class_seq = [e.seq for e in batch if e.kind in CLASS_KINDS]
     if class_seq:
@@ -208,6 +210,9 @@ def teacher_events(classroom: Classroom, class_id: str, batch: list[Event]) -> b
     seqs = {e.student_id: e.seq for e in batch if e.student_id and e.kind not in CLASS_KINDS}
     for card in classroom.cards(found, seqs):
         out.append(sse.frame("student", card, seqs[card["student_id"]]))
+    answered = [e.seq for e in batch if e.kind in ("answer", "reset")]
+    if answered:  # the counts of the class's mistakes moved
+        out.append(sse.frame("diagnoses", classroom.diagnoses(found), answered[-1]))
     return b"".join(out)
 
 
@@ -222,8 +227,9 @@ async def class_events(found: TeacherDep, classroom: ClassroomDep, feed: FeedDep
     `event: student` per student (data: the card, as in GET /api/classes/{id}); then each
     change as it happens: a `student` event with the card after every join, step, edit,
     forward or backward, answer and reset, a `class` event after pause, resume, spotlight
-    and activity push (then every card again). `id:` is the feed's sequence number; a
-    comment `: ping` comes every 15 s."""
+    and activity push (then every card again), and an `event: diagnoses` (data: as the
+    snapshot's `diagnoses`) at the start and after answers, resets and pushes. `id:` is
+    the feed's sequence number; a comment `: ping` comes every 15 s."""
 
     async def stream() -> AsyncIterator[bytes]:
         subscription = await feed.subscribe(found.id)
@@ -235,6 +241,7 @@ async def class_events(found: TeacherDep, classroom: ClassroomDep, feed: FeedDep
             yield b"".join(
                 [sse.frame("class", state, since)]
                 + [sse.frame("student", card, since) for card in first["students"]]
+                + [sse.frame("diagnoses", first["diagnoses"], since)]
             )
             async for batch in sse.batches(subscription):
                 if batch is None:

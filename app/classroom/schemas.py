@@ -187,12 +187,47 @@ class Joined(BaseModel):
     network: NetworkState
 
 
+DiagnosisCode = Literal[
+    "sign",
+    "missing_derivative",
+    "derivative_of_wrong_value",
+    "updated_weights",
+    "missing_rate",
+    "one_example",
+    "mean_vs_sum",
+    "wrong_input",
+]
+
+
+class Diagnosis(BaseModel):
+    """The common mistake a wrong value matches (never the expected number)."""
+
+    code: DiagnosisCode
+    message: str = Field(description="The mistake, in the lecture notes' words.")
+
+
+class QuestionDiagnoses(BaseModel):
+    """How many students' latest try at a question matched each mistake."""
+
+    path: str
+    prompt: str | None
+    counts: dict[DiagnosisCode, int] = Field(
+        description="Students (with the question still open) by the mistake their latest "
+        "try matched; a mistake nobody made is left out."
+    )
+
+
 class AnswerProgress(BaseModel):
     total: int = Field(description="Questions in the activity.")
     right: int
     revealed: int
     tried: int = Field(description="Answers sent, right or wrong, to the activity's questions.")
     current: int | None = Field(description="Index of the first open question; null if none.")
+    diagnoses: dict[str, DiagnosisCode] = Field(
+        default_factory=dict,
+        description="Per open question (by path): the mistake the student's latest try "
+        "matched, if it matched one.",
+    )
 
 
 class Student(BaseModel):
@@ -233,6 +268,10 @@ class ClassSnapshot(ClassInfo):
     """GET /api/classes/{id}: the class and every student's card."""
 
     students: list[Student]
+    diagnoses: list[QuestionDiagnoses] = Field(
+        description="Per question of the current activity, the mistakes counted; the stream "
+        "sends it again as an `event: diagnoses` after answers."
+    )
 
 
 class PauseState(BaseModel):
@@ -317,6 +356,11 @@ class AnswerResult(BaseModel):
     attempts: int = Field(description="Values sent for this path on this network.")
     revealed: bool
     expected: float | None = Field(description="Only once right or revealed.")
+    diagnosis: Diagnosis | None = Field(
+        None,
+        description="A wrong value that matches a common mistake (computed from this "
+        "network's own numbers) names it; null otherwise, and always for a right value.",
+    )
 
 
 class ExportedActivity(BaseModel):

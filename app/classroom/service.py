@@ -14,7 +14,7 @@ from typing import Any
 
 from app import nn, presets
 from app.classroom import activity as act
-from app.classroom import answers
+from app.classroom import answers, diagnosis
 from app.classroom.errors import Forbidden, Invalid, Mismatch, Missing, NotAuthorized
 from app.classroom.schemas import Activity, AnswerRequest, ClassCreate, JoinRequest
 from app.schemas import NetworkCreate, engine_config
@@ -25,6 +25,7 @@ from app.store.classroom import (
     ClassRow,
     StudentRow,
     TeacherChange,
+    Try,
 )
 from app.store.history import dataset_loss
 
@@ -126,7 +127,17 @@ class Classroom:
         }
 
     def snapshot(self, found: ClassRow) -> dict[str, Any]:
-        return {**self.info(found), "students": self.cards(found)}
+        cards = self.cards(found)
+        questions = self.current_activity(found).questions
+        return {
+            **self.info(found),
+            "students": cards,
+            "diagnoses": diagnosis_counts(cards, questions),
+        }
+
+    def diagnoses(self, found: ClassRow) -> list[dict[str, Any]]:
+        """The snapshot's `diagnoses`: the mistakes of the class, counted per question."""
+        return diagnosis_counts(self.cards(found), self.current_activity(found).questions)
 
     def fresh_snapshot(self, class_id: str) -> dict[str, Any]:
         return self.snapshot(self.db.get_class(class_id))
@@ -427,11 +438,18 @@ class Classroom:
             )
         x, y = network.dataset
         parsed = answers.check(body.path, network.layers, len(x))
-        target = answers.expected(network.params, engine_config(network.settings), x, y, parsed)
+        config = engine_config(network.settings)
+        result = nn.backward(network.params, config, x, y)
+        target = answers.value_in(network.params, result, parsed)
         tolerance = self._tolerance(network_id)
-        correct = body.value is not None and answers.is_right(
-            body.value, target, tolerance.relative, tolerance.absolute
-        )
+        bounds = (tolerance.relative, tolerance.absolute)
+        correct = body.value is not None and answers.is_right(body.value, target, *bounds)
+        found = None
+        if body.value is not None and not body.reveal:
+            found = diagnosis.diagnose(
+                network.params, config, result, y, parsed, body.value, bounds
+            )
+        code = None if found is None else found.code
 
         def decide(old: AnswerRow | None) -> AnswerRow:
             attempts, state, shown = (
@@ -444,15 +462,19 @@ class Classroom:
                 attempts += 1
                 if correct and state == "open":
                     state, shown = "right", target
-            return AnswerRow(answers_key(body.path), attempts, state, shown)
+            return AnswerRow(answers_key(body.path), attempts, state, shown, code)
 
-        row = self.db.record_answer(network_id, answers_key(body.path), decide)
+        tried = None
+        if body.value is not None and not body.reveal:
+            tried = Try(body.value, correct, code)
+        row = self.db.record_answer(network_id, answers_key(body.path), decide, tried)
         return {
             "path": body.path,
             "correct": correct and not body.reveal,
             "attempts": row.attempts,
             "revealed": row.state == "revealed",
             "expected": row.expected if row.state != "open" else None,
+            "diagnosis": None if found is None else {"code": found.code, "message": found.message},
         }
 
     def _tolerance(self, network_id: str) -> Any:
@@ -473,7 +495,25 @@ def progress(stored: dict[str, AnswerRow], questions: list[Any]) -> dict[str, An
         "revealed": sum(1 for r in states if r is not None and r.state == "revealed"),
         "tried": sum(r.attempts for r in states if r is not None),
         "current": current,
+        "diagnoses": {
+            r.path: r.diagnosis
+            for r in states
+            if r is not None and r.state == "open" and r.diagnosis is not None
+        },
     }
+
+
+def diagnosis_counts(cards: list[dict[str, Any]], questions: list[Any]) -> list[dict[str, Any]]:
+    """Per question, how many students' latest try matched each mistake (open questions)."""
+    counted = []
+    for q in questions:
+        counts: dict[str, int] = {}
+        for card in cards:
+            code = card["answers"]["diagnoses"].get(answers_key(q.path))
+            if code is not None:
+                counts[code] = counts.get(code, 0) + 1
+        counted.append({"path": q.path, "prompt": q.prompt, "counts": counts})
+    return counted
 
 
 def answers_key(path: str) -> str:

@@ -76,6 +76,17 @@ class AnswerRow:
     attempts: int
     state: str
     expected: float | None
+    diagnosis: str | None = None
+    """The mistake the latest try matched (app/classroom/diagnosis.py), None if none."""
+
+
+@dataclass(frozen=True)
+class Try:
+    """One value sent for a question: right or not, and the mistake it matched."""
+
+    value: float
+    correct: bool
+    diagnosis: str | None
 
 
 class TeacherChange:
@@ -129,11 +140,12 @@ SWEEP = (
     "(SELECT 1 FROM students s WHERE s.class_id = classes.id AND s.last_seen >= :cutoff)"
 )
 ANSWER = (
-    "INSERT INTO answers (network_id, path, attempts, state, expected) "
-    "VALUES (:network_id, :path, :attempts, :state, :expected) "
+    "INSERT INTO answers (network_id, path, attempts, state, expected, diagnosis) "
+    "VALUES (:network_id, :path, :attempts, :state, :expected, :diagnosis) "
     "ON CONFLICT (network_id, path) DO UPDATE SET attempts = excluded.attempts, "
-    "state = excluded.state, expected = excluded.expected"
+    "state = excluded.state, expected = excluded.expected, diagnosis = excluded.diagnosis"
 )
+ANSWER_COLUMNS = "path, attempts, state, expected, diagnosis"
 
 
 class ClassroomDB:
@@ -229,7 +241,8 @@ class ClassroomDB:
         conn.run(SWEEP, cutoff=now - self.expire_after)
         for table in ("activities", "students", "class_networks"):
             conn.run(f"DELETE FROM {table} WHERE class_id NOT IN (SELECT id FROM classes)")
-        conn.run("DELETE FROM answers WHERE network_id NOT IN (SELECT id FROM networks)")
+        for table in ("answers", "answer_tries"):
+            conn.run(f"DELETE FROM {table} WHERE network_id NOT IN (SELECT id FROM networks)")
 
     def _classes(self, where: str, **params: Any) -> list[ClassRow]:
         return [
@@ -380,6 +393,17 @@ class ClassroomDB:
             self.feed.publish(conn, member.class_id, "change", member.student_id)
 
     # -- answers -----------------------------------------------------------------------------
+    def tries(self, network_id: str) -> dict[str, list[Try]]:
+        """Every value sent for each question of the network, by path, in order."""
+        sql = (
+            "SELECT path, value, correct, diagnosis FROM answer_tries WHERE network_id = :id "
+            "ORDER BY path, attempt"
+        )
+        found: dict[str, list[Try]] = {}
+        for path, value, correct, diagnosis in self._all(sql, id=network_id):
+            found.setdefault(path, []).append(Try(value, bool(correct), diagnosis))
+        return found
+
     def answers(self, network_id: str) -> dict[str, AnswerRow]:
         return self.answers_of([network_id])[network_id]
 
@@ -388,29 +412,36 @@ class ClassroomDB:
         found: dict[str, dict[str, AnswerRow]] = {n: {} for n in network_ids}
         for at in range(0, len(network_ids), 500):
             marks, ids = listed("id", network_ids[at : at + 500])
-            sql = "SELECT network_id, path, attempts, state, expected FROM answers WHERE "
+            sql = f"SELECT network_id, {ANSWER_COLUMNS} FROM answers WHERE "
             for r in self._all(sql + f"network_id IN ({marks})", **ids):
                 found[r[0]][r[1]] = AnswerRow(*r[1:])
         return found
 
     def record_answer(
-        self, network_id: str, path: str, decide: Callable[[AnswerRow | None], AnswerRow]
+        self,
+        network_id: str,
+        path: str,
+        decide: Callable[[AnswerRow | None], AnswerRow],
+        tried: Try | None = None,
     ) -> AnswerRow:
-        """Write the answer `decide` makes of the one stored (None the first time), in one
-        transaction that a pause refuses; the card's progress follows in an event."""
+        """Write the answer `decide` makes of the one stored (None the first time), and the
+        try (None for a reveal) as attempt number `attempts`, in one transaction that a
+        pause refuses; the card's progress follows in an event."""
         with self.store.writing() as conn:
             self.store.lock(conn, f"answer:{network_id}")  # attempts counted one at a time
             member = self.membership(conn, network_id, gate=True)
             if member is not None and member.paused:
                 raise Paused()
             row = conn.one(
-                "SELECT path, attempts, state, expected FROM answers "
-                "WHERE network_id = :id AND path = :path",
+                f"SELECT {ANSWER_COLUMNS} FROM answers WHERE network_id = :id AND path = :path",
                 id=network_id,
                 path=path,
             )
             new = decide(None if row is None else AnswerRow(*row))
             conn.run(ANSWER, network_id=network_id, **asdict(new))
+            if tried is not None:
+                at = dict(network_id=network_id, path=path, attempt=new.attempts, at=time.time())
+                conn.insert("answer_tries", at | asdict(tried) | dict(correct=int(tried.correct)))
             if member is not None:
                 conn.update("students", dict(id=member.student_id, last_seen=time.time()))
                 if member.current:

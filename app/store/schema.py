@@ -104,6 +104,16 @@ CLASSROOM = [
         PRIMARY KEY (network_id, path)
     )""",
 ]
+ANSWER_TRIES = """CREATE TABLE answer_tries (
+    network_id TEXT NOT NULL,
+    path       TEXT NOT NULL,
+    attempt    INTEGER NOT NULL,
+    value      DOUBLE PRECISION NOT NULL,
+    correct    INTEGER NOT NULL,
+    diagnosis  TEXT,
+    at         DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (network_id, path, attempt)
+)"""
 EVENTS: list[Statement] = [  # app/events/: a table SQLite's feed polls; PostgreSQL NOTIFYs
     {
         "sqlite": """CREATE TABLE IF NOT EXISTS events (
@@ -137,6 +147,9 @@ MIGRATIONS: list[Sequence[Statement]] = [
     # outside this sequence when missing (hence IF NOT EXISTS)
     CLASSROOM,
     EVENTS,
+    # 12: each try at a question (its value and the mistake it matched, app/classroom/
+    # diagnosis.py), and the latest try's mistake beside the answer for the dashboard's counts
+    [ANSWER_TRIES, "ALTER TABLE answers ADD COLUMN diagnosis TEXT"],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
