@@ -305,7 +305,8 @@ function openQuestion(li, q, n, prompt, { box, answer, typed }) {
     const again = box.querySelector(`[data-question="${n}"]`);
     const fb = again?.querySelector('[data-question-feedback]');
     if (fb) {
-      fb.textContent = `Not quite: ${fmt(value)} is not it. Try again (${tries(res.attempts)}).`;
+      const named = res.diagnosis ? ` ${res.diagnosis.message}` : '';
+      fb.textContent = `Not quite: ${fmt(value)} is not it.${named} Try again (${tries(res.attempts)}).`;
       fb.classList.add('wrong');
     }
     again?.setAttribute('data-question-result', 'wrong');

@@ -15,6 +15,7 @@ import {
   sparklinePath,
   toggleSpotlight,
 } from './cards.js';
+import { mistakeLines } from './diagnoses.js';
 import { keepKey, keyFrom, preference, takeKey } from './key.js';
 import { drawMini } from './mini.js';
 import { pushForm } from './push.js';
@@ -178,6 +179,22 @@ function renderClass() {
   }
 }
 
+/** The mistakes panel: per question, how many students made which mistake. */
+function renderMistakes(diagnoses) {
+  const questions = mistakeLines(diagnoses);
+  $('#no-mistakes').hidden = questions.length > 0;
+  $('#mistake-list').replaceChildren(
+    ...questions.map((q) =>
+      h(
+        'div',
+        { class: 'mistake-question', 'data-mistakes': q.question },
+        h('h3', { text: q.question }),
+        h('ul', {}, ...q.lines.map((line) => h('li', { text: line }))),
+      ),
+    ),
+  );
+}
+
 function renderAll() {
   // every card exists before any is placed: placing reads them all
   for (const s of state.students.values()) renderStudent(s, false);
@@ -297,6 +314,7 @@ async function init() {
     $('#join-url').textContent = `${window.location.host}/join`;
     state = fromSnapshot(snapshot);
     renderAll();
+    renderMistakes(snapshot.diagnoses);
     showClass();
     const presets = await api.presets().catch(() => ({ presets: [] }));
     pushForm($('#push-form'), {
@@ -307,12 +325,14 @@ async function init() {
           const res = await t.activity(body);
           state = fromSnapshot(res);
           renderAll();
+          renderMistakes(res.diagnoses);
           $('#push').open = false;
         }),
     });
     openStream(t.eventsUrl, {
       headers: t.headers,
       onEvent: (e) => {
+        if (e.type === 'diagnoses') renderMistakes(JSON.parse(e.data));
         if (e.type !== 'student' && e.type !== 'class') return;
         const data = JSON.parse(e.data);
         state = applyEvent(state, e.type, data);
