@@ -108,6 +108,14 @@ class Activity(NetworkCreate):
         "dataset's x is drawn so (0.00 to 0.99, two decimals). null: everyone "
         "starts from the same numbers. The same student always gets the same numbers.",
     )
+    mastery: int | None = Field(
+        None,
+        ge=1,
+        le=20,
+        description="Fresh numbers until mastery: a question is mastered after this many "
+        "right answers in a row, each on new numbers (POST /api/networks/{id}/variant); a "
+        "wrong answer or a reveal starts the count again. null: one right answer is enough.",
+    )
 
     model_config = ConfigDict(
         extra="forbid",
@@ -223,6 +231,11 @@ class AnswerProgress(BaseModel):
     revealed: int
     tried: int = Field(description="Answers sent, right or wrong, to the activity's questions.")
     current: int | None = Field(description="Index of the first open question; null if none.")
+    mastery: int | None = Field(None, description="The activity's `mastery` (k in a row).")
+    mastered: list[str] = Field(
+        default_factory=list,
+        description="Paths of the questions answered right `mastery` times in a row.",
+    )
     diagnoses: dict[str, DiagnosisCode] = Field(
         default_factory=dict,
         description="Per open question (by path): the mistake the student's latest try "
@@ -300,6 +313,8 @@ class QuestionView(BaseModel):
     state: QuestionState
     attempts: int
     expected: float | None = Field(description="Only once right or revealed.")
+    streak: int = Field(0, description="Right answers in a row, across new numbers.")
+    mastered: bool = Field(False, description="streak ≥ the activity's mastery.")
 
 
 class StudentClassroom(BaseModel):
@@ -311,6 +326,12 @@ class StudentClassroom(BaseModel):
     lock: list[Lock]
     activity_number: int = Field(description="The activity this network was made from.")
     activity_title: str | None
+    mastery: int | None = Field(
+        None, description="Right answers in a row that master a question (null: no such aim)."
+    )
+    variant: int = Field(
+        0, description="Which numbers this network has: 0 the activity's own, then 1, 2…"
+    )
     current_network_id: str = Field(
         description="The student's network for the class's current activity (another id "
         "after a push)."
@@ -356,6 +377,10 @@ class AnswerResult(BaseModel):
     attempts: int = Field(description="Values sent for this path on this network.")
     revealed: bool
     expected: float | None = Field(description="Only once right or revealed.")
+    streak: int = Field(
+        0, description="Right answers in a row to this question, across new numbers."
+    )
+    mastered: bool = Field(False, description="streak ≥ the activity's mastery (k).")
     diagnosis: Diagnosis | None = Field(
         None,
         description="A wrong value that matches a common mistake (computed from this "

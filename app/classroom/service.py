@@ -26,6 +26,7 @@ from app.store.classroom import (
     StudentRow,
     TeacherChange,
     Try,
+    VariantChange,
 )
 from app.store.history import dataset_loss
 
@@ -66,12 +67,13 @@ class Classroom:
             answers.check(question.path, network.layers, examples, f"activity.questions[{i}].path")
 
     def student_network(
-        self, found: ClassRow, number: int, student_id: str, body: str
+        self, found: ClassRow, number: int, student_id: str, body: str, variant: int = 0
     ) -> StoredNetwork:
-        """The network a student starts activity `number` with: same student, same numbers."""
+        """The network a student starts activity `number` with (in `variant`, new numbers):
+        same student and variant, same numbers."""
         activity = Activity.model_validate_json(body)
-        seed = act.student_seed(found.id, number, student_id)
-        return self.build(act.network_body(activity, seed, presets.get))
+        seed = act.variant_seed(found.id, number, student_id, variant)
+        return self.build(act.network_body(activity, seed, presets.get, variant > 0))
 
     def current_activity(self, found: ClassRow) -> Activity:
         return Activity.model_validate_json(self.db.activity(found.id, found.activity_number))
@@ -145,14 +147,13 @@ class Classroom:
     def card(
         self,
         student: StudentRow,
-        questions: list[Any] | None = None,
+        activity: Activity | None = None,
         stored: dict[str, AnswerRow] | None = None,
     ) -> dict[str, Any]:
-        """The student's card; `questions` (the current activity's) and `stored` (the
-        network's answers) are read when not given."""
-        if questions is None:
-            found = self.db.get_class(student.class_id)
-            questions = self.current_activity(found).questions
+        """The student's card; `activity` (the current one) and `stored` (the network's
+        answers) are read when not given."""
+        if activity is None:
+            activity = self.current_activity(self.db.get_class(student.class_id))
         if stored is None:
             stored = self.db.answers(student.network_id)
         network = self._network(student.network_id)
@@ -169,18 +170,18 @@ class Classroom:
             "losses": student.losses,
             "phase": student.phase,
             "last_seen": student.last_seen,
-            "answers": progress(stored, questions),
+            "answers": progress(stored, activity.questions, activity.mastery),
         }
 
     def cards(
         self, found: ClassRow, student_ids: Iterable[str] | None = None
     ) -> list[dict[str, Any]]:
         """The cards of these students of the class (None: of all), in joining order."""
-        questions = self.current_activity(found).questions
+        activity = self.current_activity(found)
         wanted = None if student_ids is None else set(student_ids)
         students = [s for s in self.db.students(found.id) if wanted is None or s.id in wanted]
         stored = self.db.answers_of([s.network_id for s in students])
-        return [self.card(s, questions, stored[s.network_id]) for s in students]
+        return [self.card(s, activity, stored[s.network_id]) for s in students]
 
     def _network(self, network_id: str) -> StoredNetwork | None:
         try:
@@ -222,12 +223,7 @@ class Classroom:
         number = next(n for nid, n in self.db.networks_of(student.id) if nid == student.network_id)
         fresh = self.student_network(found, number, student.id, self.db.activity(found.id, number))
 
-        def change(network: StoredNetwork) -> None:
-            network.settings, network.seed = fresh.settings, fresh.seed
-            network.params, network.dataset, network.updates = fresh.params, fresh.dataset, 0
-            network.test = fresh.test
-
-        self.store.modify(student.network_id, TeacherChange(change))
+        self.store.modify(student.network_id, TeacherChange(start_from(fresh)))
         return self.card(self.db.student(student.id))
 
     def projected(self, found: ClassRow, student_id: str) -> tuple[nn.Backward, bool]:
@@ -261,7 +257,7 @@ class Classroom:
         """Per student, in joining order: the card, and every network they had, one per
         activity, oldest first: {activity (its number), network_id, network (None once
         deleted), updates, loss (J on its dataset), answers (as a card's)}."""
-        questions = [activity.questions for activity in self.activities(found)]
+        activities = self.activities(found)
         rows = []
         for card in self.cards(found):
             owned = self.db.networks_of(card["student_id"])
@@ -276,7 +272,11 @@ class Classroom:
                         "network": network,
                         "updates": None if network is None else network.updates,
                         "loss": None if network is None else dataset_loss(network),
-                        "answers": progress(stored[network_id], questions[number - 1]),
+                        "answers": progress(
+                            stored[network_id],
+                            activities[number - 1].questions,
+                            activities[number - 1].mastery,
+                        ),
                     }
                 )
             rows.append({"student": card, "activities": done})
@@ -379,6 +379,8 @@ class Classroom:
                     "state": state,
                     "attempts": 0 if row is None else row.attempts,
                     "expected": None if row is None or state == "open" else row.expected,
+                    "streak": 0 if row is None else row.streak,
+                    "mastered": mastered(row, activity.mastery),
                 }
             )
         return {
@@ -388,6 +390,8 @@ class Classroom:
             "lock": activity.lock,
             "activity_number": number,
             "activity_title": activity.title,
+            "mastery": activity.mastery,
+            "variant": self.db.variant(network_id),
             "current_network_id": student.network_id,
             "earlier_network_ids": [
                 nid for nid, _ in self.db.networks_of(student.id) if nid != student.network_id
@@ -441,7 +445,7 @@ class Classroom:
         config = engine_config(network.settings)
         result = nn.backward(network.params, config, x, y)
         target = answers.value_in(network.params, result, parsed)
-        tolerance = self._tolerance(network_id)
+        tolerance, mastery = self._rules(network_id)
         bounds = (tolerance.relative, tolerance.absolute)
         correct = body.value is not None and answers.is_right(body.value, target, *bounds)
         found = None
@@ -452,17 +456,21 @@ class Classroom:
         code = None if found is None else found.code
 
         def decide(old: AnswerRow | None) -> AnswerRow:
-            attempts, state, shown = (
-                (0, "open", None) if old is None else (old.attempts, old.state, old.expected)
+            attempts, state, shown, streak = (
+                (0, "open", None, 0)
+                if old is None
+                else (old.attempts, old.state, old.expected, old.streak)
             )
             if body.reveal:
-                if state == "open":
-                    state, shown = "revealed", target
+                if state == "open":  # shown, not found: mastery starts again
+                    state, shown, streak = "revealed", target, 0
             else:
                 attempts += 1
-                if correct and state == "open":
-                    state, shown = "right", target
-            return AnswerRow(answers_key(body.path), attempts, state, shown, code)
+                if state == "open":  # a try on closed numbers counts for nothing
+                    streak = streak + 1 if correct else 0
+                    if correct:
+                        state, shown = "right", target
+            return AnswerRow(answers_key(body.path), attempts, state, shown, code, streak)
 
         tried = None
         if body.value is not None and not body.reveal:
@@ -474,18 +482,59 @@ class Classroom:
             "attempts": row.attempts,
             "revealed": row.state == "revealed",
             "expected": row.expected if row.state != "open" else None,
+            "streak": row.streak,
+            "mastered": mastered(row, mastery),
             "diagnosis": None if found is None else {"code": found.code, "message": found.message},
         }
 
-    def _tolerance(self, network_id: str) -> Any:
+    def _rules(self, network_id: str) -> tuple[Any, int | None]:
+        """The tolerance and mastery of the activity the network was made from; outside a
+        class, the default tolerance and no mastery."""
         member = self.db.member(network_id)
         if member is None:
-            return Activity.model_fields["tolerance"].get_default(call_default_factory=True)
+            default = Activity.model_fields["tolerance"].get_default(call_default_factory=True)
+            return default, None
         body = self.db.activity(member.class_id, member.activity_number)
-        return Activity.model_validate_json(body).tolerance
+        activity = Activity.model_validate_json(body)
+        return activity.tolerance, activity.mastery
+
+    def new_numbers(self, network_id: str) -> dict[str, Any]:
+        """The student's current network on new numbers (the next variant, drawn from the
+        class, the activity, the student and the variant's number): its questions open
+        again; right answers in a row are kept. Refused while paused; only for the
+        network of the class's current activity."""
+        self.store.read(network_id)
+        found, student, number = self._membership(network_id)
+        if student.network_id != network_id:
+            raise Mismatch("id", "only the network of the current activity gets new numbers")
+        variant = self.db.variant(network_id) + 1
+        body = self.db.activity(found.id, number)
+        fresh = self.student_network(found, number, student.id, body, variant)
+
+        self.store.modify(network_id, VariantChange(start_from(fresh), variant))
+        return self.student_view(network_id)
 
 
-def progress(stored: dict[str, AnswerRow], questions: list[Any]) -> dict[str, Any]:
+def start_from(fresh: StoredNetwork) -> Callable[[StoredNetwork], None]:
+    """The change that puts a network at `fresh`'s numbers, no update made (a reset, a
+    variant): its settings, seed, weights and examples."""
+
+    def change(network: StoredNetwork) -> None:
+        network.settings, network.seed = fresh.settings, fresh.seed
+        network.params, network.dataset, network.updates = fresh.params, fresh.dataset, 0
+        network.test = fresh.test
+
+    return change
+
+
+def mastered(row: AnswerRow | None, mastery: int | None) -> bool:
+    """k right answers in a row, k the activity's `mastery` (none without one)."""
+    return row is not None and mastery is not None and row.streak >= mastery
+
+
+def progress(
+    stored: dict[str, AnswerRow], questions: list[Any], mastery: int | None = None
+) -> dict[str, Any]:
     """A card's `answers`: how far the student is with the activity's questions."""
     states = [stored.get(answers_key(q.path)) for q in questions]
     current = next((i for i, row in enumerate(states) if row is None or row.state == "open"), None)
@@ -495,6 +544,12 @@ def progress(stored: dict[str, AnswerRow], questions: list[Any]) -> dict[str, An
         "revealed": sum(1 for r in states if r is not None and r.state == "revealed"),
         "tried": sum(r.attempts for r in states if r is not None),
         "current": current,
+        "mastery": mastery,
+        "mastered": [
+            answers_key(q.path)
+            for q, r in zip(questions, states, strict=True)
+            if mastered(r, mastery)
+        ],
         "diagnoses": {
             r.path: r.diagnosis
             for r in states

@@ -78,6 +78,8 @@ class AnswerRow:
     expected: float | None
     diagnosis: str | None = None
     """The mistake the latest try matched (app/classroom/diagnosis.py), None if none."""
+    streak: int = 0
+    """Right answers in a row, across the network's variants (a wrong try or a reveal: 0)."""
 
 
 @dataclass(frozen=True)
@@ -100,11 +102,21 @@ class TeacherChange:
         return self.change(network)
 
 
+class VariantChange(TeacherChange):
+    """New numbers for a student's current network, asked by the student: a pause stops it
+    (as any change of theirs); the network's questions open again, their streaks kept."""
+
+    def __init__(self, change: Callable[[StoredNetwork], Any], variant: int) -> None:
+        super().__init__(change)
+        self.variant = variant
+
+
 @dataclass(frozen=True)
 class _Token:
     member: Membership
     updates: int
     by_teacher: bool
+    variant: int | None = None
 
 
 def _class(row: Any) -> ClassRow:
@@ -140,12 +152,16 @@ SWEEP = (
     "(SELECT 1 FROM students s WHERE s.class_id = classes.id AND s.last_seen >= :cutoff)"
 )
 ANSWER = (
-    "INSERT INTO answers (network_id, path, attempts, state, expected, diagnosis) "
-    "VALUES (:network_id, :path, :attempts, :state, :expected, :diagnosis) "
+    "INSERT INTO answers (network_id, path, attempts, state, expected, diagnosis, streak) "
+    "VALUES (:network_id, :path, :attempts, :state, :expected, :diagnosis, :streak) "
     "ON CONFLICT (network_id, path) DO UPDATE SET attempts = excluded.attempts, "
-    "state = excluded.state, expected = excluded.expected, diagnosis = excluded.diagnosis"
+    "state = excluded.state, expected = excluded.expected, diagnosis = excluded.diagnosis, "
+    "streak = excluded.streak"
 )
-ANSWER_COLUMNS = "path, attempts, state, expected, diagnosis"
+ANSWER_COLUMNS = "path, attempts, state, expected, diagnosis, streak"
+REOPEN = (
+    "UPDATE answers SET state = 'open', expected = NULL, diagnosis = NULL WHERE network_id = :id"
+)
 
 
 class ClassroomDB:
@@ -182,15 +198,23 @@ class ClassroomDB:
         member = self.membership(conn, network_id, gate=True)
         if member is None:
             return None
+        variant = change.variant if isinstance(change, VariantChange) else None
         teacher = isinstance(change, TeacherChange)
-        if member.paused and not teacher:
+        if member.paused and (not teacher or variant is not None):
             raise Paused()
-        return _Token(member, updates, teacher)
+        return _Token(member, updates, teacher, variant)
 
     def after(self, conn: Conn, token: object, network: StoredNetwork | None) -> None:
         """The card follows the change, with the J the store computed for the history."""
         assert isinstance(token, _Token)
         member = token.member
+        if token.variant is not None and network is not None:
+            conn.run(
+                "UPDATE class_networks SET variant = :variant WHERE network_id = :id",
+                variant=token.variant,
+                id=network.id,
+            )
+            conn.run(REOPEN, id=network.id)
         card: dict[str, Any] = dict(id=member.student_id, last_seen=time.time())
         if not member.current:
             conn.update("students", card)
@@ -369,6 +393,13 @@ class ClassroomDB:
                 conn.update("students", dict(id=student_id, phase="idle", **_card(network)))
             self.feed.publish(conn, found.id, "activity")
         return True
+
+    def variant(self, network_id: str) -> int:
+        """Which numbers the network has: 0 the activity's own, then 1, 2… (new numbers)."""
+        sql = "SELECT variant FROM class_networks WHERE network_id = :id"
+        for (variant,) in self._all(sql, id=network_id):
+            return int(variant)
+        raise Missing("id", "this network is in no class")
 
     def networks_of(self, student_id: str) -> list[tuple[str, int]]:
         """(network id, activity number) of every network the student had, oldest first."""

@@ -148,8 +148,14 @@ MIGRATIONS: list[Sequence[Statement]] = [
     CLASSROOM,
     EVENTS,
     # 12: each try at a question (its value and the mistake it matched, app/classroom/
-    # diagnosis.py), and the latest try's mistake beside the answer for the dashboard's counts
-    [ANSWER_TRIES, "ALTER TABLE answers ADD COLUMN diagnosis TEXT"],
+    # diagnosis.py), the latest try's mistake beside the answer for the dashboard's counts,
+    # the right answers in a row (mastery) and which numbers a network has (its variant)
+    [
+        ANSWER_TRIES,
+        "ALTER TABLE answers ADD COLUMN diagnosis TEXT",
+        "ALTER TABLE answers ADD COLUMN streak INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE class_networks ADD COLUMN variant INTEGER NOT NULL DEFAULT 0",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -65,6 +65,7 @@ export const api = {
   join: (body) => request('POST', '/api/join', body),
   classroom: (id) => request('GET', `${net(id)}/classroom`),
   answer: (id, body) => request('POST', `${net(id)}/answers`, body),
+  newNumbers: (id) => request('POST', `${net(id)}/variant`),
   createClass: (body) => request('POST', '/api/classes', body),
   /** The server's clock (its Date header, to the second) in unix seconds; null if unknown. */
   async serverTime() {

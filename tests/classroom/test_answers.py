@@ -113,6 +113,8 @@ def test_attempts_right_and_reveal(client: TestClient) -> None:
         "attempts": 1,
         "revealed": False,
         "expected": None,  # never shown before it is right or revealed
+        "streak": 0,
+        "mastered": False,
         "diagnosis": None,  # 0.5 matches no common mistake
     }
     right = answer(client, nid, path="deltas[1][0][0]", value=-0.138498562)
@@ -134,6 +136,8 @@ def test_attempts_right_and_reveal(client: TestClient) -> None:
         "revealed": 1,
         "tried": 3,
         "current": None,
+        "mastery": None,
+        "mastered": [],
         "diagnoses": {},
     }
 

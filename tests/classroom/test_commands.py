@@ -202,6 +202,8 @@ def test_export_json_holds_every_activity(make_client: MakeClient) -> None:
         "revealed": 0,
         "tried": 1,
         "current": 0,
+        "mastery": None,
+        "mastered": [],
         "diagnoses": {},
     }
 

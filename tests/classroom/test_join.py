@@ -36,6 +36,8 @@ def test_a_student_joins_and_gets_the_activitys_network(make_client: MakeClient)
         "revealed": 0,
         "tried": 0,
         "current": 0,
+        "mastery": None,
+        "mastered": [],
         "diagnoses": {},
     }
 

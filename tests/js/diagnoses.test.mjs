@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { MISTAKES, mistakeLines, students } from '../../static/js/teach/diagnoses.js';
+import { MISTAKES, masteryText, mistakeLines, students } from '../../static/js/teach/diagnoses.js';
 
 test('each question lists its mistakes, the most common first', () => {
   const lines = mistakeLines([
@@ -36,4 +36,15 @@ test('every code the server names has a short name', () => {
   assert.deepEqual(Object.keys(MISTAKES), codes);
   assert.equal(students(1), '1 student');
   assert.deepEqual(mistakeLines(undefined), []);
+});
+
+test('a card names the questions mastered, by their prompts', () => {
+  const questions = [
+    { path: 'deltas[1][0][0]', prompt: 'δ of out1' },
+    { path: 'weights_after[1][0][0]', prompt: null },
+  ];
+  const answers = { total: 2, mastery: 2, mastered: ['deltas[1][0][0]'] };
+  assert.equal(masteryText(answers, questions), 'Mastered 1 of 2: δ of out1');
+  assert.equal(masteryText({ ...answers, mastered: [] }, questions), 'Mastered 0 of 2');
+  assert.equal(masteryText({ ...answers, mastery: null }, questions), '');
 });

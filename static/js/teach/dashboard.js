@@ -15,7 +15,7 @@ import {
   sparklinePath,
   toggleSpotlight,
 } from './cards.js';
-import { mistakeLines } from './diagnoses.js';
+import { masteryText, mistakeLines } from './diagnoses.js';
 import { keepKey, keyFrom, preference, takeKey } from './key.js';
 import { drawMini } from './mini.js';
 import { pushForm } from './push.js';
@@ -29,6 +29,7 @@ const cards = new Map(); // student id → {el, parts}
 let state = null;
 let title = 'class';
 let t = null;
+let questions = []; // the current activity's, for the cards' mastery line
 
 // "last action" ages compare the server's last_seen with this clock: a teacher's computer
 // minutes off would make every student look idle, so the server's own time sets the offset
@@ -62,6 +63,7 @@ function buildCard(id) {
     phase: h('span', { class: 'phase-name' }),
     idle: h('span', { 'data-student-idle': '' }),
     progress: h('p', { class: 'progress', 'data-student-progress': '' }),
+    mastery: h('p', { class: 'progress', 'data-student-mastery': '' }),
     spot: h('button', {
       type: 'button',
       class: 'small',
@@ -93,6 +95,7 @@ function buildCard(id) {
       ' ago',
     ),
     parts.progress,
+    parts.mastery,
     h('footer', {}, parts.spot, parts.reset, parts.open),
   );
   return { el, parts };
@@ -113,6 +116,8 @@ function fillCard(card, student) {
   p.phase.textContent = v.phase;
   p.progress.textContent = v.progress;
   p.progress.hidden = !v.progress;
+  p.mastery.textContent = masteryText(student.answers, questions);
+  p.mastery.hidden = !p.mastery.textContent;
   p.spot.setAttribute('aria-pressed', String(v.spotlit));
   p.spot.setAttribute('aria-label', `Spotlight ${v.name}`);
   p.reset.setAttribute('aria-label', `Reset the network of ${v.name}`);
@@ -193,6 +198,14 @@ function renderMistakes(diagnoses) {
       ),
     ),
   );
+}
+
+/** The class as GET /api/classes/{id} (or a push) gives it: every card and panel. */
+function showSnapshot(snapshot) {
+  questions = snapshot.activity.questions || [];
+  state = fromSnapshot(snapshot);
+  renderAll();
+  renderMistakes(snapshot.diagnoses);
 }
 
 function renderAll() {
@@ -312,9 +325,7 @@ async function init() {
     $('#class-title').textContent = snapshot.title;
     $('#join-code').textContent = snapshot.join_code;
     $('#join-url').textContent = `${window.location.host}/join`;
-    state = fromSnapshot(snapshot);
-    renderAll();
-    renderMistakes(snapshot.diagnoses);
+    showSnapshot(snapshot);
     showClass();
     const presets = await api.presets().catch(() => ({ presets: [] }));
     pushForm($('#push-form'), {
@@ -323,9 +334,7 @@ async function init() {
       send: (body) =>
         guarded(async () => {
           const res = await t.activity(body);
-          state = fromSnapshot(res);
-          renderAll();
-          renderMistakes(res.diagnoses);
+          showSnapshot(res);
           $('#push').open = false;
         }),
     });

@@ -1,5 +1,6 @@
 // The class's mistakes per question, for the dashboard's panel: pure, from the snapshot's (or
-// the stream's) `diagnoses`, [{path, prompt, counts: {code: students}}].
+// the stream's) `diagnoses`, [{path, prompt, counts: {code: students}}]; and what a card says
+// of mastery.
 
 /** A short name for each mistake the server names (app/classroom/diagnosis.py). */
 export const MISTAKES = {
@@ -32,4 +33,18 @@ export function mistakeLines(diagnoses) {
         .map(([code, n]) => `${students(n)}: ${MISTAKES[code] || code}`),
     }))
     .filter((q) => q.lines.length > 0);
+}
+
+/**
+ * A card's mastery line: "Mastered 1 of 2: δ of out1", "Mastered 0 of 2", or '' when the
+ * activity asks for no mastery. `questions` are the activity's (their prompts name them).
+ */
+export function masteryText(answers, questions) {
+  if (!answers || !answers.mastery) return '';
+  const done = new Set(answers.mastered || []);
+  const names = (questions || [])
+    .filter((q) => done.has(q.path.replace(/ /g, '')))
+    .map((q) => q.prompt || q.path);
+  const head = `Mastered ${done.size} of ${answers.total}`;
+  return names.length ? `${head}: ${names.join(', ')}` : head;
 }
