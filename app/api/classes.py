@@ -22,14 +22,18 @@ from app.api.networks import json_response, state
 from app.classroom.errors import Missing
 from app.classroom.schemas import (
     Activity,
+    AssistantKey,
     ClassCreate,
     ClassCreated,
     ClassExport,
     ClassId,
     ClassSnapshot,
     Joined,
+    JoiningRequest,
+    JoiningState,
     JoinRequest,
     PauseState,
+    Removed,
     SpotlightRequest,
     SpotlightState,
     Student,
@@ -96,10 +100,19 @@ Authorization = Annotated[
 def teacher(
     class_id: ClassPath, classroom: ClassroomDep, authorization: Authorization = None
 ) -> ClassRow:
+    """The teacher's key alone (a teaching assistant's: 403)."""
     return classroom.authorize(class_id, authorization)
 
 
+def staff(
+    class_id: ClassPath, classroom: ClassroomDep, authorization: Authorization = None
+) -> ClassRow:
+    """The teacher's key or a teaching assistant's."""
+    return classroom.authorize(class_id, authorization, assistant=True)
+
+
 TeacherDep = Annotated[ClassRow, Depends(teacher)]
+StaffDep = Annotated[ClassRow, Depends(staff)]
 
 
 def require_admin(authorization: str | None) -> None:
@@ -188,8 +201,12 @@ def join(body: JoinRequest, request: Request, classroom: ClassroomDep) -> Respon
     responses=TEACHER,
     summary="The class and every student's card",
 )
-def get_class(found: TeacherDep, classroom: ClassroomDep) -> Response:
-    return json_response(classroom.snapshot(found))
+def get_class(
+    class_id: ClassPath, classroom: ClassroomDep, authorization: Authorization = None
+) -> Response:
+    """With the teacher's key or a teaching assistant's (`role` says whose)."""
+    found, role = classroom.authorize_role(class_id, authorization)
+    return json_response(classroom.snapshot(found, role))
 
 
 def teacher_events(classroom: Classroom, class_id: str, batch: list[Event]) -> bytes:
@@ -210,7 +227,10 @@ def teacher_events(classroom: Classroom, class_id: str, batch: list[Event]) -> b
     seqs = {e.student_id: e.seq for e in batch if e.student_id and e.kind not in CLASS_KINDS}
     for card in classroom.cards(found, seqs):
         out.append(sse.frame("student", card, seqs[card["student_id"]]))
-    answered = [e.seq for e in batch if e.kind in ("answer", "reset")]
+    for e in batch:
+        if e.kind == "remove":
+            out.append(sse.frame("removed", {"student_id": e.student_id}, e.seq))
+    answered = [e.seq for e in batch if e.kind in ("answer", "reset", "remove")]
     if answered:  # the counts of the class's mistakes moved
         out.append(sse.frame("diagnoses", classroom.diagnoses(found), answered[-1]))
     return b"".join(out)
@@ -222,7 +242,7 @@ def teacher_events(classroom: Classroom, class_id: str, batch: list[Event]) -> b
     responses={**sse.DOCUMENTED, **TEACHER},
     summary="Follow the class live (Server-Sent Events)",
 )
-async def class_events(found: TeacherDep, classroom: ClassroomDep, feed: FeedDep) -> Response:
+async def class_events(found: StaffDep, classroom: ClassroomDep, feed: FeedDep) -> Response:
     """First `event: class` (data {paused, activity_number, spotlight}) and one
     `event: student` per student (data: the card, as in GET /api/classes/{id}); then each
     change as it happens: a `student` event with the card after every join, step, edit,
@@ -277,7 +297,7 @@ def push_activity(body: Activity, found: TeacherDep, classroom: ClassroomDep) ->
     responses=TEACHER,
     summary="Pause the class",
 )
-def pause(found: TeacherDep, classroom: ClassroomDep) -> Response:
+def pause(found: StaffDep, classroom: ClassroomDep) -> Response:
     """Until resumed, every change to a network of the class (PATCH, DELETE, step, answers)
     answers 423 `network: paused by the teacher`; reads still work."""
     return json_response(classroom.pause(found, True))
@@ -289,8 +309,47 @@ def pause(found: TeacherDep, classroom: ClassroomDep) -> Response:
     responses=TEACHER,
     summary="Resume the class",
 )
-def resume(found: TeacherDep, classroom: ClassroomDep) -> Response:
+def resume(found: StaffDep, classroom: ClassroomDep) -> Response:
     return json_response(classroom.pause(found, False))
+
+
+@router.post(
+    "/api/classes/{class_id}/joining",
+    response_model=JoiningState,
+    responses=TEACHER,
+    summary="Close or open joining",
+)
+def joining(body: JoiningRequest, found: TeacherDep, classroom: ClassroomDep) -> Response:
+    """`{"joining": false}`: the code admits no new student (403 `code: the teacher has
+    closed joining this class`); students already in stay and come back with their
+    student_key. `{"joining": true}` opens it again. Teacher's key only."""
+    return json_response(classroom.set_joining(found, body.joining))
+
+
+@router.post(
+    "/api/classes/{class_id}/assistant-key",
+    response_model=AssistantKey,
+    responses=TEACHER,
+    summary="Make a teaching assistant's key",
+)
+def assistant_key(found: TeacherDep, classroom: ClassroomDep) -> Response:
+    """A key that opens the dashboard and may pause, resume and spotlight; every other
+    teacher call answers 403 with it, changing nothing. Shown once; a new one replaces the
+    last. Teacher's key only."""
+    return json_response(classroom.new_assistant_key(found))
+
+
+@router.post(
+    "/api/classes/{class_id}/students/{student_id}/remove",
+    response_model=Removed,
+    responses=TEACHER,
+    summary="Remove a student from the class",
+)
+def remove_student(student_id: StudentPath, found: TeacherDep, classroom: ClassroomDep) -> Response:
+    """The student, every network they had and their answers are deleted at once: their
+    network ids answer 404 on every server from then on, and their student_key cannot
+    join again (403). Teacher's key only."""
+    return json_response(classroom.remove(found, student_id))
 
 
 @router.post(
@@ -299,7 +358,7 @@ def resume(found: TeacherDep, classroom: ClassroomDep) -> Response:
     responses={**TEACHER, **errors(409)},
     summary="Show one or two students on the projector",
 )
-def spotlight(body: SpotlightRequest, found: TeacherDep, classroom: ClassroomDep) -> Response:
+def spotlight(body: SpotlightRequest, found: StaffDep, classroom: ClassroomDep) -> Response:
     return json_response(classroom.spotlight(found, body.student_ids))
 
 
@@ -327,7 +386,7 @@ def reset(
 )
 def projected(
     student_id: StudentPath,
-    found: TeacherDep,
+    found: StaffDep,
     classroom: ClassroomDep,
 ) -> Response:
     """As POST /api/networks/{id}/backward of the student's current network, on the first

@@ -274,6 +274,9 @@ class ClassInfo(ClassState):
     title: str
     join_code: str
     join_url: str
+    joining: bool = Field(
+        True, description="Whether the code admits new students (POST …/joining)."
+    )
     activity: dict[str, Any] = Field(description="The current activity, as it was pushed.")
 
 
@@ -281,6 +284,11 @@ class ClassSnapshot(ClassInfo):
     """GET /api/classes/{id}: the class and every student's card."""
 
     students: list[Student]
+    role: Literal["teacher", "assistant"] = Field(
+        "teacher",
+        description="Whose key read it: a teaching assistant's may watch, pause, resume "
+        "and spotlight, nothing else.",
+    )
     diagnoses: list[QuestionDiagnoses] = Field(
         description="Per question of the current activity, the mistakes counted; the stream "
         "sends it again as an `event: diagnoses` after answers."
@@ -289,6 +297,34 @@ class ClassSnapshot(ClassInfo):
 
 class PauseState(BaseModel):
     paused: bool
+
+
+class JoiningRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", strict=True, json_schema_extra={"example": {"joining": False}}
+    )
+
+    joining: bool = Field(
+        description="false: the code admits no new student (students already in stay, and "
+        "come back with their student_key); true: it admits them again."
+    )
+
+
+class JoiningState(BaseModel):
+    joining: bool
+
+
+class AssistantKey(BaseModel):
+    assistant_key: str = Field(
+        description="Shown once (the server keeps its sha256): it opens the dashboard, "
+        "watches, pauses, resumes and spotlights, and can do nothing else. A new one "
+        "replaces the last."
+    )
+    teach_url: str = Field(description="/teach/<id>: the dashboard; add #key=<assistant_key>.")
+
+
+class Removed(BaseModel):
+    removed: str = Field(description="The removed student's id.")
 
 
 class SpotlightRequest(BaseModel):

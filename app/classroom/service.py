@@ -99,17 +99,52 @@ class Classroom:
             "teach_url": f"/teach/{class_id}",
         }
 
-    def authorize(self, class_id: str, authorization: str | None) -> ClassRow:
+    def authorize(
+        self, class_id: str, authorization: str | None, assistant: bool = False
+    ) -> ClassRow:
+        """The class, for its teacher's key; with `assistant`, a teaching assistant's key
+        is taken too (what an assistant may do: watch, pause, resume, spotlight)."""
+        return self.authorize_role(class_id, authorization, assistant)[0]
+
+    def authorize_role(
+        self, class_id: str, authorization: str | None, assistant: bool = True
+    ) -> tuple[ClassRow, str]:
+        """The class and who is calling: "teacher" or "assistant"."""
         found = self.db.get_class(class_id)
         scheme, _, key = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
             raise NotAuthorized(
                 "authorization", "send the class's key as 'Authorization: Bearer <teacher_key>'"
             )
-        if not act.key_matches(key.strip(), found.key_hash):
-            raise Forbidden("authorization", "this is not this class's teacher key")
-        self.db.touch(found)
-        return found
+        if act.key_matches(key.strip(), found.key_hash):
+            self.db.touch(found)
+            return found, "teacher"
+        if found.assistant_hash and act.key_matches(key.strip(), found.assistant_hash):
+            if not assistant:
+                raise Forbidden(
+                    "authorization",
+                    "a teaching assistant's key cannot do this; it takes the teacher's key",
+                )
+            return found, "assistant"
+        raise Forbidden("authorization", "this is not this class's teacher key")
+
+    def set_joining(self, found: ClassRow, joining: bool) -> dict[str, Any]:
+        self.db.set_joining(found.id, joining)
+        return {"joining": joining}
+
+    def new_assistant_key(self, found: ClassRow) -> dict[str, Any]:
+        """A teaching assistant's key (shown once; a new one replaces the last)."""
+        key = act.new_key()
+        self.db.set_assistant(found.id, act.key_hash(key))
+        return {
+            "assistant_key": key,
+            "teach_url": f"/teach/{found.id}",
+        }
+
+    def remove(self, found: ClassRow, student_id: str) -> dict[str, Any]:
+        self._student_of(found, student_id)
+        self.db.remove_student(found.id, student_id)
+        return {"removed": student_id}
 
     def class_state(self, found: ClassRow) -> dict[str, Any]:
         return {
@@ -124,15 +159,17 @@ class Classroom:
             "title": found.title,
             "join_code": found.join_code,
             "join_url": f"/join/{found.join_code}",
+            "joining": found.joining,
             **self.class_state(found),
             "activity": self.current_activity(found).model_dump(mode="json", exclude_unset=True),
         }
 
-    def snapshot(self, found: ClassRow) -> dict[str, Any]:
+    def snapshot(self, found: ClassRow, role: str = "teacher") -> dict[str, Any]:
         cards = self.cards(found)
         questions = self.current_activity(found).questions
         return {
             **self.info(found),
+            "role": role,
             "students": cards,
             "diagnoses": diagnosis_counts(cards, questions),
         }
@@ -323,6 +360,10 @@ class Classroom:
             if student is not None:
                 self.db.seen(student)
                 return self.joined(found, student, body.student_key), False
+            if self.db.was_removed(found.id, act.key_hash(body.student_key)):
+                raise Forbidden("student_key", "the teacher removed this student from the class")
+        if not found.joining:
+            raise Forbidden("code", "the teacher has closed joining this class")
         act.student_name(body.name, 1)  # refuse a bad name before any work
         key = act.new_key()
         for _ in range(RETRIES):

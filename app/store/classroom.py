@@ -25,7 +25,10 @@ from app.store.base import StoredNetwork, StoreFull
 from app.store.core import Store
 from app.store.sql import Conn, listed
 
-CLASS_COLUMNS = "id, title, join_code, key_hash, paused, activity_number, spotlight, last_used"
+CLASS_COLUMNS = (
+    "id, title, join_code, key_hash, paused, activity_number, spotlight, last_used, joining, "
+    "assistant_hash"
+)
 STUDENT_COLUMNS = "id, class_id, number, name, network_id, updates, loss, losses, phase, last_seen"
 LOSSES_KEPT = 50
 OUTSIDE_KEPT = 100_000
@@ -42,6 +45,10 @@ class ClassRow:
     activity_number: int
     spotlight: list[str]
     last_used: float
+    joining: bool = True
+    """Whether the code admits new students (students already in always come back)."""
+    assistant_hash: str | None = None
+    """sha256 of the teaching assistant's key, if the teacher made one."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +129,10 @@ class _Token:
 def _class(row: Any) -> ClassRow:
     """A row of CLASS_COLUMNS."""
     spotlight = json.loads(row[6])
-    return ClassRow(row[0], row[1], row[2], row[3], bool(row[4]), int(row[5]), spotlight, row[7])
+    r = row
+    return ClassRow(
+        r[0], r[1], r[2], r[3], bool(r[4]), int(r[5]), spotlight, r[7], bool(r[8]), r[9]
+    )
 
 
 def _student(row: Any) -> StudentRow:
@@ -263,7 +273,7 @@ class ClassroomDB:
         if not self.expire_after:
             return
         conn.run(SWEEP, cutoff=now - self.expire_after)
-        for table in ("activities", "students", "class_networks"):
+        for table in ("activities", "students", "class_networks", "removed_students"):
             conn.run(f"DELETE FROM {table} WHERE class_id NOT IN (SELECT id FROM classes)")
         for table in ("answers", "answer_tries"):
             conn.run(f"DELETE FROM {table} WHERE network_id NOT IN (SELECT id FROM networks)")
@@ -299,6 +309,45 @@ class ClassroomDB:
         with self.store.writing() as conn:
             conn.update("classes", dict(id=class_id, paused=int(paused), last_used=time.time()))
             self.feed.publish(conn, class_id, "pause" if paused else "resume")
+
+    def set_joining(self, class_id: str, joining: bool) -> None:
+        with self.store.writing() as conn:
+            conn.update("classes", dict(id=class_id, joining=int(joining), last_used=time.time()))
+            self.feed.publish(conn, class_id, "joining")
+
+    def set_assistant(self, class_id: str, key_hash: str) -> None:
+        with self.store.writing() as conn:
+            conn.update("classes", dict(id=class_id, assistant_hash=key_hash))
+
+    def was_removed(self, class_id: str, key_hash: str) -> bool:
+        sql = "SELECT 1 FROM removed_students WHERE class_id = :id AND key_hash = :key"
+        return bool(self._all(sql, id=class_id, key=key_hash))
+
+    def remove_student(self, class_id: str, student_id: str) -> None:
+        """The student, every network they had, their answers: gone in one transaction, so
+        every worker's next request with their network ids finds nothing (a cached network
+        is used only while the database still holds its version); their key is kept, to
+        refuse their coming back."""
+        with self.store.writing() as conn:
+            self.store.lock(conn, f"class:{class_id}")
+            row = conn.one(
+                "SELECT key_hash FROM students WHERE id = :id AND class_id = :class_id",
+                id=student_id,
+                class_id=class_id,
+            )
+            if row is None:
+                raise Missing("student_id", "no student of this class has this id")
+            owned = conn.all(
+                "SELECT network_id FROM class_networks WHERE student_id = :id", id=student_id
+            )
+            for (network_id,) in owned:
+                for table in ("answers", "answer_tries"):
+                    conn.run(f"DELETE FROM {table} WHERE network_id = :id", id=network_id)
+                conn.run("DELETE FROM networks WHERE id = :id", id=network_id)
+            conn.run("DELETE FROM class_networks WHERE student_id = :id", id=student_id)
+            conn.run("DELETE FROM students WHERE id = :id", id=student_id)
+            conn.insert("removed_students", dict(class_id=class_id, key_hash=row[0]))
+            self.feed.publish(conn, class_id, "remove", student_id)
 
     def set_spotlight(self, class_id: str, student_ids: list[str]) -> None:
         with self.store.writing() as conn:

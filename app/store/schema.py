@@ -114,6 +114,11 @@ ANSWER_TRIES = """CREATE TABLE answer_tries (
     at         DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (network_id, path, attempt)
 )"""
+REMOVED = """CREATE TABLE removed_students (
+    class_id TEXT NOT NULL,
+    key_hash TEXT NOT NULL,
+    PRIMARY KEY (class_id, key_hash)
+)"""
 EVENTS: list[Statement] = [  # app/events/: a table SQLite's feed polls; PostgreSQL NOTIFYs
     {
         "sqlite": """CREATE TABLE IF NOT EXISTS events (
@@ -155,6 +160,13 @@ MIGRATIONS: list[Sequence[Statement]] = [
         "ALTER TABLE answers ADD COLUMN diagnosis TEXT",
         "ALTER TABLE answers ADD COLUMN streak INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE class_networks ADD COLUMN variant INTEGER NOT NULL DEFAULT 0",
+    ],
+    # 13: joining under control: whether the code still admits new students, a teaching
+    # assistant's key (its sha256), and the keys of removed students (they cannot come back)
+    [
+        "ALTER TABLE classes ADD COLUMN joining INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE classes ADD COLUMN assistant_hash TEXT",
+        REMOVED,
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

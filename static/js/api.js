@@ -90,6 +90,9 @@ export function teacherApi(id, key) {
     activity: (body) => call('POST', '/activity', body),
     spotlight: (ids) => call('POST', '/spotlight', { student_ids: ids }),
     reset: (studentId) => call('POST', `/students/${encodeURIComponent(studentId)}/reset`, {}),
+    remove: (studentId) => call('POST', `/students/${encodeURIComponent(studentId)}/remove`, {}),
+    joining: (open) => call('POST', '/joining', { joining: open }),
+    assistantKey: () => call('POST', '/assistant-key', {}),
     /** The student's network on its first example (net, o, δ), for the projector. */
     projected: (studentId) => call('GET', `/students/${encodeURIComponent(studentId)}/backward`),
     eventsUrl: `${cls(id)}/events`,

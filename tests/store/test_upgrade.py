@@ -176,7 +176,9 @@ def test_every_row_of_the_previous_release_is_kept_bit_for_bit(backend, previous
     assert all(not after[t] for t in set(after) - set(before))
 
 
-ADDED_FIELDS = frozenset({"diagnoses", "mastery", "mastered", "streak", "variant"})
+ADDED_FIELDS = frozenset(
+    {"diagnoses", "mastery", "mastered", "streak", "variant", "joining", "role"}
+)
 """JSON fields added since the previous release (the mistakes counted, mastery)."""
 
 

@@ -15,6 +15,7 @@ import {
   sparklinePath,
   toggleSpotlight,
 } from './cards.js';
+import { applyRole, assistantControl, joiningControl } from './control.js';
 import { masteryText, mistakeLines } from './diagnoses.js';
 import { keepKey, keyFrom, preference, takeKey } from './key.js';
 import { drawMini } from './mini.js';
@@ -30,6 +31,7 @@ let state = null;
 let title = 'class';
 let t = null;
 let questions = []; // the current activity's, for the cards' mastery line
+let role = 'teacher'; // or 'assistant': whose key this dashboard has
 
 // "last action" ages compare the server's last_seen with this clock: a teacher's computer
 // minutes off would make every student look idle, so the server's own time sets the offset
@@ -42,6 +44,34 @@ const guarded = (fn) => guard(showError, fn);
 // -- a card ----------------------------------------------------------------------------------
 const SPARK_W = 120;
 const SPARK_H = 28;
+
+/** A card's buttons: spotlight, reset and remove (the teacher's), open. */
+function cardButtons(id) {
+  return {
+    spot: h('button', {
+      type: 'button',
+      class: 'small',
+      'aria-pressed': 'false',
+      text: 'Spotlight',
+      onclick: () => spotlight(id),
+    }),
+    reset: h('button', {
+      type: 'button',
+      class: 'small',
+      text: 'Reset',
+      'data-teacher-only': true,
+      onclick: () => reset(id),
+    }),
+    remove: h('button', {
+      type: 'button',
+      class: 'small',
+      text: 'Remove',
+      'data-teacher-only': true,
+      onclick: () => remove(id),
+    }),
+    open: h('a', { class: 'button small', target: '_blank', rel: 'noopener', text: 'Open' }),
+  };
+}
 
 function buildCard(id) {
   const svgNs = 'http://www.w3.org/2000/svg';
@@ -64,15 +94,7 @@ function buildCard(id) {
     idle: h('span', { 'data-student-idle': '' }),
     progress: h('p', { class: 'progress', 'data-student-progress': '' }),
     mastery: h('p', { class: 'progress', 'data-student-mastery': '' }),
-    spot: h('button', {
-      type: 'button',
-      class: 'small',
-      'aria-pressed': 'false',
-      text: 'Spotlight',
-      onclick: () => spotlight(id),
-    }),
-    reset: h('button', { type: 'button', class: 'small', text: 'Reset', onclick: () => reset(id) }),
-    open: h('a', { class: 'button small', target: '_blank', rel: 'noopener', text: 'Open' }),
+    ...cardButtons(id),
     mini,
     line,
   };
@@ -96,7 +118,7 @@ function buildCard(id) {
     ),
     parts.progress,
     parts.mastery,
-    h('footer', {}, parts.spot, parts.reset, parts.open),
+    h('footer', {}, parts.spot, parts.reset, parts.remove, parts.open),
   );
   return { el, parts };
 }
@@ -121,6 +143,8 @@ function fillCard(card, student) {
   p.spot.setAttribute('aria-pressed', String(v.spotlit));
   p.spot.setAttribute('aria-label', `Spotlight ${v.name}`);
   p.reset.setAttribute('aria-label', `Reset the network of ${v.name}`);
+  p.remove.setAttribute('aria-label', `Remove ${v.name} from the class`);
+  p.reset.hidden = p.remove.hidden = role === 'assistant';
   p.open.href = `/n/${encodeURIComponent(student.network_id)}`;
   p.open.setAttribute('aria-label', `Open the network of ${v.name}`);
   p.line.setAttribute('d', sparklinePath(student.losses, SPARK_W, SPARK_H));
@@ -203,6 +227,7 @@ function renderMistakes(diagnoses) {
 /** The class as GET /api/classes/{id} (or a push) gives it: every card and panel. */
 function showSnapshot(snapshot) {
   questions = snapshot.activity.questions || [];
+  role = snapshot.role || 'teacher';
   state = fromSnapshot(snapshot);
   renderAll();
   renderMistakes(snapshot.diagnoses);
@@ -248,6 +273,35 @@ function reset(id) {
   });
 }
 
+const removing = new Set(); // Remove asks once more before it acts
+function remove(id) {
+  const button = cards.get(id).parts.remove;
+  if (!removing.has(id)) {
+    removing.add(id);
+    button.textContent = 'Really remove?';
+    setTimeout(() => {
+      removing.delete(id);
+      button.textContent = 'Remove';
+    }, 4000);
+    return undefined;
+  }
+  removing.delete(id);
+  return guarded(async () => {
+    await t.remove(id);
+    dropStudent(id);
+  });
+}
+
+/** A removed student's card goes. */
+function dropStudent(id) {
+  cards.get(id)?.el.remove();
+  cards.delete(id);
+  const students = new Map(state.students);
+  students.delete(id);
+  state = { ...state, students };
+  placeCards();
+}
+
 function togglePause() {
   return guarded(async () => {
     const res = await (state.paused ? t.resume() : t.pause());
@@ -277,6 +331,17 @@ function showKeyOnce() {
   $('#dismiss-key').addEventListener('click', () => {
     $('#key-notice').hidden = true;
   });
+}
+
+/** One event of the class's stream. */
+function onEvent(e) {
+  const data = JSON.parse(e.data);
+  if (e.type === 'diagnoses') renderMistakes(data);
+  if (e.type === 'removed') dropStudent(data.student_id);
+  if (e.type !== 'student' && e.type !== 'class') return;
+  state = applyEvent(state, e.type, data);
+  if (e.type === 'student') renderStudent(data);
+  else renderClass();
 }
 
 const STREAM_TEXT = { open: 'Live', waiting: 'Connection lost: trying again…' };
@@ -327,6 +392,9 @@ async function init() {
     $('#join-url').textContent = `${window.location.host}/join`;
     showSnapshot(snapshot);
     showClass();
+    applyRole(role);
+    joiningControl(t, guarded, snapshot.joining !== false);
+    assistantControl(t, guarded, classId);
     const presets = await api.presets().catch(() => ({ presets: [] }));
     pushForm($('#push-form'), {
       presets: presets.presets || [],
@@ -340,14 +408,7 @@ async function init() {
     });
     openStream(t.eventsUrl, {
       headers: t.headers,
-      onEvent: (e) => {
-        if (e.type === 'diagnoses') renderMistakes(JSON.parse(e.data));
-        if (e.type !== 'student' && e.type !== 'class') return;
-        const data = JSON.parse(e.data);
-        state = applyEvent(state, e.type, data);
-        if (e.type === 'student') renderStudent(data);
-        else renderClass();
-      },
+      onEvent,
       onState: (s, detail) => {
         $('#stream-state').textContent =
           s === 'refused' ? `The server refused the live view: ${detail}` : STREAM_TEXT[s];
