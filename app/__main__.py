@@ -11,6 +11,10 @@ BACKPROP_DATABASE_URL); the default is http://127.0.0.1:8000 on ./data/backprop.
 So a class moves from SQLite to PostgreSQL with `export` under the one setting and `import`
 under the other. Each line is what GET /api/networks/{id}/export answers, so a line also
 imports through the API; the file is `-` for standard output or input.
+
+What does not move: each network's history (its earlier states, the timeline and rewinds)
+and the classes (roster, cards, answers). An imported network starts a history of its own
+from its current state.
 """
 
 from __future__ import annotations
@@ -32,6 +36,11 @@ from app.store import (
     open_configured_store,
 )
 
+NOT_CARRIED = (
+    "Carries each network's current state only: its history (earlier states, rewinds) and "
+    "the classes do not move; an imported network's history starts at its current state."
+)
+
 
 def serve() -> int:
     settings = get_settings()
@@ -41,6 +50,10 @@ def serve() -> int:
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
+        # X-Forwarded-For is believed from the configured proxies only (uvicorn's own
+        # default believes 127.0.0.1, so any local client could pick its rate-limit key)
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
     )
     return 0
 
@@ -55,7 +68,7 @@ def opened(path: str, mode: str) -> Iterator[IO[bytes]]:
 
 
 def export(store: NetworkStore, path: str) -> int:
-    from app.api.transfer import document
+    from app.networks.transfer import document
 
     count = 0
     with opened(path, "wb") as out:
@@ -71,8 +84,8 @@ def import_(store: NetworkStore, path: str) -> int:
     as it is, so an interrupted import can simply run again. Exit 1 if any line failed."""
     from pydantic import ValidationError
 
-    from app.api.errors import ApiError
-    from app.api.transfer import restore
+    from app.networks.errors import NetworkError
+    from app.networks.transfer import restore
 
     added = kept = failed = 0
     with opened(path, "rb") as source:
@@ -81,7 +94,7 @@ def import_(store: NetworkStore, path: str) -> int:
                 continue
             try:
                 network = restore(line)
-            except (ValidationError, ApiError) as error:
+            except (ValidationError, NetworkError) as error:
                 print(f"line {number}: not a network: {error}", file=sys.stderr)
                 failed += 1
                 continue
@@ -109,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("serve", help="serve the app (the default)")
     for name, what in (("export", "write every network to"), ("import", "read networks from")):
-        sub = commands.add_parser(name, help=f"{what} FILE (JSON lines)")
+        sub = commands.add_parser(
+            name, help=f"{what} FILE (JSON lines). {NOT_CARRIED}", description=NOT_CARRIED
+        )
         sub.add_argument("file", metavar="FILE", help="a JSON-lines file, or - for stdio")
     args = parser.parse_args(argv)
     if args.command in (None, "serve"):

@@ -36,7 +36,7 @@ class Limits(BaseSettings):
     max_response_bytes: int = Field(
         40_000_000,
         description="Largest answer one request may ask for, in bytes, estimated before any "
-        "work from the numbers it would hold (see app/api/validate.py `response`).",
+        "work from the numbers it would hold (see app/networks/validate.py `response`).",
     )
     max_title_length: int = Field(100, description="Longest class or activity title.")
     max_student_name_length: int = Field(60, description="Longest student name.")
@@ -115,14 +115,77 @@ class Settings(BaseSettings):
         description="true: opening a class needs the admin token (Authorization: Bearer "
         "<BACKPROP_ADMIN_TOKEN>).",
     )
+    teacher_password: str | None = Field(
+        None,
+        description="When set, opening a class (/teach/new, POST /api/classes) asks for it: "
+        "on a server anyone can reach, only those who know it open classes. Unset: anyone "
+        "may, at most `class_burst` classes per address (per worker process).",
+    )
+    class_burst: int = Field(
+        2,
+        ge=0,
+        description="Classes one client address may open at once while no teacher password "
+        "is set; 0: no limit.",
+    )
+    classes_per_hour: float = Field(
+        1.0, ge=0, description="How fast that allowance refills, per worker process."
+    )
+    max_class_networks: int = Field(
+        1000,
+        ge=1,
+        description="Most networks one class holds: its students × its activities (a join "
+        "adds one, a push one per student).",
+    )
+    join_burst: int = Field(
+        100,
+        ge=1,
+        description="New students one client address may add to one class at once (a class "
+        "behind one NAT address joins together); a student coming back with their "
+        "student_key is not new.",
+    )
+    joins_per_minute: float = Field(
+        10.0, gt=0, description="How fast that allowance refills, per worker process."
+    )
     join_failures_burst: int = Field(
-        30,
+        10,
         ge=1,
         description="Joins with an unknown code one client address may make before it must "
-        "wait (guessing codes).",
+        "wait (guessing codes). A right code from an address the class knows always gets in.",
     )
     join_failures_per_minute: float = Field(
-        10.0, gt=0, description="How fast that allowance refills, per worker process."
+        2.0, gt=0, description="How fast that allowance refills, per worker process."
+    )
+    join_failures_total_burst: int = Field(
+        60,
+        ge=1,
+        description="Joins with an unknown code all addresses together may make before "
+        "they must wait (guessing from many addresses).",
+    )
+    join_failures_total_per_minute: float = Field(
+        3.0, gt=0, description="How fast that allowance refills, per worker process."
+    )
+    forwarded_allow_ips: str = Field(
+        "",
+        description="Addresses (or networks, comma-separated; * for any) of the reverse "
+        "proxies whose X-Forwarded-For and X-Forwarded-Proto are believed. Empty (the "
+        "default): none, so the rate limits key on the address that connected.",
+    )
+    max_streams_per_address: int = Field(
+        600,
+        ge=1,
+        description="Event streams one client address may hold open at once, per worker "
+        "process (a class behind one NAT address holds one per student and the teacher's).",
+    )
+    max_teacher_streams: int = Field(
+        4,
+        ge=1,
+        description="Teacher streams one class may hold open at once, per worker process "
+        "(the dashboard, a projector, a spare).",
+    )
+    body_timeout: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds a client may take to send a request's body; then 408.",
     )
 
     @field_validator("cors_origins", mode="before")

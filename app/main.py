@@ -56,7 +56,7 @@ def open_classroom(store: SharedStore, settings: Settings) -> tuple[EventFeed, C
     else:
         feed = SQLiteFeed(store)
     db = ClassroomDB(store, feed, expire_after=settings.expire_after_days * 86400)
-    return feed, Classroom(db, classes.build)
+    return feed, Classroom(db, settings.max_class_networks)
 
 
 def end_streams_on_signal(app: FastAPI) -> None:
@@ -122,7 +122,7 @@ def create_app() -> FastAPI:
         docs_url=None,  # served by app.openapi from vendored assets, under our CSP
         redoc_url=None,
         # FastAPI's OpenTelemetry hooks: nothing here exports traces (a class may be offline),
-        # and checking for providers cost every request ~4 % of a /step (docs/benchmarks.md)
+        # and checking for providers is a cost on every request (docs/benchmarks.md)
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     errors.install(app)

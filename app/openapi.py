@@ -2,8 +2,9 @@
 
 `precise` post-processes FastAPI's schema so that what it says is what the server does:
 - every 4xx/5xx body is `ErrorResponse` (FastAPI's own HTTPValidationError never appears);
-- the refusals of app.security are documented where they can happen: 413/415 on every
-  operation with a body, 429 on network creation and import, 503 on every route under /api;
+- the refusals of app.security are documented where they can happen: 408/413/415/422 on
+  every POST, PUT and PATCH (the body guard reads a body even where the route takes none),
+  429 on network creation and import, 503 on every route under /api;
 - the 201 of `POST /api/networks` (and of …/import) links (OpenAPI `links`) to every operation on
   /api/networks/{network_id} but the classroom's (such a network is in no class), so a
   stateful fuzzer reaches real networks.
@@ -27,6 +28,7 @@ ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
 CREATES = (("/api/networks", "post"), ("/api/networks/import", "post"))
 NETWORK_PATH = re.compile(r"^/api/networks/\{network_id\}")
 EXTRA: dict[str, str] = {
+    "408": "The body was not sent within BACKPROP_BODY_TIMEOUT seconds.",
     "413": "The body is too large.",
     "415": "The body is not JSON.",
     "429": "Too many networks created from this address; see Retry-After.",
@@ -69,8 +71,8 @@ def precise(schema: dict[str, Any]) -> dict[str, Any]:
                     content = response.setdefault("content", {})
                     content["application/json"] = {"schema": ERROR_REF}
             wanted: list[str] = []
-            if "requestBody" in operation:
-                wanted += ["413", "415", "422"]
+            if method in ("post", "put", "patch"):  # app.security.BodyGuard reads them all
+                wanted += ["408", "413", "415", "422"]
             if path.startswith("/api/"):
                 wanted.append("503")
             if (path, method) in CREATES:

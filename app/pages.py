@@ -23,8 +23,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import Headers
 
 from app import presets
+from app.api.deps import IdPath, StoreDep
 from app.api.errors import known_error_response, standing_problem, validation_error_response
-from app.api.networks import IdPath, StoreDep
 from app.classroom.errors import Missing
 from app.classroom.service import Classroom
 from app.config import get_settings
@@ -157,7 +157,9 @@ def join_with_code(request: Request, code: CodeText) -> Response:
 
 @router.get("/teach/new", response_class=HTMLResponse)
 def new_class(request: Request) -> Response:
-    return templates.TemplateResponse(request, "teach_new.html", {"locks": LOCKS})
+    needs_password = bool(get_settings().teacher_password)
+    context = {"locks": LOCKS, "needs_password": needs_password}
+    return templates.TemplateResponse(request, "teach_new.html", context)
 
 
 @router.get("/teach/{class_id}", response_class=HTMLResponse)

@@ -1,7 +1,7 @@
 """The JSON contract: every request and response body of the API, in the lecture notes'
 notation.
 
-Notation (../shared/seed/backprop-derivation.md, generalised to L layers):
+Notation (the lecture notes' derivation, generalised to L layers):
 layers 0..L, layer 0 the inputs. Unit r of layer k has the weight vector w_r (row r of
 ``weights[k-1]``) over its inputs u_r (the outputs o of layer k-1):
 
@@ -19,6 +19,7 @@ OpenAPI schema states them) and against the stored network in :mod:`app.api.vali
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -604,6 +605,30 @@ class ErrorResponse(BaseModel):
 
     detail: str = Field(description="One readable sentence naming the field and the problem.")
     errors: list[Problem] = Field(default_factory=list)
+
+
+def error_body(problems: list[tuple[str, str]]) -> bytes:
+    """The ErrorResponse of (field, problem) pairs, as JSON: the body of every refusal."""
+    return (
+        ErrorResponse(
+            detail="; ".join(f"{field}: {message}" for field, message in problems),
+            errors=[Problem(field=f, message=m) for f, m in problems],
+        )
+        .model_dump_json()
+        .encode()
+    )
+
+
+def field_path(loc: Sequence[int | str]) -> str:
+    """A pydantic error's location as the field an error names: ("body", "x", 3, 1) ->
+    "x[3][1]"; ("body",) -> "body"."""
+    parts = list(loc[1:] if loc and loc[0] in ("body", "query", "path") else loc)
+    if not parts:
+        return str(loc[0]) if loc else "body"
+    text = str(parts[0])
+    for part in parts[1:]:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
 
 
 class Health(BaseModel):

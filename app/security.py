@@ -19,6 +19,8 @@ Every refusal has the API's error body: {"detail": "<field>: <problem>", "errors
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import math
 import re
 import threading
@@ -33,8 +35,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.errors import error_response
 from app.config import LIMITS, Settings
+from app.schemas import error_body
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -63,6 +65,11 @@ CREATES: frozenset[tuple[str, str]] = frozenset(
 )
 """(method, path) of the requests that create a network or a class, and so are rate-limited.
 Joining a class (POST /api/join) is not one: a class behind one address joins at once."""
+
+
+def _refusal(status: int, problems: list[tuple[str, str]]) -> Response:
+    """A refusal with the API's error body (app/schemas.py's ErrorResponse)."""
+    return Response(error_body(problems), status, media_type="application/json")
 
 
 class SecurityHeaders:
@@ -125,6 +132,23 @@ HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "pa
 
 
 # -- rate limit ------------------------------------------------------------------------------
+def client_key(scope: Scope) -> str:
+    """The key a client's rate limits count under: its address as uvicorn reports it (the
+    proxy's X-Forwarded-For only when the proxy is in BACKPROP_FORWARDED_ALLOW_IPS), and for
+    IPv6 its /64, since one subscriber is usually given a whole /64 to pick addresses from."""
+    client = scope.get("client")
+    host = client[0] if client else ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host or "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 @dataclass
 class Bucket:
     tokens: float
@@ -190,7 +214,7 @@ class CreateRateLimit:
     def _refuse(seconds: int) -> Response:
         """The API's error, saying how the limit is raised, since a class behind one address
         shares one bucket."""
-        response = error_response(
+        response = _refusal(
             429,
             [
                 (
@@ -207,8 +231,7 @@ class CreateRateLimit:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and (scope["method"], scope["path"]) in self.creates:
-            client = scope.get("client")
-            wait = self.buckets.take(client[0] if client else "unknown")
+            wait = self.buckets.take(client_key(scope))
             if wait > 0:
                 seconds = math.ceil(wait) if math.isfinite(wait) else 3600
                 await self._refuse(seconds)(scope, receive, send)
@@ -305,8 +328,10 @@ class BodyGuard:
         app: ASGIApp,
         max_bytes: int,
         max_depth: int = MAX_JSON_DEPTH,
+        timeout: float = 30.0,
     ) -> None:
         self.app, self.max_bytes, self.max_depth = app, max_bytes, max_depth
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
@@ -318,9 +343,15 @@ class BodyGuard:
             await self._refuse(scope, receive, send, 413, self._too_large())
             return
         try:
-            body = await read_body(receive, self.max_bytes)
+            # a body sent a byte at a time would hold its connection and its memory forever
+            async with asyncio.timeout(self.timeout):
+                body = await read_body(receive, self.max_bytes)
         except BodyTooLarge:
             await self._refuse(scope, receive, send, 413, self._too_large())
+            return
+        except TimeoutError:
+            text = f"was not sent within {self.timeout:g} s (BACKPROP_BODY_TIMEOUT)"
+            await self._refuse(scope, receive, send, 408, text)
             return
         problem = self._check(scope["path"], headers.get("content-type", ""), body)
         if problem is not None:
@@ -353,13 +384,13 @@ class BodyGuard:
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, text: str) -> None:
-        await error_response(status, [("body", text)])(scope, receive, send)
+        await _refusal(status, [("body", text)])(scope, receive, send)
 
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the middlewares; the last added runs first, so add them innermost first."""
     # JSON only: the page parses CSV itself and sends JSON (one parser, not two)
-    app.add_middleware(BodyGuard, max_bytes=LIMITS.max_body_bytes)
+    app.add_middleware(BodyGuard, max_bytes=LIMITS.max_body_bytes, timeout=settings.body_timeout)
     if settings.create_burst > 0:
         app.add_middleware(
             CreateRateLimit,

@@ -18,8 +18,8 @@ import time
 import numpy as np
 
 from app import nn
-from app.api import validate
 from app.config import LIMITS
+from app.networks import validate
 
 
 def timed(layers: list[int], n: int, epochs: int, mode: str) -> float:

@@ -1,7 +1,7 @@
 """One Play tick with the history on and off, side by side in one process.
 
 A Play tick is what the page's Play button asks for: POST …/step with 5 epochs on XOR 2-2-1.
-Here it is the route's own change (app.api.networks.step_change) saved through the store's
+Here it is the route's own change (app.networks.passes.step_change) saved through the store's
 `modify`, on two databases: one store writes the history, the other is the same store with
 the history's writes left out. Rounds alternate between the two so that the machine's other
 work falls on both alike; the table gives the median over rounds of the CPU time (this
@@ -22,9 +22,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.api.networks import build, step_change
+from app.networks.edits import build
+from app.networks.passes import step_change
+from app.networks.views import step_payload, to_json
 from app.schemas import NetworkCreate, StepRequest
-from app.store import SQLiteStore
+from app.store import SQLiteStore, StoredNetwork
 from app.store.base import SharedStore
 from app.store.history import HistorySQL
 from app.store.postgres import PostgresStore
@@ -50,7 +52,11 @@ def measure(
     ticks: int,
     database_cpu: Callable[[], float],
 ) -> None:
-    change = step_change(StepRequest(epochs=5), lambda: False)
+    step = step_change(StepRequest(epochs=5), lambda: False)
+
+    def change(network: StoredNetwork) -> bytes:  # the answer's bytes, as the route sends
+        return to_json(step_payload(step(network)))
+
     cpu: dict[str, list[float]] = {"on": [], "off": []}
     wall: dict[str, list[float]] = {"on": [], "off": []}
     for _ in range(rounds):

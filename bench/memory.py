@@ -20,7 +20,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from app.api.networks import build
+from app.networks.edits import build
 from app.schemas import NetworkCreate
 from app.store import SQLiteStore
 from bench.server import Server, command_line, machine, table

@@ -21,6 +21,9 @@ from tests.postgres import PostgresServer
 from tests.postgres import bindir as pg_bindir
 
 ROOT = Path(__file__).resolve().parent.parent
+# The tests open many classes from one address (the in-process client's, or 127.0.0.1): the
+# per-address class allowance is off unless a test of it sets it (live servers inherit this).
+os.environ.setdefault("BACKPROP_CLASS_BURST", "0")
 
 
 def free_port() -> int:
@@ -38,6 +41,9 @@ class LiveServer:
     workers: int = 1
     env: dict[str, str] | None = None
     process: subprocess.Popen[bytes] | None = None
+    as_deployed: bool = False
+    """Start it as the image does (`python -m app`: the app's own uvicorn settings, such as
+    which proxies' X-Forwarded-For it believes), not with uvicorn's defaults."""
 
     @property
     def url(self) -> str:
@@ -59,6 +65,10 @@ class LiveServer:
             "--log-level",
             "warning",
         ]
+        if self.as_deployed:
+            cmd = [sys.executable, "-m", "app"]
+            env |= {"BACKPROP_HOST": "127.0.0.1", "BACKPROP_PORT": str(self.port)}
+            env |= {"BACKPROP_WORKERS": str(self.workers)}
         # A process group of its own, so kill() can reach the workers through the process group.
         self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
         deadline = time.monotonic() + 90
@@ -102,9 +112,13 @@ def live_server_factory(tmp_path: Path) -> Iterator[type[LiveServer]]:
     made: list[LiveServer] = []
 
     def make(
-        workers: int = 1, env: dict[str, str] | None = None, database: Path | None = None
+        workers: int = 1,
+        env: dict[str, str] | None = None,
+        database: Path | None = None,
+        as_deployed: bool = False,
     ) -> LiveServer:
-        server = LiveServer(database or tmp_path / "backprop.sqlite3", free_port(), workers, env)
+        database = database or tmp_path / "backprop.sqlite3"
+        server = LiveServer(database, free_port(), workers, env, as_deployed=as_deployed)
         made.append(server)
         return server.start()
 

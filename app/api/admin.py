@@ -10,48 +10,25 @@ Nothing else in the API lists networks.
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
-from app.api.errors import ApiError
-from app.api.networks import ERRORS as NETWORK_ERRORS
-from app.api.networks import IdPath, StoreDep, json_response
-from app.api.transfer import NetworkExport, document
+from app.api.deps import ERRORS as NETWORK_ERRORS
+from app.api.deps import IdPath, StoreDep, json_response, require_token
 from app.config import get_settings
+from app.networks.transfer import NetworkExport, document
 from app.schemas import ErrorResponse
-from app.store import NetworkStore
+from app.store import NetworkStore, NotFound
 
 ALL_FORMAT = "backprop-lab/networks@1"
 PAGE = Path(__file__).resolve().parents[2] / "templates" / "admin.html"
-
-
-def require_token(
-    authorization: Annotated[
-        str | None,
-        Header(description="`Bearer <BACKPROP_ADMIN_TOKEN>`", max_length=1000),
-    ] = None,
-) -> None:
-    token = get_settings().admin_token
-    if not token:  # unset or emptied after start-up: behave as if the view did not exist
-        raise ApiError(404, "path", "not found")
-    scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not given.strip():
-        raise ApiError(
-            401,
-            "authorization",
-            "the admin view needs the header 'Authorization: Bearer <BACKPROP_ADMIN_TOKEN>'",
-            headers={"WWW-Authenticate": 'Bearer realm="admin"'},
-        )
-    if not secrets.compare_digest(given.strip().encode(), token.encode()):
-        raise ApiError(403, "authorization", "this is not the admin token")
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -127,7 +104,7 @@ def list_networks(
 @router.delete("/networks/{network_id}", status_code=204, summary="Delete a network")
 def delete_network(network_id: IdPath, store: StoreDep) -> Response:
     if not store.delete(network_id):
-        raise ApiError(404, "id", "no network has this id (it may have expired)")
+        raise NotFound(network_id)
     return Response(status_code=204)
 
 

@@ -9,16 +9,24 @@ The domain is app/classroom/; these routes validate, call it and respond.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import math
-from collections.abc import AsyncIterator
+import secrets
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Request
 from fastapi.responses import Response
 
-from app.api import networks, sse
+from app.api import sse
+from app.api.deps import (
+    ClassroomDep,
+    FeedDep,
+    class_errors,
+    json_response,
+    require_token,
+)
 from app.api.errors import ApiError
-from app.api.networks import json_response, state
 from app.classroom.errors import Missing
 from app.classroom.schemas import (
     Activity,
@@ -28,6 +36,7 @@ from app.classroom.schemas import (
     ClassExport,
     ClassId,
     ClassSnapshot,
+    ClassState,
     Joined,
     JoiningRequest,
     JoiningState,
@@ -39,56 +48,18 @@ from app.classroom.schemas import (
     Student,
     StudentId,
 )
-from app.classroom.service import Classroom
+from app.classroom.service import Classroom, JoinLimits
 from app.config import get_settings
-from app.events import CLASS_KINDS, Event, EventFeed
-from app.schemas import BackwardResponse, ErrorResponse, NetworkCreate
-from app.security import TokenBuckets
+from app.events import CLASS_KINDS, Event
+from app.networks.views import backward_payload, state
+from app.schemas import BackwardResponse
+from app.security import TokenBuckets, client_key
 from app.store import StoredNetwork
 from app.store.classroom import ClassRow
 
 router = APIRouter(tags=["classes"])
 
-
-def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    text = {
-        401: "No teacher key was sent (`Authorization: Bearer <teacher_key>`).",
-        403: "The key is not this class's.",
-        404: "No class (or student, or preset) has this name or id.",
-        409: "A limit is reached, or the request does not fit the network or the class; "
-        "the message names the field.",
-        422: "A field is invalid; the message names it. Nothing changed.",
-        423: "The teacher paused the class. Nothing changed.",
-        429: "Too many tries from this address; see Retry-After.",
-        503: "The database cannot take the change now. Nothing changed.",
-    }
-    return {code: {"model": ErrorResponse, "description": text[code]} for code in codes}
-
-
-TEACHER = errors(401, 403, 404, 422, 503)
-
-
-def build(body: NetworkCreate) -> StoredNetwork:
-    """networks.build, its refusals naming the activity's fields (`activity.layers`)."""
-    try:
-        return networks.build(body)
-    except ApiError as error:
-        field = error.field if error.field.startswith("activity") else f"activity.{error.field}"
-        raise ApiError(error.status, field, error.message) from error
-
-
-async def get_classroom(request: Request) -> Classroom:
-    classroom: Classroom = request.app.state.classroom
-    return classroom
-
-
-async def get_feed(request: Request) -> EventFeed:
-    feed: EventFeed = request.app.state.feed
-    return feed
-
-
-ClassroomDep = Annotated[Classroom, Depends(get_classroom)]
-FeedDep = Annotated[EventFeed, Depends(get_feed)]
+TEACHER = class_errors(401, 403, 404, 422, 503)
 ClassPath = Annotated[ClassId, Path(description="The class's id, from POST /api/classes.")]
 StudentPath = Annotated[StudentId, Path(description="The student's id (from the card).")]
 Authorization = Annotated[
@@ -117,8 +88,6 @@ StaffDep = Annotated[ClassRow, Depends(staff)]
 
 def require_admin(authorization: str | None) -> None:
     """With BACKPROP_CLASSES_NEED_ADMIN=true, opening a class takes the admin token."""
-    from app.api.admin import require_token  # the admin view's own check
-
     if not get_settings().admin_token:
         raise ApiError(
             403, "authorization", "opening classes needs the admin token, and none is set"
@@ -131,35 +100,83 @@ def require_admin(authorization: str | None) -> None:
     "/api/classes",
     status_code=201,
     response_model=ClassCreated,
-    responses=errors(401, 403, 404, 409, 422, 429, 503),
+    responses=class_errors(401, 403, 404, 409, 422, 429, 503),
     summary="Open a class",
 )
 def create_class(
-    body: ClassCreate, classroom: ClassroomDep, authorization: Authorization = None
+    body: ClassCreate,
+    request: Request,
+    classroom: ClassroomDep,
+    authorization: Authorization = None,
 ) -> Response:
     """A class with its first activity. The answer holds the teacher key, once: the server
-    keeps only its hash. Rate-limited per address as network creation is."""
+    keeps only its hash. With BACKPROP_TEACHER_PASSWORD set, `teacher_password` must be it
+    (401 without, 403 wrong; wrong ones are limited per address); without it, each address
+    may open `class_burst` classes, then one per hour per worker (429)."""
     settings = get_settings()
     if settings.classes_need_admin:
         require_admin(authorization)
-    return json_response(classroom.create(body, settings.max_classes), 201)
+    address = client_key(request.scope)
+    if settings.teacher_password:
+        check_password(request, body.teacher_password, settings.teacher_password, address)
+    elif settings.class_burst > 0:
+        wait = buckets(request, "classes", settings.class_burst, settings.classes_per_hour / 60)
+        if (seconds := waited(wait.take(address))) is not None:
+            raise ApiError(
+                429,
+                "request",
+                f"too many classes opened from this address; try again in {seconds} s. The "
+                "server's operator can set BACKPROP_TEACHER_PASSWORD (teachers who know it "
+                "are not limited) or raise BACKPROP_CLASS_BURST",
+                headers={"Retry-After": str(seconds)},
+            )
+    return json_response(classroom.create(body, settings.max_classes, address), 201)
 
 
-def join_buckets(request: Request) -> TokenBuckets:
-    buckets: TokenBuckets | None = getattr(request.app.state, "join_buckets", None)
-    if buckets is None:
-        settings = get_settings()
-        buckets = TokenBuckets(settings.join_failures_burst, settings.join_failures_per_minute)
-        request.app.state.join_buckets = buckets
-    return buckets
+def check_password(request: Request, sent: str | None, password: str, address: str) -> None:
+    """The teacher password, compared in constant time; wrong ones count as unknown join
+    codes do, per address, so it cannot be guessed fast."""
+    if not sent:
+        raise ApiError(
+            401, "teacher_password", "is required: this server lets only its teachers open classes"
+        )
+    failures = failure_buckets(request)
+    if (seconds := waited(failures.wait("password:" + address))) is not None:
+        raise too_many(seconds, "teacher_password", "wrong passwords")
+    if not secrets.compare_digest(sent.encode(), password.encode()):
+        if (seconds := waited(failures.take("password:" + address))) is not None:
+            raise too_many(seconds, "teacher_password", "wrong passwords")
+        raise ApiError(403, "teacher_password", "is not this server's teacher password")
 
 
-def too_many(wait: float) -> ApiError:
-    seconds = math.ceil(wait) if math.isfinite(wait) else 3600
+def buckets(request: Request, name: str, burst: int, per_minute: float) -> TokenBuckets:
+    """The worker's token buckets called `name`, made at first use."""
+    made: dict[str, TokenBuckets] = request.app.state.__dict__.setdefault("buckets", {})
+    if name not in made:
+        made[name] = TokenBuckets(burst, per_minute)
+    return made[name]
+
+
+def failure_buckets(request: Request) -> TokenBuckets:
+    """Unknown join codes and wrong teacher passwords, per address."""
+    settings = get_settings()
+    return buckets(
+        request, "failures", settings.join_failures_burst, settings.join_failures_per_minute
+    )
+
+
+def waited(wait: float) -> int | None:
+    """None for no wait, else the whole seconds to say in Retry-After."""
+    if wait <= 0:
+        return None
+    return math.ceil(wait) if math.isfinite(wait) else 3600
+
+
+def too_many(seconds: int, field: str = "code", what: str = "unknown codes") -> ApiError:
     return ApiError(
         429,
-        "code",
-        f"too many unknown codes tried from this address; try again in {seconds} s",
+        field,
+        f"too many {what} tried from this address; try again in {seconds} s",
         headers={"Retry-After": str(seconds)},
     )
 
@@ -170,24 +187,50 @@ def too_many(wait: float) -> ApiError:
     response_model=Joined,
     responses={
         200: {"model": Joined, "description": "The same student again (their student_key)."},
-        **errors(404, 409, 422, 429, 503),
+        **class_errors(404, 409, 422, 429, 503),
     },
     summary="Join a class with its code",
 )
 def join(body: JoinRequest, request: Request, classroom: ClassroomDep) -> Response:
     """A new student (201) with a network of their own made from the class's activity, or,
     with the `student_key` of an earlier join, the same student and network (200). Does not
-    count against the network-creation limit; unknown codes are limited per address."""
-    buckets = join_buckets(request)
-    address = request.client.host if request.client else "unknown"
-    wait = buckets.wait(address)
-    if wait > 0:
-        raise too_many(wait)
-    joined = classroom.join(body, get_settings().max_students_per_class)
+    count against the network-creation limit. Unknown codes are limited per address and
+    for all addresses together; past either limit a code is still let in when its class
+    knows the address (the teacher opened it, or a student joined it, from there), so one
+    guesser behind a school's NAT locks nobody out of their own class. New students are
+    limited per address and class (`join_burst`, then `joins_per_minute`)."""
+    settings = get_settings()
+    address = client_key(request.scope)
+    failures = failure_buckets(request)
+    total = buckets(
+        request,
+        "failures-total",
+        settings.join_failures_total_burst,
+        settings.join_failures_total_per_minute,
+    )
+    over = waited(max(failures.wait(address), total.wait("*")))
+    new_students = buckets(request, "joins", settings.join_burst, settings.joins_per_minute)
+
+    def before_new(class_id: str) -> None:
+        if (seconds := waited(new_students.take(f"{class_id}:{address}"))) is not None:
+            raise ApiError(
+                429,
+                "code",
+                f"many students joined this class from this address just now; try again in "
+                f"{seconds} s (the class's teacher can ask the operator to raise "
+                "BACKPROP_JOIN_BURST)",
+                headers={"Retry-After": str(seconds)},
+            )
+
+    limits = JoinLimits(settings.max_students_per_class, settings.max_class_networks)
+    joined = classroom.join(body, limits, address, over is not None, before_new)
     if joined is None:
-        wait = buckets.take(address)
-        if wait > 0:
-            raise too_many(wait)
+        if over is not None:
+            raise too_many(over)
+        if (seconds := waited(failures.take(address))) is not None or (
+            seconds := waited(total.take("*"))
+        ) is not None:
+            raise too_many(seconds)
         raise ApiError(404, "code", "no class has this code")
     payload, new = joined
     payload["network"] = state(payload["network"])
@@ -209,66 +252,85 @@ def get_class(
     return json_response(classroom.snapshot(found, role))
 
 
-def teacher_events(classroom: Classroom, class_id: str, batch: list[Event]) -> bytes:
+def teacher_events(
+    classroom: Classroom, class_id: str, batch: list[Event], ids: Iterator[int]
+) -> bytes:
     """What a batch of the feed's events becomes on the teacher's stream: the class's state
     once, and the current card of each student concerned (once, however many events)."""
     found = classroom.db.get_class(class_id)
-    last = batch[-1].seq
     if any(e.kind == "activity" for e in batch):  # every card changed
         cards = classroom.cards(found)
-        frames = [sse.frame("class", classroom.class_state(found), last)]
-        frames += [sse.frame("student", card, last) for card in cards]
-        frames.append(sse.frame("diagnoses", classroom.diagnoses(found), last))
+        frames = [sse.frame("class", classroom.class_state(found), ids)]
+        frames += [sse.frame("student", card, ids) for card in cards]
+        frames.append(sse.frame("diagnoses", classroom.diagnoses(found), ids))
         return b"".join(frames)
     out = []
-    class_seq = [e.seq for e in batch if e.kind in CLASS_KINDS]
-    if class_seq:
-        out.append(sse.frame("class", classroom.class_state(found), class_seq[-1]))
-    seqs = {e.student_id: e.seq for e in batch if e.student_id and e.kind not in CLASS_KINDS}
-    for card in classroom.cards(found, seqs):
-        out.append(sse.frame("student", card, seqs[card["student_id"]]))
+    if any(e.kind in CLASS_KINDS or e.kind == "join" for e in batch):  # join: networks_left
+        out.append(sse.frame("class", classroom.class_state(found), ids))
+    concerned = {e.student_id for e in batch if e.student_id and e.kind not in CLASS_KINDS}
+    for card in classroom.cards(found, concerned):
+        out.append(sse.frame("student", card, ids))
     for e in batch:
         if e.kind == "remove":
-            out.append(sse.frame("removed", {"student_id": e.student_id}, e.seq))
-    answered = [e.seq for e in batch if e.kind in ("answer", "reset", "remove")]
-    if answered:  # the counts of the class's mistakes moved
-        out.append(sse.frame("diagnoses", classroom.diagnoses(found), answered[-1]))
+            out.append(sse.frame("removed", {"student_id": e.student_id}, ids))
+    if any(e.kind in ("answer", "reset", "remove") for e in batch):  # the mistakes' counts
+        out.append(sse.frame("diagnoses", classroom.diagnoses(found), ids))
     return b"".join(out)
+
+
+def stream_slots(request: Request) -> sse.Slots:
+    slots: sse.Slots = request.app.state.__dict__.setdefault("stream_slots", sse.Slots())
+    return slots
 
 
 @router.get(
     "/api/classes/{class_id}/events",
     response_class=Response,
-    responses={**sse.DOCUMENTED, **TEACHER},
+    responses={**sse.DOCUMENTED, **TEACHER, **class_errors(429)},
     summary="Follow the class live (Server-Sent Events)",
 )
-async def class_events(found: StaffDep, classroom: ClassroomDep, feed: FeedDep) -> Response:
+async def class_events(
+    found: StaffDep, classroom: ClassroomDep, feed: FeedDep, request: Request
+) -> Response:
     """First `event: class` (data {paused, activity_number, spotlight}) and one
     `event: student` per student (data: the card, as in GET /api/classes/{id}); then each
     change as it happens: a `student` event with the card after every join, step, edit,
     forward or backward, answer and reset, a `class` event after pause, resume, spotlight
-    and activity push (then every card again), and an `event: diagnoses` (data: as the
-    snapshot's `diagnoses`) at the start and after answers, resets and pushes. `id:` is
-    the feed's sequence number; a comment `: ping` comes every 15 s."""
+    and activity push (then every card again), an `event: diagnoses` (data: as the
+    snapshot's `diagnoses`) at the start and after answers, resets, removals and pushes,
+    and an `event: removed` ({student_id}) when the teacher removes a student. `id:` counts
+    the stream's events (1, 2, …); a comment `: ping` comes every 15 s. 429 past
+    `max_teacher_streams` open streams of the class, or `max_streams_per_address` of the
+    address, in this worker."""
+    settings = get_settings()
+    release = stream_slots(request).take(
+        {
+            f"address:{client_key(request.scope)}": (
+                settings.max_streams_per_address,
+                "this address",
+            ),
+            f"teacher:{found.id}": (settings.max_teacher_streams, "this class's teacher"),
+        }
+    )
 
     async def stream() -> AsyncIterator[bytes]:
         subscription = await feed.subscribe(found.id)
+        ids = itertools.count(1)
         try:
             # read after subscribing (not `found`, read before): no change falls in between
             first = await asyncio.to_thread(classroom.fresh_snapshot, found.id)
-            state = {k: first[k] for k in ("paused", "activity_number", "spotlight")}
-            since = subscription.since
+            state = {k: first[k] for k in ClassState.model_fields}
             yield b"".join(
-                [sse.frame("class", state, since)]
-                + [sse.frame("student", card, since) for card in first["students"]]
-                + [sse.frame("diagnoses", first["diagnoses"], since)]
+                [sse.frame("class", state, ids)]
+                + [sse.frame("student", card, ids) for card in first["students"]]
+                + [sse.frame("diagnoses", first["diagnoses"], ids)]
             )
             async for batch in sse.batches(subscription):
                 if batch is None:
                     yield sse.PING
                     continue
                 try:
-                    chunk = await asyncio.to_thread(teacher_events, classroom, found.id, batch)
+                    chunk = await asyncio.to_thread(teacher_events, classroom, found.id, batch, ids)
                 except Missing:  # the class expired while watched: the stream ends
                     return
                 if chunk:
@@ -276,18 +338,21 @@ async def class_events(found: StaffDep, classroom: ClassroomDep, feed: FeedDep) 
         finally:
             feed.unsubscribe(subscription)
 
-    return sse.event_stream(stream())
+    return sse.event_stream(stream(), release)
 
 
 # -- the teacher's commands ------------------------------------------------------------------
 @router.post(
     "/api/classes/{class_id}/activity",
     response_model=ClassSnapshot,
-    responses={**TEACHER, **errors(409)},
+    responses={**TEACHER, **class_errors(409)},
     summary="Push the next activity",
 )
 def push_activity(body: Activity, found: TeacherDep, classroom: ClassroomDep) -> Response:
-    """Every student gets a new network made from it; their earlier networks stay theirs."""
+    """Every student gets a new network made from it; their earlier networks stay theirs.
+    409 `activity` when the class cannot hold one more network per student
+    (BACKPROP_MAX_CLASS_NETWORKS; `networks_left` in the class's state says how many
+    more it holds)."""
     return json_response(classroom.push(found, body))
 
 
@@ -355,7 +420,7 @@ def remove_student(student_id: StudentPath, found: TeacherDep, classroom: Classr
 @router.post(
     "/api/classes/{class_id}/spotlight",
     response_model=SpotlightState,
-    responses={**TEACHER, **errors(409)},
+    responses={**TEACHER, **class_errors(409)},
     summary="Show one or two students on the projector",
 )
 def spotlight(body: SpotlightRequest, found: StaffDep, classroom: ClassroomDep) -> Response:
@@ -381,7 +446,7 @@ def reset(
 @router.get(
     "/api/classes/{class_id}/students/{student_id}/backward",
     response_model=BackwardResponse,
-    responses={**TEACHER, **errors(409)},
+    responses={**TEACHER, **class_errors(409)},
     summary="A student's network on its first example, for the projector",
 )
 def projected(
@@ -394,7 +459,7 @@ def projected(
     the card's `phase` and `last_seen` (it is the teacher who looks). 409 `dataset` when
     the network has no examples."""
     result, split = classroom.projected(found, student_id)
-    return json_response(networks.backward_payload(result, split))
+    return json_response(backward_payload(result, split))
 
 
 @router.get(

@@ -9,16 +9,20 @@ expected number from the network's own current state (app/classroom/answers.py).
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from app.api import sse
-from app.api.classes import ClassroomDep, FeedDep, errors
-from app.api.networks import IdPath, json_response
+from app.api.classes import stream_slots
+from app.api.deps import ClassroomDep, FeedDep, IdPath, json_response
+from app.api.deps import class_errors as errors
 from app.classroom.schemas import AnswerRequest, AnswerResult, StudentClassroom
+from app.config import LIMITS, get_settings
+from app.security import client_key
 
 router = APIRouter(prefix="/api/networks", tags=["classroom"])
 
@@ -49,20 +53,27 @@ def classroom_view(network_id: IdPath, classroom: ClassroomDep) -> Response:
 @router.get(
     "/{network_id}/classroom/events",
     response_class=Response,
-    responses={**sse.DOCUMENTED, **errors(404, 503)},
+    responses={**sse.DOCUMENTED, **errors(404, 429, 503)},
     summary="Follow the class from a student's page (Server-Sent Events)",
 )
-async def classroom_events(member: MemberDep, classroom: ClassroomDep, feed: FeedDep) -> Response:
+async def classroom_events(
+    member: MemberDep, classroom: ClassroomDep, feed: FeedDep, request: Request
+) -> Response:
     """`event: class`, data {paused, activity_number, current_network_id, lock}: on
     connect, and after every pause, resume, activity push and reset of this student's
-    network. A comment `: ping` comes every 15 s."""
+    network. `id:` counts the stream's events; a comment `: ping` comes every 15 s. 429
+    past `max_streams_per_address` open streams of the address in this worker."""
     class_id, student_id = member
+    address = client_key(request.scope)
+    limit = get_settings().max_streams_per_address
+    release = stream_slots(request).take({f"address:{address}": (limit, "this address")})
 
     async def stream() -> AsyncIterator[bytes]:
         subscription = await feed.subscribe(class_id, STUDENT_KINDS | {"reset"})
+        ids = itertools.count(1)
         try:
             now = await asyncio.to_thread(classroom.student_class_state, class_id, student_id)
-            yield sse.frame("class", now, subscription.since)
+            yield sse.frame("class", now, ids)
             async for batch in sse.batches(subscription):
                 if batch is None:
                     yield sse.PING
@@ -76,11 +87,11 @@ async def classroom_events(member: MemberDep, classroom: ClassroomDep, feed: Fee
                     now = await asyncio.to_thread(
                         classroom.student_class_state, class_id, student_id
                     )
-                    yield sse.frame("class", now, mine[-1])
+                    yield sse.frame("class", now, ids)
         finally:
             feed.unsubscribe(subscription)
 
-    return sse.event_stream(stream())
+    return sse.event_stream(stream(), release)
 
 
 @router.post(
@@ -108,5 +119,8 @@ def answer(network_id: IdPath, body: AnswerRequest, classroom: ClassroomDep) -> 
     """Right when |value − expected| ≤ max(relative · |expected|, absolute) (the activity's
     tolerance; 1e-3 and 1e-4 outside a class). `"reveal": true` shows the expected number
     and closes the question. The expected number comes from the network's current weights
-    on its stored dataset, never from the page."""
-    return json_response(classroom.answer(network_id, body))
+    on its stored dataset, never from the page: a backward pass over it, so the same work
+    bound as POST …/backward applies (409 naming `dataset`). Kept (attempts, the card):
+    answers to the activity's questions, or outside a class to the network's first
+    `max_questions` paths; others are checked and not kept."""
+    return json_response(classroom.answer(network_id, body, LIMITS.max_questions))

@@ -7,10 +7,8 @@ request that fails changes nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from typing import Any
 
-import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -18,14 +16,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from app.classroom import errors as classroom
+from app.networks import errors as networks
 from app.nn import NonFinite, NonFiniteUpdate, Stopped
-from app.schemas import ErrorResponse
+from app.schemas import error_body, field_path
 from app.store import NotFound, StoreFull, StoreUnavailable
 
 log = logging.getLogger("backprop")
 
 
 class ApiError(Exception):
+    """A refusal of the web layer itself (an admin token, a rate limit), with its status."""
+
     def __init__(
         self, status: int, field: str, message: str, headers: dict[str, str] | None = None
     ) -> None:
@@ -34,23 +35,32 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-def field_path(loc: Sequence[int | str]) -> str:
-    """("body", "x", 3, 1) -> "x[3][1]"; ("body",) -> "body"."""
-    parts = list(loc[1:] if loc and loc[0] in ("body", "query", "path") else loc)
-    if not parts:
-        return str(loc[0]) if loc else "body"
-    text = str(parts[0])
-    for part in parts[1:]:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return text
+STATUS: dict[type[Exception], int] = {
+    networks.Invalid: 422,
+    networks.Mismatch: 409,
+    networks.Missing: 404,
+    classroom.Invalid: 422,
+    classroom.Mismatch: 409,
+    classroom.Missing: 404,
+    classroom.NotAuthorized: 401,
+    classroom.Forbidden: 403,
+    classroom.Paused: 423,
+    classroom.LimitReached: 409,
+    NotFound: 404,
+    NonFinite: 409,
+    Stopped: 400,
+    StoreUnavailable: 503,
+}
+"""Every domain error's status (a subclass takes its nearest listed ancestor's: StoreFull is
+a StoreUnavailable, NonFiniteUpdate a NonFinite)."""
+
+
+def status_of(exc: Exception) -> int | None:
+    return next((STATUS[kind] for kind in type(exc).__mro__ if kind in STATUS), None)
 
 
 def error_response(status: int, problems: list[tuple[str, str]]) -> Response:
-    body = ErrorResponse(
-        detail="; ".join(f"{field}: {message}" for field, message in problems),
-        errors=[{"field": f, "message": m} for f, m in problems],
-    )
-    return Response(body.model_dump_json(), status, media_type="application/json")
+    return Response(error_body(problems), status, media_type="application/json")
 
 
 def _readable(error: dict[str, Any]) -> tuple[str, str]:
@@ -66,64 +76,56 @@ def _readable(error: dict[str, Any]) -> tuple[str, str]:
     return field_path(loc), message[0].lower() + message[1:] if message else message
 
 
-def known_error_response(exc: Exception, standing: str = "") -> Response | None:
-    """The response for an error the API knows (a refused change, a missing network, an
-    overflow, a full or unavailable store), or None for anything else. `standing`: what
-    stops every write until a restart (`standing_problem`), said instead of "try again"."""
+def problem(exc: Exception, standing: str = "") -> tuple[str, str, dict[str, str]]:
+    """(field, message, headers) of an error: its own field and message when it names them,
+    else the sentence for its kind. `standing`: what stops every write until a restart
+    (`standing_problem`), said instead of "try again"."""
     if isinstance(exc, ApiError):
-        response = error_response(exc.status, [(exc.field, exc.message)])
-        response.headers.update(exc.headers)
-        return response
-    if isinstance(exc, classroom.ClassroomError):
-        status = CLASSROOM_STATUS[type(exc)]
-        response = error_response(status, [(exc.field, exc.message)])
-        if status == 401:
-            response.headers["WWW-Authenticate"] = 'Bearer realm="class"'
-        return response
+        return exc.field, exc.message, exc.headers
+    if isinstance(exc, classroom.NotAuthorized):
+        return exc.field, exc.message, {"WWW-Authenticate": 'Bearer realm="class"'}
+    if isinstance(exc, networks.NetworkError | classroom.ClassroomError):
+        return exc.field, exc.message, {}
     if isinstance(exc, Stopped):  # nobody is left to read it
-        return error_response(400, [("request", "the client went away; nothing was saved")])
+        return "request", "the client went away; nothing was saved", {}
     if isinstance(exc, NotFound):
-        return error_response(404, [("id", "no network has this id (it may have expired)")])
+        return "id", "no network has this id (it may have expired)", {}
+    if isinstance(exc, NonFiniteUpdate):
+        message = (
+            "the update would make this weight NaN or infinite; the network is "
+            "unchanged (try a smaller learning_rate)"
+        )
+        return exc.where, message, {}
     if isinstance(exc, NonFinite):
-        if isinstance(exc, NonFiniteUpdate):
-            message = (
-                "the update would make this weight NaN or infinite; the network is "
-                "unchanged (try a smaller learning_rate)"
-            )
-        else:
-            message = (
-                "overflows float64 (it would be NaN or infinite); nothing was changed "
-                "(use smaller weights, inputs or learning_rate)"
-            )
-        return error_response(409, [(exc.where, message)])
+        message = (
+            "overflows float64 (it would be NaN or infinite); nothing was changed "
+            "(use smaller weights, inputs or learning_rate)"
+        )
+        return exc.where, message, {}
     if isinstance(exc, StoreFull):
         log.warning("refused a change: %s", exc)
         message = (
             f"{exc}; nothing more can be stored until unused networks expire "
             f"(or the teacher raises {exc.setting})"
         )
-        response = error_response(503, [("networks", message)])
-        response.headers["Retry-After"] = "60"
-        return response
-    if isinstance(exc, StoreUnavailable):
-        # the cause is for the operator's log: it may name files and directories of the server
-        log.error("store unavailable: %s", exc)
-        message = standing or "cannot save now; try again in a few seconds"
-        response = error_response(503, [("database", message)])
-        response.headers["Retry-After"] = "5"
-        return response
-    return None
+        return "networks", message, {"Retry-After": "60"}
+    assert isinstance(exc, StoreUnavailable), type(exc)
+    # the cause is for the operator's log: it may name files and directories of the server
+    log.error("store unavailable: %s", exc)
+    message = standing or "cannot save now; try again in a few seconds"
+    return "database", message, {"Retry-After": "5"}
 
 
-CLASSROOM_STATUS: dict[type[classroom.ClassroomError], int] = {
-    classroom.Invalid: 422,
-    classroom.Mismatch: 409,
-    classroom.Missing: 404,
-    classroom.NotAuthorized: 401,
-    classroom.Forbidden: 403,
-    classroom.Paused: 423,
-    classroom.LimitReached: 409,
-}
+def known_error_response(exc: Exception, standing: str = "") -> Response | None:
+    """The response for an error the API knows (a refused change, a missing network, an
+    overflow, a full or unavailable store), or None for anything else."""
+    status = exc.status if isinstance(exc, ApiError) else status_of(exc)
+    if status is None:
+        return None
+    field, message, headers = problem(exc, standing)
+    response = error_response(status, [(field, message)])
+    response.headers.update(headers)
+    return response
 
 
 def standing_problem(request: Request) -> str:
@@ -150,15 +152,7 @@ def install(app: FastAPI) -> None:
         assert response is not None, f"no response for {type(exc).__name__}"
         return response
 
-    # (StoreFull is a StoreUnavailable)
-    for kind in (
-        ApiError,
-        NotFound,
-        NonFinite,
-        Stopped,
-        StoreUnavailable,
-        classroom.ClassroomError,
-    ):
+    for kind in (ApiError, networks.NetworkError, classroom.ClassroomError, *STATUS):
         app.add_exception_handler(kind, known)
 
     @app.exception_handler(StarletteHTTPException)
@@ -197,14 +191,3 @@ def slash_redirect(request: Request) -> Response | None:
     query: bytes = scope.get("query_string", b"")
     location = (raw_twin + (b"?" + query if query else b"")).decode("latin-1")
     return Response(status_code=307, headers={"Location": location})
-
-
-def orjson_bytes(payload: Any) -> bytes:
-    return orjson.dumps(payload, option=orjson.OPT_SERIALIZE_NUMPY, default=_fallback)
-
-
-def _fallback(value: Any) -> Any:
-    tolist = getattr(value, "tolist", None)
-    if tolist is not None:
-        return tolist()
-    raise TypeError(f"cannot serialize {type(value).__name__}")

@@ -3,7 +3,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.api.errors import error_response, orjson_bytes
+from app.api.errors import error_response
+from app.networks.views import to_json
 from app.schemas import ErrorResponse, Health
 from app.store import StoreUnavailable
 
@@ -16,7 +17,7 @@ router = APIRouter(tags=["health"])
     responses={503: {"model": ErrorResponse, "description": "Restart the server."}},
     summary="Liveness",
 )
-async def healthz(request: Request) -> Response:
+def healthz(request: Request) -> Response:
     """200 while the server can do its work. 503 only for what a restart fixes (the
     database's write-ahead log removed under it); a disk that is full or read-only for a
     while is answered by each request instead, and the server recovers by itself."""
@@ -26,4 +27,4 @@ async def healthz(request: Request) -> Response:
         problem = ""
     if problem:
         return error_response(503, [("database", problem)])
-    return Response(orjson_bytes({"status": "ok"}), media_type="application/json")
+    return Response(to_json({"status": "ok"}), media_type="application/json")

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 from typing import Annotated, Any
 
-import numpy as np
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from app.api.errors import ApiError
-from app.api.networks import (
+from app.api.deps import (
     CLASS_ERRORS,
     ERRORS,
     EntryQuery,
@@ -24,83 +21,16 @@ from app.api.networks import (
     StoreDep,
     classroom_hook,
     json_response,
-    recorded,
-    state,
 )
-from app.nn import Params
-from app.schemas import (
-    HistoryResponse,
-    NetworkSettings,
-    NetworkState,
-    RewindRequest,
-    TraceResponse,
-    UpdateNumber,
-)
-from app.store import NetworkStore, StoredNetwork
+from app.networks import history as domain
+from app.networks.views import state
+from app.schemas import HistoryResponse, NetworkState, RewindRequest, TraceResponse, UpdateNumber
 
 router = APIRouter(prefix="/api/networks", tags=["history"])
 
 UpdatePath = Annotated[
     UpdateNumber, Path(description="The update count: 0 is the network as created.")
 ]
-MAX_TRACE_CELLS = 4_000_000
-"""The most numbers a trace answers with (rows × columns: about 80 MB of CSV)."""
-
-
-def changed_fields(now: StoredNetwork, past: StoredNetwork) -> dict[str, Any]:
-    """The PATCH fields a rewind from `now` to `past` amounts to (for the teacher's locks)."""
-    fields: dict[str, Any] = {}
-    for name in NetworkSettings.model_fields:
-        if getattr(now.settings, name) != getattr(past.settings, name):
-            fields[name] = getattr(past.settings, name)
-    if now.layers != past.layers:
-        fields["layers"] = past.layers
-    if now.seed != past.seed:
-        fields["seed"] = past.seed
-    pairs = itertools.zip_longest(now.params.weights, past.params.weights)
-    if now.layers != past.layers or any(not np.array_equal(a, b) for a, b in pairs):
-        fields["weights"] = past.params.weights
-    pairs = itertools.zip_longest(now.params.biases, past.params.biases)
-    if now.layers != past.layers or any(not np.array_equal(a, b) for a, b in pairs):
-        fields["biases"] = past.params.biases
-    if not same_dataset(now.dataset, past.dataset) or not same_dataset(now.test, past.test):
-        fields["dataset"] = past.dataset
-    return fields
-
-
-def same_dataset(a: tuple[Any, Any] | None, b: tuple[Any, Any] | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    return all(np.array_equal(p, q) for p, q in zip(a, b, strict=True))
-
-
-def columns(layers: list[int]) -> list[str]:
-    """'update', 'loss', then every weight and bias by its JSON path, weights first."""
-    names = ["update", "loss"]
-    for k, (n_in, n_out) in enumerate(itertools.pairwise(layers)):
-        names += [f"weights[{k}][{r}][{q}]" for r in range(n_out) for q in range(n_in)]
-    for k, n_out in enumerate(layers[1:]):
-        names += [f"biases[{k}][{r}]" for r in range(n_out)]
-    return names
-
-
-def trace_table(store: NetworkStore, network_id: str) -> tuple[list[str], list[list[Any]]]:
-    network = store.get(network_id)
-    rows = store.trace(network_id)
-    names = columns(network.layers)
-    if len(rows) * len(names) > MAX_TRACE_CELLS:
-        raise ApiError(
-            409,
-            "trace",
-            f"{len(rows)} states of {len(names) - 2} weights are more than the "
-            f"{MAX_TRACE_CELLS:,} numbers a trace holds",
-        )
-    return names, [flat_row(updates, loss, params) for updates, loss, params in rows]
-
-
-def flat_row(updates: int, loss: float | None, params: Params) -> list[Any]:
-    values = np.concatenate([*(w.ravel() for w in params.weights), *params.biases])
-    return [updates, loss, *values.tolist()]
 
 
 # -- routes ----------------------------------------------------------------------------------
@@ -110,25 +40,10 @@ def flat_row(updates: int, loss: float | None, params: Params) -> list[Any]:
     responses=ERRORS,
     summary="The states the network went through",
 )
-async def history(network_id: IdPath, store: StoreDep) -> Response:
+def history(network_id: IdPath, store: StoreDep) -> Response:
     """Every state kept, oldest first: entry 0 is the network as created; each step and each
     PATCH adds one. The newest 1,000 are all kept, older ones thinned (docs/api.md)."""
-    current, entries = store.history(network_id)
-    return json_response(
-        {
-            "entries": [
-                {
-                    "entry": e.seq,
-                    "update": e.updates,
-                    "kind": e.kind,
-                    "loss": e.loss,
-                    "branch": current is not None and e.seq > current,
-                }
-                for e in entries
-            ],
-            "current": current,
-        }
-    )
+    return json_response(domain.entries(store, network_id))
 
 
 @router.get(
@@ -137,11 +52,11 @@ async def history(network_id: IdPath, store: StoreDep) -> Response:
     responses=ERRORS,
     summary="The network as it was after update k",
 )
-async def history_state(
+def history_state(
     network_id: IdPath, update: UpdatePath, store: StoreDep, entry: EntryQuery = None
 ) -> Response:
     """The same shape as GET …/{id}. Changes nothing."""
-    return json_response(state(recorded(store, network_id, update, entry)))
+    return json_response(state(domain.recorded(store, network_id, update, entry)))
 
 
 @router.post(
@@ -150,27 +65,18 @@ async def history_state(
     responses={**ERRORS, **CLASS_ERRORS},
     summary="Go back (or forward) to a recorded state",
 )
-async def rewind(
-    network_id: IdPath, body: RewindRequest, store: StoreDep, request: Request
-) -> Response:
+def rewind(network_id: IdPath, body: RewindRequest, store: StoreDep, request: Request) -> Response:
     """The network becomes the state after update `update`, bit for bit. The entries after
     it stay, as a branch a later rewind can return to, until the next step or edit replaces
     them. In a class, a rewind that changes a locked field is refused (403), and nothing
     changes while the class is paused (423)."""
-    past = recorded(store, network_id, body.update, body.entry, status=409)
-    classroom_hook(request).check_patch(network_id, changed_fields(store.get(network_id), past))
+    hook = classroom_hook(request)
 
-    def change(network: StoredNetwork) -> StoredNetwork:
-        then = recorded(store, network_id, body.update, past.head, status=409)
-        if not same_dataset(network.dataset, then.dataset) or not same_dataset(
-            network.test, then.test
-        ):  # else kept: the history shares its bytes
-            network.dataset, network.test = then.dataset, then.test
-        network.settings, network.seed, network.params = then.settings, then.seed, then.params
-        network.updates, network.rewound = then.updates, then.head
-        return network
+    def check(fields: dict[str, Any]) -> None:
+        hook.check_patch(network_id, fields)
 
-    return json_response(state(store.modify(network_id, change)))
+    network = domain.rewind(store, network_id, body.update, body.entry, check)
+    return json_response(state(network))
 
 
 @router.get(
@@ -181,11 +87,11 @@ async def rewind(
     },
     summary="The run as CSV: one row per recorded state",
 )
-async def trace_csv(network_id: IdPath, store: StoreDep) -> Response:
+def trace_csv(network_id: IdPath, store: StoreDep) -> Response:
     """Columns `update`, `loss`, then every weight and bias by its JSON path; one row per
     state from the first to the current one (with the network's present layers), so
     `pandas.read_csv(url)` reads it. An unknown J is an empty cell."""
-    names, rows = trace_table(store, network_id)
+    names, rows = domain.trace_table(store, network_id)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)
@@ -199,6 +105,6 @@ async def trace_csv(network_id: IdPath, store: StoreDep) -> Response:
     responses=ERRORS,
     summary="The run as JSON: the same table as trace.csv",
 )
-async def trace_json(network_id: IdPath, store: StoreDep) -> Response:
-    names, rows = trace_table(store, network_id)
+def trace_json(network_id: IdPath, store: StoreDep) -> Response:
+    names, rows = domain.trace_table(store, network_id)
     return json_response({"columns": names, "data": rows})

@@ -11,7 +11,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from app import presets
-from app.api.errors import ApiError, orjson_bytes
+from app.api.deps import json_response
+from app.networks.errors import Missing
 from app.schemas import Activation, ErrorResponse, Loss, NetworkCreate, Reduction
 
 router = APIRouter(prefix="/api/presets", tags=["presets"])
@@ -96,7 +97,7 @@ def list_presets() -> Response:
     """Built-ins first (XOR, AND, OR, Mazur's 2-2-2, circle, two Gaussians, spiral), then the
     teacher's files by title."""
     body = {"default": presets.DEFAULT, "presets": [summary(p) for p in presets.listed()]}
-    return Response(orjson_bytes(body), media_type="application/json")
+    return json_response(body)
 
 
 @router.get(
@@ -111,6 +112,6 @@ def get_preset(
     """Exactly what `{"preset": name}` creates: settings, weights if exact, and the dataset."""
     network = presets.get(name)
     if network is None:
-        raise ApiError(404, "name", f"no preset is named {name!r}; see /api/presets")
+        raise Missing("name", f"no preset is named {name!r}; see /api/presets")
     body = network.model_dump(exclude={"preset"}, exclude_none=True)
-    return Response(orjson_bytes(body), media_type="application/json")
+    return json_response(body)

@@ -1,24 +1,25 @@
 """Server-Sent Events for the classroom's streams, one write per batch of the feed.
 
-FastAPI's own SSE route (`fastapi.sse`, a generator yielding one ServerSentEvent at a time)
-hands every event through two memory streams and a checkpoint: on a worker that also serves
-a class's steps on its event loop, a batch of 60 cards then left one event per loop turn,
-and a step took 280 ms (p50) and 1.2 s (p99) to reach the teacher's stream
-(bench/classroom_events.py, 60 students in Play). Here a batch is formatted with FastAPI's
-own `format_sse_event` and written at once; the `: ping` comment every 15 s is FastAPI's.
+A batch of the feed (every card of a class, after an activity push) is formatted with
+FastAPI's own `format_sse_event` and written at once: FastAPI's SSE route (`fastapi.sse`)
+hands each event through two memory streams and a checkpoint, one event per turn of the
+event loop that also serves the class's steps, so a large batch reached the teacher late
+(bench/classroom_events.py measures it). The `: ping` comment every 15 s is FastAPI's.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from fastapi.responses import StreamingResponse
 from fastapi.sse import KEEPALIVE_COMMENT, format_sse_event
+from starlette.background import BackgroundTask
 
-from app.api.errors import orjson_bytes
+from app.api.errors import ApiError
 from app.events import Event, Subscription
+from app.networks.views import to_json
 
 PING_EVERY = 15.0
 """Seconds of silence before a `: ping` comment (proxies close quiet connections)."""
@@ -30,8 +31,46 @@ DOCUMENTED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def frame(kind: str, data: Any, seq: int) -> bytes:
-    return format_sse_event(data_str=orjson_bytes(data).decode(), event=kind, id=str(seq))
+def frame(kind: str, data: Any, ids: Iterator[int]) -> bytes:
+    """One event; its `id:` is the next of the stream's own count (1, 2, 3…), so an id says
+    nothing of other classes or other streams (the feed's sequence numbers are server-wide).
+    A reconnecting client starts from a full snapshot, so Last-Event-ID is not read."""
+    return format_sse_event(data_str=to_json(data).decode(), event=kind, id=str(next(ids)))
+
+
+class Slots:
+    """Streams open in this worker, per key (a client address, a class's teacher streams):
+    each stream holds one while it runs, so no one address or class holds them all."""
+
+    def __init__(self) -> None:
+        self._open: dict[str, int] = {}
+
+    def take(self, keys: dict[str, tuple[int, str]]) -> Callable[[], None]:
+        """One slot under each key (key: (limit, what the refusal says)), or ApiError 429
+        naming `request` and taking none; returns the release (safe to call twice)."""
+        for key, (limit, what) in keys.items():
+            if self._open.get(key, 0) >= limit:
+                raise ApiError(
+                    429,
+                    "request",
+                    f"{what} already has {limit} event streams open here; close one first",
+                    headers={"Retry-After": "15"},
+                )
+        for key in keys:
+            self._open[key] = self._open.get(key, 0) + 1
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if released:
+                return
+            released = True
+            for key in keys:
+                self._open[key] -= 1
+                if not self._open[key]:
+                    del self._open[key]
+
+        return release
 
 
 async def batches(subscription: Subscription) -> AsyncIterator[list[Event] | None]:
@@ -51,9 +90,22 @@ async def batches(subscription: Subscription) -> AsyncIterator[list[Event] | Non
 PING = KEEPALIVE_COMMENT
 
 
-def event_stream(body: AsyncIterator[bytes]) -> StreamingResponse:
+def event_stream(
+    body: AsyncIterator[bytes], release: Callable[[], None] = lambda: None
+) -> StreamingResponse:
+    """The stream's response; `release` runs when it ends, however it ends (the body's own
+    end, a client gone before its first byte)."""
+
+    async def released() -> AsyncIterator[bytes]:
+        try:
+            async for chunk in body:
+                yield chunk
+        finally:
+            release()
+
     return StreamingResponse(
-        body,
+        released(),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        background=BackgroundTask(release),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
+from app.classroom import schemas
 from app.classroom.errors import Forbidden, Invalid, Mismatch, Missing
 from app.classroom.schemas import Activity, Lock
 from app.presets import under
@@ -46,6 +48,10 @@ ACTIVITY_ONLY = ("title", "lock", "questions", "tolerance", "per_student", "mast
 """Activity fields that are not part of a network's body."""
 
 
+INVISIBLE = re.compile(f"[{schemas.INVISIBLE}]")
+"""The format characters a name may not hold (schemas.INVISIBLE)."""
+
+
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -72,6 +78,12 @@ def key_matches(key: str, stored_hash: str) -> bool:
     return hmac.compare_digest(key_hash(key), stored_hash)
 
 
+def address_hash(address: str) -> str:
+    """How a class remembers a client address (app/security.py `client_key`): hashed, so
+    the database holds no address in the clear."""
+    return hashlib.sha256(f"address:{address}".encode()).hexdigest()[:32]
+
+
 def student_seed(class_id: str, activity_number: int, student_id: str) -> int:
     digest = hashlib.sha256(f"{class_id}:{activity_number}:{student_id}".encode()).digest()
     return int.from_bytes(digest[:4], "big")
@@ -93,6 +105,13 @@ def student_name(name: str | None, number: int) -> str:
     text = (name or "").strip()
     if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in text):  # NAME_PATTERN
         raise Invalid("name", "must be plain text, without control characters or line breaks")
+    if hidden := INVISIBLE.search(text):
+        raise Invalid(
+            "name",
+            f"must not contain U+{ord(hidden[0]):04X} or other invisible formatting characters "
+            "(bidirectional overrides and isolates, zero-width spaces): a name reversed or "
+            "hidden on the cards could pass for another student's",
+        )
     return text or f"Student {number}"
 
 

@@ -77,17 +77,32 @@ def diagnose(
     if is_right(value, target, relative, absolute):
         return None
     for code, mistaken in mistakes(params, config, result, y, parsed):
-        if is_right(mistaken, target, relative, absolute):
-            continue  # this mistake gives the right number here: it names nothing
-        if is_right(value, mistaken, relative, absolute):
+        if matches(value, mistaken, target, relative, absolute):
             return Diagnosis(code, message(code, config))
     return None
 
 
+def matches(
+    value: float, mistaken: float | nn.Array, target: float, relative: float, absolute: float
+) -> bool:
+    """Whether `value` is one of the mistake's values (one per example, for one_example) that
+    the right value is not: a mistake that gives the right number here names nothing."""
+    values = np.atleast_1d(np.asarray(mistaken, dtype=np.float64))
+    matched = np.abs(value - values) <= np.maximum(relative * np.abs(values), absolute)
+    right = np.abs(values - target) <= max(relative * abs(target), absolute)
+    return bool(np.any(matched & ~right))
+
+
+Values = float | nn.Array
+"""A mistake's value, or its values (one per example, or per other input)."""
+
+
 def mistakes(
     params: nn.Params, config: nn.Config, result: nn.Backward, y: nn.Array, parsed: Parsed
-) -> Iterator[tuple[str, float]]:
-    """(code, value) of each mistake for the number `parsed` names, in the order of CODES."""
+) -> Iterator[tuple[str, Values]]:
+    """(code, value or values) of each mistake for the number `parsed` names, in the order
+    of CODES. The work: at most two products of a layer's δ with its weights and one of δ
+    with the layer's inputs, beside the backward pass they start from."""
     name = parsed.name
     if name == "loss":
         yield from _loss_mistakes(config, result, y)
@@ -129,14 +144,13 @@ def mistakes(
 
 def _loss_mistakes(
     config: nn.Config, result: nn.Backward, y: nn.Array
-) -> Iterator[tuple[str, float]]:
+) -> Iterator[tuple[str, Values]]:
     """J: one example's J_i, or the other reduction."""
     per = nn.loss_per_example(config.loss, y, result.trace.output, result.trace.net[-1])
     n = len(y)
     if n < 2:
         return
-    for i in range(n):
-        yield "one_example", float(per[i]) + result.penalty
+    yield "one_example", per + result.penalty
     other = per.sum() if config.reduction == "mean" else per.sum() / n
     yield "mean_vs_sum", float(other) + result.penalty
 
@@ -178,7 +192,7 @@ def gradient_mistakes(
     k: int,
     r: int,
     q: int | None,
-) -> Iterator[tuple[str, float]]:
+) -> Iterator[tuple[str, Values]]:
     """∂J/∂w_rq of weight matrix k (∂J/∂b_r when q is None), each with one mistake."""
     u = result.trace.activations[k]
     for code, delta in delta_mistakes(params, config, result, y, k + 1):
@@ -188,16 +202,15 @@ def gradient_mistakes(
     penalty = 0.0 if q is None else config.l2 * float(params.weights[k][r, q])
     if n > 1:
         column = np.ones(n) if q is None else u[:, q]
-        for i in range(n):
-            yield "one_example", -float(delta[i, r] * column[i]) + penalty
+        yield "one_example", -(delta[:, r] * column) + penalty
         total = -float(delta[:, r] @ column)
         yield "mean_vs_sum", (total if config.reduction == "mean" else total / n) + penalty
     if q is None:
         return
     scale = -1.0 / n if config.reduction == "mean" else -1.0
-    for other in range(u.shape[1]):
-        if other != q:
-            yield "wrong_input", scale * float(delta[:, r] @ u[:, other]) + penalty
+    others = np.delete(scale * (delta[:, r] @ u), q)  # −Σ_i δ_r u_rq' for every q' ≠ q
+    if others.size:
+        yield "wrong_input", others + penalty
     own = result.trace.activations[k + 1][:, r]  # o of unit r itself
     yield "wrong_input", scale * float(delta[:, r] @ own) + penalty
 

@@ -37,8 +37,17 @@ Path = Annotated[
 ClassId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 StudentId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
-NAME_PATTERN = "^[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]*$"
-"""Plain text: no control characters, no line or paragraph separators."""
+INVISIBLE = (
+    "\\u00ad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890-\\u0891\\u08e2\\u180e\\u200b"
+    "\\u200e-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb"
+)
+"""The format characters (Unicode category Cf) of the first plane, as a regex class body, but
+the zero-width joiner and non-joiner (emoji sequences and several scripts need them):
+bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), marks
+(U+200E, U+200F, U+061C), zero-width and invisible characters (U+200B, U+2060–U+2064,
+U+FEFF, U+00AD). A name with one could show reversed or hidden on the cards."""
+NAME_PATTERN = f"^[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{INVISIBLE}]*$"
+"""Plain text: no control characters, line or paragraph separators, or INVISIBLE characters."""
 EXERCISE: dict[str, Any] = {
     "title": "Exercise 1: Mazur by hand",
     "preset": "mazur",
@@ -138,6 +147,13 @@ class ClassCreate(BaseModel):
 
     title: Title = Field(description="The class's name, shown to teacher and students.")
     activity: Activity = Field(description="The first activity.")
+    teacher_password: str | None = Field(
+        None,
+        max_length=200,
+        description="The server's teacher password, when its operator set one "
+        "(BACKPROP_TEACHER_PASSWORD); otherwise not needed. Without it such a server answers "
+        "401, with a wrong one 403.",
+    )
 
 
 class ClassCreated(BaseModel):
@@ -267,6 +283,11 @@ class ClassState(BaseModel):
     paused: bool
     activity_number: int = Field(description="1 for the first activity, +1 per push.")
     spotlight: list[str] = Field(description="Student ids shown on the projector.")
+    networks_left: int = Field(
+        description="Networks the class may still hold (BACKPROP_MAX_CLASS_NETWORKS less one "
+        "per student and activity): a join takes one, a push one per student. Sent again "
+        "after every join."
+    )
 
 
 class ClassInfo(ClassState):

@@ -1,8 +1,8 @@
 """The classroom's verbs: open a class, join it, read it, push an activity, pause, spotlight,
 reset, answer, export. Each checks, then reads or writes through ClassroomDB (one
 transaction per verb) and returns the JSON the contract (app/classroom/schemas.py) gives.
-Networks are built by the caller's `build` (the same function that serves POST
-/api/networks), so a student's network is checked exactly as any other.
+Networks are built by app/networks' `build` (the one that serves POST /api/networks), so a
+student's network is checked exactly as any other; its refusals name the activity's fields.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from app import nn, presets
@@ -17,6 +18,8 @@ from app.classroom import activity as act
 from app.classroom import answers, diagnosis
 from app.classroom.errors import Forbidden, Invalid, Mismatch, Missing, NotAuthorized
 from app.classroom.schemas import Activity, AnswerRequest, ClassCreate, JoinRequest
+from app.networks import edits, validate
+from app.networks.errors import NetworkError
 from app.schemas import NetworkCreate, engine_config
 from app.store.base import NotFound, StoredNetwork
 from app.store.classroom import (
@@ -30,7 +33,6 @@ from app.store.classroom import (
 )
 from app.store.history import dataset_loss
 
-Build = Callable[[NetworkCreate], StoredNetwork]
 CSV_COLUMNS = (
     "number",
     "name",
@@ -48,10 +50,28 @@ RETRIES = 5
 """Times a join or push is tried again when the class changed under it."""
 
 
+@dataclass(frozen=True)
+class JoinLimits:
+    max_students: int
+    """Students one class may have."""
+    max_networks: int
+    """Networks one class may hold (students × activities)."""
+
+
 class Classroom:
-    def __init__(self, db: ClassroomDB, build: Build) -> None:
-        self.db, self.build = db, build
+    def __init__(self, db: ClassroomDB, max_networks: int = 1000) -> None:
+        self.db = db
+        self.max_networks = max_networks
+        """Networks one class may hold (students × activities)."""
         self.store = db.store
+
+    @staticmethod
+    def build(body: NetworkCreate) -> StoredNetwork:
+        """edits.build, its refusals naming the activity's fields (`activity.layers`)."""
+        try:
+            return edits.build(body)
+        except NetworkError as error:
+            raise error.under("activity") from error
 
     # -- activities --------------------------------------------------------------------------
     def check_activity(self, activity: Activity) -> None:
@@ -79,7 +99,8 @@ class Classroom:
         return Activity.model_validate_json(self.db.activity(found.id, found.activity_number))
 
     # -- teacher -----------------------------------------------------------------------------
-    def create(self, body: ClassCreate, max_classes: int) -> dict[str, Any]:
+    def create(self, body: ClassCreate, max_classes: int, address: str = "") -> dict[str, Any]:
+        """Open the class; it knows `address` (its teacher's) from the start."""
         self.check_activity(body.activity)
         class_id, key = act.new_id(), act.new_key()
         code = act.new_code()
@@ -89,6 +110,7 @@ class Classroom:
             {"id": class_id, "title": body.title, "join_code": code, "key_hash": act.key_hash(key)},
             body.activity.model_dump_json(exclude_unset=True),
             max_classes,
+            act.address_hash(address) if address else "",
         )
         return {
             "id": class_id,
@@ -151,6 +173,7 @@ class Classroom:
             "paused": found.paused,
             "activity_number": found.activity_number,
             "spotlight": found.spotlight,
+            "networks_left": max(0, self.max_networks - self.db.network_count(found.id)),
         }
 
     def info(self, found: ClassRow) -> dict[str, Any]:
@@ -227,15 +250,16 @@ class Classroom:
             return None
 
     def push(self, found: ClassRow, activity: Activity) -> dict[str, Any]:
+        max_networks = self.max_networks
         self.check_activity(activity)
         body = activity.model_dump_json(exclude_unset=True)
         for _ in range(RETRIES):
             number = found.activity_number + 1
-            networks = {
-                s.id: self.student_network(found, number, s.id, body)
-                for s in self.db.students(found.id)
-            }
-            if self.db.push_activity(found, body, networks):
+            students = self.db.students(found.id)
+            # refused before any network is built; checked again in the push's transaction
+            self.db.check_room(found.id, len(students), max_networks, "activity")
+            networks = {s.id: self.student_network(found, number, s.id, body) for s in students}
+            if self.db.push_activity(found, body, networks, max_networks):
                 break
             found = self.db.get_class(found.id)
         else:
@@ -350,8 +374,18 @@ class Classroom:
         return out.getvalue()
 
     # -- students ----------------------------------------------------------------------------
-    def join(self, body: JoinRequest, max_students: int) -> tuple[dict[str, Any], bool] | None:
-        """The joined student and whether they are new; None for an unknown code."""
+    def join(
+        self,
+        body: JoinRequest,
+        limits: JoinLimits,
+        address: str = "",
+        known_only: bool = False,
+        before_new: Callable[[str], None] = lambda class_id: None,
+    ) -> tuple[dict[str, Any], bool] | None:
+        """The joined student and whether they are new; None for an unknown code, and, when
+        `known_only` (the address used up its allowance of unknown codes), for a class that
+        does not know `address` either, so a guesser learns nothing more from a refusal.
+        `before_new(class_id)` runs before a new student is added (a limit may refuse)."""
         found = self.db.class_by_code(act.normal_code(body.code))
         if found is None:
             return None
@@ -362,9 +396,13 @@ class Classroom:
                 return self.joined(found, student, body.student_key), False
             if self.db.was_removed(found.id, act.key_hash(body.student_key)):
                 raise Forbidden("student_key", "the teacher removed this student from the class")
+        hashed = act.address_hash(address) if address else ""
+        if known_only and not self.db.knows(found.id, hashed):
+            return None
         if not found.joining:
             raise Forbidden("code", "the teacher has closed joining this class")
         act.student_name(body.name, 1)  # refuse a bad name before any work
+        before_new(found.id)
         key = act.new_key()
         for _ in range(RETRIES):
             student_id = act.new_id()
@@ -376,7 +414,9 @@ class Classroom:
                 lambda number: act.student_name(body.name, number),
                 act.key_hash(key),
                 network,
-                max_students,
+                limits.max_students,
+                limits.max_networks,
+                hashed,
             )
             if student is not None:
                 return self.joined(found, student, key), True
@@ -473,7 +513,18 @@ class Classroom:
         if fields:
             act.refuse_locked(self.lock_of(network_id), fields)
 
-    def answer(self, network_id: str, body: AnswerRequest) -> dict[str, Any]:
+    def answer(
+        self,
+        network_id: str,
+        body: AnswerRequest,
+        max_paths: int = 20,
+    ) -> dict[str, Any]:
+        """Check the answer: a backward pass over the stored dataset, so first the work
+        bound of POST …/backward (a refusal naming `dataset`). Kept for later (attempts,
+        the card's progress): an answer to a question of the network's activity, or,
+        outside a class, to one of the first `max_paths` paths the network was asked
+        about; any other is checked and not kept, so the answers table grows only with
+        what the activities ask."""
         if body.value is None and not body.reveal:
             raise Invalid("value", "is required unless reveal is true")
         network = self.store.get(network_id)
@@ -483,10 +534,19 @@ class Classroom:
             )
         x, y = network.dataset
         parsed = answers.check(body.path, network.layers, len(x))
+        # the backward pass, and for a value, the diagnosis's at most one pass more
+        validate.work(network.layers, len(x), passes=2 if body.reveal else 3, field="dataset")
         config = engine_config(network.settings)
         result = nn.backward(network.params, config, x, y)
         target = answers.value_in(network.params, result, parsed)
-        tolerance, mastery = self._rules(network_id)
+        activity = self._activity_of(network_id)
+        tolerance = (
+            Activity.model_fields["tolerance"].get_default(call_default_factory=True)
+            if activity is None
+            else activity.tolerance
+        )
+        mastery = None if activity is None else activity.mastery
+        asked = None if activity is None else {answers_key(q.path) for q in activity.questions}
         bounds = (tolerance.relative, tolerance.absolute)
         correct = body.value is not None and answers.is_right(body.value, target, *bounds)
         found = None
@@ -516,7 +576,9 @@ class Classroom:
         tried = None
         if body.value is not None and not body.reveal:
             tried = Try(body.value, correct, code)
-        row = self.db.record_answer(network_id, answers_key(body.path), decide, tried)
+        row = self.db.record_answer(
+            network_id, answers_key(body.path), decide, asked, max_paths, tried
+        )
         return {
             "path": body.path,
             "correct": correct and not body.reveal,
@@ -528,16 +590,14 @@ class Classroom:
             "diagnosis": None if found is None else {"code": found.code, "message": found.message},
         }
 
-    def _rules(self, network_id: str) -> tuple[Any, int | None]:
-        """The tolerance and mastery of the activity the network was made from; outside a
-        class, the default tolerance and no mastery."""
+    def _activity_of(self, network_id: str) -> Activity | None:
+        """The activity the network was made from; None outside a class."""
         member = self.db.member(network_id)
         if member is None:
-            default = Activity.model_fields["tolerance"].get_default(call_default_factory=True)
-            return default, None
-        body = self.db.activity(member.class_id, member.activity_number)
-        activity = Activity.model_validate_json(body)
-        return activity.tolerance, activity.mastery
+            return None
+        return Activity.model_validate_json(
+            self.db.activity(member.class_id, member.activity_number)
+        )
 
     def new_numbers(self, network_id: str) -> dict[str, Any]:
         """The student's current network on new numbers (the next variant, drawn from the
@@ -551,7 +611,6 @@ class Classroom:
         variant = self.db.variant(network_id) + 1
         body = self.db.activity(found.id, number)
         fresh = self.student_network(found, number, student.id, body, variant)
-
         self.store.modify(network_id, VariantChange(start_from(fresh), variant))
         return self.student_view(network_id)
 

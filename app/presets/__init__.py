@@ -35,11 +35,11 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from app.api import validate
-from app.api.errors import ApiError, field_path
 from app.config import LIMITS, get_settings
+from app.networks import validate
+from app.networks.errors import Invalid, NetworkError
 from app.presets.datasets import generate
-from app.schemas import Generate, NetworkCreate, NetworkSettings
+from app.schemas import Generate, NetworkCreate, NetworkSettings, field_path
 
 log = logging.getLogger("backprop.presets")
 
@@ -120,11 +120,11 @@ def check(network: NetworkCreate) -> None:
         validate.settings(settings)
         if network.weights is not None or network.biases is not None:
             if network.weights is None or network.biases is None:
-                raise ApiError(422, "weights", "give both weights and biases, or neither")
+                raise Invalid("weights", "give both weights and biases, or neither")
             validate.params(network.layers, network.weights, network.biases)
         if network.dataset is not None:
             validate.dataset(network.dataset, network.layers, settings)
-    except ApiError as error:
+    except NetworkError as error:
         raise PresetError(f"{error.field}: {error.message}") from None
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -33,6 +34,9 @@ STUDENT_COLUMNS = "id, class_id, number, name, network_id, updates, loss, losses
 LOSSES_KEPT = 50
 OUTSIDE_KEPT = 100_000
 TOUCH_EVERY = 60.0
+TRIES_KEPT = 100
+"""Tries kept per question and network (each with its value and diagnosis): the rest are
+counted, not kept, so a script sending answers cannot grow the table without bound."""
 
 
 @dataclass(frozen=True)
@@ -246,7 +250,9 @@ class ClassroomDB:
         self.feed.publish(conn, member.class_id, kind, member.student_id)
 
     # -- classes -----------------------------------------------------------------------------
-    def create_class(self, row: dict[str, Any], activity: str, max_classes: int) -> None:
+    def create_class(
+        self, row: dict[str, Any], activity: str, max_classes: int, address: str = ""
+    ) -> None:
         now = time.time()
         with self.store.writing() as conn:
             self.store.lock(conn, "classes")  # the count and the insert, one at a time
@@ -263,6 +269,8 @@ class ClassroomDB:
             made = {k: row[k] for k in fields} | dict(activity_number=1, created_at=now)
             conn.insert("classes", made | dict(last_used=now))
             conn.insert("activities", dict(class_id=row["id"], number=1, body=activity))
+            if address:
+                conn.insert("class_addresses", dict(class_id=row["id"], address=address))
 
     def code_taken(self, code: str) -> bool:
         return bool(self._all("SELECT 1 FROM classes WHERE join_code = :code", code=code))
@@ -273,7 +281,8 @@ class ClassroomDB:
         if not self.expire_after:
             return
         conn.run(SWEEP, cutoff=now - self.expire_after)
-        for table in ("activities", "students", "class_networks", "removed_students"):
+        tables = ("activities", "students", "class_networks", "class_addresses", "removed_students")
+        for table in tables:
             conn.run(f"DELETE FROM {table} WHERE class_id NOT IN (SELECT id FROM classes)")
         for table in ("answers", "answer_tries"):
             conn.run(f"DELETE FROM {table} WHERE network_id NOT IN (SELECT id FROM networks)")
@@ -291,6 +300,21 @@ class ClassroomDB:
 
     def class_by_code(self, code: str) -> ClassRow | None:
         return next(iter(self._classes("join_code = :code", code=code)), None)
+
+    def knows(self, class_id: str, address: str) -> bool:
+        """Whether the class was opened, or joined by a new student, from this address."""
+        sql = "SELECT 1 FROM class_addresses WHERE class_id = :id AND address = :address"
+        return bool(self._all(sql, id=class_id, address=address))
+
+    def network_count(self, class_id: str) -> int:
+        """The networks the class holds: one per student and activity they had."""
+        sql = "SELECT COUNT(*) FROM class_networks WHERE class_id = :id"
+        return int(self._all(sql, id=class_id)[0][0])
+
+    def check_room(self, class_id: str, more: int, max_networks: int, field: str) -> None:
+        """LimitReached naming `field` unless the class can hold `more` networks now."""
+        with self.store.reading() as conn:
+            self._room_for(conn, class_id, more, max_networks, field)
 
     def touch(self, found: ClassRow) -> None:
         """Count a teacher's call as use (at most once a minute)."""
@@ -379,9 +403,13 @@ class ClassroomDB:
         key_hash: str,
         network: StoredNetwork,
         max_students: int,
+        max_networks: int,
+        address: str = "",
     ) -> StudentRow | None:
         """Insert the student and their network; None if the class's activity changed since
-        `found` was read (the caller builds the network again from the new one)."""
+        `found` was read (the caller builds the network again from the new one). A name
+        another student of the class already has (compared as `same_name` does) gets the
+        first free number: "Ada (2)". The class then knows `address`."""
         now, staged = time.time(), self.store.stage(network)
         with self.store.writing() as conn:
             self.store.lock(conn, f"class:{found.id}")  # numbers, the count, the activity
@@ -396,11 +424,21 @@ class ClassroomDB:
                     f"the class already has its maximum of {max_students} students "
                     "(BACKPROP_MAX_STUDENTS_PER_CLASS)",
                 )
+            self._room_for(conn, found.id, 1, max_networks, "code")
             owner = dict(class_id=found.id, activity_number=found.activity_number)
             self._insert_network(conn, network, staged, owner | dict(student_id=student_id))
-            student = dict(id=student_id, class_id=found.id, number=number, name=name(number))
+            taken = conn.all("SELECT name FROM students WHERE class_id = :id", id=found.id)
+            unique = numbered(name(number), {same_name(n) for (n,) in taken})
+            student = dict(id=student_id, class_id=found.id, number=number, name=unique)
             student |= dict(key_hash=key_hash, last_seen=now, **_card(network))
             conn.insert("students", student)
+            if address:
+                conn.run(
+                    "INSERT INTO class_addresses (class_id, address) VALUES (:id, :address) "
+                    "ON CONFLICT (class_id, address) DO NOTHING",
+                    id=found.id,
+                    address=address,
+                )
             self.feed.publish(conn, found.id, "join", student_id)
         return self.student(student_id)
 
@@ -408,6 +446,21 @@ class ClassroomDB:
         """A student came back (joined again)."""
         with self.store.writing() as conn:
             conn.update("students", dict(id=student.id, last_seen=time.time()))
+
+    @staticmethod
+    def _room_for(conn: Conn, class_id: str, more: int, max_networks: int, field: str) -> None:
+        """LimitReached naming `field` unless the class can hold `more` networks: a class's
+        networks (students × activities) stay within `max_networks`, so no one class, its
+        joins and its pushes can fill the server's cap."""
+        sql = "SELECT COUNT(*) FROM class_networks WHERE class_id = :id"
+        (count,) = conn.one(sql, id=class_id)
+        if count + more > max_networks:
+            raise LimitReached(
+                field,
+                f"the class is full: it holds {count:,} networks (one per student and "
+                f"activity) and this would add {more:,}, over its maximum of "
+                f"{max_networks:,} (BACKPROP_MAX_CLASS_NETWORKS)",
+            )
 
     def _insert_network(
         self, conn: Conn, network: StoredNetwork, staged: bytes, owner: dict[str, Any]
@@ -421,7 +474,11 @@ class ClassroomDB:
         conn.insert("class_networks", dict(network_id=network.id, **owner))
 
     def push_activity(
-        self, found: ClassRow, activity: str, networks: dict[str, StoredNetwork]
+        self,
+        found: ClassRow,
+        activity: str,
+        networks: dict[str, StoredNetwork],
+        max_networks: int,
     ) -> bool:
         """Activity `found.activity_number + 1`, with a new network for each student (by
         id). False, and nothing changed, if another push came first or a student joined
@@ -434,6 +491,7 @@ class ClassroomDB:
             ids = conn.all("SELECT id FROM students WHERE class_id = :id", id=found.id)
             if current != (found.activity_number,) or {i for (i,) in ids} != set(networks):
                 return False
+            self._room_for(conn, found.id, len(networks), max_networks, "activity")
             conn.update("classes", dict(id=found.id, activity_number=number, last_used=now))
             conn.insert("activities", dict(class_id=found.id, number=number, body=activity))
             for student_id, network in networks.items():
@@ -502,11 +560,16 @@ class ClassroomDB:
         network_id: str,
         path: str,
         decide: Callable[[AnswerRow | None], AnswerRow],
+        asked: set[str] | None = None,
+        max_paths: int = 20,
         tried: Try | None = None,
     ) -> AnswerRow:
         """Write the answer `decide` makes of the one stored (None the first time), and the
-        try (None for a reveal) as attempt number `attempts`, in one transaction that a
-        pause refuses; the card's progress follows in an event."""
+        try (None for a reveal) as attempt number `attempts` (the first TRIES_KEPT of each
+        question), in one transaction that a pause refuses; the card's progress follows in
+        an event. Written only for a path in `asked` (the activity's questions), or, when
+        `asked` is None, a path already stored or one of the network's first `max_paths`;
+        otherwise only decided, so one network's answers stay bounded."""
         with self.store.writing() as conn:
             self.store.lock(conn, f"answer:{network_id}")  # attempts counted one at a time
             member = self.membership(conn, network_id, gate=True)
@@ -518,8 +581,15 @@ class ClassroomDB:
                 path=path,
             )
             new = decide(None if row is None else AnswerRow(*row))
+            if asked is not None:
+                keep = path in asked
+            else:
+                sql = "SELECT COUNT(*) FROM answers WHERE network_id = :id"
+                keep = row is not None or conn.one(sql, id=network_id)[0] < max_paths
+            if not keep:
+                return new
             conn.run(ANSWER, network_id=network_id, **asdict(new))
-            if tried is not None:
+            if tried is not None and new.attempts <= TRIES_KEPT:
                 at = dict(network_id=network_id, path=path, attempt=new.attempts, at=time.time())
                 conn.insert("answer_tries", at | asdict(tried) | dict(correct=int(tried.correct)))
             if member is not None:
@@ -527,3 +597,20 @@ class ClassroomDB:
                 if member.current:
                     self.feed.publish(conn, member.class_id, "answer", member.student_id)
         return new
+
+
+def same_name(name: str) -> str:
+    """What two names are compared as: NFKC (compatibility forms and full-width letters as
+    their plain ones) and case-folded, so "Ada", "ADA" and "Ａｄａ" are one name on the cards."""
+    return unicodedata.normalize("NFKC", name).casefold().strip()
+
+
+def numbered(name: str, taken: set[str]) -> str:
+    """`name`, or "name (2)", "name (3)"… the first that no name in `taken` (as `same_name`
+    gives them) already is."""
+    if same_name(name) not in taken:
+        return name
+    k = 2
+    while same_name(f"{name} ({k})") in taken:
+        k += 1
+    return f"{name} ({k})"

@@ -152,7 +152,15 @@ MIGRATIONS: list[Sequence[Statement]] = [
     # outside this sequence when missing (hence IF NOT EXISTS)
     CLASSROOM,
     EVENTS,
-    # 12: each try at a question (its value and the mistake it matched, app/classroom/
+    # 12: the client addresses (hashed) each class knows: its teacher's and its students'
+    [
+        """CREATE TABLE IF NOT EXISTS class_addresses (
+            class_id TEXT NOT NULL,
+            address  TEXT NOT NULL,
+            PRIMARY KEY (class_id, address)
+        )"""
+    ],
+    # 13: each try at a question (its value and the mistake it matched, app/classroom/
     # diagnosis.py), the latest try's mistake beside the answer for the dashboard's counts,
     # the right answers in a row (mastery) and which numbers a network has (its variant)
     [
@@ -161,7 +169,7 @@ MIGRATIONS: list[Sequence[Statement]] = [
         "ALTER TABLE answers ADD COLUMN streak INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE class_networks ADD COLUMN variant INTEGER NOT NULL DEFAULT 0",
     ],
-    # 13: joining under control: whether the code still admits new students, a teaching
+    # 14: joining under control: whether the code still admits new students, a teaching
     # assistant's key (its sha256), and the keys of removed students (they cannot come back)
     [
         "ALTER TABLE classes ADD COLUMN joining INTEGER NOT NULL DEFAULT 1",

@@ -65,7 +65,7 @@ def test_the_token_is_compared_in_constant_time(
         return original(a, b)
 
     client = admin(make_client)
-    monkeypatch.setattr("app.api.admin.secrets.compare_digest", spy)
+    monkeypatch.setattr("app.api.deps.secrets.compare_digest", spy)
     assert client.get("/api/admin/networks", headers={"Authorization": "Bearer nope"}).status_code
     assert calls == [(b"nope", TOKEN.encode())]
 

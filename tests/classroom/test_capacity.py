@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.api.networks import build
+from app.networks.edits import build
 from app.schemas import NetworkCreate
 from app.store import NotFound, SQLiteStore, StoredNetwork, StoreFull
 from app.store import core as core_module

@@ -42,7 +42,9 @@ def test_the_stream_starts_with_the_class_and_every_card(server: LiveServer) -> 
         assert stream.status == 200
         first = stream.next()
         assert first.event == "class"
-        assert first.data == {"paused": False, "activity_number": 1, "spotlight": []}
+        # networks_left: BACKPROP_MAX_CLASS_NETWORKS (1,000) less the two students' networks
+        state = {"paused": False, "activity_number": 1, "spotlight": [], "networks_left": 998}
+        assert first.data == state
         cards = [stream.next(), stream.next()]
         assert [c.event for c in cards] == ["student", "student"]
         assert [c.data["name"] for c in cards] == ["Ada", "Bo"]

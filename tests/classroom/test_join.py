@@ -4,6 +4,7 @@ as plain text, and the limits (students per class, guessing codes)."""
 from __future__ import annotations
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.classroom.classes import auth, join, open_class, snapshot
 from tests.classroom.conftest import MakeClient
@@ -101,16 +102,23 @@ def test_an_unknown_code_is_404(make_client: MakeClient) -> None:
 
 
 def test_guessing_codes_is_limited_per_address(make_client: MakeClient) -> None:
-    client = make_client(BACKPROP_JOIN_FAILURES_BURST="3", BACKPROP_JOIN_FAILURES_PER_MINUTE="0.01")
-    created = open_class(client)
+    env = {"BACKPROP_JOIN_FAILURES_BURST": "3", "BACKPROP_JOIN_FAILURES_PER_MINUTE": "0.01"}
+    teacher = make_client(**env)
+    created = open_class(teacher)  # from the teacher's address, which the class now knows
+    guesser = TestClient(teacher.app, client=("198.51.100.7", 50000))
     for _ in range(3):
-        assert client.post("/api/join", json={"code": "ZZZZZZ"}).status_code == 404
-    refused = client.post("/api/join", json={"code": "ZZZZZZ"})
+        assert guesser.post("/api/join", json={"code": "ZZZZZZ"}).status_code == 404
+    refused = guesser.post("/api/join", json={"code": "ZZZZZZ"})
     assert refused.status_code == 429
     assert int(refused.headers["retry-after"]) > 0
-    # once refused, a right guess is refused too: guessing gains nothing
-    assert client.post("/api/join", json={"code": created["join_code"]}).status_code == 429
-    assert snapshot(client, created)["students"] == []
+    # once refused, a right guess of a class that does not know the address is refused
+    # too, alike: guessing gains nothing
+    right = guesser.post("/api/join", json={"code": created["join_code"]})
+    assert right.status_code == 429
+    assert right.json()["detail"].split(";")[0] == refused.json()["detail"].split(";")[0]
+    assert snapshot(teacher, created)["students"] == []
+    # from the address the class was opened from, the right code gets in
+    assert teacher.post("/api/join", json={"code": created["join_code"]}).status_code == 201
 
 
 def test_joining_does_not_count_as_creating_networks(make_client: MakeClient) -> None:

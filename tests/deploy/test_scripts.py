@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,17 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_one() -> None:
         "scripts/test",
     ]
     assert "bash scripts/test" in (ROOT / ".ci/run").read_text()
+
+
+def test_export_says_what_it_does_not_carry() -> None:
+    """The history does not move with `export`/`import`: their help says so plainly."""
+    for command in ("export", "import"):
+        result = subprocess.run(
+            [sys.executable, "-m", "app", command, "--help"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        text = " ".join(result.stdout.split())
+        assert "history" in text and "do not move" in text, text

@@ -8,6 +8,7 @@ import {
   emptyClass,
   formatSeconds,
   fromSnapshot,
+  fullness,
   ordered,
   plural,
   progressText,
@@ -170,4 +171,20 @@ test('one update, one student; every other count takes the plural', () => {
   assert.equal(plural(1, 'update'), 'update');
   for (const n of [0, 2, 11, 101]) assert.equal(plural(n, 'update'), 'updates');
   assert.equal(plural(1, 'student'), 'student');
+});
+
+test('the teacher is told when the class is full, and when a push no longer fits', () => {
+  const student = (id, number) => ({ student_id: id, number, name: `S${number}` });
+  let state = applyEvent(emptyClass(), 'class', { paused: false, networks_left: 5 });
+  state = applyEvent(state, 'student', student('a', 1));
+  state = applyEvent(state, 'student', student('b', 2));
+  assert.equal(fullness(state), '');
+  state = applyEvent(state, 'class', { paused: false, networks_left: 1 });
+  assert.match(fullness(state), /No activity can be pushed: each of the 2 students/);
+  assert.match(fullness(state), /room for 1 more/);
+  state = applyEvent(state, 'class', { paused: false, networks_left: 0 });
+  assert.match(fullness(state), /The class is full: nobody else can join/);
+  // a class event without the field (an older server) keeps what was known
+  assert.equal(applyEvent(state, 'class', { paused: true }).networks_left, 0);
+  assert.equal(fullness(emptyClass()), '');
 });

@@ -124,11 +124,11 @@ def test_a_class_network_s_j_is_computed_once_outside_the_transaction(
     db = ClassroomDB(store, feed)
     db.create_class(dict(id="c", title="T", join_code="ABCDEF", key_hash="k"), "{}", 10)
     with spying(store, monkeypatch) as calls:
-        db.add_student(db.get_class("c"), "s", str, "key", network("n1", examples=20), 10)
+        db.add_student(db.get_class("c"), "s", str, "key", network("n1", examples=20), 10, 10)
         assert calls == [False]
         store.modify("n1", bump)
         assert calls == [False, False]
-        db.push_activity(db.get_class("c"), "{}", {"s": network("n2", examples=20)})
+        db.push_activity(db.get_class("c"), "{}", {"s": network("n2", examples=20)}, 10)
         assert calls == [False, False, False]
         store.modify("n2", bump)
         assert calls == [False, False, False, False]

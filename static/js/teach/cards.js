@@ -3,7 +3,13 @@
 
 /** An empty class, before the stream's first events. */
 export function emptyClass() {
-  return { paused: false, activity_number: 0, spotlight: [], students: new Map() };
+  return {
+    paused: false,
+    activity_number: 0,
+    spotlight: [],
+    networks_left: null,
+    students: new Map(),
+  };
 }
 
 /**
@@ -17,15 +23,33 @@ export function applyEvent(state, type, data) {
     return { ...state, students };
   }
   if (type === 'class') {
-    const { paused, activity_number: activityNumber, spotlight } = data;
+    const { paused, activity_number: activityNumber, spotlight, networks_left: left } = data;
     return {
       ...state,
       paused: Boolean(paused),
       activity_number: activityNumber ?? state.activity_number,
       spotlight: spotlight ?? [],
+      networks_left: left ?? state.networks_left,
     };
   }
   return state;
+}
+
+/**
+ * What the teacher is told when the class is full (it holds one network per student and
+ * activity, up to the server's BACKPROP_MAX_CLASS_NETWORKS), or '' while it is not.
+ */
+export function fullness(state) {
+  const left = state.networks_left;
+  if (left === null || left === undefined) return '';
+  if (left === 0) {
+    return 'The class is full: nobody else can join and no activity can be pushed (the server allows BACKPROP_MAX_CLASS_NETWORKS networks per class).';
+  }
+  const students = state.students.size;
+  if (left < students) {
+    return `No activity can be pushed: each of the ${students} students needs a new network and the class has room for ${left} more (BACKPROP_MAX_CLASS_NETWORKS).`;
+  }
+  return '';
 }
 
 /** The class from a GET /api/classes/{id} snapshot. */

@@ -10,6 +10,7 @@ import {
   applyEvent,
   cardView,
   fromSnapshot,
+  fullness,
   ordered,
   plural,
   sparklinePath,
@@ -195,6 +196,9 @@ function renderClass() {
   b.textContent = state.paused ? 'Resume the class' : 'Pause the class';
   document.body.classList.toggle('class-paused', state.paused);
   $('#paused-label').hidden = !state.paused;
+  const full = fullness(state);
+  $('#class-full').textContent = full;
+  $('#class-full').hidden = !full;
   $('#activity-number').textContent = String(state.activity_number);
   const names = state.spotlight
     .map((id) => state.students.get(id))

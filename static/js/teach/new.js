@@ -37,10 +37,14 @@ form.addEventListener('submit', async (e) => {
   button.disabled = true;
   try {
     const lock = [...form.querySelectorAll('input[name="lock"]:checked')].map((c) => c.value);
-    const created = await api.createClass({
+    const body = {
       title: $('#class-title').value.trim(),
       activity: { preset: select.value, lock },
-    });
+    };
+    // asked for only when the server has a teacher password (the page then has the field)
+    const password = document.querySelector('#teacher-password');
+    if (password) body.teacher_password = password.value;
+    const created = await api.createClass(body);
     window.location.assign(`${created.teach_url}#key=${encodeURIComponent(created.teacher_key)}`);
   } catch (err) {
     showError(err.detail || String(err));

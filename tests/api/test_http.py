@@ -146,3 +146,40 @@ def test_a_redirected_post_still_creates(client: TestClient) -> None:
     created = client.post("/api/networks/", json={"layers": [1, 1]})
     assert created.status_code == 201
     assert created.url.path == "/api/networks"
+
+
+def test_every_refusal_of_the_web_layer_is_declared_where_it_can_happen(
+    live_server_factory,
+) -> None:
+    """413 (and 408, 415, 422) on every POST, PUT and PATCH, even one whose route takes no
+    body (the body guard reads it first); 503 on every API operation; 429 wherever a limit
+    answers it. Then a real oversized body on a body-less POST: a 413, as declared."""
+    server = live_server_factory()
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        document = client.get("/openapi.json").json()
+        missing = []
+        for path, item in document["paths"].items():
+            for method, operation in item.items():
+                declared = set(operation["responses"])
+                wanted = (
+                    {"408", "413", "415", "422"} if method in ("post", "put", "patch") else set()
+                )
+                wanted |= {"503"} if path.startswith("/api/") else set()
+                limited = {
+                    ("/api/networks", "post"),
+                    ("/api/networks/import", "post"),
+                    ("/api/classes", "post"),
+                    ("/api/join", "post"),
+                    ("/api/classes/{class_id}/events", "get"),
+                    ("/api/networks/{network_id}/classroom/events", "get"),
+                }
+                wanted |= {"429"} if (path, method) in limited else set()
+                missing += [f"{method.upper()} {path}: {code}" for code in wanted - declared]
+        assert missing == []
+        created = client.post("/api/classes", json={"title": "T", "activity": {"preset": "xor"}})
+        key = {"Authorization": f"Bearer {created.json()['teacher_key']}"}
+        pause = f"/api/classes/{created.json()['id']}/pause"
+        assert "requestBody" not in document["paths"]["/api/classes/{class_id}/pause"]["post"]
+        big = client.post(pause, content=b"[" + b"0," * 1_100_000 + b"0]", headers=key)
+        assert big.status_code == 413
+        assert big.json()["errors"][0]["field"] == "body"

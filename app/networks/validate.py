@@ -2,22 +2,26 @@
 
 The schema (app/schemas.py) already refused what is wrong on its own (NaN, wrong types,
 out-of-range numbers) with 422. What passes the schema but does not fit the network (its
-layers, its settings, its dataset, the work and answer size its layers allow) is a 409
-naming the field, here: a request the OpenAPI document allows is never a 422.
+layers, its settings, its dataset, the work and answer size its layers allow) is a Mismatch
+naming the field, here (a 409): a request the OpenAPI document allows is never a 422.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
-from app.api.errors import ApiError
+from app import nn
 from app.config import LIMITS
+from app.networks import views
+from app.networks.errors import Mismatch
 from app.nn import Array, Params
 from app.schemas import Dataset, NetworkSettings
+from app.store import StoredNetwork
 
 
 def layer_name(k: int, depth: int) -> str:
@@ -30,7 +34,7 @@ def matrix(rows: Sequence[Sequence[float]], width: int, field: str, what: str) -
     """Rows of exactly `width` numbers, as a float64 array."""
     for i, row in enumerate(rows):
         if len(row) != width:
-            raise ApiError(409, f"{field}[{i}]", f"has {len(row)} values; {what} has {width} units")
+            raise Mismatch(f"{field}[{i}]", f"has {len(row)} values; {what} has {width} units")
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), width)
 
 
@@ -46,11 +50,11 @@ def batch(
     if y_rows is None:
         return x, None
     if len(y_rows) != len(x_rows):
-        raise ApiError(409, prefix + "y", f"has {len(y_rows)} examples; x has {len(x_rows)}")
+        raise Mismatch(prefix + "y", f"has {len(y_rows)} examples; x has {len(x_rows)}")
     y = matrix(y_rows, layers[-1], prefix + "y", layer_name(depth, depth))
     if settings.loss == "cross_entropy" and (at := outside_0_1(y)) is not None:
-        raise ApiError(
-            409, f"{prefix}y[{at[0]}][{at[1]}]", "cross_entropy targets must lie between 0 and 1"
+        raise Mismatch(
+            f"{prefix}y[{at[0]}][{at[1]}]", "cross_entropy targets must lie between 0 and 1"
         )
     return x, y
 
@@ -85,8 +89,7 @@ def stored_dataset(
     network already holds."""
     x, y = data
     if (x.shape[1], y.shape[1]) != (layers[0], layers[-1]):
-        raise ApiError(
-            409,
+        raise Mismatch(
             "dataset",
             f"the stored dataset has {x.shape[1]} inputs and {y.shape[1]} outputs; "
             f"layers {layers} need {layers[0]} and {layers[-1]}: send a new dataset too",
@@ -95,8 +98,7 @@ def stored_dataset(
         if targets is None or settings.loss != "cross_entropy":
             continue
         if (at := outside_0_1(targets)) is not None:
-            raise ApiError(
-                409,
+            raise Mismatch(
                 "loss",
                 f"cross_entropy needs targets between 0 and 1, and the stored dataset's "
                 f"{part}y[{at[0]}][{at[1]}] is {targets[at]:g}: send a new dataset too",
@@ -108,23 +110,21 @@ def params(
 ) -> Params:
     depth = len(layers) - 1
     if len(weights) != depth:
-        raise ApiError(409, "weights", f"has {len(weights)} matrices; layers {layers} need {depth}")
+        raise Mismatch("weights", f"has {len(weights)} matrices; layers {layers} need {depth}")
     if len(biases) != depth:
-        raise ApiError(409, "biases", f"has {len(biases)} rows; layers {layers} need {depth}")
+        raise Mismatch("biases", f"has {len(biases)} rows; layers {layers} need {depth}")
     ws: list[Array] = []
     bs: list[Array] = []
     for k in range(depth):
         n_in, n_out = layers[k], layers[k + 1]
         if len(weights[k]) != n_out:
-            raise ApiError(
-                409,
+            raise Mismatch(
                 f"weights[{k}]",
                 f"has {len(weights[k])} rows; {layer_name(k + 1, depth)} has {n_out} units",
             )
         ws.append(matrix(weights[k], n_in, f"weights[{k}]", layer_name(k, depth)))
         if len(biases[k]) != n_out:
-            raise ApiError(
-                409,
+            raise Mismatch(
                 f"biases[{k}]",
                 f"has {len(biases[k])} values; {layer_name(k + 1, depth)} has {n_out} units",
             )
@@ -134,8 +134,7 @@ def params(
 
 def settings(s: NetworkSettings) -> None:
     if s.loss == "cross_entropy" and s.output_activation != "sigmoid":
-        raise ApiError(
-            409,
+        raise Mismatch(
             "loss",
             f"cross_entropy needs output_activation 'sigmoid' (outputs in (0, 1)), "
             f"not '{s.output_activation}'",
@@ -163,8 +162,7 @@ def work(
     cost = products + updates * LIMITS.update_cost
     if cost > LIMITS.max_work:
         per_update = f" + {updates:,} updates × {LIMITS.update_cost:,}" if updates else ""
-        raise ApiError(
-            409,
+        raise Mismatch(
             field,
             f"{examples} examples × {epochs} epochs × {weights} weights"
             f"{f' × {passes} passes' if passes > 1 else ''}{per_update} = {cost:,} "
@@ -189,34 +187,71 @@ def response_numbers(
     *,
     split: bool = False,
     tested: bool = False,
-    scores: int = 0,
+    classes: Sequence[bool] = (),
 ) -> tuple[int, int]:
-    """How many numbers a response holds: (per example of the batch, for the rest).
+    """How many numbers a response holds: (per example of the batch, for the rest), counted
+    (views.numbers) in the answer that answer's own function (app/networks/views.py) builds
+    for a batch of no example and of one, from arrays of the right shapes that hold no
+    memory. `stored`: the numbers of the network's dataset and test part (the step answers
+    with the network); `split`: an L2 term (the gradient's two parts); `tested`: J on the
+    test part per epoch; `classes`: per set the step's evaluation scores, whether its
+    targets name classes (then it has an accuracy)."""
+    return _counts(tuple(layers), payload, epochs, stored, split, tested, tuple(classes))
 
-    forward: net (units of layers 1..L), o (every layer, inputs included), output, J.
-    predict: the output alone (predict_hidden: and o of every hidden unit). backward:
-    forward's, δ (layers 1..L), ∂J/∂w and Δw (twice the parameters), J's two parts and, when
-    `split` (an L2 term), the gradient's data and penalty parts (twice the weights). step:
-    backward's, the network after (its parameters, the `stored` numbers of its dataset and
-    test part, its layers, η, λ, seed and updates), J per epoch, J on the test part per epoch
-    when `tested`, and the `scores` numbers of its evaluation. gradient_check: the parameters
-    twice (backprop's and the differences), ε and the worst relative error."""
-    hidden_and_out, units, params = sum(layers[1:]), sum(layers), parameter_count(layers)
-    weights = sum(a * b for a, b in itertools.pairwise(layers))
-    forward = hidden_and_out + units + layers[-1]
-    if payload == "predict":
-        return layers[-1], 0
-    if payload == "predict_hidden":
-        return hidden_and_out, 0
+
+@functools.lru_cache(maxsize=1024)
+def _counts(
+    layers: tuple[int, ...],
+    payload: Payload,
+    epochs: int,
+    stored: int,
+    split: bool,
+    tested: bool,
+    classes: tuple[bool, ...],
+) -> tuple[int, int]:
+    counts = [
+        views.numbers(_answer(list(layers), n, payload, epochs, stored, split, tested, classes))
+        for n in (0, 1)
+    ]
+    return counts[1] - counts[0], counts[0]
+
+
+def _blank(*shape: int) -> Array:
+    return np.broadcast_to(np.float64(0.0), shape)
+
+
+def _answer(
+    layers: list[int],
+    n: int,
+    payload: Payload,
+    epochs: int,
+    stored: int,
+    split: bool,
+    tested: bool,
+    classes: Sequence[bool],
+) -> dict[str, Any]:
+    """The answer `payload` for `n` examples, every number a zero."""
+    pairs = list(itertools.pairwise(layers))
+    trace = nn.Trace([_blank(n, b) for b in layers[1:]], [_blank(n, b) for b in layers])
+    if payload in ("predict", "predict_hidden"):
+        return views.predict_payload(trace, payload == "predict_hidden")
     if payload == "forward":
-        return forward, 1
-    backward = 2 * params + 3 + (2 * weights if split else 0)
+        return views.forward_payload(trace, 0.0)
+    weights = [_blank(b, a) for a, b in pairs]
+    biases = [_blank(b) for b in layers[1:]]
+    result = nn.Backward(
+        trace, trace.net, weights, biases, weights, biases, 0.0, weights, weights, 0.0, 0.0
+    )
+    if payload == "gradient_check":
+        return views.gradient_check_payload(result, (weights, biases), 0.0, 0.0)
     if payload == "backward":
-        return forward + hidden_and_out, backward
-    if payload == "step":
-        after = params + stored + len(layers) + 4
-        return forward + hidden_and_out, backward + after + epochs * (2 if tested else 1) + scores
-    return 0, 2 * params + 2
+        return views.backward_payload(result, split)
+    dataset = (_blank(stored), _blank(0))
+    network = StoredNetwork("", NetworkSettings(), 0, Params(weights, biases), dataset)
+    losses = [0.0] * epochs
+    scores = [views.Score(0.0, 0.0 if c else None, 0) for c in classes]
+    step = views.Step(result, split, network, losses, losses if tested else None, scores)
+    return views.step_payload(step)
 
 
 def response(
@@ -229,15 +264,15 @@ def response(
     *,
     split: bool = False,
     tested: bool = False,
-    scores: int = 0,
+    classes: Sequence[bool] = (),
 ) -> None:
     """Bound the bytes of one answer before computing it (numbers × BYTES_PER_NUMBER).
 
     `field` is what makes it large: "x" for a batch sent, "dataset" for the stored one;
-    `split`, `tested` and `scores` as in response_numbers. The message says how many
+    `split`, `tested` and `classes` as in response_numbers. The message says how many
     examples would fit."""
     each, rest = response_numbers(
-        layers, payload, epochs, stored, split=split, tested=tested, scores=scores
+        layers, payload, epochs, stored, split=split, tested=tested, classes=classes
     )
     limit = LIMITS.max_response_bytes // BYTES_PER_NUMBER  # in numbers
     numbers = examples * each + rest
@@ -246,8 +281,7 @@ def response(
     size = f"about {numbers * BYTES_PER_NUMBER / 1e6:,.0f} MB ({numbers:,} numbers)"
     over = f"over the limit of {LIMITS.max_response_bytes / 1e6:g} MB per response"
     if rest > limit:  # the network's own numbers: no batch is small enough
-        raise ApiError(
-            409,
+        raise Mismatch(
             "layers",
             f"layers {layers} make a {payload} answer of {size} even for one example, {over}; "
             "use fewer or smaller layers" + (" or a smaller dataset" if stored else ""),
@@ -257,4 +291,4 @@ def response(
     ask = f"send at most {fits} examples per request as x"
     if payload == "forward":
         ask += ", or ask /predict for the outputs alone"
-    raise ApiError(409, field, f"{what} would make a {payload} answer of {size}, {over}; {ask}")
+    raise Mismatch(field, f"{what} would make a {payload} answer of {size}, {over}; {ask}")

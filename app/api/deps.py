@@ -1,0 +1,167 @@
+"""What the routers share: the store, the classroom and the feed as dependencies, the path
+and query parameters every network route takes, the documented error responses, and the one
+way a route answers with JSON. Routers import this module, never each other."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from typing import Annotated, Any, Protocol
+
+import anyio.from_thread
+from fastapi import Depends, Header, Path, Query, Request
+from fastapi.responses import Response
+
+from app.api.errors import ApiError
+from app.classroom.service import Classroom
+from app.config import get_settings
+from app.events import EventFeed
+from app.networks.views import to_json
+from app.schemas import ErrorResponse, NetworkId, UpdateNumber
+from app.store import NetworkStore
+
+
+# `async` on purpose: FastAPI runs a plain `def` dependency in the thread pool, one more hop
+# between threads per request for a mere attribute read.
+async def get_store(request: Request) -> NetworkStore:
+    store: NetworkStore = request.app.state.store
+    return store
+
+
+async def get_classroom(request: Request) -> Classroom:
+    classroom: Classroom = request.app.state.classroom
+    return classroom
+
+
+async def get_feed(request: Request) -> EventFeed:
+    feed: EventFeed = request.app.state.feed
+    return feed
+
+
+StoreDep = Annotated[NetworkStore, Depends(get_store)]
+ClassroomDep = Annotated[Classroom, Depends(get_classroom)]
+FeedDep = Annotated[EventFeed, Depends(get_feed)]
+
+
+class ClassroomHook(Protocol):
+    """What the network routes tell the classroom (app/classroom/service.py): a class
+    network's locks refuse PATCH fields, and forward and backward show on the card."""
+
+    def check_patch(self, network_id: str, fields: dict[str, Any]) -> None: ...
+
+    def note_phase(self, network_id: str, phase: str) -> None: ...
+
+
+def classroom_hook(request: Request) -> ClassroomHook:
+    hook: ClassroomHook = request.app.state.classroom
+    return hook
+
+
+IdPath = Annotated[NetworkId, Path(description="The network's id, from POST /api/networks.")]
+EntryQuery = Annotated[
+    UpdateNumber | None,
+    Query(description="Which entry, when several have that update count (see …/history)."),
+]
+AtQuery = Annotated[
+    UpdateNumber | None,
+    Query(description="Use the state recorded after this update (…/history): the timeline."),
+]
+
+
+def json_response(payload: Any, status: int = 200) -> Response:
+    return Response(to_json(payload), status, media_type="application/json")
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse, "description": text}
+    for code, text in (
+        (404, "No network has this id."),
+        (413, "The body is too large."),
+        (
+            409,
+            "The body is valid but does not fit the network (its layers, settings or "
+            "dataset, or the work and answer size they allow); the message names the field. "
+            "Nothing changed.",
+        ),
+        (415, "The body is not JSON."),
+        (422, "A field is invalid; the message names it. Nothing changed."),
+        (429, "Too many requests from this address."),
+        (503, "The database cannot take the change now. Nothing changed."),
+    )
+}
+"""The network routes' documented errors."""
+
+CLASS_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {
+        "model": ErrorResponse,
+        "description": "The teacher locked this field (a class network).",
+    },
+    423: {"model": ErrorResponse, "description": "The teacher paused the class. Nothing changed."},
+}
+"""What a network route may answer for a network in a class."""
+
+
+def class_errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The class routes' documented errors."""
+    text = {
+        401: "No teacher key was sent (`Authorization: Bearer <teacher_key>`).",
+        403: "The key is not this class's.",
+        404: "No class (or student, or preset) has this name or id.",
+        409: "A limit is reached, or the request does not fit the network or the class; "
+        "the message names the field.",
+        422: "A field is invalid; the message names it. Nothing changed.",
+        423: "The teacher paused the class. Nothing changed.",
+        429: "Too many tries from this address; see Retry-After.",
+        503: "The database cannot take the change now. Nothing changed.",
+    }
+    return {code: {"model": ErrorResponse, "description": text[code]} for code in codes}
+
+
+def require_token(
+    authorization: Annotated[
+        str | None,
+        Header(description="`Bearer <BACKPROP_ADMIN_TOKEN>`", max_length=1000),
+    ] = None,
+) -> None:
+    """The admin token (BACKPROP_ADMIN_TOKEN), compared in time independent of where it
+    differs: 404 when none is set, 401 without one, 403 when wrong."""
+    token = get_settings().admin_token
+    if not token:  # unset or emptied after start-up: behave as if the view did not exist
+        raise ApiError(404, "path", "not found")
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise ApiError(
+            401,
+            "authorization",
+            "the admin view needs the header 'Authorization: Bearer <BACKPROP_ADMIN_TOKEN>'",
+            headers={"WWW-Authenticate": 'Bearer realm="admin"'},
+        )
+    if not secrets.compare_digest(given.strip().encode(), token.encode()):
+        raise ApiError(403, "authorization", "this is not the admin token")
+
+
+DEPARTED_EVERY = 0.05
+"""How often (seconds) a long computation asks whether its client went away."""
+
+
+def departed(request: Request) -> Callable[[], bool]:
+    """For a plain `def` route (on a worker thread): a `stop()` that a long computation asks
+    before each update, true once the client has gone away. Each call first lets the event
+    loop have the GIL if it waits for it (sleep(0) releases it, and a waiting thread takes
+    it): otherwise the loop waits up to the interpreter's switch interval at each of its
+    system calls while the computation runs (bench/stall.py). The connection itself is
+    asked at most every DEPARTED_EVERY seconds, so a short step never asks."""
+    next_look = time.monotonic() + DEPARTED_EVERY
+    gone = False
+
+    def stop() -> bool:
+        nonlocal next_look, gone
+        time.sleep(0)
+        if gone or time.monotonic() < next_look:
+            return gone
+        next_look = time.monotonic() + DEPARTED_EVERY
+        gone = anyio.from_thread.run(request.is_disconnected)
+        return gone
+
+    return stop
