@@ -30,6 +30,7 @@ from app.api.errors import ApiError
 from app.classroom.errors import Missing
 from app.classroom.schemas import (
     Activity,
+    AssistantKey,
     ClassCreate,
     ClassCreated,
     ClassExport,
@@ -37,8 +38,11 @@ from app.classroom.schemas import (
     ClassSnapshot,
     ClassState,
     Joined,
+    JoiningRequest,
+    JoiningState,
     JoinRequest,
     PauseState,
+    Removed,
     SpotlightRequest,
     SpotlightState,
     Student,
@@ -67,10 +71,19 @@ Authorization = Annotated[
 def teacher(
     class_id: ClassPath, classroom: ClassroomDep, authorization: Authorization = None
 ) -> ClassRow:
+    """The teacher's key alone (a teaching assistant's: 403)."""
     return classroom.authorize(class_id, authorization)
 
 
+def staff(
+    class_id: ClassPath, classroom: ClassroomDep, authorization: Authorization = None
+) -> ClassRow:
+    """The teacher's key or a teaching assistant's."""
+    return classroom.authorize(class_id, authorization, assistant=True)
+
+
 TeacherDep = Annotated[ClassRow, Depends(teacher)]
+StaffDep = Annotated[ClassRow, Depends(staff)]
 
 
 def require_admin(authorization: str | None) -> None:
@@ -231,8 +244,12 @@ def join(body: JoinRequest, request: Request, classroom: ClassroomDep) -> Respon
     responses=TEACHER,
     summary="The class and every student's card",
 )
-def get_class(found: TeacherDep, classroom: ClassroomDep) -> Response:
-    return json_response(classroom.snapshot(found))
+def get_class(
+    class_id: ClassPath, classroom: ClassroomDep, authorization: Authorization = None
+) -> Response:
+    """With the teacher's key or a teaching assistant's (`role` says whose)."""
+    found, role = classroom.authorize_role(class_id, authorization)
+    return json_response(classroom.snapshot(found, role))
 
 
 def teacher_events(
@@ -244,13 +261,20 @@ def teacher_events(
     if any(e.kind == "activity" for e in batch):  # every card changed
         cards = classroom.cards(found)
         frames = [sse.frame("class", classroom.class_state(found), ids)]
-        return b"".join([*frames, *(sse.frame("student", card, ids) for card in cards)])
+        frames += [sse.frame("student", card, ids) for card in cards]
+        frames.append(sse.frame("diagnoses", classroom.diagnoses(found), ids))
+        return b"".join(frames)
     out = []
     if any(e.kind in CLASS_KINDS or e.kind == "join" for e in batch):  # join: networks_left
         out.append(sse.frame("class", classroom.class_state(found), ids))
     concerned = {e.student_id for e in batch if e.student_id and e.kind not in CLASS_KINDS}
     for card in classroom.cards(found, concerned):
         out.append(sse.frame("student", card, ids))
+    for e in batch:
+        if e.kind == "remove":
+            out.append(sse.frame("removed", {"student_id": e.student_id}, ids))
+    if any(e.kind in ("answer", "reset", "remove") for e in batch):  # the mistakes' counts
+        out.append(sse.frame("diagnoses", classroom.diagnoses(found), ids))
     return b"".join(out)
 
 
@@ -266,17 +290,20 @@ def stream_slots(request: Request) -> sse.Slots:
     summary="Follow the class live (Server-Sent Events)",
 )
 async def class_events(
-    found: TeacherDep, classroom: ClassroomDep, feed: FeedDep, request: Request
+    found: StaffDep, classroom: ClassroomDep, feed: FeedDep, request: Request
 ) -> Response:
     """First `event: class` (data {paused, activity_number, spotlight}) and one
     `event: student` per student (data: the card, as in GET /api/classes/{id}); then each
     change as it happens: a `student` event with the card after every join, step, edit,
     forward or backward, answer and reset, a `class` event after pause, resume, spotlight
-    and activity push (then every card again). `id:` counts the stream's events (1, 2, …);
-    a comment `: ping` comes every 15 s. 429 past `max_teacher_streams` open streams of the
-    class, or `max_streams_per_address` of the address, in this worker. While the database
-    or the feed is down, one `event: unavailable` (data {detail}) says so; once they are
-    back, the stream starts again with the class and every card."""
+    and activity push (then every card again), an `event: diagnoses` (data: as the
+    snapshot's `diagnoses`) at the start and after answers, resets, removals and pushes,
+    and an `event: removed` ({student_id}) when the teacher removes a student. `id:` counts
+    the stream's events (1, 2, …); a comment `: ping` comes every 15 s. 429 past
+    `max_teacher_streams` open streams of the class, or `max_streams_per_address` of the
+    address, in this worker. While the database or the feed is down, one
+    `event: unavailable` (data {detail}) says so; once they are back, the stream starts
+    again with the class and every card."""
     settings = get_settings()
     release = stream_slots(request).take(
         {
@@ -328,6 +355,7 @@ async def follow(
         yield b"".join(
             [sse.frame("class", state, ids)]
             + [sse.frame("student", card, ids) for card in first["students"]]
+            + [sse.frame("diagnoses", first["diagnoses"], ids)]
         )
         async for batch in sse.batches(subscription):
             if batch is None:
@@ -361,7 +389,7 @@ def push_activity(body: Activity, found: TeacherDep, classroom: ClassroomDep) ->
     responses=TEACHER,
     summary="Pause the class",
 )
-def pause(found: TeacherDep, classroom: ClassroomDep) -> Response:
+def pause(found: StaffDep, classroom: ClassroomDep) -> Response:
     """Until resumed, every change to a network of the class (PATCH, DELETE, step, answers)
     answers 423 `network: paused by the teacher`; reads still work."""
     return json_response(classroom.pause(found, True))
@@ -373,8 +401,47 @@ def pause(found: TeacherDep, classroom: ClassroomDep) -> Response:
     responses=TEACHER,
     summary="Resume the class",
 )
-def resume(found: TeacherDep, classroom: ClassroomDep) -> Response:
+def resume(found: StaffDep, classroom: ClassroomDep) -> Response:
     return json_response(classroom.pause(found, False))
+
+
+@router.post(
+    "/api/classes/{class_id}/joining",
+    response_model=JoiningState,
+    responses=TEACHER,
+    summary="Close or open joining",
+)
+def joining(body: JoiningRequest, found: TeacherDep, classroom: ClassroomDep) -> Response:
+    """`{"joining": false}`: the code admits no new student (403 `code: the teacher has
+    closed joining this class`); students already in stay and come back with their
+    student_key. `{"joining": true}` opens it again. Teacher's key only."""
+    return json_response(classroom.set_joining(found, body.joining))
+
+
+@router.post(
+    "/api/classes/{class_id}/assistant-key",
+    response_model=AssistantKey,
+    responses=TEACHER,
+    summary="Make a teaching assistant's key",
+)
+def assistant_key(found: TeacherDep, classroom: ClassroomDep) -> Response:
+    """A key that opens the dashboard and may pause, resume and spotlight; every other
+    teacher call answers 403 with it, changing nothing. Shown once; a new one replaces the
+    last. Teacher's key only."""
+    return json_response(classroom.new_assistant_key(found))
+
+
+@router.post(
+    "/api/classes/{class_id}/students/{student_id}/remove",
+    response_model=Removed,
+    responses=TEACHER,
+    summary="Remove a student from the class",
+)
+def remove_student(student_id: StudentPath, found: TeacherDep, classroom: ClassroomDep) -> Response:
+    """The student, every network they had and their answers are deleted at once: their
+    network ids answer 404 on every server from then on, and their student_key cannot
+    join again (403). Teacher's key only."""
+    return json_response(classroom.remove(found, student_id))
 
 
 @router.post(
@@ -383,7 +450,7 @@ def resume(found: TeacherDep, classroom: ClassroomDep) -> Response:
     responses={**TEACHER, **class_errors(409)},
     summary="Show one or two students on the projector",
 )
-def spotlight(body: SpotlightRequest, found: TeacherDep, classroom: ClassroomDep) -> Response:
+def spotlight(body: SpotlightRequest, found: StaffDep, classroom: ClassroomDep) -> Response:
     return json_response(classroom.spotlight(found, body.student_ids))
 
 
@@ -411,7 +478,7 @@ def reset(
 )
 def projected(
     student_id: StudentPath,
-    found: TeacherDep,
+    found: StaffDep,
     classroom: ClassroomDep,
 ) -> Response:
     """As POST /api/networks/{id}/backward of the student's current network, on the first

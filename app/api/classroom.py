@@ -95,6 +95,21 @@ async def classroom_events(
 
 
 @router.post(
+    "/{network_id}/variant",
+    response_model=StudentClassroom,
+    responses=errors(404, 409, 423, 503),
+    summary="New numbers for the same questions",
+)
+def new_numbers(network_id: IdPath, classroom: ClassroomDep) -> Response:
+    """The student's current network gets new starting weights (new inputs x when the
+    activity gives each student inputs of their own), drawn from the class, the activity,
+    the student and the variant's number, so the same variant always has the same numbers.
+    Its questions open again; right answers in a row are kept (an activity's `mastery`).
+    409 `id` for a network of an earlier activity; 423 while paused."""
+    return json_response(classroom.new_numbers(network_id))
+
+
+@router.post(
     "/{network_id}/answers",
     response_model=AnswerResult,
     responses=errors(404, 409, 422, 423, 503),

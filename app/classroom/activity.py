@@ -44,7 +44,7 @@ LOCKED: dict[Lock, tuple[str, ...]] = {
     "weights": ("weights", "biases", "seed"),
 }
 """The PATCH fields each lock refuses."""
-ACTIVITY_ONLY = ("title", "lock", "questions", "tolerance", "per_student")
+ACTIVITY_ONLY = ("title", "lock", "questions", "tolerance", "per_student", "mastery")
 """Activity fields that are not part of a network's body."""
 
 
@@ -89,6 +89,16 @@ def student_seed(class_id: str, activity_number: int, student_id: str) -> int:
     return int.from_bytes(digest[:4], "big")
 
 
+def variant_seed(class_id: str, activity_number: int, student_id: str, variant: int) -> int:
+    """The seed of a student's numbers in variant `variant` of an activity: variant 0 is the
+    activity's own (student_seed); each later one the first 32 bits of
+    sha256("<class id>:<activity number>:<student id>:<variant>")."""
+    if variant == 0:
+        return student_seed(class_id, activity_number, student_id)
+    text = f"{class_id}:{activity_number}:{student_id}:{variant}"
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
+
+
 def student_name(name: str | None, number: int) -> str:
     """The name as typed (trimmed), or 'Student <number>'. Control characters are refused:
     a name is plain text wherever it is shown."""
@@ -106,11 +116,16 @@ def student_name(name: str | None, number: int) -> str:
 
 
 def network_body(
-    activity: Activity, seed: int | None, presets: Callable[[str], NetworkCreate | None]
+    activity: Activity,
+    seed: int | None,
+    presets: Callable[[str], NetworkCreate | None],
+    variant: bool = False,
 ) -> NetworkCreate:
     """The create body of a student's network: the activity's network part, its preset
     resolved, and the student's own numbers when the activity has `per_student` (`seed`
-    is the student's seed; None for the activity as the teacher wrote it)."""
+    is the student's seed; None for the activity as the teacher wrote it). A `variant`
+    always has numbers of its own: new inputs x under per_student 'inputs', else new
+    starting weights."""
     body: dict[str, Any] = activity.model_dump(exclude_unset=True, exclude=set(ACTIVITY_ONLY))
     name = body.pop("preset", None)
     if name is not None:
@@ -118,7 +133,10 @@ def network_body(
         if preset is None:
             raise Missing("activity.preset", f"no preset is named {name!r}; see /api/presets")
         body = under(preset, body)
-    if seed is not None and activity.per_student == "weights":
+    own_weights = activity.per_student == "weights" or (
+        variant and activity.per_student != "inputs"
+    )
+    if seed is not None and own_weights:
         body.pop("weights", None)
         body["seed"] = seed
     elif seed is not None and activity.per_student == "inputs":

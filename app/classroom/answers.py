@@ -96,7 +96,11 @@ def expected(
     params: nn.Params, config: nn.Config, x: nn.Array, y: nn.Array, parsed: Parsed
 ) -> float:
     """The number `parsed` names, from the engine's backward pass of these params on (x, y)."""
-    result = nn.backward(params, config, x, y)
+    return value_in(params, nn.backward(params, config, x, y), parsed)
+
+
+def value_in(params: nn.Params, result: nn.Backward, parsed: Parsed) -> float:
+    """The number `parsed` names in `result`, the backward pass of `params`."""
     if parsed.name == "loss":
         return float(result.loss)
     arrays: dict[str, list[nn.Array]] = {

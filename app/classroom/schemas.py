@@ -117,6 +117,14 @@ class Activity(NetworkCreate):
         "dataset's x is drawn so (0.00 to 0.99, two decimals). null: everyone "
         "starts from the same numbers. The same student always gets the same numbers.",
     )
+    mastery: int | None = Field(
+        None,
+        ge=1,
+        le=20,
+        description="Fresh numbers until mastery: a question is mastered after this many "
+        "right answers in a row, each on new numbers (POST /api/networks/{id}/variant); a "
+        "wrong answer or a reveal starts the count again. null: one right answer is enough.",
+    )
 
     model_config = ConfigDict(
         extra="forbid",
@@ -203,12 +211,52 @@ class Joined(BaseModel):
     network: NetworkState
 
 
+DiagnosisCode = Literal[
+    "sign",
+    "missing_derivative",
+    "derivative_of_wrong_value",
+    "updated_weights",
+    "missing_rate",
+    "one_example",
+    "mean_vs_sum",
+    "wrong_input",
+]
+
+
+class Diagnosis(BaseModel):
+    """The common mistake a wrong value matches (never the expected number)."""
+
+    code: DiagnosisCode
+    message: str = Field(description="The mistake, in the lecture notes' words.")
+
+
+class QuestionDiagnoses(BaseModel):
+    """How many students' latest try at a question matched each mistake."""
+
+    path: str
+    prompt: str | None
+    counts: dict[DiagnosisCode, int] = Field(
+        description="Students (with the question still open) by the mistake their latest "
+        "try matched; a mistake nobody made is left out."
+    )
+
+
 class AnswerProgress(BaseModel):
     total: int = Field(description="Questions in the activity.")
     right: int
     revealed: int
     tried: int = Field(description="Answers sent, right or wrong, to the activity's questions.")
     current: int | None = Field(description="Index of the first open question; null if none.")
+    mastery: int | None = Field(None, description="The activity's `mastery` (k in a row).")
+    mastered: list[str] = Field(
+        default_factory=list,
+        description="Paths of the questions answered right `mastery` times in a row.",
+    )
+    diagnoses: dict[str, DiagnosisCode] = Field(
+        default_factory=dict,
+        description="Per open question (by path): the mistake the student's latest try "
+        "matched, if it matched one.",
+    )
 
 
 class Student(BaseModel):
@@ -247,6 +295,9 @@ class ClassInfo(ClassState):
     title: str
     join_code: str
     join_url: str
+    joining: bool = Field(
+        True, description="Whether the code admits new students (POST …/joining)."
+    )
     activity: dict[str, Any] = Field(description="The current activity, as it was pushed.")
 
 
@@ -254,10 +305,47 @@ class ClassSnapshot(ClassInfo):
     """GET /api/classes/{id}: the class and every student's card."""
 
     students: list[Student]
+    role: Literal["teacher", "assistant"] = Field(
+        "teacher",
+        description="Whose key read it: a teaching assistant's may watch, pause, resume "
+        "and spotlight, nothing else.",
+    )
+    diagnoses: list[QuestionDiagnoses] = Field(
+        description="Per question of the current activity, the mistakes counted; the stream "
+        "sends it again as an `event: diagnoses` after answers."
+    )
 
 
 class PauseState(BaseModel):
     paused: bool
+
+
+class JoiningRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", strict=True, json_schema_extra={"example": {"joining": False}}
+    )
+
+    joining: bool = Field(
+        description="false: the code admits no new student (students already in stay, and "
+        "come back with their student_key); true: it admits them again."
+    )
+
+
+class JoiningState(BaseModel):
+    joining: bool
+
+
+class AssistantKey(BaseModel):
+    assistant_key: str = Field(
+        description="Shown once (the server keeps its sha256): it opens the dashboard, "
+        "watches, pauses, resumes and spotlights, and can do nothing else. A new one "
+        "replaces the last."
+    )
+    teach_url: str = Field(description="/teach/<id>: the dashboard; add #key=<assistant_key>.")
+
+
+class Removed(BaseModel):
+    removed: str = Field(description="The removed student's id.")
 
 
 class SpotlightRequest(BaseModel):
@@ -282,6 +370,8 @@ class QuestionView(BaseModel):
     state: QuestionState
     attempts: int
     expected: float | None = Field(description="Only once right or revealed.")
+    streak: int = Field(0, description="Right answers in a row, across new numbers.")
+    mastered: bool = Field(False, description="streak ≥ the activity's mastery.")
 
 
 class StudentClassroom(BaseModel):
@@ -293,6 +383,12 @@ class StudentClassroom(BaseModel):
     lock: list[Lock]
     activity_number: int = Field(description="The activity this network was made from.")
     activity_title: str | None
+    mastery: int | None = Field(
+        None, description="Right answers in a row that master a question (null: no such aim)."
+    )
+    variant: int = Field(
+        0, description="Which numbers this network has: 0 the activity's own, then 1, 2…"
+    )
     current_network_id: str = Field(
         description="The student's network for the class's current activity (another id "
         "after a push)."
@@ -338,6 +434,15 @@ class AnswerResult(BaseModel):
     attempts: int = Field(description="Values sent for this path on this network.")
     revealed: bool
     expected: float | None = Field(description="Only once right or revealed.")
+    streak: int = Field(
+        0, description="Right answers in a row to this question, across new numbers."
+    )
+    mastered: bool = Field(False, description="streak ≥ the activity's mastery (k).")
+    diagnosis: Diagnosis | None = Field(
+        None,
+        description="A wrong value that matches a common mistake (computed from this "
+        "network's own numbers) names it; null otherwise, and always for a right value.",
+    )
 
 
 class ExportedActivity(BaseModel):

@@ -15,7 +15,7 @@ from typing import Any
 
 from app import nn, presets
 from app.classroom import activity as act
-from app.classroom import answers
+from app.classroom import answers, diagnosis
 from app.classroom.errors import Forbidden, Invalid, Mismatch, Missing, NotAuthorized
 from app.classroom.schemas import Activity, AnswerRequest, ClassCreate, JoinRequest
 from app.networks import edits, validate
@@ -28,6 +28,8 @@ from app.store.classroom import (
     ClassRow,
     StudentRow,
     TeacherChange,
+    Try,
+    VariantChange,
 )
 from app.store.history import dataset_loss
 
@@ -85,12 +87,13 @@ class Classroom:
             answers.check(question.path, network.layers, examples, f"activity.questions[{i}].path")
 
     def student_network(
-        self, found: ClassRow, number: int, student_id: str, body: str
+        self, found: ClassRow, number: int, student_id: str, body: str, variant: int = 0
     ) -> StoredNetwork:
-        """The network a student starts activity `number` with: same student, same numbers."""
+        """The network a student starts activity `number` with (in `variant`, new numbers):
+        same student and variant, same numbers."""
         activity = Activity.model_validate_json(body)
-        seed = act.student_seed(found.id, number, student_id)
-        return self.build(act.network_body(activity, seed, presets.get))
+        seed = act.variant_seed(found.id, number, student_id, variant)
+        return self.build(act.network_body(activity, seed, presets.get, variant > 0))
 
     def current_activity(self, found: ClassRow) -> Activity:
         return Activity.model_validate_json(self.db.activity(found.id, found.activity_number))
@@ -118,17 +121,52 @@ class Classroom:
             "teach_url": f"/teach/{class_id}",
         }
 
-    def authorize(self, class_id: str, authorization: str | None) -> ClassRow:
+    def authorize(
+        self, class_id: str, authorization: str | None, assistant: bool = False
+    ) -> ClassRow:
+        """The class, for its teacher's key; with `assistant`, a teaching assistant's key
+        is taken too (what an assistant may do: watch, pause, resume, spotlight)."""
+        return self.authorize_role(class_id, authorization, assistant)[0]
+
+    def authorize_role(
+        self, class_id: str, authorization: str | None, assistant: bool = True
+    ) -> tuple[ClassRow, str]:
+        """The class and who is calling: "teacher" or "assistant"."""
         found = self.db.get_class(class_id)
         scheme, _, key = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
             raise NotAuthorized(
                 "authorization", "send the class's key as 'Authorization: Bearer <teacher_key>'"
             )
-        if not act.key_matches(key.strip(), found.key_hash):
-            raise Forbidden("authorization", "this is not this class's teacher key")
-        self.db.touch(found)
-        return found
+        if act.key_matches(key.strip(), found.key_hash):
+            self.db.touch(found)
+            return found, "teacher"
+        if found.assistant_hash and act.key_matches(key.strip(), found.assistant_hash):
+            if not assistant:
+                raise Forbidden(
+                    "authorization",
+                    "a teaching assistant's key cannot do this; it takes the teacher's key",
+                )
+            return found, "assistant"
+        raise Forbidden("authorization", "this is not this class's teacher key")
+
+    def set_joining(self, found: ClassRow, joining: bool) -> dict[str, Any]:
+        self.db.set_joining(found.id, joining)
+        return {"joining": joining}
+
+    def new_assistant_key(self, found: ClassRow) -> dict[str, Any]:
+        """A teaching assistant's key (shown once; a new one replaces the last)."""
+        key = act.new_key()
+        self.db.set_assistant(found.id, act.key_hash(key))
+        return {
+            "assistant_key": key,
+            "teach_url": f"/teach/{found.id}",
+        }
+
+    def remove(self, found: ClassRow, student_id: str) -> dict[str, Any]:
+        self._student_of(found, student_id)
+        self.db.remove_student(found.id, student_id)
+        return {"removed": student_id}
 
     def class_state(self, found: ClassRow) -> dict[str, Any]:
         return {
@@ -144,12 +182,24 @@ class Classroom:
             "title": found.title,
             "join_code": found.join_code,
             "join_url": f"/join/{found.join_code}",
+            "joining": found.joining,
             **self.class_state(found),
             "activity": self.current_activity(found).model_dump(mode="json", exclude_unset=True),
         }
 
-    def snapshot(self, found: ClassRow) -> dict[str, Any]:
-        return {**self.info(found), "students": self.cards(found)}
+    def snapshot(self, found: ClassRow, role: str = "teacher") -> dict[str, Any]:
+        cards = self.cards(found)
+        questions = self.current_activity(found).questions
+        return {
+            **self.info(found),
+            "role": role,
+            "students": cards,
+            "diagnoses": diagnosis_counts(cards, questions),
+        }
+
+    def diagnoses(self, found: ClassRow) -> list[dict[str, Any]]:
+        """The snapshot's `diagnoses`: the mistakes of the class, counted per question."""
+        return diagnosis_counts(self.cards(found), self.current_activity(found).questions)
 
     def fresh_snapshot(self, class_id: str) -> dict[str, Any]:
         return self.snapshot(self.db.get_class(class_id))
@@ -157,14 +207,13 @@ class Classroom:
     def card(
         self,
         student: StudentRow,
-        questions: list[Any] | None = None,
+        activity: Activity | None = None,
         stored: dict[str, AnswerRow] | None = None,
     ) -> dict[str, Any]:
-        """The student's card; `questions` (the current activity's) and `stored` (the
-        network's answers) are read when not given."""
-        if questions is None:
-            found = self.db.get_class(student.class_id)
-            questions = self.current_activity(found).questions
+        """The student's card; `activity` (the current one) and `stored` (the network's
+        answers) are read when not given."""
+        if activity is None:
+            activity = self.current_activity(self.db.get_class(student.class_id))
         if stored is None:
             stored = self.db.answers(student.network_id)
         network = self._network(student.network_id)
@@ -181,18 +230,18 @@ class Classroom:
             "losses": student.losses,
             "phase": student.phase,
             "last_seen": student.last_seen,
-            "answers": progress(stored, questions),
+            "answers": progress(stored, activity.questions, activity.mastery),
         }
 
     def cards(
         self, found: ClassRow, student_ids: Iterable[str] | None = None
     ) -> list[dict[str, Any]]:
         """The cards of these students of the class (None: of all), in joining order."""
-        questions = self.current_activity(found).questions
+        activity = self.current_activity(found)
         wanted = None if student_ids is None else set(student_ids)
         students = [s for s in self.db.students(found.id) if wanted is None or s.id in wanted]
         stored = self.db.answers_of([s.network_id for s in students])
-        return [self.card(s, questions, stored[s.network_id]) for s in students]
+        return [self.card(s, activity, stored[s.network_id]) for s in students]
 
     def _network(self, network_id: str) -> StoredNetwork | None:
         try:
@@ -235,12 +284,7 @@ class Classroom:
         number = next(n for nid, n in self.db.networks_of(student.id) if nid == student.network_id)
         fresh = self.student_network(found, number, student.id, self.db.activity(found.id, number))
 
-        def change(network: StoredNetwork) -> None:
-            network.settings, network.seed = fresh.settings, fresh.seed
-            network.params, network.dataset, network.updates = fresh.params, fresh.dataset, 0
-            network.test = fresh.test
-
-        self.store.modify(student.network_id, TeacherChange(change))
+        self.store.modify(student.network_id, TeacherChange(start_from(fresh)))
         return self.card(self.db.student(student.id))
 
     def projected(self, found: ClassRow, student_id: str) -> tuple[nn.Backward, bool]:
@@ -274,7 +318,7 @@ class Classroom:
         """Per student, in joining order: the card, and every network they had, one per
         activity, oldest first: {activity (its number), network_id, network (None once
         deleted), updates, loss (J on its dataset), answers (as a card's)}."""
-        questions = [activity.questions for activity in self.activities(found)]
+        activities = self.activities(found)
         rows = []
         for card in self.cards(found):
             owned = self.db.networks_of(card["student_id"])
@@ -289,7 +333,11 @@ class Classroom:
                         "network": network,
                         "updates": None if network is None else network.updates,
                         "loss": None if network is None else dataset_loss(network),
-                        "answers": progress(stored[network_id], questions[number - 1]),
+                        "answers": progress(
+                            stored[network_id],
+                            activities[number - 1].questions,
+                            activities[number - 1].mastery,
+                        ),
                     }
                 )
             rows.append({"student": card, "activities": done})
@@ -346,9 +394,13 @@ class Classroom:
             if student is not None:
                 self.db.seen(student)
                 return self.joined(found, student, body.student_key), False
+            if self.db.was_removed(found.id, act.key_hash(body.student_key)):
+                raise Forbidden("student_key", "the teacher removed this student from the class")
         hashed = act.address_hash(address) if address else ""
         if known_only and not self.db.knows(found.id, hashed):
             return None
+        if not found.joining:
+            raise Forbidden("code", "the teacher has closed joining this class")
         act.student_name(body.name, 1)  # refuse a bad name before any work
         before_new(found.id)
         key = act.new_key()
@@ -408,6 +460,8 @@ class Classroom:
                     "state": state,
                     "attempts": 0 if row is None else row.attempts,
                     "expected": None if row is None or state == "open" else row.expected,
+                    "streak": 0 if row is None else row.streak,
+                    "mastered": mastered(row, activity.mastery),
                 }
             )
         return {
@@ -417,6 +471,8 @@ class Classroom:
             "lock": activity.lock,
             "activity_number": number,
             "activity_title": activity.title,
+            "mastery": activity.mastery,
+            "variant": self.db.variant(network_id),
             "current_network_id": student.network_id,
             "earlier_network_ids": [
                 nid for nid, _ in self.db.networks_of(student.id) if nid != student.network_id
@@ -478,39 +534,60 @@ class Classroom:
             )
         x, y = network.dataset
         parsed = answers.check(body.path, network.layers, len(x))
-        validate.work(network.layers, len(x), passes=2, field="dataset")
-        target = answers.expected(network.params, engine_config(network.settings), x, y, parsed)
+        # the backward pass, and for a value, the diagnosis's at most one pass more
+        validate.work(network.layers, len(x), passes=2 if body.reveal else 3, field="dataset")
+        config = engine_config(network.settings)
+        result = nn.backward(network.params, config, x, y)
+        target = answers.value_in(network.params, result, parsed)
         activity = self._activity_of(network_id)
         tolerance = (
             Activity.model_fields["tolerance"].get_default(call_default_factory=True)
             if activity is None
             else activity.tolerance
         )
+        mastery = None if activity is None else activity.mastery
         asked = None if activity is None else {answers_key(q.path) for q in activity.questions}
-        correct = body.value is not None and answers.is_right(
-            body.value, target, tolerance.relative, tolerance.absolute
-        )
+        bounds = (tolerance.relative, tolerance.absolute)
+        correct = body.value is not None and answers.is_right(body.value, target, *bounds)
+        found = None
+        if body.value is not None and not body.reveal:
+            found = diagnosis.diagnose(
+                network.params, config, result, y, parsed, body.value, bounds
+            )
+        code = None if found is None else found.code
 
         def decide(old: AnswerRow | None) -> AnswerRow:
-            attempts, state, shown = (
-                (0, "open", None) if old is None else (old.attempts, old.state, old.expected)
+            attempts, state, shown, streak = (
+                (0, "open", None, 0)
+                if old is None
+                else (old.attempts, old.state, old.expected, old.streak)
             )
             if body.reveal:
-                if state == "open":
-                    state, shown = "revealed", target
+                if state == "open":  # shown, not found: mastery starts again
+                    state, shown, streak = "revealed", target, 0
             else:
                 attempts += 1
-                if correct and state == "open":
-                    state, shown = "right", target
-            return AnswerRow(answers_key(body.path), attempts, state, shown)
+                if state == "open":  # a try on closed numbers counts for nothing
+                    streak = streak + 1 if correct else 0
+                    if correct:
+                        state, shown = "right", target
+            return AnswerRow(answers_key(body.path), attempts, state, shown, code, streak)
 
-        row = self.db.record_answer(network_id, answers_key(body.path), decide, asked, max_paths)
+        tried = None
+        if body.value is not None and not body.reveal:
+            tried = Try(body.value, correct, code)
+        row = self.db.record_answer(
+            network_id, answers_key(body.path), decide, asked, max_paths, tried
+        )
         return {
             "path": body.path,
             "correct": correct and not body.reveal,
             "attempts": row.attempts,
             "revealed": row.state == "revealed",
             "expected": row.expected if row.state != "open" else None,
+            "streak": row.streak,
+            "mastered": mastered(row, mastery),
+            "diagnosis": None if found is None else {"code": found.code, "message": found.message},
         }
 
     def _activity_of(self, network_id: str) -> Activity | None:
@@ -522,8 +599,42 @@ class Classroom:
             self.db.activity(member.class_id, member.activity_number)
         )
 
+    def new_numbers(self, network_id: str) -> dict[str, Any]:
+        """The student's current network on new numbers (the next variant, drawn from the
+        class, the activity, the student and the variant's number): its questions open
+        again; right answers in a row are kept. Refused while paused; only for the
+        network of the class's current activity."""
+        self.store.read(network_id)
+        found, student, number = self._membership(network_id)
+        if student.network_id != network_id:
+            raise Mismatch("id", "only the network of the current activity gets new numbers")
+        variant = self.db.variant(network_id) + 1
+        body = self.db.activity(found.id, number)
+        fresh = self.student_network(found, number, student.id, body, variant)
+        self.store.modify(network_id, VariantChange(start_from(fresh), variant))
+        return self.student_view(network_id)
 
-def progress(stored: dict[str, AnswerRow], questions: list[Any]) -> dict[str, Any]:
+
+def start_from(fresh: StoredNetwork) -> Callable[[StoredNetwork], None]:
+    """The change that puts a network at `fresh`'s numbers, no update made (a reset, a
+    variant): its settings, seed, weights and examples."""
+
+    def change(network: StoredNetwork) -> None:
+        network.settings, network.seed = fresh.settings, fresh.seed
+        network.params, network.dataset, network.updates = fresh.params, fresh.dataset, 0
+        network.test = fresh.test
+
+    return change
+
+
+def mastered(row: AnswerRow | None, mastery: int | None) -> bool:
+    """k right answers in a row, k the activity's `mastery` (none without one)."""
+    return row is not None and mastery is not None and row.streak >= mastery
+
+
+def progress(
+    stored: dict[str, AnswerRow], questions: list[Any], mastery: int | None = None
+) -> dict[str, Any]:
     """A card's `answers`: how far the student is with the activity's questions."""
     states = [stored.get(answers_key(q.path)) for q in questions]
     current = next((i for i, row in enumerate(states) if row is None or row.state == "open"), None)
@@ -533,7 +644,31 @@ def progress(stored: dict[str, AnswerRow], questions: list[Any]) -> dict[str, An
         "revealed": sum(1 for r in states if r is not None and r.state == "revealed"),
         "tried": sum(r.attempts for r in states if r is not None),
         "current": current,
+        "mastery": mastery,
+        "mastered": [
+            answers_key(q.path)
+            for q, r in zip(questions, states, strict=True)
+            if mastered(r, mastery)
+        ],
+        "diagnoses": {
+            r.path: r.diagnosis
+            for r in states
+            if r is not None and r.state == "open" and r.diagnosis is not None
+        },
     }
+
+
+def diagnosis_counts(cards: list[dict[str, Any]], questions: list[Any]) -> list[dict[str, Any]]:
+    """Per question, how many students' latest try matched each mistake (open questions)."""
+    counted = []
+    for q in questions:
+        counts: dict[str, int] = {}
+        for card in cards:
+            code = card["answers"]["diagnoses"].get(answers_key(q.path))
+            if code is not None:
+                counts[code] = counts.get(code, 0) + 1
+        counted.append({"path": q.path, "prompt": q.prompt, "counts": counts})
+    return counted
 
 
 def answers_key(path: str) -> str:

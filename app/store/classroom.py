@@ -27,13 +27,20 @@ from app.store.base import StoredNetwork, StoreFull, StoreUnavailable
 from app.store.core import Store
 from app.store.sql import Conn, listed
 
-CLASS_COLUMNS = "id, title, join_code, key_hash, paused, activity_number, spotlight, last_used"
+CLASS_COLUMNS = (
+    "id, title, join_code, key_hash, paused, activity_number, spotlight, last_used, joining, "
+    "assistant_hash"
+)
 STUDENT_COLUMNS = "id, class_id, number, name, network_id, updates, loss, losses, phase, last_seen"
 LOSSES_KEPT = 50
 OUTSIDE_KEPT = 100_000
 TOUCH_EVERY = 60.0
 PUSH_BATCH = 10
 """Students' new networks a push writes per transaction (see `push_activity`)."""
+
+TRIES_KEPT = 100
+"""Tries kept per question and network (each with its value and diagnosis): the rest are
+counted, not kept, so a script sending answers cannot grow the table without bound."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,10 @@ class ClassRow:
     activity_number: int
     spotlight: list[str]
     last_used: float
+    joining: bool = True
+    """Whether the code admits new students (students already in always come back)."""
+    assistant_hash: str | None = None
+    """sha256 of the teaching assistant's key, if the teacher made one."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,19 @@ class AnswerRow:
     attempts: int
     state: str
     expected: float | None
+    diagnosis: str | None = None
+    """The mistake the latest try matched (app/classroom/diagnosis.py), None if none."""
+    streak: int = 0
+    """Right answers in a row, across the network's variants (a wrong try or a reveal: 0)."""
+
+
+@dataclass(frozen=True)
+class Try:
+    """One value sent for a question: right or not, and the mistake it matched."""
+
+    value: float
+    correct: bool
+    diagnosis: str | None
 
 
 class TeacherChange:
@@ -97,17 +121,30 @@ class _Stale(Exception):
     """The class changed while a push wrote its networks: the caller reads it again."""
 
 
+class VariantChange(TeacherChange):
+    """New numbers for a student's current network, asked by the student: a pause stops it
+    (as any change of theirs); the network's questions open again, their streaks kept."""
+
+    def __init__(self, change: Callable[[StoredNetwork], Any], variant: int) -> None:
+        super().__init__(change)
+        self.variant = variant
+
+
 @dataclass(frozen=True)
 class _Token:
     member: Membership
     updates: int
     by_teacher: bool
+    variant: int | None = None
 
 
 def _class(row: Any) -> ClassRow:
     """A row of CLASS_COLUMNS."""
     spotlight = json.loads(row[6])
-    return ClassRow(row[0], row[1], row[2], row[3], bool(row[4]), int(row[5]), spotlight, row[7])
+    r = row
+    return ClassRow(
+        r[0], r[1], r[2], r[3], bool(r[4]), int(r[5]), spotlight, r[7], bool(r[8]), r[9]
+    )
 
 
 def _student(row: Any) -> StudentRow:
@@ -137,10 +174,15 @@ SWEEP = (
     "(SELECT 1 FROM students s WHERE s.class_id = classes.id AND s.last_seen >= :cutoff)"
 )
 ANSWER = (
-    "INSERT INTO answers (network_id, path, attempts, state, expected) "
-    "VALUES (:network_id, :path, :attempts, :state, :expected) "
+    "INSERT INTO answers (network_id, path, attempts, state, expected, diagnosis, streak) "
+    "VALUES (:network_id, :path, :attempts, :state, :expected, :diagnosis, :streak) "
     "ON CONFLICT (network_id, path) DO UPDATE SET attempts = excluded.attempts, "
-    "state = excluded.state, expected = excluded.expected"
+    "state = excluded.state, expected = excluded.expected, diagnosis = excluded.diagnosis, "
+    "streak = excluded.streak"
+)
+ANSWER_COLUMNS = "path, attempts, state, expected, diagnosis, streak"
+REOPEN = (
+    "UPDATE answers SET state = 'open', expected = NULL, diagnosis = NULL WHERE network_id = :id"
 )
 
 
@@ -178,15 +220,23 @@ class ClassroomDB:
         member = self.membership(conn, network_id, gate=True)
         if member is None:
             return None
+        variant = change.variant if isinstance(change, VariantChange) else None
         teacher = isinstance(change, TeacherChange)
-        if member.paused and not teacher:
+        if member.paused and (not teacher or variant is not None):
             raise Paused()
-        return _Token(member, updates, teacher)
+        return _Token(member, updates, teacher, variant)
 
     def after(self, conn: Conn, token: object, network: StoredNetwork | None) -> None:
         """The card follows the change, with the J the store computed for the history."""
         assert isinstance(token, _Token)
         member = token.member
+        if token.variant is not None and network is not None:
+            conn.run(
+                "UPDATE class_networks SET variant = :variant WHERE network_id = :id",
+                variant=token.variant,
+                id=network.id,
+            )
+            conn.run(REOPEN, id=network.id)
         card: dict[str, Any] = dict(id=member.student_id, last_seen=time.time())
         if not member.current:
             conn.update("students", card)
@@ -239,9 +289,11 @@ class ClassroomDB:
         if not self.expire_after:
             return
         conn.run(SWEEP, cutoff=now - self.expire_after)
-        for table in ("activities", "students", "class_networks", "class_addresses"):
+        tables = ("activities", "students", "class_networks", "class_addresses", "removed_students")
+        for table in tables:
             conn.run(f"DELETE FROM {table} WHERE class_id NOT IN (SELECT id FROM classes)")
-        conn.run("DELETE FROM answers WHERE network_id NOT IN (SELECT id FROM networks)")
+        for table in ("answers", "answer_tries"):
+            conn.run(f"DELETE FROM {table} WHERE network_id NOT IN (SELECT id FROM networks)")
 
     def _classes(self, where: str, **params: Any) -> list[ClassRow]:
         return [
@@ -289,6 +341,45 @@ class ClassroomDB:
         with self.store.writing() as conn:
             conn.update("classes", dict(id=class_id, paused=int(paused), last_used=time.time()))
             self.feed.publish(conn, class_id, "pause" if paused else "resume")
+
+    def set_joining(self, class_id: str, joining: bool) -> None:
+        with self.store.writing() as conn:
+            conn.update("classes", dict(id=class_id, joining=int(joining), last_used=time.time()))
+            self.feed.publish(conn, class_id, "joining")
+
+    def set_assistant(self, class_id: str, key_hash: str) -> None:
+        with self.store.writing() as conn:
+            conn.update("classes", dict(id=class_id, assistant_hash=key_hash))
+
+    def was_removed(self, class_id: str, key_hash: str) -> bool:
+        sql = "SELECT 1 FROM removed_students WHERE class_id = :id AND key_hash = :key"
+        return bool(self._all(sql, id=class_id, key=key_hash))
+
+    def remove_student(self, class_id: str, student_id: str) -> None:
+        """The student, every network they had, their answers: gone in one transaction, so
+        every worker's next request with their network ids finds nothing (a cached network
+        is used only while the database still holds its version); their key is kept, to
+        refuse their coming back."""
+        with self.store.writing() as conn:
+            self.store.lock(conn, f"class:{class_id}")
+            row = conn.one(
+                "SELECT key_hash FROM students WHERE id = :id AND class_id = :class_id",
+                id=student_id,
+                class_id=class_id,
+            )
+            if row is None:
+                raise Missing("student_id", "no student of this class has this id")
+            owned = conn.all(
+                "SELECT network_id FROM class_networks WHERE student_id = :id", id=student_id
+            )
+            for (network_id,) in owned:
+                for table in ("answers", "answer_tries"):
+                    conn.run(f"DELETE FROM {table} WHERE network_id = :id", id=network_id)
+                conn.run("DELETE FROM networks WHERE id = :id", id=network_id)
+            conn.run("DELETE FROM class_networks WHERE student_id = :id", id=student_id)
+            conn.run("DELETE FROM students WHERE id = :id", id=student_id)
+            conn.insert("removed_students", dict(class_id=class_id, key_hash=row[0]))
+            self.feed.publish(conn, class_id, "remove", student_id)
 
     def set_spotlight(self, class_id: str, student_ids: list[str]) -> None:
         with self.store.writing() as conn:
@@ -448,6 +539,13 @@ class ClassroomDB:
                 with self.store.writing() as conn:
                     conn.run(f"DELETE FROM networks WHERE id IN ({marks})", **ids)
 
+    def variant(self, network_id: str) -> int:
+        """Which numbers the network has: 0 the activity's own, then 1, 2… (new numbers)."""
+        sql = "SELECT variant FROM class_networks WHERE network_id = :id"
+        for (variant,) in self._all(sql, id=network_id):
+            return int(variant)
+        raise Missing("id", "this network is in no class")
+
     def networks_of(self, student_id: str) -> list[tuple[str, int]]:
         """(network id, activity number) of every network the student had, oldest first."""
         sql = (
@@ -471,6 +569,17 @@ class ClassroomDB:
             self.feed.publish(conn, member.class_id, "change", member.student_id)
 
     # -- answers -----------------------------------------------------------------------------
+    def tries(self, network_id: str) -> dict[str, list[Try]]:
+        """Every value sent for each question of the network, by path, in order."""
+        sql = (
+            "SELECT path, value, correct, diagnosis FROM answer_tries WHERE network_id = :id "
+            "ORDER BY path, attempt"
+        )
+        found: dict[str, list[Try]] = {}
+        for path, value, correct, diagnosis in self._all(sql, id=network_id):
+            found.setdefault(path, []).append(Try(value, bool(correct), diagnosis))
+        return found
+
     def answers(self, network_id: str) -> dict[str, AnswerRow]:
         return self.answers_of([network_id])[network_id]
 
@@ -479,7 +588,7 @@ class ClassroomDB:
         found: dict[str, dict[str, AnswerRow]] = {n: {} for n in network_ids}
         for at in range(0, len(network_ids), 500):
             marks, ids = listed("id", network_ids[at : at + 500])
-            sql = "SELECT network_id, path, attempts, state, expected FROM answers WHERE "
+            sql = f"SELECT network_id, {ANSWER_COLUMNS} FROM answers WHERE "
             for r in self._all(sql + f"network_id IN ({marks})", **ids):
                 found[r[0]][r[1]] = AnswerRow(*r[1:])
         return found
@@ -491,20 +600,21 @@ class ClassroomDB:
         decide: Callable[[AnswerRow | None], AnswerRow],
         asked: set[str] | None = None,
         max_paths: int = 20,
+        tried: Try | None = None,
     ) -> AnswerRow:
-        """Write the answer `decide` makes of the one stored (None the first time), in one
-        transaction that a pause refuses; the card's progress follows in an event. Written
-        only for a path in `asked` (the activity's questions), or, when `asked` is None, a
-        path already stored or one of the network's first `max_paths`; otherwise only
-        decided, so one network's answers stay bounded."""
+        """Write the answer `decide` makes of the one stored (None the first time), and the
+        try (None for a reveal) as attempt number `attempts` (the first TRIES_KEPT of each
+        question), in one transaction that a pause refuses; the card's progress follows in
+        an event. Written only for a path in `asked` (the activity's questions), or, when
+        `asked` is None, a path already stored or one of the network's first `max_paths`;
+        otherwise only decided, so one network's answers stay bounded."""
         with self.store.writing() as conn:
             self.store.lock(conn, f"answer:{network_id}")  # attempts counted one at a time
             member = self.membership(conn, network_id, gate=True)
             if member is not None and member.paused:
                 raise Paused()
             row = conn.one(
-                "SELECT path, attempts, state, expected FROM answers "
-                "WHERE network_id = :id AND path = :path",
+                f"SELECT {ANSWER_COLUMNS} FROM answers WHERE network_id = :id AND path = :path",
                 id=network_id,
                 path=path,
             )
@@ -517,6 +627,9 @@ class ClassroomDB:
             if not keep:
                 return new
             conn.run(ANSWER, network_id=network_id, **asdict(new))
+            if tried is not None and new.attempts <= TRIES_KEPT:
+                at = dict(network_id=network_id, path=path, attempt=new.attempts, at=time.time())
+                conn.insert("answer_tries", at | asdict(tried) | dict(correct=int(tried.correct)))
             if member is not None:
                 conn.update("students", dict(id=member.student_id, last_seen=time.time()))
                 if member.current:

@@ -104,6 +104,21 @@ CLASSROOM = [
         PRIMARY KEY (network_id, path)
     )""",
 ]
+ANSWER_TRIES = """CREATE TABLE answer_tries (
+    network_id TEXT NOT NULL,
+    path       TEXT NOT NULL,
+    attempt    INTEGER NOT NULL,
+    value      DOUBLE PRECISION NOT NULL,
+    correct    INTEGER NOT NULL,
+    diagnosis  TEXT,
+    at         DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (network_id, path, attempt)
+)"""
+REMOVED = """CREATE TABLE removed_students (
+    class_id TEXT NOT NULL,
+    key_hash TEXT NOT NULL,
+    PRIMARY KEY (class_id, key_hash)
+)"""
 EVENTS: list[Statement] = [  # app/events/: a table SQLite's feed polls; PostgreSQL NOTIFYs
     {
         "sqlite": """CREATE TABLE IF NOT EXISTS events (
@@ -149,6 +164,22 @@ MIGRATIONS: list[Sequence[Statement]] = [
     # a step on examples sent with it, or an entry of an earlier release), so a state inside
     # the step can be recomputed (app/networks/replay.py)
     ["ALTER TABLE history ADD COLUMN trained TEXT"],
+    # 14: each try at a question (its value and the mistake it matched, app/classroom/
+    # diagnosis.py), the latest try's mistake beside the answer for the dashboard's counts,
+    # the right answers in a row (mastery) and which numbers a network has (its variant)
+    [
+        ANSWER_TRIES,
+        "ALTER TABLE answers ADD COLUMN diagnosis TEXT",
+        "ALTER TABLE answers ADD COLUMN streak INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE class_networks ADD COLUMN variant INTEGER NOT NULL DEFAULT 0",
+    ],
+    # 15: joining under control: whether the code still admits new students, a teaching
+    # assistant's key (its sha256), and the keys of removed students (they cannot come back)
+    [
+        "ALTER TABLE classes ADD COLUMN joining INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE classes ADD COLUMN assistant_hash TEXT",
+        REMOVED,
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

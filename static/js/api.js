@@ -69,6 +69,7 @@ export const api = {
   join: (body) => request('POST', '/api/join', body),
   classroom: (id) => request('GET', `${net(id)}/classroom`),
   answer: (id, body) => request('POST', `${net(id)}/answers`, body),
+  newNumbers: (id) => request('POST', `${net(id)}/variant`),
   createClass: (body) => request('POST', '/api/classes', body),
   /** The server's clock (its Date header, to the second) in unix seconds; null if unknown. */
   async serverTime() {
@@ -93,6 +94,9 @@ export function teacherApi(id, key) {
     activity: (body) => call('POST', '/activity', body),
     spotlight: (ids) => call('POST', '/spotlight', { student_ids: ids }),
     reset: (studentId) => call('POST', `/students/${encodeURIComponent(studentId)}/reset`, {}),
+    remove: (studentId) => call('POST', `/students/${encodeURIComponent(studentId)}/remove`, {}),
+    joining: (open) => call('POST', '/joining', { joining: open }),
+    assistantKey: () => call('POST', '/assistant-key', {}),
     /** The student's network on its first example (net, o, δ), for the projector. */
     projected: (studentId) => call('GET', `/students/${encodeURIComponent(studentId)}/backward`),
     eventsUrl: `${cls(id)}/events`,

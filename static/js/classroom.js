@@ -7,6 +7,7 @@ import { $, h } from './dom.js';
 import { fmt } from './format.js';
 import {
   applyAnswer,
+  masteryNote,
   describe,
   disabledSelectors,
   maskedUnits,
@@ -74,6 +75,7 @@ export async function joinClassroom(id, hooks) {
     if (!questions.length) return;
     const layers = hooks.state().network?.layers || [];
     renderQuestionBox(box, questions, layers, answer, typed);
+    if (isCurrent) box.append(freshRow(questions, info.mastery, () => newNumbers(id, box, hooks)));
     controls.apply(live.paused, live.lock); // the new inputs, too
   }
   renderQuestions();
@@ -305,7 +307,8 @@ function openQuestion(li, q, n, prompt, { box, answer, typed }) {
     const again = box.querySelector(`[data-question="${n}"]`);
     const fb = again?.querySelector('[data-question-feedback]');
     if (fb) {
-      fb.textContent = `Not quite: ${fmt(value)} is not it. Try again (${tries(res.attempts)}).`;
+      const named = res.diagnosis ? ` ${res.diagnosis.message}` : '';
+      fb.textContent = `Not quite: ${fmt(value)} is not it.${named} Try again (${tries(res.attempts)}).`;
       fb.classList.add('wrong');
     }
     again?.setAttribute('data-question-result', 'wrong');
@@ -334,6 +337,34 @@ function openQuestion(li, q, n, prompt, { box, answer, typed }) {
 }
 
 /** The exercise: a heading with the progress, and the questions, the open ones one at a time. */
+/** New numbers for this network: the page loads again (network, questions, masks). */
+async function newNumbers(id, box, hooks) {
+  try {
+    await api.newNumbers(id);
+    hooks.stop();
+    window.location.reload();
+  } catch (err) {
+    const state = box.querySelector('[data-question-feedback]');
+    if (state) state.textContent = err.detail || String(err);
+  }
+}
+
+/** Mastery so far, and New numbers: the same questions on numbers of the student's own. */
+function freshRow(questions, mastery, newNumbers) {
+  return h(
+    'div',
+    { class: 'row fresh-numbers' },
+    h('p', { class: 'note', 'data-mastery': '', text: masteryNote(questions, mastery) }),
+    h('button', {
+      type: 'button',
+      id: 'new-numbers',
+      class: 'small',
+      text: 'New numbers',
+      onclick: newNumbers,
+    }),
+  );
+}
+
 function renderQuestionBox(box, questions, layers, answer, typed) {
   const p = progress(questions);
   const heading = h('h2', {

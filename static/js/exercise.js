@@ -170,6 +170,17 @@ export function progress(questions) {
   };
 }
 
+/**
+ * What the student reads about mastery ('' without it): how many questions are mastered,
+ * and what it takes (k right in a row, each on new numbers).
+ */
+export function masteryNote(questions, mastery) {
+  if (!mastery) return '';
+  const qs = questions || [];
+  const done = qs.filter((q) => q.mastered).length;
+  return `Mastered ${done} of ${qs.length}: a question is mastered after ${mastery} right answers in a row, each on new numbers.`;
+}
+
 /** The questions after an answer from POST /api/networks/{id}/answers. */
 export function applyAnswer(questions, result) {
   return questions.map((q) => {
@@ -180,6 +191,7 @@ export function applyAnswer(questions, result) {
       state,
       attempts: result.attempts,
       expected: result.expected ?? q.expected ?? null,
+      ...(result.streak === undefined ? {} : { streak: result.streak, mastered: result.mastered }),
     };
   });
 }

@@ -113,6 +113,9 @@ def test_attempts_right_and_reveal(client: TestClient) -> None:
         "attempts": 1,
         "revealed": False,
         "expected": None,  # never shown before it is right or revealed
+        "streak": 0,
+        "mastered": False,
+        "diagnosis": None,  # 0.5 matches no common mistake
     }
     right = answer(client, nid, path="deltas[1][0][0]", value=-0.138498562)
     assert (right["correct"], right["attempts"]) == (True, 2)
@@ -127,7 +130,16 @@ def test_attempts_right_and_reveal(client: TestClient) -> None:
         ("revealed", 1),
     ]
     card = snapshot(client, created)["students"][0]
-    assert card["answers"] == {"total": 2, "right": 1, "revealed": 1, "tried": 3, "current": None}
+    assert card["answers"] == {
+        "total": 2,
+        "right": 1,
+        "revealed": 1,
+        "tried": 3,
+        "current": None,
+        "mastery": None,
+        "mastered": [],
+        "diagnoses": {},
+    }
 
 
 def test_the_expected_value_follows_the_students_own_network(client: TestClient) -> None:

@@ -196,7 +196,16 @@ def test_export_json_holds_every_activity(make_client: MakeClient) -> None:
     assert first["network_id"] == lesson["before"][0]["network_id"]
     assert first["network"] == client.get(f"/api/networks/{first['network_id']}").json()
     assert (first["updates"], first["loss"]) == (2, lesson["before"][0]["loss"])
-    assert first["answers"] == {"total": 2, "right": 0, "revealed": 0, "tried": 1, "current": 0}
+    assert first["answers"] == {
+        "total": 2,
+        "right": 0,
+        "revealed": 0,
+        "tried": 1,
+        "current": 0,
+        "mastery": None,
+        "mastered": [],
+        "diagnoses": {},
+    }
 
 
 def test_a_network_in_no_class_has_no_classroom(make_client: MakeClient) -> None:

@@ -94,6 +94,9 @@ def test_a_step_shows_on_the_teachers_stream_within_a_second(server: LiveServer)
             "revealed": 0,
             "tried": 1,
             "current": 1,
+            "mastery": None,
+            "mastered": [],
+            "diagnoses": {},
         }
     finally:
         stream.close()

@@ -31,7 +31,16 @@ def test_a_student_joins_and_gets_the_activitys_network(make_client: MakeClient)
     assert card["weights"] == MAZUR_W
     # J of Mazur's network on his example, from his post: E_total = 0.298371109
     assert card["loss"] == pytest.approx(0.298371109, abs=5e-10)
-    assert card["answers"] == {"total": 2, "right": 0, "revealed": 0, "tried": 0, "current": 0}
+    assert card["answers"] == {
+        "total": 2,
+        "right": 0,
+        "revealed": 0,
+        "tried": 0,
+        "current": 0,
+        "mastery": None,
+        "mastered": [],
+        "diagnoses": {},
+    }
 
 
 def test_the_code_is_read_as_typed_on_a_phone(make_client: MakeClient) -> None:

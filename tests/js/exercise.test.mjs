@@ -8,6 +8,7 @@ import {
   maskedUnits,
   maskStrings,
   maskText,
+  masteryNote,
   parsePath,
   progress,
   questionChoices,
@@ -214,4 +215,13 @@ test("the teacher's question list covers every number of a 2-2-1 network once", 
     choices.find((c) => c.path === 'deltas[1][0][0]'),
     { path: 'deltas[1][0][0]', label: 'δ of out1, example 1' },
   );
+});
+
+test('the mastery note counts the questions mastered and says what it takes', () => {
+  const qs = [{ mastered: true }, { mastered: false }];
+  assert.equal(
+    masteryNote(qs, 2),
+    'Mastered 1 of 2: a question is mastered after 2 right answers in a row, each on new numbers.',
+  );
+  assert.equal(masteryNote(qs, null), '');
 });

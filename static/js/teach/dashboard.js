@@ -16,6 +16,8 @@ import {
   sparklinePath,
   toggleSpotlight,
 } from './cards.js';
+import { applyRole, assistantControl, joiningControl } from './control.js';
+import { masteryText, mistakeLines } from './diagnoses.js';
 import { keepKey, keyFrom, preference, takeKey } from './key.js';
 import { drawMini } from './mini.js';
 import { pushForm } from './push.js';
@@ -29,6 +31,8 @@ const cards = new Map(); // student id → {el, parts}
 let state = null;
 let title = 'class';
 let t = null;
+let questions = []; // the current activity's, for the cards' mastery line
+let role = 'teacher'; // or 'assistant': whose key this dashboard has
 
 // "last action" ages compare the server's last_seen with this clock: a teacher's computer
 // minutes off would make every student look idle, so the server's own time sets the offset
@@ -41,6 +45,34 @@ const guarded = (fn) => guard(showError, fn);
 // -- a card ----------------------------------------------------------------------------------
 const SPARK_W = 120;
 const SPARK_H = 28;
+
+/** A card's buttons: spotlight, reset and remove (the teacher's), open. */
+function cardButtons(id) {
+  return {
+    spot: h('button', {
+      type: 'button',
+      class: 'small',
+      'aria-pressed': 'false',
+      text: 'Spotlight',
+      onclick: () => spotlight(id),
+    }),
+    reset: h('button', {
+      type: 'button',
+      class: 'small',
+      text: 'Reset',
+      'data-teacher-only': true,
+      onclick: () => reset(id),
+    }),
+    remove: h('button', {
+      type: 'button',
+      class: 'small',
+      text: 'Remove',
+      'data-teacher-only': true,
+      onclick: () => remove(id),
+    }),
+    open: h('a', { class: 'button small', target: '_blank', rel: 'noopener', text: 'Open' }),
+  };
+}
 
 function buildCard(id) {
   const svgNs = 'http://www.w3.org/2000/svg';
@@ -62,15 +94,8 @@ function buildCard(id) {
     phase: h('span', { class: 'phase-name' }),
     idle: h('span', { 'data-student-idle': '' }),
     progress: h('p', { class: 'progress', 'data-student-progress': '' }),
-    spot: h('button', {
-      type: 'button',
-      class: 'small',
-      'aria-pressed': 'false',
-      text: 'Spotlight',
-      onclick: () => spotlight(id),
-    }),
-    reset: h('button', { type: 'button', class: 'small', text: 'Reset', onclick: () => reset(id) }),
-    open: h('a', { class: 'button small', target: '_blank', rel: 'noopener', text: 'Open' }),
+    mastery: h('p', { class: 'progress', 'data-student-mastery': '' }),
+    ...cardButtons(id),
     mini,
     line,
   };
@@ -93,7 +118,8 @@ function buildCard(id) {
       ' ago',
     ),
     parts.progress,
-    h('footer', {}, parts.spot, parts.reset, parts.open),
+    parts.mastery,
+    h('footer', {}, parts.spot, parts.reset, parts.remove, parts.open),
   );
   return { el, parts };
 }
@@ -113,9 +139,13 @@ function fillCard(card, student) {
   p.phase.textContent = v.phase;
   p.progress.textContent = v.progress;
   p.progress.hidden = !v.progress;
+  p.mastery.textContent = masteryText(student.answers, questions);
+  p.mastery.hidden = !p.mastery.textContent;
   p.spot.setAttribute('aria-pressed', String(v.spotlit));
   p.spot.setAttribute('aria-label', `Spotlight ${v.name}`);
   p.reset.setAttribute('aria-label', `Reset the network of ${v.name}`);
+  p.remove.setAttribute('aria-label', `Remove ${v.name} from the class`);
+  p.reset.hidden = p.remove.hidden = role === 'assistant';
   p.open.href = `/n/${encodeURIComponent(student.network_id)}`;
   p.open.setAttribute('aria-label', `Open the network of ${v.name}`);
   p.line.setAttribute('d', sparklinePath(student.losses, SPARK_W, SPARK_H));
@@ -182,6 +212,31 @@ function renderClass() {
   }
 }
 
+/** The mistakes panel: per question, how many students made which mistake. */
+function renderMistakes(diagnoses) {
+  const questions = mistakeLines(diagnoses);
+  $('#no-mistakes').hidden = questions.length > 0;
+  $('#mistake-list').replaceChildren(
+    ...questions.map((q) =>
+      h(
+        'div',
+        { class: 'mistake-question', 'data-mistakes': q.question },
+        h('h3', { text: q.question }),
+        h('ul', {}, ...q.lines.map((line) => h('li', { text: line }))),
+      ),
+    ),
+  );
+}
+
+/** The class as GET /api/classes/{id} (or a push) gives it: every card and panel. */
+function showSnapshot(snapshot) {
+  questions = snapshot.activity.questions || [];
+  role = snapshot.role || 'teacher';
+  state = fromSnapshot(snapshot);
+  renderAll();
+  renderMistakes(snapshot.diagnoses);
+}
+
 function renderAll() {
   // every card exists before any is placed: placing reads them all
   for (const s of state.students.values()) renderStudent(s, false);
@@ -222,6 +277,35 @@ function reset(id) {
   });
 }
 
+const removing = new Set(); // Remove asks once more before it acts
+function remove(id) {
+  const button = cards.get(id).parts.remove;
+  if (!removing.has(id)) {
+    removing.add(id);
+    button.textContent = 'Really remove?';
+    setTimeout(() => {
+      removing.delete(id);
+      button.textContent = 'Remove';
+    }, 4000);
+    return undefined;
+  }
+  removing.delete(id);
+  return guarded(async () => {
+    await t.remove(id);
+    dropStudent(id);
+  });
+}
+
+/** A removed student's card goes. */
+function dropStudent(id) {
+  cards.get(id)?.el.remove();
+  cards.delete(id);
+  const students = new Map(state.students);
+  students.delete(id);
+  state = { ...state, students };
+  placeCards();
+}
+
 function togglePause() {
   return guarded(async () => {
     const res = await (state.paused ? t.resume() : t.pause());
@@ -251,6 +335,17 @@ function showKeyOnce() {
   $('#dismiss-key').addEventListener('click', () => {
     $('#key-notice').hidden = true;
   });
+}
+
+/** One event of the class's stream. */
+function onEvent(e) {
+  const data = JSON.parse(e.data);
+  if (e.type === 'diagnoses') renderMistakes(data);
+  if (e.type === 'removed') dropStudent(data.student_id);
+  if (e.type !== 'student' && e.type !== 'class') return;
+  state = applyEvent(state, e.type, data);
+  if (e.type === 'student') renderStudent(data);
+  else renderClass();
 }
 
 const STREAM_TEXT = { open: 'Live', waiting: 'Connection lost: trying again…' };
@@ -299,9 +394,11 @@ async function init() {
     $('#class-title').textContent = snapshot.title;
     $('#join-code').textContent = snapshot.join_code;
     $('#join-url').textContent = `${window.location.host}/join`;
-    state = fromSnapshot(snapshot);
-    renderAll();
+    showSnapshot(snapshot);
     showClass();
+    applyRole(role);
+    joiningControl(t, guarded, snapshot.joining !== false);
+    assistantControl(t, guarded, classId);
     const presets = await api.presets().catch(() => ({ presets: [] }));
     pushForm($('#push-form'), {
       presets: presets.presets || [],
@@ -309,20 +406,13 @@ async function init() {
       send: (body) =>
         guarded(async () => {
           const res = await t.activity(body);
-          state = fromSnapshot(res);
-          renderAll();
+          showSnapshot(res);
           $('#push').open = false;
         }),
     });
     openStream(t.eventsUrl, {
       headers: t.headers,
-      onEvent: (e) => {
-        if (e.type !== 'student' && e.type !== 'class') return;
-        const data = JSON.parse(e.data);
-        state = applyEvent(state, e.type, data);
-        if (e.type === 'student') renderStudent(data);
-        else renderClass();
-      },
+      onEvent,
       onState: (s, detail) => {
         $('#stream-state').textContent =
           s === 'refused' ? `The server refused the live view: ${detail}` : STREAM_TEXT[s];
