@@ -36,7 +36,7 @@ class Limits(BaseSettings):
     max_response_bytes: int = Field(
         40_000_000,
         description="Largest answer one request may ask for, in bytes, estimated before any "
-        "work from the numbers it would hold (see app/api/validate.py `response`).",
+        "work from the numbers it would hold (see app/networks/validate.py `response`).",
     )
     max_title_length: int = Field(100, description="Longest class or activity title.")
     max_student_name_length: int = Field(60, description="Longest student name.")

@@ -122,7 +122,7 @@ def create_app() -> FastAPI:
         docs_url=None,  # served by app.openapi from vendored assets, under our CSP
         redoc_url=None,
         # FastAPI's OpenTelemetry hooks: nothing here exports traces (a class may be offline),
-        # and checking for providers cost every request ~4 % of a /step (docs/benchmarks.md)
+        # and checking for providers is a cost on every request (docs/benchmarks.md)
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     errors.install(app)

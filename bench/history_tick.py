@@ -24,7 +24,7 @@ from typing import Any
 
 from app.networks.edits import build
 from app.networks.passes import step_change
-from app.networks.views import to_json
+from app.networks.views import step_payload, to_json
 from app.schemas import NetworkCreate, StepRequest
 from app.store import SQLiteStore, StoredNetwork
 from app.store.base import SharedStore
@@ -55,7 +55,7 @@ def measure(
     step = step_change(StepRequest(epochs=5), lambda: False)
 
     def change(network: StoredNetwork) -> bytes:  # the answer's bytes, as the route sends
-        return to_json(step(network))
+        return to_json(step_payload(step(network)))
 
     cpu: dict[str, list[float]] = {"on": [], "off": []}
     wall: dict[str, list[float]] = {"on": [], "off": []}

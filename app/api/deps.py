@@ -5,8 +5,11 @@ way a route answers with JSON. Routers import this module, never each other."""
 from __future__ import annotations
 
 import secrets
+import time
+from collections.abc import Callable
 from typing import Annotated, Any, Protocol
 
+import anyio.from_thread
 from fastapi import Depends, Header, Path, Query, Request
 from fastapi.responses import Response
 
@@ -136,3 +139,29 @@ def require_token(
         )
     if not secrets.compare_digest(given.strip().encode(), token.encode()):
         raise ApiError(403, "authorization", "this is not the admin token")
+
+
+DEPARTED_EVERY = 0.05
+"""How often (seconds) a long computation asks whether its client went away."""
+
+
+def departed(request: Request) -> Callable[[], bool]:
+    """For a plain `def` route (on a worker thread): a `stop()` that a long computation asks
+    before each update, true once the client has gone away. Each call first lets the event
+    loop have the GIL if it waits for it (sleep(0) releases it, and a waiting thread takes
+    it): otherwise the loop waits up to the interpreter's switch interval at each of its
+    system calls while the computation runs (bench/stall.py). The connection itself is
+    asked at most every DEPARTED_EVERY seconds, so a short step never asks."""
+    next_look = time.monotonic() + DEPARTED_EVERY
+    gone = False
+
+    def stop() -> bool:
+        nonlocal next_look, gone
+        time.sleep(0)
+        if gone or time.monotonic() < next_look:
+            return gone
+        next_look = time.monotonic() + DEPARTED_EVERY
+        gone = anyio.from_thread.run(request.is_disconnected)
+        return gone
+
+    return stop

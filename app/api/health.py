@@ -17,7 +17,7 @@ router = APIRouter(tags=["health"])
     responses={503: {"model": ErrorResponse, "description": "Restart the server."}},
     summary="Liveness",
 )
-async def healthz(request: Request) -> Response:
+def healthz(request: Request) -> Response:
     """200 while the server can do its work. 503 only for what a restart fixes (the
     database's write-ahead log removed under it); a disk that is full or read-only for a
     while is answered by each request instead, and the server recovers by itself."""

@@ -40,7 +40,7 @@ UpdatePath = Annotated[
     responses=ERRORS,
     summary="The states the network went through",
 )
-async def history(network_id: IdPath, store: StoreDep) -> Response:
+def history(network_id: IdPath, store: StoreDep) -> Response:
     """Every state kept, oldest first: entry 0 is the network as created; each step and each
     PATCH adds one. The newest 1,000 are all kept, older ones thinned (docs/api.md)."""
     return json_response(domain.entries(store, network_id))
@@ -52,7 +52,7 @@ async def history(network_id: IdPath, store: StoreDep) -> Response:
     responses=ERRORS,
     summary="The network as it was after update k",
 )
-async def history_state(
+def history_state(
     network_id: IdPath, update: UpdatePath, store: StoreDep, entry: EntryQuery = None
 ) -> Response:
     """The same shape as GET …/{id}. Changes nothing."""
@@ -65,9 +65,7 @@ async def history_state(
     responses={**ERRORS, **CLASS_ERRORS},
     summary="Go back (or forward) to a recorded state",
 )
-async def rewind(
-    network_id: IdPath, body: RewindRequest, store: StoreDep, request: Request
-) -> Response:
+def rewind(network_id: IdPath, body: RewindRequest, store: StoreDep, request: Request) -> Response:
     """The network becomes the state after update `update`, bit for bit. The entries after
     it stay, as a branch a later rewind can return to, until the next step or edit replaces
     them. In a class, a rewind that changes a locked field is refused (403), and nothing
@@ -89,7 +87,7 @@ async def rewind(
     },
     summary="The run as CSV: one row per recorded state",
 )
-async def trace_csv(network_id: IdPath, store: StoreDep) -> Response:
+def trace_csv(network_id: IdPath, store: StoreDep) -> Response:
     """Columns `update`, `loss`, then every weight and bias by its JSON path; one row per
     state from the first to the current one (with the network's present layers), so
     `pandas.read_csv(url)` reads it. An unknown J is an empty cell."""
@@ -107,6 +105,6 @@ async def trace_csv(network_id: IdPath, store: StoreDep) -> Response:
     responses=ERRORS,
     summary="The run as JSON: the same table as trace.csv",
 )
-async def trace_json(network_id: IdPath, store: StoreDep) -> Response:
+def trace_json(network_id: IdPath, store: StoreDep) -> Response:
     names, rows = domain.trace_table(store, network_id)
     return json_response({"columns": names, "data": rows})

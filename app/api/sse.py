@@ -1,11 +1,10 @@
 """Server-Sent Events for the classroom's streams, one write per batch of the feed.
 
-FastAPI's own SSE route (`fastapi.sse`, a generator yielding one ServerSentEvent at a time)
-hands every event through two memory streams and a checkpoint: on a worker that also serves
-a class's steps on its event loop, a batch of 60 cards then left one event per loop turn,
-and a step took 280 ms (p50) and 1.2 s (p99) to reach the teacher's stream
-(bench/classroom_events.py, 60 students in Play). Here a batch is formatted with FastAPI's
-own `format_sse_event` and written at once; the `: ping` comment every 15 s is FastAPI's.
+A batch of the feed (every card of a class, after an activity push) is formatted with
+FastAPI's own `format_sse_event` and written at once: FastAPI's SSE route (`fastapi.sse`)
+hands each event through two memory streams and a checkpoint, one event per turn of the
+event loop that also serves the class's steps, so a large batch reached the teacher late
+(bench/classroom_events.py measures it). The `: ping` comment every 15 s is FastAPI's.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ examples added or removed one at a time. Each raises before changing anything.""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 import numpy as np
 
@@ -21,7 +22,27 @@ from app.schemas import (
     NetworkPatch,
     NetworkSettings,
 )
-from app.store import StoredNetwork
+from app.store import NetworkStore, StoredNetwork
+
+
+def create(store: NetworkStore, body: NetworkCreate) -> StoredNetwork:
+    """Build the network a create request describes and store it."""
+    network = build(body)
+    store.create(network)
+    return network
+
+
+def change(
+    store: NetworkStore, network_id: str, edit: Callable[[StoredNetwork], None]
+) -> StoredNetwork:
+    """Apply `edit` to the stored network (in `modify`: it may run again on a newer state);
+    the network as saved."""
+
+    def edited(network: StoredNetwork) -> StoredNetwork:
+        edit(network)
+        return network
+
+    return store.modify(network_id, edited)
 
 
 def build(body: NetworkCreate) -> StoredNetwork:

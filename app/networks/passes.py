@@ -4,18 +4,68 @@ forward (and predict), backward, the step's change, and the gradient check."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
 
 from app import nn
 from app.networks import validate
 from app.networks.errors import Invalid, Mismatch
-from app.networks.views import backward_payload, score, state
+from app.networks.history import recorded
+from app.networks.views import Score, Step
 from app.nn import Array
 from app.schemas import StepRequest, engine_config
-from app.store import StoredNetwork
+from app.store import NetworkStore, StoredNetwork
 
 EPSILON = 1e-6
 """The gradient check's step: (J(w + ε) − J(w − ε)) / 2ε."""
+
+
+Batch = list[list[float]] | None
+
+
+@dataclass(frozen=True)
+class Forward:
+    trace: nn.Trace
+    loss: float | None
+    """J over the batch, when it has targets and J was asked for."""
+
+
+def forward(
+    store: NetworkStore,
+    network_id: str,
+    x: Batch,
+    y: Batch,
+    payload: validate.Payload = "forward",
+    at: tuple[int, int | None] | None = None,
+) -> Forward:
+    """Load (the state recorded at update `at`, entry `at[1]`, when given), check the batch,
+    its cost and its answer's size, run forward: what /forward and /predict share (J only
+    for "forward")."""
+    network = store.get(network_id) if at is None else recorded(store, network_id, *at)
+    xs, ys = examples(network, x, y, need_y=False)
+    validate.work(network.layers, len(xs), field="x")
+    validate.response(network.layers, len(xs), payload, "x" if x else "dataset")
+    cfg, params = engine_config(network.settings), network.params
+    trace = nn.forward(params, cfg, xs)
+    if payload != "forward" or ys is None:
+        return Forward(trace, None)
+    return Forward(trace, nn.objective(params, cfg, trace, ys))
+
+
+def backward(store: NetworkStore, network_id: str, x: Batch, y: Batch) -> tuple[nn.Backward, bool]:
+    """Load, check, run backward: the result, and whether its gradient has an L2 part."""
+    network = store.get(network_id)
+    xs, ys = examples(network, x, y, need_y=True)
+    assert ys is not None
+    validate.work(network.layers, len(xs), passes=2, field="x")
+    split = network.settings.l2 > 0
+    validate.response(network.layers, len(xs), "backward", "x" if x else "dataset", split=split)
+    return nn.backward(network.params, engine_config(network.settings), xs, ys), split
+
+
+def step(store: NetworkStore, network_id: str, body: StepRequest, stop: Callable[[], bool]) -> Step:
+    """Train and save in one change (loaded once, checked once, inside `modify`); the answer.
+    `stop()` is asked before every update: true abandons the step, saving nothing."""
+    return store.modify(network_id, step_change(body, stop))
 
 
 def examples(
@@ -45,19 +95,10 @@ def scored(network: StoredNetwork, body: StepRequest) -> list[tuple[Array, Array
     return [network.dataset] + ([] if network.test is None else [network.test])
 
 
-def score_numbers(sets: list[tuple[Array, Array]]) -> int:
-    """How many numbers the evaluation of `sets` holds: J and the count of each, and its
-    accuracy when its targets name classes."""
-    return sum(2 + nn.is_classes(y) for _, y in sets)
-
-
-def evaluation(network: StoredNetwork, sets: list[tuple[Array, Array]]) -> dict[str, Any] | None:
-    """J and accuracy on the sets `scored` names (None when there are none)."""
-    if not sets:
-        return None
+def evaluation(network: StoredNetwork, sets: list[tuple[Array, Array]]) -> list[Score]:
+    """J and accuracy (None unless the targets name classes) on the sets `scored` names."""
     cfg = engine_config(network.settings)
-    scores = [score(network.params, cfg, data) for data in sets]
-    return {"train": scores[0], "test": scores[1] if len(scores) > 1 else None}
+    return [Score(*nn.evaluate(network.params, cfg, *data), len(data[0])) for data in sets]
 
 
 def held_out(network: StoredNetwork, body: StepRequest) -> tuple[Array, Array] | None:
@@ -76,13 +117,10 @@ def step_cost(network: StoredNetwork, body: StepRequest, n: int) -> int:
     return validate.work(network.layers, n, body.epochs, passes=3, updates=updates)
 
 
-def step_change(
-    body: StepRequest, stop: Callable[[], bool]
-) -> Callable[[StoredNetwork], dict[str, Any]]:
-    """The change a step makes: train, keep the new weights, return the answer (built from
-    the network it just changed)."""
+def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[StoredNetwork], Step]:
+    """The change a step makes: check, train, keep the new weights; what it did."""
 
-    def change(network: StoredNetwork) -> dict[str, Any]:
+    def change(network: StoredNetwork) -> Step:
         x, y = examples(network, body.x, body.y, need_y=True)
         assert y is not None
         step_cost(network, body, len(x))
@@ -98,7 +136,7 @@ def step_change(
             stored,
             split=split,
             tested=test is not None,
-            scores=score_numbers(sets),
+            classes=[nn.is_classes(y) for _, y in sets],
         )
         result = nn.train(
             network.params,
@@ -114,22 +152,30 @@ def step_change(
         network.updates += result.updates
         if body.x is None:  # trained on the stored dataset: J after it is the history's
             network.loss = result.losses[-1]
-        return {
-            **backward_payload(result.first, split),
-            "network": state(network),
-            "losses": result.losses,
-            "test_losses": None if test is None else result.test_losses,
-            "evaluation": evaluation(network, sets),
-        }
+        test_losses = None if test is None else result.test_losses
+        scores = evaluation(network, sets)
+        return Step(result.first, split, network, result.losses, test_losses, scores)
 
     return change
 
 
 def gradient_check(
+    store: NetworkStore, network_id: str, x: Batch, y: Batch
+) -> tuple[nn.Backward, tuple[list[Array], list[Array]], float]:
+    """Load, check, then backprop's gradient, the finite differences' and the worst relative
+    error between them (over the entries where either is not ~0)."""
+    network = store.get(network_id)
+    xs, ys = examples(network, x, y, need_y=True)
+    assert ys is not None
+    count = validate.parameter_count(network.layers)
+    validate.work(network.layers, len(xs), passes=2 * count, field="x")
+    validate.response(network.layers, len(xs), "gradient_check", "x")
+    return compare_gradients(network.params, engine_config(network.settings), xs, ys)
+
+
+def compare_gradients(
     params: nn.Params, cfg: nn.Config, x: Array, y: Array
 ) -> tuple[nn.Backward, tuple[list[Array], list[Array]], float]:
-    """Backprop's gradient, the finite differences' and the worst relative error between
-    them (over the entries where either is not ~0)."""
     result = nn.backward(params, cfg, x, y)
     num_w, num_b = nn.numerical_gradients(params, cfg, x, y, EPSILON)
     worst = 0.0

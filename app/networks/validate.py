@@ -8,16 +8,20 @@ naming the field, here (a 409): a request the OpenAPI document allows is never a
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
+from app import nn
 from app.config import LIMITS
+from app.networks import views
 from app.networks.errors import Mismatch
 from app.nn import Array, Params
 from app.schemas import Dataset, NetworkSettings
+from app.store import StoredNetwork
 
 
 def layer_name(k: int, depth: int) -> str:
@@ -183,34 +187,71 @@ def response_numbers(
     *,
     split: bool = False,
     tested: bool = False,
-    scores: int = 0,
+    classes: Sequence[bool] = (),
 ) -> tuple[int, int]:
-    """How many numbers a response holds: (per example of the batch, for the rest).
+    """How many numbers a response holds: (per example of the batch, for the rest), counted
+    (views.numbers) in the answer that answer's own function (app/networks/views.py) builds
+    for a batch of no example and of one, from arrays of the right shapes that hold no
+    memory. `stored`: the numbers of the network's dataset and test part (the step answers
+    with the network); `split`: an L2 term (the gradient's two parts); `tested`: J on the
+    test part per epoch; `classes`: per set the step's evaluation scores, whether its
+    targets name classes (then it has an accuracy)."""
+    return _counts(tuple(layers), payload, epochs, stored, split, tested, tuple(classes))
 
-    forward: net (units of layers 1..L), o (every layer, inputs included), output, J.
-    predict: the output alone (predict_hidden: and o of every hidden unit). backward:
-    forward's, δ (layers 1..L), ∂J/∂w and Δw (twice the parameters), J's two parts and, when
-    `split` (an L2 term), the gradient's data and penalty parts (twice the weights). step:
-    backward's, the network after (its parameters, the `stored` numbers of its dataset and
-    test part, its layers, η, λ, seed and updates), J per epoch, J on the test part per epoch
-    when `tested`, and the `scores` numbers of its evaluation. gradient_check: the parameters
-    twice (backprop's and the differences), ε and the worst relative error."""
-    hidden_and_out, units, params = sum(layers[1:]), sum(layers), parameter_count(layers)
-    weights = sum(a * b for a, b in itertools.pairwise(layers))
-    forward = hidden_and_out + units + layers[-1]
-    if payload == "predict":
-        return layers[-1], 0
-    if payload == "predict_hidden":
-        return hidden_and_out, 0
+
+@functools.lru_cache(maxsize=1024)
+def _counts(
+    layers: tuple[int, ...],
+    payload: Payload,
+    epochs: int,
+    stored: int,
+    split: bool,
+    tested: bool,
+    classes: tuple[bool, ...],
+) -> tuple[int, int]:
+    counts = [
+        views.numbers(_answer(list(layers), n, payload, epochs, stored, split, tested, classes))
+        for n in (0, 1)
+    ]
+    return counts[1] - counts[0], counts[0]
+
+
+def _blank(*shape: int) -> Array:
+    return np.broadcast_to(np.float64(0.0), shape)
+
+
+def _answer(
+    layers: list[int],
+    n: int,
+    payload: Payload,
+    epochs: int,
+    stored: int,
+    split: bool,
+    tested: bool,
+    classes: Sequence[bool],
+) -> dict[str, Any]:
+    """The answer `payload` for `n` examples, every number a zero."""
+    pairs = list(itertools.pairwise(layers))
+    trace = nn.Trace([_blank(n, b) for b in layers[1:]], [_blank(n, b) for b in layers])
+    if payload in ("predict", "predict_hidden"):
+        return views.predict_payload(trace, payload == "predict_hidden")
     if payload == "forward":
-        return forward, 1
-    backward = 2 * params + 3 + (2 * weights if split else 0)
+        return views.forward_payload(trace, 0.0)
+    weights = [_blank(b, a) for a, b in pairs]
+    biases = [_blank(b) for b in layers[1:]]
+    result = nn.Backward(
+        trace, trace.net, weights, biases, weights, biases, 0.0, weights, weights, 0.0, 0.0
+    )
+    if payload == "gradient_check":
+        return views.gradient_check_payload(result, (weights, biases), 0.0, 0.0)
     if payload == "backward":
-        return forward + hidden_and_out, backward
-    if payload == "step":
-        after = params + stored + len(layers) + 4
-        return forward + hidden_and_out, backward + after + epochs * (2 if tested else 1) + scores
-    return 0, 2 * params + 2
+        return views.backward_payload(result, split)
+    dataset = (_blank(stored), _blank(0))
+    network = StoredNetwork("", NetworkSettings(), 0, Params(weights, biases), dataset)
+    losses = [0.0] * epochs
+    scores = [views.Score(0.0, 0.0 if c else None, 0) for c in classes]
+    step = views.Step(result, split, network, losses, losses if tested else None, scores)
+    return views.step_payload(step)
 
 
 def response(
@@ -223,15 +264,15 @@ def response(
     *,
     split: bool = False,
     tested: bool = False,
-    scores: int = 0,
+    classes: Sequence[bool] = (),
 ) -> None:
     """Bound the bytes of one answer before computing it (numbers × BYTES_PER_NUMBER).
 
     `field` is what makes it large: "x" for a batch sent, "dataset" for the stored one;
-    `split`, `tested` and `scores` as in response_numbers. The message says how many
+    `split`, `tested` and `classes` as in response_numbers. The message says how many
     examples would fit."""
     each, rest = response_numbers(
-        layers, payload, epochs, stored, split=split, tested=tested, scores=scores
+        layers, payload, epochs, stored, split=split, tested=tested, classes=classes
     )
     limit = LIMITS.max_response_bytes // BYTES_PER_NUMBER  # in numbers
     numbers = examples * each + rest

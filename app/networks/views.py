@@ -4,13 +4,36 @@ app/schemas.py document."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
+import numpy as np
 import orjson
 
 from app import nn
 from app.nn import Array
 from app.store import StoredNetwork
+
+
+class Score(NamedTuple):
+    """J and accuracy (None unless the targets name classes) over `examples` examples."""
+
+    loss: float
+    accuracy: float | None
+    examples: int
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a step did: the backward pass of its first update, the network after, J per
+    epoch (on the test part too, when it has one) and the evaluation after."""
+
+    first: nn.Backward
+    split: bool
+    network: StoredNetwork
+    losses: list[float]
+    test_losses: list[float] | None
+    scores: list[Score]
 
 
 def state(network: StoredNetwork) -> dict[str, Any]:
@@ -69,9 +92,50 @@ def backward_payload(result: nn.Backward, split: bool) -> dict[str, Any]:
     }
 
 
-def score(params: nn.Params, cfg: nn.Config, data: tuple[Array, Array]) -> dict[str, Any]:
-    loss, accuracy = nn.evaluate(params, cfg, *data)
-    return {"loss": loss, "accuracy": accuracy, "examples": len(data[0])}
+def step_payload(step: Step) -> dict[str, Any]:
+    """StepResponse: the first update's backward pass, the network after, J per epoch, and
+    J and accuracy on the training and test parts after."""
+    return {
+        **backward_payload(step.first, step.split),
+        "network": state(step.network),
+        "losses": step.losses,
+        "test_losses": step.test_losses,
+        "evaluation": evaluation_payload(step.scores),
+    }
+
+
+def evaluation_payload(scores: list[Score]) -> dict[str, Any] | None:
+    if not scores:
+        return None
+    shown = [s._asdict() for s in scores]
+    return {"train": shown[0], "test": shown[1] if len(shown) > 1 else None}
+
+
+def gradient_check_payload(
+    result: nn.Backward,
+    numerical: tuple[list[Array], list[Array]],
+    worst: float,
+    epsilon: float,
+) -> dict[str, Any]:
+    """GradientCheckResponse: backprop's ∂J/∂w beside the finite differences'."""
+    return {
+        "backprop": {"weights": result.grad_weights, "biases": result.grad_biases},
+        "numerical": {"weights": numerical[0], "biases": numerical[1]},
+        "epsilon": epsilon,
+        "max_relative_error": worst,
+    }
+
+
+def numbers(payload: Any) -> int:
+    """How many numbers an answer holds (what its size bound counts): every array element
+    and every int or float; text, booleans and nulls are not counted."""
+    if isinstance(payload, np.ndarray):
+        return int(payload.size)
+    if isinstance(payload, dict):
+        return sum(numbers(v) for v in payload.values())
+    if isinstance(payload, list | tuple):
+        return sum(numbers(v) for v in payload)
+    return int(isinstance(payload, int | float) and not isinstance(payload, bool))
 
 
 def to_json(payload: Any) -> bytes:

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from app.schemas import MAZUR_EXAMPLE
+from tests.api.bad_input import Bad, made, refused
 
 
 def sigmoid(z: float) -> float:
@@ -237,3 +238,38 @@ def test_forward_with_a_recorded_state_gives_its_numbers(client, mazur):
     assert client.get(f"/api/networks/{mazur}").json() == before  # nothing changed
     missing = client.post(f"/api/networks/{mazur}/forward?update=7", json={})
     assert missing.status_code == 404 and missing.json()["detail"].startswith("update")
+
+
+HISTORY_CASES = [
+    # -- history and rewind (the catalogue's network has only entry 0, at update 0) -------
+    Bad("history: an update not reached", "GET", "/{id}/history/1", "update", status=404),
+    Bad("history: a negative update", "GET", "/{id}/history/-1", "update"),
+    Bad("history: an update that is no integer", "GET", "/{id}/history/one", "update"),
+    Bad(
+        "history: an entry not at that update",
+        "GET",
+        "/{id}/history/0?entry=5",
+        "entry",
+        status=404,
+    ),
+    Bad(
+        "rewind: an update not reached", "POST", "/{id}/rewind", "update", {"update": 3}, status=409
+    ),
+    Bad("rewind: a negative update", "POST", "/{id}/rewind", "update", {"update": -2}),
+    Bad("rewind: no update", "POST", "/{id}/rewind", "update", {}),
+    Bad("rewind: an update as text", "POST", "/{id}/rewind", "update", {"update": "one"}),
+    Bad("rewind: an unknown field", "POST", "/{id}/rewind", "steps", {"update": 0, "steps": 1}),
+    Bad(
+        "rewind: an entry not at that update",
+        "POST",
+        "/{id}/rewind",
+        "entry",
+        {"update": 0, "entry": 9},
+        status=409,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", HISTORY_CASES, ids=[c.name for c in HISTORY_CASES])
+def test_bad_history_request_is_refused_by_name_and_changes_nothing(client, case: Bad) -> None:
+    refused(client, made(client), case)

@@ -106,13 +106,13 @@ def test_the_estimate_counts_the_numbers_of_the_real_answer(
     create: dict[str, Any] = {"layers": layers, "l2": l2}
     if stored:
         create["dataset"] = {"x": x, "y": y}
-    scores = 0
+    classes: list[bool] = []
     if test:  # one-hot classes, so each set's score has its accuracy: J, accuracy, count
         hot = [[1, 0], [0, 1], [0, 1], [1, 0], [0, 1]]
         create["dataset"] = {"x": x, "y": hot, "test": {"x": x[:2], "y": hot[:2]}}
-        scores = 6
+        classes = [True, True]
     elif stored:
-        scores = 2  # J and the count; the targets are no classes, so no accuracy
+        classes = [False]  # J and the count; the targets are no classes, so no accuracy
     network_id = client.post("/api/networks", json=create).json()["id"]
     sent = {} if stored else {"x": x, "y": y}
     kept = 20 + (8 if test else 0) if stored else 0
@@ -133,7 +133,7 @@ def test_the_estimate_counts_the_numbers_of_the_real_answer(
             stored=kept,
             split=l2 > 0,
             tested=test,
-            scores=scores if payload == "step" else 0,
+            classes=classes if payload == "step" else [],
         )
         assert 5 * each + rest == numbers_in(response.json()), path
 

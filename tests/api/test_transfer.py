@@ -1,12 +1,18 @@
-"""Export and import of one network: the page's JSON document, through the API."""
+"""Export and import of one network: the page's JSON document, through the API; bad
+documents are refused by name, changing nothing."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
-from tests.classroom.conftest import MakeClient
+from tests.api import bad_input
+from tests.api.bad_input import NETWORK, Bad, made
+from tests.classroom.conftest import MakeClient, make_client
+
+__all__ = ["make_client"]  # the fixture, shared
 
 
 def trained(client: TestClient) -> dict[str, Any]:
@@ -92,3 +98,30 @@ def test_export_of_an_unknown_network_is_404(make_client: MakeClient) -> None:
     response = make_client().get("/api/networks/" + "A" * 32 + "/export")
     assert response.status_code == 404
     assert response.json()["errors"][0]["field"] == "id"
+
+
+TRANSFER_CASES = [
+    # -- export and import ----------------------------------------------------------------
+    Bad("export: bad id", "GET", "/no.such/export", "network_id"),
+    Bad(
+        "import: unknown format",
+        "POST",
+        "/import",
+        "format",
+        {**NETWORK, "format": "backprop-lab/network@99"},
+    ),
+    Bad("import: negative update count", "POST", "/import", "updates", {**NETWORK, "updates": -1}),
+    Bad(
+        "import: weights that do not fit the layers",
+        "POST",
+        "/import",
+        "weights",
+        {**NETWORK, "layers": [2, 1]},
+        status=409,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", TRANSFER_CASES, ids=[c.name for c in TRANSFER_CASES])
+def test_bad_transfer_request_is_refused_by_name_and_changes_nothing(client, case: Bad) -> None:
+    bad_input.refused(client, made(client), case)

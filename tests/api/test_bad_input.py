@@ -1,4 +1,5 @@
-"""A catalogue of malformed requests across every endpoint.
+"""A catalogue of malformed requests to the networks' endpoints (history's and transfer's
+beside their own tests: test_history.py, test_transfer.py).
 
 Each one must get a 4xx whose body names the field at fault (and, where a case lists them,
 the words that say what is wrong), and must leave the network — and the number of
@@ -23,41 +24,25 @@ cases here are what a bad CSV turns into on the wire (ragged rows, empty cells, 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from app.config import LIMITS
 from app.schemas import MAZUR_EXAMPLE
-
-NETWORK = {**MAZUR_EXAMPLE, "name": "catalogue"}
-"""The catalogue's network: layers [2, 2, 2] and a stored dataset of one example."""
-JSON = {"content-type": "application/json"}
-
-
-@dataclass(frozen=True)
-class Bad:
-    name: str
-    method: str
-    path: str
-    """Relative to /api/networks; "{id}" is the catalogue's network."""
-    field: str
-    body: Any = None
-    raw: bytes | None = None
-    headers: dict[str, str] = field(default_factory=lambda: dict(JSON))
-    status: int = 422
-    words: tuple[str, ...] = ()
-    """Words the message must hold besides the field's name."""
-
-
-def deep(levels: int) -> bytes:
-    return b'{"x": ' + b"[" * levels + b"]" * levels + b"}"
-
-
-TOO_MANY_EXAMPLES = {"x": [[0.0, 0.0]] * (LIMITS.max_examples + 1)}
-LONG_NAME = "é" * (LIMITS.max_name_length + 1)
-UNKNOWN = "/" + "A" * 32
+from tests.api.bad_input import (
+    JSON,
+    LONG_NAME,
+    NETWORK,
+    TOO_MANY_EXAMPLES,
+    UNKNOWN,
+    Bad,
+    deep,
+    made,
+    refused,
+)
+from tests.api.test_history import HISTORY_CASES
+from tests.api.test_transfer import TRANSFER_CASES
 
 CASES = [
     # -- create ----------------------------------------------------------------------------
@@ -765,88 +750,26 @@ CASES = [
         {"x": [[1, 2]], "y": [[0, 1]]},
         status=404,
     ),
-    # -- export and import ----------------------------------------------------------------
-    Bad("export: bad id", "GET", "/no.such/export", "network_id"),
-    Bad(
-        "import: unknown format",
-        "POST",
-        "/import",
-        "format",
-        {**NETWORK, "format": "backprop-lab/network@99"},
-    ),
-    Bad("import: negative update count", "POST", "/import", "updates", {**NETWORK, "updates": -1}),
-    Bad(
-        "import: weights that do not fit the layers",
-        "POST",
-        "/import",
-        "weights",
-        {**NETWORK, "layers": [2, 1]},
-        status=409,
-    ),
-    # -- history and rewind (the catalogue's network has only entry 0, at update 0) -------
-    Bad("history: an update not reached", "GET", "/{id}/history/1", "update", status=404),
-    Bad("history: a negative update", "GET", "/{id}/history/-1", "update"),
-    Bad("history: an update that is no integer", "GET", "/{id}/history/one", "update"),
-    Bad(
-        "history: an entry not at that update",
-        "GET",
-        "/{id}/history/0?entry=5",
-        "entry",
-        status=404,
-    ),
-    Bad(
-        "rewind: an update not reached", "POST", "/{id}/rewind", "update", {"update": 3}, status=409
-    ),
-    Bad("rewind: a negative update", "POST", "/{id}/rewind", "update", {"update": -2}),
-    Bad("rewind: no update", "POST", "/{id}/rewind", "update", {}),
-    Bad("rewind: an update as text", "POST", "/{id}/rewind", "update", {"update": "one"}),
-    Bad("rewind: an unknown field", "POST", "/{id}/rewind", "steps", {"update": 0, "steps": 1}),
-    Bad(
-        "rewind: an entry not at that update",
-        "POST",
-        "/{id}/rewind",
-        "entry",
-        {"update": 0, "entry": 9},
-        status=409,
-    ),
 ]
 
 
 def test_the_catalogue_is_big_and_distinct() -> None:
-    assert len(CASES) >= 40
-    assert len({c.name for c in CASES}) == len(CASES)
-    endpoints = {(c.method, c.path.replace("/{id}", "").rsplit("/", 1)[-1]) for c in CASES}
+    every = [*CASES, *HISTORY_CASES, *TRANSFER_CASES]
+    assert len(every) >= 40
+    assert len({c.name for c in every}) == len(every)
+    endpoints = {(c.method, c.path.replace("/{id}", "").rsplit("/", 1)[-1]) for c in every}
     assert len(endpoints) >= 10
-    assert {c.status for c in CASES} == {404, 409, 413, 415, 422}
+    assert {c.status for c in every} == {404, 409, 413, 415, 422}
 
 
 @pytest.fixture
 def network(client) -> dict[str, Any]:
-    response = client.post("/api/networks", json=NETWORK)
-    assert response.status_code == 201, response.text
-    return dict(response.json())
+    return made(client)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_request_is_refused_by_name_and_changes_nothing(client, network, case: Bad) -> None:
-    url = "/api/networks" + case.path.replace("{id}", network["id"])
-    before = client.get(f"/api/networks/{network['id']}").json()
-    count = client.app.state.store.count()
-
-    content = case.raw if case.raw is not None else json.dumps(case.body).encode()
-    if case.method == "GET" or (case.method == "DELETE" and case.body is None):
-        content = None
-    response = client.request(case.method, url, content=content, headers=case.headers)
-
-    assert response.status_code == case.status, response.text
-    body = response.json()
-    fields = [e["field"] for e in body["errors"]]
-    assert case.field in fields, body
-    assert body["detail"].startswith(case.field) or f"; {case.field}" in body["detail"]
-    for word in case.words:
-        assert word in body["detail"], body["detail"]
-    assert client.get(f"/api/networks/{network['id']}").json() == before
-    assert client.app.state.store.count() == count
+    refused(client, network, case)
 
 
 @pytest.mark.parametrize(
