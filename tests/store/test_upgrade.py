@@ -207,6 +207,8 @@ def test_the_previous_release_s_answers_hold_after_the_upgrade(backend, previous
         for class_id, answered in then["classes"].items():
             teacher = {"Authorization": f"Bearer {answered['teacher_key']}"}
             dashboard = client.get(f"/api/classes/{class_id}", headers=teacher).json()
+            # room for 1,000 networks less 2 students × 2 activities, which that release lacked
+            assert dashboard["networks_left"] == 996
             assert as_before(dashboard) == answered["dashboard"]
             for network_id, view in answered["views"].items():
                 now = client.get(f"/api/networks/{network_id}/classroom").json()
