@@ -45,6 +45,10 @@ Reduction = Literal["sum", "mean"]
 Mode = Literal["batch", "online"]
 Init = Literal["glorot_uniform", "glorot_normal", "he_normal", "uniform", "normal"]
 MAX_INIT_SCALE = 100.0
+MAX_FRAMES = 50
+"""The most frames one step answers with (about 5 s of the page's Play at 10 a second)."""
+MAX_GRID = 50
+"""The most points a side of a step's grid."""
 
 
 def _integral(value: Any) -> Any:
@@ -519,11 +523,37 @@ class StepRequest(BackwardRequest):
         "'online': one update per example, in the order given.",
     )
     epochs: Int = Field(1, ge=1, le=LIMITS.max_epochs, description="Passes over the batch.")
+    frames: Int | None = Field(
+        None,
+        ge=1,
+        le=MAX_FRAMES,
+        description="Split the epochs into this many equal frames (epochs must be a multiple "
+        "of it) and answer with the state after each (`frames`): what the page animates "
+        "while it asks for the next batch. Absent: no `frames` in the answer.",
+        examples=[10],
+    )
+    grid: Int | None = Field(
+        None,
+        ge=2,
+        le=MAX_GRID,
+        description="A 2-input network only: answer with `grid`, o of every output unit at "
+        "the n × n points of the page's input plane after the step (the page's heatmap, "
+        "without a separate /predict).",
+        examples=[25],
+    )
+    grid_hidden: bool = Field(
+        False,
+        description="With `grid`: o of every hidden unit at those points too (the units' "
+        "pictures).",
+    )
 
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
             "example": {"x": [[0.05, 0.1]], "y": [[0.01, 0.99]], "mode": "batch", "epochs": 1},
+            "examples": [
+                {"mode": "batch", "epochs": 50, "frames": 10, "grid": 25, "grid_hidden": True}
+            ],
             "dependentRequired": {"x": ["y"], "y": ["x"]},
         },
     )
@@ -581,8 +611,44 @@ class BackwardResponse(ForwardResponse):
     penalty: float = Field(description="(λ/2) Σ w² over the weights before the update.")
 
 
+class StepFrame(BaseModel):
+    """The network after one frame of a step (an equal share of its epochs)."""
+
+    updates: int = Field(description="The network's update count after the frame.")
+    loss: float = Field(description="J over the whole batch after the frame.")
+    weights: list[list[list[float]]] = Field(description="w after the frame, as `weights`.")
+    biases: list[list[float]] = Field(description="b after the frame, as `biases`.")
+
+
+class StepGrid(BaseModel):
+    """o over the page's input plane after the step: point row·n + col is
+    (a_lo + (a_hi − a_lo)·col/(n − 1), b_hi − (b_hi − b_lo)·row/(n − 1))."""
+
+    n: int = Field(description="Points a side: n² points, row by row from the top.")
+    bounds: list[list[float]] = Field(
+        description="[[a_lo, a_hi], [b_lo, b_hi]]: the plane of the first and second input, "
+        "as the page's heatmap chooses it from the stored examples (training and test): "
+        "[−1.2, 1.2]² when they all lie within 1.2 of 0 and one is negative, else their "
+        "range padded by a tenth on each side; the step's own x without stored examples.",
+        examples=[[[-1.2, 1.2], [-1.2, 1.2]]],
+    )
+    output: list[list[float]] = Field(description="o of the output layer, [n²][n_L].")
+    hidden: list[list[list[float]]] | None = Field(
+        description="With `grid_hidden`: hidden[k-1][i][r], o_r of hidden layer k at point i; "
+        "else null."
+    )
+
+
 class StepResponse(BackwardResponse):
     network: NetworkState = Field(description="The network after all updates.")
+    frames: list[StepFrame] | None = Field(
+        None,
+        description="Only when asked (`frames`): the state after each frame, oldest first; "
+        "the last is `network`'s.",
+    )
+    grid: StepGrid | None = Field(
+        None, description="Only when asked (`grid`): o over the input plane after the step."
+    )
     losses: list[float] = Field(description="J over the whole batch after each epoch.")
     test_losses: list[float] | None = Field(
         description="J over the stored test examples after each epoch, when the step trained "

@@ -9,7 +9,10 @@ times the bare endpoint's cost. With `--baseline DIR` (another checkout) that ap
 are measured too, in the same run, for a before and after. With `--backend sqlite postgres`
 the routes run on each backend in turn (PostgreSQL: a throwaway server with fsync on, as
 bench.server.Postgres starts it), and the database server's own CPU per call is counted
-beside the app's (SQLite's is inside the app's process).
+beside the app's (SQLite's is inside the app's process). The Play request of the page
+(static/js/frames.js: 50 epochs in 10 frames with the 25 × 25 grid and the hidden units'
+pictures) is shown beside the engine's own CPU for the same work (nn.train and nn.grid in
+this process, on the same network): the target is within 2 times it.
 
     .venv/bin/python -m bench.route_cost [--requests 2000] [--baseline DIR]
         [--backend sqlite postgres]
@@ -22,11 +25,17 @@ import contextlib
 import http.client
 import json
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import orjson
 
+from app import nn
+from app.networks.frames import plane_bounds
+from app.schemas import NetworkSettings, engine_config
 from bench.server import ROOT, Postgres, Server, command_line, machine, post_json, table
 
 XOR_GRID = [[i / 24, j / 24] for i in range(25) for j in range(25)]
@@ -39,6 +48,33 @@ ROUTES: list[tuple[str, str, str, bytes | None]] = [
     ("step, 5 epochs (Play)", "POST", "/step", orjson.dumps({"epochs": 5})),
     ("predict, 625 points", "POST", "/predict", orjson.dumps({"x": XOR_GRID})),
 ]
+PLAY = {"epochs": 50, "frames": 10, "grid": 25, "grid_hidden": True}
+PLAY_ROUTE = "Play in frames: 50 epochs, 10 frames, 25 × 25 grid"
+ROUTES.append((PLAY_ROUTE, "POST", "/step", orjson.dumps(PLAY)))
+
+
+def engine_us(network: dict[str, Any], n: int) -> float:
+    """Microseconds of this process's CPU for the Play request's work in the engine alone:
+    nn.train of its epochs in its frames, then nn.grid after it, on `network` as created."""
+    params = nn.Params(
+        [np.array(w, dtype=np.float64) for w in network["weights"]],
+        [np.array(b, dtype=np.float64) for b in network["biases"]],
+    )
+    fields = {k: v for k, v in network.items() if k in NetworkSettings.model_fields}
+    config = engine_config(NetworkSettings.model_validate(fields))
+    x, y = (np.array(network["dataset"][k], dtype=np.float64) for k in ("x", "y"))
+    bounds = plane_bounds(x)
+
+    def work() -> None:
+        result = nn.train(params, config, x, y, epochs=PLAY["epochs"], frames=PLAY["frames"])
+        nn.grid(result.params, config, bounds, PLAY["grid"], hidden=True)
+
+    for _ in range(max(1, n // 10)):
+        work()
+    start = time.process_time()
+    for _ in range(n):
+        work()
+    return (time.process_time() - start) / n * 1e6
 
 
 def fetch(server: Server, method: str, path: str, body: bytes | None) -> bytes:
@@ -84,11 +120,13 @@ def cpu_per_call(
 def measure(
     cwd: Path, n: int, bare: Path, postgres: Postgres | None = None
 ) -> dict[str, tuple[float, float]]:
-    """Per route: (the app's µs, the database server's µs) per call."""
+    """Per route: (the app's µs, the database server's µs) per call; and the engine's µs
+    for the Play request's work, under "engine"."""
     costs: dict[str, tuple[float, float]] = {}
     env = {"BACKPROP_DATABASE_URL": postgres.url} if postgres else {}
     with Server(cwd=cwd, env=env) as server:
         made = json.loads(post_json(server.url + "/api/networks", b'{"preset": "xor"}'))
+        costs["engine"] = (engine_us(made, n), 0.0)
         base = f"/api/networks/{made['id']}"
         for i, (name, method, suffix, body) in enumerate(ROUTES):
             if cwd == ROOT and not postgres:  # the real answer's bytes, for the bare endpoint
@@ -122,7 +160,7 @@ def main() -> None:
         baseline = measure(args.baseline.resolve(), args.requests, bare) if args.baseline else {}
     print(f"command: {command_line()}")
     print(f"machine: {machine()}")
-    headers = ["route (XOR 2-2-1)", "bare µs", "API µs", "API ÷ bare"]
+    headers = ["route (XOR 2-2-1)", "bare µs", "API µs", "API ÷ bare", "engine µs", "API ÷ engine"]
     if "postgres" in ours:
         headers += ["PostgreSQL: API µs", "+ database µs", "API + database ÷ bare"]
     if baseline:
@@ -131,6 +169,8 @@ def main() -> None:
     for name, *_ in ROUTES:
         (app, _), bare_us = ours["sqlite"][name], stack[name]
         row = [name, f"{bare_us:.0f}", f"{app:.0f}", f"{app / bare_us:.2f}"]
+        engine = ours["sqlite"]["engine"][0]
+        row += [f"{engine:.0f}", f"{app / engine:.2f}"] if name == PLAY_ROUTE else ["", ""]
         with contextlib.suppress(KeyError):
             pg_app, pg_db = ours["postgres"][name]
             row += [f"{pg_app:.0f}", f"{pg_db:.0f}", f"{(pg_app + pg_db) / bare_us:.2f}"]

@@ -46,11 +46,11 @@ from app.classroom.schemas import (
 )
 from app.classroom.service import Classroom, JoinLimits
 from app.config import get_settings
-from app.events import CLASS_KINDS, Event
+from app.events import CLASS_KINDS, Event, EventFeed
 from app.networks.views import backward_payload, state
 from app.schemas import BackwardResponse
 from app.security import TokenBuckets, client_key
-from app.store import StoredNetwork
+from app.store import StoredNetwork, StoreUnavailable
 from app.store.classroom import ClassRow
 
 router = APIRouter(tags=["classes"])
@@ -274,7 +274,9 @@ async def class_events(
     forward or backward, answer and reset, a `class` event after pause, resume, spotlight
     and activity push (then every card again). `id:` counts the stream's events (1, 2, …);
     a comment `: ping` comes every 15 s. 429 past `max_teacher_streams` open streams of the
-    class, or `max_streams_per_address` of the address, in this worker."""
+    class, or `max_streams_per_address` of the address, in this worker. While the database
+    or the feed is down, one `event: unavailable` (data {detail}) says so; once they are
+    back, the stream starts again with the class and every card."""
     settings = get_settings()
     release = stream_slots(request).take(
         {
@@ -287,30 +289,55 @@ async def class_events(
     )
 
     async def stream() -> AsyncIterator[bytes]:
-        subscription = await feed.subscribe(found.id)
         ids = itertools.count(1)
-        try:
-            # read after subscribing (not `found`, read before): no change falls in between
-            first = await asyncio.to_thread(classroom.fresh_snapshot, found.id)
-            state = {k: first[k] for k in ClassState.model_fields}
-            yield b"".join(
-                [sse.frame("class", state, ids)]
-                + [sse.frame("student", card, ids) for card in first["students"]]
-            )
-            async for batch in sse.batches(subscription):
-                if batch is None:
-                    yield sse.PING
-                    continue
-                try:
-                    chunk = await asyncio.to_thread(teacher_events, classroom, found.id, batch, ids)
-                except Missing:  # the class expired while watched: the stream ends
-                    return
-                if chunk:
+        down = False  # an outage was announced: say so once, then once it is over resume
+        while not feed.closing:
+            try:
+                async for chunk in follow(found.id, classroom, feed, ids):
+                    down = False
                     yield chunk
-        finally:
-            feed.unsubscribe(subscription)
+                if feed.closing:
+                    return
+                detail = "the class's live events were interrupted"
+            except StoreUnavailable as error:
+                detail = str(error)
+            except Missing:  # the class expired while watched: the stream ends
+                return
+            if not down:
+                down = True
+                yield sse.frame("unavailable", {"detail": detail}, ids)
+            await asyncio.sleep(RESUME_EVERY)
 
     return sse.event_stream(stream(), release)
+
+
+RESUME_EVERY = 1.0
+"""Seconds between attempts to follow the class again after the database or the feed failed."""
+
+
+async def follow(
+    class_id: str, classroom: Classroom, feed: EventFeed, ids: Iterator[int]
+) -> AsyncIterator[bytes]:
+    """The class's snapshot, then its changes, until the feed ends (shutdown, or its
+    connection lost) or the database fails (StoreUnavailable)."""
+    subscription = await feed.subscribe(class_id)
+    try:
+        # read after subscribing (not the class read before): no change falls in between
+        first = await asyncio.to_thread(classroom.fresh_snapshot, class_id)
+        state = {k: first[k] for k in ClassState.model_fields}
+        yield b"".join(
+            [sse.frame("class", state, ids)]
+            + [sse.frame("student", card, ids) for card in first["students"]]
+        )
+        async for batch in sse.batches(subscription):
+            if batch is None:
+                yield sse.PING
+                continue
+            chunk = await asyncio.to_thread(teacher_events, classroom, class_id, batch, ids)
+            if chunk:
+                yield chunk
+    finally:
+        feed.unsubscribe(subscription)
 
 
 # -- the teacher's commands ------------------------------------------------------------------

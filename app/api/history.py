@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
 from app.api.deps import (
     CLASS_ERRORS,
@@ -91,12 +92,29 @@ def trace_csv(network_id: IdPath, store: StoreDep) -> Response:
     """Columns `update`, `loss`, then every weight and bias by its JSON path; one row per
     state from the first to the current one (with the network's present layers), so
     `pandas.read_csv(url)` reads it. An unknown J is an empty cell."""
-    names, rows = domain.trace_table(store, network_id)
+    names, rows = domain.trace_table(store, network_id)  # a plain def: on a worker thread
+    return StreamingResponse(csv_chunks(names, rows), media_type="text/csv")
+
+
+CSV_ROWS = 256
+"""Rows formatted per chunk of trace.csv."""
+
+
+def csv_chunks(names: list[str], rows: list[list[Any]]) -> Iterator[str]:
+    """The CSV, a chunk of CSV_ROWS rows at a time: the server iterates it on a worker
+    thread, so formatting megabytes never holds the event loop."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)
-    writer.writerows([["" if v is None else repr(v) for v in row] for row in rows])
-    return Response(out.getvalue(), media_type="text/csv")
+    for at in range(0, len(rows), CSV_ROWS):
+        writer.writerows(
+            [["" if v is None else repr(v) for v in row] for row in rows[at : at + CSV_ROWS]]
+        )
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    if out.tell():
+        yield out.getvalue()
 
 
 @router.get(

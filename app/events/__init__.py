@@ -109,6 +109,11 @@ class EventFeed(Protocol):
         """End every subscription now: the server is stopping."""
         ...
 
+    @property
+    def closing(self) -> bool:
+        """The server is stopping: a stream that ends stays ended."""
+        ...
+
     async def close(self) -> None:
         """End every subscription (their queues get None) and stop delivering."""
         ...

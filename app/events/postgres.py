@@ -127,6 +127,10 @@ class PostgresFeed:
             self._listening = asyncio.Event()
             self._task = asyncio.create_task(self._listen_forever(), name="backprop-events")
 
+    @property
+    def closing(self) -> bool:
+        return self._closing
+
     def shutting_down(self) -> None:
         """End every stream now (the server is stopping: open streams would hold it up)."""
         self._closing = True

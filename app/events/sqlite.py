@@ -107,6 +107,10 @@ class SQLiteFeed:
         if self._task is None:
             self._task = asyncio.create_task(self._poll_forever(), name="backprop-events")
 
+    @property
+    def closing(self) -> bool:
+        return self._closing
+
     def shutting_down(self) -> None:
         """End every stream now (the server is stopping: open streams would hold it up)."""
         self._closing = True

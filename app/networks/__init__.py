@@ -9,5 +9,7 @@ the problem, and app/api/errors.py gives each kind its status. Modules:
 - passes.py: forward, predict, backward, the step's change, the gradient check.
 - views.py: each response's shape, from one function per shape.
 - history.py: recorded states, rewind, the trace table.
+- replay.py: a state inside a step, recomputed from the step's start.
+- frames.py: a step answered in frames, with the input plane (the page's Play).
 - transfer.py: the export document and its import.
 """

@@ -40,6 +40,7 @@ def change(
 
     def edited(network: StoredNetwork) -> StoredNetwork:
         edit(network)
+        validate.saved_work(network)
         return network
 
     return store.modify(network_id, edited)

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from app.networks import replay, validate
 from app.networks.errors import Mismatch, Missing, NetworkError
 from app.nn import Params
 from app.schemas import NetworkSettings
@@ -31,14 +32,14 @@ def recorded(
     """The state after update `update` (entry `entry` if given), or a `refusal` naming it:
     Missing where the state is what is asked for, Mismatch where a change needs it."""
     try:
-        return store.recorded(network_id, update, entry)
+        return replay.state_at(store, network_id, update, entry)
     except NotRecorded as missing:
         if entry is not None:
             raise refusal("entry", f"no entry {entry} was recorded at update {update}") from missing
         raise refusal(
             "update",
-            f"update {update} is not in the history (not reached, inside a step of several "
-            "updates, or thinned away); GET …/history lists the states kept",
+            f"update {update} is not in the history (not reached, thinned away, or inside a "
+            "step that cannot be recomputed: docs/api.md); GET …/history lists the states kept",
         ) from missing
 
 
@@ -99,7 +100,12 @@ def back_to(past: StoredNetwork, version: int) -> Callable[[StoredNetwork], Stor
         ):  # else kept: the history shares its bytes
             network.dataset, network.test = past.dataset, past.test
         network.settings, network.seed, network.params = past.settings, past.seed, past.params
-        network.updates, network.rewound = past.updates, past.head
+        network.updates = past.updates
+        if past.resumed is None:
+            network.rewound = past.head
+        else:  # the step again, as far as the state recomputed: it replaces what followed
+            network.resumed, network.trained = past.resumed, past.trained
+        validate.saved_work(network)
         return network
 
     return change

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app import nn
-from app.networks import validate
+from app.config import LIMITS
+from app.networks import frames, validate
 from app.networks.errors import Invalid, Mismatch
 from app.networks.history import recorded
 from app.networks.views import Score, Step
@@ -114,7 +115,18 @@ def step_cost(network: StoredNetwork, body: StepRequest, n: int) -> int:
     updates = body.epochs * (n if body.mode == "online" else 1)
     test = held_out(network, body)
     n += 0 if test is None else len(test[0])
-    return validate.work(network.layers, n, body.epochs, passes=3, updates=updates)
+    frames.check(body, network.layers)
+    cost = validate.work(network.layers, n, body.epochs, passes=3, updates=updates)
+    if body.grid is None:
+        return cost
+    grid = validate.work(network.layers, frames.grid_work(body), field="grid")
+    if cost + grid > LIMITS.max_work:
+        raise Mismatch(
+            "grid",
+            f"the step's {cost:,} multiply-adds and the grid's {grid:,} are over the limit "
+            f"of {LIMITS.max_work:,} per request; ask for fewer epochs or a smaller grid",
+        )
+    return cost + grid
 
 
 def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[StoredNetwork], Step]:
@@ -137,24 +149,30 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
             split=split,
             tested=test is not None,
             classes=[nn.is_classes(y) for _, y in sets],
+            extra=frames.extra_numbers(body, network.layers),
         )
+        cfg, before = engine_config(network.settings), network.updates
         result = nn.train(
             network.params,
-            engine_config(network.settings),
+            cfg,
             x,
             y,
             mode=body.mode,
             epochs=body.epochs,
+            frames=body.frames or 1,
             stop=stop,
             test=test,
         )
+        shown = frames.shown_examples(network.dataset, network.test, x)
         network.params = result.params
         network.updates += result.updates
-        if body.x is None:  # trained on the stored dataset: J after it is the history's
-            network.loss = result.losses[-1]
+        if body.x is None:  # trained on the stored dataset: J after it is the history's,
+            network.loss = result.losses[-1]  # and the step can be replayed (replay.py)
+            network.trained = body.mode
         test_losses = None if test is None else result.test_losses
         scores = evaluation(network, sets)
-        return Step(result.first, split, network, result.losses, test_losses, scores)
+        extra = frames.answer(body, before, result, cfg, shown)
+        return Step(result.first, split, network, result.losses, test_losses, scores, extra)
 
     return change
 

@@ -171,6 +171,14 @@ def work(
     return cost
 
 
+def saved_work(network: StoredNetwork) -> None:
+    """A changed network is saved with J over its stored dataset, a forward pass computed
+    before the write: bounded by `work` as a step's passes are, so a PATCH, an edit of the
+    examples or a rewind that a step's bound would refuse is refused too (nothing saved)."""
+    if network.dataset is not None:
+        work(network.layers, len(network.dataset[0]), field="dataset")
+
+
 Payload = Literal["forward", "predict", "predict_hidden", "backward", "step", "gradient_check"]
 BYTES_PER_NUMBER = 22
 """What orjson writes for one computed float64, with its separator: 17 significant digits,
@@ -265,16 +273,27 @@ def response(
     split: bool = False,
     tested: bool = False,
     classes: Sequence[bool] = (),
+    extra: tuple[str, int] = ("", 0),
 ) -> None:
     """Bound the bytes of one answer before computing it (numbers × BYTES_PER_NUMBER).
 
     `field` is what makes it large: "x" for a batch sent, "dataset" for the stored one;
-    `split`, `tested` and `classes` as in response_numbers. The message says how many
+    `split`, `tested` and `classes` as in response_numbers; `extra`: the field and the
+    numbers it adds beside them (a step's frames and grid). The message says how many
     examples would fit."""
     each, rest = response_numbers(
         layers, payload, epochs, stored, split=split, tested=tested, classes=classes
     )
     limit = LIMITS.max_response_bytes // BYTES_PER_NUMBER  # in numbers
+    if rest <= limit < rest + extra[1]:
+        total = rest + extra[1]
+        raise Mismatch(
+            extra[0],
+            f"adds {extra[1]:,} numbers to the answer: {total:,} numbers, about "
+            f"{total * BYTES_PER_NUMBER / 1e6:,.0f} MB, over the limit of "
+            f"{LIMITS.max_response_bytes / 1e6:g} MB per response; ask for fewer",
+        )
+    rest += extra[1]
     numbers = examples * each + rest
     if numbers <= limit:
         return

@@ -4,7 +4,7 @@ app/schemas.py document."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -34,6 +34,8 @@ class Step:
     losses: list[float]
     test_losses: list[float] | None
     scores: list[Score]
+    extra: dict[str, Any] = field(default_factory=dict)
+    """The frames and the grid, when the request asked for them (app/networks/frames.py)."""
 
 
 def state(network: StoredNetwork) -> dict[str, Any]:
@@ -101,6 +103,7 @@ def step_payload(step: Step) -> dict[str, Any]:
         "losses": step.losses,
         "test_losses": step.test_losses,
         "evaluation": evaluation_payload(step.scores),
+        **step.extra,
     }
 
 

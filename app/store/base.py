@@ -61,6 +61,11 @@ class StoredNetwork:
     """Set by a rewind: the history entry whose state the change restored."""
     test: tuple[Array, Array] | None = None
     """The test examples (x, y): part of the dataset, never trained on."""
+    trained: str | None = field(default=None, compare=False)
+    """Set by a step on the stored dataset: its mode, so the history can replay the step."""
+    resumed: int | None = field(default=None, compare=False)
+    """A state recomputed inside the step after history entry `resumed` (replay): a rewind to
+    it records it as that step again, shorter, in place of the entries after `resumed`."""
 
     @property
     def layers(self) -> list[int]:

@@ -13,6 +13,7 @@ answer attempts). Classes unused for `expire_after` seconds go at the next class
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import unicodedata
@@ -22,7 +23,7 @@ from typing import Any
 
 from app.classroom.errors import LimitReached, Missing, Paused
 from app.events import EventFeed
-from app.store.base import StoredNetwork, StoreFull
+from app.store.base import StoredNetwork, StoreFull, StoreUnavailable
 from app.store.core import Store
 from app.store.sql import Conn, listed
 
@@ -31,6 +32,8 @@ STUDENT_COLUMNS = "id, class_id, number, name, network_id, updates, loss, losses
 LOSSES_KEPT = 50
 OUTSIDE_KEPT = 100_000
 TOUCH_EVERY = 60.0
+PUSH_BATCH = 10
+"""Students' new networks a push writes per transaction (see `push_activity`)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,10 @@ class TeacherChange:
 
     def __call__(self, network: StoredNetwork) -> Any:
         return self.change(network)
+
+
+class _Stale(Exception):
+    """The class changed while a push wrote its networks: the caller reads it again."""
 
 
 @dataclass(frozen=True)
@@ -373,15 +380,18 @@ class ClassroomDB:
             )
 
     def _insert_network(
-        self, conn: Conn, network: StoredNetwork, staged: bytes, owner: dict[str, Any]
+        self, conn: Conn, network: StoredNetwork, staged: dict[str, Any], owner: dict[str, Any]
     ) -> None:
         """A student's new network: `owner` is its class, student and activity number."""
+        self._insert_plain(conn, network, staged)
+        conn.insert("class_networks", dict(network_id=network.id, **owner))
+
+    def _insert_plain(self, conn: Conn, network: StoredNetwork, staged: dict[str, Any]) -> None:
         if not self.store.insert(conn, network, staged):
             raise StoreFull(
                 f"the server already holds its maximum of {self.store.max_networks} networks",
                 setting="BACKPROP_MAX_NETWORKS",
             )
-        conn.insert("class_networks", dict(network_id=network.id, **owner))
 
     def push_activity(
         self,
@@ -392,24 +402,51 @@ class ClassroomDB:
     ) -> bool:
         """Activity `found.activity_number + 1`, with a new network for each student (by
         id). False, and nothing changed, if another push came first or a student joined
-        since `found` and the students were read: the caller reads them again."""
+        since `found` and the students were read: the caller reads them again.
+
+        The networks are written PUSH_BATCH to a transaction, belonging to no class yet (no
+        one knows their ids), then one short transaction makes them the students' and the
+        activity the class's: no transaction holds the write lock for more than a batch,
+        however large the class. If the push does not happen, they are deleted (or, if the
+        server dies first, expire unused)."""
         number, now = found.activity_number + 1, time.time()
         staged = {student_id: self.store.stage(n) for student_id, n in networks.items()}
-        with self.store.writing() as conn:
-            self.store.lock(conn, f"class:{found.id}")
-            current = conn.one("SELECT activity_number FROM classes WHERE id = :id", id=found.id)
-            ids = conn.all("SELECT id FROM students WHERE class_id = :id", id=found.id)
-            if current != (found.activity_number,) or {i for (i,) in ids} != set(networks):
+        items, written = list(networks.items()), []
+        try:
+            for at in range(0, len(items), PUSH_BATCH):
+                with self.store.writing() as conn:
+                    for student_id, network in items[at : at + PUSH_BATCH]:
+                        self._insert_plain(conn, network, staged[student_id])
+                written += [network.id for _, network in items[at : at + PUSH_BATCH]]
+            with self.store.writing() as conn:
+                self.store.lock(conn, f"class:{found.id}")
+                sql = "SELECT activity_number FROM classes WHERE id = :id"
+                current = conn.one(sql, id=found.id)
+                ids = conn.all("SELECT id FROM students WHERE class_id = :id", id=found.id)
+                if current != (found.activity_number,) or {i for (i,) in ids} != set(networks):
+                    raise _Stale
+                self._room_for(conn, found.id, len(networks), max_networks, "activity")
+                conn.update("classes", dict(id=found.id, activity_number=number, last_used=now))
+                conn.insert("activities", dict(class_id=found.id, number=number, body=activity))
+                for student_id, network in items:
+                    owner = dict(class_id=found.id, student_id=student_id, activity_number=number)
+                    conn.insert("class_networks", dict(network_id=network.id, **owner))
+                    conn.update("students", dict(id=student_id, phase="idle", **_card(network)))
+                self.feed.publish(conn, found.id, "activity")
+        except BaseException as error:
+            self._discard(written)
+            if isinstance(error, _Stale):
                 return False
-            self._room_for(conn, found.id, len(networks), max_networks, "activity")
-            conn.update("classes", dict(id=found.id, activity_number=number, last_used=now))
-            conn.insert("activities", dict(class_id=found.id, number=number, body=activity))
-            for student_id, network in networks.items():
-                owner = dict(class_id=found.id, student_id=student_id, activity_number=number)
-                self._insert_network(conn, network, staged[student_id], owner)
-                conn.update("students", dict(id=student_id, phase="idle", **_card(network)))
-            self.feed.publish(conn, found.id, "activity")
+            raise
         return True
+
+    def _discard(self, network_ids: list[str]) -> None:
+        """Delete networks a push wrote and did not give (best effort: else they expire)."""
+        with contextlib.suppress(StoreUnavailable):
+            for at in range(0, len(network_ids), PUSH_BATCH):
+                marks, ids = listed("id", network_ids[at : at + PUSH_BATCH])
+                with self.store.writing() as conn:
+                    conn.run(f"DELETE FROM networks WHERE id IN ({marks})", **ids)
 
     def networks_of(self, student_id: str) -> list[tuple[str, int]]:
         """(network id, activity number) of every network the student had, oldest first."""

@@ -59,10 +59,25 @@ STORED_BYTES = {
     "sqlite": "SELECT (c.page_count - f.freelist_count) * s.page_size "
     "FROM pragma_page_count c, pragma_freelist_count f, pragma_page_size s",
     # the rows' blobs as stored (pg_column_size reads no blob), their text and 64 bytes of
-    # row overhead: unlike pg_total_relation_size, less as soon as a row is deleted
-    "postgres": "SELECT COALESCE(SUM(pg_column_size(params) + "
-    "COALESCE(pg_column_size(dataset), 0) + octet_length(settings) + octet_length(layers) "
-    "+ 64), 0) FROM networks",
+    # row overhead, the networks' and their histories': unlike pg_total_relation_size, less
+    # as soon as a row is deleted
+    "postgres": "SELECT "
+    + " + ".join(
+        f"(SELECT COALESCE(SUM({size} + 64), 0) FROM {table})"
+        for table, size in (
+            (
+                "networks",
+                "pg_column_size(params) + COALESCE(pg_column_size(dataset), 0) "
+                "+ octet_length(settings) + octet_length(layers)",
+            ),
+            ("history", "pg_column_size(params)"),
+            (
+                "history_configs",
+                "COALESCE(pg_column_size(dataset), 0) + octet_length(settings) "
+                "+ octet_length(layers)",
+            ),
+        )
+    ),
 }
 
 
@@ -138,19 +153,24 @@ class Store(ABC):
             setting="BACKPROP_MAX_NETWORKS",
         )
 
-    def stage(self, network: StoredNetwork) -> bytes:
+    def stage(self, network: StoredNetwork) -> dict[str, Any]:
         """What `insert` computes, computed before the transaction: J (`network.loss`) and
-        the weights as stored."""
+        the row as stored (the weights encoded, the dataset compressed)."""
         if network.loss is None:
             network.loss = dataset_loss(network)
-        return rows.encode_params(network.params)
+        network.last_used = now = time.time()
+        network.created_at = network.created_at or now
+        plan(network, network.updates, created=True)  # the history's head and tip: entry 0
+        return rows.encode_network(network, rows.encode_params(network.params))
 
-    def insert(self, conn: Conn, network: StoredNetwork, staged: bytes | None = None) -> bool:
+    def insert(
+        self, conn: Conn, network: StoredNetwork, staged: dict[str, Any] | None = None
+    ) -> bool:
         """`create` in the caller's write transaction: False, and nothing inserted, at the
         cap; StoreFull (the transaction rolls back) over the quota. Expired networks go
         first; a network in use never does. The count and the insert share a lock."""
-        network.last_used = now = time.time()
-        network.created_at = network.created_at or now
+        row = staged if staged is not None else self.stage(network)
+        now = time.time()
         self.lock(conn, "networks")
         if now >= self._next_sweep:
             self._sweep(conn, now)
@@ -158,10 +178,9 @@ class Store(ABC):
             count = int(conn.one("SELECT COUNT(*) FROM networks")[0])
             if count >= self.max_networks and count - self._sweep(conn, now) >= self.max_networks:
                 return False
-        params = staged if staged is not None else self.stage(network)
         step = plan(network, network.updates, created=True)
-        conn.insert("networks", rows.encode_network(network, params))
-        self._history.write(conn, network, step, params, rows.config_of(network), None)
+        conn.insert("networks", row)
+        self._history.write(conn, network, step, row["params"], rows.config_of(network), None)
         if self.max_stored_bytes and self._stored_bytes(conn) > self.max_stored_bytes:
             self._sweep(conn, now)  # expired networks go before the quota refuses
         self._check_quota(conn)
@@ -235,6 +254,14 @@ class Store(ABC):
             raise NotRecorded(updates)
         return state
 
+    def step_start(self, network_id: str, updates: int) -> tuple[StoredNetwork, str] | None:
+        """The recorded state a step on the stored dataset started from, for the newest such
+        step that passed update `updates` without stopping there, and its mode; None when no
+        kept entry is one (app/store/history.py `step_start`)."""
+        with self.reading() as conn:
+            self._load(conn, network_id)
+            return self._history.step_start(conn, network_id, updates)
+
     def trace(self, network_id: str) -> list[tuple[int, float | None, Params]]:
         """(updates, J, weights) of each entry from the first to the current one that has
         the network's layers, oldest first."""
@@ -297,14 +324,16 @@ class Store(ABC):
         """Run the change and compute everything its write needs; the write, to run in the
         transaction: the version check, the hook's `before`, the row, the history entry,
         the hook's `after`."""
-        network.loss = network.rewound = None
+        network.loss = network.rewound = network.trained = network.resumed = None
         loaded, updates = network.version, network.updates
         seed, layers, settings = network.seed, network.layers, network.settings
         dataset, test = network.dataset, network.test
         result = change(network)
         network.version, network.last_used = loaded + 1, time.time()
         step = plan(network, updates)
-        params = self.stage(network)
+        if network.loss is None:
+            network.loss = dataset_loss(network)
+        params = rows.encode_params(network.params)
         moved = network.dataset is not dataset or network.test is not test
         same = not moved and (network.seed, network.layers) == (seed, layers)
         kept = same and network.settings is settings  # a step: the dataset is not encoded again
@@ -324,10 +353,10 @@ class Store(ABC):
             hook = self.hook
             token = hook.before(conn, network.id, updates, change) if hook else None
             conn.update("networks", row)
+            self._history.write(conn, network, step, params, config, old_dataset)
             if not kept:
                 self.lock(conn, "networks")  # the quota, across servers
                 self._check_quota(conn)
-            self._history.write(conn, network, step, params, config, old_dataset)
             if token is not None and hook:
                 hook.after(conn, token, network)
 

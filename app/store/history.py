@@ -27,6 +27,9 @@ WINDOW = 1000
 MIN_WINDOW = 10
 HISTORY_BYTES = 8 * 2**20
 """The bytes of weights a network's history may hold (its bound; docs/storage.md)."""
+DATASET_BYTES = 8 * 2**20
+"""The bytes of earlier datasets (as stored, compressed) a network's history may hold: past
+it, the oldest entries that had one go, with their dataset."""
 LEVELS = (10, 100, 1000)
 """Beyond the window, every 10th entry is kept up to 10 windows back, every 100th up to
 100 windows back, and every 1000th beyond (at most one window of those)."""
@@ -77,6 +80,8 @@ def plan(network: StoredNetwork, updates_before: int, created: bool = False) -> 
     kind: Kind = "step" if network.updates > updates_before else "edit"
     if network.rewound is not None:
         result = Plan(network.rewound, "edit", append=False)
+    elif network.resumed is not None:  # a state inside a step: that step again, shorter
+        result = Plan(network.resumed + 1, "step", branch=True)
     elif created or network.updates < updates_before:  # new, or the teacher's reset
         result = Plan(0, "create", restart=True)
     elif network.head is None:  # saved by an earlier release: its history starts here
@@ -125,8 +130,8 @@ UNSHARE = (
 )
 """The configs that read the network's dataset get their own copy: it is being replaced."""
 APPEND = (
-    "INSERT INTO history (network_id, seq, updates, kind, loss, params, config) "
-    "SELECT :network_id, :seq, :updates, :kind, :loss, :params, config FROM history "
+    "INSERT INTO history (network_id, seq, updates, kind, loss, params, config, trained) "
+    "SELECT :network_id, :seq, :updates, :kind, :loss, :params, config, :trained FROM history "
     "WHERE network_id = :network_id AND seq = :seq - 1"
 )
 """An entry with the config of the one before it (a step: one row of weights)."""
@@ -161,7 +166,7 @@ class HistorySQL:
             if deleted or step.restart:
                 conn.run(f"DELETE FROM history_configs WHERE {where}", id=nid, seq=seq)
         entry = dict(network_id=nid, seq=seq, updates=network.updates, kind=step.kind)
-        entry |= dict(loss=network.loss, params=encoded, config=seq)
+        entry |= dict(loss=network.loss, params=encoded, config=seq, trained=network.trained)
         if config is None:  # the head entry's config
             if conn.run(APPEND, **entry).rowcount != 1:
                 raise LookupError(f"history entry {seq - 1} of {nid} is missing")
@@ -170,6 +175,8 @@ class HistorySQL:
             row = dict(network_id=nid, seq=seq, layers=layers, settings=settings, seed=seed)
             conn.insert("history_configs", row | {"shared": 1})
             conn.insert("history", entry)
+        if old_dataset is not None:
+            self.drop_datasets(conn, nid, seq)
         size = window(sum(int(a.size) for a in [*network.params.weights, *network.params.biases]))
         if seq % max(1, size // THIN_SHARE) == 0:
             self.thin(conn, nid, seq, size)
@@ -194,6 +201,28 @@ class HistorySQL:
                 id=network_id,
             )
         return len(drop)
+
+    def drop_datasets(self, conn: Conn, network_id: str, head: int) -> None:
+        """Keep DATASET_BYTES of earlier datasets: remove the oldest entries whose config
+        holds a copy of one (never the head's), with that config, until the rest fit."""
+        rows = conn.all(
+            "SELECT seq, length(dataset) FROM history_configs WHERE network_id = :id "
+            "AND shared = 0 AND dataset IS NOT NULL AND seq <> "
+            "(SELECT config FROM history WHERE network_id = :id AND seq = :head) ORDER BY seq",
+            id=network_id,
+            head=head,
+        )
+        total, drop = sum(int(r[1]) for r in rows), []
+        for seq, size in rows:
+            if total <= DATASET_BYTES:
+                break
+            total -= int(size)
+            drop.append(int(seq))
+        if drop:
+            marks, seqs = listed("seq", drop)
+            for table, column in (("history", "config"), ("history_configs", "seq")):
+                sql = f"DELETE FROM {table} WHERE network_id = :id AND {column} IN ({marks})"
+                conn.run(sql, id=network_id, **seqs)
 
     # -- reading (each one statement, so it sees one committed state) --------------------------
     def entries(self, conn: Conn, network_id: str, cutoff: float) -> tuple[int | None, list[Entry]]:
@@ -235,6 +264,25 @@ class HistorySQL:
             return None
         head, updates, params, *config = row[:6]
         return decode(network_id, config, params, row[6:], updates=int(updates), head=int(head))
+
+    def step_start(
+        self, conn: Conn, network_id: str, updates: int
+    ) -> tuple[StoredNetwork, str] | None:
+        """Entry n − 1's state and entry n's mode, for the newest step entry n on the stored
+        dataset whose start (entry n − 1, kept) is before update `updates` and whose end is
+        after it; None if there is none."""
+        row = conn.one(
+            "SELECT p.seq, p.updates, h.trained FROM history h JOIN history p "
+            "ON p.network_id = h.network_id AND p.seq = h.seq - 1 "
+            "WHERE h.network_id = :id AND h.trained IS NOT NULL "
+            "AND p.updates < :updates AND h.updates > :updates ORDER BY h.seq DESC LIMIT 1",
+            id=network_id,
+            updates=updates,
+        )
+        if row is None:
+            return None
+        start = self.state(conn, network_id, int(row[1]), int(row[0]))
+        return None if start is None else (start, str(row[2]))
 
     def trace(self, conn: Conn, network_id: str) -> list[tuple[int, float | None, Params]]:
         """(updates, J, weights) of the entries from the first to the head that have the

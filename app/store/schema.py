@@ -145,6 +145,10 @@ MIGRATIONS: list[Sequence[Statement]] = [
             PRIMARY KEY (class_id, address)
         )"""
     ],
+    # 13: how a step entry trained ('batch' or 'online' on the stored dataset; NULL: an edit,
+    # a step on examples sent with it, or an entry of an earlier release), so a state inside
+    # the step can be recomputed (app/networks/replay.py)
+    ["ALTER TABLE history ADD COLUMN trained TEXT"],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,6 +1,7 @@
 // The output over the input plane for 2-input networks: one POST /predict with a 25 × 25 grid
 // (asking for every hidden unit's o too when the units get pictures, unitmaps.js), throttled so
-// that Play never sends more than one grid request at a time, nor too often. The canvas always
+// that no more than one grid request runs at a time, nor too often; while playing, the grid of
+// each batch's own answer (useGrid, frames.js), and no /predict. The canvas always
 // shows output 1 (with several outputs and one-hot targets, the class of the largest o); a
 // unit's own picture is drawn apart (paintUnit, beside its formula card); onUnits gets every
 // unit's grid. Training examples are dots, test examples rings. Clicks add and remove
@@ -8,13 +9,14 @@
 
 import { api } from './api.js';
 import { drawHeatmap, gridInputs } from './charts.js';
+import { GRID } from './frames.js';
 import { argmax, CLASS_COLORS, classLegend, isOneHot, regionRgb } from './classes.js';
 import { divergingRgb, NEGATIVE, POSITIVE } from './colors.js';
 import { h } from './dom.js';
 import { clickAction, stableBounds, targetFor, toInput } from './points.js';
 import { picturesUnits, unitGrids } from './unitmaps.js';
 
-const N = 25;
+const N = GRID;
 const EVERY_MS = 400;
 
 export class Heatmap {
@@ -138,6 +140,32 @@ export class Heatmap {
       this.busy = false;
       if (this.due) this.schedule();
     }
+  }
+
+  /** What a step's grid should hold for this heatmap ({hidden}), or null when none is drawn. */
+  gridAsk() {
+    const net = this.S.network;
+    if (net.layers[0] !== 2 || !net.dataset?.x.length) return null;
+    return { hidden: picturesUnits(net.layers) };
+  }
+
+  /** Draw from a step's own grid (frames.js): the network after the step, no /predict. */
+  useGrid(grid) {
+    const net = this.S.network;
+    if (!grid || grid.n !== N || !this.gridAsk()) return;
+    const data = net.dataset;
+    const test = data.test || { x: [], y: [] };
+    const units = unitGrids(grid, net);
+    this.grids = {
+      bounds: grid.bounds,
+      data,
+      test,
+      units,
+      output: grid.output,
+      layers: net.layers,
+    };
+    this.onUnits(grid.hidden ? units : null, N);
+    this.paint();
   }
 
   /** The output's range [lo, hi] for colours: a linear or relu output's is the targets'. */

@@ -14,7 +14,8 @@ import { Graph } from './graph.js';
 import { zoomable } from './graphzoom.js';
 import { Heatmap } from './heatmap.js';
 import { exportJson, openNew, readNetworkFile } from './io.js';
-import { ActionQueue, Player, queueText, SPEEDS } from './player.js';
+import { ActionQueue, queueText } from './player.js';
+import { batchBody, FramePlayer, framesOf, lossPoint, SPEEDS } from './frames.js';
 import { saved } from './saved.js';
 import { Timeline } from './history.js';
 import { lossPoints } from './timeline.js';
@@ -194,7 +195,8 @@ let cardTimer = 0;
 /** Everything from S; `full` false (a frame of an animation or of Play): the panels that change. */
 function render(full = true) {
   const shown = renderGraph();
-  layerChart.draw(stepper.trace(S));
+  const shownTrace = stepper.trace(S);
+  layerChart.draw(shownTrace?.deltas ? shownTrace : S.lastStep); // Play's frames carry no δ
   renderStatus(S, stepper.trace(S));
   const now = performance.now();
   if (full || now - cardTimer > 300) {
@@ -239,7 +241,10 @@ function setNetwork(state, changed = true) {
   if (!exists(S.selected, state.layers)) S.selected = null;
   Object.assign(S, { trace: null, before: null, phase: 'idle', applied: false }); // numbers of old weights
   heatmap.schedule();
-  if (changed) surface.changed();
+  if (changed) {
+    S.lastStep = null;
+    surface.changed();
+  }
 }
 
 // -- the phases --------------------------------------------------------------------------
@@ -268,6 +273,11 @@ function recordLosses(res, updatesBefore) {
     if (e < test.length) point.T = test[e];
     S.losses.push(point);
   });
+  keepLosses();
+}
+
+/** The loss chart's points, halved when they pass 3,000, in this browser's memory. */
+function keepLosses() {
   if (S.losses.length > 3000)
     S.losses = S.losses.filter((_, n) => n % 2 === 0 || n === S.losses.length - 1);
   store.put('losses', S.losses);
@@ -302,7 +312,7 @@ async function train(epochs, animate, staged = false) {
   const old = { weights: S.network.weights, biases: S.network.biases };
   const updatesBefore = S.network.updates;
   const res = await api.step(S.id, { mode: S.mode, epochs });
-  const { network, losses, test_losses: testLosses, evaluation, ...trace } = res;
+  const { network, losses, evaluation, ...trace } = res;
   S.before = old;
   if (S.mode === 'online') S.i = 0; // the payload is the first update's: example 1 alone
   if (staged) await stage(trace);
@@ -315,18 +325,59 @@ async function train(epochs, animate, staged = false) {
   render(animate);
   if (animate) graph.animate(old, network);
   heatmap.schedule();
-  surface.changed(player.playing);
-  if (!player.playing || timeline.age() > TIMELINE_EVERY) timeline.refresh();
-  return {
-    loss: losses[losses.length - 1],
-    accuracy: evaluation?.train.accuracy ?? null,
-    testLosses,
-  };
+  surface.changed();
+  timeline.refresh();
 }
 
-const player = new Player({
-  // a tick waits for any action pressed before it; a press stops Play first (act)
-  train: (epochs) => queue.run('Play', () => train(epochs, false)),
+/** One batch of frames (frames.js): a /step of FRAMES frames, with the heatmap's grid. */
+async function playBatch(body) {
+  present();
+  if (!S.network.dataset) throw new Error(NO_DATA);
+  if (S.losses.length === 0) S.losses.push({ u: S.network.updates, J: S.historyLoss });
+  return api.step(S.id, body);
+}
+
+/** A frame of Play: its weights on the graph, its J on the chart; the batch's end in full. */
+function showFrame(item) {
+  const { frame, answer, last } = item;
+  S.losses.push(lossPoint(item));
+  keepLosses();
+  const { weights, biases, updates } = frame;
+  S.network = last ? answer.network : { ...S.network, weights, biases, updates };
+  Object.assign(S, { trace: null, before: null, phase: 'idle', applied: false });
+  S.historyLoss = frame.loss;
+  if (last) {
+    S.lastStep = answer; // its first update's δ and ∂J/∂w: the per-layer chart during Play
+    surface.changed(true);
+    S.scores = answer.evaluation;
+    heatmap.useGrid(answer.grid);
+    if (timeline.age() > TIMELINE_EVERY) timeline.refresh();
+  }
+  render(false);
+}
+
+/** Pause: the last frame computed, which is the state the server holds. */
+function settle(answer) {
+  const shown = S.network.updates;
+  const unseen = framesOf(answer).filter((item) => item.frame.updates > shown);
+  S.losses.push(...unseen.map(lossPoint));
+  keepLosses();
+  const last = answer.frames[answer.frames.length - 1];
+  Object.assign(S, { network: answer.network, scores: answer.evaluation, historyLoss: last.loss });
+  Object.assign(S, { trace: null, before: null, phase: 'idle', applied: false });
+  heatmap.useGrid(answer.grid);
+  S.lastStep = answer;
+  render();
+  surface.changed();
+  timeline.refresh();
+}
+
+const player = new FramePlayer({
+  // a batch waits for any action pressed before it; a press stops Play first (act)
+  fetch: (body) => queue.run('Play', () => playBatch(body)),
+  body: (plan) => batchBody(S.mode, plan, heatmap.gridAsk()),
+  show: showFrame,
+  settle,
   onError: (err) => showError(err.detail || err.message || String(err)),
   onChange: (playing) => {
     const b = $('#play');
@@ -334,10 +385,7 @@ const player = new Player({
     b.setAttribute('aria-pressed', String(playing));
     document.body.classList.toggle('playing', playing);
     if (playing) $('#stop-reason').textContent = '';
-    if (!playing && S.network) {
-      render();
-      timeline.refresh();
-    }
+    if (!playing && S.network) render(); // settle() reads the timeline again
   },
   onStopped: (reason) => {
     $('#stop-reason').textContent = `Play stopped: ${reason}.`;

@@ -1,5 +1,5 @@
 // When Play stops by itself: at a target J, a target accuracy, or after a number of epochs.
-// Pure: the Play loop (player.js) asks these after every request.
+// Pure: Play (frames.js) asks these after every batch of frames.
 
 /**
  * Conditions from the page's inputs (strings; empty means "no such condition"):

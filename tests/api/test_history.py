@@ -7,9 +7,11 @@ from __future__ import annotations
 import io
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from app.api import history as history_routes
 from app.schemas import MAZUR_EXAMPLE
 from tests.api.bad_input import Bad, made, refused
 
@@ -165,6 +167,44 @@ def test_the_trace_is_a_table_pandas_reads(client, mazur):
     client.post(f"/api/networks/{mazur}/rewind", json={"update": 1})
     rewound = client.get(f"/api/networks/{mazur}/trace.csv").text
     assert list(pd.read_csv(io.StringIO(rewound))["update"]) == [0, 1]  # up to the current
+
+
+def test_patch_and_rewind_are_bounded_by_a_step_s_work_rule(client):
+    """Saving a change computes J over the stored dataset: a state whose forward pass over
+    it costs more than one request may is refused as a step is (409 naming the dataset and
+    the figures), and nothing changes."""
+    rng = np.random.default_rng(0)
+    big = {"x": rng.random((300, 2)).round(3).tolist(), "y": rng.random((300, 1)).round(3).tolist()}
+    made = client.post("/api/networks", json={"layers": [2, 256, 256, 256, 256, 1], "dataset": big})
+    url = f"/api/networks/{made.json()['id']}"
+    assert client.post(url + "/step", json={}).status_code == 409  # 300 × 198,401 × 3 passes
+    refused = client.patch(url, json={"learning_rate": 0.1})  # 300 × 198,401 weights
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["errors"][0]["field"] == "dataset"
+    assert "300 examples × 1 epochs × 198401 weights = 59,520,300" in refused.json()["detail"]
+    assert client.get(url).json() == made.json()
+    small = {"x": big["x"][:10], "y": big["y"][:10]}
+    assert client.patch(url, json={"dataset": small}).status_code == 200
+    before = client.get(url).json()
+    back = client.post(url + "/rewind", json={"update": 0, "entry": 0})
+    assert back.status_code == 409 and back.json()["errors"][0]["field"] == "dataset"
+    assert client.get(url).json() == before
+    assert [e["entry"] for e in client.get(url + "/history").json()["entries"]] == [0, 1]
+
+
+def test_the_trace_csv_streamed_in_chunks_holds_the_json_trace_s_numbers_exactly(
+    client, mazur, monkeypatch
+):
+    """trace.csv is formatted a few rows at a time off the event loop; every chunk joined is
+    the table trace.json holds, each number written as Python's repr (round-trips exactly)."""
+    monkeypatch.setattr(history_routes, "CSV_ROWS", 2)  # 5 rows: chunks of 2, 2 and 1
+    steps(client, mazur, 4)
+    table = client.get(f"/api/networks/{mazur}/trace.json").json()
+    lines = [",".join(table["columns"])]
+    lines += [",".join("" if v is None else repr(v) for v in row) for row in table["data"]]
+    got = client.get(f"/api/networks/{mazur}/trace.csv")
+    assert len(table["data"]) == 5
+    assert got.content.decode() == "\n".join(lines) + "\n"
 
 
 @pytest.mark.parametrize(

@@ -78,6 +78,30 @@ def lesson(browser: Browser, live_server: LiveServer) -> Iterator[Lesson]:
     made.close()
 
 
+def server_weights(api: httpx.Client, network_id: str) -> dict[str, float]:
+    """The server's weights and biases by the graph's ids."""
+    st = api.get(f"/api/networks/{network_id}").json()
+    out = {}
+    for k, layer in enumerate(st["weights"]):
+        for r, row in enumerate(layer):
+            out.update({f"w{k + 1}-{r}-{q}": w for q, w in enumerate(row)})
+            out[f"b{k + 1}-{r}"] = st["biases"][k][r]
+    return out
+
+
+def shown_weights(page: Page) -> dict[str, float]:
+    """The edges' data-value, by the same ids."""
+    found: dict[str, float] = page.evaluate(
+        """() => Object.fromEntries([
+            ...[...document.querySelectorAll('[data-weight-id]')]
+                .map((e) => ['w' + e.dataset.weightId, Number(e.dataset.value)]),
+            ...[...document.querySelectorAll('[data-bias-id]')]
+                .map((e) => ['b' + e.dataset.biasId, Number(e.dataset.value)]),
+        ])"""
+    )
+    return found
+
+
 def open_network(page: Page, live_server: LiveServer, network_id: str) -> None:
     page.goto(f"{live_server.url}/n/{network_id}")
     page.wait_for_selector(f"svg[data-network-id='{network_id}'] [data-unit='0-0']")

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from tests.conftest import LiveServer
-from tests.e2e.conftest import MAZUR, open_network
+from tests.e2e.conftest import MAZUR, open_network, server_weights, shown_weights
 from tests.e2e.screen import UNITS_221, on_screen, smallest_label
 
 pytestmark = pytest.mark.e2e
@@ -42,30 +42,6 @@ def window(browser: Browser) -> Iterator[Any]:
     for context in contexts:
         context.close()
     assert problems == []
-
-
-def server_weights(api: httpx.Client, network_id: str) -> dict[str, float]:
-    """The server's weights and biases by the graph's ids."""
-    st = api.get(f"/api/networks/{network_id}").json()
-    out = {}
-    for k, layer in enumerate(st["weights"]):
-        for r, row in enumerate(layer):
-            out.update({f"w{k + 1}-{r}-{q}": w for q, w in enumerate(row)})
-            out[f"b{k + 1}-{r}"] = st["biases"][k][r]
-    return out
-
-
-def shown_weights(page: Page) -> dict[str, float]:
-    """The edges' data-value, by the same ids."""
-    found: dict[str, float] = page.evaluate(
-        """() => Object.fromEntries([
-            ...[...document.querySelectorAll('[data-weight-id]')]
-                .map((e) => ['w' + e.dataset.weightId, Number(e.dataset.value)]),
-            ...[...document.querySelectorAll('[data-bias-id]')]
-                .map((e) => ['b' + e.dataset.biasId, Number(e.dataset.value)]),
-        ])"""
-    )
-    return found
 
 
 def tab_to(page: Page, selector: str, limit: int = 120) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from app.store import history
-from app.store.base import NotRecorded
+from app.store.base import NotRecorded, StoreFull
 from app.store.history import thinned, window
 from tests.store.conftest import execute
 from tests.store.test_contract import bump, network, same
@@ -185,3 +185,50 @@ def test_a_replaced_test_part_is_kept_by_the_history(make_store):
     assert len(past.dataset[0]) == 6
     first = other.recorded("t", 0)
     assert first.test is not None and first.test[0].tobytes() == made.test[0].tobytes()
+
+
+def history_bytes(store, network_id: str) -> int:
+    """The bytes of weights and earlier datasets the network's history holds."""
+    with store.reading() as conn:
+        sql = "SELECT COALESCE(SUM(length({})), 0) FROM {} WHERE network_id = :id"
+        weights = conn.one(sql.format("params", "history"), id=network_id)[0]
+        datasets = conn.one(sql.format("dataset", "history_configs"), id=network_id)[0]
+    return int(weights) + int(datasets)
+
+
+def new_dataset(seed: int):
+    def change(n):
+        n.dataset = network("x", examples=10_000, seed=seed).dataset
+
+    return change
+
+
+def test_earlier_datasets_are_bounded_and_the_newest_kept(make_store):
+    """40 PATCHes of a 10,000-example dataset (about 0.4 MB each as stored) would keep 16 MB
+    of earlier datasets: the oldest entries that hold one go, the newest stay readable."""
+    store = make_store()
+    store.create(network("n", examples=10_000))
+    for k in range(1, 41):
+        store.modify("n", new_dataset(k))
+    assert history_bytes(store, "n") <= history.HISTORY_BYTES + history.DATASET_BYTES
+    assert history_bytes(store, "n") > history.DATASET_BYTES // 2  # not all dropped either
+    seqs = [e.seq for e in store.history("n")[1]]
+    assert seqs[-1] == 40 and 0 not in seqs and len(seqs) < 41
+    kept = store.recorded("n", 0, seqs[-2])
+    expected = network("x", examples=10_000, seed=seqs[-2]).dataset
+    assert kept.dataset is not None and expected is not None
+    assert kept.dataset[0].tobytes() == expected[0].tobytes()
+
+
+def test_the_quota_counts_the_history_s_datasets(make_store):
+    """The network's own row stays about 0.4 MB; its earlier datasets reach the quota, and the
+    change that would pass it is refused with nothing written."""
+    store = make_store(max_stored_bytes=3 * 2**20)
+    store.create(network("n", examples=10_000))
+    with pytest.raises(StoreFull):
+        for k in range(1, 41):
+            store.modify("n", new_dataset(k))
+            done = k
+    assert 0 < done < 40
+    assert store.get("n").version == done
+    assert [e.seq for e in store.history("n")[1]][-1] == done

@@ -167,7 +167,11 @@ def test_every_row_of_the_previous_release_is_kept_bit_for_bit(backend, previous
 
         store = PostgresStore(previous, pool_min=0)
     store.close()
-    assert every_row(backend, previous) == before  # blobs and floats compared exactly
+    after = every_row(backend, previous)
+    # migration 13 adds a step's mode to each history row, unknown (NULL) for these
+    assert {row[-1] for row in after["history"]} == {None}
+    after["history"] = sorted((row[:-1] for row in after["history"]), key=repr)
+    assert after == before  # blobs and floats compared exactly
 
 
 def test_the_previous_release_s_answers_hold_after_the_upgrade(backend, previous, monkeypatch):

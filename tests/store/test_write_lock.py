@@ -15,6 +15,7 @@ import pytest
 
 from app import nn
 from app.events.sqlite import SQLiteFeed
+from app.networks.history import rewind
 from app.schemas import engine_config
 from app.store.classroom import ClassroomDB
 from tests.store.test_contract import bump, network
@@ -140,3 +141,64 @@ def test_a_class_network_s_j_is_computed_once_outside_the_transaction(
     card, entry = db.student("s"), store.history("n2")[1][-1]
     assert card.loss == entry.loss == j
     assert card.losses[-1] == j and card.updates == entry.updates == 1
+
+
+def test_a_rewind_s_j_is_computed_outside_the_transaction(make_store, monkeypatch):
+    """A rewind reads the recorded state, then saves it as a change: its J, a forward pass
+    over the restored dataset, runs before the write transaction, as a step's does."""
+    store = make_store()
+    store.create(network("n", examples=30))
+    store.modify("n", bump)
+    with spying(store, monkeypatch) as calls:
+        rewound = rewind(store, "n", 0, None, lambda fields: None)
+    assert rewound.updates == 0 and store.get("n").updates == 0
+    assert calls == [False]
+
+
+def classroom(store: Any, backend: str) -> ClassroomDB:
+    if backend == "sqlite":
+        feed: Any = SQLiteFeed(store)
+    else:
+        from app.events.postgres import PostgresFeed
+
+        feed = PostgresFeed(store, url="")  # publishes in the store's transactions only
+    return ClassroomDB(store, feed)
+
+
+def test_a_push_writes_its_networks_in_bounded_transactions(make_store, backend, monkeypatch):
+    """A push to 25 students: no write transaction inserts more than PUSH_BATCH networks,
+    and the one that makes them the students' inserts none; a push that finds the class
+    changed (a student joined meanwhile) answers False and leaves no network behind."""
+    store = make_store()
+    db = classroom(store, backend)
+    db.create_class(dict(id="c", title="T", join_code="ABCDEF", key_hash="k"), "{}", 10)
+    for k in range(25):
+        made = network(f"a{k}", examples=5)
+        assert db.add_student(db.get_class("c"), f"s{k}", str, f"key{k}", made, 100, 1000)
+    inserted: list[list[str]] = []
+    writing, insert = store.writing, store.insert
+
+    @contextmanager
+    def counted() -> Iterator[Any]:
+        inserted.append([])
+        with writing() as conn:
+            yield conn
+
+    def counted_insert(conn: Any, made: Any, staged: Any = None) -> bool:
+        inserted[-1].append(made.id)
+        return bool(insert(conn, made, staged))
+
+    monkeypatch.setattr(store, "writing", counted)
+    monkeypatch.setattr(store, "insert", counted_insert)
+    pushed = {f"s{k}": network(f"b{k}", examples=5) for k in range(25)}
+    assert db.push_activity(db.get_class("c"), "{}", pushed, 1000)
+    assert [len(t) for t in inserted] == [10, 10, 5, 0]
+    assert {s.network_id for s in db.students("c")} == {f"b{k}" for k in range(25)}
+    assert db.get_class("c").activity_number == 2
+
+    stale = db.get_class("c")
+    db.add_student(stale, "late", str, "key-late", network("late", examples=5), 100, 1000)
+    again = {f"s{k}": network(f"c{k}", examples=5) for k in range(25)}
+    assert not db.push_activity(stale, "{}", again, 1000)
+    assert store.count() == 51  # a…, b… and the late student's: no c… left
+    assert db.get_class("c").activity_number == 2
