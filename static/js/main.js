@@ -195,7 +195,8 @@ let cardTimer = 0;
 /** Everything from S; `full` false (a frame of an animation or of Play): the panels that change. */
 function render(full = true) {
   const shown = renderGraph();
-  layerChart.draw(stepper.trace(S));
+  const shownTrace = stepper.trace(S);
+  layerChart.draw(shownTrace?.deltas ? shownTrace : S.lastStep); // Play's frames carry no δ
   renderStatus(S, stepper.trace(S));
   const now = performance.now();
   if (full || now - cardTimer > 300) {
@@ -240,7 +241,10 @@ function setNetwork(state, changed = true) {
   if (!exists(S.selected, state.layers)) S.selected = null;
   Object.assign(S, { trace: null, before: null, phase: 'idle', applied: false }); // numbers of old weights
   heatmap.schedule();
-  if (changed) surface.changed();
+  if (changed) {
+    S.lastStep = null;
+    surface.changed();
+  }
 }
 
 // -- the phases --------------------------------------------------------------------------
@@ -321,7 +325,7 @@ async function train(epochs, animate, staged = false) {
   render(animate);
   if (animate) graph.animate(old, network);
   heatmap.schedule();
-  surface.changed(false);
+  surface.changed();
   timeline.refresh();
 }
 
@@ -343,9 +347,10 @@ function showFrame(item) {
   Object.assign(S, { trace: null, before: null, phase: 'idle', applied: false });
   S.historyLoss = frame.loss;
   if (last) {
+    S.lastStep = answer; // its first update's δ and ∂J/∂w: the per-layer chart during Play
+    surface.changed(true);
     S.scores = answer.evaluation;
     heatmap.useGrid(answer.grid);
-    surface.changed(true);
     if (timeline.age() > TIMELINE_EVERY) timeline.refresh();
   }
   render(false);
@@ -361,8 +366,9 @@ function settle(answer) {
   Object.assign(S, { network: answer.network, scores: answer.evaluation, historyLoss: last.loss });
   Object.assign(S, { trace: null, before: null, phase: 'idle', applied: false });
   heatmap.useGrid(answer.grid);
+  S.lastStep = answer;
   render();
-  surface.changed(false);
+  surface.changed();
   timeline.refresh();
 }
 
