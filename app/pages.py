@@ -168,6 +168,12 @@ def dashboard(request: Request, class_id: ClassIdPath) -> Response:
     return templates.TemplateResponse(request, "teach.html", context)
 
 
+@router.get("/teach/{class_id}/worksheets", response_class=HTMLResponse)
+def worksheets(request: Request, class_id: ClassIdPath) -> Response:
+    """The page holds no number: its script fetches them with the key this browser keeps."""
+    return templates.TemplateResponse(request, "worksheets.html", {"class_id": class_id})
+
+
 @router.get("/teach/{class_id}/spotlight", response_class=HTMLResponse)
 def spotlight(request: Request, class_id: ClassIdPath) -> Response:
     return templates.TemplateResponse(request, "spotlight.html", {"class_id": class_id})

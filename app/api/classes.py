@@ -47,6 +47,7 @@ from app.classroom.schemas import (
     SpotlightState,
     Student,
     StudentId,
+    Worksheets,
 )
 from app.classroom.service import Classroom, JoinLimits
 from app.config import get_settings
@@ -487,6 +488,19 @@ def projected(
     the network has no examples."""
     result, split = classroom.projected(found, student_id)
     return json_response(backward_payload(result, split))
+
+
+@router.get(
+    "/api/classes/{class_id}/worksheets",
+    response_model=Worksheets,
+    responses=TEACHER,
+    summary="Every student's numbers and the answer key, for printed worksheets",
+)
+def worksheets(found: TeacherDep, classroom: ClassroomDep) -> Response:
+    """Per student, the numbers of their current network (weights, biases, the examples)
+    and the expected number of each question of the current activity on it: the answer
+    key, so the teacher's key only. /teach/{id}/worksheets prints them, a student a page."""
+    return json_response(classroom.worksheets(found))
 
 
 @router.get(

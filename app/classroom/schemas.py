@@ -320,6 +320,42 @@ class PauseState(BaseModel):
     paused: bool
 
 
+class WorksheetQuestion(BaseModel):
+    path: str
+    prompt: str | None
+
+
+class Worksheet(BaseModel):
+    """One student's numbers: their current network, its examples and the answer key."""
+
+    student_id: str
+    number: int
+    name: str
+    layers: list[int]
+    hidden_activation: str
+    output_activation: str
+    learning_rate: float
+    reduction: str
+    weights: list[list[list[float]]] = Field(description="w_rq per layer, as the network's.")
+    biases: list[list[float]]
+    x: list[list[float]] = Field(description="The stored examples' inputs ([] without).")
+    y: list[list[float]]
+    answers: list[float | None] = Field(
+        description="The answer key: per question of the activity, the expected number on "
+        "this student's network (null without a dataset)."
+    )
+
+
+class Worksheets(BaseModel):
+    """GET /api/classes/{id}/worksheets: what the printable worksheets show."""
+
+    title: str
+    activity_number: int
+    activity_title: str | None
+    questions: list[WorksheetQuestion]
+    students: list[Worksheet] = Field(description="In joining order.")
+
+
 class JoiningRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid", strict=True, json_schema_extra={"example": {"joining": False}}

@@ -314,6 +314,51 @@ class Classroom:
             for number in range(1, found.activity_number + 1)
         ]
 
+    def worksheets(self, found: ClassRow) -> dict[str, Any]:
+        """Per student of the class (joining order), their current network's numbers, its
+        examples and the activity's questions, with the answer key (the expected number of
+        each question on that student's own network). For the teacher only."""
+        activity = self.current_activity(found)
+        sheets = []
+        for student in self.db.students(found.id):
+            network = self._network(student.network_id)
+            if network is None:
+                continue  # deleted by the student: nothing to print
+            x, y = network.dataset if network.dataset is not None else ([], [])
+            key: list[float | None] = [None] * len(activity.questions)
+            if network.dataset is not None and activity.questions:
+                config = engine_config(network.settings)
+                result = nn.backward(network.params, config, *network.dataset)
+                key = [
+                    answers.value_in(network.params, result, answers.parse(q.path))
+                    for q in activity.questions
+                ]
+            settings = network.settings
+            sheets.append(
+                {
+                    "student_id": student.id,
+                    "number": student.number,
+                    "name": student.name,
+                    "layers": network.layers,
+                    "hidden_activation": settings.hidden_activation,
+                    "output_activation": settings.output_activation,
+                    "learning_rate": settings.learning_rate,
+                    "reduction": settings.reduction,
+                    "weights": network.params.weights,
+                    "biases": network.params.biases,
+                    "x": x,
+                    "y": y,
+                    "answers": key,
+                }
+            )
+        return {
+            "title": found.title,
+            "activity_number": found.activity_number,
+            "activity_title": activity.title,
+            "questions": [{"path": q.path, "prompt": q.prompt} for q in activity.questions],
+            "students": sheets,
+        }
+
     def export_rows(self, found: ClassRow) -> list[dict[str, Any]]:
         """Per student, in joining order: the card, and every network they had, one per
         activity, oldest first: {activity (its number), network_id, network (None once

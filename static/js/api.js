@@ -97,6 +97,8 @@ export function teacherApi(id, key) {
     remove: (studentId) => call('POST', `/students/${encodeURIComponent(studentId)}/remove`, {}),
     joining: (open) => call('POST', '/joining', { joining: open }),
     assistantKey: () => call('POST', '/assistant-key', {}),
+    /** Every student's numbers and the answer key (GET …/worksheets). */
+    worksheets: () => call('GET', '/worksheets'),
     /** The student's network on its first example (net, o, δ), for the projector. */
     projected: (studentId) => call('GET', `/students/${encodeURIComponent(studentId)}/backward`),
     eventsUrl: `${cls(id)}/events`,
