@@ -26,7 +26,7 @@ from app.store.schema import SCHEMA_VERSION
 from tests.postgres import bindir
 
 FIXTURES = Path(__file__).parent / "fixtures"
-ADDED = {"l2": 0.0}
+ADDED = {"l2": 0.0, "init": "glorot_uniform", "init_scale": 1.0}
 """The fields of a network's state added since that release, with the value an old
 network has."""
 
@@ -177,10 +177,21 @@ def test_every_row_of_the_previous_release_is_kept_bit_for_bit(backend, previous
 
 
 ADDED_FIELDS = frozenset(
-    {"diagnoses", "mastery", "mastered", "streak", "variant", "joining", "role", "networks_left"}
+    {
+        "diagnoses",
+        "mastery",
+        "mastered",
+        "streak",
+        "variant",
+        "joining",
+        "role",
+        "networks_left",
+        "init",
+        "init_scale",
+    }
 )
 """JSON fields added since the previous release (the mistakes counted, mastery, joining,
-the dashboard's role, the class's room for networks)."""
+the dashboard's role, the class's room for networks, the initial weights' scheme)."""
 
 
 def as_before(value: Any) -> Any:
@@ -215,11 +226,14 @@ def test_the_previous_release_s_answers_hold_after_the_upgrade(backend, previous
                 assert as_before(now) == view
         for network_id, answered in then["networks"].items():
             base = f"/api/networks/{network_id}"
-            assert client.get(f"{base}/history").json() == answered["history"]
+            assert as_before(client.get(f"{base}/history").json()) == answered["history"]
             for entry in answered["history"]["entries"]:
                 past = client.get(f"{base}/history/{entry['update']}?entry={entry['entry']}")
-                assert past.json() == answered["states"][str(entry["entry"])]
-            assert client.get(base).json() == answered["state"]
+                assert as_before(past.json()) == answered["states"][str(entry["entry"])]
+            state = client.get(base).json()
+            # that release drew every network's weights as Glorot's uniform scheme does
+            assert (state["init"], state["init_scale"]) == ("glorot_uniform", 1.0)
+            assert as_before(state) == answered["state"]
             stepped = client.post(f"{base}/step", json={"epochs": 1})
             assert stepped.status_code == 200, stepped.text
             kept = client.get(f"{base}/history").json()["entries"]
