@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.classroom.answers import PATTERN
 from app.config import LIMITS
-from app.schemas import DATASET_OR_GENERATE, NetworkCreate, NetworkState, NotNull, Real
+from app.schemas import DATASET_OR_GENERATE, Int, NetworkCreate, NetworkState, NotNull, Real
 
 Lock = Literal["architecture", "settings", "data", "weights"]
 Phase = Literal["idle", "forward", "backward", "step", "edit"]
@@ -117,7 +117,7 @@ class Activity(NetworkCreate):
         "dataset's x is drawn so (0.00 to 0.99, two decimals). null: everyone "
         "starts from the same numbers. The same student always gets the same numbers.",
     )
-    mastery: int | None = Field(
+    mastery: Int | None = Field(
         None,
         ge=1,
         le=20,
