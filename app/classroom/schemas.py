@@ -10,11 +10,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from app.classroom.answers import PATTERN
 from app.config import LIMITS
-from app.schemas import DATASET_OR_GENERATE, Int, NetworkCreate, NetworkState, NotNull, Real
+from app.schemas import (
+    DATASET_OR_GENERATE,
+    NetworkCreate,
+    NetworkState,
+    NotNull,
+    Real,
+    _integral,
+)
 
 Lock = Literal["architecture", "settings", "data", "weights"]
 Phase = Literal["idle", "forward", "backward", "step", "edit"]
@@ -117,10 +124,8 @@ class Activity(NetworkCreate):
         "dataset's x is drawn so (0.00 to 0.99, two decimals). null: everyone "
         "starts from the same numbers. The same student always gets the same numbers.",
     )
-    mastery: Int | None = Field(
+    mastery: Annotated[int, Field(ge=1, le=20), BeforeValidator(_integral)] | None = Field(
         None,
-        ge=1,
-        le=20,
         description="Fresh numbers until mastery: a question is mastered after this many "
         "right answers in a row, each on new numbers (POST /api/networks/{id}/variant); a "
         "wrong answer or a reveal starts the count again. null: one right answer is enough.",
