@@ -4,6 +4,7 @@ student's page names the mistake and gives new numbers."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -95,6 +96,8 @@ def test_joining_closed_a_student_removed_and_an_assistant_who_pauses(
     assert api.get(f"/api/networks/{joined[1]['network_id']}").status_code == 404
 
     teacher.locator("#assistant-link").click()
+    # The link arrives with the server's answer; read it once it is there.
+    expect(teacher.locator("#assistant-url")).to_have_value(re.compile(r"^http"))
     link = teacher.locator("#assistant-url").input_value()
     assistant = lesson.page()
     assistant.goto(link)
