@@ -32,8 +32,7 @@ from app.classroom.service import Classroom
 from app.config import Settings, get_settings
 from app.events import EventFeed
 from app.events.sqlite import SQLiteFeed
-from app.store import StoreUnavailable, open_configured_store
-from app.store.base import SharedStore
+from app.store import SharedStore, StoreUnavailable, open_configured_store
 from app.store.classroom import ClassroomDB
 from app.store.reopen import Reopening
 

@@ -26,8 +26,7 @@ from app.networks.edits import build
 from app.networks.passes import step_change
 from app.networks.views import step_payload, to_json
 from app.schemas import NetworkCreate, StepRequest
-from app.store import SQLiteStore, StoredNetwork
-from app.store.base import SharedStore
+from app.store import SharedStore, SQLiteStore, StoredNetwork
 from app.store.history import HistorySQL
 from app.store.postgres import PostgresStore
 from bench.server import Postgres

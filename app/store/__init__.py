@@ -5,20 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from app.store.base import (
-    NetworkStore,
-    NotFound,
-    SharedStore,
-    StoredNetwork,
-    StoreFull,
-    StoreUnavailable,
-    Summary,
-)
+from app.store.base import NotFound, StoredNetwork, StoreFull, StoreUnavailable, Summary
 from app.store.core import Store
 from app.store.sqlite import SQLiteStore
 
 if TYPE_CHECKING:
     from app.config import Settings
+
+# the interface's names: the one store, whose docstrings are the contract
+NetworkStore = Store
+SharedStore = Store
 
 
 def open_configured_store(settings: Settings) -> Store:

@@ -94,20 +94,3 @@ class ChangeHook(Protocol):
     ) -> object | None: ...
 
     def after(self, conn: Conn, token: object, network: StoredNetwork | None) -> None: ...
-
-
-# The interface is the one store, app/store/core.py (`Store`: its docstrings are the
-# contract); these names are kept for it. Imported on first use: core imports this module.
-if TYPE_CHECKING:
-    from app.store.core import Store
-
-    NetworkStore = Store
-    SharedStore = Store
-else:
-
-    def __getattr__(name: str) -> type:
-        if name in ("NetworkStore", "SharedStore"):
-            from app.store.core import Store
-
-            return Store
-        raise AttributeError(name)

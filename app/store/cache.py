@@ -1,14 +1,7 @@
-"""The recently used networks, decoded, so a step does not parse its network from SQLite again.
-
-The database stays the truth. An entry is used only when its `version` equals the version
-the database holds for that id at the time of use (each change anywhere, in any worker
-process, increments it), so a cached network is never stale: another worker's change makes
-the entry miss, and the network is read again.
-
-Bounded two ways, whichever bites first: at most `max_networks` entries and at most
-`max_bytes` of arrays (a 256-unit network with a large dataset weighs megabytes, a 2-2-2 one
-a few hundred bytes). Least recently used entries go first.
-"""
+"""The recently used networks, decoded, so a step does not decode its row again. An entry is
+used only while its `version` is the one the database holds (every change, in any process,
+increments it), so it is never stale. At most `max_networks` entries and `max_bytes` of
+arrays; least recently used go first."""
 
 from __future__ import annotations
 

@@ -1,15 +1,9 @@
-"""The classroom's tables (app/store/schema.py), in the networks' own database: classes,
-their activities, students, whose each network is, answers; events go through app/events/.
-
-What a change implies is written in the change's own transaction (the store calls `before`
-and `after` from inside it), so the dashboard, the events and the networks never disagree,
-and a pause the teacher saw acknowledged refuses every later change on every server: the
-gate runs in the write transaction, which on SQLite runs alone and on PostgreSQL holds the
-class's row share-locked, so the pause's UPDATE of it waits for every change past the gate,
-and every later change for the pause. Where SQLite's one writer at a time makes a read, then
-a write safe, the store's `lock` serialises PostgreSQL's (class counts, student numbers,
-answer attempts). Classes unused for `expire_after` seconds go at the next class created.
-"""
+"""The classroom's tables in the networks' own database (docs/storage.md): classes, their
+activities, students, whose each network is, answers. What a change implies is written in
+its own transaction (the store's hook), so the dashboard, the events and the networks never
+disagree, and an acknowledged pause refuses every later change on every server (`membership`).
+Where SQLite's one writer makes a read, then a write safe, the store's `lock` serialises
+PostgreSQL's. Classes unused for `expire_after` seconds go at the next class created."""
 
 from __future__ import annotations
 
@@ -18,20 +12,15 @@ import json
 import time
 import unicodedata
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import asdict, dataclass, fields
+from typing import Any, TypeVar
 
 from app.classroom.errors import LimitReached, Missing, Paused
 from app.events import EventFeed
-from app.store.base import StoredNetwork, StoreFull, StoreUnavailable
+from app.store.base import StoredNetwork, StoreUnavailable
 from app.store.core import Store
 from app.store.sql import Conn, listed
 
-CLASS_COLUMNS = (
-    "id, title, join_code, key_hash, paused, activity_number, spotlight, last_used, joining, "
-    "assistant_hash"
-)
-STUDENT_COLUMNS = "id, class_id, number, name, network_id, updates, loss, losses, phase, last_seen"
 LOSSES_KEPT = 50
 OUTSIDE_KEPT = 100_000
 TOUCH_EVERY = 60.0
@@ -138,19 +127,21 @@ class _Token:
     variant: int | None = None
 
 
-def _class(row: Any) -> ClassRow:
-    """A row of CLASS_COLUMNS."""
-    spotlight = json.loads(row[6])
-    r = row
-    return ClassRow(
-        r[0], r[1], r[2], r[3], bool(r[4]), int(r[5]), spotlight, r[7], bool(r[8]), r[9]
-    )
+R = TypeVar("R", ClassRow, StudentRow, AnswerRow)
+LOAD: dict[str, Callable[[Any], Any]] = {"bool": bool, "int": int}
+LOAD |= {"list[str]": json.loads, "list[float]": json.loads}
+"""How a column becomes its field, by the field's type (the rest as read)."""
 
 
-def _student(row: Any) -> StudentRow:
-    """A row of STUDENT_COLUMNS."""
-    r, losses = row, json.loads(row[7])
-    return StudentRow(r[0], r[1], int(r[2]), r[3], r[4], int(r[5]), r[6], losses, r[8], r[9])
+def columns(cls: type[R]) -> str:
+    """The columns of a row dataclass: its fields, in order."""
+    return ", ".join(f.name for f in fields(cls))
+
+
+def load(cls: type[R], row: Any) -> R:
+    """A row of `columns(cls)`: flags as bool, lists from their JSON."""
+    pairs = zip(fields(cls), row, strict=True)
+    return cls(*(LOAD[str(f.type)](v) if str(f.type) in LOAD else v for f, v in pairs))
 
 
 def _card(network: StoredNetwork) -> dict[str, Any]:
@@ -173,14 +164,6 @@ SWEEP = (
     "DELETE FROM classes WHERE last_used < :cutoff AND NOT EXISTS "
     "(SELECT 1 FROM students s WHERE s.class_id = classes.id AND s.last_seen >= :cutoff)"
 )
-ANSWER = (
-    "INSERT INTO answers (network_id, path, attempts, state, expected, diagnosis, streak) "
-    "VALUES (:network_id, :path, :attempts, :state, :expected, :diagnosis, :streak) "
-    "ON CONFLICT (network_id, path) DO UPDATE SET attempts = excluded.attempts, "
-    "state = excluded.state, expected = excluded.expected, diagnosis = excluded.diagnosis, "
-    "streak = excluded.streak"
-)
-ANSWER_COLUMNS = "path, attempts, state, expected, diagnosis, streak"
 REOPEN = (
     "UPDATE answers SET state = 'open', expected = NULL, diagnosis = NULL WHERE network_id = :id"
 )
@@ -198,6 +181,13 @@ class ClassroomDB:
         """Rows read in one statement."""
         with self.store.reading() as conn:
             return conn.all(sql, **params)
+
+    def _rows(self, cls: type[R], table: str, where: str, **params: Any) -> list[R]:
+        """The rows of `table` that match, as `cls` (its fields are the columns read)."""
+        return [
+            load(cls, r)
+            for r in self._all(f"SELECT {columns(cls)} FROM {table} WHERE {where}", **params)
+        ]
 
     # -- the store's hook: inside every change's transaction ---------------------------------
     def membership(self, conn: Conn, network_id: str, gate: bool = False) -> Membership | None:
@@ -231,11 +221,8 @@ class ClassroomDB:
         assert isinstance(token, _Token)
         member = token.member
         if token.variant is not None and network is not None:
-            conn.run(
-                "UPDATE class_networks SET variant = :variant WHERE network_id = :id",
-                variant=token.variant,
-                id=network.id,
-            )
+            variant = dict(network_id=network.id, variant=token.variant)
+            conn.update("class_networks", variant, key="network_id")
             conn.run(REOPEN, id=network.id)
         card: dict[str, Any] = dict(id=member.student_id, last_seen=time.time())
         if not member.current:
@@ -273,8 +260,8 @@ class ClassroomDB:
                     f"the server already holds its maximum of {max_classes} classes "
                     "(BACKPROP_MAX_CLASSES)",
                 )
-            fields = ("id", "title", "join_code", "key_hash")
-            made = {k: row[k] for k in fields} | dict(activity_number=1, created_at=now)
+            made = {k: row[k] for k in ("id", "title", "join_code", "key_hash")}
+            made |= dict(activity_number=1, created_at=now)
             conn.insert("classes", made | dict(last_used=now))
             conn.insert("activities", dict(class_id=row["id"], number=1, body=activity))
             if address:
@@ -295,19 +282,13 @@ class ClassroomDB:
         for table in ("answers", "answer_tries"):
             conn.run(f"DELETE FROM {table} WHERE network_id NOT IN (SELECT id FROM networks)")
 
-    def _classes(self, where: str, **params: Any) -> list[ClassRow]:
-        return [
-            _class(r)
-            for r in self._all(f"SELECT {CLASS_COLUMNS} FROM classes WHERE {where}", **params)
-        ]
-
     def get_class(self, class_id: str) -> ClassRow:
-        for found in self._classes("id = :id", id=class_id):
+        for found in self._rows(ClassRow, "classes", "id = :id", id=class_id):
             return found
         raise Missing("class_id", "no class has this id (it may have expired)")
 
     def class_by_code(self, code: str) -> ClassRow | None:
-        return next(iter(self._classes("join_code = :code", code=code)), None)
+        return next(iter(self._rows(ClassRow, "classes", "join_code = :code", code=code)), None)
 
     def knows(self, class_id: str, address: str) -> bool:
         """Whether the class was opened, or joined by a new student, from this address."""
@@ -369,13 +350,10 @@ class ClassroomDB:
             )
             if row is None:
                 raise Missing("student_id", "no student of this class has this id")
-            owned = conn.all(
-                "SELECT network_id FROM class_networks WHERE student_id = :id", id=student_id
-            )
-            for (network_id,) in owned:
-                for table in ("answers", "answer_tries"):
-                    conn.run(f"DELETE FROM {table} WHERE network_id = :id", id=network_id)
-                conn.run("DELETE FROM networks WHERE id = :id", id=network_id)
+            owned = "SELECT network_id FROM class_networks WHERE student_id = :id"
+            for table, key in (("answers", "network_id"), ("answer_tries", "network_id")):
+                conn.run(f"DELETE FROM {table} WHERE {key} IN ({owned})", id=student_id)
+            conn.run(f"DELETE FROM networks WHERE id IN ({owned})", id=student_id)
             conn.run("DELETE FROM class_networks WHERE student_id = :id", id=student_id)
             conn.run("DELETE FROM students WHERE id = :id", id=student_id)
             conn.insert("removed_students", dict(class_id=class_id, key_hash=row[0]))
@@ -387,20 +365,18 @@ class ClassroomDB:
             self.feed.publish(conn, class_id, "spotlight")
 
     # -- students ----------------------------------------------------------------------------
-    def _students(self, where: str, **params: Any) -> list[StudentRow]:
-        sql = f"SELECT {STUDENT_COLUMNS} FROM students WHERE {where}"
-        return [_student(r) for r in self._all(sql, **params)]
-
     def students(self, class_id: str) -> list[StudentRow]:
-        return self._students("class_id = :id ORDER BY number", id=class_id)
+        return self._rows(StudentRow, "students", "class_id = :id ORDER BY number", id=class_id)
 
     def student(self, student_id: str) -> StudentRow:
-        for found in self._students("id = :id", id=student_id):
+        for found in self._rows(StudentRow, "students", "id = :id", id=student_id):
             return found
         raise Missing("student_id", "no student of this class has this id")
 
     def student_by_key(self, class_id: str, key_hash: str) -> StudentRow | None:
-        found = self._students("class_id = :id AND key_hash = :key", id=class_id, key=key_hash)
+        found = self._rows(
+            StudentRow, "students", "class_id = :id AND key_hash = :key", id=class_id, key=key_hash
+        )
         return next(iter(found), None)
 
     def add_student(
@@ -433,20 +409,17 @@ class ClassroomDB:
                     "(BACKPROP_MAX_STUDENTS_PER_CLASS)",
                 )
             self._room_for(conn, found.id, 1, max_networks, "code")
-            owner = dict(class_id=found.id, activity_number=found.activity_number)
-            self._insert_network(conn, network, staged, owner | dict(student_id=student_id))
+            self.store.insert(conn, network, staged)
+            owner = dict(network_id=network.id, class_id=found.id, student_id=student_id)
+            conn.insert("class_networks", owner | dict(activity_number=found.activity_number))
             taken = conn.all("SELECT name FROM students WHERE class_id = :id", id=found.id)
             unique = numbered(name(number), {same_name(n) for (n,) in taken})
             student = dict(id=student_id, class_id=found.id, number=number, name=unique)
             student |= dict(key_hash=key_hash, last_seen=now, **_card(network))
             conn.insert("students", student)
             if address:
-                conn.run(
-                    "INSERT INTO class_addresses (class_id, address) VALUES (:id, :address) "
-                    "ON CONFLICT (class_id, address) DO NOTHING",
-                    id=found.id,
-                    address=address,
-                )
+                known = dict(class_id=found.id, address=address)
+                conn.insert("class_addresses", known, keys=("class_id", "address"))
             self.feed.publish(conn, found.id, "join", student_id)
         return self.student(student_id)
 
@@ -468,20 +441,6 @@ class ClassroomDB:
                 f"the class is full: it holds {count:,} networks (one per student and "
                 f"activity) and this would add {more:,}, over its maximum of "
                 f"{max_networks:,} (BACKPROP_MAX_CLASS_NETWORKS)",
-            )
-
-    def _insert_network(
-        self, conn: Conn, network: StoredNetwork, staged: dict[str, Any], owner: dict[str, Any]
-    ) -> None:
-        """A student's new network: `owner` is its class, student and activity number."""
-        self._insert_plain(conn, network, staged)
-        conn.insert("class_networks", dict(network_id=network.id, **owner))
-
-    def _insert_plain(self, conn: Conn, network: StoredNetwork, staged: dict[str, Any]) -> None:
-        if not self.store.insert(conn, network, staged):
-            raise StoreFull(
-                f"the server already holds its maximum of {self.store.max_networks} networks",
-                setting="BACKPROP_MAX_NETWORKS",
             )
 
     def push_activity(
@@ -507,7 +466,7 @@ class ClassroomDB:
             for at in range(0, len(items), PUSH_BATCH):
                 with self.store.writing() as conn:
                     for student_id, network in items[at : at + PUSH_BATCH]:
-                        self._insert_plain(conn, network, staged[student_id])
+                        self.store.insert(conn, network, staged[student_id])
                 written += [network.id for _, network in items[at : at + PUSH_BATCH]]
             with self.store.writing() as conn:
                 self.store.lock(conn, f"class:{found.id}")
@@ -588,7 +547,7 @@ class ClassroomDB:
         found: dict[str, dict[str, AnswerRow]] = {n: {} for n in network_ids}
         for at in range(0, len(network_ids), 500):
             marks, ids = listed("id", network_ids[at : at + 500])
-            sql = f"SELECT network_id, {ANSWER_COLUMNS} FROM answers WHERE "
+            sql = f"SELECT network_id, {columns(AnswerRow)} FROM answers WHERE "
             for r in self._all(sql + f"network_id IN ({marks})", **ids):
                 found[r[0]][r[1]] = AnswerRow(*r[1:])
         return found
@@ -614,7 +573,7 @@ class ClassroomDB:
             if member is not None and member.paused:
                 raise Paused()
             row = conn.one(
-                f"SELECT {ANSWER_COLUMNS} FROM answers WHERE network_id = :id AND path = :path",
+                f"SELECT {columns(AnswerRow)} FROM answers WHERE network_id = :id AND path = :path",
                 id=network_id,
                 path=path,
             )
@@ -626,7 +585,9 @@ class ClassroomDB:
                 keep = row is not None or conn.one(sql, id=network_id)[0] < max_paths
             if not keep:
                 return new
-            conn.run(ANSWER, network_id=network_id, **asdict(new))
+            conn.insert(
+                "answers", dict(network_id=network_id, **asdict(new)), ("network_id", "path")
+            )
             if tried is not None and new.attempts <= TRIES_KEPT:
                 at = dict(network_id=network_id, path=path, attempt=new.attempts, at=time.time())
                 conn.insert("answer_tries", at | asdict(tried) | dict(correct=int(tried.correct)))

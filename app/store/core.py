@@ -1,17 +1,7 @@
 """The store: every method of the interface, written once over a driver (app/store/sqlite.py,
-app/store/postgres.py) that knows connections, transactions, locks and placeholders.
-
-`modify`, one sequence on both backends:
-1. load the network (from the decoded-network cache when its version is the database's);
-2. run the change with no lock and no connection held, then compute all its write needs:
-   J of the new state (once, for the history and the hook alike) and the encoded row;
-3. one write transaction: the version check (another writer came first: back to 1, on its
-   state), the hook's `before`, the row, the history entry, the hook's `after`.
-So nothing that computes holds the write lock every other writer needs, and concurrent
-changes are each applied exactly once, in some order. After OPTIMISTIC_ATTEMPTS conflicts
-(a network many writers change at once) the change runs once more inside the transaction,
-with the row locked, where no writer can come first: a busy network's writers queue.
-"""
+app/store/postgres.py) that knows connections, transactions, locks and placeholders. One
+`modify` sequence on both (`modify`, `_change`; docs/storage.md): nothing that computes holds
+the write lock every other writer needs, and concurrent changes each apply exactly once."""
 
 from __future__ import annotations
 
@@ -61,23 +51,12 @@ STORED_BYTES = {
     # the rows' blobs as stored (pg_column_size reads no blob), their text and 64 bytes of
     # row overhead, the networks' and their histories': unlike pg_total_relation_size, less
     # as soon as a row is deleted
-    "postgres": "SELECT "
-    + " + ".join(
-        f"(SELECT COALESCE(SUM({size} + 64), 0) FROM {table})"
-        for table, size in (
-            (
-                "networks",
-                "pg_column_size(params) + COALESCE(pg_column_size(dataset), 0) "
-                "+ octet_length(settings) + octet_length(layers)",
-            ),
-            ("history", "pg_column_size(params)"),
-            (
-                "history_configs",
-                "COALESCE(pg_column_size(dataset), 0) + octet_length(settings) "
-                "+ octet_length(layers)",
-            ),
-        )
-    ),
+    "postgres": "SELECT (SELECT COALESCE(SUM(pg_column_size(params) "
+    "+ COALESCE(pg_column_size(dataset), 0) + octet_length(settings) + octet_length(layers) "
+    "+ 64), 0) FROM networks) "
+    "+ (SELECT COALESCE(SUM(pg_column_size(params) + 64), 0) FROM history) "
+    "+ (SELECT COALESCE(SUM(COALESCE(pg_column_size(dataset), 0) + octet_length(settings) "
+    "+ octet_length(layers) + 64), 0) FROM history_configs)",
 }
 
 
@@ -146,12 +125,7 @@ class Store(ABC):
         """Insert; at the cap, delete expired networks first, else raise StoreFull."""
         staged = self.stage(network)
         with self.writing() as conn:
-            if self.insert(conn, network, staged):
-                return
-        raise StoreFull(
-            f"the server already holds its maximum of {self.max_networks} networks",
-            setting="BACKPROP_MAX_NETWORKS",
-        )
+            self.insert(conn, network, staged)
 
     def stage(self, network: StoredNetwork) -> dict[str, Any]:
         """What `insert` computes, computed before the transaction: J (`network.loss`) and
@@ -165,10 +139,10 @@ class Store(ABC):
 
     def insert(
         self, conn: Conn, network: StoredNetwork, staged: dict[str, Any] | None = None
-    ) -> bool:
-        """`create` in the caller's write transaction: False, and nothing inserted, at the
-        cap; StoreFull (the transaction rolls back) over the quota. Expired networks go
-        first; a network in use never does. The count and the insert share a lock."""
+    ) -> None:
+        """`create` in the caller's write transaction: StoreFull (the transaction rolls back)
+        at the cap or over the quota. Expired networks go first; a network in use never does.
+        The count and the insert share a lock."""
         row = staged if staged is not None else self.stage(network)
         now = time.time()
         self.lock(conn, "networks")
@@ -177,14 +151,16 @@ class Store(ABC):
         if self.max_networks:
             count = int(conn.one("SELECT COUNT(*) FROM networks")[0])
             if count >= self.max_networks and count - self._sweep(conn, now) >= self.max_networks:
-                return False
+                raise StoreFull(
+                    f"the server already holds its maximum of {self.max_networks} networks",
+                    setting="BACKPROP_MAX_NETWORKS",
+                )
         step = plan(network, network.updates, created=True)
         conn.insert("networks", row)
         self._history.write(conn, network, step, row["params"], rows.config_of(network), None)
         if self.max_stored_bytes and self._stored_bytes(conn) > self.max_stored_bytes:
             self._sweep(conn, now)  # expired networks go before the quota refuses
         self._check_quota(conn)
-        return True
 
     def _stored_bytes(self, conn: Conn) -> int:
         return int(conn.one(STORED_BYTES[conn.dialect.name])[0])

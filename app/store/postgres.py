@@ -1,16 +1,7 @@
-"""PostgreSQL's driver: several servers (and their workers) share one database.
-
-The same tables and encodings as SQLite's (app/store/schema.py; blobs as bytea), so a network
-moves between the two bit for bit (`backprop-lab export` / `import`). Connections come from
-a pool per process; a request holds one only for its few short statements, never while a
-change computes (except the last resort of `modify`, app/store/core.py). Locks by name are
-transaction-scoped advisory locks; row locks are the SQL's own (`{lock:…}`, app/store/sql.py).
-
-Every failure of the database (connection refused, the server gone mid-query, the pool out
-of connections for `timeout` seconds, a lock waited on longer) is StoreUnavailable: a 503
-with Retry-After. The pool checks each connection before lending it and replaces broken
-ones, so once PostgreSQL is back the next requests succeed without a restart.
-"""
+"""PostgreSQL's driver (docs/storage.md): several servers share one database, each process
+through a pool. Every failure of the database (refused, gone mid-query, no pooled connection
+or lock within `timeout`) is StoreUnavailable; the pool replaces broken connections, so once
+PostgreSQL is back the next requests succeed without a restart."""
 
 from __future__ import annotations
 

@@ -1,12 +1,7 @@
-"""A store that could not be opened at start-up, tried again on use.
-
-If the database cannot be opened when the server starts (read-only filesystem, full disk,
-a volume mounted without write permission), exiting would make a restart policy loop
-forever, and the students would see a dead server instead of a reason. Instead the server
-starts, every request that needs the store tries to open it again (at most once every
-`retry_every` seconds) and, while that fails, gets StoreUnavailable: a 503 with Retry-After
-that names the database and the cause. Once the disk is fixed, the next request opens it.
-"""
+"""A store that could not be opened at start-up (read-only or full disk, no permission),
+tried again on use at most every `retry_every` seconds; until then StoreUnavailable, a 503
+naming the cause. Exiting instead would make a restart policy loop, and students would see
+a dead server rather than a reason."""
 
 from __future__ import annotations
 

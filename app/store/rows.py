@@ -20,10 +20,11 @@ EncodedDataset = tuple[int | None, bytes | None, int | None]
 """A dataset as stored: (examples, zlib blob of x, y and the test part's x, y, test examples)."""
 
 COLUMNS = (
-    "id, layers, settings, seed, params, dataset_n, dataset, updates, version, "
-    "created_at, last_used, dataset_codec, history_head, history_tip, test_n"
+    "id, layers, settings, seed, params, dataset_n, dataset, dataset_codec, test_n, "
+    "updates, version, created_at, last_used, history_head, history_tip"
 )
-NAMES = tuple(COLUMNS.split(", "))
+FIELDS = ("updates", "version", "created_at", "last_used", "head", "tip")
+"""StoredNetwork's fields of the columns after test_n, in order."""
 
 
 def encode_params(params: Params) -> bytes:
@@ -80,19 +81,7 @@ def decode(network_id: str, config: Any, params: Any, dataset: Any, **fields: An
 
 def decode_network(row: Any) -> StoredNetwork:
     """A row of COLUMNS."""
-    r = dict(zip(NAMES, row, strict=True))
-    return decode(
-        r["id"],
-        (r["layers"], r["settings"], r["seed"]),
-        r["params"],
-        (r["dataset_n"], r["dataset"], r["dataset_codec"], r["test_n"]),
-        updates=int(r["updates"]),
-        version=int(r["version"]),
-        created_at=float(r["created_at"]),
-        last_used=float(r["last_used"]),
-        head=r["history_head"],
-        tip=r["history_tip"],
-    )
+    return decode(row[0], row[1:4], row[4], row[5:9], **dict(zip(FIELDS, row[9:], strict=True)))
 
 
 def encode_network(network: StoredNetwork, params: bytes, dataset: bool = True) -> dict[str, Any]:

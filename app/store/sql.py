@@ -49,8 +49,12 @@ POSTGRES = Dialect("postgres", "%s", "BYTEA", row_locks=True)
 
 
 @functools.cache
-def _insert(table: str, names: tuple[str, ...]) -> str:
-    return f"INSERT INTO {table} ({', '.join(names)}) VALUES (:{', :'.join(names)})"
+def _insert(table: str, names: tuple[str, ...], keys: tuple[str, ...]) -> str:
+    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES (:{', :'.join(names)})"
+    if not keys:
+        return sql
+    sets = ", ".join(f"{n} = excluded.{n}" for n in names if n not in keys)
+    return f"{sql} ON CONFLICT ({', '.join(keys)}) DO {f'UPDATE SET {sets}' if sets else 'NOTHING'}"
 
 
 @functools.cache
@@ -79,9 +83,10 @@ class Conn:
     def all(self, sql: str, /, **params: Any) -> list[Any]:
         return list(self.run(sql, **params).fetchall())
 
-    def insert(self, table: str, row: Mapping[str, Any]) -> Any:
-        """INSERT one row, its columns by name."""
-        return self.run(_insert(table, tuple(row)), **row)
+    def insert(self, table: str, row: Mapping[str, Any], keys: tuple[str, ...] = ()) -> Any:
+        """INSERT one row, its columns by name; with `keys` (a unique key's columns), the row
+        that has those already is updated instead (ON CONFLICT), or kept if that is all."""
+        return self.run(_insert(table, tuple(row), keys), **row)
 
     def update(self, table: str, row: Mapping[str, Any], key: str = "id") -> Any:
         """UPDATE the row whose `key` column is `row[key]`: its other columns by name."""
