@@ -300,11 +300,6 @@ class ClassroomDB:
         sql = "SELECT COUNT(*) FROM class_networks WHERE class_id = :id"
         return int(self._all(sql, id=class_id)[0][0])
 
-    def check_room(self, class_id: str, more: int, max_networks: int, field: str) -> None:
-        """LimitReached naming `field` unless the class can hold `more` networks now."""
-        with self.store.reading() as conn:
-            self._room_for(conn, class_id, more, max_networks, field)
-
     def touch(self, found: ClassRow) -> None:
         """Count a teacher's call as use (at most once a minute)."""
         now = time.time()
@@ -350,10 +345,10 @@ class ClassroomDB:
             )
             if row is None:
                 raise Missing("student_id", "no student of this class has this id")
-            owned = "SELECT network_id FROM class_networks WHERE student_id = :id"
-            for table, key in (("answers", "network_id"), ("answer_tries", "network_id")):
-                conn.run(f"DELETE FROM {table} WHERE {key} IN ({owned})", id=student_id)
-            conn.run(f"DELETE FROM networks WHERE id IN ({owned})", id=student_id)
+            owned = "IN (SELECT network_id FROM class_networks WHERE student_id = :id)"
+            for table in ("answers", "answer_tries"):
+                conn.run(f"DELETE FROM {table} WHERE network_id {owned}", id=student_id)
+            conn.run(f"DELETE FROM networks WHERE id {owned}", id=student_id)
             conn.run("DELETE FROM class_networks WHERE student_id = :id", id=student_id)
             conn.run("DELETE FROM students WHERE id = :id", id=student_id)
             conn.insert("removed_students", dict(class_id=class_id, key_hash=row[0]))
@@ -408,7 +403,7 @@ class ClassroomDB:
                     f"the class already has its maximum of {max_students} students "
                     "(BACKPROP_MAX_STUDENTS_PER_CLASS)",
                 )
-            self._room_for(conn, found.id, 1, max_networks, "code")
+            self.check_room(found.id, 1, max_networks, "code", conn)
             self.store.insert(conn, network, staged)
             owner = dict(network_id=network.id, class_id=found.id, student_id=student_id)
             conn.insert("class_networks", owner | dict(activity_number=found.activity_number))
@@ -428,11 +423,16 @@ class ClassroomDB:
         with self.store.writing() as conn:
             conn.update("students", dict(id=student.id, last_seen=time.time()))
 
-    @staticmethod
-    def _room_for(conn: Conn, class_id: str, more: int, max_networks: int, field: str) -> None:
-        """LimitReached naming `field` unless the class can hold `more` networks: a class's
-        networks (students × activities) stay within `max_networks`, so no one class, its
-        joins and its pushes can fill the server's cap."""
+    def check_room(
+        self, class_id: str, more: int, max_networks: int, field: str, conn: Conn | None = None
+    ) -> None:
+        """LimitReached naming `field` unless the class can hold `more` networks (read on
+        `conn`, else on a connection of its own): a class's networks (students × activities)
+        stay within `max_networks`, so no one class, its joins and its pushes can fill the
+        server's cap."""
+        if conn is None:
+            with self.store.reading() as conn:
+                return self.check_room(class_id, more, max_networks, field, conn)
         sql = "SELECT COUNT(*) FROM class_networks WHERE class_id = :id"
         (count,) = conn.one(sql, id=class_id)
         if count + more > max_networks:
@@ -475,7 +475,7 @@ class ClassroomDB:
                 ids = conn.all("SELECT id FROM students WHERE class_id = :id", id=found.id)
                 if current != (found.activity_number,) or {i for (i,) in ids} != set(networks):
                     raise _Stale
-                self._room_for(conn, found.id, len(networks), max_networks, "activity")
+                self.check_room(found.id, len(networks), max_networks, "activity", conn)
                 conn.update("classes", dict(id=found.id, activity_number=number, last_used=now))
                 conn.insert("activities", dict(class_id=found.id, number=number, body=activity))
                 for student_id, network in items:

@@ -120,9 +120,10 @@ class SQLiteStore(Store):
                 if self._active == 0:
                     self._idle.notify_all()
 
-    def _close_all(self) -> None:
+    def _close_all(self, close: bool = True) -> None:
+        """Forget every connection, closing each unless `close` is false."""
         with self._lock:
-            for _, raw in self._all:
+            for _, raw in self._all if close else ():
                 raw.close()
             self._all.clear()
         self._local = threading.local()
@@ -213,10 +214,7 @@ class SQLiteStore(Store):
         """Close every connection, once no operation uses one (see `_in_use`). An operation
         still running after 30 s keeps its connection, left to the garbage collector."""
         with self._idle:
-            if self._idle.wait_for(lambda: self._active == 0, timeout=30):
-                self._close_all()
-                return
-            log.warning("closing the store while an operation still runs: left open")
-            with self._lock:
-                self._all.clear()
-            self._local = threading.local()
+            idle = self._idle.wait_for(lambda: self._active == 0, timeout=30)
+            if not idle:
+                log.warning("closing the store while an operation still runs: left open")
+            self._close_all(close=idle)
