@@ -493,8 +493,7 @@ class ClassroomDB:
     def _discard(self, network_ids: list[str]) -> None:
         """Delete networks a push wrote and did not give (best effort: else they expire)."""
         with contextlib.suppress(StoreUnavailable):
-            for at in range(0, len(network_ids), PUSH_BATCH):
-                marks, ids = listed("id", network_ids[at : at + PUSH_BATCH])
+            for marks, ids in listed("id", network_ids, PUSH_BATCH):
                 with self.store.writing() as conn:
                     conn.run(f"DELETE FROM networks WHERE id IN ({marks})", **ids)
 
@@ -545,8 +544,7 @@ class ClassroomDB:
     def answers_of(self, network_ids: list[str]) -> dict[str, dict[str, AnswerRow]]:
         """The answers of each network, in a query per 500 (a dashboard's every card)."""
         found: dict[str, dict[str, AnswerRow]] = {n: {} for n in network_ids}
-        for at in range(0, len(network_ids), 500):
-            marks, ids = listed("id", network_ids[at : at + 500])
+        for marks, ids in listed("id", network_ids):
             sql = f"SELECT network_id, {columns(AnswerRow)} FROM answers WHERE "
             for r in self._all(sql + f"network_id IN ({marks})", **ids):
                 found[r[0]][r[1]] = AnswerRow(*r[1:])

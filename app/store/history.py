@@ -181,17 +181,16 @@ class HistorySQL:
         if seq % max(1, size // THIN_SHARE) == 0:
             self.thin(conn, nid, seq, size)
 
-    def thin(self, conn: Conn, network_id: str, newest: int, size: int) -> int:
-        """Remove what the bound does not keep, `newest` being the newest entry; the number
-        of entries removed. Reads only the numbers older than the window."""
+    def thin(self, conn: Conn, network_id: str, newest: int, size: int) -> None:
+        """Remove what the bound does not keep, `newest` being the newest entry. Reads only
+        the numbers older than the window."""
         rows = conn.all(
             "SELECT seq FROM history WHERE network_id = :id AND seq <= :last ORDER BY seq",
             id=network_id,
             last=newest - size,
         )
         drop = thinned([int(r[0]) for r in rows], size, newest)
-        for at in range(0, len(drop), 500):
-            marks, seqs = listed("seq", drop[at : at + 500])
+        for marks, seqs in listed("seq", drop):
             sql = f"DELETE FROM history WHERE network_id = :id AND seq IN ({marks})"
             conn.run(sql, id=network_id, **seqs)
         if drop:
@@ -200,7 +199,6 @@ class HistorySQL:
                 "(SELECT config FROM history WHERE network_id = :id)",
                 id=network_id,
             )
-        return len(drop)
 
     def drop_datasets(self, conn: Conn, network_id: str, head: int) -> None:
         """Keep DATASET_BYTES of earlier datasets: remove the oldest entries whose config
@@ -218,8 +216,7 @@ class HistorySQL:
                 break
             total -= int(size)
             drop.append(int(seq))
-        if drop:
-            marks, seqs = listed("seq", drop)
+        for marks, seqs in listed("seq", drop):
             for table, column in (("history", "config"), ("history_configs", "seq")):
                 sql = f"DELETE FROM {table} WHERE network_id = :id AND {column} IN ({marks})"
                 conn.run(sql, id=network_id, **seqs)

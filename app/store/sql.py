@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,7 +93,10 @@ class Conn:
         return self.run(_update(table, tuple(row), key), **row)
 
 
-def listed(name: str, values: list[Any]) -> tuple[str, dict[str, Any]]:
-    """`:name0, :name1, …` and their values, for an IN list."""
-    marks = ", ".join(f":{name}{i}" for i in range(len(values)))
-    return marks, {f"{name}{i}": value for i, value in enumerate(values)}
+def listed(name: str, values: list[Any], size: int = 500) -> Iterator[tuple[str, dict[str, Any]]]:
+    """`:name0, :name1, …` and their values, for an IN list of at most `size` of `values`:
+    one for each such part of them, in order."""
+    for at in range(0, len(values), size):
+        part = values[at : at + size]
+        marks = ", ".join(f":{name}{i}" for i in range(len(part)))
+        yield marks, {f"{name}{i}": value for i, value in enumerate(part)}

@@ -149,10 +149,7 @@ class SQLiteStore(Store):
                     conn.raw.execute("ROLLBACK")
                     raise
                 conn.raw.execute("COMMIT")
-                if self._wal_inode is None:
-                    self._wal_inode = self._inode()
-                elif self._wal_removed():
-                    self._lose_wal(conn.raw)  # removed after the check: save this commit too
+                self._check_wal(conn.raw, committed=True)  # removed since: save this commit too
         finally:
             self._writer.release()
 
@@ -176,35 +173,30 @@ class SQLiteStore(Store):
             self._writer.release()
 
     # -- the WAL file removed under a running server -------------------------------------------
-    def _inode(self) -> int | None:
-        try:
-            return os.stat(self._wal).st_ino
-        except FileNotFoundError:
-            return None
-
-    def _wal_removed(self) -> bool:
-        """The WAL file this store opened is gone (or another file took its name)."""
-        return self._wal_inode is not None and self._inode() != self._wal_inode
-
-    def _check_wal(self, raw: sqlite3.Connection) -> None:
+    def _check_wal(self, raw: sqlite3.Connection, committed: bool = False) -> None:
         """Refuse to write once the WAL file has been removed (or replaced) under us: SQLite
         keeps writing to the removed file through its open descriptor, and those commits are
         lost when the process ends. So the first write that sees it copies every commit into
         the database file (a checkpoint through that descriptor) and from then on writes
-        answer 503 until the server is restarted."""
-        if self._wal_lost:
+        answer 503 until the server is restarted. `committed`: after a commit, which is kept;
+        the first one notes the WAL file's inode."""
+        if self._wal_lost and not committed:
             raise StoreUnavailable(self._wal_lost)
-        if self._wal_removed():
-            self._lose_wal(raw)
-            raise StoreUnavailable(self._wal_lost)
-
-    def _lose_wal(self, raw: sqlite3.Connection) -> None:
-        raw.execute("PRAGMA wal_checkpoint(FULL)")
-        self._wal_lost = (
-            "the database's write-ahead log was removed while the server ran; every change "
-            "is saved, but no more can be until the server is restarted"
-        )
-        log.error("%s was removed: writes are refused until a restart", self._wal)
+        try:
+            inode: int | None = os.stat(self._wal).st_ino
+        except FileNotFoundError:
+            inode = None
+        if self._wal_inode is None and committed:
+            self._wal_inode = inode
+        elif self._wal_inode is not None and inode != self._wal_inode and not self._wal_lost:
+            raw.execute("PRAGMA wal_checkpoint(FULL)")
+            self._wal_lost = (
+                "the database's write-ahead log was removed while the server ran; every "
+                "change is saved, but no more can be until the server is restarted"
+            )
+            log.error("%s was removed: writes are refused until a restart", self._wal)
+            if not committed:
+                raise StoreUnavailable(self._wal_lost)
 
     @property
     def problem(self) -> str:
