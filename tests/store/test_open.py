@@ -73,7 +73,7 @@ def test_closing_the_store_while_a_thread_reads_does_not_crash(tmp_path: Path):
     store = SQLiteStore(path)
     store.create(network("n"))
     for _ in range(17):  # 131,072 networks, copied inside SQLite
-        execute(store, f"INSERT INTO networks SELECT {COPY} FROM networks")
+        execute(store, f"INSERT INTO networks ({COLUMNS}) SELECT {COPY} FROM networks")
     store.close()
     child = multiprocessing.get_context("fork").Process(
         target=close_while_counting, args=(path, 100)
