@@ -1,0 +1,48 @@
+"""POST /api/networks/{id}/fork and GET …/forks: runs side by side (app/networks/forks.py)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.api.deps import CLASS_ERRORS, ERRORS, IdPath, StoreDep, classroom_hook, json_response
+from app.networks import forks
+from app.networks.views import state
+from app.schemas import ForkRequest, ForksResponse, NetworkState
+
+router = APIRouter(prefix="/api/networks", tags=["networks"])
+
+
+@router.post(
+    "/{network_id}/fork",
+    status_code=201,
+    response_model=NetworkState,
+    responses={**ERRORS, **CLASS_ERRORS},
+    summary="Fork: a copy at a new id, to train beside it with one setting changed",
+)
+def fork(
+    network_id: IdPath, store: StoreDep, request: Request, body: ForkRequest | None = None
+) -> Response:
+    """A new network with this one's weights, biases, examples, seed, settings and update
+    count, bit for bit, and at most one setting changed (`{"learning_rate": 2.0}`: try
+    another η from here); `{}` or no body copies it unchanged. The two are linked (GET
+    …/forks on either). It counts as a creation: the creation rate limit (429) and the cap
+    on networks (503) apply. A class network whose activity locks the settings cannot be
+    forked (403), nor one of a paused class (423). The network itself does not change."""
+    body = body or ForkRequest()
+    classroom_hook(request).check_fork(network_id, forks.changed(body))
+    return json_response(state(forks.fork(store, network_id, body)), 201)
+
+
+@router.get(
+    "/{network_id}/forks",
+    response_model=ForksResponse,
+    responses=ERRORS,
+    summary="The network this one was forked from, and its forks",
+)
+def links(network_id: IdPath, store: StoreDep) -> Response:
+    """`origin`: the network this one is a fork of, the update count and history entry it
+    was copied at and the setting the fork changed (null when it is no fork, or that network
+    is gone). `forks`: this network's live forks, each with the same, oldest first (the 50
+    newest). Changes nothing."""
+    return json_response(forks.links(store, network_id))
