@@ -14,6 +14,7 @@ import { Graph } from './graph.js';
 import { zoomable } from './graphzoom.js';
 import { Heatmap } from './heatmap.js';
 import { exportJson, openNew, readNetworkFile } from './io.js';
+import { ForkPanel } from './forkview.js';
 import { ActionQueue, queueText } from './player.js';
 import { batchBody, FramePlayer, framesOf, lossPoint, SPEEDS } from './frames.js';
 import { saved } from './saved.js';
@@ -48,6 +49,7 @@ const S = {
 let presets = [];
 let store = null; // this browser's memory of the network (saved.js), once its id is known
 let timeline = null;
+let forks = null; // the Fork control and the linked runs' curves (forkview.js)
 const showError = errorBox($('#error'));
 const queue = new ActionQueue((status) => {
   $('#queue-note').textContent = queueText(status);
@@ -178,7 +180,7 @@ function renderGraph() {
 
 /** The loss chart: this browser's J, with the update the timeline shows marked. */
 function drawChart() {
-  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked, S.at?.update);
+  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked, S.at?.update, forks?.curves);
 }
 
 const CARD_ACTIONS = {
@@ -603,11 +605,13 @@ async function init() {
     ])
       $(link).href = `/api/networks/${encodeURIComponent(S.id)}/code.${suffix}`;
     timeline = makeTimeline();
+    forks = new ForkPanel($('#fork-box'), () => S, { changed: drawChart, error: showError, act });
     if (!store.get('start')) store.put('start', { weights: state.weights, biases: state.biases });
     S.losses = store.get('losses') || [];
     S.mode = store.get('mode') || 'batch';
     setNetwork(state);
     render();
+    forks.load();
     wireShare({
       button: $('#share'),
       box: $('#share-box'),
