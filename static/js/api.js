@@ -41,7 +41,9 @@ async function request(method, path, body, key) {
 
 const net = (id) => `/api/networks/${encodeURIComponent(id)}`;
 
-const atQuery = (at) => (at ? `?update=${at.update}&entry=${at.entry}` : '');
+/** `at`: {update, entry?}; without entry, the last state recorded at that update count. */
+const atQuery = (at) =>
+  at ? `?update=${at.update}${at.entry === undefined ? '' : `&entry=${at.entry}`}` : '';
 
 export const api = {
   create: (body) => request('POST', '/api/networks', body),

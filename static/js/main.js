@@ -25,6 +25,7 @@ import { followScreen, NumberTables, renderExamples, renderStatus } from './stat
 import { Stepper } from './stepper.js';
 import { SurfaceView } from './surface.js';
 import { LayerChart } from './layerchart.js';
+import { HiddenSpace } from './hiddenview.js';
 import { parseConditions } from './stop.js';
 import { exists, outputRange, unitValues } from './view.js';
 
@@ -89,6 +90,12 @@ const surface = new SurfaceView(
   () => S,
   (m) => showError(m),
 );
+const hiddenSpace = new HiddenSpace(
+  $('#hidden-box'),
+  $('#hidden-space'),
+  () => S,
+  (m) => showError(m),
+);
 /**
  * While playing, the history is read again at most this often (ms): reading a long history
  * costs the server more than a Play tick, so reading it after every tick would add a large
@@ -108,6 +115,7 @@ function makeTimeline() {
       S.at = state ? { update: entry.update, entry: entry.entry } : null; // the heatmap's weights
       setNetwork(shown, false);
       render();
+      hiddenSpace.changed();
       if (state && state.dataset) showRecordedNumbers(S.at);
     },
     rewound: (state) => {
@@ -118,6 +126,7 @@ function makeTimeline() {
       store.put('losses', S.losses);
       setNetwork(state, false);
       render();
+      hiddenSpace.changed();
     },
     loaded: (entries) => {
       S.historyLoss = timeline.loss();
@@ -246,6 +255,7 @@ function setNetwork(state, changed = true) {
   if (changed) {
     S.lastStep = null;
     surface.changed();
+    hiddenSpace.changed();
   }
 }
 
@@ -328,6 +338,7 @@ async function train(epochs, animate, staged = false) {
   if (animate) graph.animate(old, network);
   heatmap.schedule();
   surface.changed();
+  hiddenSpace.changed();
   timeline.refresh();
 }
 
@@ -351,6 +362,7 @@ function showFrame(item) {
   if (last) {
     S.lastStep = answer; // its first update's δ and ∂J/∂w: the per-layer chart during Play
     surface.changed(true);
+    hiddenSpace.changed(true);
     S.scores = answer.evaluation;
     heatmap.useGrid(answer.grid);
     if (timeline.age() > TIMELINE_EVERY) timeline.refresh();
@@ -371,6 +383,7 @@ function settle(answer) {
   S.lastStep = answer;
   render();
   surface.changed();
+  hiddenSpace.changed();
   timeline.refresh();
 }
 
