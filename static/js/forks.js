@@ -59,7 +59,7 @@ export function describeChange(changed) {
 
 /**
  * The runs linked to this one (a GET …/forks answer): its origin first, then its forks, at
- * most `max`, each {id, role, label}.
+ * most `max`, each {id, role, label} (the label short: the chart's legend is narrow).
  */
 export function linkedRuns(links, max = 4) {
   const runs = [];
@@ -68,14 +68,14 @@ export function linkedRuns(links, max = 4) {
     runs.push({
       id: o.id,
       role: 'origin',
-      label: `origin (this fork: ${describeChange(o.changed)} from update ${o.update})`,
+      label: 'origin',
     });
   }
   for (const f of links?.forks || [])
     runs.push({
       id: f.id,
       role: 'fork',
-      label: `fork: ${describeChange(f.changed)} from update ${f.update}`,
+      label: `fork ${describeChange(f.changed)}`,
     });
   return runs.slice(0, max);
 }

@@ -62,8 +62,8 @@ test('the linked runs: the origin first, then the forks, at most four', () => {
       ['c', 'fork'],
     ],
   );
-  assert.equal(runs[0].label, 'origin (this fork: η = 6 from update 20)');
-  assert.equal(runs[2].label, 'fork: λ (L2) = 1 from update 1');
+  assert.equal(runs[0].label, 'origin');
+  assert.equal(runs[2].label, 'fork λ (L2) = 1');
   assert.deepEqual(linkedRuns({ origin: null, forks: [] }), []);
 });
 
