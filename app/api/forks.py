@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.api.deps import CLASS_ERRORS, ERRORS, IdPath, StoreDep, classroom_hook, json_response
+from app.api.deps import (
+    CLASS_ERRORS,
+    ERRORS,
+    AtQuery,
+    EntryQuery,
+    IdPath,
+    StoreDep,
+    classroom_hook,
+    json_response,
+)
 from app.networks import forks
 from app.networks.views import state
 from app.schemas import ForkRequest, ForksResponse, NetworkState
@@ -21,17 +30,25 @@ router = APIRouter(prefix="/api/networks", tags=["networks"])
     summary="Fork: a copy at a new id, to train beside it with one setting changed",
 )
 def fork(
-    network_id: IdPath, store: StoreDep, request: Request, body: ForkRequest | None = None
+    network_id: IdPath,
+    store: StoreDep,
+    request: Request,
+    body: ForkRequest | None = None,
+    update: AtQuery = None,
+    entry: EntryQuery = None,
 ) -> Response:
     """A new network with this one's weights, biases, examples, seed, settings and update
     count, bit for bit, and at most one setting changed (`{"learning_rate": 2.0}`: try
-    another η from here); `{}` or no body copies it unchanged. The two are linked (GET
-    …/forks on either). It counts as a creation: the creation rate limit (429) and the cap
-    on networks (503) apply. A class network whose activity locks the settings cannot be
-    forked (403), nor one of a paused class (423). The network itself does not change."""
+    another η from here); `{}` or no body copies it unchanged. With `update` (and `entry`),
+    the copy is of the state recorded after that update (…/history), as the page's timeline
+    shows it. The two are linked (GET …/forks on either). It counts as a creation: the
+    creation rate limit (429) and the cap on networks (503) apply. A class network whose
+    activity locks the settings cannot be forked (403), nor one of a paused class (423). The
+    network itself does not change."""
     body = body or ForkRequest()
     classroom_hook(request).check_fork(network_id, forks.changed(body))
-    return json_response(state(forks.fork(store, network_id, body)), 201)
+    at = None if update is None else (update, entry)
+    return json_response(state(forks.fork(store, network_id, body, at)), 201)
 
 
 @router.get(

@@ -2,14 +2,15 @@
 biases, examples, seed, settings and update count, bit for bit, and at most one setting
 changed; the two are linked both ways (the store's `forks` table): the fork knows its origin
 and the origin's update count and history entry it was copied at, and the origin lists its
-forks. From then on each trains on its own: nothing done to one reaches the other."""
+forks. A fork may start from a recorded state too (the timeline's), the origin staying as it
+is. From then on each trains on its own: nothing done to one reaches the other."""
 
 from __future__ import annotations
 
 import secrets
 from typing import Any
 
-from app.networks import validate
+from app.networks import history, validate
 from app.networks.errors import Invalid, NetworkError
 from app.nn import Params
 from app.schemas import ForkRequest, NetworkSettings
@@ -26,11 +27,17 @@ def changed(body: ForkRequest) -> dict[str, Any]:
     return fields
 
 
-def fork(store: NetworkStore, network_id: str, body: ForkRequest) -> StoredNetwork:
-    """Copy the network as it is now (with the body's setting changed) under a new id, and
-    link the copy to it; the copy as stored."""
+def fork(
+    store: NetworkStore,
+    network_id: str,
+    body: ForkRequest,
+    at: tuple[int, int | None] | None = None,
+) -> StoredNetwork:
+    """Copy the network as it is now, or as it was after update `at` = (update, entry) (the
+    page's timeline), with the body's setting changed, under a new id, and link the copy to
+    it; the copy as stored."""
     change = changed(body)
-    origin = store.get(network_id)
+    origin = store.get(network_id) if at is None else history.recorded(store, network_id, *at)
     settings = NetworkSettings.model_validate(
         origin.settings.model_copy(update=change).model_dump()
     )
@@ -53,7 +60,9 @@ def fork(store: NetworkStore, network_id: str, body: ForkRequest) -> StoredNetwo
         updates=origin.updates,
         test=_copied(origin.test),
     )
-    store.create(copy, Fork(origin.id, origin.updates, origin.head, change))
+    # a state recomputed inside a step is no history entry of its own
+    entry = origin.head if origin.resumed is None else None
+    store.create(copy, Fork(origin.id, origin.updates, entry, change))
     return copy
 
 

@@ -58,8 +58,8 @@ export const api = {
   addExamples: (id, body) => request('POST', `${net(id)}/examples`, body),
   removeExample: (id, body) => request('POST', `${net(id)}/examples/remove`, body),
   history: (id) => request('GET', `${net(id)}/history`),
-  /** A copy at a new id with at most one setting changed, and the links between runs. */
-  fork: (id, body = {}) => request('POST', `${net(id)}/fork`, body),
+  /** A copy at a new id (of a recorded state: `at`), one setting changed; the links. */
+  fork: (id, body = {}, at = null) => request('POST', `${net(id)}/fork${atQuery(at)}`, body),
   forks: (id) => request('GET', `${net(id)}/forks`),
   recorded: (id, update, entry) => request('GET', `${net(id)}/history/${update}?entry=${entry}`),
   rewind: (id, body) => request('POST', `${net(id)}/rewind`, body),

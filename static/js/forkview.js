@@ -41,7 +41,7 @@ export class ForkPanel {
           type: 'button',
           id: 'fork',
           text: 'Fork',
-          title: 'A copy of this network as it is now, with that setting, in a new tab',
+          title: 'A copy of the network as shown, with that setting, in a new tab',
           onclick: () => this.fork(),
         }),
       ),
@@ -65,7 +65,10 @@ export class ForkPanel {
     this.slot.replaceChildren(this.input);
   }
 
-  /** Fork now; the tab is opened on the click itself, so no pop-up blocker stops it. */
+  /**
+   * Fork the state shown (the network now, or the timeline's); the tab is opened on the
+   * click itself, so no pop-up blocker stops it.
+   */
   fork() {
     if (!this.state().network) return;
     const parsed = forkBody(this.setting.value, this.input.value);
@@ -76,7 +79,8 @@ export class ForkPanel {
     const tab = window.open('', '_blank');
     this.on.act('Fork', async () => {
       try {
-        const made = await api.fork(this.state().id, parsed.body);
+        const { id, at } = this.state(); // the state the timeline shows, if any
+        const made = await api.fork(id, parsed.body, at);
         const url = `/n/${encodeURIComponent(made.id)}`;
         if (tab) tab.location.href = url;
         else window.location.assign(url);

@@ -249,3 +249,31 @@ def test_a_class_network_forks_when_unlocked_but_not_while_paused(
     response = client.post(f"/api/networks/{network_id}/fork", json={"learning_rate": 3.0})
     assert response.status_code == 423
     assert count(client) == before
+
+
+def test_a_fork_of_a_recorded_state_starts_there_and_the_origin_stays(client):
+    origin = trained_xor(client, 10)
+    client.post(f"/api/networks/{origin['id']}/step", json={"epochs": 10})
+    now = client.get(f"/api/networks/{origin['id']}").json()
+    history = client.get(f"/api/networks/{origin['id']}/history").json()["entries"]
+    at_ten = next(e for e in history if e["update"] == 10)
+    cases = [
+        (f"?update=10&entry={at_ten['entry']}", 10, at_ten["entry"]),  # an entry
+        ("?update=4", 4, None),  # inside a step: recomputed, no entry of its own
+    ]
+    for query, update, entry in cases:
+        response = client.post(f"/api/networks/{origin['id']}/fork{query}", json={"l2": 0.25})
+        assert response.status_code == 201, response.text
+        copy = response.json()
+        then = client.get(f"/api/networks/{origin['id']}/history/{update}").json()
+        assert {k for k in then if then[k] != copy[k]} == {"id", "l2"}
+        assert copy["updates"] == update
+        links = client.get(f"/api/networks/{copy['id']}/forks").json()
+        assert (links["origin"]["update"], links["origin"]["entry"]) == (update, entry)
+    assert client.get(f"/api/networks/{origin['id']}").json() == now
+    before = count(client)
+    for query, field, status in (("?update=99", "update", 404), ("?update=-1", "update", 422)):
+        response = client.post(f"/api/networks/{origin['id']}/fork{query}", json={})
+        assert response.status_code == status
+        assert response.json()["errors"][0]["field"] == field
+    assert count(client) == before
