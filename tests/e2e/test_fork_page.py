@@ -67,6 +67,9 @@ def test_fork_with_another_eta_play_both_and_each_overlays_the_other(
     with context.expect_page() as opened:
         page.locator("#fork").click()
     fork_page = opened.value
+    problems: list[str] = []  # the new tab's console errors fail the test too
+    fork_page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    fork_page.on("pageerror", lambda e: problems.append(str(e)))
     fork_page.wait_for_url("**/n/**")
     fork_id = fork_page.url.rsplit("/", 1)[1]
     fork_page.wait_for_selector(f"svg[data-network-id='{fork_id}'] [data-unit='0-0']")
@@ -108,3 +111,4 @@ def test_fork_with_another_eta_play_both_and_each_overlays_the_other(
     assert fork_curve["J"][0] == origin_curve["J"][origin_curve["u"].index(20)]
     assert fork_curve["J"][1:] != origin_curve["J"][origin_curve["u"].index(20) + 1 :]
     fork_page.close()
+    assert problems == []
