@@ -110,5 +110,11 @@ def test_fork_with_another_eta_play_both_and_each_overlays_the_other(
     assert fork_curve["u"][0] == 20 and fork_curve["u"][-1] >= 50
     assert fork_curve["J"][0] == origin_curve["J"][origin_curve["u"].index(20)]
     assert fork_curve["J"][1:] != origin_curve["J"][origin_curve["u"].index(20) + 1 :]
+    # Reset on the fork goes back to where it was forked, not to the origin's start
+    fork_page.get_by_role("button", name="Reset", exact=True).click()
+    fork_page.wait_for_function("() => !document.body.hasAttribute('data-busy')")
+    expect(fork_page.locator("#timeline-label")).to_contain_text("20 updates · as created")
+    reset = api.get(f"/api/networks/{fork_id}").json()
+    assert (reset["updates"], reset["weights"]) == (20, fork_state["weights"])
     fork_page.close()
     assert problems == []
