@@ -42,6 +42,17 @@ SHOWS = """(want) => {
 """The panel shows these points (numbers compared as doubles, not as text)."""
 
 
+WATCH = """() => {
+    window.hiddenDrawn = [];
+    new MutationObserver(() => {
+        const points = [...document.querySelectorAll('.hidden-point')];
+        const o = points.map((p) => JSON.parse(p.dataset.o));
+        if (o.length) window.hiddenDrawn.push(o);
+    }).observe(document.querySelector('#hidden-plot'), { childList: true });
+}"""
+"""Keep every set of points the panel draws from now on."""
+
+
 def check_points_and_line(page: Page, api: httpx.Client, network_id: str) -> dict[str, Any]:
     state = api.get(f"/api/networks/{network_id}").json()
     o = hidden_o(api, network_id)
@@ -82,9 +93,21 @@ def test_points_are_forward_s_hidden_o_and_training_separates_the_classes(
         "(e) => { e.value = '3'; e.dispatchEvent(new Event('input')); }"
     )
     page.fill("#stop-loss", "0.01")
+    page.evaluate(WATCH)
     page.locator("#play").click()
     expect(page.locator("#stop-reason")).to_contain_text("Play stopped", timeout=60_000)
     page.wait_for_function("() => !document.body.hasAttribute('data-busy')")
+    # live: each picture drawn while playing is the server's hidden o at a recorded state
+    drawn = page.evaluate("() => window.hiddenDrawn")
+    entries = api.get(f"/api/networks/{net['id']}/history").json()["entries"]
+    recorded = [
+        api.post(
+            f"/api/networks/{net['id']}/forward?update={e['update']}&entry={e['entry']}"
+        ).json()["activations"][-2]
+        for e in entries
+    ]
+    assert len({json.dumps(d) for d in drawn}) >= 2, drawn
+    assert all(d in recorded for d in drawn)
     after = api.get(f"/api/networks/{net['id']}/history").json()["entries"][-1]
     assert after["loss"] <= 0.01
     expect(page.locator("#hidden-note")).to_contain_text(
