@@ -861,20 +861,9 @@ class SurfaceResponse(BaseModel):
     at: list[float] = Field(description="The two parameters' current values (the centre).")
 
 
-FORK_SETTINGS = (
-    "learning_rate",
-    "l2",
-    "hidden_activation",
-    "output_activation",
-    "loss",
-    "reduction",
-    "train_biases",
-)
-"""The settings a fork may change: those that leave the weights as they are."""
-
-
 class ForkRequest(Strict):
-    """Body of POST …/fork: the one setting the copy changes; `{}` copies it unchanged."""
+    """Body of POST …/fork: the one setting the copy changes; `{}` copies it unchanged. The
+    settings offered are those that leave the weights as they are."""
 
     learning_rate: Annotated[float | None, *NotNull] = Field(
         None,
