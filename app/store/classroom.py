@@ -19,7 +19,7 @@ from app.classroom.errors import LimitReached, Missing, Paused
 from app.events import EventFeed
 from app.store.base import StoredNetwork, StoreUnavailable
 from app.store.core import Store
-from app.store.sql import Conn, listed
+from app.store.sql import Conn, in_parts
 
 LOSSES_KEPT = 50
 OUTSIDE_KEPT = 100_000
@@ -493,7 +493,7 @@ class ClassroomDB:
     def _discard(self, network_ids: list[str]) -> None:
         """Delete networks a push wrote and did not give (best effort: else they expire)."""
         with contextlib.suppress(StoreUnavailable):
-            for marks, ids in listed("id", network_ids, PUSH_BATCH):
+            for marks, ids in in_parts("id", network_ids, PUSH_BATCH):
                 with self.store.writing() as conn:
                     conn.run(f"DELETE FROM networks WHERE id IN ({marks})", **ids)
 
@@ -544,7 +544,7 @@ class ClassroomDB:
     def answers_of(self, network_ids: list[str]) -> dict[str, dict[str, AnswerRow]]:
         """The answers of each network, in a query per 500 (a dashboard's every card)."""
         found: dict[str, dict[str, AnswerRow]] = {n: {} for n in network_ids}
-        for marks, ids in listed("id", network_ids):
+        for marks, ids in in_parts("id", network_ids):
             sql = f"SELECT network_id, {columns(AnswerRow)} FROM answers WHERE "
             for r in self._all(sql + f"network_id IN ({marks})", **ids):
                 found[r[0]][r[1]] = AnswerRow(*r[1:])

@@ -18,7 +18,7 @@ from app.nn import Params
 from app.schemas import engine_config
 from app.store.base import NotFound, StoredNetwork
 from app.store.rows import EncodedDataset, decode, decode_params
-from app.store.sql import Conn, listed
+from app.store.sql import Conn, in_parts
 
 Kind = Literal["create", "step", "edit"]
 
@@ -190,7 +190,7 @@ class HistorySQL:
             last=newest - size,
         )
         drop = thinned([int(r[0]) for r in rows], size, newest)
-        for marks, seqs in listed("seq", drop):
+        for marks, seqs in in_parts("seq", drop):
             sql = f"DELETE FROM history WHERE network_id = :id AND seq IN ({marks})"
             conn.run(sql, id=network_id, **seqs)
         if drop:
@@ -216,7 +216,7 @@ class HistorySQL:
                 break
             total -= int(size)
             drop.append(int(seq))
-        for marks, seqs in listed("seq", drop):
+        for marks, seqs in in_parts("seq", drop):
             for table, column in (("history", "config"), ("history_configs", "seq")):
                 sql = f"DELETE FROM {table} WHERE network_id = :id AND {column} IN ({marks})"
                 conn.run(sql, id=network_id, **seqs)

@@ -93,10 +93,13 @@ class Conn:
         return self.run(_update(table, tuple(row), key), **row)
 
 
-def listed(name: str, values: list[Any], size: int = 500) -> Iterator[tuple[str, dict[str, Any]]]:
-    """`:name0, :name1, …` and their values, for an IN list of at most `size` of `values`:
-    one for each such part of them, in order."""
+def listed(name: str, values: list[Any]) -> tuple[str, dict[str, Any]]:
+    """`:name0, :name1, …` and their values, for an IN list."""
+    marks = ", ".join(f":{name}{i}" for i in range(len(values)))
+    return marks, {f"{name}{i}": value for i, value in enumerate(values)}
+
+
+def in_parts(name: str, values: list[Any], size: int = 500) -> Iterator[tuple[str, dict[str, Any]]]:
+    """`listed` of each run of at most `size` of `values`, in order: an IN list per statement."""
     for at in range(0, len(values), size):
-        part = values[at : at + size]
-        marks = ", ".join(f":{name}{i}" for i in range(len(part)))
-        yield marks, {f"{name}{i}": value for i, value in enumerate(part)}
+        yield listed(name, values[at : at + size])

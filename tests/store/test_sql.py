@@ -3,7 +3,7 @@ The contract tests run the store's own statements on a real SQLite file and Post
 
 from __future__ import annotations
 
-from app.store.sql import POSTGRES, SQLITE, listed
+from app.store.sql import POSTGRES, SQLITE, in_parts, listed
 
 STATEMENT = (
     "INSERT INTO history SELECT :id, :seq, kind FROM history h "
@@ -29,9 +29,9 @@ def test_each_dialect_gets_its_own_placeholders_and_locks_and_the_parameters_in_
 def test_a_byte_string_s_type_and_an_in_list():
     assert SQLITE.compile("params {blob} NOT NULL")[0] == "params BLOB NOT NULL"
     assert POSTGRES.compile("params {blob} NOT NULL")[0] == "params BYTEA NOT NULL"
-    [(marks, values)] = listed("seq", [4, 7])
+    marks, values = listed("seq", [4, 7])
     assert (marks, values) == (":seq0, :seq1", {"seq0": 4, "seq1": 7})
     parts = [(":seq0, :seq1", {"seq0": 4, "seq1": 7}), (":seq0", {"seq0": 9})]
-    assert list(listed("seq", [4, 7, 9], size=2)) == parts
-    assert list(listed("seq", [])) == []
+    assert list(in_parts("seq", [4, 7, 9], size=2)) == parts
+    assert list(in_parts("seq", [])) == []
     assert POSTGRES.compile(f"seq IN ({marks})") == ("seq IN (%s, %s)", ("seq0", "seq1"))
