@@ -104,6 +104,10 @@ class Server:
         """User + system CPU time of the supervisor and its workers so far."""
         return cpu_seconds(self.pids())
 
+    def cpu_snapshot(self) -> dict[tuple[int, int], int]:
+        """Nanoseconds on a CPU of every live thread of the server (cpu_snapshot())."""
+        return cpu_snapshot(self.pids())
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
@@ -138,6 +142,31 @@ def cpu_seconds(pids: list[int]) -> float:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / ticks
+
+
+def cpu_snapshot(pids: list[int]) -> dict[tuple[int, int], int]:
+    """Nanoseconds on a CPU so far of every live thread of these processes, by (pid, tid),
+    from the scheduler (/proc/PID/task/TID/schedstat): exact, where /proc/PID/stat counts
+    10 ms ticks. A thread that ends takes its count with it, so compare two snapshots with
+    cpu_between over windows shorter than a worker thread's idle life (anyio's: 10 s)."""
+    found: dict[tuple[int, int], int] = {}
+    for pid in pids:
+        try:
+            tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                found[pid, int(task.name)] = int((task / "schedstat").read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
+
+
+def cpu_between(before: dict[tuple[int, int], int], after: dict[tuple[int, int], int]) -> float:
+    """Seconds of CPU between two cpu_snapshot()s: a thread born between them counts whole;
+    one gone by the second counts nothing (it was idle: see cpu_snapshot)."""
+    return sum(ns - before.get(key, 0) for key, ns in after.items()) / 1e9
 
 
 class Postgres:
