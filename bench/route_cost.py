@@ -3,7 +3,8 @@
 For each route, the server's CPU time (every thread's time on a CPU, from the scheduler's
 /proc/PID/task/TID/schedstat) over `--requests` sequential calls on a kept-alive
 connection, divided by their number; beside it the same for a bare FastAPI endpoint
-(bench/bare_app.py) that answers with the same bytes. CPU time, not requests per second: it
+(bench/bare_app.py) that answers with the same bytes, `async` and plain `def` (on a worker
+thread, as the API's routes run). CPU time, not requests per second: it
 does not count the time a request waits for the CPU. Every server runs at once and each
 route is measured in `--rounds` turns (ours, the bare endpoint, the others, the engine, then
 again), so the machine's other work weighs on all alike and their ratios hold on a busy
@@ -191,9 +192,9 @@ def main() -> None:
             (bare / f"{i}.json").write_bytes(fetch(ours.server, method, path, body))
         bare_server = Server("bench.bare_app:app", env={"BENCH_BARE_DIR": str(bare)})
         stack.enter_context(bare_server)
-        targets["bare"] = Target(
-            bare_server, [(m, f"/bytes/{i}.json", b) for i, (_, m, _, b) in enumerate(ROUTES)]
-        )
+        for label, where in (("bare", "bytes"), ("bare def", "thread")):
+            calls = [(m, f"/{where}/{i}.json", b) for i, (_, m, _, b) in enumerate(ROUTES)]
+            targets[label] = Target(bare_server, calls)
         if "postgres" in args.backend:
             postgres = stack.enter_context(Postgres())
             pg = Server(env={"BACKPROP_DATABASE_URL": postgres.url})
@@ -204,7 +205,8 @@ def main() -> None:
         costs = interleaved(targets, args.requests, args.rounds)
     print(f"command: {command_line()}")
     print(f"machine: {machine()}")
-    headers = ["route (XOR 2-2-1)", "bare µs", "API µs", "API ÷ bare", "engine µs", "API ÷ engine"]
+    headers = ["route (XOR 2-2-1)", "bare µs", "bare `def` µs", "API µs", "API ÷ bare"]
+    headers += ["API ÷ bare `def`", "engine µs", "API ÷ engine"]
     if "postgres" in costs:
         headers += ["PostgreSQL: API µs", "+ database µs", "API + database ÷ bare"]
     if "baseline" in costs:
@@ -213,8 +215,10 @@ def main() -> None:
     rows = []
     for name, *_ in ROUTES:
         app, bare_us = costs["sqlite"][name][0], costs["bare"][name][0]
+        thread = costs["bare def"][name][0]
         play = name == PLAY_ROUTE
-        row = [name, f"{bare_us:.0f}", f"{app:.0f}", f"{app / bare_us:.2f}"]
+        row = [name, f"{bare_us:.0f}", f"{thread:.0f}", f"{app:.0f}", f"{app / bare_us:.2f}"]
+        row += [f"{app / thread:.2f}"]
         row += [f"{engine:.0f}", f"{app / engine:.2f}"] if play else ["", ""]
         if "postgres" in costs:
             pg_app, pg_db = costs["postgres"][name]
