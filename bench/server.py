@@ -195,6 +195,52 @@ class Postgres:
         self.server.remove()
 
 
+class Nginx:
+    """`with Nginx([s.port for s in servers]) as proxy: ... proxy.url ...`: Debian's nginx in
+    the foreground with the repository's deploy/nginx.conf (compose.scale.yaml's proxy), its
+    upstreams pointed at these ports instead of the services app1..app3; stopped by pid."""
+
+    def __init__(self, ports: list[int]) -> None:
+        self.ports, self.port = ports, free_port()
+        self._tmp = tempfile.TemporaryDirectory(prefix="backprop-nginx-")
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Nginx:
+        folder = Path(self._tmp.name)
+        conf = (ROOT / "deploy" / "nginx.conf").read_text()
+        upstreams = "".join(
+            f"server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;\n" for port in self.ports
+        )
+        lines = [line for line in conf.splitlines() if "server app" not in line]
+        conf = "\n".join(lines).replace("keepalive 16;", upstreams + "keepalive 16;")
+        conf = conf.replace("listen 80;", f"listen 127.0.0.1:{self.port};")
+        (folder / "nginx.conf").write_text(conf)
+        flags = f"daemon off; pid {folder}/nginx.pid; error_log {folder}/error.log;"
+        command = ["/usr/sbin/nginx", "-p", str(folder), "-c", str(folder / "nginx.conf")]
+        self.process = subprocess.Popen([*command, "-g", flags])
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError("nginx did not answer /healthz within 30 s")
+
+    def __exit__(self, *_: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.process = None
+        self._tmp.cleanup()
+
+
 def post_json(url: str, body: bytes, method: str = "POST") -> bytes:
     request = urllib.request.Request(
         url, data=body, method=method, headers={"Content-Type": "application/json"}
