@@ -131,13 +131,10 @@ def create_app() -> FastAPI:
     pages.install(app)  # after: for the page routes, two of its handlers answer with pages
     security.install(app, settings)
     openapi.install(app)
-    # A request is matched against the routes in this order, each match costing FastAPI's
-    # scope bookkeeping: the routes of every Play and click first. No two API routes match
-    # the same method and path, so the order changes no answer.
-    app.include_router(networks.router)
-    app.include_router(history.router)
     app.include_router(health.router)
     app.include_router(transfer.router)
+    app.include_router(networks.router)
+    app.include_router(history.router)
     app.include_router(code.router)
     app.include_router(surface.router)
     app.include_router(classroom.router)
