@@ -25,6 +25,7 @@ from app.api import (
     history,
     networks,
     presets,
+    review,
     surface,
     transfer,
 )
@@ -139,6 +140,7 @@ def create_app() -> FastAPI:
     app.include_router(surface.router)
     app.include_router(classroom.router)
     app.include_router(classes.router)
+    app.include_router(review.router)
     app.include_router(presets.router)
     app.include_router(pages.router)
     if settings.admin_token:  # the admin view is off (404) unless a token is set

@@ -180,6 +180,10 @@ MIGRATIONS: list[Sequence[Statement]] = [
         "ALTER TABLE classes ADD COLUMN assistant_hash TEXT",
         REMOVED,
     ],
+    # 18: the expected value of each try when it was made (the projector's plot of the
+    # class's answers measures each try against its own student's number; NULL: a try of an
+    # earlier release)
+    ["ALTER TABLE answer_tries ADD COLUMN expected DOUBLE PRECISION"],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
