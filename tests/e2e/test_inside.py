@@ -6,6 +6,8 @@ moving through the student's updates with the weights of GET …/history/{k}, an
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import httpx
@@ -90,6 +92,16 @@ def test_the_projector_plots_the_answers_live(lesson: Lesson, api: httpx.Client)
     send(boole, RIGHT, "right")
     expect(plot.locator("circle.dot[data-kind='right']")).to_have_count(2)
     expect(plot.locator("circle.dot")).to_have_count(3)
+    # every try, exported in the order sent, with what each matched
+    with teacher.expect_download() as info:
+        teacher.click("#export-tries-csv")
+    rows = list(csv.DictReader(io.StringIO(info.value.path().read_text())))
+    assert [(r["name"], r["attempt"], float(r["value"]), r["diagnosis"]) for r in rows] == [
+        ("Ada", "1", float(RIGHT), ""),
+        ("Boole", "1", float(SIGN), "sign"),
+        ("Boole", "2", float(RIGHT), ""),
+        ("Curie", "1", float(NO_F_PRIME), "missing_derivative"),
+    ]
     # back to the spotlit students
     teacher.get_by_role("button", name="The spotlit students").click()
     expect(plot).to_have_count(0)

@@ -76,15 +76,15 @@ test('the band spans −1 to 1 tolerance and right dots fall inside it', () => {
 test('dots at one place stack upwards and shrink to fit a short box', () => {
   const many = Array.from({ length: 30 }, () => ({ ...sign }));
   const tall = dotPlot(many, 800, 2000, 24);
-  assert.equal(tall.radius, 12);
+  assert.equal(tall.radius, 18);
   const ys = tall.dots.map((d) => d.y);
   assert.deepEqual(
     ys,
-    ys.map((_, i) => tall.axis.y - 12 - 24 * i),
+    ys.map((_, i) => tall.axis.y - 18 - 36 * i),
   );
   assert.equal(new Set(tall.dots.map((d) => d.x)).size, 1);
   const short = dotPlot(many, 800, 300, 24);
-  assert.ok(short.radius < 12);
+  assert.ok(short.radius < 18);
   assert.ok(Math.min(...short.dots.map((d) => d.y - short.radius)) >= 0);
 });
 

@@ -447,4 +447,6 @@ $('#stuck-first').addEventListener('change', (e) => {
 });
 $('#export-csv').addEventListener('click', () => download('export.csv', 'csv'));
 $('#export-json').addEventListener('click', () => download('export.json', 'json'));
+$('#export-tries-csv').addEventListener('click', () => download('tries.csv', 'tries.csv'));
+$('#export-tries-json').addEventListener('click', () => download('tries.json', 'tries.json'));
 init();

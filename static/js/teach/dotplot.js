@@ -77,7 +77,7 @@ function stacksOf(placed, gap) {
  * The plot in a width × height box (px) with text at `font` px: {axis: {y, x1, x2}, band:
  * {x1, x2}, ticks [{x, label}], radius, dots [{x, y, kind, color, beyond}], legend [{kind,
  * color, label, count}]}. The radius is as large as the box lets the highest stack be, at
- * most font / 2 and at least 3 px; dots past the axis's end sit on its end (`beyond`).
+ * most 0.75 font and at least 3 px; dots past the axis's end sit on its end (`beyond`).
  */
 export function dotPlot(dots, width, height, font = 24) {
   const m = extent(dots);
@@ -91,7 +91,7 @@ export function dotPlot(dots, width, height, font = 24) {
     const kind = kindOf(d);
     return { x: xOf(s), kind, color: DOT_COLORS[kind], beyond: Math.abs(s) > m };
   });
-  let radius = Math.max(3, font / 2);
+  let radius = Math.max(3, 0.75 * font); // a dot a room sees: 1.5 times the text's height
   let stacks = stacksOf(placed, 2 * radius);
   const room = axisY - font / 2; // the dots stand on the axis, under the box's top
   while (radius > 3 && Math.max(0, ...stacks.map((s) => s.dots.length)) * 2 * radius > room) {
