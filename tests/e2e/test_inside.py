@@ -158,5 +158,6 @@ def test_the_teacher_opens_a_students_run_read_only(lesson: Lesson, api: httpx.C
     expect(tries.nth(1)).to_contain_text("right")
 
     # live: Ada's fourth update shows without a reload, on the timeline's end
+    expect(run.locator("#run-live")).to_have_text("Live")
     ada.get_by_role("button", name="Update", exact=True).click()
     expect(run.locator("#run-label")).to_contain_text("4 updates", timeout=5000)

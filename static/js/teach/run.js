@@ -24,6 +24,7 @@ const showError = errorBox($('#error'));
 const graph = new Graph($('#graph'), () => {});
 const range = $('#run-range');
 let t = null;
+const LIVE = { open: 'Live', waiting: 'Connection lost: trying again…' };
 let run = null; // GET …/run's answer
 let shown = null; // the history entry on show, or null: the network as it is
 let asked = 0; // only the newest recorded state asked for is drawn
@@ -166,6 +167,10 @@ async function init() {
       if (e.type === 'student' && data.student_id === studentId) load();
       if (e.type === 'removed' && data.student_id === studentId)
         showError('The teacher removed this student: their run is gone.');
+    },
+    onState: (s, detail) => {
+      $('#run-live').textContent =
+        s === 'refused' ? `Not live (${detail}): reload to see what is new.` : LIVE[s] || '';
     },
   });
   window.addEventListener('resize', () => drawn && draw(drawn));
