@@ -240,3 +240,22 @@ def test_a_removed_students_tries_and_run_are_gone(client: TestClient) -> None:
     assert [r["name"] for r in rows] == ["Bo"]
     plot = client.get(f"{base}/answers/0", headers=auth(created)).json()
     assert (plot["students"], len(plot["dots"])) == (1, 1)
+
+
+def test_a_try_of_an_earlier_release_is_listed_but_not_plotted(client: TestClient) -> None:
+    created = open_class(client, ACTIVITY)
+    ada = join(client, created["join_code"], "Ada")
+    bo = join(client, created["join_code"], "Bo")
+    send(client, ada["network_id"], W5, 0.5)
+    send(client, bo["network_id"], W5, 0.5)
+    store = client.app.state.store  # type: ignore[attr-defined]
+    with store.writing() as conn:  # as a release before the expected value was kept wrote it
+        sql = "UPDATE answer_tries SET expected = NULL WHERE network_id = :id"
+        conn.run(sql, id=ada["network_id"])
+    base = f"/api/classes/{created['id']}"
+    plot = client.get(f"{base}/answers/0", headers=auth(created)).json()
+    assert (plot["students"], len(plot["dots"])) == (2, 1)
+    run = client.get(f"{base}/students/{ada['student_id']}/run", headers=auth(created)).json()
+    assert [(t["value"], t["expected"]) for t in run["questions"][0]["tries"]] == [(0.5, None)]
+    rows = client.get(f"{base}/tries.csv", headers=auth(created)).text.splitlines()
+    assert rows[1].split(",")[8:10] == ["0.5", ""]
