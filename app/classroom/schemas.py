@@ -588,6 +588,19 @@ class AnswerPlot(BaseModel):
 class TryView(BaseModel):
     """One value a student sent for a question."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "attempt": 1,
+                "at": 1796117428.5,
+                "value": 0.138498562,
+                "expected": -0.13849856162855698,
+                "correct": False,
+                "diagnosis": {"code": "sign", "message": "Check the sign: δ = −∂J/∂net …"},
+            }
+        }
+    )
+
     attempt: int = Field(description="1 for the first try at the question, then 2, 3, …")
     at: float = Field(description="Unix seconds when it was sent.")
     value: float = Field(description="The value sent.")
@@ -651,5 +664,29 @@ class TryExport(BaseModel):
 class TriesExport(BaseModel):
     """GET /api/classes/{id}/tries.json: every try kept, by activity, student, question and
     attempt."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "tries": [
+                    {
+                        "number": 1,
+                        "name": "Ada",
+                        "student_id": "j4m…",
+                        "activity": 1,
+                        "question": 1,
+                        "path": "deltas[1][0][0]",
+                        "prompt": "δ of out1",
+                        "attempt": 1,
+                        "at": 1796117428.5,
+                        "value": 0.138498562,
+                        "expected": -0.13849856162855698,
+                        "correct": False,
+                        "diagnosis": "sign",
+                    }
+                ]
+            }
+        }
+    )
 
     tries: list[TryExport]
