@@ -153,15 +153,18 @@ class Store(ABC):
             setting="BACKPROP_MAX_NETWORKS",
         )
 
-    def stage(self, network: StoredNetwork) -> dict[str, Any]:
+    def stage(
+        self, network: StoredNetwork, encoded: rows.EncodedDataset | None = None
+    ) -> dict[str, Any]:
         """What `insert` computes, computed before the transaction: J (`network.loss`) and
-        the row as stored (the weights encoded, the dataset compressed)."""
+        the row as stored (the weights encoded, the dataset compressed, or `encoded`: the
+        network's dataset as `rows.encode_dataset` gave it, for networks that share one)."""
         if network.loss is None:
             network.loss = dataset_loss(network)
         network.last_used = now = time.time()
         network.created_at = network.created_at or now
         plan(network, network.updates, created=True)  # the history's head and tip: entry 0
-        return rows.encode_network(network, rows.encode_params(network.params))
+        return rows.encode_network(network, rows.encode_params(network.params), encoded=encoded)
 
     def insert(
         self, conn: Conn, network: StoredNetwork, staged: dict[str, Any] | None = None
