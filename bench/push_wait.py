@@ -11,7 +11,7 @@ the same writer idle. With `--baseline DIR [DIR ...]` (other checkouts) their se
 measured too, in the same run; with `--backend postgres` the database is a throwaway
 PostgreSQL (bench.server.Postgres).
 
-    .venv/bin/python -m bench.push_wait [--students 150] [--examples 5000]
+    .venv/bin/python -m bench.push_wait [--students 150] [--examples 5000] [--pushes 3]
         [--baseline DIR ...] [--backend sqlite|postgres]
 """
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import statistics
 import time
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,9 @@ def writer(url: str, network: str) -> Recorder:
     return Recorder(once)
 
 
-def measure(cwd: Path, students: int, examples: int, database_url: str) -> dict[str, Any]:
+def measure(
+    cwd: Path, students: int, examples: int, pushes: int, database_url: str
+) -> dict[str, Any]:
     rng = np.random.default_rng(0)
     x = rng.random((examples, 2)).round(4)
     activity = {
@@ -71,24 +74,31 @@ def measure(cwd: Path, students: int, examples: int, database_url: str) -> dict[
         lock = Recorder(probe(server, database_url), pause=0.02)
         writes.start()
         lock.start()
-        time.sleep(2.0)
-        idle = [t for _, t in writes.times]
-        start = time.monotonic()
         headers = {"Authorization": f"Bearer {created['teacher_key']}"}
-        pushed = client.post(
-            f"/api/classes/{created['id']}/activity", json=activity, headers=headers
-        )
-        end = time.monotonic()
-        time.sleep(0.5)
+        idle: list[float] = []
+        during: list[float] = []
+        waits: list[float] = []
+        took: list[float] = []
+        for _ in range(pushes):
+            begun = time.monotonic()
+            time.sleep(2.0)
+            idle += writes.between(begun, time.monotonic())
+            start = time.monotonic()
+            pushed = client.post(
+                f"/api/classes/{created['id']}/activity", json=activity, headers=headers
+            )
+            end = time.monotonic()
+            pushed.raise_for_status()
+            took.append(end - start)
+            during += writes.between(start, end)
+            waits += lock.between(start, end)
         writes.halt()
         lock.halt()
-        pushed.raise_for_status()
-    during = writes.between(start, end)
     return {
-        "push s": end - start,
-        "idle p50": quantiles(idle)[0],
+        "push s": statistics.median(took),
+        "idle": quantiles(idle)[:2],
         "writer": quantiles(during),
-        "lock": quantiles(lock.between(start, end)),
+        "lock": quantiles(waits),
         "n": len(during),
     }
 
@@ -97,6 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=150)
     parser.add_argument("--examples", type=int, default=5000)
+    parser.add_argument("--pushes", type=int, default=3)
     parser.add_argument("--baseline", type=Path, nargs="*", default=[])
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
@@ -105,14 +116,15 @@ def main() -> None:
         checkouts = {"this checkout": ROOT} | {str(d): d.resolve() for d in args.baseline}
         for name, cwd in checkouts.items():
             url = pg.server.database() if pg is not None else ""  # a fresh database each
-            runs[name] = measure(cwd, args.students, args.examples, url)
+            runs[name] = measure(cwd, args.students, args.examples, args.pushes, url)
     print(f"command: {command_line()}")
     print(f"machine: {machine()}")
-    header = ["server", "push s", "writer idle p50 ms", "writer p50 ms", "p99 ms", "max ms"]
+    header = ["server", "push s (median)", "writer idle p50 ms", "idle p99 ms"]
+    header += ["during p50 ms", "p99 ms", "max ms"]
     header += ["lock wait p50 ms", "p99 ms", "max ms", "writes"]
     rows: list[list[str]] = []
     for name, r in runs.items():
-        ms = [f"{v:.0f}" for v in (r["idle p50"], *r["writer"], *r["lock"])]
+        ms = [f"{v:.0f}" for v in (*r["idle"], *r["writer"], *r["lock"])]
         rows.append([name, f"{r['push s']:.1f}", *ms, str(r["n"])])
     print(table(header, rows))
 

@@ -38,8 +38,6 @@ OUTSIDE_KEPT = 100_000
 TOUCH_EVERY = 60.0
 PUSH_BATCH = 10
 """Students' new networks a push writes per transaction (see `push_activity`)."""
-PUSH_GAP = 0.01
-"""Seconds at least between a push's transactions, for other writers to come in."""
 
 TRIES_KEPT = 100
 """Tries kept per question and network (each with its value and diagnosis): the rest are
@@ -515,11 +513,9 @@ class ClassroomDB:
         try:
             for at in range(0, len(items), PUSH_BATCH):
                 with self.store.writing() as conn:
-                    began = time.monotonic()
                     for student_id, network in items[at : at + PUSH_BATCH]:
                         self._insert_plain(conn, network, staged[student_id])
                 written += [network.id for _, network in items[at : at + PUSH_BATCH]]
-                between_batches(time.monotonic() - began)
             with self.store.writing() as conn:
                 self.store.lock(conn, f"class:{found.id}")
                 sql = "SELECT activity_number FROM classes WHERE id = :id"
@@ -646,14 +642,6 @@ class ClassroomDB:
                 if member.current:
                     self.feed.publish(conn, member.class_id, "answer", member.student_id)
         return new
-
-
-def between_batches(held: float) -> None:
-    """After a push's transaction that held the write lock `held` seconds: as long again
-    without it (PUSH_GAP at least), so a writer waiting for it gets in: on SQLite, one in
-    another process waits in SQLite's busy handler, which sleeps up to 100 ms between tries,
-    and would rarely find the lock free in a shorter gap."""
-    time.sleep(max(PUSH_GAP, held))
 
 
 def same_name(name: str) -> str:
