@@ -14,6 +14,7 @@ import { Graph } from './graph.js';
 import { zoomable } from './graphzoom.js';
 import { Heatmap } from './heatmap.js';
 import { exportJson, openNew, readNetworkFile } from './io.js';
+import { ForkPanel } from './forkview.js';
 import { ActionQueue, queueText } from './player.js';
 import { batchBody, FramePlayer, framesOf, lossPoint, SPEEDS } from './frames.js';
 import { saved } from './saved.js';
@@ -24,6 +25,7 @@ import { followScreen, NumberTables, renderExamples, renderStatus } from './stat
 import { Stepper } from './stepper.js';
 import { SurfaceView } from './surface.js';
 import { LayerChart } from './layerchart.js';
+import { HiddenSpace } from './hiddenview.js';
 import { parseConditions } from './stop.js';
 import { exists, outputRange, unitValues } from './view.js';
 
@@ -48,6 +50,7 @@ const S = {
 let presets = [];
 let store = null; // this browser's memory of the network (saved.js), once its id is known
 let timeline = null;
+let forks = null; // the Fork control and the linked runs' curves (forkview.js)
 const showError = errorBox($('#error'));
 const queue = new ActionQueue((status) => {
   $('#queue-note').textContent = queueText(status);
@@ -87,6 +90,12 @@ const surface = new SurfaceView(
   () => S,
   (m) => showError(m),
 );
+const hiddenSpace = new HiddenSpace(
+  $('#hidden-box'),
+  $('#hidden-space'),
+  () => S,
+  (m) => showError(m),
+);
 /**
  * While playing, the history is read again at most this often (ms): reading a long history
  * costs the server more than a Play tick, so reading it after every tick would add a large
@@ -106,6 +115,7 @@ function makeTimeline() {
       S.at = state ? { update: entry.update, entry: entry.entry } : null; // the heatmap's weights
       setNetwork(shown, false);
       render();
+      hiddenSpace.changed();
       if (state && state.dataset) showRecordedNumbers(S.at);
     },
     rewound: (state) => {
@@ -116,6 +126,7 @@ function makeTimeline() {
       store.put('losses', S.losses);
       setNetwork(state, false);
       render();
+      hiddenSpace.changed();
     },
     loaded: (entries) => {
       S.historyLoss = timeline.loss();
@@ -178,7 +189,7 @@ function renderGraph() {
 
 /** The loss chart: this browser's J, with the update the timeline shows marked. */
 function drawChart() {
-  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked, S.at?.update);
+  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked, S.at?.update, forks?.curves);
 }
 
 const CARD_ACTIONS = {
@@ -244,6 +255,7 @@ function setNetwork(state, changed = true) {
   if (changed) {
     S.lastStep = null;
     surface.changed();
+    hiddenSpace.changed();
   }
 }
 
@@ -326,6 +338,7 @@ async function train(epochs, animate, staged = false) {
   if (animate) graph.animate(old, network);
   heatmap.schedule();
   surface.changed();
+  hiddenSpace.changed();
   timeline.refresh();
 }
 
@@ -349,6 +362,7 @@ function showFrame(item) {
   if (last) {
     S.lastStep = answer; // its first update's δ and ∂J/∂w: the per-layer chart during Play
     surface.changed(true);
+    hiddenSpace.changed(true);
     S.scores = answer.evaluation;
     heatmap.useGrid(answer.grid);
     if (timeline.age() > TIMELINE_EVERY) timeline.refresh();
@@ -369,6 +383,7 @@ function settle(answer) {
   S.lastStep = answer;
   render();
   surface.changed();
+  hiddenSpace.changed();
   timeline.refresh();
 }
 
@@ -603,11 +618,13 @@ async function init() {
     ])
       $(link).href = `/api/networks/${encodeURIComponent(S.id)}/code.${suffix}`;
     timeline = makeTimeline();
+    forks = new ForkPanel($('#fork-box'), () => S, { changed: drawChart, error: showError, act });
     if (!store.get('start')) store.put('start', { weights: state.weights, biases: state.biases });
     S.losses = store.get('losses') || [];
     S.mode = store.get('mode') || 'batch';
     setNetwork(state);
     render();
+    forks.load();
     wireShare({
       button: $('#share'),
       box: $('#share-box'),
