@@ -11,10 +11,11 @@ answers are refused; 84: the most a PATCH's J accepts). One client loops one req
   at once: how long it waited (SQLite: BEGIN IMMEDIATE, retried every 0.5 ms; PostgreSQL:
   the advisory lock every network creation and dataset change takes, `lock(conn,
   "networks")`).
-The phases run one after the other on one server, so their figures compare.
+The phases run one after the other on one server, so their figures compare; with
+`--baseline DIR ...` other checkouts' servers run the same phases after it.
 
     .venv/bin/python -m bench.lock_wait [--seconds 6] [--examples 1400 84]
-        [--loops patch rewind answers trace] [--backend sqlite|postgres]
+        [--loops patch rewind answers trace] [--backend sqlite|postgres] [--baseline DIR ...]
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ import statistics
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import numpy as np
 
-from bench.server import Postgres, Server, command_line, machine, table
+from bench.server import ROOT, Postgres, Server, command_line, machine, table
 
 LAYERS = [256] * 10
 PROBE_EVERY = 0.02
@@ -229,9 +231,15 @@ def main() -> None:
         choices=["patch", "rewind", "answers", "trace"],
     )  # fmt: skip
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--baseline", type=Path, nargs="*", default=[])
     args = parser.parse_args()
+    rows: list[list[str]] = []
     with Postgres() if args.backend == "postgres" else contextlib.nullcontext() as pg:
-        rows = measure(args.loops, args.examples, args.seconds, pg.url if pg else "")
+        checkouts = {"": ROOT} | {f"{d}: ": d.resolve() for d in args.baseline}
+        for name, cwd in checkouts.items():
+            url = pg.server.database() if pg is not None else ""  # a fresh database each
+            measured = measure(cwd, args.loops, args.examples, args.seconds, url)
+            rows += [[name + row[0], *row[1:]] for row in measured]
     print(f"command: {command_line()}")
     print(f"machine: {machine()}")
     header = [
