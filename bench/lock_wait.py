@@ -176,13 +176,12 @@ def looper(client: httpx.Client, loop: str, network: str) -> tuple[Callable[[], 
 
 
 def measure(
-    loops: list[str], examples: list[int], seconds: float, database_url: str
+    cwd: Path, loops: list[str], examples: list[int], seconds: float, database_url: str
 ) -> list[list[str]]:
     rows: list[list[str]] = []
+    env = {"BACKPROP_DATABASE_URL": database_url} if database_url else {}
     with (
-        Server(
-            workers=2, env={"BACKPROP_DATABASE_URL": database_url} if database_url else {}
-        ) as server,
+        Server(workers=2, env=env, cwd=cwd) as server,
         httpx.Client(base_url=server.url, timeout=120) as client,
         watched(server, database_url) as (lock, steps),
     ):
