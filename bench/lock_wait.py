@@ -10,7 +10,7 @@ answers are refused; 84: the most a PATCH's J accepts). One client loops one req
 - a probe outside the server takes the database's write lock every 20 ms and gives it back
   at once: how long it waited (SQLite: BEGIN IMMEDIATE, retried every 0.5 ms; PostgreSQL:
   the advisory lock every network creation and dataset change takes, `lock(conn,
-  "networks")`).
+  "networks")`, waited for in its queue).
 The phases run one after the other on one server, so their figures compare; with
 `--baseline DIR ...` other checkouts' servers run the same phases after it.
 
@@ -92,18 +92,18 @@ def sqlite_probe(path: str) -> Callable[[], None]:
 
 
 def postgres_probe(url: str) -> Callable[[], None]:
-    """Take and release the advisory lock the store's `lock(conn, "networks")` takes."""
+    """Take and release the advisory lock the store's `lock(conn, "networks")` takes, waiting
+    in its queue as the app's writers do (a try-lock that polls never gets ahead of them)."""
     import psycopg
 
     from app.store.postgres import NAMED_LOCKS
 
     conn = psycopg.connect(url, autocommit=True)
-    sql = "SELECT pg_try_advisory_xact_lock(%s, hashtext('networks'))"
+    sql = "SELECT pg_advisory_xact_lock(%s, hashtext('networks'))"
 
     def once() -> None:
         with conn.transaction():
-            while not conn.execute(sql, (NAMED_LOCKS,)).fetchone()[0]:  # type: ignore[index]
-                time.sleep(0.0005)
+            conn.execute(sql, (NAMED_LOCKS,))
 
     return once
 
