@@ -112,7 +112,14 @@ def step_cost(network: StoredNetwork, body: StepRequest, n: int) -> int:
     """What a step of `n` examples costs (validate.work): per epoch a forward and a backward
     pass, then J over the batch; per update the fixed cost of its passes. Test examples are
     counted as training ones (their one forward pass per epoch costs less)."""
-    updates = body.epochs * (n if body.mode == "online" else 1)
+    if body.batch_size is not None and body.batch_size > n:
+        where = "sent as x" if body.x is not None else "of the stored dataset"
+        raise Mismatch(  # fits the schema, not this network's examples: a 409
+            "batch_size",
+            f"a mini-batch of {body.batch_size} is more than the {n} example{'s' * (n != 1)} "
+            f"{where}: B must be 1 to {n}",
+        )
+    updates = body.epochs * nn.updates_per_epoch(body.mode, n, body.batch_size)
     test = held_out(network, body)
     n += 0 if test is None else len(test[0])
     frames.check(body, network.layers)
@@ -158,6 +165,9 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
             x,
             y,
             mode=body.mode,
+            batch_size=body.batch_size,
+            seed=network.seed,
+            start=before,
             epochs=body.epochs,
             frames=body.frames or 1,
             stop=stop,
@@ -168,7 +178,7 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
         network.updates += result.updates
         if body.x is None:  # trained on the stored dataset: J after it is the history's,
             network.loss = result.losses[-1]  # and the step can be replayed (replay.py)
-            network.trained = body.mode
+            network.trained, network.batch_size = body.mode, body.batch_size
         test_losses = None if test is None else result.test_losses
         scores = evaluation(network, sets)
         extra = frames.answer(body, before, result, cfg, shown)

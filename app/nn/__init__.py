@@ -23,11 +23,21 @@ from app.nn.network import (
 )
 from app.nn.plane import Grid, grid, plane
 from app.nn.surface import Where, axis, locate, surface
-from app.nn.train import Frame, Stopped, TrainResult, train
+from app.nn.train import (
+    MODES,
+    Frame,
+    Stopped,
+    TrainResult,
+    epoch_order,
+    minibatches,
+    train,
+    updates_per_epoch,
+)
 
 __all__ = [
     "ACTIVATIONS",
     "INITS",
+    "MODES",
     "Array",
     "Backward",
     "Config",
@@ -44,6 +54,7 @@ __all__ = [
     "apply",
     "axis",
     "backward",
+    "epoch_order",
     "evaluate",
     "forward",
     "grid",
@@ -53,6 +64,7 @@ __all__ = [
     "locate",
     "loss",
     "loss_per_example",
+    "minibatches",
     "numerical_gradients",
     "objective",
     "output_delta",
@@ -60,4 +72,5 @@ __all__ = [
     "plane",
     "surface",
     "train",
+    "updates_per_epoch",
 ]

@@ -180,6 +180,9 @@ MIGRATIONS: list[Sequence[Statement]] = [
         "ALTER TABLE classes ADD COLUMN assistant_hash TEXT",
         REMOVED,
     ],
+    # 16: B of a mini-batch step (trained 'minibatch'; NULL for every other entry), so a
+    # state inside it can be recomputed and the step exported as code
+    ["ALTER TABLE history ADD COLUMN batch_size INTEGER"],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
