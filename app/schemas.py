@@ -710,6 +710,14 @@ class SetScore(BaseModel):
         "(one-hot with several outputs)."
     )
     examples: int = Field(description="How many examples the set has.")
+    confusion: list[list[int]] | None = Field(
+        None,
+        description="With `accuracy`: confusion[t][p], how many examples of true class t the "
+        "network puts in class p, by accuracy's rule (one output: classes 0 and 1, class 1 "
+        "where o ≥ ½; several: the largest o). Its diagonal's sum over `examples` is the "
+        "accuracy. null when accuracy is.",
+        examples=[[[12, 3], [1, 14]]],
+    )
 
 
 class Evaluation(BaseModel):

@@ -97,9 +97,14 @@ def scored(network: StoredNetwork, body: StepRequest) -> list[tuple[Array, Array
 
 
 def evaluation(network: StoredNetwork, sets: list[tuple[Array, Array]]) -> list[Score]:
-    """J and accuracy (None unless the targets name classes) on the sets `scored` names."""
+    """J, accuracy and confusion matrix (None unless the targets name classes) on the sets
+    `scored` names."""
     cfg = engine_config(network.settings)
-    return [Score(*nn.evaluate(network.params, cfg, *data), len(data[0])) for data in sets]
+    scores = []
+    for x, y in sets:
+        loss, right, counts = nn.evaluate(network.params, cfg, x, y)
+        scores.append(Score(loss, right, len(x), counts))
+    return scores
 
 
 def held_out(network: StoredNetwork, body: StepRequest) -> tuple[Array, Array] | None:

@@ -2,7 +2,7 @@
 
 from app.nn.activations import ACTIVATIONS, Array
 from app.nn.losses import loss_per_example, output_delta
-from app.nn.metrics import accuracy, evaluate, is_classes
+from app.nn.metrics import accuracy, class_count, confusion, evaluate, is_classes
 from app.nn.network import (
     INITS,
     Backward,
@@ -54,6 +54,8 @@ __all__ = [
     "apply",
     "axis",
     "backward",
+    "class_count",
+    "confusion",
     "epoch_order",
     "evaluate",
     "forward",
