@@ -689,6 +689,13 @@ class StepResponse(BackwardResponse):
     grid: StepGrid | None = Field(
         None, description="Only when asked (`grid`): o over the input plane after the step."
     )
+    minibatch: list[int] | None = Field(
+        None,
+        description="Mode 'minibatch' only (absent otherwise): the examples of the first "
+        "update's mini-batch, as indices into the examples trained on (x, or the stored "
+        "dataset), in the order of the answer's rows of net, o and δ, which are theirs.",
+        examples=[[0, 3, 5]],
+    )
     losses: list[float] = Field(description="J over the whole batch after each epoch.")
     test_losses: list[float] | None = Field(
         description="J over the stored test examples after each epoch, when the step trained "

@@ -141,6 +141,23 @@ def step_cost(network: StoredNetwork, body: StepRequest, n: int) -> int:
     return cost + grid
 
 
+def first_minibatch(body: StepRequest, seed: int, before: int, n: int) -> list[int]:
+    """The examples (indices into the n trained on) of a mini-batch step's first update, in
+    the order of its answer's rows: the first mini-batch of the epoch after update `before`
+    (app/nn/train.py), or every example when B ≥ n."""
+    assert body.batch_size is not None
+    if body.batch_size >= n:
+        return list(range(n))
+    return [int(i) for i in nn.minibatches(nn.epoch_order(seed, before, n), body.batch_size)[0]]
+
+
+def extra_numbers(body: StepRequest, layers: list[int], n: int) -> tuple[str, int]:
+    """What frames, grid and (in mini-batch mode) the first mini-batch's B indices add to a
+    step's answer, for its size bound (frames.extra_numbers)."""
+    field, count = frames.extra_numbers(body, layers)
+    return field, count + (min(body.batch_size, n) if body.batch_size is not None else 0)
+
+
 def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[StoredNetwork], Step]:
     """The change a step makes: check, train, keep the new weights; what it did."""
 
@@ -161,7 +178,7 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
             split=split,
             tested=test is not None,
             classes=[nn.is_classes(y) for _, y in sets],
-            extra=frames.extra_numbers(body, network.layers),
+            extra=extra_numbers(body, network.layers, len(x)),
         )
         cfg, before = engine_config(network.settings), network.updates
         result = nn.train(
@@ -187,6 +204,8 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
         test_losses = None if test is None else result.test_losses
         scores = evaluation(network, sets)
         extra = frames.answer(body, before, result, cfg, shown)
+        if body.mode == "minibatch":
+            extra["minibatch"] = first_minibatch(body, network.seed, before, len(x))
         return Step(result.first, split, network, result.losses, test_losses, scores, extra)
 
     return change

@@ -128,3 +128,20 @@ def test_b_equal_to_n_is_a_batch_step_and_b_of_one_online_in_the_drawn_order(cli
     order = np.random.default_rng([41, 0]).permutation(7).tolist()
     online = step(client, d, mode="online", x=[X[i] for i in order], y=[Y[i] for i in order])
     assert params(mini) == params(online) and mini["updates"] == online["updates"] == 7
+
+
+def test_the_answer_names_the_first_minibatch_and_its_rows_are_its_examples(client):
+    nid = create(client, NETWORK)
+    step(client, nid, epochs=2)  # two batch updates first: the mini-batch order starts at 2
+    answer = client.post(
+        f"/api/networks/{nid}/step", json={"mode": "minibatch", "batch_size": 3}
+    ).json()
+    chosen = documented_batches(41, 2, 7, 3)[0]
+    assert answer["minibatch"] == chosen
+    assert answer["activations"][0] == [X[i] for i in chosen]
+    batch = client.post(f"/api/networks/{nid}/step", json={"epochs": 1}).json()
+    assert "minibatch" not in batch and len(batch["activations"][0]) == 7
+    whole = client.post(
+        f"/api/networks/{nid}/step", json={"mode": "minibatch", "batch_size": 7}
+    ).json()
+    assert whole["minibatch"] == list(range(7))
