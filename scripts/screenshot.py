@@ -3,7 +3,9 @@ network at 1280 × 800 after Forward and Backward with the formula card of outpu
 docs/page-trained.png, a circle data set generated and trained at 1280 × 800, a hidden unit's
 card with its own picture; docs/page-phone.png, XOR after Forward on a 375 × 667 phone;
 docs/page-surface.png, the loss surface panel; docs/page-chain.png, a unit's chain rule;
-docs/page-layers.png, the per-layer chart (`--views`: only these last three).
+docs/page-layers.png, the per-layer chart (`--views`: only these last three);
+docs/page-minibatch.png, the update-mode control in mini-batch mode, and docs/page-confusion.png,
+the scores with their confusion tables (`--mode`: only these two).
 
     .venv/bin/python scripts/screenshot.py            # starts its own server on a temp database
     .venv/bin/python scripts/screenshot.py --url http://127.0.0.1:8000
@@ -194,6 +196,41 @@ def shoot_layers(url: str, out: Path) -> None:
         browser.close()
 
 
+def shoot_minibatch(url: str, control: Path, confusion: Path) -> None:
+    """A circle data set with a test part, mini-batch mode with B = 10 chosen in the Network
+    panel, after three Updates: the control, and the scores with their confusion tables."""
+    body = {
+        "layers": [2, 4, 1],
+        "seed": 2,
+        "learning_rate": 1.0,
+        "generate": {"shape": "circle", "n": 80, "test_fraction": 0.25, "seed": 4},
+    }
+    network = httpx.post(url + "/api/networks", json=body, timeout=10)
+    network.raise_for_status()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
+        page.goto(f"{url}/n/{network.json()['id']}")
+        page.wait_for_selector("[data-unit='0-0']")
+        page.get_by_label("Update mode").select_option("minibatch")
+        page.get_by_label("Batch size B").fill("10")
+        page.get_by_label("Batch size B").press("Enter")
+        for _ in range(3):
+            page.get_by_role("button", name="Update", exact=True).click()
+            page.wait_for_function(IDLE)
+        page.wait_for_selector("table.confusion[data-part='test']")
+        page.locator("#build .settings").first.screenshot(path=str(control))
+        page.locator("#confusion").scroll_into_view_if_needed()
+        boxes = [page.locator(s).bounding_box() for s in ("#scores", "#confusion")]
+        top = min(b["y"] for b in boxes if b)
+        left = min(b["x"] for b in boxes if b)
+        right = max(b["x"] + b["width"] for b in boxes if b)
+        bottom = max(b["y"] + b["height"] for b in boxes if b)
+        clip = {"x": left - 4, "y": top - 4, "width": right - left + 8, "height": bottom - top + 8}
+        page.screenshot(path=str(confusion), clip=clip)
+        browser.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running server; default: start one")
@@ -201,11 +238,17 @@ def main() -> None:
     parser.add_argument(
         "--views", action="store_true", help="only the pictures of the panel of more views"
     )
+    parser.add_argument(
+        "--mode", action="store_true", help="only the update mode's and the confusion's pictures"
+    )
     args = parser.parse_args()
     docs = Path(args.docs)
     docs.mkdir(parents=True, exist_ok=True)
 
     def all_three(url: str) -> None:
+        shoot_minibatch(url, docs / "page-minibatch.png", docs / "page-confusion.png")
+        if args.mode:
+            return
         shoot_surface(url, docs / "page-surface.png")
         shoot_chain(url, docs / "page-chain.png")
         shoot_layers(url, docs / "page-layers.png")

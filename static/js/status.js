@@ -69,16 +69,19 @@ function renderScores(evaluation) {
   renderConfusion($('#confusion'), evaluation);
 }
 
-/** The confusion matrices beside accuracy: a small table per part, rows the true class. */
+/** The confusion matrices beside accuracy: a small table per part, rows the true class and
+ * columns the class the network says. */
 function renderConfusion(root, evaluation) {
   root.replaceChildren(
     ...confusionTables(evaluation).map((t) =>
       h(
         'table',
-        { class: 'confusion', 'data-part': t.part },
-        h('caption', {
-          text: `${t.title}: ${t.right} of ${t.total} right (rows: true class, columns: the network's class)`,
-        }),
+        {
+          class: 'confusion',
+          'data-part': t.part,
+          title: 'Rows: the true class. Columns: the class the network says.',
+        },
+        h('caption', { text: `${t.title}: ${t.right} of ${t.total} right` }),
         h(
           'tr',
           {},

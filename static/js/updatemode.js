@@ -3,7 +3,7 @@
 export const MODES = [
   ['batch', 'batch: one update per pass'],
   ['online', 'online: one per example'],
-  ['minibatch', 'mini-batch: one per B examples'],
+  ['minibatch', 'mini-batch: one per B'],
 ];
 
 /** The mode's fields of a /step body: {mode}, or {mode, batch_size} for mini-batches. */
