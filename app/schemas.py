@@ -519,7 +519,7 @@ class BackwardRequest(Strict):
 MINIBATCH_RULES: list[JsonValue] = [
     {
         "if": {"properties": {"mode": {"const": "minibatch"}}, "required": ["mode"]},
-        "then": {"required": ["batch_size"]},
+        "then": {"required": ["batch_size"], "properties": {"batch_size": {"type": "integer"}}},
     },
     {
         "if": {"required": ["batch_size"], "properties": {"batch_size": {"type": "integer"}}},

@@ -550,6 +550,14 @@ CASES = [
         words=("required", "minibatch"),
     ),
     Bad(
+        "step: minibatch with a null batch size",
+        "POST",
+        "/{id}/step",
+        "batch_size",
+        {"mode": "minibatch", "batch_size": None},
+        words=("required",),
+    ),
+    Bad(
         "step: a batch size in batch mode",
         "POST",
         "/{id}/step",
