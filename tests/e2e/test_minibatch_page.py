@@ -9,10 +9,11 @@ import re
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import LiveServer
 from tests.e2e.conftest import open_network, server_weights, shown_weights
+from tests.e2e.test_share import open_link, share_link
 
 pytestmark = pytest.mark.e2e
 
@@ -66,3 +67,20 @@ def test_minibatch_mode_steps_as_the_server_says_and_the_confusion_tables_show_i
     page.wait_for_selector(f"svg[data-network-id='{network_id}'] [data-unit='0-0']")
     expect(page.get_by_label("Update mode")).to_have_value("minibatch")
     expect(page.get_by_label("Batch size B")).to_have_value("3")
+
+
+def test_a_share_link_carries_minibatch_mode_and_b(
+    watched: Page, live_server: LiveServer, api: httpx.Client, browser: Browser
+) -> None:
+    network_id = api.post("/api/networks", json=NETWORK).json()["id"]
+    open_network(watched, live_server, network_id)
+    watched.get_by_label("Update mode").select_option("minibatch")
+    watched.get_by_label("Batch size B").fill("5")
+    watched.get_by_label("Batch size B").press("Enter")
+    new_id, page = open_link(browser, share_link(watched))
+    assert new_id != network_id
+    expect(page.get_by_label("Update mode")).to_have_value("minibatch")
+    expect(page.get_by_label("Batch size B")).to_have_value("5")
+    page.get_by_role("button", name="Update", exact=True).click()
+    expect(page.locator("#loss-now")).to_have_text(re.compile(r"· 2 updates$"))  # ⌈7/5⌉
+    page.context.close()
