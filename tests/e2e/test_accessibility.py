@@ -137,3 +137,17 @@ def test_the_classroom_pages(lesson: Lesson, api: httpx.Client) -> None:
     stranger.goto(f"{lesson.server.url}{created['teach_url']}")
     expect(stranger.locator("#no-key")).to_be_visible()
     assert_accessible(stranger, "the dashboard without its key")
+
+
+def test_the_page_in_minibatch_mode_with_its_confusion_tables(
+    watched: Page, live_server: LiveServer, api: httpx.Client
+) -> None:
+    body = {"layers": [2, 3, 1], "generate": {"shape": "xor", "n": 20, "test_fraction": 0.25}}
+    made = api.post("/api/networks", json=body).json()
+    open_network(watched, live_server, made["id"])
+    watched.get_by_label("Update mode").select_option("minibatch")
+    watched.get_by_label("Batch size B").fill("4")
+    watched.get_by_label("Batch size B").press("Enter")
+    watched.get_by_role("button", name="Update", exact=True).click()
+    expect(watched.locator("table.confusion[data-part='test']")).to_be_visible()
+    assert_accessible(watched, "mini-batch mode after an Update, with confusion tables")
