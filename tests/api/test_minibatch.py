@@ -10,7 +10,9 @@ from typing import Any
 
 import numpy as np
 
+from app.networks import validate
 from tests.api.test_replay import create, params, step
+from tests.hardening.test_request_bounds import numbers_in
 
 X = [[0.1 * i - 0.3, (-1) ** i * 0.2 * i] for i in range(7)]
 Y = [[float(i % 2)] for i in range(7)]
@@ -145,3 +147,17 @@ def test_the_answer_names_the_first_minibatch_and_its_rows_are_its_examples(clie
         f"/api/networks/{nid}/step", json={"mode": "minibatch", "batch_size": 7}
     ).json()
     assert whole["minibatch"] == list(range(7))
+
+
+def test_the_size_bound_counts_the_answer_of_a_minibatch_step(client):
+    """The bound counts N rows of net, o and δ (at most that many come back) and the B
+    indices of `minibatch`: the answer is B rows and B indices, counted the same way."""
+    nid = create(client, NETWORK)
+    answer = client.post(
+        f"/api/networks/{nid}/step", json={"mode": "minibatch", "batch_size": 3, "epochs": 2}
+    ).json()
+    each, rest = validate.response_numbers(
+        NETWORK["layers"], "step", epochs=2, stored=21, split=True, classes=[True]
+    )
+    assert numbers_in(answer) == 3 * each + rest + 3
+    assert numbers_in(answer["evaluation"]["train"]["confusion"]) == 4  # two classes: 2 × 2
