@@ -21,6 +21,7 @@ from app.api import (
     classroom,
     code,
     errors,
+    forks,
     health,
     history,
     networks,
@@ -137,6 +138,7 @@ def create_app() -> FastAPI:
     app.include_router(history.router)
     app.include_router(code.router)
     app.include_router(surface.router)
+    app.include_router(forks.router)
     app.include_router(classroom.router)
     app.include_router(classes.router)
     app.include_router(presets.router)

@@ -926,3 +926,73 @@ class SurfaceResponse(BaseModel):
         "at (axes[0][i], axes[1][j]); null where it overflows float64."
     )
     at: list[float] = Field(description="The two parameters' current values (the centre).")
+
+
+class ForkRequest(Strict):
+    """Body of POST …/fork: the one setting the copy changes; `{}` copies it unchanged. The
+    settings offered are those that leave the weights as they are."""
+
+    learning_rate: Annotated[float | None, *NotNull] = Field(
+        None,
+        gt=0,
+        le=LIMITS.max_learning_rate,
+        allow_inf_nan=False,
+        description="η of the fork (Δw = −η ∂J/∂w): the lesson on the learning rate.",
+    )
+    l2: Annotated[float | None, *NotNull] = Field(
+        None, ge=0, le=LIMITS.max_l2, allow_inf_nan=False, description="λ of the fork's L2 term."
+    )
+    hidden_activation: Annotated[Activation | None, *NotNull] = Field(
+        None, description="f of the fork's hidden units."
+    )
+    output_activation: Annotated[Activation | None, *NotNull] = Field(
+        None, description="f of the fork's output units."
+    )
+    loss: Annotated[Loss | None, *NotNull] = Field(None, description="The fork's J.")
+    reduction: Annotated[Reduction | None, *NotNull] = Field(
+        None, description="sum or mean over the examples."
+    )
+    train_biases: Annotated[bool | None, *NotNull] = Field(
+        None, description="false freezes the fork's biases."
+    )
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"example": {"learning_rate": 2.0}, "maxProperties": 1},
+    )
+
+
+class ForkLink(BaseModel):
+    """One end of a fork: a network and the origin's state it was copied from."""
+
+    id: str = Field(description="The network's id.")
+    update: int = Field(description="The origin's update count when the fork was made.")
+    entry: int | None = Field(
+        description="The origin's history entry the fork was copied from (…/history)."
+    )
+    changed: dict[str, Any] = Field(
+        description="The setting the fork changed, with its value in the fork ({} for none)."
+    )
+
+
+class ForksResponse(BaseModel):
+    """Body of GET …/forks: where the network was forked from, and its forks."""
+
+    origin: ForkLink | None = Field(
+        description="The network this one is a fork of (null: not a fork, or that one is gone)."
+    )
+    forks: list[ForkLink] = Field(
+        description="The live forks of this network, oldest first (at most 50)."
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "origin": None,
+                "forks": [
+                    {"id": "k3Jd…", "update": 120, "entry": 7, "changed": {"learning_rate": 2.0}}
+                ],
+            }
+        }
+    )

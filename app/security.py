@@ -6,7 +6,7 @@ Three pure ASGI middlewares, outermost first (see `install`):
   no framing, on every response (pages, API, static files, errors); a 405 lists every
   method of its path (Starlette names one route's only); HEAD works wherever GET does.
 - `CreateRateLimit`: a token bucket per client address on the requests that create a
-  network (`POST /api/networks`, `…/import`). In process, so per worker: with N
+  network (`POST /api/networks`, `…/import`, `…/{id}/fork`). In process, so per worker: with N
   workers an address may create up to N times the rate. Refusals are 429 with Retry-After.
 - `BodyGuard`: bodies of POST/PUT/PATCH requests are read here, at most `max_body_bytes`
   (413 naming "body"); under /api/ they must be JSON (415), UTF-8 and nest no deeper than
@@ -65,6 +65,8 @@ CREATES: frozenset[tuple[str, str]] = frozenset(
 )
 """(method, path) of the requests that create a network or a class, and so are rate-limited.
 Joining a class (POST /api/join) is not one: a class behind one address joins at once."""
+CREATING = re.compile(r"/api/networks/[^/]+/fork")
+"""The POST paths that create a network beside an existing one (a fork): rate-limited too."""
 
 
 def _refusal(status: int, problems: list[tuple[str, str]]) -> Response:
@@ -210,6 +212,11 @@ class CreateRateLimit:
     def __init__(self, app: ASGIApp, buckets: TokenBuckets, creates: Iterable[tuple[str, str]]):
         self.app, self.buckets, self.creates = app, buckets, frozenset(creates)
 
+    def creating(self, method: str, path: str) -> bool:
+        return (method, path) in self.creates or (
+            method == "POST" and bool(CREATING.fullmatch(path))
+        )
+
     @staticmethod
     def _refuse(seconds: int) -> Response:
         """The API's error, saying how the limit is raised, since a class behind one address
@@ -230,7 +237,7 @@ class CreateRateLimit:
         return response
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (scope["method"], scope["path"]) in self.creates:
+        if scope["type"] == "http" and self.creating(scope["method"], scope["path"]):
             wait = self.buckets.take(client_key(scope))
             if wait > 0:
                 seconds = math.ceil(wait) if math.isfinite(wait) else 3600

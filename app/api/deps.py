@@ -46,9 +46,12 @@ FeedDep = Annotated[EventFeed, Depends(get_feed)]
 
 class ClassroomHook(Protocol):
     """What the network routes tell the classroom (app/classroom/service.py): a class
-    network's locks refuse PATCH fields, and forward and backward show on the card."""
+    network's locks refuse PATCH fields (and forks), and forward and backward show on the
+    card."""
 
     def check_patch(self, network_id: str, fields: dict[str, Any]) -> None: ...
+
+    def check_fork(self, network_id: str, fields: dict[str, Any]) -> None: ...
 
     def note_phase(self, network_id: str, phase: str) -> None: ...
 

@@ -16,7 +16,7 @@ from typing import Any
 from app import nn, presets
 from app.classroom import activity as act
 from app.classroom import answers, diagnosis
-from app.classroom.errors import Forbidden, Invalid, Mismatch, Missing, NotAuthorized
+from app.classroom.errors import Forbidden, Invalid, Mismatch, Missing, NotAuthorized, Paused
 from app.classroom.schemas import Activity, AnswerRequest, ClassCreate, JoinRequest
 from app.networks import edits, validate
 from app.networks.errors import NetworkError
@@ -557,6 +557,20 @@ class Classroom:
     def check_patch(self, network_id: str, fields: dict[str, Any]) -> None:
         if fields:
             act.refuse_locked(self.lock_of(network_id), fields)
+
+    def check_fork(self, network_id: str, fields: dict[str, Any]) -> None:
+        """A fork of a class network (`fields`: the setting it changes) is refused while the
+        class is paused, and when the activity locks the settings: a copy with another η
+        would step around the lock."""
+        member = self.db.member(network_id)
+        if member is None:
+            return
+        if member.paused:
+            raise Paused()
+        if "settings" in self.lock_of(network_id):
+            raise Forbidden(
+                next(iter(fields), "body"), "locked by the teacher: this network cannot be forked"
+            )
 
     def answer(
         self,

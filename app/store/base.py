@@ -4,7 +4,7 @@ itself is app/store/core.py; docs/storage.md)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.nn import Array, Params
 from app.schemas import NetworkSettings
@@ -72,6 +72,18 @@ class StoredNetwork:
     @property
     def layers(self) -> list[int]:
         return self.params.layers
+
+
+@dataclass(frozen=True)
+class Fork:
+    """One end of a fork's link: `id` the network at that end, `updates` and `entry` the
+    origin's update count and history entry when the copy was made, `changed` the setting
+    the fork changed and its value there."""
+
+    id: str
+    updates: int
+    entry: int | None
+    changed: dict[str, Any]
 
 
 @dataclass(frozen=True)

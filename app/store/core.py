@@ -25,7 +25,15 @@ from typing import Any, TypeVar
 from app.nn import Params
 from app.schemas import NetworkSettings
 from app.store import rows, schema
-from app.store.base import ChangeHook, NotFound, NotRecorded, StoredNetwork, StoreFull, Summary
+from app.store.base import (
+    ChangeHook,
+    Fork,
+    NotFound,
+    NotRecorded,
+    StoredNetwork,
+    StoreFull,
+    Summary,
+)
 from app.store.cache import NetworkCache
 from app.store.history import Entry, HistorySQL, dataset_loss, plan
 from app.store.sql import Conn
@@ -79,6 +87,16 @@ STORED_BYTES = {
         )
     ),
 }
+
+FORK_OF = (
+    "SELECT f.origin_id, f.updates, f.entry, f.changed FROM forks f "
+    "JOIN networks n ON n.id = f.origin_id WHERE f.network_id = :id AND n.last_used >= :cutoff"
+)
+FORKS_OF = (
+    "SELECT f.network_id, f.updates, f.entry, f.changed FROM forks f "
+    "JOIN networks n ON n.id = f.network_id WHERE f.origin_id = :id AND n.last_used >= :cutoff "
+    "ORDER BY f.created_at DESC, f.network_id LIMIT :limit"
+)
 
 
 class _Conflict(Exception):
@@ -142,11 +160,25 @@ class Store(ABC):
             raise
 
     # -- creating: the cap, expiry and the quota ---------------------------------------------
-    def create(self, network: StoredNetwork) -> None:
-        """Insert; at the cap, delete expired networks first, else raise StoreFull."""
+    def create(self, network: StoredNetwork, fork: Fork | None = None) -> None:
+        """Insert; at the cap, delete expired networks first, else raise StoreFull. `fork`:
+        the link to the network this one is a fork of (its id), written in the same
+        transaction."""
         staged = self.stage(network)
         with self.writing() as conn:
             if self.insert(conn, network, staged):
+                if fork is not None:
+                    conn.insert(
+                        "forks",
+                        dict(
+                            network_id=network.id,
+                            origin_id=fork.id,
+                            updates=fork.updates,
+                            entry=fork.entry,
+                            changed=json.dumps(fork.changed),
+                            created_at=network.created_at,
+                        ),
+                    )
                 return
         raise StoreFull(
             f"the server already holds its maximum of {self.max_networks} networks",
@@ -270,6 +302,21 @@ class Store(ABC):
         with self.reading() as conn:
             self._load(conn, network_id)
             return self._history.trace(conn, network_id)
+
+    def forks(self, network_id: str, limit: int = 50) -> tuple[Fork | None, list[Fork]]:
+        """The link to the network this one was forked from (None: not a fork, or that one is
+        gone), and the `limit` newest live forks of this one, oldest first."""
+        cutoff = self._cutoff(time.time())
+        with self.reading() as conn:
+            self._load(conn, network_id)
+            up = conn.one(FORK_OF, id=network_id, cutoff=cutoff)
+            down = conn.all(FORKS_OF, id=network_id, cutoff=cutoff, limit=limit)
+
+        def link(row: Any) -> Fork:
+            entry = None if row[2] is None else int(row[2])
+            return Fork(row[0], int(row[1]), entry, json.loads(row[3]))
+
+        return (None if up is None else link(up)), [link(r) for r in reversed(down)]
 
     def count(self) -> int:
         """Live networks (expired ones not yet swept do not count)."""

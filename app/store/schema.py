@@ -119,6 +119,20 @@ REMOVED = """CREATE TABLE removed_students (
     key_hash TEXT NOT NULL,
     PRIMARY KEY (class_id, key_hash)
 )"""
+FORKS = """CREATE TABLE forks (
+    network_id TEXT PRIMARY KEY REFERENCES networks (id) ON DELETE CASCADE,
+    origin_id  TEXT NOT NULL,
+    updates    BIGINT NOT NULL,
+    entry      BIGINT,
+    changed    TEXT NOT NULL,
+    created_at DOUBLE PRECISION NOT NULL
+)"""
+"""A fork's link to the network it was copied from (app/networks/forks.py): gone with the
+fork; kept when the origin goes (the fork still says what it was copied from)."""
+FORKS_GONE = """CREATE TRIGGER IF NOT EXISTS networks_fork_gone AFTER DELETE ON networks
+BEGIN
+    DELETE FROM forks WHERE network_id = OLD.id;
+END"""
 EVENTS: list[Statement] = [  # app/events/: a table SQLite's feed polls; PostgreSQL NOTIFYs
     {
         "sqlite": """CREATE TABLE IF NOT EXISTS events (
@@ -180,7 +194,10 @@ MIGRATIONS: list[Sequence[Statement]] = [
         "ALTER TABLE classes ADD COLUMN assistant_hash TEXT",
         REMOVED,
     ],
-    # 16: B of a mini-batch step (trained 'minibatch'; NULL for every other entry), so a
+    # 16: forks: each fork's origin, the origin's update count and history entry it was
+    # copied at, and the setting it changed; the origin finds its forks by the index
+    [FORKS, "CREATE INDEX forks_origin ON forks (origin_id)", {"sqlite": FORKS_GONE}],
+    # 17: B of a mini-batch step (trained 'minibatch'; NULL for every other entry), so a
     # state inside it can be recomputed and the step exported as code
     ["ALTER TABLE history ADD COLUMN batch_size INTEGER"],
 ]

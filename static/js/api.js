@@ -41,7 +41,9 @@ async function request(method, path, body, key) {
 
 const net = (id) => `/api/networks/${encodeURIComponent(id)}`;
 
-const atQuery = (at) => (at ? `?update=${at.update}&entry=${at.entry}` : '');
+/** `at`: {update, entry?}; without entry, the last state recorded at that update count. */
+const atQuery = (at) =>
+  at ? `?update=${at.update}${at.entry === undefined ? '' : `&entry=${at.entry}`}` : '';
 
 export const api = {
   create: (body) => request('POST', '/api/networks', body),
@@ -56,6 +58,9 @@ export const api = {
   addExamples: (id, body) => request('POST', `${net(id)}/examples`, body),
   removeExample: (id, body) => request('POST', `${net(id)}/examples/remove`, body),
   history: (id) => request('GET', `${net(id)}/history`),
+  /** A copy at a new id (of a recorded state: `at`), one setting changed; the links. */
+  fork: (id, body = {}, at = null) => request('POST', `${net(id)}/fork${atQuery(at)}`, body),
+  forks: (id) => request('GET', `${net(id)}/forks`),
   recorded: (id, update, entry) => request('GET', `${net(id)}/history/${update}?entry=${entry}`),
   rewind: (id, body) => request('POST', `${net(id)}/rewind`, body),
   /** J over a grid of two parameters' values (the loss surface panel). */

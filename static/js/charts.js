@@ -3,6 +3,7 @@
 
 import { NEGATIVE, POSITIVE } from './colors.js';
 import { fmt } from './format.js';
+import { updateRange } from './forks.js';
 import { toPixel } from './points.js';
 import { lossScale } from './view.js';
 
@@ -63,11 +64,16 @@ function dashedLine(ctx, x, top, bottom) {
 
 /**
  * points: [{u: updates so far, J, T?: J on the test examples}]; marked: the update to mark
- * (the timeline shows it).
+ * (the timeline shows it); linked: linked runs' curves drawn under it (forks.js overlay:
+ * {id, label, color, points: [{u, J}]}), their numbers in data-overlay.
  */
-export function drawLoss(canvas, points, log = false, marked = undefined) {
+export function drawLoss(canvas, points, log = false, marked = undefined, linked = []) {
   const { ctx, w, h } = prepare(canvas);
   canvas.dataset.points = String(points.length);
+  canvas.dataset.overlay = JSON.stringify(
+    linked.map((o) => ({ id: o.id, u: o.points.map((p) => p.u), J: o.points.map((p) => p.J) })),
+  );
+  const others = linked.filter((o) => o.points.length > 0);
   const left = 52;
   const bottom = h - 24;
   const top = 10;
@@ -81,14 +87,18 @@ export function drawLoss(canvas, points, log = false, marked = undefined) {
   ctx.lineTo(left, bottom);
   ctx.lineTo(right, bottom);
   ctx.stroke();
-  if (points.length === 0) {
+  if (points.length === 0 && others.length === 0) {
     ctx.fillText('Step or Play: J falls here', left + 8, (top + bottom) / 2);
     return;
   }
-  const u0 = points[0].u;
-  const u1 = Math.max(points[points.length - 1].u, u0 + 1);
+  const [u0, u1] = updateRange(points, others);
   const tested = points.filter((p) => Number.isFinite(p.T));
-  const scale = lossScale([...points.map((p) => p.J), ...tested.map((p) => p.T)], log);
+  const scale = lossScale(
+    [points, tested.map((p) => ({ J: p.T })), ...others.map((o) => o.points)]
+      .flat()
+      .map((p) => p.J),
+    log,
+  );
   const x = (u) => left + ((u - u0) / (u1 - u0)) * (right - left);
   const y = (J) => bottom - scale.frac(J) * (bottom - top);
   ctx.textAlign = 'right';
@@ -108,15 +118,27 @@ export function drawLoss(canvas, points, log = false, marked = undefined) {
       color,
       dash,
     );
-  curve(points, (p) => p.J, POSITIVE, []);
-  if (tested.length) {
-    curve(tested, (p) => p.T, NEGATIVE, [6, 4]);
-    ctx.textAlign = 'right';
-    ctx.fillStyle = POSITIVE;
-    ctx.fillText('— training J', right, top + 10);
-    ctx.fillStyle = NEGATIVE;
-    ctx.fillText('- - test J', right, top + 24);
-  }
+  for (const o of others) curve(o.points, (p) => p.J, o.color, [2, 3]);
+  if (points.length) curve(points, (p) => p.J, POSITIVE, []);
+  if (tested.length) curve(tested, (p) => p.T, NEGATIVE, [6, 4]);
+  legend(ctx, right, top, tested.length > 0, others);
+}
+
+/** The curves' names, top right, each in its colour: drawn when there are several. */
+function legend(ctx, right, top, tested, others) {
+  const lines = tested
+    ? [
+        ['— training J', POSITIVE],
+        ['- - test J', NEGATIVE],
+      ]
+    : [];
+  if (!tested && others.length) lines.push(['— this run', POSITIVE]);
+  for (const o of others) lines.push([`·· ${o.label}`, o.color]);
+  ctx.textAlign = 'right';
+  lines.forEach(([text, color], n) => {
+    ctx.fillStyle = color;
+    ctx.fillText(text, right, top + 10 + 14 * n);
+  });
 }
 
 /** The grid of inputs for the heatmap: n × n points over bounds [[x0, x1], [y0, y1]]. */

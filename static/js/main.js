@@ -14,6 +14,7 @@ import { Graph } from './graph.js';
 import { zoomable } from './graphzoom.js';
 import { Heatmap } from './heatmap.js';
 import { exportJson, openNew, readNetworkFile } from './io.js';
+import { ForkPanel } from './forkview.js';
 import { ActionQueue, queueText } from './player.js';
 import { batchBody, FramePlayer, framesOf, lossPoint, SPEEDS } from './frames.js';
 import { saved } from './saved.js';
@@ -24,6 +25,7 @@ import { followScreen, NumberTables, renderExamples, renderStatus } from './stat
 import { Stepper } from './stepper.js';
 import { SurfaceView } from './surface.js';
 import { LayerChart } from './layerchart.js';
+import { HiddenSpace } from './hiddenview.js';
 import { parseConditions } from './stop.js';
 import { modeFields, parseBatchSize, traceTargets } from './updatemode.js';
 import { exists, outputRange, unitValues } from './view.js';
@@ -50,6 +52,7 @@ const S = {
 let presets = [];
 let store = null; // this browser's memory of the network (saved.js), once its id is known
 let timeline = null;
+let forks = null; // the Fork control and the linked runs' curves (forkview.js)
 const showError = errorBox($('#error'));
 const queue = new ActionQueue((status) => {
   $('#queue-note').textContent = queueText(status);
@@ -89,6 +92,12 @@ const surface = new SurfaceView(
   () => S,
   (m) => showError(m),
 );
+const hiddenSpace = new HiddenSpace(
+  $('#hidden-box'),
+  $('#hidden-space'),
+  () => S,
+  (m) => showError(m),
+);
 /**
  * While playing, the history is read again at most this often (ms): reading a long history
  * costs the server more than a Play tick, so reading it after every tick would add a large
@@ -108,6 +117,7 @@ function makeTimeline() {
       S.at = state ? { update: entry.update, entry: entry.entry } : null; // the heatmap's weights
       setNetwork(shown, false);
       render();
+      hiddenSpace.changed();
       if (state && state.dataset) showRecordedNumbers(S.at);
     },
     rewound: (state) => {
@@ -118,6 +128,7 @@ function makeTimeline() {
       store.put('losses', S.losses);
       setNetwork(state, false);
       render();
+      hiddenSpace.changed();
     },
     loaded: (entries) => {
       S.historyLoss = timeline.loss();
@@ -180,7 +191,7 @@ function renderGraph() {
 
 /** The loss chart: this browser's J, with the update the timeline shows marked. */
 function drawChart() {
-  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked, S.at?.update);
+  drawLoss($('#loss-chart'), S.losses, $('#log-scale').checked, S.at?.update, forks?.curves);
 }
 
 const CARD_ACTIONS = {
@@ -251,6 +262,7 @@ function setNetwork(state, changed = true) {
   if (changed) {
     S.lastStep = null;
     surface.changed();
+    hiddenSpace.changed();
   }
 }
 
@@ -333,6 +345,7 @@ async function train(epochs, animate, staged = false) {
   if (animate) graph.animate(old, network);
   heatmap.schedule();
   surface.changed();
+  hiddenSpace.changed();
   timeline.refresh();
 }
 
@@ -356,6 +369,7 @@ function showFrame(item) {
   if (last) {
     S.lastStep = answer; // its first update's δ and ∂J/∂w: the per-layer chart during Play
     surface.changed(true);
+    hiddenSpace.changed(true);
     S.scores = answer.evaluation;
     heatmap.useGrid(answer.grid);
     if (timeline.age() > TIMELINE_EVERY) timeline.refresh();
@@ -376,6 +390,7 @@ function settle(answer) {
   S.lastStep = answer;
   render();
   surface.changed();
+  hiddenSpace.changed();
   timeline.refresh();
 }
 
@@ -610,12 +625,14 @@ async function init() {
     ])
       $(link).href = `/api/networks/${encodeURIComponent(S.id)}/code.${suffix}`;
     timeline = makeTimeline();
+    forks = new ForkPanel($('#fork-box'), () => S, { changed: drawChart, error: showError, act });
     if (!store.get('start')) store.put('start', { weights: state.weights, biases: state.biases });
     S.losses = store.get('losses') || [];
     S.mode = store.get('mode') || 'batch';
     S.batchSize = parseBatchSize(store.get('batchSize')) ?? S.batchSize;
     setNetwork(state);
     render();
+    forks.load();
     wireShare({
       button: $('#share'),
       box: $('#share-box'),

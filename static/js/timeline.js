@@ -17,14 +17,16 @@ export function undoTarget(entries, current) {
 
 /**
  * The entry Reset rewinds to: the network before its first update, that is the last entry at
- * update 0 (the network as created, then the edits made before training: new layers, weights
- * drawn from a seed), or null if the history does not start at creation (an older release's).
+ * the update count it was created at (the network as created, then the edits made before
+ * training: new layers, weights drawn from a seed); a fork, created at its origin's count,
+ * goes back to where it was forked. Null if the history does not start at creation (an older
+ * release's).
  */
 export function startEntry(entries) {
   const first = entries[0];
-  if (!first || first.update !== 0 || first.kind !== 'create') return null;
+  if (!first || first.kind !== 'create') return null;
   let start = first;
-  for (const e of entries) if (e.update === 0 && !e.branch) start = e;
+  for (const e of entries) if (e.update === first.update && !e.branch) start = e;
   return start;
 }
 

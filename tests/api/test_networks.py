@@ -180,6 +180,17 @@ def test_xor_trains(client):
     assert [round(o[0]) for o in outputs] == [0, 1, 1, 0]
 
 
+def test_the_xor_presets_stuck_seeds_are_the_ones_it_names(client):
+    """The preset's description sends students to seeds 0 and 4 to see a run stuck at J ≈ 0.25
+    (half the examples wrong), and its own seed 1 trains."""
+    listed = {p["name"]: p for p in client.get("/api/presets").json()["presets"]}
+    assert "seeds 0 and 4" in listed["xor"]["description"]
+    for seed, stuck in ((0, True), (4, True), (1, False)):
+        nid = client.post("/api/networks", json={"preset": "xor", "seed": seed}).json()["id"]
+        body = client.post(f"/api/networks/{nid}/step", json={"epochs": 2000}).json()
+        assert (body["evaluation"]["train"]["accuracy"] == 0.5) is stuck, seed
+
+
 def test_cross_entropy_and_mean(client):
     state = create(client, loss="cross_entropy", reduction="mean", dataset=XOR)
     out = client.post(f"/api/networks/{state['id']}/backward").json()

@@ -139,6 +139,19 @@ def test_the_classroom_pages(lesson: Lesson, api: httpx.Client) -> None:
     assert_accessible(stranger, "the dashboard without its key")
 
 
+def test_the_fork_control_links_and_the_hidden_space(
+    watched: Page, live_server: LiveServer, api: httpx.Client
+) -> None:
+    page = watched
+    made = api.post("/api/networks", json={"preset": "xor", "layers": [2, 3, 1]}).json()
+    forked = api.post(f"/api/networks/{made['id']}/fork", json={"learning_rate": 4.0}).json()
+    open_network(page, live_server, made["id"])
+    expect(page.locator(f"#fork-links a[data-network-id='{forked['id']}']")).to_be_visible()
+    page.locator("#hidden-box summary").click()
+    expect(page.locator(".hidden-point")).to_have_count(4)
+    assert_accessible(page, "the fork's links and the hidden space with its choice of units")
+
+
 def test_the_page_in_minibatch_mode_with_its_confusion_tables(
     watched: Page, live_server: LiveServer, api: httpx.Client
 ) -> None:

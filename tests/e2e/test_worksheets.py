@@ -13,11 +13,17 @@ from pypdf import PdfReader
 from tests.e2e.lesson import NAMES, Lesson, open_class
 
 pytestmark = pytest.mark.e2e
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def printed(x: float) -> str:
-    """How the sheet prints |x| (format.js's fmt with 6 digits, the sign left out)."""
+    """How the sheet prints |x| (format.js's fmt with 6 digits, the sign left out: powers of ten
+    below 1e-4 and from 1e6)."""
     a = abs(x)
+    if a != 0 and (a < 1e-4 or a >= 1e6):
+        mantissa, exponent = f"{a:.5e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        return f"{mantissa}×10{str(int(exponent)).translate(SUPERSCRIPT)}"
     text = f"{a:.6g}" if a < 1 else f"{a:.6f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 

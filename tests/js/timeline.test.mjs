@@ -41,6 +41,12 @@ test('Reset goes to the network before its first update, if its history is kept'
   ];
   assert.equal(startEntry(edited).entry, 2);
   assert.equal(startEntry([{ ...entries[1], entry: 0 }]), null); // an older release's network
+  const fork = [
+    { entry: 0, update: 20, kind: 'create', loss: 0.25, branch: false }, // forked at update 20
+    { entry: 1, update: 20, kind: 'edit', loss: 0.24, branch: false },
+    { entry: 2, update: 30, kind: 'step', loss: 0.1, branch: false },
+  ];
+  assert.equal(startEntry(fork).entry, 1);
   assert.equal(startEntry([]), null);
 });
 

@@ -222,3 +222,27 @@ def test_a_test_part_and_l2_are_saved_and_a_step_keeps_them(make_store):
 
     store.modify("t", drop)
     assert make_store(cache_networks=0).get("t").test is None
+
+
+def test_a_fork_s_link_is_written_with_it_and_goes_with_it(make_store):
+    from app.store.base import Fork
+
+    store = make_store()
+    store.create(network("origin", examples=4))
+    store.create(network("fork"), Fork("origin", 3, 0, {"learning_rate": 2.0}))
+    store.create(network("other"), Fork("origin", 5, None, {}))
+    up, down = store.forks("fork")
+    assert (up, down) == (Fork("origin", 3, 0, {"learning_rate": 2.0}), [])
+    up, down = make_store(cache_networks=0).forks("origin")  # another server reads them too
+    assert up is None
+    assert down == [Fork("fork", 3, 0, {"learning_rate": 2.0}), Fork("other", 5, None, {})]
+    # the fork's link goes with the fork (SQLite: a trigger; PostgreSQL: the foreign key)
+    assert store.delete("fork")
+    assert [f.id for f in store.forks("origin")[1]] == ["other"]
+    with store.reading() as conn:  # type: ignore[attr-defined]
+        assert conn.one("SELECT COUNT(*) FROM forks")[0] == 1
+    # the origin gone, its fork no longer names it
+    assert store.delete("origin")
+    assert store.forks("other") == (None, [])
+    with pytest.raises(NotFound):
+        store.forks("origin")
