@@ -3,7 +3,9 @@
 `GET /bytes/{name}` and `POST /bytes/{name}` (which reads the body) answer with the bytes of
 the file `name` in the folder BENCH_BARE_DIR (real responses of the API, so both answers
 have the same size). No validation, no storage, no math: what is left is uvicorn,
-Starlette's routing and FastAPI's request handling.
+Starlette's routing and FastAPI's request handling. `/thread/{name}` does the same from a
+plain `def` endpoint, which FastAPI runs on a worker thread as it runs the API's routes:
+the cost of that hand-over, beside the `async` one.
 """
 
 from __future__ import annotations
@@ -33,4 +35,14 @@ async def get_bytes(name: str) -> Response:
 @app.post("/bytes/{name}")
 async def post_bytes(name: str, request: Request) -> Response:
     await request.body()
+    return Response(BODIES[name], media_type="application/json")
+
+
+@app.get("/thread/{name}")
+def get_bytes_on_a_thread(name: str) -> Response:
+    return Response(BODIES[name], media_type="application/json")
+
+
+@app.post("/thread/{name}")
+def post_bytes_on_a_thread(name: str) -> Response:
     return Response(BODIES[name], media_type="application/json")

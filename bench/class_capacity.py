@@ -22,10 +22,12 @@ With `--backend sqlite postgres` and `--servers 1 3`, each trial runs on each ba
 servers on the one database (SQLite: every server on the same file), the students spread
 over the servers directly (student i on server i mod n, no proxy in between): wrk plays
 each stream once per server, and a stream's p50 and p99 are the highest of its servers'.
+With `--nginx` the servers sit behind nginx with the repository's deploy/nginx.conf (as
+compose.scale.yaml runs them), and every student goes through it.
 
     .venv/bin/python -m bench.class_capacity --play 150 --hall 300 [--workers 1 2]
         [--synchronous FULL NORMAL] [--samples 2000] [--backend sqlite postgres]
-        [--servers 1 3] [--pool-max 4] [--frames]
+        [--servers 1 3] [--pool-max 4] [--frames] [--nginx]
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from pathlib import Path
 
 import orjson
 
-from bench.server import Postgres, Server, command_line, machine, post_json, table
+from bench.server import Nginx, Postgres, Server, command_line, machine, post_json, table
 
 P99_LIMIT_MS = 100.0
 FRAMES_P99_LIMIT_MS = 250.0
@@ -244,9 +246,10 @@ def measure(
     database_url: str | None = None,
     pool_max: int = 4,
     frames: bool = False,
+    nginx: bool = False,
 ) -> list[Result]:
     """One trial: `servers` app servers on one database (PostgreSQL at `database_url`, else
-    one SQLite file), the students spread over them."""
+    one SQLite file), the students spread over them (`nginx`: by nginx in front of them)."""
     env = {"BACKPROP_SYNCHRONOUS": synchronous}
     if database_url:
         env |= {"BACKPROP_DATABASE_URL": database_url, "BACKPROP_PG_POOL_MAX": str(pool_max)}
@@ -259,6 +262,8 @@ def measure(
         with ThreadPoolExecutor(servers) as pool:
             list(pool.map(Server.start, made))
         urls = [server.url for server in made]
+        if nginx:
+            urls = [stack.enter_context(Nginx([server.port for server in made])).url]
         ids, x = make(made[0], preset, students)
         plan = streams(ids, x, playing, frames)
         run(urls, plan, 3)  # warm up: every network read once, every path taken
@@ -320,6 +325,9 @@ def main() -> None:
     parser.add_argument("--servers", type=int, nargs="+", default=[1], help="app servers")
     parser.add_argument("--pool-max", type=int, default=4, help="BACKPROP_PG_POOL_MAX")
     parser.add_argument("--frames", action="store_true", help="Play in frames, as the page")
+    parser.add_argument(
+        "--nginx", action="store_true", help="the servers behind nginx (deploy/nginx.conf)"
+    )
     args = parser.parse_args()
 
     rows = []
@@ -344,6 +352,7 @@ def main() -> None:
                                 urls[backend],
                                 args.pool_max,
                                 args.frames,
+                                args.nginx,
                             )
                             rows += report(
                                 results, students, playing, backend, servers, workers, synchronous

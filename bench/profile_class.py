@@ -82,7 +82,7 @@ def main() -> None:
     ):
         ids, x = make(server, "xor", args.students)
         plan = streams(ids, x, len(ids))
-        run(server.url, plan, 2)  # warm up
+        run([server.url], plan, 2)  # warm up
         assert server.process is not None
         raw = Path(tmp) / "profile.txt"
         spy = threading.Thread(
@@ -90,7 +90,7 @@ def main() -> None:
         )
         spy.start()
         time.sleep(0.5)  # py-spy attached before wrk starts; wrk outlasts it
-        results = run(server.url, plan, args.seconds + 1)
+        results = run([server.url], plan, args.seconds + 1)
         spy.join()
         threads, functions = inclusive(raw, args.lines)
     rate = sum(r.per_second * r.students for r in results)

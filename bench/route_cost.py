@@ -1,20 +1,23 @@
 """CPU per request of the API's routes against the HTTP stack's own cost.
 
-For each route, the server's CPU time (user + system, from /proc, every thread of every
-process) over `--requests` sequential calls on one kept-alive connection, divided by their
-number; beside it the same for a bare FastAPI endpoint (bench/bare_app.py) that answers with
-the same bytes. CPU time, not requests per second: it does not count the time a request
-waits for the CPU, so it means the same on a busy machine. Target: every route within 1.5
-times the bare endpoint's cost. With `--baseline DIR` (another checkout) that app's routes
-are measured too, in the same run, for a before and after. With `--backend sqlite postgres`
-the routes run on each backend in turn (PostgreSQL: a throwaway server with fsync on, as
-bench.server.Postgres starts it), and the database server's own CPU per call is counted
-beside the app's (SQLite's is inside the app's process). The Play request of the page
-(static/js/frames.js: 50 epochs in 10 frames with the 25 × 25 grid and the hidden units'
-pictures) is shown beside the engine's own CPU for the same work (nn.train and nn.grid in
-this process, on the same network): the target is within 2 times it.
+For each route, the server's CPU time (every thread's time on a CPU, from the scheduler's
+/proc/PID/task/TID/schedstat) over `--requests` sequential calls on a kept-alive
+connection, divided by their number; beside it the same for a bare FastAPI endpoint
+(bench/bare_app.py) that answers with the same bytes, `async` and plain `def` (on a worker
+thread, as the API's routes run). CPU time, not requests per second: it
+does not count the time a request waits for the CPU. Every server runs at once and each
+route is measured in `--rounds` turns (ours, the bare endpoint, the others, the engine, then
+again), so the machine's other work weighs on all alike and their ratios hold on a busy
+machine. Target: every route within 1.5 times the bare endpoint's cost. With
+`--baseline DIR` (another checkout) that app's routes are measured too, for a before and
+after. With `--backend sqlite postgres` the routes run on PostgreSQL too (a throwaway server
+with fsync on, as bench.server.Postgres starts it), and the database server's own CPU per
+call is counted beside the app's (SQLite's is inside the app's process). The Play request
+of the page (static/js/frames.js: 50 epochs in 10 frames with the 25 × 25 grid and the
+hidden units' pictures) is shown beside the engine's own CPU for the same work (nn.train
+and nn.grid in this process, on the same network): the target is within 2 times it.
 
-    .venv/bin/python -m bench.route_cost [--requests 2000] [--baseline DIR]
+    .venv/bin/python -m bench.route_cost [--requests 2000] [--rounds 5] [--baseline DIR]
         [--backend sqlite postgres]
 """
 
@@ -27,6 +30,7 @@ import json
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +40,15 @@ import orjson
 from app import nn
 from app.networks.frames import plane_bounds
 from app.schemas import NetworkSettings, engine_config
-from bench.server import ROOT, Postgres, Server, command_line, machine, post_json, table
+from bench.server import (
+    Postgres,
+    Server,
+    command_line,
+    cpu_between,
+    machine,
+    post_json,
+    table,
+)
 
 XOR_GRID = [[i / 24, j / 24] for i in range(25) for j in range(25)]
 ROUTES: list[tuple[str, str, str, bytes | None]] = [
@@ -92,9 +104,10 @@ def cpu_per_call(
     body: bytes | None,
     n: int,
     database: Callable[[], float] | None = None,
+    warm_up: bool = True,
 ) -> tuple[float, float]:
-    """Microseconds of the server's CPU per call, after a warm-up of n // 10 calls; with
-    `database` (its CPU seconds so far) that server's too, in `cpu_per_call.database`."""
+    """Microseconds of the server's CPU per call (its threads' time on a CPU, exact), after
+    a warm-up of n // 10 calls; with `database` (its CPU seconds so far) that server's too."""
     conn = http.client.HTTPConnection("127.0.0.1", server.port)
     headers = {"Content-Type": "application/json"} if body is not None else {}
 
@@ -106,76 +119,114 @@ def cpu_per_call(
             raise RuntimeError(f"{method} {path}: {response.status} {data[:200]!r}")
         return data
 
-    for _ in range(max(1, n // 10)):
+    for _ in range(max(1, n // 10) if warm_up else 0):
         call()
-    before, before_db = server.cpu_seconds(), database() if database else 0.0
+    before, before_db = server.cpu_snapshot(), database() if database else 0.0
     for _ in range(n):
         call()
-    spent = server.cpu_seconds() - before
+    spent = cpu_between(before, server.cpu_snapshot())
     spent_db = database() - before_db if database else 0.0
     conn.close()
     return spent / n * 1e6, spent_db / n * 1e6
 
 
-def measure(
-    cwd: Path, n: int, bare: Path, postgres: Postgres | None = None
-) -> dict[str, tuple[float, float]]:
-    """Per route: (the app's µs, the database server's µs) per call; and the engine's µs
-    for the Play request's work, under "engine"."""
-    costs: dict[str, tuple[float, float]] = {}
-    env = {"BACKPROP_DATABASE_URL": postgres.url} if postgres else {}
-    with Server(cwd=cwd, env=env) as server:
-        made = json.loads(post_json(server.url + "/api/networks", b'{"preset": "xor"}'))
-        costs["engine"] = (engine_us(made, n), 0.0)
-        base = f"/api/networks/{made['id']}"
-        for i, (name, method, suffix, body) in enumerate(ROUTES):
-            if cwd == ROOT and not postgres:  # the real answer's bytes, for the bare endpoint
-                (bare / f"{i}.json").write_bytes(fetch(server, method, base + suffix, body))
-            database = postgres.cpu_seconds if postgres else None
-            costs[name] = cpu_per_call(server, method, base + suffix, body, n, database)
-    return costs
+@dataclass
+class Target:
+    """A server measured side by side with the others: its routes' paths and bodies."""
+
+    server: Server
+    calls: list[tuple[str, str, bytes | None]]
+    database: Callable[[], float] | None = None
+    network: dict[str, Any] | None = None
 
 
-def measure_bare(n: int, bare: Path) -> dict[str, float]:
-    costs: dict[str, float] = {}
-    with Server("bench.bare_app:app", env={"BENCH_BARE_DIR": str(bare)}) as server:
-        for i, (name, method, _, body) in enumerate(ROUTES):
-            costs[name] = cpu_per_call(server, method, f"/bytes/{i}.json", body, n)[0]
+def api_target(server: Server, database: Callable[[], float] | None = None) -> Target:
+    made = json.loads(post_json(server.url + "/api/networks", b'{"preset": "xor"}'))
+    base = f"/api/networks/{made['id']}"
+    calls = [(method, base + suffix, body) for _, method, suffix, body in ROUTES]
+    return Target(server, calls, database, made)
+
+
+def interleaved(targets: dict[str, Target], n: int, rounds: int) -> dict[str, dict[str, Any]]:
+    """Per target and route: (app µs, database µs) per call; and the engine's µs for the
+    Play request's work, under "engine". Each route is measured in `rounds` rounds, each
+    giving every target (and the engine) n // rounds calls in turn, so the machine's other
+    work falls on all alike; the figures are totals over the rounds ÷ calls."""
+    per = max(1, n // rounds)
+    costs: dict[str, dict[str, Any]] = {label: {} for label in targets}
+    engine: list[float] = []
+    network = next(t.network for t in targets.values() if t.network is not None)
+    assert network is not None
+    for i, (name, *_) in enumerate(ROUTES):
+        for target in targets.values():  # warm-up
+            cpu_per_call(target.server, *target.calls[i], max(1, n // 10), warm_up=False)
+        sums = {label: [0.0, 0.0] for label in targets}
+        for _ in range(rounds):
+            for label, target in targets.items():
+                app, db = cpu_per_call(
+                    target.server, *target.calls[i], per, target.database, warm_up=False
+                )
+                sums[label][0] += app / rounds
+                sums[label][1] += db / rounds
+            if name == PLAY_ROUTE:
+                engine.append(engine_us(network, per))
+        for label in targets:
+            costs[label][name] = tuple(sums[label])
+    for label in targets:
+        costs[label]["engine"] = (sum(engine) / len(engine), 0.0)
     return costs
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=5, help="turns each route is split into")
     parser.add_argument("--baseline", type=Path, help="another checkout, measured beside")
     parser.add_argument("--backend", nargs="+", choices=["sqlite", "postgres"], default=["sqlite"])
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="backprop-bare-") as tmp:
-        bare = Path(tmp)
-        ours = {"sqlite": measure(ROOT, args.requests, bare)}
-        stack = measure_bare(args.requests, bare)
+    with contextlib.ExitStack() as stack:
+        bare = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="backprop-bare-")))
+        targets = {"sqlite": api_target(stack.enter_context(Server()))}
+        ours = targets["sqlite"]
+        for i, (method, path, body) in enumerate(ours.calls):  # the real answers' bytes
+            (bare / f"{i}.json").write_bytes(fetch(ours.server, method, path, body))
+        bare_server = Server("bench.bare_app:app", env={"BENCH_BARE_DIR": str(bare)})
+        stack.enter_context(bare_server)
+        for label, where in (("bare", "bytes"), ("bare def", "thread")):
+            calls = [(m, f"/{where}/{i}.json", b) for i, (_, m, _, b) in enumerate(ROUTES)]
+            targets[label] = Target(bare_server, calls)
         if "postgres" in args.backend:
-            with Postgres() as postgres:
-                ours["postgres"] = measure(ROOT, args.requests, bare, postgres)
-        baseline = measure(args.baseline.resolve(), args.requests, bare) if args.baseline else {}
+            postgres = stack.enter_context(Postgres())
+            pg = Server(env={"BACKPROP_DATABASE_URL": postgres.url})
+            targets["postgres"] = api_target(stack.enter_context(pg), postgres.cpu_seconds)
+        if args.baseline:
+            old = Server(cwd=args.baseline.resolve())
+            targets["baseline"] = api_target(stack.enter_context(old))
+        costs = interleaved(targets, args.requests, args.rounds)
     print(f"command: {command_line()}")
     print(f"machine: {machine()}")
-    headers = ["route (XOR 2-2-1)", "bare µs", "API µs", "API ÷ bare", "engine µs", "API ÷ engine"]
-    if "postgres" in ours:
+    headers = ["route (XOR 2-2-1)", "bare µs", "bare `def` µs", "API µs", "API ÷ bare"]
+    headers += ["API ÷ bare `def`", "engine µs", "API ÷ engine"]
+    if "postgres" in costs:
         headers += ["PostgreSQL: API µs", "+ database µs", "API + database ÷ bare"]
-    if baseline:
-        headers += ["baseline µs", "baseline ÷ bare"]
+    if "baseline" in costs:
+        headers += ["baseline µs", "baseline ÷ bare", "baseline ÷ engine"]
+    engine = costs["sqlite"]["engine"][0]
     rows = []
     for name, *_ in ROUTES:
-        (app, _), bare_us = ours["sqlite"][name], stack[name]
-        row = [name, f"{bare_us:.0f}", f"{app:.0f}", f"{app / bare_us:.2f}"]
-        engine = ours["sqlite"]["engine"][0]
-        row += [f"{engine:.0f}", f"{app / engine:.2f}"] if name == PLAY_ROUTE else ["", ""]
-        with contextlib.suppress(KeyError):
-            pg_app, pg_db = ours["postgres"][name]
+        app, bare_us = costs["sqlite"][name][0], costs["bare"][name][0]
+        thread = costs["bare def"][name][0]
+        play = name == PLAY_ROUTE
+        row = [name, f"{bare_us:.0f}", f"{thread:.0f}", f"{app:.0f}", f"{app / bare_us:.2f}"]
+        row += [f"{app / thread:.2f}"]
+        row += [f"{engine:.0f}", f"{app / engine:.2f}"] if play else ["", ""]
+        if "postgres" in costs:
+            pg_app, pg_db = costs["postgres"][name]
             row += [f"{pg_app:.0f}", f"{pg_db:.0f}", f"{(pg_app + pg_db) / bare_us:.2f}"]
-        if baseline:
-            row += [f"{baseline[name][0]:.0f}", f"{baseline[name][0] / bare_us:.2f}"]
+        if "baseline" in costs:
+            before = costs["baseline"][name][0]
+            row += [f"{before:.0f}", f"{before / bare_us:.2f}"]
+            row += [f"{before / engine:.2f}"] if play else [""]
         rows.append(row)
     print(table(headers, rows))
 

@@ -104,6 +104,10 @@ class Server:
         """User + system CPU time of the supervisor and its workers so far."""
         return cpu_seconds(self.pids())
 
+    def cpu_snapshot(self) -> dict[tuple[int, int], int]:
+        """Nanoseconds on a CPU of every live thread of the server (cpu_snapshot())."""
+        return cpu_snapshot(self.pids())
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
@@ -140,6 +144,31 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
+def cpu_snapshot(pids: list[int]) -> dict[tuple[int, int], int]:
+    """Nanoseconds on a CPU so far of every live thread of these processes, by (pid, tid),
+    from the scheduler (/proc/PID/task/TID/schedstat): exact, where /proc/PID/stat counts
+    10 ms ticks. A thread that ends takes its count with it, so compare two snapshots with
+    cpu_between over windows shorter than a worker thread's idle life (anyio's: 10 s)."""
+    found: dict[tuple[int, int], int] = {}
+    for pid in pids:
+        try:
+            tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                found[pid, int(task.name)] = int((task / "schedstat").read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
+
+
+def cpu_between(before: dict[tuple[int, int], int], after: dict[tuple[int, int], int]) -> float:
+    """Seconds of CPU between two cpu_snapshot()s: a thread born between them counts whole;
+    one gone by the second counts nothing (it was idle: see cpu_snapshot)."""
+    return sum(ns - before.get(key, 0) for key, ns in after.items()) / 1e9
+
+
 class Postgres:
     """`with Postgres() as pg: ... pg.url ...`: Debian's PostgreSQL 15 on a temporary data
     directory (as the tests start it, tests/postgres.py), with fsync on, as a real server
@@ -164,6 +193,52 @@ class Postgres:
 
     def __exit__(self, *_: object) -> None:
         self.server.remove()
+
+
+class Nginx:
+    """`with Nginx([s.port for s in servers]) as proxy: ... proxy.url ...`: Debian's nginx in
+    the foreground with the repository's deploy/nginx.conf (compose.scale.yaml's proxy), its
+    upstreams pointed at these ports instead of the services app1..app3; stopped by pid."""
+
+    def __init__(self, ports: list[int]) -> None:
+        self.ports, self.port = ports, free_port()
+        self._tmp = tempfile.TemporaryDirectory(prefix="backprop-nginx-")
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Nginx:
+        folder = Path(self._tmp.name)
+        conf = (ROOT / "deploy" / "nginx.conf").read_text()
+        upstreams = "".join(
+            f"server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;\n" for port in self.ports
+        )
+        lines = [line for line in conf.splitlines() if "server app" not in line]
+        conf = "\n".join(lines).replace("keepalive 16;", upstreams + "keepalive 16;")
+        conf = conf.replace("listen 80;", f"listen 127.0.0.1:{self.port};")
+        (folder / "nginx.conf").write_text(conf)
+        flags = f"daemon off; pid {folder}/nginx.pid; error_log {folder}/error.log;"
+        command = ["/usr/sbin/nginx", "-p", str(folder), "-c", str(folder / "nginx.conf")]
+        self.process = subprocess.Popen([*command, "-g", flags])
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError("nginx did not answer /healthz within 30 s")
+
+    def __exit__(self, *_: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.process = None
+        self._tmp.cleanup()
 
 
 def post_json(url: str, body: bytes, method: str = "POST") -> bytes:

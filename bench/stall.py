@@ -66,13 +66,13 @@ def main() -> None:
                 [("/step", orjson.dumps({"epochs": 5}))],
                 (100, 100),
             )
-            run(server.url, [steps], 2)  # warm up
-            (alone,) = run(server.url, [steps], args.seconds)
+            run([server.url], [steps], 2)  # warm up
+            (alone,) = run([server.url], [steps], args.seconds)
             stop, took = threading.Event(), []
             thread = threading.Thread(target=hog, args=(server.url, big, epochs, stop, took))
             thread.start()
             time.sleep(0.5)
-            (beside,) = run(server.url, [steps], args.seconds)
+            (beside,) = run([server.url], [steps], args.seconds)
             stop.set()
             thread.join()
         for label, r in (("alone", alone), ("beside the largest request", beside)):

@@ -146,24 +146,33 @@ def require_token(
 
 DEPARTED_EVERY = 0.05
 """How often (seconds) a long computation asks whether its client went away."""
+YIELD_EVERY = 0.001
+"""How often (seconds) a long computation hands the GIL to the event loop."""
 
 
 def departed(request: Request) -> Callable[[], bool]:
     """For a plain `def` route (on a worker thread): a `stop()` that a long computation asks
-    before each update, true once the client has gone away. Each call first lets the event
-    loop have the GIL if it waits for it (sleep(0) releases it, and a waiting thread takes
-    it): otherwise the loop waits up to the interpreter's switch interval at each of its
-    system calls while the computation runs (bench/stall.py). The connection itself is
-    asked at most every DEPARTED_EVERY seconds, so a short step never asks."""
-    next_look = time.monotonic() + DEPARTED_EVERY
+    before each update, true once the client has gone away. At most every YIELD_EVERY
+    seconds it first lets the event loop have the GIL if it waits for it (sleep(0) releases
+    it, and a waiting thread takes it): otherwise the loop waits up to the interpreter's
+    switch interval at each of its system calls while the computation runs (bench/stall.py).
+    Not at every update: sleep(0) is a trip through the kernel's scheduler, which on a busy
+    machine cost more CPU than a Play request's 50 XOR updates (bench/route_cost.py). The
+    connection itself is asked at most every DEPARTED_EVERY seconds, so a short step never
+    asks."""
+    start = time.monotonic()
+    next_yield, next_look = start + YIELD_EVERY, start + DEPARTED_EVERY
     gone = False
 
     def stop() -> bool:
-        nonlocal next_look, gone
-        time.sleep(0)
-        if gone or time.monotonic() < next_look:
+        nonlocal next_yield, next_look, gone
+        now = time.monotonic()
+        if now >= next_yield:
+            time.sleep(0)
+            next_yield = now + YIELD_EVERY
+        if gone or now < next_look:
             return gone
-        next_look = time.monotonic() + DEPARTED_EVERY
+        next_look = now + DEPARTED_EVERY
         gone = anyio.from_thread.run(request.is_disconnected)
         return gone
 

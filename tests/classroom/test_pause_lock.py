@@ -3,8 +3,10 @@ nothing (reads still work); locked PATCH fields are 403 whatever the pause."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -143,46 +145,83 @@ def test_a_deleted_network_leaves_an_empty_card(make_client: MakeClient) -> None
     assert (card["layers"], card["weights"], card["loss"]) == ([], [], None)
 
 
+PLAY = {"epochs": 10, "frames": 10, "grid": 10, "grid_hidden": True}
+"""A second of the page's Play in frames (static/js/frames.js), on a smaller grid."""
+
+
+@dataclass
+class Sent:
+    """One step of a student in Play: when it was sent, its status and its answer."""
+
+    sent: float
+    status: int
+    answer: dict[str, Any]
+
+
 @pytest.mark.slow
 def test_nothing_slips_through_once_the_pause_is_acknowledged(live_server_factory: Any) -> None:
-    """Students step as fast as they can on 2 workers; once the teacher's pause returns,
-    no step is applied any more: the update count read then is the final one."""
+    """A class in continuous Play in frames on 2 workers, each student on a connection of
+    their own; the teacher pauses. Every step sent after the pause returned is refused
+    (423), and no step is applied any more: each network's update count, weights and
+    history tip then and at the end are the last acknowledged step's, and its history
+    holds one step entry per acknowledged step, none more."""
     server = live_server_factory(workers=2)
     with httpx.Client(base_url=server.url, timeout=10) as client:
-        created = open_class(client)
-        students = [join(client, created["join_code"]) for _ in range(4)]
-    stop = threading.Event()
-    refused: list[int] = []
+        created = open_class(client, {"preset": "xor"})
+        students = [join(client, created["join_code"]) for _ in range(6)]
+    ids = [s["network_id"] for s in students]
+    ack_at = [math.inf]
+    steps: dict[str, list[Sent]] = {i: [] for i in ids}
 
     def play(network_id: str) -> None:
-        with httpx.Client(base_url=server.url, timeout=10) as own:
-            while not stop.is_set():
-                response = own.post(f"/api/networks/{network_id}/step", json={})
-                if response.status_code == 423:
-                    refused.append(1)
+        give_up = time.monotonic() + 60  # the pause never came: the assertions below say so
+        with httpx.Client(base_url=server.url, timeout=30) as own:
+            # until three steps sent after the pause returned have been answered
+            while sum(s.sent > ack_at[0] for s in steps[network_id]) < 3:
+                sent = time.monotonic()
+                if sent > give_up:
                     return
-                assert response.status_code == 200
+                response = own.post(f"/api/networks/{network_id}/step", json=PLAY)
+                steps[network_id].append(Sent(sent, response.status_code, response.json()))
 
-    threads = [threading.Thread(target=play, args=(s["network_id"],)) for s in students]
+    threads = [threading.Thread(target=play, args=(i,)) for i in ids]
     for thread in threads:
         thread.start()
     with httpx.Client(base_url=server.url, timeout=10) as client:
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not all(  # every student is playing
-            client.get(f"/api/networks/{s['network_id']}").json()["updates"] > 0 for s in students
-        ):
+        while time.monotonic() < deadline and not all(
+            sum(s.status == 200 for s in steps[i]) >= 3 for i in ids
+        ):  # every student is playing
             time.sleep(0.05)
         ack = client.post(f"/api/classes/{created['id']}/pause", headers=auth(created))
+        ack_at[0] = time.monotonic()
         assert ack.status_code == 200
-        at_pause = [
-            client.get(f"/api/networks/{s['network_id']}").json()["updates"] for s in students
-        ]
+        at_pause = [client.get(f"/api/networks/{i}").json() for i in ids]
         for thread in threads:
-            thread.join(10)
-        stop.set()
-        final = [client.get(f"/api/networks/{s['network_id']}").json()["updates"] for s in students]
+            thread.join(60)
+        final = [client.get(f"/api/networks/{i}").json() for i in ids]
+        history = [client.get(f"/api/networks/{i}/history").json() for i in ids]
         cards = snapshot(client, created)["students"]
-    assert len(refused) == len(students)  # every player was stopped by a 423
-    assert final == at_pause
-    assert all(n > 0 for n in final)
-    assert [c["updates"] for c in cards] == final
+    for network_id, now, end, kept in zip(ids, at_pause, final, history, strict=True):
+        mine = steps[network_id]
+        assert {s.status for s in mine} <= {200, 423}, [s.answer for s in mine]
+        after = [s for s in mine if s.sent > ack_at[0]]
+        assert len(after) >= 3 and all(s.status == 423 for s in after), [s.status for s in after]
+        assert all(s.answer["detail"] == PAUSED for s in mine if s.status == 423)
+        done = [s.answer for s in mine if s.status == 200]
+        assert len(done) >= 3
+        last = done[-1]["network"]
+        assert [d["network"]["updates"] for d in done] == [10 * k for k in range(1, len(done) + 1)]
+        for state in (now, end):
+            assert state == last  # updates, weights, biases: the last acknowledged step's
+        tip = next(e for e in kept["entries"] if e["entry"] == kept["current"])
+        assert (tip["kind"], tip["update"], tip["loss"]) == (
+            "step",
+            last["updates"],
+            done[-1]["losses"][-1],
+        )
+        assert [e["update"] for e in kept["entries"] if e["kind"] == "step"] == [
+            d["network"]["updates"] for d in done
+        ]
+    by_network = {c["network_id"]: c["updates"] for c in cards}
+    assert [by_network[i] for i in ids] == [s["updates"] for s in final]
