@@ -26,6 +26,7 @@ from app.api import (
     history,
     networks,
     presets,
+    review,
     surface,
     transfer,
 )
@@ -141,6 +142,7 @@ def create_app() -> FastAPI:
     app.include_router(forks.router)
     app.include_router(classroom.router)
     app.include_router(classes.router)
+    app.include_router(review.router)
     app.include_router(presets.router)
     app.include_router(pages.router)
     if settings.admin_token:  # the admin view is off (404) unless a token is set

@@ -6,8 +6,8 @@
   every POST, PUT and PATCH (the body guard reads a body even where the route takes none),
   429 on network creation and import, 503 on every route under /api;
 - the 201 of `POST /api/networks` (and of …/import) links (OpenAPI `links`) to every operation on
-  /api/networks/{network_id} but the classroom's (such a network is in no class), so a
-  stateful fuzzer reaches real networks.
+  /api/networks/{network_id} but the classroom's (…/classroom, …/variant: such a network is
+  in no class), so a stateful fuzzer reaches real networks.
 
 /docs: FastAPI's default page loads Swagger UI from a CDN and starts it with an inline
 script; both break "nothing fetched from the internet" and our CSP (script-src 'self').
@@ -82,7 +82,9 @@ def precise(schema: dict[str, Any]) -> dict[str, Any]:
             if (
                 NETWORK_PATH.match(path)
                 and "operationId" in operation
-                and "/classroom" not in path  # a created network is in no class: 404
+                # a created network is in no class: its classroom and new numbers are a 404
+                and "/classroom" not in path
+                and not path.endswith("/variant")
             ):
                 rest = path[NETWORK_PATH.match(path).end() :]  # type: ignore[union-attr]
                 name = "".join(w.capitalize() for w in re.split(r"[^A-Za-z]+", rest) if w)

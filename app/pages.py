@@ -177,3 +177,12 @@ def worksheets(request: Request, class_id: ClassIdPath) -> Response:
 @router.get("/teach/{class_id}/spotlight", response_class=HTMLResponse)
 def spotlight(request: Request, class_id: ClassIdPath) -> Response:
     return templates.TemplateResponse(request, "spotlight.html", {"class_id": class_id})
+
+
+@router.get("/teach/{class_id}/students/{student_id}", response_class=HTMLResponse)
+def student_run(request: Request, class_id: ClassIdPath, student_id: ClassIdPath) -> Response:
+    """A student's run, read-only, for the teacher: the page holds no number; its script
+    reads them through the class's routes with the key this browser keeps, and those only
+    read."""
+    context = {"class_id": class_id, "student_id": student_id}
+    return templates.TemplateResponse(request, "teach_run.html", context)

@@ -3,6 +3,7 @@ class to the exercise, each step as the teacher or a student sees it.
 
     .venv/bin/python scripts/classroom-screenshots.py       # starts its own server
     .venv/bin/python scripts/classroom-screenshots.py --url http://127.0.0.1:8000
+    .venv/bin/python scripts/classroom-screenshots.py --only 14-answers-on-the-projector
 
 Writes PNG files to docs/classroom/. Uses Debian's Chromium (/usr/bin/chromium), as the browser
 tests do.
@@ -38,7 +39,9 @@ STUDENTS = ["Ada", "Boole", "Curie", "Dirac"]
 
 
 class Shots:
-    def __init__(self, browser: Browser, url: str, out: Path) -> None:
+    def __init__(self, browser: Browser, url: str, out: Path, only: list[str]) -> None:
+        self.only = only
+        """The pictures to write (by name, without .png); empty: every one."""
         self.browser = browser
         self.url = url
         self.out = out
@@ -47,6 +50,8 @@ class Shots:
         return self.browser.new_context(**size).new_page()
 
     def shoot(self, page: Page, name: str, full_page: bool = False) -> None:
+        if self.only and name not in self.only:
+            return
         page.mouse.move(0, 0)
         page.wait_for_timeout(300)  # transitions settle
         path = self.out / f"{name}.png"
@@ -169,14 +174,42 @@ def lesson(shots: Shots) -> None:
     answer(dirac, "-0.14", WRONG)
     answer(dirac, "0.14", WRONG)  # a third wrong try: the teacher's card turns orange
 
-    # 8. anonymized for the projector, and the export buttons
+    # 8. the class's answers on the projector: Ada forgets f′, Boole takes ∂J/∂net for δ
+    answer(ada, "-0.74136507", WRONG)
+    answer(boole, "0.138498562", WRONG)
+    teacher.get_by_role("button", name="Answers to δ of out1").click()
+    projector = teacher.context.new_page()
+    projector.set_viewport_size({"width": 1280, "height": 720})
+    projector.goto(teacher.url + "/spotlight")
+    expect(projector.locator("[data-answer-plot] circle.dot")).to_have_count(4)
+    shots.shoot(projector, "14-answers-on-the-projector")
+    projector.close()
+    teacher.get_by_role("button", name="The spotlit students").click()
+
+    # 9. the teacher inside Curie's run: she trained after her right answer
+    step(curie, 3)
+    card = teacher.locator("[data-student-card]:has([data-student-name]:text-is('Curie'))")
+    expect(card.locator("[data-student-updates]")).to_have_text("3")
+    with teacher.context.expect_page() as opened:
+        card.get_by_role("link", name="Open the run of Curie, read-only").click()
+    run = opened.value
+    run.set_viewport_size(DESKTOP["viewport"])
+    expect(run.locator("[data-question='0'] tr[data-try]")).to_have_count(2)
+    expect(run.locator("#run-label")).to_contain_text("3 updates")
+    run.locator("#run-range").focus()
+    run.keyboard.press("ArrowLeft")  # back one step on the timeline
+    expect(run.locator("#graph")).to_have_attribute("data-update", "2")
+    shots.shoot(run, "15-a-students-run")
+    run.close()
+
+    # 10. anonymized for the projector, and the export buttons
     teacher.locator("#push").evaluate("e => { e.open = false; }")
     teacher.check("#anonymize")
     expect(teacher.locator("[data-student-name]").first).to_have_text("Student 1")
     teacher.evaluate("window.scrollTo(0, 0)")
     shots.shoot(teacher, "12-dashboard-anonymized")
 
-    # 9. the dashboard in a browser without its key: only the way in
+    # 11. the dashboard in a browser without its key: only the way in
     stranger = shots.page()
     stranger.goto(teacher.url)
     expect(stranger.locator("#no-key")).to_be_visible()
@@ -187,6 +220,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running server; default: start one")
     parser.add_argument("--out", default=str(ROOT / "docs" / "classroom"))
+    parser.add_argument(
+        "--only", nargs="*", default=[], help="write only these pictures (names without .png)"
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -196,7 +232,7 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             try:
-                lesson(Shots(browser, url, out))
+                lesson(Shots(browser, url, out, args.only))
             finally:
                 browser.close()
 

@@ -13,15 +13,21 @@ import itertools
 import math
 import secrets
 from collections.abc import AsyncIterator, Iterator
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.api import sse
 from app.api.deps import (
+    TEACHER,
+    Authorization,
+    ClassPath,
     ClassroomDep,
     FeedDep,
+    StaffDep,
+    StudentPath,
+    TeacherDep,
     class_errors,
     json_response,
     require_token,
@@ -34,7 +40,6 @@ from app.classroom.schemas import (
     ClassCreate,
     ClassCreated,
     ClassExport,
-    ClassId,
     ClassSnapshot,
     ClassState,
     Joined,
@@ -46,7 +51,6 @@ from app.classroom.schemas import (
     SpotlightRequest,
     SpotlightState,
     Student,
-    StudentId,
     Worksheets,
 )
 from app.classroom.service import Classroom, JoinLimits
@@ -56,35 +60,8 @@ from app.networks.views import backward_payload, state
 from app.schemas import BackwardResponse
 from app.security import TokenBuckets, client_key
 from app.store import StoredNetwork, StoreUnavailable
-from app.store.classroom import ClassRow
 
 router = APIRouter(tags=["classes"])
-
-TEACHER = class_errors(401, 403, 404, 422, 503)
-ClassPath = Annotated[ClassId, Path(description="The class's id, from POST /api/classes.")]
-StudentPath = Annotated[StudentId, Path(description="The student's id (from the card).")]
-Authorization = Annotated[
-    str | None,
-    Header(description="`Bearer <teacher_key>` (the key from POST /api/classes)", max_length=200),
-]
-
-
-def teacher(
-    class_id: ClassPath, classroom: ClassroomDep, authorization: Authorization = None
-) -> ClassRow:
-    """The teacher's key alone (a teaching assistant's: 403)."""
-    return classroom.authorize(class_id, authorization)
-
-
-def staff(
-    class_id: ClassPath, classroom: ClassroomDep, authorization: Authorization = None
-) -> ClassRow:
-    """The teacher's key or a teaching assistant's."""
-    return classroom.authorize(class_id, authorization, assistant=True)
-
-
-TeacherDep = Annotated[ClassRow, Depends(teacher)]
-StaffDep = Annotated[ClassRow, Depends(staff)]
 
 
 def require_admin(authorization: str | None) -> None:

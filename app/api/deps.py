@@ -14,12 +14,14 @@ from fastapi import Depends, Header, Path, Query, Request
 from fastapi.responses import Response
 
 from app.api.errors import ApiError
+from app.classroom.schemas import ClassId, StudentId
 from app.classroom.service import Classroom
 from app.config import get_settings
 from app.events import EventFeed
 from app.networks.views import to_json
 from app.schemas import ErrorResponse, NetworkId, UpdateNumber
 from app.store import NetworkStore
+from app.store.classroom import ClassRow
 
 
 # `async` on purpose: FastAPI runs a plain `def` dependency in the thread pool, one more hop
@@ -65,6 +67,9 @@ IdPath = Annotated[NetworkId, Path(description="The network's id, from POST /api
 EntryQuery = Annotated[
     UpdateNumber | None,
     Query(description="Which entry, when several have that update count (see …/history)."),
+]
+UpdatePath = Annotated[
+    UpdateNumber, Path(description="The update count: 0 is the network as created.")
 ]
 AtQuery = Annotated[
     UpdateNumber | None,
@@ -177,3 +182,31 @@ def departed(request: Request) -> Callable[[], bool]:
         return gone
 
     return stop
+
+
+# -- a class's teacher and assistant ----------------------------------------------------------
+TEACHER = class_errors(401, 403, 404, 422, 503)
+ClassPath = Annotated[ClassId, Path(description="The class's id, from POST /api/classes.")]
+StudentPath = Annotated[StudentId, Path(description="The student's id (from the card).")]
+Authorization = Annotated[
+    str | None,
+    Header(description="`Bearer <teacher_key>` (the key from POST /api/classes)", max_length=200),
+]
+
+
+def teacher(
+    class_id: ClassPath, classroom: ClassroomDep, authorization: Authorization = None
+) -> ClassRow:
+    """The teacher's key alone (a teaching assistant's: 403)."""
+    return classroom.authorize(class_id, authorization)
+
+
+def staff(
+    class_id: ClassPath, classroom: ClassroomDep, authorization: Authorization = None
+) -> ClassRow:
+    """The teacher's key or a teaching assistant's."""
+    return classroom.authorize(class_id, authorization, assistant=True)
+
+
+TeacherDep = Annotated[ClassRow, Depends(teacher)]
+StaffDep = Annotated[ClassRow, Depends(staff)]

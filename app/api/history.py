@@ -9,9 +9,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
 from app.api.deps import (
@@ -20,18 +20,15 @@ from app.api.deps import (
     EntryQuery,
     IdPath,
     StoreDep,
+    UpdatePath,
     classroom_hook,
     json_response,
 )
 from app.networks import history as domain
 from app.networks.views import state
-from app.schemas import HistoryResponse, NetworkState, RewindRequest, TraceResponse, UpdateNumber
+from app.schemas import HistoryResponse, NetworkState, RewindRequest, TraceResponse
 
 router = APIRouter(prefix="/api/networks", tags=["history"])
-
-UpdatePath = Annotated[
-    UpdateNumber, Path(description="The update count: 0 is the network as created.")
-]
 
 
 # -- routes ----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from app.classroom.answers import PATTERN
 from app.config import LIMITS
 from app.schemas import (
     DATASET_OR_GENERATE,
+    HistoryResponse,
     NetworkCreate,
     NetworkState,
     NotNull,
@@ -524,3 +525,168 @@ class ClassExport(BaseModel):
         description="Every activity of the class as it was pushed, the first (number 1) first."
     )
     students: list[ExportedStudent]
+
+
+class PlotDot(BaseModel):
+    """One student's latest try at the question, without their name or their numbers."""
+
+    error: float = Field(
+        description="v − e: the value sent minus the number that was right on that "
+        "student's own network when it was sent.",
+        examples=[0.6028665],
+    )
+    allowed: float = Field(
+        description="That try's tolerance, max(relative · |e|, absolute): the try is right "
+        "exactly when |error| ≤ allowed, so error / allowed in [−1, 1] is the right band "
+        "for every student, whatever their numbers.",
+        examples=[0.000138498562],
+    )
+    correct: bool = Field(description="The server's verdict on the try.")
+    diagnosis: DiagnosisCode | None = Field(
+        description="The common mistake the try matched (app/classroom/diagnosis.py), or null."
+    )
+
+
+class AnswerPlot(BaseModel):
+    """GET /api/classes/{id}/answers/{question}: the class's answers to one question, for
+    the projector."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "question": 0,
+                "path": "deltas[1][0][0]",
+                "prompt": "δ of out1",
+                "activity_number": 1,
+                "students": 3,
+                "tolerance": {"relative": 1e-3, "absolute": 1e-4},
+                "dots": [
+                    {
+                        "error": -0.276997124,
+                        "allowed": 0.000138498562,
+                        "correct": False,
+                        "diagnosis": "sign",
+                    },
+                    {"error": 1e-5, "allowed": 0.000138498562, "correct": True, "diagnosis": None},
+                ],
+            }
+        }
+    )
+
+    question: int = Field(description="The question's index in the current activity (0, 1, …).")
+    path: str
+    prompt: str | None
+    activity_number: int = Field(description="The current activity, whose questions these are.")
+    students: int = Field(description="Students in the class (dots: those who tried).")
+    tolerance: Tolerance
+    dots: list[PlotDot] = Field(
+        description="One per student who tried the question on their current network: "
+        "their latest try, sorted by error / allowed (no order by student)."
+    )
+
+
+class TryView(BaseModel):
+    """One value a student sent for a question."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "attempt": 1,
+                "at": 1796117428.5,
+                "value": 0.138498562,
+                "expected": -0.13849856162855698,
+                "correct": False,
+                "diagnosis": {"code": "sign", "message": "Check the sign: δ = −∂J/∂net …"},
+            }
+        }
+    )
+
+    attempt: int = Field(description="1 for the first try at the question, then 2, 3, …")
+    at: float = Field(description="Unix seconds when it was sent.")
+    value: float = Field(description="The value sent.")
+    expected: float | None = Field(
+        description="The number that was right on the network when it was sent (null for "
+        "a try of an earlier release)."
+    )
+    correct: bool
+    diagnosis: Diagnosis | None = Field(description="The common mistake it matched, or null.")
+
+
+class QuestionTries(BaseModel):
+    path: str
+    prompt: str | None
+    state: QuestionState
+    attempts: int = Field(description="Values sent (the first 100 are kept as tries).")
+    streak: int = Field(description="Right answers in a row, across new numbers.")
+    mastered: bool
+    tries: list[TryView] = Field(description="Every try kept, oldest first.")
+
+
+class StudentRef(BaseModel):
+    student_id: str
+    number: int
+    name: str
+
+
+class StudentRun(BaseModel):
+    """GET /api/classes/{id}/students/{student_id}/run: what the teacher's read-only view
+    of a student's run shows."""
+
+    student: StudentRef
+    activity_number: int = Field(description="The activity the current network was made from.")
+    activity_title: str | None
+    network: NetworkState = Field(description="The student's current network, as GET gives it.")
+    history: HistoryResponse = Field(
+        description="The states the network went through, as GET /api/networks/{id}/history "
+        "gives them; GET …/students/{student_id}/history/{update} reads one."
+    )
+    questions: list[QuestionTries]
+
+
+class TryExport(BaseModel):
+    """One try, as GET /api/classes/{id}/tries.json lists them."""
+
+    number: int = Field(description="The student's number (joining order).")
+    name: str
+    student_id: str
+    activity: int
+    question: int = Field(description="1 for the activity's first question.")
+    path: str
+    prompt: str | None
+    attempt: int
+    at: float = Field(description="Unix seconds.")
+    value: float
+    expected: float | None
+    correct: bool
+    diagnosis: DiagnosisCode | None
+
+
+class TriesExport(BaseModel):
+    """GET /api/classes/{id}/tries.json: every try kept, by activity, student, question and
+    attempt."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "tries": [
+                    {
+                        "number": 1,
+                        "name": "Ada",
+                        "student_id": "j4m…",
+                        "activity": 1,
+                        "question": 1,
+                        "path": "deltas[1][0][0]",
+                        "prompt": "δ of out1",
+                        "attempt": 1,
+                        "at": 1796117428.5,
+                        "value": 0.138498562,
+                        "expected": -0.13849856162855698,
+                        "correct": False,
+                        "diagnosis": "sign",
+                    }
+                ]
+            }
+        }
+    )
+
+    tries: list[TryExport]

@@ -164,7 +164,7 @@ class Classroom:
         }
 
     def remove(self, found: ClassRow, student_id: str) -> dict[str, Any]:
-        self._student_of(found, student_id)
+        self.student_of(found, student_id)
         self.db.remove_student(found.id, student_id)
         return {"removed": student_id}
 
@@ -280,7 +280,7 @@ class Classroom:
         return {"spotlight": unique}
 
     def reset(self, found: ClassRow, student_id: str) -> dict[str, Any]:
-        student = self._student_of(found, student_id)
+        student = self.student_of(found, student_id)
         number = next(n for nid, n in self.db.networks_of(student.id) if nid == student.network_id)
         fresh = self.student_network(found, number, student.id, self.db.activity(found.id, number))
 
@@ -291,14 +291,14 @@ class Classroom:
         """The backward pass of the student's current network on the first example of its
         dataset, for the projector, and whether the network has an L2 term. A read by the
         teacher: the student's card (what they did last, and when) stays as it was."""
-        network = self.store.read(self._student_of(found, student_id).network_id)
+        network = self.store.read(self.student_of(found, student_id).network_id)
         if network.dataset is None:
             raise Mismatch("dataset", "the student's network has no examples to pass forward")
         x, y = network.dataset
         config = engine_config(network.settings)
         return nn.backward(network.params, config, x[:1], y[:1]), network.settings.l2 > 0
 
-    def _student_of(self, found: ClassRow, student_id: str) -> StudentRow:
+    def student_of(self, found: ClassRow, student_id: str) -> StudentRow:
         try:
             student = self.db.student(student_id)
         except Missing:
@@ -634,7 +634,7 @@ class Classroom:
 
         tried = None
         if body.value is not None and not body.reveal:
-            tried = Try(body.value, correct, code)
+            tried = Try(body.value, correct, code, target)
         row = self.db.record_answer(
             network_id, answers_key(body.path), decide, asked, max_paths, tried
         )

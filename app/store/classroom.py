@@ -99,11 +99,21 @@ class AnswerRow:
 
 @dataclass(frozen=True)
 class Try:
-    """One value sent for a question: right or not, and the mistake it matched."""
+    """One value sent for a question: right or not, the mistake it matched, and the number
+    that was right when it was sent (None for a try of an earlier release)."""
 
     value: float
     correct: bool
     diagnosis: str | None
+    expected: float | None = None
+
+
+@dataclass(frozen=True)
+class TryRow(Try):
+    """A stored try: its number among the question's tries (1, 2, …) and when (Unix time)."""
+
+    attempt: int = 0
+    at: float = 0.0
 
 
 class TeacherChange:
@@ -181,6 +191,14 @@ ANSWER = (
     "streak = excluded.streak"
 )
 ANSWER_COLUMNS = "path, attempts, state, expected, diagnosis, streak"
+TRY_COLUMNS = "value, correct, diagnosis, expected, attempt, at"
+
+
+def _try(row: Any) -> TryRow:
+    """A row of TRY_COLUMNS."""
+    return TryRow(row[0], bool(row[1]), row[2], row[3], int(row[4]), float(row[5]))
+
+
 REOPEN = (
     "UPDATE answers SET state = 'open', expected = NULL, diagnosis = NULL WHERE network_id = :id"
 )
@@ -569,15 +587,27 @@ class ClassroomDB:
             self.feed.publish(conn, member.class_id, "change", member.student_id)
 
     # -- answers -----------------------------------------------------------------------------
-    def tries(self, network_id: str) -> dict[str, list[Try]]:
+    def tries(self, network_id: str) -> dict[str, list[TryRow]]:
         """Every value sent for each question of the network, by path, in order."""
-        sql = (
-            "SELECT path, value, correct, diagnosis FROM answer_tries WHERE network_id = :id "
-            "ORDER BY path, attempt"
-        )
-        found: dict[str, list[Try]] = {}
-        for path, value, correct, diagnosis in self._all(sql, id=network_id):
-            found.setdefault(path, []).append(Try(value, bool(correct), diagnosis))
+        sql = f"SELECT path, {TRY_COLUMNS} FROM answer_tries WHERE network_id = :id"
+        found: dict[str, list[TryRow]] = {}
+        for row in self._all(sql + " ORDER BY path, attempt", id=network_id):
+            found.setdefault(row[0], []).append(_try(row[1:]))
+        return found
+
+    def latest_tries(self, network_ids: list[str], path: str) -> dict[str, TryRow]:
+        """Each network's latest kept try at `path` (networks without one are left out), in
+        a query per 500 networks; the primary key finds each network's latest."""
+        found: dict[str, TryRow] = {}
+        for at in range(0, len(network_ids), 500):
+            marks, ids = listed("id", network_ids[at : at + 500])
+            sql = (
+                f"SELECT t.network_id, {TRY_COLUMNS} FROM answer_tries t WHERE t.path = :path "
+                f"AND t.network_id IN ({marks}) AND t.attempt = (SELECT MAX(attempt) FROM "
+                "answer_tries l WHERE l.network_id = t.network_id AND l.path = :path)"
+            )
+            for row in self._all(sql, path=path, **ids):
+                found[row[0]] = _try(row[1:])
         return found
 
     def answers(self, network_id: str) -> dict[str, AnswerRow]:

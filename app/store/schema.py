@@ -197,7 +197,11 @@ MIGRATIONS: list[Sequence[Statement]] = [
     # 16: forks: each fork's origin, the origin's update count and history entry it was
     # copied at, and the setting it changed; the origin finds its forks by the index
     [FORKS, "CREATE INDEX forks_origin ON forks (origin_id)", {"sqlite": FORKS_GONE}],
-    # 17: B of a mini-batch step (trained 'minibatch'; NULL for every other entry), so a
+    # 17: the expected value of each try when it was made (the projector's plot of the
+    # class's answers measures each try against its own student's number; NULL: a try of an
+    # earlier release)
+    ["ALTER TABLE answer_tries ADD COLUMN expected DOUBLE PRECISION"],
+    # 18: B of a mini-batch step (trained 'minibatch'; NULL for every other entry), so a
     # state inside it can be recomputed and the step exported as code
     ["ALTER TABLE history ADD COLUMN batch_size INTEGER"],
 ]

@@ -106,6 +106,13 @@ export function teacherApi(id, key) {
     worksheets: () => call('GET', '/worksheets'),
     /** The student's network on its first example (net, o, δ), for the projector. */
     projected: (studentId) => call('GET', `/students/${encodeURIComponent(studentId)}/backward`),
+    /** The class's latest answers to question `q` (0, 1, …), for the projector's plot. */
+    answers: (q) => call('GET', `/answers/${q}`),
+    /** A student's network, its history and their tries (the teacher's read-only view). */
+    run: (studentId) => call('GET', `/students/${encodeURIComponent(studentId)}/run`),
+    /** A student's network as it was after `update` (entry `entry`). */
+    recorded: (studentId, update, entry) =>
+      call('GET', `/students/${encodeURIComponent(studentId)}/history/${update}?entry=${entry}`),
     eventsUrl: `${cls(id)}/events`,
     headers: { Authorization: `Bearer ${key}` },
     /** An export (export.csv, export.json) as a Blob: the link needs the key, so it is fetched. */

@@ -48,6 +48,7 @@ def test_head_answers_wherever_get_does_without_a_body(live_server_factory) -> N
         "class_id": "A" * 16,
         "student_id": "A" * 16,
         "update": 0,
+        "question": 0,
     }
     document = api.get("/openapi.json").json()
     paths = [

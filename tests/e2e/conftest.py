@@ -78,9 +78,13 @@ def lesson(browser: Browser, live_server: LiveServer) -> Iterator[Lesson]:
     made.close()
 
 
-def server_weights(api: httpx.Client, network_id: str) -> dict[str, float]:
-    """The server's weights and biases by the graph's ids."""
-    st = api.get(f"/api/networks/{network_id}").json()
+def server_weights(
+    api: httpx.Client, network_id: str, update: int | None = None
+) -> dict[str, float]:
+    """The server's weights and biases by the graph's ids (after update `update`: as GET
+    …/history/{update} gives them)."""
+    at = "" if update is None else f"/history/{update}"
+    st = api.get(f"/api/networks/{network_id}{at}").json()
     out = {}
     for k, layer in enumerate(st["weights"]):
         for r, row in enumerate(layer):

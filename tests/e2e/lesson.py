@@ -91,4 +91,4 @@ def network_id(page: Page) -> str:
 
 def card(teacher: Page, student: Page) -> Any:
     """The teacher's card of the student whose page this is."""
-    return teacher.locator(f"[data-student-card]:has(a[href='/n/{network_id(student)}'])")
+    return teacher.locator(f"[data-student-card][data-network-id='{network_id(student)}']")

@@ -133,6 +133,15 @@ def test_the_classroom_pages(lesson: Lesson, api: httpx.Client) -> None:
     expect(projector.locator("[data-spot] [data-unit='2-0'][data-delta]")).to_have_count(1)
     assert_accessible(projector, "the projector")
 
+    teacher.get_by_role("button", name="Answers to δ of out1").click()
+    expect(projector.locator("[data-answer-plot] circle.dot")).to_have_count(1)
+    assert_accessible(projector, "the projector with the class's answers")
+    with teacher.context.expect_page() as opened:
+        card.get_by_role("link", name="Open the run of Ada, read-only").click()
+    run = opened.value
+    expect(run.locator("[data-question='0'] tr[data-try]")).to_have_count(1)
+    assert_accessible(run, "a student's run, read-only")
+
     stranger = lesson.page(bypass_csp=True)
     stranger.goto(f"{lesson.server.url}{created['teach_url']}")
     expect(stranger.locator("#no-key")).to_be_visible()

@@ -16,9 +16,9 @@ import {
   sparklinePath,
   toggleSpotlight,
 } from './cards.js';
-import { applyRole, assistantControl, joiningControl } from './control.js';
+import { applyRole, assistantControl, joiningControl, projectorControl } from './control.js';
 import { masteryText, mistakeLines } from './diagnoses.js';
-import { keepKey, keyFrom, preference, takeKey } from './key.js';
+import { choice, keepKey, keyFrom, preference, takeKey } from './key.js';
 import { drawMini } from './mini.js';
 import { pushForm } from './push.js';
 
@@ -46,7 +46,7 @@ const guarded = (fn) => guard(showError, fn);
 const SPARK_W = 120;
 const SPARK_H = 28;
 
-/** A card's buttons: spotlight, reset and remove (the teacher's), open. */
+/** A card's buttons: spotlight, reset and remove (the teacher's), open (the run, read-only). */
 function cardButtons(id) {
   return {
     spot: h('button', {
@@ -146,8 +146,9 @@ function fillCard(card, student) {
   p.reset.setAttribute('aria-label', `Reset the network of ${v.name}`);
   p.remove.setAttribute('aria-label', `Remove ${v.name} from the class`);
   p.reset.hidden = p.remove.hidden = role === 'assistant';
-  p.open.href = `/n/${encodeURIComponent(student.network_id)}`;
-  p.open.setAttribute('aria-label', `Open the network of ${v.name}`);
+  card.el.dataset.networkId = student.network_id; // whose card this is, by their network
+  p.open.href = `/teach/${encodeURIComponent(classId)}/students/${encodeURIComponent(student.student_id)}`;
+  p.open.setAttribute('aria-label', `Open the run of ${v.name}, read-only`);
   p.line.setAttribute('d', sparklinePath(student.losses, SPARK_W, SPARK_H));
   drawMini(p.mini, student);
   tickCard(card, student);
@@ -231,6 +232,7 @@ function renderMistakes(diagnoses) {
 /** The class as GET /api/classes/{id} (or a push) gives it: every card and panel. */
 function showSnapshot(snapshot) {
   questions = snapshot.activity.questions || [];
+  projectorControl($('#project-question'), questions, choice(classId, 'question'));
   role = snapshot.role || 'teacher';
   state = fromSnapshot(snapshot);
   renderAll();
@@ -445,4 +447,6 @@ $('#stuck-first').addEventListener('change', (e) => {
 });
 $('#export-csv').addEventListener('click', () => download('export.csv', 'csv'));
 $('#export-json').addEventListener('click', () => download('export.json', 'json'));
+$('#export-tries-csv').addEventListener('click', () => download('tries.csv', 'tries.csv'));
+$('#export-tries-json').addEventListener('click', () => download('tries.json', 'tries.json'));
 init();

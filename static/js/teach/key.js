@@ -53,3 +53,12 @@ export function preference(classId, name) {
   const k = `backprop.teach.${classId}.${name}`;
   return { get: () => read(k) === '1', set: (on) => write(k, on ? '1' : '0') };
 }
+
+/**
+ * A preference with a value (the question the projector shows: '' for none), kept in storage
+ * so the dashboard sets what the projector's window shows (its `storage` event).
+ */
+export function choice(classId, name) {
+  const k = `backprop.teach.${classId}.${name}`;
+  return { get: () => read(k) || '', set: (value) => write(k, String(value)) };
+}

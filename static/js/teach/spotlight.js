@@ -1,14 +1,17 @@
 // The projector's view: the one or two students the teacher spotlit, side by side, live and
 // read-only, filling the screen, every number large enough to read from the back of a room:
 // w on the edges, and o, net and δ of the first example (the teacher's read of the
-// student's network: it leaves the student's card alone).
+// student's network: it leaves the student's card alone). Or, when the dashboard puts a
+// question on the projector (or the address says ?question=N), the class's answers to it
+// as a dot plot, anonymous, read again after every answer (the stream's `diagnoses` event).
 
 import { teacherApi } from '../api.js';
 import { $, errorBox, h } from '../dom.js';
 import { fmt } from '../format.js';
 import { openStream } from '../stream.js';
 import { applyEvent, displayName, fromSnapshot, plural } from './cards.js';
-import { preference, takeKey } from './key.js';
+import { answerFigure } from './answerplot.js';
+import { choice, preference, takeKey } from './key.js';
 import { Stage } from './stagegraph.js';
 
 const root = $('#spots');
@@ -18,6 +21,15 @@ const anonymize = preference(classId, 'anonymize');
 const shown = new Map(); // student id → {el, stage, caption, numbers, asking, again}
 let state = null;
 let t = null;
+const projected = choice(classId, 'question');
+const fromAddress = new URLSearchParams(window.location.search).get('question');
+const answers = { figure: null, asking: false, again: false, plot: null };
+
+/** The question whose answers are on show (its index), or null: the spotlit students. */
+function question() {
+  const q = fromAddress ?? projected.get();
+  return /^\d{1,4}$/.test(q) ? Number(q) : null;
+}
 
 const showError = errorBox($('#error'));
 
@@ -76,7 +88,52 @@ async function ask(id) {
   }
 }
 
+/** Read the plot again; one request at a time, the latest answers last. */
+async function askAnswers() {
+  if (answers.asking) {
+    answers.again = true;
+    return;
+  }
+  const q = question();
+  answers.asking = true;
+  try {
+    answers.plot = q === null ? null : await t.answers(q);
+    showError('');
+  } catch (err) {
+    answers.plot = null;
+    showError(err.detail || String(err));
+  }
+  answers.asking = false;
+  if (answers.again) {
+    answers.again = false;
+    askAnswers();
+  } else if (answers.plot && answers.figure) answers.figure.draw(answers.plot);
+}
+
+/** The answers' plot in place of the spotlit students (or gone, when no question is on). */
+function renderAnswers() {
+  const on = question() !== null;
+  if (!on) {
+    answers.figure?.el.remove();
+    answers.figure = null;
+    return false;
+  }
+  for (const [id, item] of shown) {
+    item.el.remove();
+    shown.delete(id);
+  }
+  root.classList.remove('two');
+  $('#no-spotlight').hidden = true;
+  if (!answers.figure) {
+    answers.figure = answerFigure();
+    root.append(answers.figure.el);
+    askAnswers();
+  } else if (answers.plot) answers.figure.draw(answers.plot);
+  return true;
+}
+
 function render(changed = null) {
+  if (renderAnswers()) return;
   const ids = state.spotlight.filter((id) => state.students.get(id)?.layers.length > 1);
   for (const [id, item] of shown)
     if (!ids.includes(id)) {
@@ -119,6 +176,9 @@ async function init() {
   openStream(t.eventsUrl, {
     headers: t.headers,
     onEvent: (e) => {
+      if (e.type === 'diagnoses' || e.type === 'class' || e.type === 'removed') {
+        if (question() !== null) askAnswers(); // after answers, removals and a push
+      }
       if (e.type !== 'student' && e.type !== 'class') return;
       const data = JSON.parse(e.data);
       state = applyEvent(state, e.type, data);
@@ -126,7 +186,12 @@ async function init() {
     },
     onState: (s, detail) => showError(s === 'refused' ? detail : ''),
   });
-  window.addEventListener('storage', () => render()); // the dashboard's Anonymize switch
+  window.addEventListener('storage', () => {
+    // the dashboard's Anonymize switch, or the question it puts on the projector
+    const before = answers.plot?.question ?? null;
+    render();
+    if (question() !== null && question() !== before) askAnswers();
+  });
   window.addEventListener('resize', () => render());
 }
 init();
