@@ -289,10 +289,12 @@ class Store(ABC):
             raise NotRecorded(updates)
         return state
 
-    def step_start(self, network_id: str, updates: int) -> tuple[StoredNetwork, str] | None:
+    def step_start(
+        self, network_id: str, updates: int
+    ) -> tuple[StoredNetwork, str, int | None] | None:
         """The recorded state a step on the stored dataset started from, for the newest such
-        step that passed update `updates` without stopping there, and its mode; None when no
-        kept entry is one (app/store/history.py `step_start`)."""
+        step that passed update `updates` without stopping there, its mode and its B (for
+        mini-batches); None when no kept entry is one (app/store/history.py `step_start`)."""
         with self.reading() as conn:
             self._load(conn, network_id)
             return self._history.step_start(conn, network_id, updates)
@@ -375,6 +377,7 @@ class Store(ABC):
         transaction: the version check, the hook's `before`, the row, the history entry,
         the hook's `after`."""
         network.loss = network.rewound = network.trained = network.resumed = None
+        network.batch_size = None
         loaded, updates = network.version, network.updates
         seed, layers, settings = network.seed, network.layers, network.settings
         dataset, test = network.dataset, network.test

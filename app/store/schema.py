@@ -201,6 +201,9 @@ MIGRATIONS: list[Sequence[Statement]] = [
     # class's answers measures each try against its own student's number; NULL: a try of an
     # earlier release)
     ["ALTER TABLE answer_tries ADD COLUMN expected DOUBLE PRECISION"],
+    # 18: B of a mini-batch step (trained 'minibatch'; NULL for every other entry), so a
+    # state inside it can be recomputed and the step exported as code
+    ["ALTER TABLE history ADD COLUMN batch_size INTEGER"],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
