@@ -28,8 +28,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    JsonValue,
     ModelWrapValidatorHandler,
     PrivateAttr,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -42,7 +44,7 @@ from app.nn.surface import PATH as SURFACE_PATH
 Activation = Literal["sigmoid", "tanh", "relu", "linear"]
 Loss = Literal["squared_error", "cross_entropy"]
 Reduction = Literal["sum", "mean"]
-Mode = Literal["batch", "online"]
+Mode = Literal["batch", "online", "minibatch"]
 MAX_FRAMES = 50
 """The most frames one step answers with (about 5 s of the page's Play at 10 a second)."""
 MAX_GRID = 50
@@ -514,13 +516,38 @@ class BackwardRequest(Strict):
     )
 
 
+MINIBATCH_RULES: list[JsonValue] = [
+    {
+        "if": {"properties": {"mode": {"const": "minibatch"}}, "required": ["mode"]},
+        "then": {"required": ["batch_size"], "properties": {"batch_size": {"type": "integer"}}},
+    },
+    {
+        "if": {"required": ["batch_size"], "properties": {"batch_size": {"type": "integer"}}},
+        "then": {"properties": {"mode": {"const": "minibatch"}}, "required": ["mode"]},
+    },
+]
+"""batch_size goes with mode 'minibatch', and only with it (null counts as absent)."""
+
+
 class StepRequest(BackwardRequest):
     """Body of POST …/step: one or more epochs of gradient descent."""
 
     mode: Mode = Field(
         "batch",
         description="'batch': one update per epoch from the whole batch (the lecture notes' rule). "
-        "'online': one update per example, in the order given.",
+        "'online': one update per example, in the order given. 'minibatch': one update per "
+        "mini-batch of `batch_size` examples, ⌈N/B⌉ an epoch, in an order drawn each epoch "
+        "from the network's seed and update count (docs/api.md).",
+    )
+    batch_size: (
+        Annotated[int, Field(ge=1, le=LIMITS.max_examples), BeforeValidator(_integral)] | None
+    ) = Field(
+        None,
+        validate_default=True,
+        description="B, with mode 'minibatch' only (and required there): examples per update, "
+        "1 to N (the examples the step trains on); the last mini-batch of an epoch holds the "
+        "N mod B left over. B = N is batch mode, B = 1 online mode in the epoch's order.",
+        examples=[4],
     )
     epochs: Int = Field(1, ge=1, le=LIMITS.max_epochs, description="Passes over the batch.")
     frames: Annotated[int, Field(ge=1, le=MAX_FRAMES), BeforeValidator(_integral)] | None = Field(
@@ -551,8 +578,25 @@ class StepRequest(BackwardRequest):
                 {"mode": "batch", "epochs": 50, "frames": 10, "grid": 25, "grid_hidden": True}
             ],
             "dependentRequired": {"x": ["y"], "y": ["x"]},
+            "allOf": MINIBATCH_RULES,
         },
     )
+
+    @field_validator("batch_size")
+    @classmethod
+    def _batch_size_with_minibatch(cls, value: int | None, info: ValidationInfo) -> int | None:
+        """B goes with mode 'minibatch' and only with it (checked after `mode`, so a bad
+        mode is named first)."""
+        mode = info.data.get("mode")
+        if mode == "minibatch" and value is None:
+            raise PydanticCustomError("batch_size_needed", "is required with mode 'minibatch'")
+        if mode is not None and mode != "minibatch" and value is not None:
+            raise PydanticCustomError(
+                "batch_size_unused",
+                "is for mode 'minibatch' only, not '{mode}'",
+                {"mode": mode},
+            )
+        return value
 
 
 class ForwardResponse(BaseModel):
@@ -645,6 +689,13 @@ class StepResponse(BackwardResponse):
     grid: StepGrid | None = Field(
         None, description="Only when asked (`grid`): o over the input plane after the step."
     )
+    minibatch: list[int] | None = Field(
+        None,
+        description="Mode 'minibatch' only (absent otherwise): the examples of the first "
+        "update's mini-batch, as indices into the examples trained on (x, or the stored "
+        "dataset), in the order of the answer's rows of net, o and δ, which are theirs.",
+        examples=[[0, 3, 5]],
+    )
     losses: list[float] = Field(description="J over the whole batch after each epoch.")
     test_losses: list[float] | None = Field(
         description="J over the stored test examples after each epoch, when the step trained "
@@ -666,6 +717,14 @@ class SetScore(BaseModel):
         "(one-hot with several outputs)."
     )
     examples: int = Field(description="How many examples the set has.")
+    confusion: list[list[int]] | None = Field(
+        None,
+        description="With `accuracy`: confusion[t][p], how many examples of true class t the "
+        "network puts in class p, by accuracy's rule (one output: classes 0 and 1, class 1 "
+        "where o ≥ ½; several: the largest o). Its diagonal's sum over `examples` is the "
+        "accuracy. null when accuracy is.",
+        examples=[[[12, 3], [1, 14]]],
+    )
 
 
 class Evaluation(BaseModel):
@@ -742,6 +801,14 @@ class HistoryEntry(BaseModel):
     branch: bool = Field(
         description="After the current state: undone by a rewind, kept until the next step or "
         "edit replaces it (a rewind to it redoes it)."
+    )
+    mode: Mode | None = Field(
+        None,
+        description="A step on the stored dataset: the mode it trained in (null for other "
+        "entries, and for steps recorded before modes were).",
+    )
+    batch_size: int | None = Field(
+        None, description="A 'minibatch' step's B; else null.", examples=[4]
     )
 
 

@@ -4,8 +4,9 @@ docs/page-trained.png, a circle data set generated and trained at 1280 × 800, a
 card with its own picture; docs/page-phone.png, XOR after Forward on a 375 × 667 phone;
 docs/page-surface.png, the loss surface panel; docs/page-chain.png, a unit's chain rule;
 docs/page-layers.png, the per-layer chart; docs/page-fork.png, a run and its fork overlaid;
-docs/page-hidden.png, the hidden space (`--views`: only these last five; `--only fork hidden`:
-those named).
+docs/page-hidden.png, the hidden space (`--views`: only these last five); docs/page-minibatch.png,
+the update-mode control in mini-batch mode, with docs/page-confusion.png, the scores and their
+confusion tables (`--only fork hidden minibatch`: those named).
 
     .venv/bin/python scripts/screenshot.py            # starts its own server on a temp database
     .venv/bin/python scripts/screenshot.py --url http://127.0.0.1:8000
@@ -234,7 +235,37 @@ def shoot_hidden(url: str, out: Path) -> None:
         page.locator("#hidden-box").screenshot(path=str(out))
 
 
-SHOTS = {"fork": shoot_fork, "hidden": shoot_hidden}
+def shoot_minibatch(url: str, out: Path) -> None:
+    """A circle data set with a test part, mini-batch mode with B = 10 chosen in the Network
+    panel, after three Updates: the control (`out`), and the scores with their confusion
+    tables (page-confusion.png beside it)."""
+    body = {
+        "layers": [2, 4, 1],
+        "seed": 2,
+        "learning_rate": 1.0,
+        "generate": {"shape": "circle", "n": 80, "test_fraction": 0.25, "seed": 4},
+    }
+    network = httpx.post(url + "/api/networks", json=body, timeout=10).json()["id"]
+    with network_page(url, network) as page:
+        page.get_by_label("Update mode").select_option("minibatch")
+        page.get_by_label("Batch size B").fill("10")
+        page.get_by_label("Batch size B").press("Enter")
+        for _ in range(3):
+            page.get_by_role("button", name="Update", exact=True).click()
+            page.wait_for_function(IDLE)
+        page.wait_for_selector("table.confusion[data-part='test']")
+        page.locator("#build .settings").first.screenshot(path=str(out))
+        page.locator("#confusion").scroll_into_view_if_needed()
+        boxes = [page.locator(s).bounding_box() for s in ("#scores", "#confusion")]
+        top = min(b["y"] for b in boxes if b)
+        left = min(b["x"] for b in boxes if b)
+        right = max(b["x"] + b["width"] for b in boxes if b)
+        bottom = max(b["y"] + b["height"] for b in boxes if b)
+        clip = {"x": left - 4, "y": top - 4, "width": right - left + 8, "height": bottom - top + 8}
+        page.screenshot(path=str(out.with_name("page-confusion.png")), clip=clip)
+
+
+SHOTS = {"fork": shoot_fork, "hidden": shoot_hidden, "minibatch": shoot_minibatch}
 """The pictures `--only` can name: docs/page-NAME.png."""
 
 
@@ -255,6 +286,7 @@ def main() -> None:
             SHOTS[name](url, docs / f"page-{name}.png")
         if args.only:
             return
+        shoot_minibatch(url, docs / "page-minibatch.png")
         shoot_fork(url, docs / "page-fork.png")
         shoot_hidden(url, docs / "page-hidden.png")
         shoot_surface(url, docs / "page-surface.png")

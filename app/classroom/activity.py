@@ -120,19 +120,25 @@ def network_body(
     seed: int | None,
     presets: Callable[[str], NetworkCreate | None],
     variant: bool = False,
+    examples: bool = True,
 ) -> NetworkCreate:
     """The create body of a student's network: the activity's network part, its preset
     resolved, and the student's own numbers when the activity has `per_student` (`seed`
     is the student's seed; None for the activity as the teacher wrote it). A `variant`
     always has numbers of its own: new inputs x under per_student 'inputs', else new
-    starting weights."""
-    body: dict[str, Any] = activity.model_dump(exclude_unset=True, exclude=set(ACTIVITY_ONLY))
+    starting weights. Without `examples`, the body has no dataset (nor `generate`): for a
+    caller that gives the network examples it already built from this activity."""
+    skip = set(ACTIVITY_ONLY) if examples else {*ACTIVITY_ONLY, "dataset"}
+    body: dict[str, Any] = activity.model_dump(exclude_unset=True, exclude=skip)
     name = body.pop("preset", None)
     if name is not None:
         preset = presets(name)
         if preset is None:
             raise Missing("activity.preset", f"no preset is named {name!r}; see /api/presets")
         body = under(preset, body)
+    if not examples:
+        body.pop("dataset", None)
+        body.pop("generate", None)
     own_weights = activity.per_student == "weights" or (
         variant and activity.per_student != "inputs"
     )

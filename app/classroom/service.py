@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -94,6 +95,29 @@ class Classroom:
         activity = Activity.model_validate_json(body)
         seed = act.variant_seed(found.id, number, student_id, variant)
         return self.build(act.network_body(activity, seed, presets.get, variant > 0))
+
+    def student_networks(
+        self, found: ClassRow, number: int, student_ids: list[str], body: str
+    ) -> dict[str, StoredNetwork]:
+        """`student_network` of each student (by id), at the cost of about one: the activity
+        is read once and, unless each student has inputs of their own, its examples are
+        checked and converted once, for the first student, whose dataset the others share
+        (the same arrays, so the store compresses them once)."""
+        activity = Activity.model_validate_json(body)
+        shared = activity.per_student != "inputs"
+        networks: dict[str, StoredNetwork] = {}
+        first: StoredNetwork | None = None
+        for student_id in student_ids:
+            seed = act.variant_seed(found.id, number, student_id, 0)
+            examples = first is None or not shared
+            network = self.build(act.network_body(activity, seed, presets.get, False, examples))
+            if first is None:
+                first = network
+            elif shared:
+                network.dataset, network.test = first.dataset, first.test
+            networks[student_id] = network
+            time.sleep(0)  # the worker's other requests take the GIL if they wait for it
+        return networks
 
     def current_activity(self, found: ClassRow) -> Activity:
         return Activity.model_validate_json(self.db.activity(found.id, found.activity_number))
@@ -258,7 +282,7 @@ class Classroom:
             students = self.db.students(found.id)
             # refused before any network is built; checked again in the push's transaction
             self.db.check_room(found.id, len(students), max_networks, "activity")
-            networks = {s.id: self.student_network(found, number, s.id, body) for s in students}
+            networks = self.student_networks(found, number, [s.id for s in students], body)
             if self.db.push_activity(found, body, networks, max_networks):
                 break
             found = self.db.get_class(found.id)

@@ -118,22 +118,40 @@ def J(w, b, x, y):
 '''
 
 TRAIN = '''\
-def train(w, b, mode, epochs):
-    """`epochs` epochs: in batch mode one update an epoch over every example (the lecture
-    notes' rule), online one update an example, in order."""
+def minibatches(u, B):
+    """The mini-batches of the epoch that starts after update u: the examples in an order
+    drawn by numpy's Generator seeded with (seed, u), cut in runs of B (the last one shorter
+    when B does not divide N), each in the examples' stored order. A mini-batch of every
+    example is the whole batch."""
+    if B >= len(x):
+        return [(x, y)]
+    order = np.random.default_rng([seed, u]).permutation(len(x))
+    chosen = [np.sort(order[i : i + B]) for i in range(0, len(x), B)]
+    return [(x[i], y[i]) for i in chosen]
+
+
+def train(w, b, u, mode, epochs, B=None):
+    """`epochs` epochs from update u: in batch mode one update an epoch over every example
+    (the lecture notes' rule), online one update an example, in order, and with mini-batches
+    one update a mini-batch of B. Returns the weights, the biases and the update count."""
     for _ in range(epochs):
         if mode == "batch":
-            w, b = update(w, b, x, y)
+            batches = [(x, y)]
+        elif mode == "online":
+            batches = [(x[i : i + 1], y[i : i + 1]) for i in range(len(x))]
         else:
-            for i in range(len(x)):
-                w, b = update(w, b, x[i : i + 1], y[i : i + 1])
-    return w, b
+            batches = minibatches(u, B)
+        for xb, yb in batches:
+            w, b = update(w, b, xb, yb)
+            u += 1
+    return w, b, u
 
 
 if len(x):
     print(f"J = {J(w, b, x, y)!r} after {updates_at_start} updates")
-for mode, epochs in runs:
-    w, b = train(w, b, mode, epochs)
+u = updates_at_start
+for mode, epochs, *B in runs:
+    w, b, u = train(w, b, u, mode, epochs, *B)
 if len(x):
     print(f"J = {J(w, b, x, y)!r} after {updates} updates")
 print(json.dumps({"weights": [wk.tolist() for wk in w], "biases": [bk.tolist() for bk in b]}))
@@ -164,7 +182,12 @@ def cells(recipe: Recipe) -> list[Cell]:
     s = recipe.settings
     layers = recipe.layers
     data = recipe.dataset
-    runs = ", ".join(f"({json.dumps(r.mode)}, {r.epochs})" for r in recipe.runs)
+    runs = ", ".join(
+        f"({json.dumps(r.mode)}, {r.epochs}"
+        + ("" if r.batch_size is None else f", {r.batch_size}")
+        + ")"
+        for r in recipe.runs
+    )
     steps = (
         f"trains it for the {recipe.updates - recipe.start_updates} updates that took it "
         f"from update {recipe.start_updates} to update {recipe.updates}"
@@ -193,9 +216,10 @@ def cells(recipe: Recipe) -> list[Cell]:
             f"reduction = {json.dumps(s.reduction)}  # 'sum': J = Σ_i J_i; 'mean': (1/N) Σ_i J_i",
             f"train_biases = {s.train_biases!r}  # False: the biases stay as they are",
             f"λ = {number(s.l2)}  # the L2 term (λ/2) Σ w² (0: none)",
+            f"seed = {recipe.seed}  # draws each mini-batch epoch's order",
             f"updates_at_start = {recipe.start_updates}",
             f"updates = {recipe.updates}",
-            f"runs = [{runs}]  # (mode, epochs), in order",
+            f"runs = [{runs}]  # (mode, epochs) or ('minibatch', epochs, B), in order",
         ]
     )
     assert data is not None or not recipe.runs, "runs need the examples"

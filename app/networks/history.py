@@ -54,6 +54,8 @@ def entries(store: NetworkStore, network_id: str) -> dict[str, Any]:
                 "kind": e.kind,
                 "loss": e.loss,
                 "branch": current is not None and e.seq > current,
+                "mode": e.trained,
+                "batch_size": e.batch_size,
             }
             for e in kept
         ],
@@ -105,6 +107,7 @@ def back_to(past: StoredNetwork, version: int) -> Callable[[StoredNetwork], Stor
             network.rewound = past.head
         else:  # the step again, as far as the state recomputed: it replaces what followed
             network.resumed, network.trained = past.resumed, past.trained
+            network.batch_size = past.batch_size
         validate.saved_work(network)
         return network
 

@@ -97,9 +97,14 @@ def scored(network: StoredNetwork, body: StepRequest) -> list[tuple[Array, Array
 
 
 def evaluation(network: StoredNetwork, sets: list[tuple[Array, Array]]) -> list[Score]:
-    """J and accuracy (None unless the targets name classes) on the sets `scored` names."""
+    """J, accuracy and confusion matrix (None unless the targets name classes) on the sets
+    `scored` names."""
     cfg = engine_config(network.settings)
-    return [Score(*nn.evaluate(network.params, cfg, *data), len(data[0])) for data in sets]
+    scores = []
+    for x, y in sets:
+        loss, right, counts = nn.evaluate(network.params, cfg, x, y)
+        scores.append(Score(loss, right, len(x), counts))
+    return scores
 
 
 def held_out(network: StoredNetwork, body: StepRequest) -> tuple[Array, Array] | None:
@@ -112,7 +117,14 @@ def step_cost(network: StoredNetwork, body: StepRequest, n: int) -> int:
     """What a step of `n` examples costs (validate.work): per epoch a forward and a backward
     pass, then J over the batch; per update the fixed cost of its passes. Test examples are
     counted as training ones (their one forward pass per epoch costs less)."""
-    updates = body.epochs * (n if body.mode == "online" else 1)
+    if body.batch_size is not None and body.batch_size > n:
+        where = "sent as x" if body.x is not None else "of the stored dataset"
+        raise Mismatch(  # fits the schema, not this network's examples: a 409
+            "batch_size",
+            f"a mini-batch of {body.batch_size} is more than the {n} example{'s' * (n != 1)} "
+            f"{where}: B must be 1 to {n}",
+        )
+    updates = body.epochs * nn.updates_per_epoch(body.mode, n, body.batch_size)
     test = held_out(network, body)
     n += 0 if test is None else len(test[0])
     frames.check(body, network.layers)
@@ -127,6 +139,23 @@ def step_cost(network: StoredNetwork, body: StepRequest, n: int) -> int:
             f"of {LIMITS.max_work:,} per request; ask for fewer epochs or a smaller grid",
         )
     return cost + grid
+
+
+def first_minibatch(body: StepRequest, seed: int, before: int, n: int) -> list[int]:
+    """The examples (indices into the n trained on) of a mini-batch step's first update, in
+    the order of its answer's rows: the first mini-batch of the epoch after update `before`
+    (app/nn/train.py), or every example when B ≥ n."""
+    assert body.batch_size is not None
+    if body.batch_size >= n:
+        return list(range(n))
+    return [int(i) for i in nn.minibatches(nn.epoch_order(seed, before, n), body.batch_size)[0]]
+
+
+def extra_numbers(body: StepRequest, layers: list[int], n: int) -> tuple[str, int]:
+    """What frames, grid and (in mini-batch mode) the first mini-batch's B indices add to a
+    step's answer, for its size bound (frames.extra_numbers)."""
+    field, count = frames.extra_numbers(body, layers)
+    return field, count + (min(body.batch_size, n) if body.batch_size is not None else 0)
 
 
 def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[StoredNetwork], Step]:
@@ -149,7 +178,7 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
             split=split,
             tested=test is not None,
             classes=[nn.is_classes(y) for _, y in sets],
-            extra=frames.extra_numbers(body, network.layers),
+            extra=extra_numbers(body, network.layers, len(x)),
         )
         cfg, before = engine_config(network.settings), network.updates
         result = nn.train(
@@ -158,6 +187,9 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
             x,
             y,
             mode=body.mode,
+            batch_size=body.batch_size,
+            seed=network.seed,
+            start=before,
             epochs=body.epochs,
             frames=body.frames or 1,
             stop=stop,
@@ -168,10 +200,12 @@ def step_change(body: StepRequest, stop: Callable[[], bool]) -> Callable[[Stored
         network.updates += result.updates
         if body.x is None:  # trained on the stored dataset: J after it is the history's,
             network.loss = result.losses[-1]  # and the step can be replayed (replay.py)
-            network.trained = body.mode
+            network.trained, network.batch_size = body.mode, body.batch_size
         test_losses = None if test is None else result.test_losses
         scores = evaluation(network, sets)
         extra = frames.answer(body, before, result, cfg, shown)
+        if body.mode == "minibatch":
+            extra["minibatch"] = first_minibatch(body, network.seed, before, len(x))
         return Step(result.first, split, network, result.losses, test_losses, scores, extra)
 
     return change

@@ -1,12 +1,14 @@
 """What a network's own run is made of: a starting state and the training that leads from it
 to the current state, found in the history and checked by replaying it.
 
-A step's mode is not recorded, only the update counts and weights before and after it. Each
-step since the last edit is replayed from the entry before it, batch first, then online (when
-its updates are whole epochs of the dataset), and the replay counts only when it gives the
-entry's weights to the bit. The recipe starts at the entry after the last step that does not
-replay so (an edit, a batch sent as x, a gap the history's thinning left) or at the oldest
-step the work bound reaches, so a recipe costs no more than one request may.
+Each step since the last edit is replayed from the entry before it in the mode the history
+recorded for it (a mini-batch step with its B, its epochs' orders drawn from the network's
+seed and the update count, as app/nn/train.py draws them); a step recorded without its mode
+(by an earlier release) is tried in batch mode, then online (when its updates are whole
+epochs of the dataset). A replay counts only when it gives the entry's weights to the bit.
+The recipe starts at the entry after the last step that does not replay so (an edit, a batch
+sent as x, a gap the history's thinning left, a step a rewind stopped inside an epoch) or at
+the oldest step the work bound reaches, so a recipe costs no more than one request may.
 """
 
 from __future__ import annotations
@@ -34,10 +36,12 @@ class History(Protocol):
 
 @dataclass(frozen=True)
 class Run:
-    """`epochs` epochs of gradient descent in `mode` (app/nn/train.py)."""
+    """`epochs` epochs of gradient descent in `mode` (app/nn/train.py), with mini-batches of
+    `batch_size` in mode 'minibatch'."""
 
     mode: str
     epochs: int
+    batch_size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ class Recipe:
     start_updates: int
     """The update count of that state."""
     dataset: tuple[Array, Array] | None
+    seed: int
+    """The network's seed: it draws each mini-batch epoch's order."""
     runs: list[Run]
     updates: int
     """The update count after the runs: the network's current one."""
@@ -71,17 +77,42 @@ def same(a: Params, b: Params) -> bool:
     return all(x.shape == y.shape and np.array_equal(x, y) for x, y in pairs)
 
 
+def candidates(entry: Entry, n: int, examples: int) -> list[Run]:
+    """The runs of whole epochs a step of `n` updates may have been: its recorded mode, or
+    (recorded by an earlier release, without one) batch, then online."""
+    if entry.trained is None:
+        found = [Run("batch", n)]
+        return found + ([Run("online", n // examples)] if n % examples == 0 else [])
+    per_epoch = nn.updates_per_epoch(entry.trained, examples, entry.batch_size)
+    if n % per_epoch:  # a step a rewind stopped inside an epoch: not whole epochs
+        return []
+    return [Run(entry.trained, n // per_epoch, entry.batch_size)]
+
+
 def replay(
-    start: Params, target: Params, config: nn.Config, data: tuple[Array, Array], n: int
+    start: Params,
+    target: Params,
+    config: nn.Config,
+    data: tuple[Array, Array],
+    runs: list[Run],
+    at: tuple[int, int],
 ) -> Run | None:
-    """The run of `n` updates that leads from `start` to `target` exactly, or None."""
+    """The run of `runs` that leads from `start` to `target` exactly, or None. `at`: the
+    network's seed and the update count of `start` (they draw mini-batch orders)."""
     x, y = data
-    candidates = [Run("batch", n)]
-    if n % len(x) == 0:
-        candidates.append(Run("online", n // len(x)))
-    for run in candidates:
+    for run in runs:
         try:
-            result = nn.train(start, config, x, y, mode=run.mode, epochs=run.epochs)
+            result = nn.train(
+                start,
+                config,
+                x,
+                y,
+                mode=run.mode,
+                batch_size=run.batch_size,
+                seed=at[0],
+                start=at[1],
+                epochs=run.epochs,
+            )
         except nn.NonFinite:
             continue
         if same(result.params, target):
@@ -116,6 +147,7 @@ def find(store: History, network: StoredNetwork, budget: int, update_cost: int) 
         network.params,
         network.updates,
         network.dataset,
+        network.seed,
         [],
         network.updates,
     )
@@ -133,8 +165,11 @@ def find(store: History, network: StoredNetwork, budget: int, update_cost: int) 
         return here
     config = engine_config(network.settings)
     start, start_updates, runs = rows[0][2], rows[0][0], list[Run]()
-    for (before, _, params), (after, _, target) in itertools.pairwise(rows):
-        run = replay(params, target, config, network.dataset, after - before)
+    examples = len(network.dataset[0])
+    steps = zip(itertools.pairwise(rows), chain[1:], strict=True)
+    for ((before, _, params), (after, _, target)), entry in steps:
+        tried = candidates(entry, after - before, examples)
+        run = replay(params, target, config, network.dataset, tried, (network.seed, before))
         if run is None:  # not a step on the stored dataset: start again after it
             start, start_updates, runs = target, after, []
         else:
@@ -147,18 +182,21 @@ def find(store: History, network: StoredNetwork, budget: int, update_cost: int) 
         start,
         start_updates,
         network.dataset,
+        network.seed,
         merged(runs),
         network.updates,
     )
 
 
 def merged(runs: list[Run]) -> list[Run]:
-    """Runs in a row of the same mode as one: training e epochs, then e', equals training
-    e + e' (app/nn/train.py)."""
+    """Runs in a row of the same mode (and B) as one: training e epochs, then e', equals
+    training e + e' (app/nn/train.py; a mini-batch epoch's order depends on the update count
+    it starts after, which goes on across the two)."""
     out: list[Run] = []
     for run in runs:
-        if out and out[-1].mode == run.mode:
-            out[-1] = Run(run.mode, out[-1].epochs + run.epochs)
+        last = out[-1] if out else None
+        if last is not None and (last.mode, last.batch_size) == (run.mode, run.batch_size):
+            out[-1] = Run(run.mode, last.epochs + run.epochs, run.batch_size)
         else:
             out.append(run)
     return out

@@ -2,7 +2,8 @@
 the state after a step's last update) recomputed from the step's start.
 
 Training is deterministic (app/nn/train.py): the state after update n of a step that started
-at S is train(S, updates=n) with the step's mode, settings and examples, to the bit. The
+at S is train(S, updates=n) with the step's mode (and B), settings and examples, to the bit
+(a mini-batch epoch's order comes from the start's seed and update count). The
 history records a step's mode when it trained on the stored dataset (`trained`); the entry
 before it is the step's start, and its config the settings and examples it trained with.
 What cannot be recomputed: a state inside a step on examples sent with the request (they are
@@ -32,7 +33,7 @@ def state_at(
         found = store.step_start(network_id, updates)
         if found is None or found[0].dataset is None:
             raise
-    start, mode = found
+    start, mode, batch_size = found
     assert start.dataset is not None
     x, y = start.dataset
     result = nn.train(
@@ -41,8 +42,11 @@ def state_at(
         x,
         y,
         mode=mode,
+        batch_size=batch_size,
+        seed=start.seed,
+        start=start.updates,
         updates=updates - start.updates,
     )
     start.params, start.updates = result.params, updates
-    start.resumed, start.trained = start.head, mode
+    start.resumed, start.trained, start.batch_size = start.head, mode, batch_size
     return start

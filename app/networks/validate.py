@@ -203,7 +203,7 @@ def response_numbers(
     memory. `stored`: the numbers of the network's dataset and test part (the step answers
     with the network); `split`: an L2 term (the gradient's two parts); `tested`: J on the
     test part per epoch; `classes`: per set the step's evaluation scores, whether its
-    targets name classes (then it has an accuracy)."""
+    targets name classes (then it has an accuracy and a confusion matrix)."""
     return _counts(tuple(layers), payload, epochs, stored, split, tested, tuple(classes))
 
 
@@ -257,7 +257,8 @@ def _answer(
     dataset = (_blank(stored), _blank(0))
     network = StoredNetwork("", NetworkSettings(), 0, Params(weights, biases), dataset)
     losses = [0.0] * epochs
-    scores = [views.Score(0.0, 0.0 if c else None, 0) for c in classes]
+    k = nn.class_count(layers[-1])
+    scores = [views.Score(0.0, 0.0 if c else None, 0, _blank(k, k) if c else None) for c in classes]
     step = views.Step(result, split, network, losses, losses if tested else None, scores)
     return views.step_payload(step)
 

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import orjson
+from numpy.typing import NDArray
 
 from app import nn
 from app.nn import Array
@@ -16,11 +17,14 @@ from app.store import StoredNetwork
 
 
 class Score(NamedTuple):
-    """J and accuracy (None unless the targets name classes) over `examples` examples."""
+    """J, accuracy and the confusion matrix (None unless the targets name classes) over
+    `examples` examples."""
 
     loss: float
     accuracy: float | None
     examples: int
+    confusion: NDArray[np.int64] | NDArray[np.float64] | None = None
+    """counts[t][p]: examples of true class t put in class p (app/nn/metrics.py)."""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from app.nn.activations import ACTIVATIONS, Array
 from app.nn.losses import loss_per_example, output_delta
-from app.nn.metrics import accuracy, evaluate, is_classes
+from app.nn.metrics import accuracy, class_count, confusion, evaluate, is_classes
 from app.nn.network import (
     INITS,
     Backward,
@@ -23,11 +23,21 @@ from app.nn.network import (
 )
 from app.nn.plane import Grid, grid, plane
 from app.nn.surface import Where, axis, locate, surface
-from app.nn.train import Frame, Stopped, TrainResult, train
+from app.nn.train import (
+    MODES,
+    Frame,
+    Stopped,
+    TrainResult,
+    epoch_order,
+    minibatches,
+    train,
+    updates_per_epoch,
+)
 
 __all__ = [
     "ACTIVATIONS",
     "INITS",
+    "MODES",
     "Array",
     "Backward",
     "Config",
@@ -44,6 +54,9 @@ __all__ = [
     "apply",
     "axis",
     "backward",
+    "class_count",
+    "confusion",
+    "epoch_order",
     "evaluate",
     "forward",
     "grid",
@@ -53,6 +66,7 @@ __all__ = [
     "locate",
     "loss",
     "loss_per_example",
+    "minibatches",
     "numerical_gradients",
     "objective",
     "output_delta",
@@ -60,4 +74,5 @@ __all__ = [
     "plane",
     "surface",
     "train",
+    "updates_per_epoch",
 ]

@@ -1,7 +1,17 @@
 """Training: the update of app/nn/network.py, repeated over epochs, in one pass.
 
-    batch:   one update an epoch, Δw = −η ∂J/∂w over the whole batch (the lecture notes' rule)
-    online:  one update an example, in the order given (N updates an epoch)
+    batch:      one update an epoch, Δw = −η ∂J/∂w over the whole batch (the lecture notes' rule)
+    online:     one update an example, in the order given (N updates an epoch)
+    minibatch:  one update a mini-batch of B examples, ⌈N/B⌉ updates an epoch: the rule over
+                the mini-batch, J_B = Σ_{i in B} J_i (or its mean over the mini-batch)
+
+Mini-batches. Each epoch visits the examples in an order of its own, drawn from the
+network's seed and the update count u the epoch starts after (epoch_order):
+np.random.default_rng([seed, u]).permutation(N). Its first B examples are the first
+mini-batch, the next B the second, and so on; the last holds the N mod B left (when B does
+not divide N). Inside a mini-batch the examples keep their stored order (sorted indices):
+the sum is the same, and a mini-batch of every example is the batch itself, to the bit.
+So B = N is batch mode, and B = 1 is online mode over the epoch's order.
 
 Each state's forward pass is computed once: in batch mode the pass that measures J after an
 update is the pass the next update's δ comes from. J over the whole batch is reported after
@@ -26,17 +36,21 @@ may round differently on another). So a state need not be kept to be recovered:
   the step's own mode, config and examples, for 1 ≤ n ≤ the step's updates. A frame's state
   is such a start too (frames end where epochs end). In online mode, where an epoch is N
   updates, a replay starts where an epoch starts (the step's start or a frame's end): every
-  call begins at the first example.
+  call begins at the first example. A mini-batch epoch's order depends on the update count
+  it starts after, so a call is told the count it starts at (`start`) and a replay from a
+  step's start gives the step's own mini-batches.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NoReturn
 
 import numpy as np
+from numpy.typing import NDArray
 
 from app.nn.activations import Array
 from app.nn.network import (
@@ -55,6 +69,33 @@ from app.nn.network import (
     forward,
     objective,
 )
+
+MODES = ("batch", "online", "minibatch")
+
+
+def epoch_order(seed: int, start: int, n: int) -> NDArray[np.int64]:
+    """The order of the n examples in the mini-batch epoch that starts after update `start`
+    of a network whose seed is `seed`: a permutation drawn by numpy's Generator seeded with
+    the pair (seed, start). Reproducible from the network alone, and new every epoch."""
+    order: NDArray[np.int64] = np.random.default_rng([seed, start]).permutation(n)
+    return order
+
+
+def minibatches(order: NDArray[np.int64], size: int) -> list[NDArray[np.int64]]:
+    """The epoch's mini-batches: `order` cut into runs of `size` (the last one shorter when
+    `size` does not divide n), each in the examples' stored order."""
+    return [np.sort(order[i : i + size]) for i in range(0, len(order), size)]
+
+
+def updates_per_epoch(mode: str, n: int, batch_size: int | None = None) -> int:
+    """1 in batch mode, n online, ⌈n/B⌉ with mini-batches of B."""
+    if mode == "batch":
+        return 1
+    if mode == "online":
+        return n
+    if batch_size is None or batch_size < 1:
+        raise ValueError("minibatch mode needs a batch size of at least 1")
+    return -(-n // batch_size)
 
 
 class Stopped(Exception):
@@ -93,6 +134,9 @@ def train(
     y: Array,
     *,
     mode: str = "batch",
+    batch_size: int | None = None,
+    seed: int = 0,
+    start: int = 0,
     epochs: int | None = None,
     updates: int | None = None,
     frames: int = 1,
@@ -103,11 +147,15 @@ def train(
     `updates` updates are made (an online run may end inside an epoch). `frames` splits the
     epochs into that many equal frames. `test`: examples never trained on, whose J is
     reported beside the batch's. `stop`, asked before every update, ends the run with Stopped
-    (the caller keeps nothing of it). Raises NonFinite (see the module's docstring) and
+    (the caller keeps nothing of it). Mini-batch mode: `batch_size` B, and the network's
+    `seed` and the update count the run starts at (`start`), which draw each epoch's order
+    (see the module's docstring). Raises NonFinite (see the module's docstring) and
     ValueError for counts that do not fit."""
-    per_epoch = 1 if mode == "batch" else len(x)
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}")
+    per_epoch = updates_per_epoch(mode, len(x), batch_size)
     counts = _counts(per_epoch, epochs, updates, frames)
-    run = _Run(config, x, y, mode, counts, stop, test)
+    run = _Run(config, x, y, mode, counts, stop, test, batch_size or 1, seed, start)
     with np.errstate(all="ignore"):  # overflow is found by the checks below, not warned of
         result = _one_pass(params, run, len(counts) // frames)
         if result is None:
@@ -142,15 +190,28 @@ class _Run:
     """The updates of each epoch."""
     stop: Callable[[], bool] | None
     test: tuple[Array, Array] | None
+    batch_size: int
+    seed: int
+    start: int
+    """The update count the run starts at."""
 
-    def batches(self) -> list[tuple[Array, Array]]:
-        """What each update of an epoch learns from: the whole batch, or one example each."""
+    def batches(self, done: int) -> list[tuple[Array, Array]]:
+        """What each update of the epoch that starts after update `done` of the run learns
+        from: the whole batch, one example each in order, or the epoch's mini-batches. A
+        mini-batch of every example is the batch itself (the same arrays)."""
         x, y = self.x, self.y
-        return (
-            [(x, y)]
-            if self.mode == "batch"
-            else [(x[i : i + 1], y[i : i + 1]) for i in range(len(x))]
-        )
+        if self.mode == "minibatch" and self.batch_size < len(x):
+            order = epoch_order(self.seed, self.start + done, len(x))
+            return [(x[i], y[i]) for i in minibatches(order, self.batch_size)]
+        return self.every_epoch
+
+    @functools.cached_property
+    def every_epoch(self) -> list[tuple[Array, Array]]:
+        """The batches of every epoch of a run whose order does not change."""
+        x, y = self.x, self.y
+        if self.mode == "online":
+            return [(x[i : i + 1], y[i : i + 1]) for i in range(len(x))]
+        return [(x, y)]
 
     def asked_to_stop(self) -> None:
         if self.stop is not None and self.stop():
@@ -169,13 +230,12 @@ def _one_pass(params: Params, run: _Run, every: int) -> TrainResult | None:
     losses: list[float] = []
     test_losses: list[float] = []
     frames: list[Frame] = []
-    batches = run.batches()
     done = 0
     for epoch, count in enumerate(run.counts, start=1):
-        for xb, yb in batches[:count]:
+        for xb, yb in run.batches(done)[:count]:
             run.asked_to_stop()
-            # batch mode: the forward pass that measured J after the last update
-            tb = trace if run.mode == "batch" else _forward(params, config, xb)
+            # the whole batch: the forward pass that measured J after the last update
+            tb = trace if xb is x else _forward(params, config, xb)
             if first is None:  # the record the caller shows: its nets and J are checked
                 if tb is not trace:
                     check_finite("net", tb.net)
@@ -205,11 +265,12 @@ def _refuse(params: Params, run: _Run) -> NoReturn:
     _backward() J, apply() the weights), to raise what the first non-finite value names."""
     config, test = run.config, run.test
     forward(params, config, run.x)
-    batches = run.batches()
+    done = 0
     for count in run.counts:
-        for xb, yb in batches[:count]:
+        for xb, yb in run.batches(done)[:count]:
             run.asked_to_stop()
             params = apply(params, _backward(params, config, yb, forward(params, config, xb)))
+        done += count
         objective(params, config, forward(params, config, run.x), run.y)
         if test is not None:
             objective(params, config, forward(params, config, test[0]), test[1])

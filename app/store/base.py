@@ -63,6 +63,8 @@ class StoredNetwork:
     """The test examples (x, y): part of the dataset, never trained on."""
     trained: str | None = field(default=None, compare=False)
     """Set by a step on the stored dataset: its mode, so the history can replay the step."""
+    batch_size: int | None = field(default=None, compare=False)
+    """Set with `trained` = 'minibatch': the step's B."""
     resumed: int | None = field(default=None, compare=False)
     """A state recomputed inside the step after history entry `resumed` (replay): a rewind to
     it records it as that step again, shorter, in place of the entries after `resumed`."""

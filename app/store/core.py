@@ -151,15 +151,18 @@ class Store(ABC):
                 link |= dict(entry=fork.entry, changed=json.dumps(fork.changed))
                 conn.insert("forks", link | dict(created_at=network.created_at))
 
-    def stage(self, network: StoredNetwork) -> dict[str, Any]:
+    def stage(
+        self, network: StoredNetwork, encoded: rows.EncodedDataset | None = None
+    ) -> dict[str, Any]:
         """What `insert` computes, computed before the transaction: J (`network.loss`) and
-        the row as stored (the weights encoded, the dataset compressed)."""
+        the row as stored (the weights encoded, the dataset compressed, or `encoded`: the
+        network's dataset as `rows.encode_dataset` gave it, for networks that share one)."""
         if network.loss is None:
             network.loss = dataset_loss(network)
         network.last_used = now = time.time()
         network.created_at = network.created_at or now
         plan(network, network.updates, created=True)  # the history's head and tip: entry 0
-        return rows.encode_network(network, rows.encode_params(network.params))
+        return rows.encode_network(network, rows.encode_params(network.params), encoded=encoded)
 
     def insert(
         self, conn: Conn, network: StoredNetwork, staged: dict[str, Any] | None = None
@@ -254,10 +257,12 @@ class Store(ABC):
             raise NotRecorded(updates)
         return state
 
-    def step_start(self, network_id: str, updates: int) -> tuple[StoredNetwork, str] | None:
+    def step_start(
+        self, network_id: str, updates: int
+    ) -> tuple[StoredNetwork, str, int | None] | None:
         """The recorded state a step on the stored dataset started from, for the newest such
-        step that passed update `updates` without stopping there, and its mode; None when no
-        kept entry is one (app/store/history.py `step_start`)."""
+        step that passed update `updates` without stopping there, its mode and its B (for
+        mini-batches); None when no kept entry is one (app/store/history.py `step_start`)."""
         with self.reading() as conn:
             self._load(conn, network_id)
             return self._history.step_start(conn, network_id, updates)
@@ -340,6 +345,7 @@ class Store(ABC):
         transaction: the version check, the hook's `before`, the row, the history entry,
         the hook's `after`."""
         network.loss = network.rewound = network.trained = network.resumed = None
+        network.batch_size = None
         loaded, updates = network.version, network.updates
         seed, layers, settings = network.seed, network.layers, network.settings
         dataset, test = network.dataset, network.test

@@ -46,6 +46,10 @@ class Entry:
     updates: int
     kind: str
     loss: float | None
+    trained: str | None = None
+    """A step's mode when it trained on the stored dataset (recorded since schema 13)."""
+    batch_size: int | None = None
+    """B of a mini-batch step."""
 
 
 @dataclass(frozen=True)
@@ -130,8 +134,9 @@ UNSHARE = (
 )
 """The configs that read the network's dataset get their own copy: it is being replaced."""
 APPEND = (
-    "INSERT INTO history (network_id, seq, updates, kind, loss, params, config, trained) "
-    "SELECT :network_id, :seq, :updates, :kind, :loss, :params, config, :trained FROM history "
+    "INSERT INTO history (network_id, seq, updates, kind, loss, params, config, trained, "
+    "batch_size) SELECT :network_id, :seq, :updates, :kind, :loss, :params, config, :trained, "
+    ":batch_size FROM history "
     "WHERE network_id = :network_id AND seq = :seq - 1"
 )
 """An entry with the config of the one before it (a step: one row of weights)."""
@@ -167,6 +172,7 @@ class HistorySQL:
                 conn.run(f"DELETE FROM history_configs WHERE {where}", id=nid, seq=seq)
         entry = dict(network_id=nid, seq=seq, updates=network.updates, kind=step.kind)
         entry |= dict(loss=network.loss, params=encoded, config=seq, trained=network.trained)
+        entry["batch_size"] = network.batch_size
         if config is None:  # the head entry's config
             if conn.run(APPEND, **entry).rowcount != 1:
                 raise LookupError(f"history entry {seq - 1} of {nid} is missing")
@@ -226,7 +232,8 @@ class HistorySQL:
         """The network's head and its entries, oldest first (NotFound without the network,
         or once it expired: last used before `cutoff`)."""
         rows = conn.all(
-            "SELECT n.history_head, h.seq, h.updates, h.kind, h.loss FROM networks n "
+            "SELECT n.history_head, h.seq, h.updates, h.kind, h.loss, h.trained, h.batch_size "
+            "FROM networks n "
             "LEFT JOIN history h ON h.network_id = n.id "
             "WHERE n.id = :id AND n.last_used >= :cutoff ORDER BY h.seq",
             id=network_id,
@@ -234,7 +241,11 @@ class HistorySQL:
         )
         if not rows:
             raise NotFound(network_id)
-        found = [Entry(int(r[1]), int(r[2]), str(r[3]), r[4]) for r in rows if r[1] is not None]
+        found = [
+            Entry(int(r[1]), int(r[2]), str(r[3]), r[4], r[5], None if r[6] is None else int(r[6]))
+            for r in rows
+            if r[1] is not None
+        ]
         return rows[0][0], found
 
     def state(
@@ -264,12 +275,12 @@ class HistorySQL:
 
     def step_start(
         self, conn: Conn, network_id: str, updates: int
-    ) -> tuple[StoredNetwork, str] | None:
-        """Entry n − 1's state and entry n's mode, for the newest step entry n on the stored
-        dataset whose start (entry n − 1, kept) is before update `updates` and whose end is
-        after it; None if there is none."""
+    ) -> tuple[StoredNetwork, str, int | None] | None:
+        """Entry n − 1's state and entry n's mode and B, for the newest step entry n on the
+        stored dataset whose start (entry n − 1, kept) is before update `updates` and whose
+        end is after it; None if there is none."""
         row = conn.one(
-            "SELECT p.seq, p.updates, h.trained FROM history h JOIN history p "
+            "SELECT p.seq, p.updates, h.trained, h.batch_size FROM history h JOIN history p "
             "ON p.network_id = h.network_id AND p.seq = h.seq - 1 "
             "WHERE h.network_id = :id AND h.trained IS NOT NULL "
             "AND p.updates < :updates AND h.updates > :updates ORDER BY h.seq DESC LIMIT 1",
@@ -279,7 +290,8 @@ class HistorySQL:
         if row is None:
             return None
         start = self.state(conn, network_id, int(row[1]), int(row[0]))
-        return None if start is None else (start, str(row[2]))
+        batch_size = None if row[3] is None else int(row[3])
+        return None if start is None else (start, str(row[2]), batch_size)
 
     def trace(self, conn: Conn, network_id: str) -> list[tuple[int, float | None, Params]]:
         """(updates, J, weights) of the entries from the first to the head that have the

@@ -84,14 +84,20 @@ def decode_network(row: Any) -> StoredNetwork:
     return decode(row[0], row[1:4], row[4], row[5:9], **dict(zip(FIELDS, row[9:], strict=True)))
 
 
-def encode_network(network: StoredNetwork, params: bytes, dataset: bool = True) -> dict[str, Any]:
-    """The network's row by column, its weights already encoded (`params`); without
-    `dataset`, only what a step changes: the weights, the counters and last_used."""
+def encode_network(
+    network: StoredNetwork,
+    params: bytes,
+    dataset: bool = True,
+    encoded: EncodedDataset | None = None,
+) -> dict[str, Any]:
+    """The network's row by column, its weights already encoded (`params`) and its dataset
+    too when `encoded` is given; without `dataset`, only what a step changes: the weights,
+    the counters and last_used."""
     row = dict(id=network.id, params=params, updates=network.updates, version=network.version)
     row |= dict(last_used=network.last_used, history_head=network.head, history_tip=network.tip)
     if dataset:
         layers, settings, seed = config_of(network)
-        n, blob, test_n = encode_dataset(network.dataset, network.test)
+        n, blob, test_n = encoded or encode_dataset(network.dataset, network.test)
         row |= dict(layers=layers, settings=settings, seed=seed, created_at=network.created_at)
         row |= dict(dataset_n=n, dataset=blob, dataset_codec="zlib", test_n=test_n)
     return row

@@ -174,9 +174,9 @@ MIGRATIONS: list[Sequence[Statement]] = [
             PRIMARY KEY (class_id, address)
         )"""
     ],
-    # 13: how a step entry trained ('batch' or 'online' on the stored dataset; NULL: an edit,
-    # a step on examples sent with it, or an entry of an earlier release), so a state inside
-    # the step can be recomputed (app/networks/replay.py)
+    # 13: how a step entry trained ('batch', 'online' or 'minibatch' on the stored dataset;
+    # NULL: an edit, a step on examples sent with it, or an entry of an earlier release), so a
+    # state inside the step can be recomputed (app/networks/replay.py)
     ["ALTER TABLE history ADD COLUMN trained TEXT"],
     # 14: each try at a question (its value and the mistake it matched, app/classroom/
     # diagnosis.py), the latest try's mistake beside the answer for the dashboard's counts,
@@ -201,6 +201,9 @@ MIGRATIONS: list[Sequence[Statement]] = [
     # class's answers measures each try against its own student's number; NULL: a try of an
     # earlier release)
     ["ALTER TABLE answer_tries ADD COLUMN expected DOUBLE PRECISION"],
+    # 18: B of a mini-batch step (trained 'minibatch'; NULL for every other entry), so a
+    # state inside it can be recomputed and the step exported as code
+    ["ALTER TABLE history ADD COLUMN batch_size INTEGER"],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

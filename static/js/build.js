@@ -2,6 +2,7 @@
 // Emits changes through `act`; never talks to the server itself.
 
 import { h, refresh } from './dom.js';
+import { MODES, parseBatchSize } from './updatemode.js';
 
 const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'linear'];
 const LOSSES = [
@@ -19,10 +20,6 @@ const INITS = [
   ['uniform', 'Uniform U(−s, s)'],
   ['normal', 'Normal N(0, s²)'],
 ];
-const MODES = [
-  ['batch', 'batch: one update per pass'],
-  ['online', 'online: one per example'],
-];
 
 function select(id, label, options, value, onchange) {
   const s = h(
@@ -34,7 +31,7 @@ function select(id, label, options, value, onchange) {
 }
 
 /**
- * act: {setLayers(layers), patch(fields), setMode(mode), redraw(seed)}
+ * act: {setLayers(layers), patch(fields), setMode(mode), setBatchSize(B), redraw(seed)}
  */
 export function renderBuild(root, s, act) {
   const net = s.network;
@@ -44,6 +41,7 @@ export function renderBuild(root, s, act) {
     loss: net.loss,
     reduction: net.reduction,
     mode: s.mode,
+    'batch-size': String(s.batchSize),
     'learning-rate': String(net.learning_rate),
     l2: String(net.l2 ?? 0),
     seed: String(net.seed),
@@ -62,6 +60,8 @@ export function renderBuild(root, s, act) {
         if (!e.dataset.dirty) e.value = v;
       }
       root.querySelector('#train-biases').checked = net.train_biases;
+      root.querySelector('#batch-size').closest('.field').hidden = s.mode !== 'minibatch';
+      root.querySelector('#batch-size').max = String(net.dataset?.x.length ?? '');
     },
   );
 }
@@ -161,6 +161,7 @@ function settingsSection(s, act) {
     select('loss', 'Loss J', LOSSES, net.loss, patch('loss')),
     select('reduction', 'Over the batch', REDUCTIONS, net.reduction, patch('reduction')),
     select('mode', 'Update mode', MODES, s.mode, (v) => act.setMode(v)),
+    batchSizeField(s, act),
     numberField(
       'learning-rate',
       'Learning rate η',
@@ -186,6 +187,28 @@ function settingsSection(s, act) {
       h('label', { for: 'train-biases', text: 'Train biases' }),
     ),
   );
+}
+
+/** B, the examples of a mini-batch (shown in mini-batch mode; 1 to N, the server checks). */
+function batchSizeField(s, act) {
+  const field = h(
+    'div',
+    { class: 'field' },
+    h('label', { for: 'batch-size', text: 'Batch size B' }),
+    h('input', {
+      id: 'batch-size',
+      type: 'number',
+      min: '1',
+      step: '1',
+      value: String(s.batchSize),
+      onchange: (e) => {
+        const b = parseBatchSize(e.target.value);
+        if (b !== null) act.setBatchSize(b);
+      },
+    }),
+  );
+  field.hidden = s.mode !== 'minibatch';
+  return field;
 }
 
 /** How the weights are drawn (a change draws them again) and the scale s of two schemes. */

@@ -8,6 +8,7 @@ import { perExample } from './grads.js';
 import { mathLines } from './mathml.js';
 import { h } from './dom.js';
 import { unitName } from './layout.js';
+import { traceTargets } from './updatemode.js';
 
 const HINT = 'Hover over a symbol to see what it means.';
 
@@ -141,7 +142,7 @@ function cardFor(s) {
     weights: before.weights,
     biases: before.biases,
     trace,
-    y: net.dataset?.y,
+    y: traceTargets(trace, net.dataset?.y),
     i: s.i,
     mode: s.mode,
   };

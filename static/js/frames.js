@@ -33,9 +33,10 @@ export function batchPlan(perFrame, allowed) {
   return { epochs: each * frames, frames };
 }
 
-/** The body of a batch request; a grid (and hidden units' too) when the page draws one. */
-export function batchBody(mode, plan, grid) {
-  const body = { mode, epochs: plan.epochs, frames: plan.frames };
+/** The body of a batch request; `fields`: the update mode's ({mode}, and batch_size for
+ * mini-batches); a grid (and hidden units' too) when the page draws one. */
+export function batchBody(fields, plan, grid) {
+  const body = { ...fields, epochs: plan.epochs, frames: plan.frames };
   if (grid) Object.assign(body, { grid: GRID, grid_hidden: grid.hidden });
   return body;
 }

@@ -27,6 +27,7 @@ import { SurfaceView } from './surface.js';
 import { LayerChart } from './layerchart.js';
 import { HiddenSpace } from './hiddenview.js';
 import { parseConditions } from './stop.js';
+import { modeFields, parseBatchSize, traceTargets } from './updatemode.js';
 import { exists, outputRange, unitValues } from './view.js';
 
 const svg = $('#graph');
@@ -42,6 +43,7 @@ const S = {
   edgeMode: 'gradient',
   selected: null,
   mode: 'batch',
+  batchSize: 4, // B in mini-batch mode
   losses: [],
   scores: null, // the last step's evaluation: J and accuracy on the training and test sets
   at: null, // {update, entry} while the timeline shows a recorded state
@@ -169,8 +171,8 @@ function renderGraph() {
   const net = S.network;
   const L = net.layers.length - 1;
   graph.build(net.layers);
-  const y = net.dataset?.y;
   const trace = stepper.trace(S); // step by step: only what is computed so far
+  const y = traceTargets(trace, net.dataset?.y); // a mini-batch's rows: its examples'
   const view = {
     networkId: S.id,
     weights: net.weights,
@@ -226,6 +228,11 @@ function render(full = true) {
       setMode: (m) => {
         S.mode = m;
         store.put('mode', m);
+        render();
+      },
+      setBatchSize: (b) => {
+        S.batchSize = b;
+        store.put('batchSize', b);
       },
       redraw,
     });
@@ -323,10 +330,10 @@ async function train(epochs, animate, staged = false) {
   if (!S.network.dataset) throw new Error(NO_DATA);
   const old = { weights: S.network.weights, biases: S.network.biases };
   const updatesBefore = S.network.updates;
-  const res = await api.step(S.id, { mode: S.mode, epochs });
+  const res = await api.step(S.id, { ...modeFields(S.mode, S.batchSize), epochs });
   const { network, losses, evaluation, ...trace } = res;
   S.before = old;
-  if (S.mode === 'online') S.i = 0; // the payload is the first update's: example 1 alone
+  if (S.mode !== 'batch') S.i = 0; // the payload is the first update's: its first example
   if (staged) await stage(trace);
   recordLosses(res, updatesBefore);
   present(); // a past state looked at meanwhile: the network is this step's now
@@ -390,7 +397,7 @@ function settle(answer) {
 const player = new FramePlayer({
   // a batch waits for any action pressed before it; a press stops Play first (act)
   fetch: (body) => queue.run('Play', () => playBatch(body)),
-  body: (plan) => batchBody(S.mode, plan, heatmap.gridAsk()),
+  body: (plan) => batchBody(modeFields(S.mode, S.batchSize), plan, heatmap.gridAsk()),
   show: showFrame,
   settle,
   onError: (err) => showError(err.detail || err.message || String(err)),
@@ -622,6 +629,7 @@ async function init() {
     if (!store.get('start')) store.put('start', { weights: state.weights, biases: state.biases });
     S.losses = store.get('losses') || [];
     S.mode = store.get('mode') || 'batch';
+    S.batchSize = parseBatchSize(store.get('batchSize')) ?? S.batchSize;
     setNetwork(state);
     render();
     forks.load();
@@ -630,7 +638,7 @@ async function init() {
       box: $('#share-box'),
       output: $('#share-note'),
       id: S.id,
-      page: () => ({ mode: S.mode }),
+      page: () => ({ mode: S.mode, batch_size: S.batchSize }),
       hide: hidden.hide,
     });
     if (hidden.message) throw new Error(hidden.message);

@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { $ } from './dom.js';
 import { saved } from './saved.js';
 import { decodeSetup, networkPath, readLink, ShareError } from './share.js';
+import { MODES, parseBatchSize } from './updatemode.js';
 
 const status = $('#share-status');
 const problem = $('#share-error');
@@ -15,8 +16,9 @@ async function open() {
   const created = await api.create(setup.network);
   const store = saved(created.id);
   store.put('start', { weights: created.weights, biases: created.biases });
-  if (setup.page && ['batch', 'online'].includes(setup.page.mode))
-    store.put('mode', setup.page.mode);
+  if (setup.page && MODES.some(([m]) => m === setup.page.mode)) store.put('mode', setup.page.mode);
+  const b = parseBatchSize(setup.page?.batch_size);
+  if (b !== null) store.put('batchSize', b);
   window.location.replace(networkPath(created.id, hide)); // Back does not make another one
 }
 

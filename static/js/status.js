@@ -6,6 +6,8 @@
 import { $, h } from './dom.js';
 import { fmt } from './format.js';
 import { edgeName, unitName } from './layout.js';
+import { confusionTables } from './confusion.js';
+import { modeNote } from './updatemode.js';
 import { numberRows, saturation, saturationWarning } from './view.js';
 
 const percent = (a) => `${Math.round(a * 1000) / 10} %`;
@@ -33,11 +35,8 @@ const PHASE_TEXT = {
 export function renderStatus(S, t) {
   for (const radio of document.querySelectorAll('input[name="edge-mode"]'))
     radio.checked = radio.value === S.edgeMode;
-  const online =
-    S.phase === 'update' && S.mode === 'online'
-      ? ' Online mode: one update per example, in order; shown is the first, made from example 1 alone.'
-      : '';
-  $('#phase').textContent = PHASE_TEXT[S.phase] + online;
+  const note = S.phase === 'update' ? modeNote(S.mode, S.trace) : '';
+  $('#phase').textContent = PHASE_TEXT[S.phase] + note;
   const after =
     S.phase === 'update' && S.losses.length ? ` → ${fmt(S.losses[S.losses.length - 1].J)}` : '';
   // no pass shown: J of the state the network is at, from its history (after Ctrl+Z, say)
@@ -67,6 +66,41 @@ function renderScores(evaluation) {
     scores.dataset[`${part}Loss`] = sc ? String(sc.loss) : '';
     scores.dataset[`${part}Accuracy`] = sc && sc.accuracy !== null ? String(sc.accuracy) : '';
   }
+  renderConfusion($('#confusion'), evaluation);
+}
+
+/** The confusion matrices beside accuracy: a small table per part, rows the true class and
+ * columns the class the network says. */
+function renderConfusion(root, evaluation) {
+  root.replaceChildren(
+    ...confusionTables(evaluation).map((t) =>
+      h(
+        'table',
+        {
+          class: 'confusion',
+          'data-part': t.part,
+          title: 'Rows: the true class. Columns: the class the network says.',
+        },
+        h('caption', { text: `${t.title}: ${t.right} of ${t.total} right` }),
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col', text: 'true \\ said' }),
+          t.classes.map((c) => h('th', { scope: 'col', text: c })),
+        ),
+        t.rows.map((row, r) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row', text: row.label }),
+            row.counts.map((n, p) =>
+              h('td', { text: String(n), class: r === p ? 'right' : '', 'data-cell': `${r}-${p}` }),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 /** The menu of examples (the first 500); S.i back to 0 when the data set shrank below it. */

@@ -18,6 +18,8 @@ from app.config import LIMITS
 from app.schemas import MAZUR_EXAMPLE
 
 XOR = {"preset": "xor"}
+MINI5 = {"mode": "minibatch", "batch_size": 5, "epochs": 1}
+"""24 examples in mini-batches of 5: 5 updates an epoch, the last of 4 examples."""
 CIRCLE = {
     "layers": [2, 4, 1],
     "seed": 3,
@@ -84,6 +86,10 @@ def check_program(client, network_id: str, tmp_path: Path) -> list[str]:
         (CIRCLE | {"hidden_activation": "tanh", "reduction": "mean"}, [{"epochs": 50}]),
         (CIRCLE | {"hidden_activation": "relu", "output_activation": "linear"}, [{}] * 3),
         (MAZUR_EXAMPLE, [{}] * 50),
+        (CIRCLE, [MINI5]),
+        (CIRCLE | {"seed": 8}, [MINI5 | {"epochs": 1}] * 2 + [MINI5 | {"epochs": 3}] * 2),
+        (CIRCLE | {"loss": "cross_entropy", "reduction": "mean", "l2": 0.01}, [MINI5] * 10),
+        (XOR | {"hidden_activation": "tanh"}, [{"mode": "minibatch", "batch_size": 3}] * 25),
     ],
     ids=[
         "xor-0",
@@ -97,6 +103,10 @@ def check_program(client, network_id: str, tmp_path: Path) -> list[str]:
         "tanh-mean",
         "relu-linear",
         "mazur-50",
+        "minibatch-1",
+        "minibatch-50",
+        "minibatch-cross-entropy-mean-l2",
+        "minibatch-uneven-tanh",
     ],
 )
 def test_the_program_prints_the_servers_weights_to_the_bit(client, tmp_path, body, steps):
@@ -116,6 +126,29 @@ def test_mixed_modes_replay_from_the_start(client, tmp_path):
     text = client.get(f"/api/networks/{network_id}/code.py").text
     assert 'runs = [("batch", 3), ("online", 2), ("batch", 1), ("online", 1)]' in text
     check_program(client, network_id, tmp_path)
+
+
+def test_minibatch_runs_keep_their_b_and_a_step_stopped_inside_an_epoch_is_a_start(
+    client, tmp_path
+):
+    network_id = make(client, CIRCLE)
+    for s in [MINI5 | {"epochs": 2}, MINI5, {"mode": "online"}, {"epochs": 2}, MINI5]:
+        step(client, network_id, **s)
+    step(client, network_id, mode="minibatch", batch_size=7, epochs=2)
+    text = client.get(f"/api/networks/{network_id}/code.py").text
+    expected = '("minibatch", 3, 5), ("online", 1), ("batch", 2), ("minibatch", 1, 5), '
+    assert f'runs = [{expected}("minibatch", 2, 7)]' in text
+    check_program(client, network_id, tmp_path)
+    # back to inside the last step's second epoch (4 updates an epoch): that step is now 6
+    # updates, not whole epochs, so the program starts after it
+    state = client.get(f"/api/networks/{network_id}").json()
+    rewound = client.post(
+        f"/api/networks/{network_id}/rewind", json={"update": state["updates"] - 2}
+    )
+    assert rewound.status_code == 200, rewound.text
+    step(client, network_id, **MINI5)
+    lines = check_program(client, network_id, tmp_path)
+    assert lines[0].endswith(f" after {state['updates'] - 2} updates")
 
 
 def test_the_program_starts_after_an_edit_and_after_a_batch_sent_as_x(client, tmp_path):
@@ -149,6 +182,7 @@ def test_the_notebook_has_the_programs_cells_and_gives_the_same_weights(client, 
     network_id = make(client, XOR | {"loss": "cross_entropy"})
     step(client, network_id, epochs=7)
     step(client, network_id, mode="online", epochs=3)
+    step(client, network_id, mode="minibatch", batch_size=3, epochs=4)
     response = client.get(f"/api/networks/{network_id}/code.ipynb")
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("application/x-ipynb+json")

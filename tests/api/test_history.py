@@ -4,6 +4,7 @@ here by hand from his equations), and the network's own answers compared bit for
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 
@@ -195,9 +196,9 @@ def test_patch_and_rewind_are_bounded_by_a_step_s_work_rule(client):
 def test_the_trace_csv_streamed_in_chunks_holds_the_json_trace_s_numbers_exactly(
     client, mazur, monkeypatch
 ):
-    """trace.csv is formatted a few rows at a time off the event loop; every chunk joined is
+    """trace.csv is formatted a few cells at a time off the event loop; every chunk joined is
     the table trace.json holds, each number written as Python's repr (round-trips exactly)."""
-    monkeypatch.setattr(history_routes, "CSV_ROWS", 2)  # 5 rows: chunks of 2, 2 and 1
+    monkeypatch.setattr(history_routes, "CSV_CELLS", 5)  # rows split across chunks
     steps(client, mazur, 4)
     table = client.get(f"/api/networks/{mazur}/trace.json").json()
     lines = [",".join(table["columns"])]
@@ -205,6 +206,22 @@ def test_the_trace_csv_streamed_in_chunks_holds_the_json_trace_s_numbers_exactly
     got = client.get(f"/api/networks/{mazur}/trace.csv")
     assert len(table["data"]) == 5
     assert got.content.decode() == "\n".join(lines) + "\n"
+
+
+def test_trace_csv_chunks_are_short_however_wide_the_rows(monkeypatch):
+    """Chunks of CSV_CELLS cells or a few more (fewer than twice), a wide row over several:
+    joined, the text Python's csv module writes for the same table."""
+    monkeypatch.setattr(history_routes, "CSV_CELLS", 4)
+    names = ["update", "loss", *(f"weights[0][0][{q}]" for q in range(9))]
+    rows = [[0, None, *(0.1 * q for q in range(9))], [1, 0.25, *(-1e-300 * q for q in range(9))]]
+    chunks = list(history_routes.csv_chunks(names, rows))
+    cells = [chunk.count(",") + chunk.count("\n") for chunk in chunks]  # a separator a cell
+    assert sum(cells) == 33 and all(4 <= n < 8 for n in cells[:-1]) and cells[-1] < 8
+    reference = io.StringIO()
+    writer = csv.writer(reference, lineterminator="\n")
+    writer.writerow(names)
+    writer.writerows([["" if v is None else repr(v) for v in row] for row in rows])
+    assert "".join(chunks) == reference.getvalue()
 
 
 @pytest.mark.parametrize(

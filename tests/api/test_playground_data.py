@@ -12,6 +12,14 @@ TRAIN = {"x": [[0, 0], [0, 1], [1, 0]], "y": [[0], [1], [1]]}
 SPLIT = {**TRAIN, "test": {"x": [[1, 1], [0.9, 0.1]], "y": [[0], [1]]}}
 
 
+def hand_count(true: list[int], said: list[int], k: int) -> list[list[int]]:
+    """counts[t][p]: the examples of true class t said to be class p, one by one."""
+    counts = [[0] * k for _ in range(k)]
+    for t, p in zip(true, said, strict=True):
+        counts[t][p] += 1
+    return counts
+
+
 def url(state, tail=""):
     return f"/api/networks/{state['id']}{tail}"
 
@@ -78,12 +86,33 @@ def test_a_step_never_trains_on_test_examples_and_reports_both_sets(client):
         out = client.post(url(split, "/forward"), json={"x": data["x"]}).json()["output"]
         right = sum((o[0] >= 0.5) == (t[0] == 1) for o, t in zip(out, data["y"], strict=True))
         assert ev[part]["accuracy"] == right / len(data["y"])
+        # the confusion matrix beside it: rows the true class, columns the class o says
+        said = [int(o[0] >= 0.5) for o in out]
+        true = [int(t[0]) for t in data["y"]]
+        counts = hand_count(true, said, 2)
+        assert ev[part]["confusion"] == counts
+        assert (counts[0][0] + counts[1][1]) / len(data["y"]) == ev[part]["accuracy"]
 
 
 def test_targets_that_are_not_classes_have_no_accuracy(client):
     state = create(client, layers=[2, 2], dataset={"x": [[0.05, 0.1]], "y": [[0.01, 0.99]]})
     ev = client.post(url(state, "/step")).json()["evaluation"]
-    assert ev["train"]["accuracy"] is None
+    assert ev["train"]["accuracy"] is None and ev["train"]["confusion"] is None
+
+
+def test_the_confusion_matrix_of_one_hot_classes_is_counted_from_forward(client):
+    hot = {
+        "x": [[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.2]],
+        "y": [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0]],
+    }
+    state = create(client, layers=[2, 4, 3], seed=6, dataset={**hot, "test": hot})
+    ev = client.post(url(state, "/step"), json={"epochs": 3}).json()["evaluation"]
+    out = client.post(url(state, "/forward"), json={"x": hot["x"]}).json()["output"]
+    said = [max(range(3), key=o.__getitem__) for o in out]
+    true = [t.index(1) for t in hot["y"]]
+    counts = hand_count(true, said, 3)
+    assert ev["train"]["confusion"] == ev["test"]["confusion"] == counts
+    assert sum(counts[i][i] for i in range(3)) / 5 == ev["train"]["accuracy"]
 
 
 def test_generate_replaces_the_dataset_with_a_split(client):

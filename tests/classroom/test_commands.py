@@ -48,6 +48,54 @@ def test_a_push_gives_every_student_a_new_network(make_client: MakeClient) -> No
     assert again["network_id"] == body["students"][0]["network_id"]
 
 
+@pytest.mark.parametrize(
+    "activity",
+    [
+        {"preset": "xor"},
+        {"preset": "xor", "per_student": "weights", "seed": 3},
+        {"preset": "mazur", "per_student": "inputs"},
+        {
+            "layers": [2, 3, 2],
+            "per_student": "weights",
+            "l2": 0.01,
+            "generate": {"shape": "spiral", "n": 40, "test_fraction": 0.25, "one_hot": True},
+        },
+    ],
+    ids=["same", "weights", "inputs", "generated-test"],
+)
+def test_a_push_builds_each_network_as_a_reset_does(
+    make_client: MakeClient, activity: dict[str, Any]
+) -> None:
+    """A push builds the examples once and shares them between students (unless each has
+    inputs of their own): every student's pushed network, J on their card included, is bit
+    for bit the network a reset builds for that student alone."""
+    client = make_client()
+    created = open_class(client)
+    for k in range(4):
+        join(client, created["join_code"], f"S{k}")
+    pushed = client.post(
+        f"/api/classes/{created['id']}/activity", json=activity, headers=auth(created)
+    )
+    assert pushed.status_code == 200, pushed.text
+    networks = []
+    for card in pushed.json()["students"]:
+        network = client.get(f"/api/networks/{card['network_id']}").json()
+        reset = client.post(
+            f"/api/classes/{created['id']}/students/{card['student_id']}/reset",
+            headers=auth(created),
+        )
+        assert reset.status_code == 200, reset.text
+        assert reset.json()["loss"] == card["loss"] is not None
+        assert client.get(f"/api/networks/{card['network_id']}").json() == network
+        networks.append(network)
+    weights = {repr(n["weights"]) for n in networks}
+    inputs = {repr(n["dataset"]["x"]) for n in networks}
+    own = activity.get("per_student")
+    assert len(weights) == (4 if own == "weights" else 1)
+    assert len(inputs) == (4 if own == "inputs" else 1)
+    assert ("test" in networks[0]["dataset"]) == ("generate" in activity)
+
+
 def test_a_bad_activity_is_refused_and_changes_nothing(make_client: MakeClient) -> None:
     client = make_client()
     created = open_class(client)

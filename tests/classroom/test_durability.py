@@ -3,6 +3,7 @@ steps on one network in two worker processes are applied exactly once each, in s
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -145,3 +146,55 @@ def test_two_workers_apply_concurrent_steps_exactly_once(live_server_factory: An
     assert concurrent["biases"] == sequential["biases"]
     assert concurrent["weights"] != shared["weights"]
     print(f"{steps} concurrent steps from {threads} threads on 2 workers: {elapsed:.2f} s")
+
+
+def test_kill_9_mid_push_leaves_the_class_whole(live_server_factory: Any) -> None:
+    """A push is written in batches, then made the students' in one transaction: a server
+    killed once some batches are on disk comes back with the class all on the old activity
+    (or, had the last transaction committed, all on the new one), every card on its
+    student's network of the class's activity, and the next push works."""
+    server = live_server_factory(workers=1)
+    rng = np.random.default_rng(0)
+    x = rng.random((2000, 2)).round(3)
+    activity = {"layers": [2, 3, 1], "dataset": {"x": x.tolist(), "y": x[:, :1].tolist()}}
+    with httpx.Client(base_url=server.url, timeout=60) as http:
+        created = http.post(
+            "/api/classes", json={"title": "T", "activity": {"preset": "xor"}}
+        ).json()
+        for _ in range(40):
+            assert http.post("/api/join", json={"code": created["join_code"]}).status_code == 201
+        teacher = {"Authorization": f"Bearer {created['teacher_key']}"}
+        before = http.get(f"/api/classes/{created['id']}", headers=teacher).json()
+
+        def push() -> None:
+            with contextlib.suppress(httpx.HTTPError):  # the kill cuts the answer off
+                url = f"{server.url}/api/classes/{created['id']}/activity"
+                httpx.post(url, json=activity, headers=teacher, timeout=60)
+
+        pushing = threading.Thread(target=push)
+        with sqlite3.connect(f"file:{server.database}?mode=ro", uri=True) as db:
+            counted = db.execute("SELECT COUNT(*) FROM networks").fetchone()[0]
+            pushing.start()
+            deadline = time.monotonic() + 60
+            while db.execute("SELECT COUNT(*) FROM networks").fetchone()[0] == counted:
+                assert time.monotonic() < deadline, "the push wrote nothing"
+                time.sleep(0.001)
+            server.kill()  # some batches committed, most likely not the last transaction
+        pushing.join()
+
+    again = live_server_factory(database=server.database, env=server.env)
+    with httpx.Client(base_url=again.url, timeout=60) as http:
+        after = http.get(f"/api/classes/{created['id']}", headers=teacher).json()
+        number = after["activity_number"]
+        assert number in (1, 2)
+        old = {c["student_id"]: c["network_id"] for c in before["students"]}
+        for card in after["students"]:
+            view = http.get(f"/api/networks/{card['network_id']}/classroom").json()
+            assert view["activity_number"] == number
+            assert (card["network_id"] == old[card["student_id"]]) == (number == 1)
+            network = http.get(f"/api/networks/{card['network_id']}").json()
+            assert len(network["dataset"]["x"]) == (4 if number == 1 else 2000)
+        pushed = http.post(f"/api/classes/{created['id']}/activity", json=activity, headers=teacher)
+        assert pushed.status_code == 200, pushed.text
+        assert pushed.json()["activity_number"] == number + 1
+    assert integrity(server.database) == "ok"

@@ -159,3 +159,17 @@ def test_the_fork_control_links_and_the_hidden_space(
     page.locator("#hidden-box summary").click()
     expect(page.locator(".hidden-point")).to_have_count(4)
     assert_accessible(page, "the fork's links and the hidden space with its choice of units")
+
+
+def test_the_page_in_minibatch_mode_with_its_confusion_tables(
+    watched: Page, live_server: LiveServer, api: httpx.Client
+) -> None:
+    body = {"layers": [2, 3, 1], "generate": {"shape": "xor", "n": 20, "test_fraction": 0.25}}
+    made = api.post("/api/networks", json=body).json()
+    open_network(watched, live_server, made["id"])
+    watched.get_by_label("Update mode").select_option("minibatch")
+    watched.get_by_label("Batch size B").fill("4")
+    watched.get_by_label("Batch size B").press("Enter")
+    watched.get_by_role("button", name="Update", exact=True).click()
+    expect(watched.locator("table.confusion[data-part='test']")).to_be_visible()
+    assert_accessible(watched, "mini-batch mode after an Update, with confusion tables")

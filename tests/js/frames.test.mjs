@@ -33,8 +33,14 @@ test('a batch is FRAMES frames of the speed, fewer near an epoch limit', () => {
 
 test('the body asks for the grid only when the page draws one', () => {
   const plan = { epochs: 20, frames: 10 };
-  assert.deepEqual(batchBody('batch', plan, null), { mode: 'batch', epochs: 20, frames: 10 });
-  assert.deepEqual(batchBody('online', plan, { hidden: true }), {
+  assert.deepEqual(batchBody({ mode: 'batch' }, plan, null), {
+    mode: 'batch',
+    epochs: 20,
+    frames: 10,
+  });
+  const mini = batchBody({ mode: 'minibatch', batch_size: 3 }, plan, null);
+  assert.deepEqual(mini, { mode: 'minibatch', batch_size: 3, epochs: 20, frames: 10 });
+  assert.deepEqual(batchBody({ mode: 'online' }, plan, { hidden: true }), {
     mode: 'online',
     epochs: 20,
     frames: 10,
@@ -91,7 +97,7 @@ function player(server, extra = {}) {
   const p = new FramePlayer(
     {
       fetch: server.fetch,
-      body: (plan) => batchBody('batch', plan, null),
+      body: (plan) => batchBody({ mode: 'batch' }, plan, null),
       show: (item) => seen.shown.push(item.frame.updates),
       settle: (answer) => seen.settled.push(answer.network.updates),
       onError: (err) => seen.errors.push(err),

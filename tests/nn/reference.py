@@ -77,3 +77,38 @@ def relative_error(exact, approx) -> float:
     b = np.concatenate([np.ravel(v) for v in approx])
     scale = np.linalg.norm(a) + np.linalg.norm(b)
     return float(np.linalg.norm(a - b) / scale) if scale > 0 else 0.0
+
+
+def minibatch_run(
+    weights,
+    biases,
+    x,
+    y,
+    *,
+    batch_size: int,
+    seed: int,
+    start: int,
+    epochs: int,
+    eta: float,
+    train_biases: bool = True,
+    **settings,
+):
+    """Mini-batch gradient descent written out: each epoch visits the examples in the order
+    docs/api.md states (numpy's Generator seeded by (seed, the update count the epoch starts
+    after), a permutation of the N examples), cut into runs of B, the last one shorter; each
+    run's update is w ← w − η ∂J/∂w with J over that run's examples alone, ∂J/∂w from
+    finite_differences. Returns (weights, biases) as nested lists."""
+    ws = [np.array(w, dtype=float) for w in weights]
+    bs = [np.array(b, dtype=float) for b in biases]
+    n, done = len(x), start
+    for _ in range(epochs):
+        order = [int(i) for i in np.random.default_rng([seed, done]).permutation(n)]
+        for first in range(0, n, batch_size):
+            chosen = order[first : first + batch_size]
+            xb, yb = [x[i] for i in chosen], [y[i] for i in chosen]
+            gw, gb = finite_differences(ws, bs, xb, yb, **settings)
+            ws = [w - eta * g for w, g in zip(ws, gw, strict=True)]
+            if train_biases:
+                bs = [b - eta * g for b, g in zip(bs, gb, strict=True)]
+            done += 1
+    return [w.tolist() for w in ws], [b.tolist() for b in bs]

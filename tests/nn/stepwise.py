@@ -51,18 +51,27 @@ def checked_run(
     mode: str,
     epochs: int,
     test: tuple[Any, Any] | None = None,
+    batch_size: int | None = None,
+    seed: int = 0,
 ) -> tuple[nn.Params, list[float], list[float]]:
     """A run with every check after every update, in the order the values are computed:
     each update's forward pass (net) and J (the batch's, or one example's in online mode),
-    its weights, then J after the epoch (and the test examples'). Raises NonFinite as the
-    first check that fails names it. Returns (params, losses, test_losses)."""
+    its weights, then J after the epoch (and the test examples'). Mini-batches of
+    `batch_size` as docs/api.md draws them from `seed` (the run starting at update 0). Raises
+    NonFinite as the first check that fails names it. Returns (params, losses, test_losses)."""
     from app.nn.network import _backward
 
     nn.forward(params, config, x)
     losses, test_losses = [], []
     with np.errstate(all="ignore"):
-        for _ in range(epochs):
-            for xb, yb in example_batches(mode, x, y):
+        for epoch in range(epochs):
+            batches = example_batches(mode, x, y)
+            if mode == "minibatch" and batch_size is not None and batch_size >= len(x):
+                batches = [(x, y)]  # a mini-batch of every example: the batch
+            elif mode == "minibatch" and batch_size is not None:
+                order = nn.epoch_order(seed, epoch * -(-len(x) // batch_size), len(x))
+                batches = [(x[i], y[i]) for i in nn.minibatches(order, batch_size)]
+            for xb, yb in batches:
                 trace = nn.forward(params, config, xb)
                 params = nn.apply(params, _backward(params, config, yb, trace))
             losses.append(j(params, config, x, y))

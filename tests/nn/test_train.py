@@ -80,6 +80,8 @@ def train(run: dict[str, Any], **counts: Any) -> nn.TrainResult:
         run["y"],
         mode=run["mode"],
         test=run["test"],
+        batch_size=run.get("batch_size"),
+        seed=run.get("seed", 0),
         **counts,
     )
 
@@ -228,8 +230,11 @@ def extreme_run(rng: np.random.Generator) -> dict[str, Any]:
     test = None
     if rng.integers(2):
         test = (rng.normal(0, u, (2, layers[0])), rng.uniform(0, 1, (2, layers[-1])))
-    mode = str(rng.choice(["batch", "online"]))
-    return dict(params=params, config=config, x=x, y=y, mode=mode, test=test)
+    mode = str(rng.choice(["batch", "online", "minibatch"]))
+    extra = {"batch_size": int(rng.integers(1, n + 1)), "seed": int(rng.integers(2**32))}
+    return dict(params=params, config=config, x=x, y=y, mode=mode, test=test) | (
+        extra if mode == "minibatch" else {}
+    )
 
 
 def test_one_check_a_run_refuses_what_every_check_refuses():
@@ -246,7 +251,15 @@ def test_one_check_a_run_refuses_what_every_check_refuses():
         before = run["params"].copy()
         try:
             params, losses, test_losses = checked_run(
-                run["params"], config, x, y, mode, epochs, test
+                run["params"],
+                config,
+                x,
+                y,
+                mode,
+                epochs,
+                test,
+                run.get("batch_size"),
+                run.get("seed", 0),
             )
             finite = all(map(math.isfinite, losses + test_losses))
             refusal = None if finite else nn.NonFinite("loss")  # J's parts finite, J not

@@ -188,10 +188,13 @@ ADDED_FIELDS = frozenset(
         "networks_left",
         "init",
         "init_scale",
+        "mode",
+        "batch_size",
     }
 )
 """JSON fields added since the previous release (the mistakes counted, mastery, joining,
-the dashboard's role, the class's room for networks, the initial weights' scheme)."""
+the dashboard's role, the class's room for networks, the initial weights' scheme, how a
+history entry's step trained)."""
 
 
 def as_before(value: Any) -> Any:

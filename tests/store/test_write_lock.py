@@ -17,7 +17,10 @@ from app import nn
 from app.events.sqlite import SQLiteFeed
 from app.networks.history import rewind
 from app.schemas import engine_config
+from app.store import classroom as classroom_db
+from app.store import rows
 from app.store.classroom import ClassroomDB
+from app.store.postgres import NAMED_LOCKS
 from tests.store.test_contract import bump, network
 
 
@@ -192,7 +195,8 @@ def test_a_push_writes_its_networks_in_bounded_transactions(make_store, backend,
     monkeypatch.setattr(store, "insert", counted_insert)
     pushed = {f"s{k}": network(f"b{k}", examples=5) for k in range(25)}
     assert db.push_activity(db.get_class("c"), "{}", pushed, 1000)
-    assert [len(t) for t in inserted] == [10, 10, 5, 0]
+    batch = classroom_db.PUSH_BATCH
+    assert [len(t) for t in inserted] == [min(batch, 25 - at) for at in range(0, 25, batch)] + [0]
     assert {s.network_id for s in db.students("c")} == {f"b{k}" for k in range(25)}
     assert db.get_class("c").activity_number == 2
 
@@ -202,3 +206,66 @@ def test_a_push_writes_its_networks_in_bounded_transactions(make_store, backend,
     assert not db.push_activity(stale, "{}", again, 1000)
     assert store.count() == 51  # a…, b… and the late student's: no c… left
     assert db.get_class("c").activity_number == 2
+
+
+def lock_free(backend: str, where: str) -> bool:
+    """Whether a writer that creates a network would get the lock at once: SQLite's write
+    lock, or on PostgreSQL the advisory lock every insert takes (`lock(conn, "networks")`)."""
+    if backend == "sqlite":
+        conn = sqlite3.connect(where, timeout=0, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:  # database is locked
+            return False
+        finally:
+            conn.close()
+    import psycopg
+
+    with psycopg.connect(where, autocommit=True) as pg, pg.transaction():
+        found = pg.execute(
+            "SELECT pg_try_advisory_xact_lock(%s, hashtext('networks'))", (NAMED_LOCKS,)
+        ).fetchone()
+        return bool(found and found[0])
+
+
+def test_a_push_stages_without_the_lock_and_compresses_shared_examples_once(
+    make_store, backend, request, monkeypatch
+):
+    """A push to 25 students who share one dataset (the same arrays, as a push builds them):
+    while each network is staged (J computed, the row encoded) another writer would get the
+    lock at once; the examples are compressed once, and every student's reads back bit for
+    bit."""
+    store = make_store()
+    db = classroom(store, backend)
+    db.create_class(dict(id="c", title="T", join_code="ABCDEF", key_hash="k"), "{}", 10)
+    for k in range(25):
+        joined = network(f"a{k}")
+        assert db.add_student(db.get_class("c"), f"s{k}", str, f"key{k}", joined, 100, 1000)
+    target = where(store, backend, request)
+    free: list[bool] = []
+    compressed: list[int] = []
+    encode, stage = rows.encode_dataset, store.stage
+
+    def counted_encode(*args: Any) -> Any:
+        compressed.append(1)
+        return encode(*args)
+
+    def checked_stage(made: Any, encoded: Any = None) -> Any:
+        free.append(lock_free(backend, target))
+        return stage(made, encoded)
+
+    monkeypatch.setattr(rows, "encode_dataset", counted_encode)
+    monkeypatch.setattr(store, "stage", checked_stage)
+    first = network("b0", examples=30)
+    pushed = {"s0": first}
+    for k in range(1, 25):
+        pushed[f"s{k}"] = network(f"b{k}")
+        pushed[f"s{k}"].dataset = first.dataset
+    assert db.push_activity(db.get_class("c"), "{}", pushed, 1000)
+    assert free == [True] * 25
+    assert len(compressed) == 1
+    for k in range(25):
+        stored = store.get(f"b{k}").dataset
+        assert [a.tobytes() for a in stored] == [a.tobytes() for a in first.dataset]
