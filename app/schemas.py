@@ -53,14 +53,14 @@ Init = Literal["glorot_uniform", "glorot_normal", "he_normal", "uniform", "norma
 MAX_INIT_SCALE = 100.0
 
 
-def _integral(value: Any) -> Any:
+def integral(value: Any) -> Any:
     """993.0 is an integer in JSON Schema (and so in /openapi.json): take it as 993."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
-Int = Annotated[int, BeforeValidator(_integral)]
+Int = Annotated[int, BeforeValidator(integral)]
 """A JSON integer; a number with a zero fraction (993.0) counts as one, as JSON Schema says."""
 
 
@@ -79,7 +79,7 @@ def _drop_null(schema: dict[str, Any]) -> None:
 NotNull = (BeforeValidator(_not_null), Field(json_schema_extra=_drop_null))
 """For fields that may be left out but are never null (an omitted one takes its default)."""
 
-Seed = Annotated[int, Field(ge=0, le=2**32 - 1), BeforeValidator(_integral)]
+Seed = Annotated[int, Field(ge=0, le=2**32 - 1), BeforeValidator(integral)]
 """A seed of numpy's generator: 0 to 2³² − 1."""
 
 Real = Annotated[
@@ -94,7 +94,7 @@ Row = Annotated[list[Real], Field(min_length=1, max_length=LIMITS.max_units, fai
 Matrix = Annotated[list[Row], Field(min_length=1, max_length=LIMITS.max_units, fail_fast=True)]
 Batch = Annotated[list[Row], Field(min_length=1, max_length=LIMITS.max_examples, fail_fast=True)]
 LayerSizes = Annotated[
-    list[Annotated[int, Field(ge=1, le=LIMITS.max_units), BeforeValidator(_integral)]],
+    list[Annotated[int, Field(ge=1, le=LIMITS.max_units), BeforeValidator(integral)]],
     Field(min_length=2, max_length=LIMITS.max_layers, fail_fast=True),
 ]
 Weights = Annotated[list[Matrix], Field(fail_fast=True)]
@@ -540,7 +540,7 @@ class StepRequest(BackwardRequest):
         "from the network's seed and update count (docs/api.md).",
     )
     batch_size: (
-        Annotated[int, Field(ge=1, le=LIMITS.max_examples), BeforeValidator(_integral)] | None
+        Annotated[int, Field(ge=1, le=LIMITS.max_examples), BeforeValidator(integral)] | None
     ) = Field(
         None,
         validate_default=True,
@@ -550,14 +550,14 @@ class StepRequest(BackwardRequest):
         examples=[4],
     )
     epochs: Int = Field(1, ge=1, le=LIMITS.max_epochs, description="Passes over the batch.")
-    frames: Annotated[int, Field(ge=1, le=MAX_FRAMES), BeforeValidator(_integral)] | None = Field(
+    frames: Annotated[int, Field(ge=1, le=MAX_FRAMES), BeforeValidator(integral)] | None = Field(
         None,
         description="Split the epochs into this many equal frames (epochs must be a multiple "
         "of it) and answer with the state after each (`frames`): what the page animates "
         "while it asks for the next batch. Absent: no `frames` in the answer.",
         examples=[10],
     )
-    grid: Annotated[int, Field(ge=2, le=MAX_GRID), BeforeValidator(_integral)] | None = Field(
+    grid: Annotated[int, Field(ge=2, le=MAX_GRID), BeforeValidator(integral)] | None = Field(
         None,
         description="A 2-input network only: answer with `grid`, o of every output unit at "
         "the n × n points of the page's input plane after the step (the page's heatmap, "
@@ -784,7 +784,7 @@ class Health(BaseModel):
     status: Literal["ok"]
 
 
-UpdateNumber = Annotated[int, Field(ge=0, le=2**53), BeforeValidator(_integral)]
+UpdateNumber = Annotated[int, Field(ge=0, le=2**53), BeforeValidator(integral)]
 """An update count: 0 is the network as created, k the state after its k-th update."""
 
 

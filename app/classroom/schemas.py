@@ -21,7 +21,7 @@ from app.schemas import (
     NetworkState,
     NotNull,
     Real,
-    _integral,
+    integral,
 )
 
 Lock = Literal["architecture", "settings", "data", "weights"]
@@ -125,7 +125,7 @@ class Activity(NetworkCreate):
         "dataset's x is drawn so (0.00 to 0.99, two decimals). null: everyone "
         "starts from the same numbers. The same student always gets the same numbers.",
     )
-    mastery: Annotated[int, Field(ge=1, le=20), BeforeValidator(_integral)] | None = Field(
+    mastery: Annotated[int, Field(ge=1, le=20), BeforeValidator(integral)] | None = Field(
         None,
         description="Fresh numbers until mastery: a question is mastered after this many "
         "right answers in a row, each on new numbers (POST /api/networks/{id}/variant); a "
