@@ -34,7 +34,7 @@ function select(id, label, options, value, onchange) {
  * act: {setLayers(layers), patch(fields), setMode(mode), setBatchSize(B), redraw(seed)}
  */
 export function renderBuild(root, s, act) {
-  const net = s.network;
+  const net = { ...s.network, ...s.sending };
   const values = {
     'hidden-activation': net.hidden_activation,
     'output-activation': net.output_activation,

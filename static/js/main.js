@@ -48,6 +48,7 @@ const S = {
   scores: null, // the last step's evaluation: J and accuracy on the training and test sets
   at: null, // {update, entry} while the timeline shows a recorded state
   historyLoss: null, // J of the state the network is at, from its history
+  sending: {}, // settings sent and not yet answered: the panel shows them, not the stored ones
 };
 let presets = [];
 let store = null; // this browser's memory of the network (saved.js), once its id is known
@@ -439,12 +440,26 @@ async function reset() {
 // -- building and data --------------------------------------------------------------------
 /** PATCH fields; on a refusal too the panels are drawn again, back to the stored settings. */
 function patch(fields) {
+  // an answer to an earlier edit, drawn before this one is sent, must not undo it on screen
+  Object.assign(S.sending, fields);
+  const answered = () => {
+    let waited = false;
+    for (const [k, v] of Object.entries(fields)) {
+      if (S.sending[k] !== v) continue;
+      delete S.sending[k];
+      waited = true;
+    }
+    return waited;
+  };
   return act('Edit', async () => {
     try {
       setNetwork(await api.patch(S.id, fields));
     } finally {
+      answered();
       render();
     }
+  }).finally(() => {
+    if (answered() && S.network) render(); // never sent (the queue was full)
   });
 }
 
