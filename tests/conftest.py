@@ -32,6 +32,27 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def listens(pid: int, port: int) -> bool:
+    """Whether process `pid` holds the socket listening on `port` (Linux's /proc; elsewhere
+    assumed). uvicorn binds in its first process, and its workers inherit the socket."""
+    tables = [Path("/proc/net/tcp"), Path("/proc/net/tcp6")]
+    if not tables[0].exists():
+        return True
+    inodes = set()
+    for table in tables:
+        with contextlib.suppress(OSError):
+            for line in table.read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(f"socket:[{fields[9]}]")
+    with contextlib.suppress(OSError):
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                if os.readlink(fd) in inodes:
+                    return True
+    return False
+
+
 @dataclass
 class LiveServer:
     """A real uvicorn process. `restart()` and `kill()` serve the crash tests."""
@@ -76,10 +97,17 @@ class LiveServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode}")
             try:
-                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return self
+                answered = httpx.get(self.url + "/healthz", timeout=1).status_code == 200
             except httpx.HTTPError:
-                pass
+                answered = False
+            if answered and listens(self.process.pid, self.port):
+                return self
+            if answered:
+                # Another process (a server of a test running beside this one) took the port
+                # between free_port() and this server's bind: this one cannot bind, so move.
+                self.kill()
+                self.port = free_port()
+                return self.start()
             time.sleep(0.1)
         raise RuntimeError("server did not answer /healthz within 90 s")
 
