@@ -23,7 +23,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import Headers
 
 from app import presets
-from app.api.deps import IdPath, StoreDep
+from app.api.deps import IdPath, store_of
 from app.api.errors import known_error_response, standing_problem, validation_error_response
 from app.classroom.errors import Missing
 from app.classroom.service import Classroom
@@ -108,7 +108,8 @@ def share(request: Request) -> Response:
 
 
 @router.get("/n/{network_id}", response_class=HTMLResponse)
-def simulator(request: Request, network_id: IdPath, store: StoreDep) -> Response:
+def simulator(request: Request, network_id: IdPath) -> Response:
+    store = store_of(request)
     try:
         # an unknown id is answered before any page is drawn; a look is not a use (read, not get)
         store.read(network_id)

@@ -27,16 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.route_cost import PLAY_ROUTE, ROUTES
+from bench.route_cost import SHORT
 from bench.server import BENCH_ENV, ROOT, command_line, free_port, machine, table
-
-CHOICES = {
-    "get": "GET network",
-    "forward": "forward",
-    "backward": "backward",
-    "step": "step, 1 epoch",
-    "play": PLAY_ROUTE,
-}
 
 CLIENT = """
 import http.client, json, sys
@@ -106,11 +98,11 @@ def package(filename: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--route", choices=CHOICES, default="play")
+    parser.add_argument("--route", choices=SHORT, default="play")
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
-    route = next(r for r in ROUTES if r[0] == CHOICES[args.route])
+    route = SHORT[args.route]
     with tempfile.TemporaryDirectory(prefix="backprop-bench-") as tmp:
         os.environ.update({**BENCH_ENV, "BACKPROP_DATABASE": str(Path(tmp) / "b.sqlite3")})
         os.chdir(ROOT)

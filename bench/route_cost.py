@@ -18,7 +18,7 @@ hidden units' pictures) is shown beside the engine's own CPU for the same work (
 and nn.grid in this process, on the same network): the target is within 2 times it.
 
     .venv/bin/python -m bench.route_cost [--requests 2000] [--rounds 5] [--baseline DIR]
-        [--backend sqlite postgres]
+        [--backend sqlite postgres] [--routes get forward backward]
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ from bench.server import (
 )
 
 XOR_GRID = [[i / 24, j / 24] for i in range(25) for j in range(25)]
-ROUTES: list[tuple[str, str, str, bytes | None]] = [
+Route = tuple[str, str, str, bytes | None]
+ROUTES: list[Route] = [
     # name, method, path under the network, body
     ("GET network", "GET", "", None),
     ("forward", "POST", "/forward", b"{}"),
@@ -63,6 +64,9 @@ ROUTES: list[tuple[str, str, str, bytes | None]] = [
 PLAY = {"epochs": 50, "frames": 10, "grid": 25, "grid_hidden": True}
 PLAY_ROUTE = "Play in frames: 50 epochs, 10 frames, 25 × 25 grid"
 ROUTES.append((PLAY_ROUTE, "POST", "/step", orjson.dumps(PLAY)))
+NAMES = ["get", "forward", "backward", "step", "play5", "predict", "play"]
+SHORT = dict(zip(NAMES, ROUTES, strict=True))
+"""`--routes` names."""
 
 
 def engine_us(network: dict[str, Any], n: int) -> float:
@@ -140,14 +144,18 @@ class Target:
     network: dict[str, Any] | None = None
 
 
-def api_target(server: Server, database: Callable[[], float] | None = None) -> Target:
+def api_target(
+    server: Server, routes: list[Route], database: Callable[[], float] | None = None
+) -> Target:
     made = json.loads(post_json(server.url + "/api/networks", b'{"preset": "xor"}'))
     base = f"/api/networks/{made['id']}"
-    calls = [(method, base + suffix, body) for _, method, suffix, body in ROUTES]
+    calls = [(method, base + suffix, body) for _, method, suffix, body in routes]
     return Target(server, calls, database, made)
 
 
-def interleaved(targets: dict[str, Target], n: int, rounds: int) -> dict[str, dict[str, Any]]:
+def interleaved(
+    targets: dict[str, Target], routes: list[Route], n: int, rounds: int
+) -> dict[str, dict[str, Any]]:
     """Per target and route: (app µs, database µs) per call; and the engine's µs for the
     Play request's work, under "engine". Each route is measured in `rounds` rounds, each
     giving every target (and the engine) n // rounds calls in turn, so the machine's other
@@ -157,7 +165,7 @@ def interleaved(targets: dict[str, Target], n: int, rounds: int) -> dict[str, di
     engine: list[float] = []
     network = next(t.network for t in targets.values() if t.network is not None)
     assert network is not None
-    for i, (name, *_) in enumerate(ROUTES):
+    for i, (name, *_) in enumerate(routes):
         for target in targets.values():  # warm-up
             cpu_per_call(target.server, *target.calls[i], max(1, n // 10), warm_up=False)
         sums = {label: [0.0, 0.0] for label in targets}
@@ -173,7 +181,7 @@ def interleaved(targets: dict[str, Target], n: int, rounds: int) -> dict[str, di
         for label in targets:
             costs[label][name] = tuple(sums[label])
     for label in targets:
-        costs[label]["engine"] = (sum(engine) / len(engine), 0.0)
+        costs[label]["engine"] = (sum(engine) / max(1, len(engine)), 0.0)
     return costs
 
 
@@ -183,26 +191,28 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="turns each route is split into")
     parser.add_argument("--baseline", type=Path, help="another checkout, measured beside")
     parser.add_argument("--backend", nargs="+", choices=["sqlite", "postgres"], default=["sqlite"])
+    parser.add_argument("--routes", nargs="+", choices=SHORT, default=list(SHORT))
     args = parser.parse_args()
+    routes = [SHORT[name] for name in args.routes]
     with contextlib.ExitStack() as stack:
         bare = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="backprop-bare-")))
-        targets = {"sqlite": api_target(stack.enter_context(Server()))}
+        targets = {"sqlite": api_target(stack.enter_context(Server()), routes)}
         ours = targets["sqlite"]
         for i, (method, path, body) in enumerate(ours.calls):  # the real answers' bytes
             (bare / f"{i}.json").write_bytes(fetch(ours.server, method, path, body))
         bare_server = Server("bench.bare_app:app", env={"BENCH_BARE_DIR": str(bare)})
         stack.enter_context(bare_server)
         for label, where in (("bare", "bytes"), ("bare def", "thread")):
-            calls = [(m, f"/{where}/{i}.json", b) for i, (_, m, _, b) in enumerate(ROUTES)]
+            calls = [(m, f"/{where}/{i}.json", b) for i, (_, m, _, b) in enumerate(routes)]
             targets[label] = Target(bare_server, calls)
         if "postgres" in args.backend:
             postgres = stack.enter_context(Postgres())
             pg = Server(env={"BACKPROP_DATABASE_URL": postgres.url})
-            targets["postgres"] = api_target(stack.enter_context(pg), postgres.cpu_seconds)
+            targets["postgres"] = api_target(stack.enter_context(pg), routes, postgres.cpu_seconds)
         if args.baseline:
             old = Server(cwd=args.baseline.resolve())
-            targets["baseline"] = api_target(stack.enter_context(old))
-        costs = interleaved(targets, args.requests, args.rounds)
+            targets["baseline"] = api_target(stack.enter_context(old), routes)
+        costs = interleaved(targets, routes, args.requests, args.rounds)
     print(f"command: {command_line()}")
     print(f"machine: {machine()}")
     headers = ["route (XOR 2-2-1)", "bare µs", "bare `def` µs", "API µs", "API ÷ bare"]
@@ -213,7 +223,7 @@ def main() -> None:
         headers += ["baseline µs", "baseline ÷ bare", "baseline ÷ engine"]
     engine = costs["sqlite"]["engine"][0]
     rows = []
-    for name, *_ in ROUTES:
+    for name, *_ in routes:
         app, bare_us = costs["sqlite"][name][0], costs["bare"][name][0]
         thread = costs["bare def"][name][0]
         play = name == PLAY_ROUTE

@@ -16,12 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from app.api.deps import ERRORS as NETWORK_ERRORS
-from app.api.deps import IdPath, StoreDep, json_response, require_token
+from app.api.deps import IdPath, json_response, require_token, store_of
 from app.config import get_settings
 from app.networks.transfer import NetworkExport, document
 from app.schemas import ErrorResponse
@@ -76,9 +76,10 @@ def when(timestamp: float) -> str:
 
 @router.get("/networks", response_model=NetworkList, summary="List every network")
 def list_networks(
-    store: StoreDep,
+    request: Request,
     limit: Annotated[int, Query(ge=1, le=100_000, description="Most networks listed.")] = 1000,
 ) -> Response:
+    store = store_of(request)
     settings = get_settings()
     rows = [
         {
@@ -102,7 +103,8 @@ def list_networks(
 
 
 @router.delete("/networks/{network_id}", status_code=204, summary="Delete a network")
-def delete_network(network_id: IdPath, store: StoreDep) -> Response:
+def delete_network(network_id: IdPath, request: Request) -> Response:
+    store = store_of(request)
     if not store.delete(network_id):
         raise NotFound(network_id)
     return Response(status_code=204)
@@ -122,9 +124,10 @@ def archive(store: NetworkStore) -> Iterator[bytes]:
     response_model=NetworkArchive,
     summary="Export every network as one JSON document",
 )
-def export_all(store: StoreDep) -> Response:
+def export_all(request: Request) -> Response:
     """Each network as …/export gives it; a backup that any version can import one by one.
     Reading does not count as use: exporting keeps nobody's network from expiring."""
+    store = store_of(request)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return StreamingResponse(
         archive(store),

@@ -1,6 +1,7 @@
-"""What the routers share: the store, the classroom and the feed as dependencies, the path
-and query parameters every network route takes, the documented error responses, and the one
-way a route answers with JSON. Routers import this module, never each other."""
+"""What the routers share: the store (`store_of`), the classroom and the feed as
+dependencies, the path and query parameters every network route takes, the documented error
+responses, and the one way a route answers with JSON. Routers import this module, never each
+other."""
 
 from __future__ import annotations
 
@@ -24,11 +25,17 @@ from app.store import NetworkStore
 from app.store.classroom import ClassRow
 
 
-# `async` on purpose: FastAPI runs a plain `def` dependency in the thread pool, one more hop
-# between threads per request for a mere attribute read.
-async def get_store(request: Request) -> NetworkStore:
+def store_of(request: Request) -> NetworkStore:
+    """The app's store. A route takes `request: Request` and calls this rather than declaring
+    the store a dependency: FastAPI solves every dependency on every request, which cost
+    more than a network's read from the cache (docs/benchmarks.md, "CPU per request
+    against the HTTP stack")."""
     store: NetworkStore = request.app.state.store
     return store
+
+
+# `async` on purpose: FastAPI runs a plain `def` dependency in the thread pool, one more hop
+# between threads per request for a mere attribute read.
 
 
 async def get_classroom(request: Request) -> Classroom:
@@ -41,7 +48,6 @@ async def get_feed(request: Request) -> EventFeed:
     return feed
 
 
-StoreDep = Annotated[NetworkStore, Depends(get_store)]
 ClassroomDep = Annotated[Classroom, Depends(get_classroom)]
 FeedDep = Annotated[EventFeed, Depends(get_feed)]
 

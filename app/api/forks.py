@@ -11,9 +11,9 @@ from app.api.deps import (
     AtQuery,
     EntryQuery,
     IdPath,
-    StoreDep,
     classroom_hook,
     json_response,
+    store_of,
 )
 from app.networks import forks
 from app.networks.views import state
@@ -31,7 +31,6 @@ router = APIRouter(prefix="/api/networks", tags=["networks"])
 )
 def fork(
     network_id: IdPath,
-    store: StoreDep,
     request: Request,
     body: ForkRequest | None = None,
     update: AtQuery = None,
@@ -45,6 +44,7 @@ def fork(
     creation rate limit (429) and the cap on networks (503) apply. A class network whose
     activity locks the settings cannot be forked (403), nor one of a paused class (423). The
     network itself does not change."""
+    store = store_of(request)
     body = body or ForkRequest()
     classroom_hook(request).check_fork(network_id, forks.changed(body))
     at = None if update is None else (update, entry)
@@ -57,9 +57,10 @@ def fork(
     responses=ERRORS,
     summary="The network this one was forked from, and its forks",
 )
-def links(network_id: IdPath, store: StoreDep) -> Response:
+def links(network_id: IdPath, request: Request) -> Response:
     """`origin`: the network this one is a fork of, the update count and history entry it
     was copied at and the setting the fork changed (null when it is no fork, or that network
     is gone). `forks`: this network's live forks, each with the same, oldest first (the 50
     newest). Changes nothing."""
+    store = store_of(request)
     return json_response(forks.links(store, network_id))

@@ -17,10 +17,10 @@ from app.api.deps import (
     ERRORS,
     EntryQuery,
     IdPath,
-    StoreDep,
     UpdatePath,
     classroom_hook,
     json_response,
+    store_of,
 )
 from app.networks import history as domain
 from app.networks.views import state
@@ -36,9 +36,10 @@ router = APIRouter(prefix="/api/networks", tags=["history"])
     responses=ERRORS,
     summary="The states the network went through",
 )
-def history(network_id: IdPath, store: StoreDep) -> Response:
+def history(network_id: IdPath, request: Request) -> Response:
     """Every state kept, oldest first: entry 0 is the network as created; each step and each
     PATCH adds one. The newest 1,000 are all kept, older ones thinned (docs/api.md)."""
+    store = store_of(request)
     return json_response(domain.entries(store, network_id))
 
 
@@ -49,9 +50,10 @@ def history(network_id: IdPath, store: StoreDep) -> Response:
     summary="The network as it was after update k",
 )
 def history_state(
-    network_id: IdPath, update: UpdatePath, store: StoreDep, entry: EntryQuery = None
+    network_id: IdPath, update: UpdatePath, request: Request, entry: EntryQuery = None
 ) -> Response:
     """The same shape as GET …/{id}. Changes nothing."""
+    store = store_of(request)
     return json_response(state(domain.recorded(store, network_id, update, entry)))
 
 
@@ -61,11 +63,12 @@ def history_state(
     responses={**ERRORS, **CLASS_ERRORS},
     summary="Go back (or forward) to a recorded state",
 )
-def rewind(network_id: IdPath, body: RewindRequest, store: StoreDep, request: Request) -> Response:
+def rewind(network_id: IdPath, body: RewindRequest, request: Request) -> Response:
     """The network becomes the state after update `update`, bit for bit. The entries after
     it stay, as a branch a later rewind can return to, until the next step or edit replaces
     them. In a class, a rewind that changes a locked field is refused (403), and nothing
     changes while the class is paused (423)."""
+    store = store_of(request)
     hook = classroom_hook(request)
 
     def check(fields: dict[str, Any]) -> None:
@@ -83,10 +86,11 @@ def rewind(network_id: IdPath, body: RewindRequest, store: StoreDep, request: Re
     },
     summary="The run as CSV: one row per recorded state",
 )
-def trace_csv(network_id: IdPath, store: StoreDep) -> Response:
+def trace_csv(network_id: IdPath, request: Request) -> Response:
     """Columns `update`, `loss`, then every weight and bias by its JSON path; one row per
     state from the first to the current one (with the network's present layers), so
     `pandas.read_csv(url)` reads it. An unknown J is an empty cell."""
+    store = store_of(request)
     names, rows = domain.trace_table(store, network_id)  # a plain def: on a worker thread
     return StreamingResponse(csv_chunks(names, rows), media_type="text/csv")
 
@@ -125,6 +129,7 @@ def csv_chunks(names: list[str], rows: list[list[Any]]) -> Iterator[str]:
     responses=ERRORS,
     summary="The run as JSON: the same table as trace.csv",
 )
-def trace_json(network_id: IdPath, store: StoreDep) -> Response:
+def trace_json(network_id: IdPath, request: Request) -> Response:
+    store = store_of(request)
     names, rows = domain.trace_table(store, network_id)
     return json_response({"columns": names, "data": rows})

@@ -19,10 +19,10 @@ from app.api.deps import (
     AtQuery,
     EntryQuery,
     IdPath,
-    StoreDep,
     classroom_hook,
     departed,
     json_response,
+    store_of,
 )
 from app.networks import edits, passes
 from app.networks.validate import Payload
@@ -59,15 +59,17 @@ router = APIRouter(prefix="/api/networks", tags=["networks"])
 @router.post(
     "", status_code=201, response_model=NetworkState, responses=ERRORS, summary="Create a network"
 )
-def create_network(body: NetworkCreate, store: StoreDep) -> Response:
+def create_network(body: NetworkCreate, request: Request) -> Response:
     """A new network from `layers` (weights drawn from `seed`, or given exactly) or a preset."""
+    store = store_of(request)
     return json_response(state(edits.create(store, body)), 201)
 
 
 @router.get(
     "/{network_id}", response_model=NetworkState, responses=ERRORS, summary="Read a network"
 )
-def get_network(network_id: IdPath, store: StoreDep) -> Response:
+def get_network(network_id: IdPath, request: Request) -> Response:
+    store = store_of(request)
     return json_response(state(store.get(network_id)))
 
 
@@ -77,12 +79,11 @@ def get_network(network_id: IdPath, store: StoreDep) -> Response:
     responses={**ERRORS, **CLASS_ERRORS},
     summary="Change settings, weights, biases or the dataset",
 )
-def patch_network(
-    network_id: IdPath, body: NetworkPatch, store: StoreDep, request: Request
-) -> Response:
+def patch_network(network_id: IdPath, body: NetworkPatch, request: Request) -> Response:
     """Omitted fields stay. New `layers`, or a `seed`, draw the weights again from the seed
     unless weights are given too; `"dataset": null` removes the dataset. In a class, a field
     the teacher locked is refused (403), and nothing changes while the class is paused (423)."""
+    store = store_of(request)
     classroom_hook(request).check_patch(network_id, body.model_dump(exclude_unset=True))
     network = edits.change(store, network_id, lambda network: edits.patch(network, body))
     return json_response(state(network))
@@ -94,7 +95,8 @@ def patch_network(
     responses={**ERRORS, 423: CLASS_ERRORS[423]},
     summary="Delete a network",
 )
-def delete_network(network_id: IdPath, store: StoreDep) -> Response:
+def delete_network(network_id: IdPath, request: Request) -> Response:
+    store = store_of(request)
     if not store.delete(network_id):
         raise NotFound(network_id)
     return Response(status_code=204)
@@ -108,7 +110,6 @@ def delete_network(network_id: IdPath, store: StoreDep) -> Response:
 )
 def forward(
     network_id: IdPath,
-    store: StoreDep,
     request: Request,
     body: ForwardRequest | None = None,
     update: AtQuery = None,
@@ -117,6 +118,7 @@ def forward(
     """net_r = Σ_q w_rq u_rq + b_r and o_r = f(net_r), layer by layer. With `update` (and
     `entry`), with the weights of that recorded state (and its dataset, when x is not
     given): the numbers the page's timeline shows. Changes nothing."""
+    store = store_of(request)
     at = None if update is None else (update, entry)
     body = body or ForwardRequest()
     result = passes.forward(store, network_id, body.x, body.y, "forward", at)
@@ -133,7 +135,6 @@ def forward(
 )
 def predict(
     network_id: IdPath,
-    store: StoreDep,
     request: Request,
     body: PredictRequest | None = None,
     update: AtQuery = None,
@@ -143,6 +144,7 @@ def predict(
     fraction of the bytes (no net or o of the hidden layers). With `hidden: true`, also o of
     every hidden unit, so one request draws every unit's picture too. With `update` (and
     `entry`), the weights of that recorded state: the page's timeline. Changes nothing."""
+    store = store_of(request)
     body = body or PredictRequest()
     payload: Payload = "predict_hidden" if body.hidden else "predict"
     at = None if update is None else (update, entry)
@@ -156,11 +158,10 @@ def predict(
     responses=ERRORS,
     summary="Backward pass: δ of every unit, ∂J/∂w and Δw of every weight",
 )
-def backward(
-    network_id: IdPath, store: StoreDep, request: Request, body: BackwardRequest | None = None
-) -> Response:
+def backward(network_id: IdPath, request: Request, body: BackwardRequest | None = None) -> Response:
     """δ_l = −∂J_i/∂o_l · f'(net_l) at the outputs, δ_j = f'(net_j) Σ_l w_lj δ_l below,
     ∂J/∂w_rq = −Σ_i δ_r u_rq, Δw = −η ∂J/∂w. Changes nothing."""
+    store = store_of(request)
     body = body or BackwardRequest()
     result, split = passes.backward(store, network_id, body.x, body.y)
     classroom_hook(request).note_phase(network_id, "backward")
@@ -173,12 +174,11 @@ def backward(
     responses={**ERRORS, 423: CLASS_ERRORS[423]},
     summary="Update: apply Δw, for one or more epochs",
 )
-def step(
-    network_id: IdPath, store: StoreDep, request: Request, body: StepRequest | None = None
-) -> Response:
+def step(network_id: IdPath, request: Request, body: StepRequest | None = None) -> Response:
     """Returns the backward pass that produced the first update, the network after all
     updates, and J over the whole batch after each epoch. All or nothing: an update that
     would make a weight non-finite leaves the network as it was."""
+    store = store_of(request)
     body = body or StepRequest()
     return json_response(step_payload(passes.step(store, network_id, body, departed(request))))
 
@@ -190,9 +190,10 @@ def step(
     summary="Compare backprop's ∂J/∂w with finite differences",
 )
 def gradient_check(
-    network_id: IdPath, store: StoreDep, request: Request, body: BackwardRequest | None = None
+    network_id: IdPath, request: Request, body: BackwardRequest | None = None
 ) -> Response:
     """For every weight, (J(w + ε) − J(w − ε)) / 2ε beside backprop's ∂J/∂w."""
+    store = store_of(request)
     body = body or BackwardRequest()
     result = passes.gradient_check(store, network_id, body.x, body.y)
     return json_response(gradient_check_payload(*result, passes.EPSILON))
@@ -204,12 +205,11 @@ def gradient_check(
     responses={**ERRORS, **CLASS_ERRORS},
     summary="Add examples to the stored dataset",
 )
-def post_examples(
-    network_id: IdPath, body: ExamplesAdd, store: StoreDep, request: Request
-) -> Response:
+def post_examples(network_id: IdPath, body: ExamplesAdd, request: Request) -> Response:
     """Appends the examples to the training part (or, with `"test": true`, the test part)
     of the network's dataset; the rest of the dataset stays. A class's lock on the data
     refuses it, as it refuses PATCH of `dataset`."""
+    store = store_of(request)
     classroom_hook(request).check_patch(network_id, {"dataset": body.model_dump()})
     return json_response(
         state(edits.change(store, network_id, lambda n: edits.add_examples(n, body)))
@@ -222,11 +222,10 @@ def post_examples(
     responses={**ERRORS, **CLASS_ERRORS},
     summary="Remove the stored example nearest to a point",
 )
-def remove_example(
-    network_id: IdPath, body: ExampleRemove, store: StoreDep, request: Request
-) -> Response:
+def remove_example(network_id: IdPath, body: ExampleRemove, request: Request) -> Response:
     """Removes the one example, training or test, whose input x is nearest to `nearest`
     (ties: the training example first, then the lower index)."""
+    store = store_of(request)
     classroom_hook(request).check_patch(network_id, {"dataset": body.model_dump()})
     return json_response(
         state(edits.change(store, network_id, lambda n: edits.remove_nearest(n, body)))

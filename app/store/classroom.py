@@ -543,6 +543,8 @@ class ClassroomDB:
         return [(r[0], r[1]) for r in self._all(sql, id=student_id)]
 
     def member(self, network_id: str) -> Membership | None:
+        if network_id in self._outside:  # known to be in no class: no connection needed
+            return None
         with self.store.reading() as conn:
             return self.membership(conn, network_id)
 
