@@ -1,15 +1,20 @@
 """Each page preloads exactly the modules its script imports (app/modules.py), as the browser
-itself finds them: a module added, renamed or dropped without the list following fails here."""
+itself finds them: a module added, renamed or dropped without the list following fails here.
+The simulator's panels that are closed at first load their modules when opened."""
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlsplit
 
+import httpx
+import numpy as np
 import pytest
-from playwright.sync_api import Browser, Page, Route
+from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.conftest import LiveServer
+from tests.e2e.conftest import open_network
 
 pytestmark = pytest.mark.e2e
 
@@ -55,3 +60,37 @@ def test_the_preload_list_is_the_import_graph_the_browser_walks(
     # each module fetched once: the preloaded copy is the one the imports use
     assert sorted(fetched) == sorted(imported)
     page.context.close()
+
+
+CLOSED_PANELS = {
+    "#layers-box": "/static/js/layerchart.js",
+    "#surface-box": "/static/js/surface.js",
+    "#hidden-box": "/static/js/hiddenview.js",
+}
+
+
+def test_closed_panels_load_their_modules_when_opened_and_show_the_last_change(
+    watched: Page, live_server: LiveServer, api: httpx.Client
+) -> None:
+    page = watched
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(urlsplit(r.url).path))
+    net = api.post("/api/networks", json={"preset": "xor"}).json()
+    back = api.post(f"/api/networks/{net['id']}/backward", json={}).json()
+    open_network(page, live_server, net["id"])
+    # Backward while the chart's box is closed: opening it shows that δ, as before
+    page.get_by_role("button", name="Backward", exact=True).click()
+    page.wait_for_selector("body[data-phase='backward']")
+    assert [m for m in CLOSED_PANELS.values() if m in fetched] == []
+    assert "/static/js/classroom.js" not in fetched  # not a class network
+
+    page.locator("#layers-box summary").click()
+    page.wait_for_selector("[data-series='deltaMean']")
+    means = json.loads(page.get_attribute("[data-series='deltaMean']", "data-values") or "[]")
+    assert means == pytest.approx([np.abs(np.array(d)).mean() for d in back["deltas"]], rel=1e-12)
+    for box, module in CLOSED_PANELS.items():
+        if box != "#layers-box":
+            page.locator(f"{box} summary").click()
+        assert module in fetched
+    expect(page.locator("#surface-plot")).to_be_visible()
+    expect(page.locator(".hidden-point")).to_have_count(len(net["dataset"]["x"]))
