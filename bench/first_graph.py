@@ -4,7 +4,9 @@ Headless Chromium opens a 2-8-8-8-8-1 network's address in a fresh context (an e
 a new visitor) and reads the browser's own timings: the HTML's arrival, the ES modules fetched
 (how many, when the first was requested and when the last arrived), when the network's `GET`
 started (the page's script runs only once every module is in), and the first frame drawn with
-the graph (as `bench.page_fps` times it), all from the start of navigation.
+the graph (as `bench.page_fps` times it), all from the start of navigation; and the server's
+CPU time (user + system, from /proc) over the load, which moves less than the times when the
+machine is busy.
 
 With `--baseline DIR` (another commit's app, pages and static files: `git archive REV app
 static templates | tar -x -C DIR`) both servers run side by side and the loads alternate A B
@@ -49,16 +51,21 @@ COLUMNS = {
     "last_module": "last module in ms",
     "network_get": "network GET sent ms",
     "modules": "modules",
+    "server_cpu": "server CPU per load ms",
 }
 
 
-def load(browser: Browser, url: str) -> dict[str, float]:
+def load(browser: Browser, server: Server, url: str) -> dict[str, float]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    cpu = server.cpu_seconds()
     page = context.new_page()
     page.add_init_script(TIMING)
     page.goto(url)
     wait_for(page, "window.__graph !== null")
     timings: dict[str, float] = page.evaluate(TIMINGS)
+    timings["server_cpu"] = (
+        server.cpu_seconds() - cpu
+    ) * 1000  # the first graph's and a little after
     context.close()
     return timings
 
@@ -81,10 +88,10 @@ def main() -> None:
             urls[name] = f"{server.url}/n/{made['id']}"
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         for name in sides:  # one load each first: the servers' and the browser's first use
-            load(browser, urls[name])
+            load(browser, sides[name], urls[name])
         for _ in range(args.rounds):
             for name in reversed(sides):  # baseline, then this
-                results[name].append(load(browser, urls[name]))
+                results[name].append(load(browser, sides[name], urls[name]))
         browser.close()
 
     def median(name: str, key: str) -> float:
