@@ -8,11 +8,11 @@ the graph (as `bench.page_fps` times it), all from the start of navigation; and 
 CPU time (user + system, from /proc) over the load, which moves less than the times when the
 machine is busy.
 
-With `--baseline DIR` (another commit's app, pages and static files: `git archive REV app
-static templates | tar -x -C DIR`) both servers run side by side and the loads alternate A B
-A B for `--rounds`; the table gives medians and the ratio this ÷ baseline.
+With `--baseline DIR ...` (other commits' app, pages and static files: `git archive REV app
+static templates | tar -x -C DIR`) the servers run side by side and the loads alternate (A B C
+A B C ...) for `--rounds`; the table gives medians and the ratio this ÷ each baseline.
 
-    .venv/bin/python -m bench.first_graph [--rounds 9] [--baseline DIR]
+    .venv/bin/python -m bench.first_graph [--rounds 9] [--baseline DIR ...]
 """
 
 from __future__ import annotations
@@ -73,12 +73,19 @@ def load(browser: Browser, server: Server, url: str) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
-    parser.add_argument("--baseline", type=Path, help="another checkout (app, static, templates)")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="other checkouts (app, static, templates)",
+    )
     args = parser.parse_args()
 
     sides = {"this": Server()}
-    if args.baseline:
-        sides["baseline"] = Server(cwd=args.baseline.resolve())
+    for folder in args.baseline:
+        sides[str(folder)] = Server(cwd=folder.resolve())
+    others = [name for name in sides if name != "this"]
     results: dict[str, list[dict[str, float]]] = {name: [] for name in sides}
     with ExitStack() as stack, sync_playwright() as p:
         urls = {}
@@ -90,7 +97,7 @@ def main() -> None:
         for name in sides:  # one load each first: the servers' and the browser's first use
             load(browser, sides[name], urls[name])
         for _ in range(args.rounds):
-            for name in reversed(sides):  # baseline, then this
+            for name in sides:
                 results[name].append(load(browser, sides[name], urls[name]))
         browser.close()
 
@@ -100,18 +107,17 @@ def main() -> None:
     rows = []
     for key, label in COLUMNS.items():
         row = [label] + [f"{median(name, key):.0f}" for name in sides]
-        if args.baseline:
-            row.append(f"{median('this', key) / median('baseline', key):.2f}")
+        row += [f"{median('this', key) / median(name, key):.2f}" for name in others]
         rows.append(row)
     print(f"command: {command_line()}")
     print(f"machine: {machine()}")
-    order = "A B" if args.baseline else "A"
+    order = " ".join("ABCDEFGH"[: len(sides)])
     print(
         f"network {NETWORK['layers']}, its address in a fresh context each load, "
         f"{order} × {args.rounds}, medians, ms from the start of navigation"
     )
-    header = ["", *(f"{name} ({args.baseline})" if name == "baseline" else name for name in sides)]
-    print(table(header + (["this ÷ baseline"] if args.baseline else []), rows))
+    header = ["", *sides, *(f"this ÷ {name}" for name in others)]
+    print(table(header, rows))
     for name in sides:
         graphs = sorted(r["graph"] for r in results[name])
         print(f"{name}: first graph {graphs[0]:.0f} to {graphs[-1]:.0f} ms")
