@@ -5,7 +5,8 @@ Without the links a browser finds a module's imports only after fetching it, so 
 modules arrive level by level, one round trip per level, before its first graph is drawn. With
 them every module is requested as soon as the HTML's head is read. The list is the static
 import graph read from the files themselves, so it cannot drift from the code; a dynamic
-`import()` is not followed (it loads when the page asks for it).
+`import()` is not followed (it loads when the page asks for it). The graph is read once per
+process: a change to the modules' imports takes effect at the server's restart.
 """
 
 from __future__ import annotations
