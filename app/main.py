@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from app import openapi, pages, security
 from app.api import (
@@ -34,6 +33,7 @@ from app.classroom.service import Classroom
 from app.config import Settings, get_settings
 from app.events import EventFeed
 from app.events.sqlite import SQLiteFeed
+from app.static import MemoryStaticFiles
 from app.store import SharedStore, StoreUnavailable, open_configured_store
 from app.store.classroom import ClassroomDB
 from app.store.reopen import Reopening
@@ -147,7 +147,7 @@ def create_app() -> FastAPI:
     if settings.admin_token:  # the admin view is off (404) unless a token is set
         app.include_router(admin.router, include_in_schema=False)
         app.include_router(admin.page)
-    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    app.mount("/static", MemoryStaticFiles(directory=ROOT / "static"), name="static")
     return app
 
 

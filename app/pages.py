@@ -28,10 +28,12 @@ from app.api.errors import known_error_response, standing_problem, validation_er
 from app.classroom.errors import Missing
 from app.classroom.service import Classroom
 from app.config import get_settings
+from app.modules import module_script
 from app.store import NotFound, StoreUnavailable
 
 ROOT = FilePath(__file__).resolve().parent.parent
 templates = Jinja2Templates(directory=ROOT / "templates")
+templates.env.globals["module_script"] = module_script  # its modules preloaded (app/modules.py)
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("backprop")
 

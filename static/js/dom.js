@@ -67,3 +67,40 @@ export async function guard(show, fn) {
     return err;
   }
 }
+
+/**
+ * A panel in a <details>, built when the box first opens: `load()` imports its module and
+ * makes it, so the module is not among those the first graph waits for. Until then each
+ * method's last call is kept and made once the panel exists (a closed panel draws nothing;
+ * those calls draw what it shows on opening). A failed import goes to `show()`; the next
+ * opening tries again.
+ */
+export function whenOpened(box, load, show) {
+  let panel = null;
+  let loading = null;
+  const calls = new Map();
+  const build = () => {
+    loading ??= load().then(
+      (made) => {
+        panel = made;
+        for (const [name, args] of calls) panel[name](...args);
+        if (calls.size === 0) box.dispatchEvent(new Event('toggle')); // its own opening
+        calls.clear();
+      },
+      (err) => {
+        loading = null;
+        show(err.message || String(err));
+      },
+    );
+  };
+  box.addEventListener('toggle', () => box.open && build());
+  if (box.open) build();
+  const call =
+    (name) =>
+    (...args) => {
+      if (panel) return panel[name](...args);
+      calls.set(name, args);
+      return undefined;
+    };
+  return new Proxy({}, { get: (_, name) => call(name) });
+}

@@ -5,10 +5,9 @@
 import { api, replaceBody } from './api.js';
 import { renderBuild } from './build.js';
 import { renderCard } from './card.js';
-import { joinClassroom } from './classroom.js';
 import { drawLoss } from './charts.js';
 import { renderData, renderOutputs } from './data.js';
-import { $, errorBox, guard } from './dom.js';
+import { $, errorBox, guard, whenOpened } from './dom.js';
 import { adviseGenerated, sizeAdvice, suitedFields } from './generator.js';
 import { Graph } from './graph.js';
 import { zoomable } from './graphzoom.js';
@@ -23,9 +22,6 @@ import { lossPoints } from './timeline.js';
 import { applyHide, wireShare } from './sharing.js';
 import { followScreen, NumberTables, renderExamples, renderStatus } from './status.js';
 import { Stepper } from './stepper.js';
-import { SurfaceView } from './surface.js';
-import { LayerChart } from './layerchart.js';
-import { HiddenSpace } from './hiddenview.js';
 import { parseConditions } from './stop.js';
 import { modeFields, parseBatchSize, traceTargets } from './updatemode.js';
 import { exists, outputRange, unitValues } from './view.js';
@@ -86,18 +82,30 @@ const heatmap = new Heatmap($('#heatmap'), $('#heatmap-note'), S, {
 });
 zoomable(svg, graph, { zoomIn: $('#zoom-in'), zoomOut: $('#zoom-out'), fit: $('#zoom-fit') });
 const tables = new NumberTables($('#numbers-box'), $('#numbers-tables'));
-const layerChart = new LayerChart($('#layers-box'), $('#layer-chart'), $('#layer-note'));
-const surface = new SurfaceView(
-  $('#surface-box'),
-  $('#surface'),
-  () => S,
-  (m) => showError(m),
+// closed at first: their modules load when a box first opens (docs/page.md, "Modules")
+const layerChart = whenOpened(
+  $('#layers-box'),
+  async () => {
+    const { LayerChart } = await import('./layerchart.js');
+    return new LayerChart($('#layers-box'), $('#layer-chart'), $('#layer-note'));
+  },
+  showError,
 );
-const hiddenSpace = new HiddenSpace(
+const surface = whenOpened(
+  $('#surface-box'),
+  async () => {
+    const { SurfaceView } = await import('./surface.js');
+    return new SurfaceView($('#surface-box'), $('#surface'), () => S, showError);
+  },
+  showError,
+);
+const hiddenSpace = whenOpened(
   $('#hidden-box'),
-  $('#hidden-space'),
-  () => S,
-  (m) => showError(m),
+  async () => {
+    const { HiddenSpace } = await import('./hiddenview.js');
+    return new HiddenSpace($('#hidden-box'), $('#hidden-space'), () => S, showError);
+  },
+  showError,
 );
 /**
  * While playing, the history is read again at most this often (ms): reading a long history
@@ -658,14 +666,19 @@ async function init() {
     });
     if (hidden.message) throw new Error(hidden.message);
   });
-  if (S.network && inClass) joinClass(); // without a network the error box says why
+  // without a network the error box says why
+  if (S.network && inClass) joinClass().catch((err) => showError(err.message));
 }
 
-/** A network in a class: the banner, the teacher's pause and locks, the exercise. */
-function joinClass() {
+/**
+ * A network in a class: the banner, the teacher's pause and locks, the exercise. Its modules
+ * load only for a class network, after the first graph.
+ */
+async function joinClass() {
   $('#new-network').textContent = 'Start again';
   $('#load-note').textContent =
     'You are in a class: Start again goes back to the activity as your teacher gave it; Import JSON replaces your class network, and you stay in the class.';
+  const { joinClassroom } = await import('./classroom.js');
   joinClassroom(S.id, {
     state: () => S,
     backward: ACTIONS.backward,
