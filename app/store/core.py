@@ -343,27 +343,37 @@ class Store(ABC):
     ) -> tuple[T, Callable[[Conn], None]]:
         """Run the change and compute everything its write needs; the write, to run in the
         transaction: the version check, the hook's `before`, the row, the history entry,
-        the hook's `after`."""
+        the hook's `after`. The transaction writes only the columns the change altered: the
+        weights (megabytes on a large network, written and synced under the write lock) only
+        when their bits changed, and the history entry of a state with the same weights as
+        the one before names that entry's instead of copying them."""
         network.loss = network.rewound = network.trained = network.resumed = None
         network.batch_size = None
-        loaded, updates = network.version, network.updates
+        loaded, updates, head = network.version, network.updates, network.head
         seed, layers, settings = network.seed, network.layers, network.settings
         dataset, test = network.dataset, network.test
+        before = rows.encode_params(network.params)  # the change may alter arrays in place
         result = change(network)
         network.version, network.last_used = loaded + 1, time.time()
         step = plan(network, updates)
         if network.loss is None:
             network.loss = dataset_loss(network)
         params = rows.encode_params(network.params)
+        unchanged = params == before
         moved = network.dataset is not dataset or network.test is not test
         same = not moved and (network.seed, network.layers) == (seed, layers)
         kept = same and network.settings is settings  # a step: the dataset is not encoded again
-        row = rows.encode_network(network, params, dataset=not kept)
+        row = rows.encode_network(
+            network, None if unchanged else params, config=not kept, dataset=moved
+        )
         # the history's config row when the change altered it (or the history restarts), and
         # a copy of the dataset its entries read when the change replaced it
         altered = not same or network.settings != settings or step.restart
         config = rows.config_of(network) if altered else None
         old_dataset = rows.encode_dataset(dataset, test) if moved else None
+        # the new entry follows the state the change started from, whose weights it shares
+        shared = unchanged and head is not None and step.append and step.seq == head + 1
+        grows = moved or not (kept or unchanged)  # more than a step's entry: the quota decides
 
         def save(conn: Conn) -> None:
             found = conn.one(VERSION, id=network.id)
@@ -374,8 +384,8 @@ class Store(ABC):
             hook = self.hook
             token = hook.before(conn, network.id, updates, change) if hook else None
             conn.update("networks", row)
-            self._history.write(conn, network, step, params, config, old_dataset)
-            if not kept:
+            self._history.write(conn, network, step, params, config, old_dataset, shared)
+            if grows:
                 self.lock(conn, "networks")  # the quota, across servers
                 self._check_quota(conn)
             if token is not None and hook:

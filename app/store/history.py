@@ -1,7 +1,9 @@
 """The history of a network's states (docs/storage.md). Each change `modify` saves is an
 entry, written in the change's transaction: the weights, J, the update count and the kind of
 change, pointing at a config row (layers, settings, seed, dataset) written only when those
-changed, so a step costs one row of weights. Entries are numbered 0, 1, 2… (`seq`) and the
+changed, so a step costs one row of weights; an entry whose weights are those of the entry
+before it (an edit of settings alone) names the entry that holds them (`params_of`) instead
+of a copy, so it costs no weights at all. Entries are numbered 0, 1, 2… (`seq`) and the
 network's `head` names the one it is at. A rewind moves the head back and keeps the entries
 after it (the branch: undo, redo); the next change from there replaces the branch.
 """
@@ -135,11 +137,27 @@ UNSHARE = (
 """The configs that read the network's dataset get their own copy: it is being replaced."""
 APPEND = (
     "INSERT INTO history (network_id, seq, updates, kind, loss, params, config, trained, "
-    "batch_size) SELECT :network_id, :seq, :updates, :kind, :loss, :params, config, :trained, "
-    ":batch_size FROM history "
+    "batch_size, params_of) SELECT :network_id, :seq, :updates, :kind, :loss, :params, config, "
+    ":trained, :batch_size, :params_of FROM history "
     "WHERE network_id = :network_id AND seq = :seq - 1"
 )
 """An entry with the config of the one before it (a step: one row of weights)."""
+HOLDER = "SELECT COALESCE(params_of, seq) FROM history WHERE network_id = :id AND seq = :seq"
+"""The entry that holds entry `seq`'s weights: itself, or the one it names (never a name of
+a name, so every read takes one join)."""
+WEIGHTS = (
+    "COALESCE(s.params, h.params) FROM history h LEFT JOIN history s "
+    "ON s.network_id = h.network_id AND s.seq = h.params_of"
+)
+"""Entry h's weights: its own, or those of the entry it names."""
+INHERIT = (
+    "UPDATE history SET params_of = NULL, params = (SELECT s.params FROM history s "
+    "WHERE s.network_id = :id AND s.seq = :holder) WHERE network_id = :id AND seq = :heir"
+)
+RENAME = (
+    "UPDATE history SET params_of = :heir "
+    "WHERE network_id = :id AND params_of = :holder AND seq > :heir"
+)
 
 
 class HistorySQL:
@@ -153,12 +171,15 @@ class HistorySQL:
         encoded: bytes,
         config: tuple[str, str, int] | None,
         old_dataset: EncodedDataset | None,
+        shared: bool = False,
     ) -> None:
         """Write what `step` plans, in the change's transaction, after the network's row:
         `encoded` is the weights as stored, `config` (layers, settings, seed) when they differ
         from the head entry's, `old_dataset` the dataset the network held before, encoded,
         when the change replaced it (until then, configs read the network's own: `shared`).
-        J is `network.loss`, computed before the transaction."""
+        `shared`: the weights are those of the entry before the new one (the state the change
+        started from): the entry names the entry that holds them and stores none. J is
+        `network.loss`, computed before the transaction."""
         nid, seq = network.id, step.seq
         if old_dataset is not None and not step.restart:
             n, blob, test_n = old_dataset
@@ -172,7 +193,10 @@ class HistorySQL:
                 conn.run(f"DELETE FROM history_configs WHERE {where}", id=nid, seq=seq)
         entry = dict(network_id=nid, seq=seq, updates=network.updates, kind=step.kind)
         entry |= dict(loss=network.loss, params=encoded, config=seq, trained=network.trained)
-        entry["batch_size"] = network.batch_size
+        entry |= dict(batch_size=network.batch_size, params_of=None)
+        holder = conn.one(HOLDER, id=nid, seq=seq - 1) if shared and seq > 0 else None
+        if holder is not None:
+            entry |= dict(params=b"", params_of=int(holder[0]))
         if config is None:  # the head entry's config
             if conn.run(APPEND, **entry).rowcount != 1:
                 raise LookupError(f"history entry {seq - 1} of {nid} is missing")
@@ -196,6 +220,7 @@ class HistorySQL:
             last=newest - size,
         )
         drop = thinned([int(r[0]) for r in rows], size, newest)
+        self.keep_weights(conn, network_id, drop)
         for marks, seqs in in_parts("seq", drop):
             sql = f"DELETE FROM history WHERE network_id = :id AND seq IN ({marks})"
             conn.run(sql, id=network_id, **seqs)
@@ -222,10 +247,34 @@ class HistorySQL:
                 break
             total -= int(size)
             drop.append(int(seq))
+        entries: list[int] = []
+        for marks, seqs in in_parts("seq", drop):
+            sql = f"SELECT seq FROM history WHERE network_id = :id AND config IN ({marks})"
+            entries += [int(r[0]) for r in conn.all(sql, id=network_id, **seqs)]
+        self.keep_weights(conn, network_id, entries)
         for marks, seqs in in_parts("seq", drop):
             for table, column in (("history", "config"), ("history_configs", "seq")):
                 sql = f"DELETE FROM {table} WHERE network_id = :id AND {column} IN ({marks})"
                 conn.run(sql, id=network_id, **seqs)
+
+    def keep_weights(self, conn: Conn, network_id: str, drop: list[int]) -> None:
+        """Before entries `drop` go: the weights of each that kept entries name move to the
+        oldest of those (its heir), and the others name the heir."""
+        gone = set(drop)
+        if not gone:
+            return
+        named = conn.all(
+            "SELECT seq, params_of FROM history WHERE network_id = :id "
+            "AND params_of IS NOT NULL ORDER BY seq",
+            id=network_id,
+        )
+        heirs: dict[int, int] = {}
+        for seq, holder in ((int(a), int(b)) for a, b in named):
+            if holder in gone and seq not in gone:
+                heirs.setdefault(holder, seq)
+        for holder, heir in heirs.items():
+            conn.run(INHERIT, id=network_id, holder=holder, heir=heir)
+            conn.run(RENAME, id=network_id, holder=holder, heir=heir)
 
     # -- reading (each one statement, so it sees one committed state) --------------------------
     def entries(self, conn: Conn, network_id: str, cutoff: float) -> tuple[int | None, list[Entry]]:
@@ -254,12 +303,12 @@ class HistorySQL:
         """The state of the entry at `updates` (the last one recorded there, or entry `seq` if
         that is one of them), as a network with its entry number as head; None if none."""
         row = conn.one(
-            "SELECT h.seq, h.updates, h.params, c.layers, c.settings, c.seed, "
+            "SELECT h.seq, h.updates, c.layers, c.settings, c.seed, "
             "CASE WHEN c.shared = 1 THEN n.dataset_n ELSE c.dataset_n END, "
             "CASE WHEN c.shared = 1 THEN n.dataset ELSE c.dataset END, "
             "CASE WHEN c.shared = 1 THEN n.dataset_codec ELSE c.dataset_codec END, "
-            "CASE WHEN c.shared = 1 THEN n.test_n ELSE c.test_n END "
-            "FROM history h JOIN networks n ON n.id = h.network_id JOIN history_configs c "
+            "CASE WHEN c.shared = 1 THEN n.test_n ELSE c.test_n END, "
+            f"{WEIGHTS} JOIN networks n ON n.id = h.network_id JOIN history_configs c "
             "ON c.network_id = h.network_id AND c.seq = h.config "
             "WHERE h.network_id = :id AND h.updates = :updates"
             + ("" if seq is None else " AND h.seq = :seq")
@@ -270,8 +319,9 @@ class HistorySQL:
         )
         if row is None:
             return None
-        head, updates, params, *config = row[:6]
-        return decode(network_id, config, params, row[6:], updates=int(updates), head=int(head))
+        head, updates, *config = row[:5]
+        params = row[9]
+        return decode(network_id, config, params, row[5:9], updates=int(updates), head=int(head))
 
     def step_start(
         self, conn: Conn, network_id: str, updates: int
@@ -297,8 +347,8 @@ class HistorySQL:
         """(updates, J, weights) of the entries from the first to the head that have the
         network's layers, oldest first."""
         rows = conn.all(
-            "SELECT n.layers, h.updates, h.loss, h.params FROM networks n "
-            "JOIN history h ON h.network_id = n.id AND h.seq <= n.history_head "
+            f"SELECT n.layers, h.updates, h.loss, {WEIGHTS} "
+            "JOIN networks n ON n.id = h.network_id AND h.seq <= n.history_head "
             "JOIN history_configs c ON c.network_id = h.network_id AND c.seq = h.config "
             "AND c.layers = n.layers WHERE n.id = :id ORDER BY h.seq",
             id=network_id,

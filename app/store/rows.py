@@ -86,19 +86,24 @@ def decode_network(row: Any) -> StoredNetwork:
 
 def encode_network(
     network: StoredNetwork,
-    params: bytes,
+    params: bytes | None,
+    *,
+    config: bool = True,
     dataset: bool = True,
     encoded: EncodedDataset | None = None,
 ) -> dict[str, Any]:
-    """The network's row by column, its weights already encoded (`params`) and its dataset
-    too when `encoded` is given; without `dataset`, only what a step changes: the weights,
-    the counters and last_used."""
-    row = dict(id=network.id, params=params, updates=network.updates, version=network.version)
+    """The network's row by column: always the counters and last_used; the weights already
+    encoded (`params`; None: unchanged, not written); with `config`, the layers, settings,
+    seed and created_at; with `dataset`, the dataset (encoded here, or `encoded` as given)."""
+    row = dict(id=network.id, updates=network.updates, version=network.version)
     row |= dict(last_used=network.last_used, history_head=network.head, history_tip=network.tip)
-    if dataset:
+    if params is not None:
+        row["params"] = params
+    if config:
         layers, settings, seed = config_of(network)
-        n, blob, test_n = encoded or encode_dataset(network.dataset, network.test)
         row |= dict(layers=layers, settings=settings, seed=seed, created_at=network.created_at)
+    if dataset:
+        n, blob, test_n = encoded or encode_dataset(network.dataset, network.test)
         row |= dict(dataset_n=n, dataset=blob, dataset_codec="zlib", test_n=test_n)
     return row
 

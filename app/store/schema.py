@@ -204,6 +204,9 @@ MIGRATIONS: list[Sequence[Statement]] = [
     # 18: B of a mini-batch step (trained 'minibatch'; NULL for every other entry), so a
     # state inside it can be recomputed and the step exported as code
     ["ALTER TABLE history ADD COLUMN batch_size INTEGER"],
+    # 19: an entry whose weights are an earlier entry's (an edit of settings alone) names
+    # that entry and stores an empty blob instead of a copy (NULL: the entry's own weights)
+    ["ALTER TABLE history ADD COLUMN params_of BIGINT"],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -151,6 +151,42 @@ def test_edits_are_entries_and_a_rewind_undoes_them(client, mazur):
     )  # the branch keeps the dataset it had
 
 
+def test_states_after_learning_rate_edits_read_back_rewind_and_run_forward_exactly(client, mazur):
+    """Edits of η alone between steps: each entry's state, its forward pass and a rewind to
+    it give the numbers the network gave at that state (JSON floats compare bit for bit)."""
+    base = f"/api/networks/{mazur}"
+    seen = {}  # entry: (the network, its forward pass) just after the change
+    for change in ["step", 0.3, 0.7, "step", 0.2, "step"]:
+        if change == "step":
+            steps(client, mazur, 1)
+        else:
+            edited = client.patch(base, json={"learning_rate": change})
+            assert edited.status_code == 200, edited.text
+        entry = history(client, mazur)["current"]
+        seen[entry] = (client.get(base).json(), client.post(f"{base}/forward", json={}).json())
+    kinds = [(e["entry"], e["update"], e["kind"]) for e in history(client, mazur)["entries"]]
+    assert kinds[1:] == [
+        (1, 1, "step"),
+        (2, 1, "edit"),
+        (3, 1, "edit"),
+        (4, 2, "step"),
+        (5, 2, "edit"),
+        (6, 3, "step"),
+    ]
+    for entry, (state, forward) in seen.items():
+        update = state["updates"]
+        assert client.get(f"{base}/history/{update}?entry={entry}").json() == state
+        ran = client.post(f"{base}/forward?update={update}&entry={entry}", json={}).json()
+        assert ran == forward
+    for entry in (5, 2, 3):
+        state = seen[entry][0]
+        back = client.post(f"{base}/rewind", json={"update": state["updates"], "entry": entry})
+        assert back.status_code == 200, back.text
+        assert back.json() == state
+    steps(client, mazur, 1)  # from entry 3 (update 1, η 0.7): the same as entry 4's step
+    assert client.get(base).json()["weights"] == seen[4][0]["weights"]
+
+
 def test_the_trace_is_a_table_pandas_reads(client, mazur):
     stepped = steps(client, mazur, 3)
     csv = client.get(f"/api/networks/{mazur}/trace.csv")

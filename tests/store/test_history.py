@@ -8,7 +8,9 @@ import threading
 import numpy as np
 import pytest
 
-from app.store import history
+from app import nn
+from app.schemas import NetworkSettings
+from app.store import StoredNetwork, history
 from app.store.base import NotRecorded, StoreFull
 from app.store.history import thinned, window
 from tests.store.conftest import execute
@@ -232,3 +234,117 @@ def test_the_quota_counts_the_history_s_datasets(make_store):
     assert 0 < done < 40
     assert store.get("n").version == done
     assert [e.seq for e in store.history("n")[1]][-1] == done
+
+
+# -- an edit that keeps the weights stores none: it names the entry that holds them ---------
+def big(network_id: str) -> StoredNetwork:
+    """A network of 16,576 weights and biases (132,608 bytes) and a dataset: a window of 16
+    entries, thinned at every entry."""
+    rng = np.random.default_rng(3)
+    params = nn.init_params([64, 128, 64], 3)
+    data = (rng.normal(size=(6, 64)), rng.uniform(size=(6, 64)))
+    return StoredNetwork(network_id, NetworkSettings(name="big"), 3, params, data)
+
+
+WEIGHT_BYTES = 8 * (64 * 128 + 128 + 128 * 64 + 64)
+
+
+def rate(value: float):
+    def change(n: StoredNetwork) -> None:
+        n.settings = n.settings.model_copy(update={"learning_rate": value})
+
+    return change
+
+
+def database_bytes(store, backend: str) -> int:
+    """The bytes the database holds, read behind the store: SQLite's pages in use, or
+    PostgreSQL's relations of the networks and their histories (TOAST and indexes too)."""
+    if backend == "sqlite":
+        sql = (
+            "SELECT (c.page_count - f.freelist_count) * s.page_size "
+            "FROM pragma_page_count c, pragma_freelist_count f, pragma_page_size s"
+        )
+    else:
+        sql = (
+            "SELECT SUM(pg_total_relation_size(t)) FROM unnest(ARRAY["
+            "'networks', 'history', 'history_configs']::regclass[]) t"
+        )
+    with store.reading() as conn:
+        return int(conn.raw.execute(sql).fetchone()[0])
+
+
+def bits(n: StoredNetwork | nn.Params) -> bytes:
+    params = n if isinstance(n, nn.Params) else n.params
+    return b"".join(a.tobytes() for a in [*params.weights, *params.biases])
+
+
+def test_a_settings_edit_stores_no_weights_and_its_entry_reads_back_bit_for_bit(
+    make_store, backend
+):
+    store = make_store()
+    store.create(big("a"))
+    store.modify("a", bump)
+    stepped = store.get("a")
+    used = database_bytes(store, backend)
+    states = []
+    for k in range(10):
+        store.modify("a", rate(0.1 + k / 100))
+        states.append(store.get("a"))
+    # ten copies of the weights would be 1.3 MB; the ten entries and configs hold far less
+    assert database_bytes(store, backend) - used < WEIGHT_BYTES
+    fresh = make_store(cache_networks=0)  # another worker, reading the database alone
+    current, entries = fresh.history("a")
+    assert current == 11 and [e.kind for e in entries[-10:]] == ["edit"] * 10
+    for entry, state in zip(entries[-10:], states, strict=True):
+        past = fresh.recorded("a", entry.updates, entry.seq)
+        past.version = state.version
+        same(past, state)
+        assert bits(past) == bits(stepped)
+    assert [bits(p) for _, _, p in fresh.trace("a")][1:] == [bits(stepped)] * 11
+
+
+def test_thinning_the_entry_that_holds_shared_weights_keeps_them(make_store, backend):
+    store = make_store()
+    store.create(big("a"))
+    store.modify("a", bump)  # entry 1 holds the weights entries 2 to 40 name
+    stepped = bits(store.get("a"))
+    for k in range(39):
+        store.modify("a", rate(0.1 + k / 100))
+    size = window(WEIGHT_BYTES // 8)
+    seqs = [e.seq for e in store.history("a")[1]]
+    assert 1 not in seqs and seqs == sorted(set(range(41)) - set(thinned(range(41), size)))
+    fresh = make_store(cache_networks=0)
+    for seq in seqs[1:]:
+        assert bits(fresh.recorded("a", 1, seq)) == stepped
+    assert bits(fresh.recorded("a", 0)) == bits(big("a"))
+    # a rewind to an entry that names the weights, then a step from it
+    then = fresh.recorded("a", 1, 20)
+
+    def back(n):
+        n.params, n.settings, n.rewound = then.params, then.settings, then.head
+
+    store.modify("a", back)
+    assert bits(store.get("a")) == stepped and store.history("a")[0] == 20
+    store.modify("a", bump)
+    assert bits(make_store(cache_networks=0).recorded("a", 2)) == bits(store.get("a"))
+
+
+def test_dropping_an_old_dataset_keeps_the_weights_a_later_entry_names(
+    make_store, backend, monkeypatch
+):
+    store = make_store()
+    store.create(big("a"))
+    store.modify("a", bump)  # entry 1: the weights
+    store.modify("a", rate(0.2))  # entry 2 names entry 1's
+
+    def new_dataset(n):
+        n.dataset = (n.dataset[0] + 1.0, n.dataset[1])
+
+    monkeypatch.setattr(history, "DATASET_BYTES", 0)  # every earlier dataset goes at once
+    store.modify("a", new_dataset)  # entry 3 names them too; entries 0 to 2 go
+    now = store.get("a")
+    current, entries = store.history("a")
+    assert (current, [e.seq for e in entries]) == (3, [3])
+    past = make_store(cache_networks=0).recorded("a", 1, 3)
+    past.version = now.version
+    same(past, now)

@@ -241,4 +241,16 @@ def test_the_previous_release_s_answers_hold_after_the_upgrade(backend, previous
             assert stepped.status_code == 200, stepped.text
             kept = client.get(f"{base}/history").json()["entries"]
             assert kept[-1]["update"] == answered["state"]["updates"] + 1
+            # an edit of η alone after the upgrade: its entry names the step's weights
+            edited = client.patch(base, json={"learning_rate": 0.125})
+            assert edited.status_code == 200, edited.text
+            last = client.get(f"{base}/history").json()["entries"][-1]
+            assert (last["kind"], last["update"]) == ("edit", kept[-1]["update"])
+            past = client.get(f"{base}/history/{last['update']}?entry={last['entry']}")
+            assert past.json() == edited.json()
+            for entry in answered["history"]["entries"]:  # the older ones answer as before
+                if entry["branch"]:
+                    continue  # replaced by the step
+                past = client.get(f"{base}/history/{entry['update']}?entry={entry['entry']}")
+                assert as_before(past.json()) == answered["states"][str(entry["entry"])]
     get_settings.cache_clear()
