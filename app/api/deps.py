@@ -36,8 +36,6 @@ def store_of(request: Request) -> NetworkStore:
 
 # `async` on purpose: FastAPI runs a plain `def` dependency in the thread pool, one more hop
 # between threads per request for a mere attribute read.
-
-
 async def get_classroom(request: Request) -> Classroom:
     classroom: Classroom = request.app.state.classroom
     return classroom
