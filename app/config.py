@@ -63,6 +63,15 @@ class Settings(BaseSettings):
         "also keeps one that listens for class events); servers × workers × (this + 1) must "
         "stay below the server's max_connections (docs/storage.md).",
     )
+    threads: int = Field(
+        2,
+        ge=1,
+        le=1000,
+        description="Requests one worker process computes at once; the others wait their "
+        "turn, first come first served. Python runs one thread at a time, so more threads "
+        "do not compute more: they share the interpreter in slices, and every request of a "
+        "burst finishes as late as the last (docs/benchmarks.md, a class on one machine).",
+    )
     pg_timeout: float = Field(
         5.0,
         gt=0,

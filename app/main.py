@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 
 from app import openapi, pages, security
@@ -115,6 +116,9 @@ def create_app() -> FastAPI:
         if not isinstance(app.state.feed, Reopening):
             await app.state.feed.start()  # delivers to streams (a feed opened late: at use)
         end_streams_on_signal(app)
+        # the routes' worker threads (`def` routes, file reads): a class's requests queue
+        # for few of them instead of sharing the interpreter among dozens
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         yield
         feed = app.state.feed
         if isinstance(feed, Reopening):  # opened late, if at all

@@ -60,15 +60,32 @@ SCRIPT = """
 local ids = {%(ids)s}
 local bodies = {%(bodies)s}
 local suffixes = {%(suffixes)s}
-local i = 0
+local threads, started = 0, 0
+setup = function(thread)
+  thread:set("index", threads)
+  threads = threads + 1
+end
+local mine, i = nil, 0
+local function students()
+  if mine == nil then
+    mine = {}
+    for j = index + 1, #ids, %(threads)d do mine[#mine + 1] = ids[j] end
+  end
+  return mine
+end
 request = function()
+  local mine = students()
   i = i + 1
-  local id = ids[(i %% #ids) + 1]
+  local id = mine[(i %% #mine) + 1]
   local k = (i %% #suffixes) + 1
   return wrk.format("POST", "/api/networks/" .. id .. suffixes[k],
                     {["Content-Type"] = "application/json"}, bodies[k])
 end
-delay = function() return math.random(%(low)d, %(high)d) end
+delay = function()
+  started = started + 1
+  if started <= #students() then return math.random(0, %(high)d) end
+  return math.random(%(low)d, %(high)d)
+end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format("RESULT p99_us=%%d p50_us=%%d requests=%%d errors=%%d status=%%d\\n",
@@ -120,6 +137,11 @@ def grid(x: list[list[float]]) -> list[list[float]]:
     ]
 
 
+def threads(stream: Stream) -> int:
+    """wrk's threads for a stream: each plays its own share of the students."""
+    return min(2, len(stream.ids))
+
+
 def lua(folder: Path, stream: Stream, k: int = 0) -> Path:
     path = folder / f"{stream.name}-{k}.lua"
     path.write_text(
@@ -130,6 +152,7 @@ def lua(folder: Path, stream: Stream, k: int = 0) -> Path:
             "suffixes": ", ".join(json.dumps(suffix) for suffix, _ in stream.calls),
             "low": stream.wait_ms[0],
             "high": stream.wait_ms[1],
+            "threads": threads(stream),
         }
     )
     return path
@@ -150,7 +173,7 @@ def run(urls: list[str], streams: list[Stream], seconds: float) -> list[Result]:
             subprocess.Popen(
                 [
                     "wrk",
-                    f"-t{min(2, len(part.ids))}",
+                    f"-t{threads(part)}",
                     f"-c{len(part.ids)}",
                     f"-d{seconds:g}s",
                     "--timeout",
