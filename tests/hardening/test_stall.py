@@ -34,8 +34,9 @@ def test_the_long_step_is_within_the_bound_and_one_more_epoch_is_not(live_server
 
 
 def test_other_students_steps_are_saved_while_a_long_step_computes(live_server_factory):
-    """Ordering, not timing: every one of the other student's steps is answered before the
-    long step is. A writer that holds the lock while computing answers them all after it."""
+    """Ordering, not timing: the other student steps again and again while the long step is
+    out, and several of those steps are answered before it is. A writer that held the lock
+    while computing would answer none of them before it (the first would wait for it)."""
     server = live_server_factory()
     with httpx.Client(base_url=server.url, timeout=60) as client:
         big, small = make(client, BIG), make(client, {"preset": "xor"})
@@ -49,16 +50,16 @@ def test_other_students_steps_are_saved_while_a_long_step_computes(live_server_f
 
         thread = threading.Thread(target=long_step)
         thread.start()
-        time.sleep(0.2)  # let it start computing
-        updates = []
-        for _ in range(10):
+        time.sleep(0.1)  # let it start computing
+        updates, before_long = [], 0
+        while thread.is_alive() and len(updates) < 1000:
             response = client.post(f"/api/networks/{small}/step", json={"epochs": 5})
             assert response.status_code == 200, response.text
             updates.append(response.json()["network"]["updates"])
-        done["small"] = time.monotonic()
+            before_long += "long" not in done
         thread.join(60)
-        assert updates == [5 * i for i in range(1, 11)]
-        assert done["small"] < done["long"], "the small steps waited for the long one"
+        assert updates == [5 * i for i in range(1, len(updates) + 1)]
+        assert before_long >= 3, f"{before_long} small steps answered before the long one"
         assert client.get(f"/api/networks/{big}").json()["updates"] == 5_000
 
 
