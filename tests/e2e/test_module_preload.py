@@ -88,9 +88,10 @@ def test_closed_panels_load_their_modules_when_opened_and_show_the_last_change(
     page.wait_for_selector("[data-series='deltaMean']")
     means = json.loads(page.get_attribute("[data-series='deltaMean']", "data-values") or "[]")
     assert means == pytest.approx([np.abs(np.array(d)).mean() for d in back["deltas"]], rel=1e-12)
+    assert CLOSED_PANELS["#layers-box"] in fetched
     for box, module in CLOSED_PANELS.items():
-        if box != "#layers-box":
-            page.locator(f"{box} summary").click()
-        assert module in fetched
+        if box != "#layers-box":  # opening the box is what fetches its module
+            with page.expect_request(lambda r, m=module: urlsplit(r.url).path == m):
+                page.locator(f"{box} summary").click()
     expect(page.locator("#surface-plot")).to_be_visible()
     expect(page.locator(".hidden-point")).to_have_count(len(net["dataset"]["x"]))

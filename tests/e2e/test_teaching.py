@@ -64,7 +64,9 @@ def test_the_dashboard_counts_mistakes_and_mastery(lesson: Lesson, api: httpx.Cl
 
     # Ada asks for new numbers: the same question, open, on other weights
     before = api.get(f"/api/networks/{lesson_network(ada)}").json()["weights"]
-    ada.locator("#new-numbers").click()
+    with ada.expect_response(lambda r: r.url.endswith("/variant")) as variant:
+        ada.locator("#new-numbers").click()
+    assert variant.value.ok  # the page's state below was already shown before the click
     expect(ada.locator("[data-mastery]")).to_contain_text("Mastered 0 of 2")
     expect(ada.locator("[data-question='0']")).to_have_attribute("data-question-state", "open")
     assert api.get(f"/api/networks/{lesson_network(ada)}").json()["weights"] != before
