@@ -43,7 +43,10 @@ def test_contours_dot_and_path(
     page.get_by_label("Weight across", exact=True).select_option(first)
     page.get_by_label("Weight up", exact=True).select_option(second)
     page.get_by_role("button", name="Draw", exact=True).click()
-    expect(page.locator("#surface-note")).to_contain_text("Across: ")
+    # the box drew the default pair when it opened: wait for the chosen pair's drawing
+    label = "async (p) => (await import('/static/js/contours.js')).pathLabel(p)"
+    chosen = f"Across: {page.evaluate(label, first)}; up: {page.evaluate(label, second)}."
+    expect(page.locator("#surface-note")).to_contain_text(chosen)
     expect(page.locator("#surface-note")).to_contain_text("over 4 recorded states")
 
     state = api.get(f"/api/networks/{net['id']}").json()
