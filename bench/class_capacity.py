@@ -22,25 +22,36 @@ With `--backend sqlite postgres` and `--servers 1 3`, each trial runs on each ba
 servers on the one database (SQLite: every server on the same file), the students spread
 over the servers directly (student i on server i mod n, no proxy in between): wrk plays
 each stream once per server, and a stream's p50 and p99 are the highest of its servers'.
+With `--class` the students join one class (POST /api/join, as from `/join`) and each keeps
+the class's event stream open as the student's page does (GET …/classroom/events), beside
+the teacher's dashboard stream (GET /api/classes/{id}/events), all read by one asyncio
+process; halfway through each trial the server's file descriptors, the event streams each
+worker holds (matched by their client ports in /proc/net/tcp) and each worker's memory are
+read. The class's limits are raised for the one address the bench joins from.
 With `--nginx` the servers sit behind nginx with the repository's deploy/nginx.conf (as
 compose.scale.yaml runs them), and every student goes through it.
 
     .venv/bin/python -m bench.class_capacity --play 150 --hall 300 [--workers 1 2]
         [--synchronous FULL NORMAL] [--samples 2000] [--backend sqlite postgres]
-        [--servers 1 3] [--pool-max 4] [--frames] [--nginx]
+        [--servers 1 3] [--pool-max 4] [--frames] [--class] [--nginx]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import json
 import math
+import multiprocessing
 import re
 import subprocess
 import tempfile
+import threading
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import orjson
@@ -55,6 +66,14 @@ HEATMAP_EVERY_MS = 400
 CLICK_MS = (2000, 5000)
 EPOCHS = 5
 GRID = 25
+CLASS_ENV = {
+    # one class of every student, all joining and streaming from the bench's one address
+    "BACKPROP_MAX_STUDENTS_PER_CLASS": "100000",
+    "BACKPROP_MAX_CLASS_NETWORKS": "100000",
+    "BACKPROP_JOIN_BURST": "100000",
+    "BACKPROP_JOINS_PER_MINUTE": "100000",
+    "BACKPROP_MAX_STREAMS_PER_ADDRESS": "100000",
+}
 
 SCRIPT = """
 local ids = {%(ids)s}
@@ -118,6 +137,21 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_ms: float = 0.0
+    """The app servers' CPU per request of the trial, every stream's requests together."""
+
+
+def timed(
+    servers: list[Server], urls: list[str], plan: list[Stream], seconds: float
+) -> list[Result]:
+    """run(), with the servers' CPU per request (processes, not the database's)."""
+    before = sum(server.cpu_seconds() for server in servers)
+    results = run(urls, plan, seconds)
+    spent = sum(server.cpu_seconds() for server in servers) - before
+    requests = sum(r.per_second * r.students for r in results) * seconds
+    for r in results:
+        r.cpu_ms = spent / max(requests, 1) * 1000
+    return results
 
 
 def grid(x: list[list[float]]) -> list[list[float]]:
@@ -228,6 +262,169 @@ def make(server: Server, preset: str, n: int) -> tuple[list[str], list[list[floa
     return [m["id"] for m in made], made[0]["dataset"]["x"]
 
 
+@dataclass
+class Class:
+    id: str
+    teacher_key: str
+
+
+def join(server: Server, preset: str, n: int) -> tuple[list[str], list[list[float]], Class]:
+    """A class whose activity is `preset`, and `n` students joined to it: their networks."""
+    made = json.loads(
+        post_json(
+            server.url + "/api/classes",
+            orjson.dumps({"title": "Bench", "activity": {"preset": preset}}),
+        )
+    )
+    code = orjson.dumps({"code": made["join_code"]})
+    ids = [json.loads(post_json(server.url + "/api/join", code))["network_id"] for _ in range(n)]
+    network = json.loads(post_json(f"{server.url}/api/networks/{ids[0]}", b"", "GET"))
+    return ids, network["dataset"]["x"], Class(made["id"], made["teacher_key"])
+
+
+@dataclass
+class Tally:
+    """What the stream reader saw."""
+
+    opened: int = 0
+    refused: int = 0
+    ended: int = 0
+    """Streams the server closed while the trial ran."""
+    events: int = 0
+    ports: list[int] = field(default_factory=list)
+    """The client side's port of every open stream."""
+
+
+async def follow(url: str, path: str, headers: str, tally: Tally) -> None:
+    where = urllib.parse.urlsplit(url)
+    reader, writer = await asyncio.open_connection(where.hostname, where.port)
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {where.netloc}\r\n{headers}\r\n".encode())
+    try:
+        status = int((await reader.readline()).split()[1])
+        while (await reader.readline()) not in (b"\r\n", b""):
+            pass
+        if status != 200:
+            tally.refused += 1
+            return
+        tally.opened += 1
+        tally.ports.append(writer.get_extra_info("sockname")[1])
+        while chunk := await reader.read(65536):
+            tally.events += chunk.count(b"event: ")
+        tally.ended += 1
+    finally:
+        writer.close()
+
+
+def hold(streams: list[tuple[str, str, str]], out: Connection) -> None:
+    """In a process of its own: open every (url, path, headers) stream and read them all
+    until told to stop; sends the Tally once every stream answered, then again at the end."""
+
+    async def main() -> None:
+        tally = Tally()
+        tasks = [asyncio.create_task(follow(*s, tally)) for s in streams]
+        while tally.opened + tally.refused < len(streams) and not all(t.done() for t in tasks):
+            await asyncio.sleep(0.05)
+        out.send(tally)
+        while not out.poll():
+            await asyncio.sleep(0.1)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        out.send(tally)
+
+    asyncio.run(main())
+
+
+class Watching:
+    """Every student's class stream and the teacher's, open (read by hold() in a process of
+    its own) from now until stop() or the end of `stack`; student i on `urls[i mod n]`."""
+
+    def __init__(
+        self, stack: contextlib.ExitStack, urls: list[str], ids: list[str], joined: Class
+    ) -> None:
+        followed = [
+            (urls[i % len(urls)], f"/api/networks/{n}/classroom/events", "")
+            for i, n in enumerate(ids)
+        ]
+        teacher = f"Authorization: Bearer {joined.teacher_key}\r\n"
+        followed.append((urls[0], f"/api/classes/{joined.id}/events", teacher))
+        self.asked = len(followed)
+        self.pipe, theirs = multiprocessing.Pipe()
+        reader = multiprocessing.Process(target=hold, args=(followed, theirs), daemon=True)
+        reader.start()
+        stack.callback(reader.join, 30)
+        stack.callback(self.stop)
+        if not self.pipe.poll(120):
+            raise RuntimeError("the event streams did not open within 120 s")
+        self.ready: Tally = self.pipe.recv()
+        self.stopped: Tally | None = None
+
+    def stop(self) -> Tally:
+        """Close every stream; what the reader saw from the start."""
+        if self.stopped is None:
+            self.pipe.send("stop")
+            self.stopped = self.pipe.recv()
+        return self.stopped
+
+
+def class_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--class",
+        dest="in_class",
+        action="store_true",
+        help="one class, every student's and the teacher's event stream open",
+    )
+
+
+def sockets(port: int) -> dict[int, int]:
+    """inode → the client's port, for every TCP connection to local `port`."""
+    found = {}
+    for table_path in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(FileNotFoundError):
+            for line in Path(table_path).read_text().splitlines()[1:]:
+                fields = line.split()
+                local, remote, inode = fields[1], fields[2], int(fields[9])
+                if int(local.rsplit(":", 1)[1], 16) == port:
+                    found[inode] = int(remote.rsplit(":", 1)[1], 16)
+    return found
+
+
+@dataclass
+class Usage:
+    """One worker's file descriptors, the event streams it holds, and its memory."""
+
+    fds: int
+    streams: int
+    rss_mib: float
+
+
+def usage(servers: list[Server], stream_ports: set[int]) -> list[Usage]:
+    found = []
+    for server in servers:
+        clients = sockets(server.port)
+        pids = server.pids()
+        workers = [
+            pid
+            for pid in pids[1:]
+            if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+        for pid in workers or pids:
+            fds = list(Path(f"/proc/{pid}/fd").iterdir())
+            held = 0
+            for fd in fds:
+                with contextlib.suppress(OSError):
+                    link = fd.readlink().name
+                    if link.startswith("socket:["):
+                        held += clients.get(int(link[8:-1]), -1) in stream_ports
+            rss = next(
+                int(line.split()[1])
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                if line.startswith("VmRSS:")
+            )
+            found.append(Usage(len(fds), held, rss / 1024))
+    return found
+
+
 def streams(
     ids: list[str], x: list[list[float]], playing: int, frames: bool = False
 ) -> list[Stream]:
@@ -258,6 +455,21 @@ def streams(
     return found
 
 
+def trial_seconds(plan: list[Stream], samples: int) -> float:
+    """Long enough for `samples` requests of every stream (wrk takes whole seconds)."""
+    return float(math.ceil(max(8.0, max(samples / s.rate() for s in plan))))
+
+
+@dataclass
+class Held:
+    """A trial's event streams: how many were asked for, what the reader saw, and each
+    worker's file descriptors, streams and memory halfway through."""
+
+    asked: int
+    tally: Tally
+    workers: list[Usage]
+
+
 def measure(
     workers: int,
     synchronous: str,
@@ -270,10 +482,12 @@ def measure(
     pool_max: int = 4,
     frames: bool = False,
     nginx: bool = False,
-) -> list[Result]:
+    in_class: bool = False,
+) -> tuple[list[Result], Held | None]:
     """One trial: `servers` app servers on one database (PostgreSQL at `database_url`, else
-    one SQLite file), the students spread over them (`nginx`: by nginx in front of them)."""
-    env = {"BACKPROP_SYNCHRONOUS": synchronous}
+    one SQLite file), the students spread over them (`nginx`: by nginx in front of them);
+    `in_class`: in one class, every event stream open (what they held: Held)."""
+    env = {"BACKPROP_SYNCHRONOUS": synchronous, **(CLASS_ENV if in_class else {})}
     if database_url:
         env |= {"BACKPROP_DATABASE_URL": database_url, "BACKPROP_PG_POOL_MAX": str(pool_max)}
     # the servers stop (the stack) before their folder goes, or they log a removed WAL file
@@ -287,11 +501,26 @@ def measure(
         urls = [server.url for server in made]
         if nginx:
             urls = [stack.enter_context(Nginx([server.port for server in made])).url]
-        ids, x = make(made[0], preset, students)
+        if not in_class:
+            ids, x = make(made[0], preset, students)
+            plan = streams(ids, x, playing, frames)
+            run(urls, plan, 3)  # warm up: every network read once, every path taken
+            return timed(made, urls, plan, trial_seconds(plan, samples)), None
+        ids, x, joined = join(made[0], preset, students)
         plan = streams(ids, x, playing, frames)
-        run(urls, plan, 3)  # warm up: every network read once, every path taken
-        seconds = float(math.ceil(max(8.0, max(samples / s.rate() for s in plan))))  # wrk: whole s
-        return run(urls, plan, seconds)
+        watching = Watching(stack, urls, ids, joined)
+        run(urls, plan, 3)
+        seconds = trial_seconds(plan, samples)
+        sample: list[list[Usage]] = []
+
+        def look() -> None:
+            sample.append(usage(made, set(watching.ready.ports)))
+
+        timer = threading.Timer(seconds / 2, look)
+        timer.start()
+        results = timed(made, urls, plan, seconds)
+        timer.join()
+        return results, Held(watching.asked, watching.stop(), sample[0] if sample else [])
 
 
 def report(
@@ -330,6 +559,7 @@ def report(
             f"{r.p50_ms:.1f}",
             f"{r.p99_ms:.1f}",
             str(r.errors),
+            f"{r.cpu_ms:.1f}",
             "met" if ok else "not met",
         ]
         for r in results
@@ -351,9 +581,11 @@ def main() -> None:
     parser.add_argument(
         "--nginx", action="store_true", help="the servers behind nginx (deploy/nginx.conf)"
     )
+    class_option(parser)
     args = parser.parse_args()
 
-    rows = []
+    rows: list[list[str]] = []
+    kept: list[list[str]] = []
     cases = [(n, n) for n in args.play] + [(n, n // 5) for n in args.hall]
     with contextlib.ExitStack() as stack:
         urls: dict[str, str | None] = {"sqlite": None}
@@ -364,7 +596,7 @@ def main() -> None:
                 for servers in args.servers:
                     for synchronous in args.synchronous:
                         for workers in args.workers:
-                            results = measure(
+                            results, held = measure(
                                 workers,
                                 synchronous,
                                 students,
@@ -376,10 +608,13 @@ def main() -> None:
                                 args.pool_max,
                                 args.frames,
                                 args.nginx,
+                                args.in_class,
                             )
                             rows += report(
                                 results, students, playing, backend, servers, workers, synchronous
                             )
+                            if held is not None:
+                                kept.append(holding(held, rows[-1][0], backend, servers, workers))
                             print(rows[-len(results) :], flush=True)
     print(f"command: {command_line()}")
     print(f"machine: {machine()}")
@@ -394,9 +629,44 @@ def main() -> None:
         "p50 ms",
         "p99 ms",
         "errors",
+        "server CPU ms a request",
         "target",
     ]
     print(table(headers, rows))
+    if kept:
+        print("\nevent streams, halfway through each trial")
+        print(
+            table(
+                [
+                    "students",
+                    "backend",
+                    "servers",
+                    "workers",
+                    "streams open of asked",
+                    "refused",
+                    "closed by the server",
+                    "events read",
+                    "per worker: fds / streams / MiB",
+                ],
+                kept,
+            )
+        )
+
+
+def holding(held: Held, students: str, backend: str, servers: int, workers: int) -> list[str]:
+    per_worker = ", ".join(f"{u.fds} / {u.streams} / {u.rss_mib:.0f}" for u in held.workers)
+    t = held.tally
+    return [
+        students,
+        backend,
+        str(servers),
+        str(workers),
+        f"{t.opened} of {held.asked}",
+        str(t.refused),
+        str(t.ended),
+        f"{t.events:,}",
+        per_worker,
+    ]
 
 
 if __name__ == "__main__":

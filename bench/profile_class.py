@@ -1,7 +1,8 @@
 """Where a class's time goes: py-spy on the server while bench.class_capacity plays a class.
 
 One worker serves `--students` students in Play (a 5-epoch step every 100 ms after the
-answer, a 625-point heatmap every 400 ms: bench/class_capacity.py). py-spy samples the worker
+answer, a 625-point heatmap every 400 ms; with `--frames`, 50 epochs in 10 frames with the
+grid every second: bench/class_capacity.py). py-spy samples the worker
 for `--seconds` (`--nonblocking`: it never stops the process). For each thread the table gives
 the functions that were on the stack in the most samples, as µs per request: samples ÷ rate
 ÷ requests answered while py-spy ran. py-spy counts a thread only while it is not idle.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import re
 import subprocess
 import sys
@@ -23,11 +25,11 @@ import threading
 import time
 from pathlib import Path
 
-from bench.class_capacity import make, run, streams
+from bench.class_capacity import CLASS_ENV, Watching, class_option, join, make, run, streams
 from bench.server import Server, command_line, machine, table
 
 
-def record(pid: int, seconds: float, rate: int, output: Path) -> None:
+def record(pid: int, seconds: float, rate: int, output: Path, gil: bool = False) -> None:
     beside = Path(sys.executable).with_name("py-spy")  # installed with the bench extra
     subprocess.run(
         [
@@ -40,6 +42,7 @@ def record(pid: int, seconds: float, rate: int, output: Path) -> None:
             f"--output={output}",
             "--threads",
             "--nonblocking",
+            *(["--gil"] if gil else []),
         ],
         check=True,
         capture_output=True,
@@ -75,18 +78,31 @@ def main() -> None:
     parser.add_argument(
         "--lines", action="store_true", help="a row per line of code (e.g. the COMMIT's)"
     )
+    parser.add_argument(
+        "--gil", action="store_true", help="only samples holding the GIL (CPU, not waits)"
+    )
+    parser.add_argument(
+        "--frames", action="store_true", help="Play in frames (a second of Play a request)"
+    )
+    class_option(parser)
     args = parser.parse_args()
+    env = {"BACKPROP_SYNCHRONOUS": args.synchronous, **(CLASS_ENV if args.in_class else {})}
     with (
         tempfile.TemporaryDirectory(prefix="backprop-bench-") as tmp,
-        Server(env={"BACKPROP_SYNCHRONOUS": args.synchronous}) as server,
+        Server(env=env) as server,
+        contextlib.ExitStack() as stack,
     ):
-        ids, x = make(server, "xor", args.students)
-        plan = streams(ids, x, len(ids))
+        if args.in_class:
+            ids, x, joined = join(server, "xor", args.students)
+            Watching(stack, [server.url], ids, joined)
+        else:
+            ids, x = make(server, "xor", args.students)
+        plan = streams(ids, x, len(ids), frames=args.frames)
         run([server.url], plan, 2)  # warm up
         assert server.process is not None
         raw = Path(tmp) / "profile.txt"
         spy = threading.Thread(
-            target=record, args=(server.process.pid, args.seconds, args.rate, raw)
+            target=record, args=(server.process.pid, args.seconds, args.rate, raw, args.gil)
         )
         spy.start()
         time.sleep(0.5)  # py-spy attached before wrk starts; wrk outlasts it
