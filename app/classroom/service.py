@@ -262,8 +262,7 @@ class Classroom:
     ) -> list[dict[str, Any]]:
         """The cards of these students of the class (None: of all), in joining order."""
         activity = self.current_activity(found)
-        wanted = None if student_ids is None else set(student_ids)
-        students = [s for s in self.db.students(found.id) if wanted is None or s.id in wanted]
+        students = self.db.students(found.id, student_ids)
         stored = self.db.answers_of([s.network_id for s in students])
         return [self.card(s, activity, stored[s.network_id]) for s in students]
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 
+from app.networks.views import to_json
 from tests.classroom.classes import MAZUR_EXERCISE, auth, join, open_class, snapshot
 from tests.classroom.conftest import MakeClient
 
@@ -209,3 +212,27 @@ def test_the_class_survives_a_restart(make_client: MakeClient) -> None:
     after = snapshot(again, created)
     assert after == before
     assert after["students"][0]["student_id"] == student["student_id"]
+
+
+def test_the_cards_of_some_students_are_theirs_in_joining_order(make_client: MakeClient) -> None:
+    """A live update reads only the students it concerns: the same cards the whole class's
+    read gives them, in the order they joined, whatever order they are asked in."""
+    client = make_client()
+    created = open_class(client)
+    students = [join(client, created["join_code"], f"S{i}") for i in range(7)]
+    for k, s in enumerate(students[:4]):
+        step = client.post(f"/api/networks/{s['network_id']}/step", json={"epochs": k + 1})
+        assert step.status_code == 200, step.text
+    classroom = client.app.state.classroom
+    found = classroom.db.get_class(created["id"])
+
+    def cards(ids: list[str] | None = None) -> list[dict[str, Any]]:
+        return list(json.loads(to_json(classroom.cards(found, ids))))
+
+    every = cards()
+    assert every == snapshot(client, created)["students"]
+    asked = [students[i]["student_id"] for i in (5, 1, 3)]
+    some = cards(asked)
+    assert [c["student_id"] for c in some] == [students[i]["student_id"] for i in (1, 3, 5)]
+    assert some == [c for c in every if c["student_id"] in asked]
+    assert cards([]) == []
