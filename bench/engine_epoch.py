@@ -16,22 +16,28 @@ between the two sides' weights after the same epochs: 0 when they give the same 
 plain loop multiplies by η/N where the engine multiplies by −1/N and then −η, so 'mean'
 rounds differently in the last place).
 
+With `--stacked N …`, one more table: the plain loop for N XOR networks at once, each array
+given a leading axis of N (one numpy call a step for all of them, as a server could train
+the Play requests that arrive together), µs per network and epoch, and the largest |w|
+difference from each network trained alone by the plain loop.
+
 With `--baseline DIR` (another commit's app/: `git archive REV app | tar -x -C DIR`), that
 engine runs in the same alternation: a before and after in one run.
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python -m bench.engine_epoch [--rounds 7] [--epochs 1 50] \
-        [--baseline DIR]
+        [--baseline DIR] [--stacked 1 10 100 300]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -70,9 +76,10 @@ class Case:
     settings: dict[str, Any]
     x: np.ndarray
     y: np.ndarray
+    seed: int = 0
 
     def params(self, engine: ModuleType) -> Any:
-        return engine.init_params(self.layers, 0)
+        return engine.init_params(self.layers, self.seed)
 
     def config(self, engine: ModuleType) -> Any:
         return engine.Config(**self.settings)
@@ -166,6 +173,60 @@ def plain_train(case: Case, epochs: int) -> tuple[list[np.ndarray], list[float]]
     return ws + bs, losses
 
 
+def stacked_train(case: Case, epochs: int, n: int) -> list[np.ndarray]:
+    """plain_train of networks 0..n-1 (the case with seeds 0..n-1) at once, batch mode with
+    sigmoid units and squared error summed: every array has a leading axis of n."""
+    starts = [replace(case, seed=k).params(nn) for k in range(n)]
+    ws = [np.stack([p.weights[k] for p in starts]) for k in range(len(case.layers) - 1)]
+    bs = [np.stack([p.biases[k] for p in starts])[:, None, :] for k in range(len(ws))]
+    eta, x, y = case.settings["learning_rate"], case.x, case.y
+
+    def forward() -> list[np.ndarray]:
+        us = [np.broadcast_to(x, (n, *x.shape))]
+        for w, b in zip(ws, bs, strict=True):
+            us.append(sigmoid(us[-1] @ w.swapaxes(1, 2) + b))
+        return us
+
+    us = forward()
+    for _ in range(epochs):
+        o = us[-1]
+        delta = (y - o) * (o * (1.0 - o))
+        for k in range(len(ws) - 1, -1, -1):
+            u = us[k]
+            grad_w, grad_b = delta.swapaxes(1, 2) @ u, delta.sum(axis=1, keepdims=True)
+            if k:
+                delta = u * (1.0 - u) * (delta @ ws[k])
+            ws[k] = ws[k] + eta * grad_w
+            bs[k] = bs[k] + eta * grad_b
+        us = forward()
+        t = y - us[-1]
+        0.5 * (t * t).sum(axis=(1, 2))  # J of each network, as the plain loop's
+    return ws + bs
+
+
+def stacked_rows(rounds: int, budget: float, epochs: int, sizes: list[int]) -> list[list[str]]:
+    xor = cases()[0]
+    rows = []
+    for n in sizes:
+        alone = [plain_side(replace(xor, seed=k), epochs) for k in range(min(n, 3))]
+        together = functools.partial(stacked_train, xor, epochs, n)
+        times: list[list[float]] = [[], []]
+        for _ in range(rounds):
+            times[0].append(cpu_per_call(alone[0], budget) / epochs)
+            times[1].append(cpu_per_call(together, budget))
+        single = statistics.median(times[0]) * 1e6
+        each = statistics.median(times[1]) * 1e6 / epochs / n
+        trained = together()
+        gap = 0.0
+        for k in range(min(n, 3)):  # the first networks, each against itself trained alone
+            weights, _ = plain_train(replace(xor, seed=k), epochs)
+            for a, b in zip(trained, weights, strict=True):
+                gap = max(gap, float(np.abs(a[k].reshape(b.shape) - b).max()))
+        rows.append([f"{n}", f"{epochs}", f"{single:.1f}", f"{each:.2f}", f"{single / each:.0f}"])
+        rows[-1].append(f"{gap:.1e}")
+    return rows
+
+
 def plain_side(case: Case, epochs: int) -> Callable[[], object]:
     return lambda: plain_train(case, epochs)
 
@@ -194,6 +255,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, nargs="+", default=[1, 50], help="epochs a call")
     parser.add_argument("--budget", type=float, default=0.2, help="CPU seconds per timing")
     parser.add_argument("--baseline", type=Path, help="another checkout's app/ to compare")
+    parser.add_argument("--stacked", type=int, nargs="*", default=[], help="XOR networks at once")
     args = parser.parse_args()
     baseline = load_engine(args.baseline.resolve()) if args.baseline else None
 
@@ -225,6 +287,11 @@ def main() -> None:
     if baseline is not None:
         header += ["baseline µs/epoch", "baseline ÷ plain"]
     print(table([*header, "max |Δw| engine − plain"], rows))
+    if args.stacked:
+        print("\nXOR 2-2-1, batch: N networks at once in the plain loop (CPU time, alternating)")
+        stacked = stacked_rows(args.rounds, args.budget, max(args.epochs), args.stacked)
+        header = ["N", "epochs a call", "one network µs/epoch", "stacked µs/network-epoch"]
+        print(table([*header, "alone ÷ stacked", "max |Δw| stacked − alone"], stacked))
 
 
 if __name__ == "__main__":
