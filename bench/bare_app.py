@@ -10,6 +10,7 @@ the cost of that hand-over, beside the `async` one.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -17,7 +18,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 FOLDER = Path(os.environ.get("BENCH_BARE_DIR", "."))
-BODIES = {p.name: p.read_bytes() for p in FOLDER.glob("*.json")} if FOLDER.is_dir() else {}
+
+
+@functools.cache
+def body(name: str) -> bytes:
+    """The file's bytes, read on the first call (the files may be written after start)."""
+    return (FOLDER / Path(name).name).read_bytes()
+
 
 app = FastAPI()
 
@@ -29,20 +36,20 @@ async def healthz() -> Response:
 
 @app.get("/bytes/{name}")
 async def get_bytes(name: str) -> Response:
-    return Response(BODIES[name], media_type="application/json")
+    return Response(body(name), media_type="application/json")
 
 
 @app.post("/bytes/{name}")
 async def post_bytes(name: str, request: Request) -> Response:
     await request.body()
-    return Response(BODIES[name], media_type="application/json")
+    return Response(body(name), media_type="application/json")
 
 
 @app.get("/thread/{name}")
 def get_bytes_on_a_thread(name: str) -> Response:
-    return Response(BODIES[name], media_type="application/json")
+    return Response(body(name), media_type="application/json")
 
 
 @app.post("/thread/{name}")
 def post_bytes_on_a_thread(name: str) -> Response:
-    return Response(BODIES[name], media_type="application/json")
+    return Response(body(name), media_type="application/json")

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.route_cost import SHORT
+from bench.route_cost import PLAY, routes_of
 from bench.server import BENCH_ENV, ROOT, command_line, free_port, machine, table
 
 CLIENT = """
@@ -98,11 +98,11 @@ def package(filename: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--route", choices=SHORT, default="play")
+    parser.add_argument("--route", choices=routes_of(PLAY), default="play")
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
-    route = SHORT[args.route]
+    route = routes_of(PLAY)[args.route]
     with tempfile.TemporaryDirectory(prefix="backprop-bench-") as tmp:
         os.environ.update({**BENCH_ENV, "BACKPROP_DATABASE": str(Path(tmp) / "b.sqlite3")})
         os.chdir(ROOT)

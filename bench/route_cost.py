@@ -16,9 +16,13 @@ call is counted beside the app's (SQLite's is inside the app's process). The Pla
 of the page (static/js/frames.js: 50 epochs in 10 frames with the 25 × 25 grid and the
 hidden units' pictures) is shown beside the engine's own CPU for the same work (nn.train
 and nn.grid in this process, on the same network): the target is within 2 times it.
+With `--network xor spiral wide`, a table for each of XOR 2-2-1, 2-8-8-8-8-1 on the
+200-point spiral and 256-64-10 on 500 examples: how a request's cost grows with the network
+(a click is GET, forward, backward or a step of one epoch; the wide network's Play is what
+the page asks within the work bound: one epoch in one frame, no grid).
 
     .venv/bin/python -m bench.route_cost [--requests 2000] [--rounds 5] [--baseline DIR]
-        [--backend sqlite postgres] [--routes get forward backward]
+        [--backend sqlite postgres] [--routes get forward backward] [--network xor spiral]
 """
 
 from __future__ import annotations
@@ -52,26 +56,59 @@ from bench.server import (
 
 XOR_GRID = [[i / 24, j / 24] for i in range(25) for j in range(25)]
 Route = tuple[str, str, str, bytes | None]
-ROUTES: list[Route] = [
-    # name, method, path under the network, body
-    ("GET network", "GET", "", None),
-    ("forward", "POST", "/forward", b"{}"),
-    ("backward", "POST", "/backward", b"{}"),
-    ("step, 1 epoch", "POST", "/step", orjson.dumps({"epochs": 1})),
-    ("step, 5 epochs (Play)", "POST", "/step", orjson.dumps({"epochs": 5})),
-    ("predict, 625 points", "POST", "/predict", orjson.dumps({"x": XOR_GRID})),
-]
 PLAY = {"epochs": 50, "frames": 10, "grid": 25, "grid_hidden": True}
-PLAY_ROUTE = "Play in frames: 50 epochs, 10 frames, 25 × 25 grid"
-ROUTES.append((PLAY_ROUTE, "POST", "/step", orjson.dumps(PLAY)))
-NAMES = ["get", "forward", "backward", "step", "play5", "predict", "play"]
-SHORT = dict(zip(NAMES, ROUTES, strict=True))
-"""`--routes` names."""
+PLAY_ROUTE = "Play in frames"
 
 
-def engine_us(network: dict[str, Any], n: int) -> float:
+def routes_of(play: dict[str, Any]) -> dict[str, Route]:
+    """The routes by `--routes` name: (name, method, path under the network, body)."""
+    frames = f"{play['epochs']} epochs, {play['frames']} frames"
+    grid = f", {play['grid']} × {play['grid']} grid" if "grid" in play else ""
+    return {
+        "get": ("GET network", "GET", "", None),
+        "forward": ("forward", "POST", "/forward", b"{}"),
+        "backward": ("backward", "POST", "/backward", b"{}"),
+        "step": ("step, 1 epoch", "POST", "/step", orjson.dumps({"epochs": 1})),
+        "play5": ("step, 5 epochs (Play)", "POST", "/step", orjson.dumps({"epochs": 5})),
+        "predict": ("predict, 625 points", "POST", "/predict", orjson.dumps({"x": XOR_GRID})),
+        "play": (f"{PLAY_ROUTE}: {frames}{grid}", "POST", "/step", orjson.dumps(play)),
+    }
+
+
+def wide_network() -> dict[str, Any]:
+    rng = np.random.default_rng(1)
+    x = np.round(rng.uniform(0, 1, size=(500, 256)), 3)
+    y = np.full((500, 10), 0.01)
+    y[np.arange(500), rng.integers(0, 10, size=500)] = 0.99
+    return {
+        "layers": [256, 64, 10],
+        "learning_rate": 0.001,
+        "dataset": {"x": x.tolist(), "y": y.tolist()},
+    }
+
+
+SPIRAL = {
+    "layers": [2, 8, 8, 8, 8, 1],
+    "hidden_activation": "tanh",
+    "loss": "cross_entropy",
+    "reduction": "mean",
+    "learning_rate": 1.0,
+    "generate": {"shape": "spiral", "n": 200, "noise": 0.03, "seed": 3},
+}
+NETWORKS: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, Any]]] = {
+    # name: (label, create body, the page's Play request)
+    "xor": ("XOR 2-2-1", lambda: {"preset": "xor"}, PLAY),
+    "spiral": ("2-8-8-8-8-1, spiral of 200", lambda: SPIRAL, PLAY),
+    "wide": ("256-64-10, 500 examples", wide_network, {"epochs": 1, "frames": 1}),
+}
+ONE_INPUT_PAIR = {"predict", "play5"}
+"""Routes the wide network has not: a 2-input grid, and 5 epochs (over the work bound)."""
+
+
+def engine_us(network: dict[str, Any], n: int, play: dict[str, Any]) -> float:
     """Microseconds of this process's CPU for the Play request's work in the engine alone:
-    nn.train of its epochs in its frames, then nn.grid after it, on `network` as created."""
+    nn.train of its epochs in its frames, then nn.grid after it (when it asks for one), on
+    `network` as created."""
     params = nn.Params(
         [np.array(w, dtype=np.float64) for w in network["weights"]],
         [np.array(b, dtype=np.float64) for b in network["biases"]],
@@ -82,8 +119,9 @@ def engine_us(network: dict[str, Any], n: int) -> float:
     bounds = plane_bounds(x)
 
     def work() -> None:
-        result = nn.train(params, config, x, y, epochs=PLAY["epochs"], frames=PLAY["frames"])
-        nn.grid(result.params, config, bounds, PLAY["grid"], hidden=True)
+        result = nn.train(params, config, x, y, epochs=play["epochs"], frames=play["frames"])
+        if "grid" in play:
+            nn.grid(result.params, config, bounds, play["grid"], hidden=play["grid_hidden"])
 
     for _ in range(max(1, n // 10)):
         work()
@@ -145,16 +183,19 @@ class Target:
 
 
 def api_target(
-    server: Server, routes: list[Route], database: Callable[[], float] | None = None
+    server: Server,
+    routes: list[Route],
+    create: dict[str, Any],
+    database: Callable[[], float] | None = None,
 ) -> Target:
-    made = json.loads(post_json(server.url + "/api/networks", b'{"preset": "xor"}'))
+    made = json.loads(post_json(server.url + "/api/networks", orjson.dumps(create)))
     base = f"/api/networks/{made['id']}"
     calls = [(method, base + suffix, body) for _, method, suffix, body in routes]
     return Target(server, calls, database, made)
 
 
 def interleaved(
-    targets: dict[str, Target], routes: list[Route], n: int, rounds: int
+    targets: dict[str, Target], routes: list[Route], n: int, rounds: int, play: dict[str, Any]
 ) -> dict[str, dict[str, Any]]:
     """Per target and route: (app µs, database µs) per call; and the engine's µs for the
     Play request's work, under "engine". Each route is measured in `rounds` rounds, each
@@ -176,8 +217,8 @@ def interleaved(
                 )
                 sums[label][0] += app / rounds
                 sums[label][1] += db / rounds
-            if name == PLAY_ROUTE:
-                engine.append(engine_us(network, per))
+            if name.startswith(PLAY_ROUTE):
+                engine.append(engine_us(network, per, play))
         for label in targets:
             costs[label][name] = tuple(sums[label])
     for label in targets:
@@ -191,31 +232,53 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="turns each route is split into")
     parser.add_argument("--baseline", type=Path, help="another checkout, measured beside")
     parser.add_argument("--backend", nargs="+", choices=["sqlite", "postgres"], default=["sqlite"])
-    parser.add_argument("--routes", nargs="+", choices=SHORT, default=list(SHORT))
+    parser.add_argument(
+        "--routes", nargs="+", choices=routes_of(PLAY), default=list(routes_of(PLAY))
+    )
+    parser.add_argument("--network", nargs="+", choices=NETWORKS, default=["xor"])
     args = parser.parse_args()
-    routes = [SHORT[name] for name in args.routes]
+    tables = []
     with contextlib.ExitStack() as stack:
         bare = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="backprop-bare-")))
-        targets = {"sqlite": api_target(stack.enter_context(Server()), routes)}
-        ours = targets["sqlite"]
-        for i, (method, path, body) in enumerate(ours.calls):  # the real answers' bytes
-            (bare / f"{i}.json").write_bytes(fetch(ours.server, method, path, body))
+        servers = {"sqlite": stack.enter_context(Server())}
         bare_server = Server("bench.bare_app:app", env={"BENCH_BARE_DIR": str(bare)})
         stack.enter_context(bare_server)
-        for label, where in (("bare", "bytes"), ("bare def", "thread")):
-            calls = [(m, f"/{where}/{i}.json", b) for i, (_, m, _, b) in enumerate(routes)]
-            targets[label] = Target(bare_server, calls)
-        if "postgres" in args.backend:
-            postgres = stack.enter_context(Postgres())
+        postgres = stack.enter_context(Postgres()) if "postgres" in args.backend else None
+        if postgres is not None:
             pg = Server(env={"BACKPROP_DATABASE_URL": postgres.url})
-            targets["postgres"] = api_target(stack.enter_context(pg), routes, postgres.cpu_seconds)
+            servers["postgres"] = stack.enter_context(pg)
         if args.baseline:
-            old = Server(cwd=args.baseline.resolve())
-            targets["baseline"] = api_target(stack.enter_context(old), routes)
-        costs = interleaved(targets, routes, args.requests, args.rounds)
+            servers["baseline"] = stack.enter_context(Server(cwd=args.baseline.resolve()))
+        for network in args.network:
+            label, create, play = NETWORKS[network]
+            names = [n for n in args.routes if network != "wide" or n not in ONE_INPUT_PAIR]
+            routes = [routes_of(play)[name] for name in names]
+            targets = {
+                name: api_target(
+                    server,
+                    routes,
+                    create(),
+                    postgres.cpu_seconds if name == "postgres" and postgres else None,
+                )
+                for name, server in servers.items()
+            }
+            ours = targets["sqlite"]
+            for i, (method, path, body) in enumerate(ours.calls):  # the real answers' bytes
+                (bare / f"{network}-{i}.json").write_bytes(fetch(ours.server, method, path, body))
+            for where, kind in (("bare", "bytes"), ("bare def", "thread")):
+                calls = [
+                    (m, f"/{kind}/{network}-{i}.json", b) for i, (_, m, _, b) in enumerate(routes)
+                ]
+                targets[where] = Target(bare_server, calls)
+            costs = interleaved(targets, routes, args.requests, args.rounds, play)
+            tables.append(report(label, routes, costs))
     print(f"command: {command_line()}")
     print(f"machine: {machine()}")
-    headers = ["route (XOR 2-2-1)", "bare µs", "bare `def` µs", "API µs", "API ÷ bare"]
+    print("\n\n".join(tables))
+
+
+def report(label: str, routes: list[Route], costs: dict[str, dict[str, Any]]) -> str:
+    headers = [f"route ({label})", "bare µs", "bare `def` µs", "API µs", "API ÷ bare"]
     headers += ["API ÷ bare `def`", "engine µs", "API ÷ engine"]
     if "postgres" in costs:
         headers += ["PostgreSQL: API µs", "+ database µs", "API + database ÷ bare"]
@@ -226,7 +289,7 @@ def main() -> None:
     for name, *_ in routes:
         app, bare_us = costs["sqlite"][name][0], costs["bare"][name][0]
         thread = costs["bare def"][name][0]
-        play = name == PLAY_ROUTE
+        play = name.startswith(PLAY_ROUTE)
         row = [name, f"{bare_us:.0f}", f"{thread:.0f}", f"{app:.0f}", f"{app / bare_us:.2f}"]
         row += [f"{app / thread:.2f}"]
         row += [f"{engine:.0f}", f"{app / engine:.2f}"] if play else ["", ""]
@@ -238,7 +301,7 @@ def main() -> None:
             row += [f"{before:.0f}", f"{before / bare_us:.2f}"]
             row += [f"{before / engine:.2f}"] if play else [""]
         rows.append(row)
-    print(table(headers, rows))
+    return table(headers, rows)
 
 
 if __name__ == "__main__":
