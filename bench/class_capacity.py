@@ -468,6 +468,8 @@ class Held:
     asked: int
     tally: Tally
     workers: list[Usage]
+    proxied: bool = False
+    """Behind nginx: the servers see nginx's ports, so a worker's streams are not told apart."""
 
 
 def measure(
@@ -520,7 +522,7 @@ def measure(
         timer.start()
         results = timed(made, urls, plan, seconds)
         timer.join()
-        return results, Held(watching.asked, watching.stop(), sample[0] if sample else [])
+        return results, Held(watching.asked, watching.stop(), sample[0] if sample else [], nginx)
 
 
 def report(
@@ -654,7 +656,9 @@ def main() -> None:
 
 
 def holding(held: Held, students: str, backend: str, servers: int, workers: int) -> list[str]:
-    per_worker = ", ".join(f"{u.fds} / {u.streams} / {u.rss_mib:.0f}" for u in held.workers)
+    per_worker = ", ".join(
+        f"{u.fds} / {'—' if held.proxied else u.streams} / {u.rss_mib:.0f}" for u in held.workers
+    )
     t = held.tally
     return [
         students,
