@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import resource
 import signal
 import threading
 from collections.abc import AsyncIterator
@@ -94,6 +95,19 @@ def add_routes(app: FastAPI, router: APIRouter) -> None:
     app.router.routes.extend(router.routes)
 
 
+def allow_open_files() -> None:
+    """Raise this process's soft limit on open files to its hard limit. Each student in a
+    class holds about two connections in a worker (the class's event stream and the page's
+    requests), and many shells and container runtimes start processes at 1,024: past it, a
+    worker stops accepting connections (tests/hardening/test_open_files.py)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError) as error:  # a sandbox may refuse: keep what there is
+            logging.getLogger("backprop").warning("open files stay at %d: %s", soft, error)
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
 
@@ -119,6 +133,7 @@ def create_app() -> FastAPI:
         # the routes' worker threads (`def` routes, file reads): a class's requests queue
         # for few of them instead of sharing the interpreter among dozens
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        allow_open_files()
         yield
         feed = app.state.feed
         if isinstance(feed, Reopening):  # opened late, if at all

@@ -65,6 +65,9 @@ class LiveServer:
     as_deployed: bool = False
     """Start it as the image does (`python -m app`: the app's own uvicorn settings, such as
     which proxies' X-Forwarded-For it believes), not with uvicorn's defaults."""
+    open_files: int | None = None
+    """Start it with this soft limit on open files (util-linux's prlimit), as a shell or a
+    container runtime with a low default would."""
 
     @property
     def url(self) -> str:
@@ -90,6 +93,8 @@ class LiveServer:
             cmd = [sys.executable, "-m", "app"]
             env |= {"BACKPROP_HOST": "127.0.0.1", "BACKPROP_PORT": str(self.port)}
             env |= {"BACKPROP_WORKERS": str(self.workers)}
+        if self.open_files is not None:  # prlimit execs the server: the same process
+            cmd = ["prlimit", f"--nofile={self.open_files}:", *cmd]
         # A process group of its own, so kill() can reach the workers through the process group.
         self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
         deadline = time.monotonic() + 90
@@ -144,9 +149,12 @@ def live_server_factory(tmp_path: Path) -> Iterator[type[LiveServer]]:
         env: dict[str, str] | None = None,
         database: Path | None = None,
         as_deployed: bool = False,
+        open_files: int | None = None,
     ) -> LiveServer:
         database = database or tmp_path / "backprop.sqlite3"
-        server = LiveServer(database, free_port(), workers, env, as_deployed=as_deployed)
+        server = LiveServer(
+            database, free_port(), workers, env, as_deployed=as_deployed, open_files=open_files
+        )
         made.append(server)
         return server.start()
 
