@@ -3,6 +3,7 @@ import { test } from 'node:test';
 
 import {
   applyEvent,
+  applyStudents,
   cardView,
   displayName,
   emptyClass,
@@ -51,6 +52,27 @@ test('a student event adds or replaces that card only; the old state is left as 
       ['Bo', 0],
     ],
   );
+});
+
+test('many cards at once: the same state as one event after another; the old one unchanged', () => {
+  const s0 = applyEvent(emptyClass(), 'student', student());
+  const cards = [
+    student({ student_id: 's2', number: 2, name: 'Bo', updates: 1 }),
+    student({ updates: 3 }),
+    student({ student_id: 's2', number: 2, name: 'Bo', updates: 7 }), // a later card wins
+  ];
+  const together = applyStudents(s0, cards);
+  const oneByOne = cards.reduce((s, c) => applyEvent(s, 'student', c), s0);
+  assert.deepEqual(together, oneByOne);
+  assert.deepEqual(
+    ordered(together).map((s) => [s.name, s.updates]),
+    [
+      ['Ada', 3],
+      ['Bo', 7],
+    ],
+  );
+  assert.equal(s0.students.size, 1);
+  assert.equal(s0.students.get('s1').updates, 0);
 });
 
 test('a class event sets pause, activity and spotlight; other events change nothing', () => {

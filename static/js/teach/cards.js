@@ -17,11 +17,7 @@ export function emptyClass() {
  * old one is left as it was). `student` replaces that student's card; `class` the flags.
  */
 export function applyEvent(state, type, data) {
-  if (type === 'student') {
-    const students = new Map(state.students);
-    students.set(data.student_id, data);
-    return { ...state, students };
-  }
+  if (type === 'student') return applyStudents(state, [data]);
   if (type === 'class') {
     const { paused, activity_number: activityNumber, spotlight, networks_left: left } = data;
     return {
@@ -33,6 +29,16 @@ export function applyEvent(state, type, data) {
     };
   }
   return state;
+}
+
+/**
+ * Apply many `student` events at once (in order: a later card of a student wins), copying
+ * the class's students once, not once per card (a new object; the old one is left as it was).
+ */
+export function applyStudents(state, cards) {
+  const students = new Map(state.students);
+  for (const card of cards) students.set(card.student_id, card);
+  return { ...state, students };
 }
 
 /**
