@@ -29,7 +29,7 @@ from multiprocessing.connection import Connection
 import httpx
 import orjson
 
-from bench.server import Server, command_line, machine, table
+from bench.server import Server, command_line, machine, read_answer, table
 
 THINK_S = 0.100  # static/js/player.js MIN_WAIT
 SILENCE_S = 10.0
@@ -55,13 +55,7 @@ async def play(port: int, network_id: str, student_id: str, until: float, out: R
         while time.monotonic() < until:
             sent = time.monotonic()
             writer.write(head + STEP)
-            status = int((await reader.readline()).split()[1])
-            length = 0
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                name, _, value = line.partition(b":")
-                if name.lower() == b"content-length":
-                    length = int(value)
-            body = await reader.readexactly(length)
+            status, body = await read_answer(reader)
             done = time.monotonic()
             if status != 200:
                 out.errors += 1

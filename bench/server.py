@@ -6,6 +6,7 @@ on equal terms. The database is a fresh file in a temporary folder unless one is
 
 from __future__ import annotations
 
+import asyncio
 import os
 import platform
 import socket
@@ -239,6 +240,17 @@ class Nginx:
             self.process.wait(10)
         self.process = None
         self._tmp.cleanup()
+
+
+async def read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    """One HTTP/1.1 answer with a Content-Length from a kept-alive connection: status, body."""
+    status = int((await reader.readline()).split()[1])
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.partition(b":")
+        if name.lower() == b"content-length":
+            length = int(value)
+    return status, await reader.readexactly(length)
 
 
 def post_json(url: str, body: bytes, method: str = "POST") -> bytes:
