@@ -402,13 +402,7 @@ def usage(servers: list[Server], stream_ports: set[int]) -> list[Usage]:
     found = []
     for server in servers:
         clients = sockets(server.port)
-        pids = server.pids()
-        workers = [
-            pid
-            for pid in pids[1:]
-            if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
-        ]
-        for pid in workers or pids:
+        for pid in server.worker_pids():
             fds = list(Path(f"/proc/{pid}/fd").iterdir())
             held = 0
             for fd in fds:
@@ -522,7 +516,9 @@ def measure(
         timer.start()
         results = timed(made, urls, plan, seconds)
         timer.join()
-        return results, Held(watching.asked, watching.stop(), sample[0] if sample else [], nginx)
+        if not sample:  # the reading failed in the timer's thread (its error is printed above)
+            raise RuntimeError("the workers' usage could not be read halfway")
+        return results, Held(watching.asked, watching.stop(), sample[0], nginx)
 
 
 def report(

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import json
 import statistics
 import threading
 import time
@@ -27,9 +26,9 @@ import time
 import orjson
 from playwright.sync_api import sync_playwright
 
-from bench.class_capacity import CLASS_ENV
+from bench.class_capacity import CLASS_ENV, join
 from bench.page_fps import main_thread_ms, percentile, wait_for
-from bench.server import Server, command_line, machine, post_json, read_answer, table
+from bench.server import Server, command_line, machine, read_answer, table
 from tests.e2e.chromium import ARGS, CHROMIUM
 
 FRAMES = """
@@ -71,22 +70,12 @@ async def students_step(port: int, ids: list[str], rate: float, seconds: float) 
 
 def one_class(students: int, rate: float, seconds: float) -> dict[str, float]:
     with Server(workers=2, env=CLASS_ENV) as server:
-        made = json.loads(
-            post_json(
-                server.url + "/api/classes",
-                orjson.dumps({"title": "Bench", "activity": {"preset": "xor"}}),
-            )
-        )
-        code = orjson.dumps({"code": made["join_code"]})
-        ids = [
-            json.loads(post_json(server.url + "/api/join", code))["network_id"]
-            for _ in range(students)
-        ]
+        ids, _, joined = join(server, "xor", students)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.add_init_script(FRAMES)
-            page.goto(f"{server.url}{made['teach_url']}#key={made['teacher_key']}")
+            page.goto(f"{server.url}/teach/{joined.id}#key={joined.teacher_key}")
             wait_for(page, f"document.querySelectorAll('[data-network-id]').length === {students}")
             page.wait_for_timeout(1000)
             browser.start_tracing(
@@ -107,7 +96,6 @@ def one_class(students: int, rate: float, seconds: float) -> dict[str, float]:
             page.wait_for_timeout(500)  # the last cards arrive
             frames: list[float] = page.evaluate("window.__frames")[first:]
             trace = orjson.loads(browser.stop_tracing())["traceEvents"]
-            updates = page.evaluate("[...document.querySelectorAll('[data-network-id]')].length")
             browser.close()
     cpu, paint = main_thread_ms(trace)
     gaps = [b - a for a, b in itertools.pairwise(frames)]
@@ -121,7 +109,6 @@ def one_class(students: int, rate: float, seconds: float) -> dict[str, float]:
         "median_fps": 1000 / statistics.median(gaps),
         "p5_fps": 1000 / percentile(gaps, 0.95),
         "longest_ms": max(gaps),
-        "cards": updates,
     }
 
 

@@ -85,15 +85,21 @@ class Case:
         return engine.Config(**self.settings)
 
 
+def wide_examples() -> tuple[np.ndarray, np.ndarray]:
+    """500 random examples of 256 inputs, each of one of 10 classes (targets 0.01 and 0.99)."""
+    rng = np.random.default_rng(1)
+    x = rng.uniform(0, 1, size=(500, 256))
+    y = np.full((500, 10), 0.01)
+    y[np.arange(500), rng.integers(0, 10, size=500)] = 0.99
+    return x, y
+
+
 def cases() -> list[Case]:
     xor_x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     xor_y = np.array([[0.0], [1.0], [1.0], [0.0]])
     xor = {"learning_rate": 2.0}
     spiral = generate(Generate(generate="spiral", n=200, noise=0.03, seed=3))
-    rng = np.random.default_rng(1)
-    wide_x = rng.uniform(0, 1, size=(500, 256))
-    wide_y = np.full((500, 10), 0.01)
-    wide_y[np.arange(500), rng.integers(0, 10, size=500)] = 0.99
+    wide_x, wide_y = wide_examples()
     return [
         Case("2-2-1 XOR, 4 examples", "batch", [2, 2, 1], xor, xor_x, xor_y),
         Case("2-2-1 XOR, 4 examples", "online", [2, 2, 1], xor, xor_x, xor_y),
@@ -173,9 +179,10 @@ def plain_train(case: Case, epochs: int) -> tuple[list[np.ndarray], list[float]]
     return ws + bs, losses
 
 
-def stacked_train(case: Case, epochs: int, n: int) -> list[np.ndarray]:
+def stacked_train(case: Case, epochs: int, n: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """plain_train of networks 0..n-1 (the case with seeds 0..n-1) at once, batch mode with
-    sigmoid units and squared error summed: every array has a leading axis of n."""
+    sigmoid units and squared error summed: every array has a leading axis of n. Returns the
+    weights and biases, and J of every network after each epoch."""
     starts = [replace(case, seed=k).params(nn) for k in range(n)]
     ws = [np.stack([p.weights[k] for p in starts]) for k in range(len(case.layers) - 1)]
     bs = [np.stack([p.biases[k] for p in starts])[:, None, :] for k in range(len(ws))]
@@ -188,6 +195,7 @@ def stacked_train(case: Case, epochs: int, n: int) -> list[np.ndarray]:
         return us
 
     us = forward()
+    losses = []
     for _ in range(epochs):
         o = us[-1]
         delta = (y - o) * (o * (1.0 - o))
@@ -200,8 +208,8 @@ def stacked_train(case: Case, epochs: int, n: int) -> list[np.ndarray]:
             bs[k] = bs[k] + eta * grad_b
         us = forward()
         t = y - us[-1]
-        0.5 * (t * t).sum(axis=(1, 2))  # J of each network, as the plain loop's
-    return ws + bs
+        losses.append(0.5 * (t * t).sum(axis=(1, 2)))  # J of each network, as the plain loop's
+    return ws + bs, losses
 
 
 def stacked_rows(rounds: int, budget: float, epochs: int, sizes: list[int]) -> list[list[str]]:
@@ -216,7 +224,7 @@ def stacked_rows(rounds: int, budget: float, epochs: int, sizes: list[int]) -> l
             times[1].append(cpu_per_call(together, budget))
         single = statistics.median(times[0]) * 1e6
         each = statistics.median(times[1]) * 1e6 / epochs / n
-        trained = together()
+        trained, _ = together()
         gap = 0.0
         for k in range(min(n, 3)):  # the first networks, each against itself trained alone
             weights, _ = plain_train(replace(xor, seed=k), epochs)

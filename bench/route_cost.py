@@ -44,6 +44,7 @@ import orjson
 from app import nn
 from app.networks.frames import plane_bounds
 from app.schemas import NetworkSettings, engine_config
+from bench.engine_epoch import wide_examples
 from bench.server import (
     Postgres,
     Server,
@@ -76,14 +77,12 @@ def routes_of(play: dict[str, Any]) -> dict[str, Route]:
 
 
 def wide_network() -> dict[str, Any]:
-    rng = np.random.default_rng(1)
-    x = np.round(rng.uniform(0, 1, size=(500, 256)), 3)
-    y = np.full((500, 10), 0.01)
-    y[np.arange(500), rng.integers(0, 10, size=500)] = 0.99
+    """bench.engine_epoch's 256-64-10 case (its inputs to 3 places: a smaller body)."""
+    x, y = wide_examples()
     return {
         "layers": [256, 64, 10],
         "learning_rate": 0.001,
-        "dataset": {"x": x.tolist(), "y": y.tolist()},
+        "dataset": {"x": np.round(x, 3).tolist(), "y": y.tolist()},
     }
 
 

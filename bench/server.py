@@ -101,6 +101,13 @@ class Server:
             pids += [int(p) for p in children.read_text().split()]
         return pids
 
+    def worker_pids(self) -> list[int]:
+        """The processes that serve requests: the workers (multiprocessing's resource tracker
+        is a child too), or the one process when it has none."""
+        pids = self.pids()
+        spawned = [p for p in pids[1:] if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        return spawned or pids[:1]
+
     def cpu_seconds(self) -> float:
         """User + system CPU time of the supervisor and its workers so far."""
         return cpu_seconds(self.pids())
